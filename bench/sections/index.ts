@@ -1,0 +1,6 @@
+// The registry of bench sections: name → function returning the JSON to write.
+import { boot } from './boot'
+
+export const sections: Record<string, () => Promise<unknown>> = {
+  boot,
+}

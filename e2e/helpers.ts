@@ -1,0 +1,73 @@
+// Shared checks for end-to-end tests: what a person would see, read from real screenshots.
+import fs from 'node:fs'
+import path from 'node:path'
+import { PNG } from 'pngjs'
+import type { Page, TestInfo } from '@playwright/test'
+
+/** Collects console errors and uncaught page errors; assert on it at the end of a test. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`)
+  })
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  return errors
+}
+
+/** Waits until the renderer has drawn at least `count` frames more than it had. */
+export async function waitForFrames(page: Page, count = 3, timeout = 60_000) {
+  await page.waitForFunction(() => (window.__cq?.frameStats.frames ?? 0) > 0, null, { timeout })
+  const start = await page.evaluate(() => window.__cq?.frameStats.frames ?? 0)
+  await page.waitForFunction((n) => (window.__cq?.frameStats.frames ?? 0) >= n, start + count, {
+    timeout,
+  })
+}
+
+export interface PixelStats {
+  width: number
+  height: number
+  distinctColors: number
+  /** Share of sampled pixels that are not (near) black. */
+  litFraction: number
+  /** Share of sampled pixels equal to the most common colour. */
+  dominantFraction: number
+}
+
+export function pixelStats(png: Buffer): PixelStats {
+  const img = PNG.sync.read(png)
+  const counts = new Map<number, number>()
+  let lit = 0
+  let samples = 0
+  const step = Math.max(1, Math.floor(Math.min(img.width, img.height) / 60))
+  for (let y = 0; y < img.height; y += step) {
+    for (let x = 0; x < img.width; x += step) {
+      const i = (y * img.width + x) * 4
+      const r = img.data[i]!
+      const g = img.data[i + 1]!
+      const b = img.data[i + 2]!
+      // Quantize a little so dithering noise does not count as "distinct".
+      const key = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3)
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+      if (r + g + b > 30) lit++
+      samples++
+    }
+  }
+  const dominant = Math.max(...counts.values())
+  return {
+    width: img.width,
+    height: img.height,
+    distinctColors: counts.size,
+    litFraction: lit / samples,
+    dominantFraction: dominant / samples,
+  }
+}
+
+/** Screenshots the 3D canvas, keeps it as an artifact, and returns its pixel statistics. */
+export async function shootCanvas(page: Page, testInfo: TestInfo, name: string) {
+  const png = await page.locator('canvas').first().screenshot()
+  const file = path.join('test-results', 'screenshots', `${name}.png`)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, png)
+  await testInfo.attach(name, { body: png, contentType: 'image/png' })
+  return { png, stats: pixelStats(png) }
+}

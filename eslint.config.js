@@ -1,0 +1,81 @@
+// Lint that guards the architecture as well as the code: isomorphic layers stay free of
+// React/three/Colyseus, the client never reaches into the server, frame loops do not allocate.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+import r3f from '@react-three/eslint-plugin'
+import globals from 'globals'
+
+const RENDER_AND_NET = [
+  {
+    group: ['react', 'react/*', 'react-dom', 'react-dom/*'],
+    message: 'isomorphic code must not import React',
+  },
+  {
+    group: ['three', 'three/*', '@react-three/*'],
+    message: 'isomorphic code must not import three or R3F',
+  },
+  { group: ['colyseus.js', '@colyseus/*'], message: 'isomorphic code must not import Colyseus' },
+  { group: ['zustand', 'zustand/*'], message: 'isomorphic code must not import client state' },
+]
+const SERVER = {
+  group: ['**/server/**', '**/server'],
+  message: 'the client never imports from server/',
+}
+const CLIENT_LAYERS = {
+  group: [
+    '**/app/**',
+    '**/world/**',
+    '**/avatar/**',
+    '**/net/**',
+    '**/wallet/**',
+    '**/exhibit/**',
+    '**/event/**',
+    '**/state/**',
+  ],
+  message: 'src/protocol and src/chain may only import each other',
+}
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/results/',
+      'test-results/',
+      'playwright-report/',
+      'data/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks, '@react-three': r3f },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      '@react-three/no-new-in-loop': 'error',
+      '@react-three/no-clone-in-loop': 'error',
+      'no-restricted-imports': ['error', { patterns: [SERVER] }],
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts', 'src/chain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [SERVER, CLIENT_LAYERS, ...RENDER_AND_NET] }],
+    },
+  },
+)

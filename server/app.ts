@@ -1,0 +1,100 @@
+// Composes the running product: one HTTP server carries the API, the Colyseus matchmaker and
+// WebSocket rooms, and the client (Vite middleware in dev, dist/ when built). Every part
+// registers a stop function so that shutdown leaves no process or port behind.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Server } from '@colyseus/core'
+import { WebSocketTransport } from '@colyseus/ws-transport'
+import type { Config } from './config'
+import { staticHandler } from './static'
+import { WorldRoom } from './rooms/WorldRoom'
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
+
+export interface RunningServer {
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+const startedAt = Date.now()
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  })
+  res.end(text)
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const stops: Array<() => Promise<void> | void> = []
+  let client: Handler = (_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('client disabled (CLIENT=none)')
+  }
+
+  const api: Handler = (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname === '/api/health') {
+      json(res, 200, { ok: true, uptimeS: Math.round((Date.now() - startedAt) / 1000) })
+      return
+    }
+    json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
+  }
+
+  const httpServer = http.createServer((req, res) => {
+    const path = req.url ?? '/'
+    // Colyseus answers /matchmake/ itself (it wraps the listeners attached before it).
+    if (path.startsWith('/api/')) api(req, res)
+    else client(req, res)
+  })
+
+  const gameServer = new Server({
+    transport: new WebSocketTransport({ server: httpServer }),
+    gracefullyShutdown: false,
+    greet: false,
+  })
+  gameServer.define('world', WorldRoom).filterBy(['world'])
+
+  if (config.client === 'dev') {
+    const { createServer } = await import('vite')
+    const vite = await createServer({
+      root: config.rootDir,
+      server: { middlewareMode: true, hmr: { port: config.hmrPort, host: config.host } },
+      appType: 'spa',
+      clearScreen: false,
+      logLevel: 'warn',
+    })
+    client = (req, res) => vite.middlewares(req, res)
+    stops.push(() => vite.close())
+  } else if (config.client === 'dist') {
+    client = staticHandler(config.distDir)
+  }
+
+  await gameServer.listen(config.port, config.host)
+  const port = (httpServer.address() as AddressInfo).port
+  stops.unshift(async () => {
+    // Colyseus disconnects clients and closes the transport (and with it the HTTP server).
+    await gameServer.gracefullyShutdown(false)
+    httpServer.closeAllConnections()
+  })
+
+  let stopping: Promise<void> | undefined
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        for (const stop of stops) {
+          try {
+            await stop()
+          } catch (err) {
+            console.error('[server] error while stopping:', err)
+          }
+        }
+      })()
+      return stopping
+    },
+  }
+}

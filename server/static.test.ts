@@ -1,0 +1,71 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { staticHandler } from './static'
+
+let server: http.Server
+let base: string
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-static-'))
+
+beforeAll(async () => {
+  fs.writeFileSync(path.join(root, 'index.html'), '<p>index</p>')
+  fs.mkdirSync(path.join(root, 'assets'))
+  fs.writeFileSync(path.join(root, 'assets', 'app-abc.js'), 'console.log(1)')
+  fs.writeFileSync(path.join(os.tmpdir(), 'cq-secret.txt'), 'secret')
+  server = http.createServer(staticHandler(root))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => server.close())
+
+function get(p: string) {
+  // Raw request: fetch() would normalise "..", which is exactly what must be tested.
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>(
+    (resolve, reject) => {
+      http
+        .get(base + p, (res) => {
+          let body = ''
+          res.on('data', (d) => (body += d))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
+        })
+        .on('error', reject)
+    },
+  )
+}
+
+describe('staticHandler', () => {
+  it('serves hashed assets with long caching and the right type', async () => {
+    const r = await get('/assets/app-abc.js')
+    expect(r.status).toBe(200)
+    expect(r.headers['content-type']).toMatch(/javascript/)
+    expect(r.headers['cache-control']).toMatch(/immutable/)
+  })
+
+  it('falls back to index.html for client routes, never cached', async () => {
+    const r = await get('/w/block-park-village?x=1')
+    expect(r.body).toBe('<p>index</p>')
+    expect(r.headers['cache-control']).toBe('no-cache')
+  })
+
+  it('answers 404 for a missing asset', async () => {
+    expect((await get('/assets/missing.js')).status).toBe(404)
+  })
+
+  it('never serves a file outside its root', async () => {
+    for (const p of [
+      '/../cq-secret.txt',
+      '/%2e%2e/cq-secret.txt',
+      '/assets/..%2f..%2fcq-secret.txt',
+    ]) {
+      const r = await get(p)
+      expect(r.body, p).not.toContain('secret')
+    }
+  })
+
+  it('refuses a missing build with the fix named', () => {
+    expect(() => staticHandler(path.join(root, 'nope'))).toThrow(/npm run build/)
+  })
+})

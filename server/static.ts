@@ -1,0 +1,84 @@
+// Serves the built client from dist/: hashed assets cached for a year, index.html never,
+// unknown paths fall back to index.html so deep links like /?world=x and /w/x work.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.glb': 'model/gltf-binary',
+  '.gltf': 'model/gltf+json',
+  '.wasm': 'application/wasm',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.ogg': 'audio/ogg',
+  '.mp3': 'audio/mpeg',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+export function staticHandler(root: string) {
+  const rootAbs = path.resolve(root)
+  const index = path.join(rootAbs, 'index.html')
+  if (!fs.existsSync(index)) {
+    throw new Error(`CLIENT=dist but ${index} does not exist: run "npm run build" first`)
+  }
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    let pathname: string
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    } catch {
+      res.writeHead(400).end('bad path')
+      return
+    }
+    let file = path.resolve(rootAbs, '.' + pathname)
+    // Never leave the root, whatever "..", "%2e%2e" or NUL tricks the path holds.
+    if (!file.startsWith(rootAbs + path.sep) && file !== rootAbs) file = index
+    let stat: fs.Stats | undefined
+    try {
+      stat = fs.statSync(file)
+      if (stat.isDirectory()) {
+        file = path.join(file, 'index.html')
+        stat = fs.statSync(file)
+      }
+    } catch {
+      stat = undefined
+    }
+    if (!stat) {
+      // Missing hashed assets are real 404s; anything else is a client route.
+      if (pathname.startsWith('/assets/')) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+        return
+      }
+      file = index
+      stat = fs.statSync(file)
+    }
+    const ext = path.extname(file).toLowerCase()
+    const immutable = pathname.startsWith('/assets/') && file !== index
+    res.writeHead(200, {
+      'content-type': TYPES[ext] ?? 'application/octet-stream',
+      'content-length': stat.size,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    })
+    if (req.method === 'HEAD') {
+      res.end()
+      return
+    }
+    fs.createReadStream(file).pipe(res)
+  }
+}

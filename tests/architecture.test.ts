@@ -1,0 +1,64 @@
+// The lint rules that guard the architecture must actually fire: lint small snippets as if they
+// lived at the given paths and check which rules report.
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: process.cwd() })
+
+async function rulesFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message)
+}
+
+describe('architecture lint', () => {
+  it('keeps React, three and Colyseus out of src/protocol and src/chain', async () => {
+    for (const [file, mod] of [
+      ['src/protocol/x.ts', 'three'],
+      ['src/protocol/x.ts', 'react'],
+      ['src/chain/x.ts', '@react-three/fiber'],
+      ['src/chain/x.ts', 'colyseus.js'],
+      ['src/protocol/x.ts', '@colyseus/schema'],
+    ] as const) {
+      expect(await rulesFor(file, `import '${mod}'\n`), `${file} importing ${mod}`).toContain(
+        'no-restricted-imports',
+      )
+    }
+  })
+
+  it('lets src/protocol and src/chain use each other and plain libraries', async () => {
+    expect(await rulesFor('src/chain/x.ts', `import '../protocol/y'\nimport 'zod'\n`)).toEqual([])
+  })
+
+  it('keeps client layers out of the isomorphic code', async () => {
+    expect(await rulesFor('src/protocol/x.ts', `import '../state/y'\n`)).toContain(
+      'no-restricted-imports',
+    )
+  })
+
+  it('never lets the client import from server/', async () => {
+    expect(await rulesFor('src/app/x.ts', `import '../../server/app'\n`)).toContain(
+      'no-restricted-imports',
+    )
+    expect(
+      await rulesFor('src/world/deep/x.ts', `import '../../../server/rooms/WorldRoom'\n`),
+    ).toContain('no-restricted-imports')
+  })
+
+  it('flags allocation inside frame loops', async () => {
+    const code = [
+      "import { useFrame } from '@react-three/fiber'",
+      "import { Vector3 } from 'three'",
+      'export function C() {',
+      '  useFrame(() => {',
+      '    const v = new Vector3()',
+      '    v.clone()',
+      '  })',
+      '  return null',
+      '}',
+      '',
+    ].join('\n')
+    const rules = await rulesFor('src/world/x.tsx', code)
+    expect(rules).toContain('@react-three/no-new-in-loop')
+    expect(rules).toContain('@react-three/no-clone-in-loop')
+  })
+})

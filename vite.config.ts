@@ -1,0 +1,33 @@
+// Vite builds the browser client; Vitest runs unit and server tests with the same config.
+import { defineConfig } from 'vitest/config'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  // Pre-bundle the heavy dependencies at dev start, so the first page load does not
+  // discover them one by one and reload.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react-dom/client',
+      'react/jsx-runtime',
+      'three',
+      '@react-three/fiber',
+      '@react-three/drei',
+      'zustand',
+    ],
+  },
+  worker: { format: 'es' },
+  test: {
+    include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
