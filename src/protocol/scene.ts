@@ -1,0 +1,370 @@
+// The scene file format (scenes/*.json), version 1: a world as data. Runs in the browser, the
+// mesher worker and Node. Documented in scenes/README.md; every error names the field.
+import { z } from 'zod'
+
+export const SCENE_FORMAT = 'cangqiong-scene'
+export const SCENE_VERSION = 1
+
+export const WorldId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a world id is 1–64 lowercase letters, digits or dashes')
+
+/** Text in both languages the app speaks. */
+export const Text = z.object({
+  'zh-CN': z.string().min(1).max(2000),
+  en: z.string().min(1).max(2000),
+})
+export type Text = z.infer<typeof Text>
+
+const finite = z.number().finite()
+export const Vec3 = z.tuple([finite, finite, finite])
+export const Vec2 = z.tuple([finite, finite])
+export type Vec3 = z.infer<typeof Vec3>
+const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is "#rrggbb"')
+
+export const Poi = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['scenic', 'landmark', 'village', 'viewpoint']).default('landmark'),
+  title: Text,
+  body: Text,
+  position: Vec3,
+  /** A card opens when a visitor comes this close (metres / voxels). */
+  radius: z.number().positive().max(50).default(6),
+})
+export type Poi = z.infer<typeof Poi>
+
+export const Portal = z.object({
+  id: z.string().min(1).max(64),
+  to: WorldId,
+  label: Text,
+  position: Vec3,
+  radius: z.number().positive().max(20).default(2),
+})
+export type Portal = z.infer<typeof Portal>
+
+export const Environment = z.object({
+  /** Sun elevation and azimuth in degrees. */
+  sunElevation: z.number().min(-10).max(90).default(35),
+  sunAzimuth: z.number().min(-360).max(360).default(135),
+  fog: z
+    .object({ color: Color, near: z.number().min(0), far: z.number().positive() })
+    .default({ color: '#c9d8e6', near: 60, far: 400 }),
+  skyColor: Color.default('#8ec5ff'),
+})
+
+export const Movement = z.object({
+  walkSpeed: z.number().positive().max(20).default(4),
+  runSpeed: z.number().positive().max(40).default(8),
+  jumpSpeed: z.number().positive().max(30).default(6),
+  gravity: z.number().positive().max(100).default(20),
+})
+export type Movement = z.infer<typeof Movement>
+
+// ---- Block Park: voxels ---------------------------------------------------------------
+
+export const PaletteEntry = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  color: Color,
+  /** Walk-through voxels (water, flowers) are drawn but do not block. */
+  solid: z.boolean().default(true),
+  liquid: z.boolean().default(false),
+})
+
+const Int = z.number().int()
+const ColumnXZ = z.tuple([Int, Int])
+const BlockXYZ = z.tuple([Int, Int, Int])
+
+export const VoxelOp = z.discriminatedUnion('op', [
+  /** Fill (or with material "air", carve) an axis-aligned box, both corners inclusive. */
+  z.object({ op: z.literal('box'), from: BlockXYZ, to: BlockXYZ, material: z.string() }),
+  /** Raise a rounded mountain; `cap` covers its top above `capAbove`. */
+  z.object({
+    op: z.literal('mountain'),
+    center: ColumnXZ,
+    radius: z.number().positive().max(512),
+    height: z.number().positive().max(256),
+    material: z.string(),
+    cap: z.string().optional(),
+    capAbove: z.number().optional(),
+    roughness: z.number().min(0).max(1).default(0.3),
+  }),
+  /** Dig a round basin down to `floor` and fill it with `material` (usually water) to `level`. */
+  z.object({
+    op: z.literal('lake'),
+    center: ColumnXZ,
+    radius: z.number().positive().max(256),
+    level: Int,
+    floor: Int,
+    material: z.string(),
+    shore: z.string().optional(),
+  }),
+  /** Repaint the surface along a polyline, levelling it slightly. */
+  z.object({
+    op: z.literal('path'),
+    points: z.array(ColumnXZ).min(2).max(256),
+    width: z.number().positive().max(16),
+    material: z.string(),
+  }),
+  /** Set every column in a rectangle to one height with a surface material. */
+  z.object({
+    op: z.literal('flatten'),
+    from: ColumnXZ,
+    to: ColumnXZ,
+    height: Int,
+    material: z.string(),
+  }),
+])
+export type VoxelOp = z.infer<typeof VoxelOp>
+
+/** A small voxel model: `layers[y][z]` is a row string, one character per x ('.' is air). */
+export const Prefab = z.object({
+  keys: z.record(z.string().length(1), z.string()),
+  layers: z
+    .array(z.array(z.string().max(64)).max(64))
+    .min(1)
+    .max(64),
+})
+export type Prefab = z.infer<typeof Prefab>
+
+export const Placement = z.object({
+  prefab: z.string(),
+  /** y "ground" puts the prefab on the terrain surface at its x/z corner. */
+  at: z.tuple([Int, z.union([Int, z.literal('ground')]), Int]),
+  rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).default(0),
+})
+
+export const Scatter = z.object({
+  prefab: z.string(),
+  from: ColumnXZ,
+  to: ColumnXZ,
+  count: Int.min(1).max(5000),
+  seed: Int.default(1),
+  /** Only on columns whose surface is one of these materials. */
+  on: z.array(z.string()).min(1),
+  minSpacing: z.number().min(0).max(64).default(3),
+})
+
+export const VoxelWorld = z.object({
+  /** [x, y, z] in voxels; one voxel is one metre. */
+  size: z.tuple([Int.min(16).max(512), Int.min(16).max(128), Int.min(16).max(512)]),
+  palette: z.array(PaletteEntry).min(1).max(255),
+  terrain: z.object({
+    seed: Int.default(1),
+    base: Int.min(0),
+    /** Value-noise octaves summed onto `base`. */
+    noise: z
+      .array(z.object({ scale: z.number().positive(), amplitude: z.number().min(0) }))
+      .max(8)
+      .default([]),
+    surface: z.string(),
+    subsurface: z.string(),
+    subsurfaceDepth: Int.min(0).max(32).default(3),
+    deep: z.string(),
+    /** Columns whose surface is at or below `level` get `material` (sand by water). */
+    beach: z.object({ level: Int, material: z.string() }).optional(),
+    /** Fill every empty voxel at or below `level` with `material` (a sea). */
+    sea: z.object({ level: Int, material: z.string() }).optional(),
+  }),
+  ops: z.array(VoxelOp).max(512).default([]),
+  prefabs: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), Prefab).default({}),
+  placements: z.array(Placement).max(4096).default([]),
+  scatter: z.array(Scatter).max(64).default([]),
+})
+export type VoxelWorld = z.infer<typeof VoxelWorld>
+
+// ---- Cangqiong: HD landscape ----------------------------------------------------------
+
+export const Landmark = z.object({
+  kind: z.enum(['pavilion', 'pagoda', 'bridge', 'gate', 'hall']),
+  position: Vec3,
+  /** Rotation about the vertical axis, degrees. */
+  rotation: z.number().default(0),
+  scale: z.number().positive().max(10).default(1),
+})
+export type Landmark = z.infer<typeof Landmark>
+
+export const HdWorld = z.object({
+  /** Side of the square terrain in metres, centred on the origin. */
+  size: z.number().min(64).max(4096),
+  terrain: z.object({
+    seed: Int.default(1),
+    /** Height scale of the mountains (m). */
+    height: z.number().min(0).max(1000),
+    /** Radius around the origin kept gentle for walking (m). */
+    valleyRadius: z.number().min(0).default(120),
+    resolution: Int.min(32).max(512).default(192),
+  }),
+  waterLevel: z.number(),
+  vegetation: z.object({
+    trees: Int.min(0).max(20000).default(600),
+    grass: Int.min(0).max(200000).default(20000),
+    seed: Int.default(7),
+  }),
+  landmarks: z.array(Landmark).max(256).default([]),
+})
+export type HdWorld = z.infer<typeof HdWorld>
+
+// ---- the scene file ------------------------------------------------------------------
+
+export const Scene = z
+  .object({
+    format: z.literal(SCENE_FORMAT),
+    version: z.literal(SCENE_VERSION),
+    id: WorldId,
+    name: Text,
+    summary: Text,
+    style: z.enum(['voxel', 'hd']),
+    /** Block Park worlds are grouped as villages or scenic areas in the directory. */
+    kind: z.enum(['village', 'scenic', 'landscape']),
+    spawn: z.object({ position: Vec3, heading: z.number().default(0) }),
+    movement: Movement.default(Movement.parse({})),
+    environment: Environment.default(Environment.parse({})),
+    pois: z.array(Poi).max(256).default([]),
+    portals: z.array(Portal).max(64).default([]),
+    voxel: VoxelWorld.optional(),
+    hd: HdWorld.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.style === 'voxel' && !s.voxel)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['voxel'],
+        message: 'a voxel world needs a "voxel" section',
+      })
+    if (s.style === 'hd' && !s.hd)
+      ctx.addIssue({ code: 'custom', path: ['hd'], message: 'an hd world needs an "hd" section' })
+    if (s.voxel) checkVoxelReferences(s.voxel, ctx)
+  })
+export type Scene = z.infer<typeof Scene>
+export type SceneInput = z.input<typeof Scene>
+
+function checkVoxelReferences(v: VoxelWorld, ctx: z.RefinementCtx) {
+  const materials = new Set(['air', ...v.palette.map((p) => p.id)])
+  const need = (id: string, path: (string | number)[]) => {
+    if (!materials.has(id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['voxel', ...path],
+        message: `unknown material "${id}"`,
+      })
+  }
+  const seen = new Set<string>()
+  v.palette.forEach((p, i) => {
+    if (seen.has(p.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['voxel', 'palette', i, 'id'],
+        message: `duplicate material "${p.id}"`,
+      })
+    seen.add(p.id)
+  })
+  const t = v.terrain
+  need(t.surface, ['terrain', 'surface'])
+  need(t.subsurface, ['terrain', 'subsurface'])
+  need(t.deep, ['terrain', 'deep'])
+  if (t.beach) need(t.beach.material, ['terrain', 'beach', 'material'])
+  if (t.sea) need(t.sea.material, ['terrain', 'sea', 'material'])
+  v.ops.forEach((op, i) => {
+    need(op.material, ['ops', i, 'material'])
+    if (op.op === 'mountain' && op.cap) need(op.cap, ['ops', i, 'cap'])
+    if (op.op === 'lake' && op.shore) need(op.shore, ['ops', i, 'shore'])
+  })
+  for (const [name, prefab] of Object.entries(v.prefabs)) {
+    for (const [key, mat] of Object.entries(prefab.keys)) need(mat, ['prefabs', name, 'keys', key])
+    prefab.layers.forEach((layer, y) =>
+      layer.forEach((row, z) => {
+        for (const ch of row) {
+          if (ch !== '.' && ch !== ' ' && !(ch in prefab.keys)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['voxel', 'prefabs', name, 'layers', y, z],
+              message: `character "${ch}" has no entry in keys`,
+            })
+            return
+          }
+        }
+      }),
+    )
+  }
+  v.placements.forEach((p, i) => {
+    if (!(p.prefab in v.prefabs))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['voxel', 'placements', i, 'prefab'],
+        message: `unknown prefab "${p.prefab}"`,
+      })
+  })
+  v.scatter.forEach((s, i) => {
+    if (!(s.prefab in v.prefabs))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['voxel', 'scatter', i, 'prefab'],
+        message: `unknown prefab "${s.prefab}"`,
+      })
+    s.on.forEach((m, j) => need(m, ['scatter', i, 'on', j]))
+  })
+}
+
+export interface SceneIssue {
+  /** Dotted path of the field, e.g. "voxel.palette[2].color". */
+  field: string
+  message: string
+}
+
+export class SceneError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: SceneIssue[],
+  ) {
+    super(`${file}: ${issues.map((i) => `${i.field || '(file)'}: ${i.message}`).join('; ')}`)
+    this.name = 'SceneError'
+  }
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`
+    else out += (out ? '.' : '') + String(p)
+  }
+  return out
+}
+
+/** Parses scene JSON text (or an already parsed value); throws SceneError naming the file and field. */
+export function parseScene(input: unknown, file: string): Scene {
+  let data = input
+  if (typeof input === 'string') {
+    try {
+      data = JSON.parse(input)
+    } catch (err) {
+      throw new SceneError(file, [
+        { field: '', message: `not valid JSON (${(err as Error).message})` },
+      ])
+    }
+  }
+  if (data && typeof data === 'object' && 'version' in data && data.version !== SCENE_VERSION) {
+    throw new SceneError(file, [
+      {
+        field: 'version',
+        message: `version ${String(data.version)} is not supported (this app reads ${SCENE_VERSION})`,
+      },
+    ])
+  }
+  const result = Scene.safeParse(data)
+  if (result.success) return result.data
+  throw new SceneError(
+    file,
+    result.error.issues.slice(0, 20).map((i) => ({ field: fieldPath(i.path), message: i.message })),
+  )
+}
+
+/** What the world directory shows without loading whole scenes. */
+export const CatalogEntry = z.object({
+  id: WorldId,
+  name: Text,
+  summary: Text,
+  style: z.enum(['voxel', 'hd']),
+  kind: z.enum(['village', 'scenic', 'landscape']),
+  thumbnail: z.string().nullable(),
+})
+export type CatalogEntry = z.infer<typeof CatalogEntry>
