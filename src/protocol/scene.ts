@@ -87,6 +87,10 @@ export const VoxelOp = z.discriminatedUnion('op', [
     cap: z.string().optional(),
     capAbove: z.number().optional(),
     roughness: z.number().min(0).max(1).default(0.3),
+    /** Quantise heights to steps this many voxels tall: terraced slopes instead of stairs. */
+    terrace: Int.min(1).max(16).default(1),
+    /** Material of each terrace's top below the cap (grass terraces on a rock mountain). */
+    surface: z.string().optional(),
   }),
   /** Dig a round basin down to `floor` and fill it with `material` (usually water) to `level`. */
   z.object({
@@ -267,6 +271,7 @@ function checkVoxelReferences(v: VoxelWorld, ctx: z.RefinementCtx) {
   v.ops.forEach((op, i) => {
     need(op.material, ['ops', i, 'material'])
     if (op.op === 'mountain' && op.cap) need(op.cap, ['ops', i, 'cap'])
+    if (op.op === 'mountain' && op.surface) need(op.surface, ['ops', i, 'surface'])
     if (op.op === 'lake' && op.shore) need(op.shore, ['ops', i, 'shore'])
   })
   for (const [name, prefab] of Object.entries(v.prefabs)) {

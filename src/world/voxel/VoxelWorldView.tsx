@@ -1,0 +1,223 @@
+// Renders a Block Park world: meshes it in a Web Worker, adds chunk meshes as they arrive, lights
+// it from the scene's environment and hands the voxel collider to the world store. Main thread.
+import { useEffect, useMemo, useRef } from 'react'
+import { useFrame } from '@react-three/fiber'
+import {
+  BufferAttribute,
+  BufferGeometry,
+  FrontSide,
+  Mesh,
+  MeshLambertMaterial,
+  ShaderMaterial,
+  UniformsLib,
+  UniformsUtils,
+  Vector3,
+} from 'three'
+import type { Group, Material } from 'three'
+import waterVertex from '../../../shaders/voxel-water.vert.glsl?raw'
+import waterFragment from '../../../shaders/voxel-water.frag.glsl?raw'
+import seamChunk from '../../../shaders/voxel-seam.glsl?raw'
+import type { Scene } from '../../protocol/scene'
+import { useSettings } from '../../state/settings'
+import { useWorld } from '../../state/world'
+import { translate } from '../../app/i18n'
+import type { BuildMessage, BuildRequest, VoxelStats } from './build'
+import type { MeshPart } from './mesher'
+import { VoxelCollider } from './collider'
+import { VoxelGrid, materialTable } from './grid'
+import { PixelPass } from './PixelPass'
+
+function publishStats(stats: VoxelStats): void {
+  // `window.__cq` (src/app/frameStats.ts) is TestHooks & Record<string, unknown>: the benchmark
+  // reads `window.__cq.voxelStats` as VoxelStats.
+  if (typeof window !== 'undefined' && window.__cq) window.__cq.voxelStats = stats
+}
+
+/** Direction towards the sun: azimuth clockwise from north (−z) towards east (+x). */
+export function sunDirection(elevationDeg: number, azimuthDeg: number): Vector3 {
+  const el = (elevationDeg * Math.PI) / 180
+  const az = (azimuthDeg * Math.PI) / 180
+  return new Vector3(Math.sin(az) * Math.cos(el), Math.sin(el), -Math.cos(az) * Math.cos(el))
+}
+
+function geometryOf(part: MeshPart): BufferGeometry {
+  const g = new BufferGeometry()
+  g.setAttribute('position', new BufferAttribute(part.positions, 3))
+  g.setAttribute('normal', new BufferAttribute(part.normals, 3, true))
+  g.setAttribute('seam', new BufferAttribute(part.seams, 3))
+  g.setAttribute('color', new BufferAttribute(part.colors, 3, true))
+  g.setIndex(new BufferAttribute(part.indices, 1))
+  g.computeBoundingSphere()
+  g.computeBoundingBox()
+  return g
+}
+
+/** Seam margin per metre of distance: a fraction of a low-resolution texel. */
+const SEAM_PER_METRE = 0.0008
+
+/** Splices the seam function into a vertex shader and applies it to `transformed`. */
+function withSeams(vertexShader: string, apply: string): string {
+  return vertexShader
+    .replace('#include <common>', `#include <common>\n${seamChunk}`)
+    .replace('#include <begin_vertex>', `#include <begin_vertex>\n${apply}`)
+}
+
+function makeMaterials() {
+  const seamUniform = { value: SEAM_PER_METRE }
+  const opaque = new MeshLambertMaterial({ vertexColors: true, side: FrontSide })
+  opaque.onBeforeCompile = (shader) => {
+    shader.uniforms.uSeamPerMetre = seamUniform
+    shader.vertexShader = withSeams(shader.vertexShader, 'transformed = voxelSeam(transformed);')
+  }
+  opaque.customProgramCacheKey = () => 'voxel-seams'
+  const water = new ShaderMaterial({
+    vertexShader: waterVertex.replace('#include <common>', `#include <common>\n${seamChunk}`),
+    fragmentShader: waterFragment,
+    vertexColors: true,
+    transparent: true,
+    // Writing depth gives the pixel pass a water surface to outline against.
+    depthWrite: true,
+    fog: true,
+    uniforms: UniformsUtils.merge([
+      UniformsLib.fog,
+      {
+        uTime: { value: 0 },
+        uSunDir: { value: new Vector3(0, 1, 0) },
+        uOpacity: { value: 0.78 },
+        uSeamPerMetre: { value: SEAM_PER_METRE },
+      },
+    ]),
+  })
+  return { opaque, water }
+}
+
+export interface VoxelWorldViewProps {
+  scene: Scene
+  /** The pixel-art pass (on by default: Block Park is drawn in pixels). */
+  pixelated?: boolean
+}
+
+export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps) {
+  const world = scene.voxel
+  const env = scene.environment
+  const [spawnX, , spawnZ] = scene.spawn.position
+  const group = useRef<Group>(null)
+  const materials = useMemo(makeMaterials, [])
+  const sun = useMemo(
+    () => sunDirection(env.sunElevation, env.sunAzimuth),
+    [env.sunElevation, env.sunAzimuth],
+  )
+  const centre = useMemo<[number, number, number]>(
+    () => (world ? [world.size[0] / 2, 0, world.size[2] / 2] : [0, 0, 0]),
+    [world],
+  )
+
+  useEffect(() => {
+    materials.water.uniforms.uSunDir!.value.copy(sun)
+  }, [materials, sun])
+
+  useEffect(
+    () => () => {
+      materials.opaque.dispose()
+      materials.water.dispose()
+    },
+    [materials],
+  )
+
+  useEffect(() => {
+    const root = group.current
+    if (!world || !root) return
+    const store = useWorld.getState()
+    const worker = new Worker(new URL('./mesher.worker.ts', import.meta.url), { type: 'module' })
+    const meshes: Mesh[] = []
+    let live = true
+    const fail = (message: string) => {
+      live = false
+      worker.terminate()
+      store.set({
+        status: 'error',
+        error: {
+          title: translate(useSettings.getState().language, 'error.title'),
+          issues: [{ field: 'voxel', message }],
+        },
+      })
+    }
+    const add = (part: MeshPart | null, material: Material, liquid: boolean, key: string) => {
+      if (!part) return
+      const mesh = new Mesh(geometryOf(part), material)
+      mesh.name = `voxel-${key}${liquid ? '-water' : ''}`
+      mesh.matrixAutoUpdate = false
+      // The avatar's click-to-move raycasts walkable meshes.
+      mesh.userData.walkable = true
+      mesh.userData.liquid = liquid
+      root.add(mesh)
+      meshes.push(mesh)
+    }
+
+    store.setLoading({ progress: 0.1, label: 'loading.meshing' })
+    worker.onmessage = (event: MessageEvent<BuildMessage>) => {
+      if (!live) return
+      const msg = event.data
+      switch (msg.type) {
+        case 'progress':
+          store.setLoading({
+            progress: 0.1 + (0.85 * msg.done) / msg.total,
+            label: 'loading.meshing',
+          })
+          break
+        case 'chunk':
+          add(msg.opaque, materials.opaque, false, `${msg.cx},${msg.cz}`)
+          add(msg.liquid, materials.water, true, `${msg.cx},${msg.cz}`)
+          break
+        case 'done': {
+          live = false
+          worker.terminate()
+          const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
+          publishStats(msg.stats)
+          useWorld.getState().set({ collider: new VoxelCollider(grid), status: 'ready' })
+          break
+        }
+        case 'error':
+          fail(msg.message)
+          break
+      }
+    }
+    worker.onerror = (event) => fail(event.message || 'the mesher worker failed to start')
+    const request: BuildRequest = { type: 'build', world, focus: [spawnX, spawnZ] }
+    worker.postMessage(request)
+
+    return () => {
+      live = false
+      worker.terminate()
+      for (const mesh of meshes) {
+        root.remove(mesh)
+        mesh.geometry.dispose()
+      }
+      // A collider over a grid that is no longer shown must not outlive it.
+      const state = useWorld.getState()
+      if (state.collider instanceof VoxelCollider) state.set({ collider: null })
+    }
+  }, [world, spawnX, spawnZ, materials])
+
+  useFrame((_, dt) => {
+    // Motion-sensitive visitors get still water; nothing else here moves.
+    if (useSettings.getState().reducedMotion) return
+    materials.water.uniforms.uTime!.value += dt
+  })
+
+  return (
+    <>
+      <color attach="background" args={[env.skyColor]} />
+      <fog attach="fog" args={[env.fog.color, env.fog.near, env.fog.far]} />
+      <hemisphereLight args={[env.skyColor, '#6b5a45', 1.4]} />
+      <directionalLight
+        position={[centre[0] + sun.x * 200, sun.y * 200, centre[2] + sun.z * 200]}
+        intensity={2.2}
+      >
+        <object3D attach="target" position={centre} />
+      </directionalLight>
+      <group ref={group} />
+      {pixelated && <PixelPass />}
+    </>
+  )
+}
