@@ -1,0 +1,144 @@
+// Cangqiong (苍穹), the HD landscape world: builds terrain, water, landmarks and vegetation from
+// the scene, reports loading progress and its collider to useWorld, and renders at the quality
+// in force (shadows, post-processing and vegetation density follow the level). The app mounts
+// AdaptiveQuality beside it, which picks that level when the setting is 'auto'.
+import { lazy, Suspense, useEffect, useState } from 'react'
+import { useFrame, useThree } from '@react-three/fiber'
+import type { HdWorld, Scene } from '../../protocol/scene'
+import { effectiveQuality, useSettings } from '../../state/settings'
+import { useWorld } from '../../state/world'
+import { useQualityLevel } from './AdaptiveQuality'
+import type { HdWorldObjects } from './buildWorld'
+import type { Environment } from './lighting'
+import { BuildCancelled, buildHdWorld } from './buildWorld'
+import { HdAtmosphere } from './HdAtmosphere'
+import { HD_PRESETS } from './quality'
+
+// Its own chunk: postprocessing is fetched only when medium/high quality first asks for it.
+const PostFx = lazy(() => import('./PostFx'))
+
+export function HdWorldView({ scene }: { scene: Scene }) {
+  const hd = scene.hd
+  // Validation already demands the section for style "hd"; this guards direct use.
+  useEffect(() => {
+    if (hd) return
+    useWorld.getState().set({
+      status: 'error',
+      error: {
+        title: 'Cangqiong could not be built',
+        issues: [{ field: 'hd', message: `scene "${scene.id}" has no "hd" section` }],
+      },
+    })
+  }, [hd, scene.id])
+  return hd ? <HdWorldContent hd={hd} env={scene.environment} /> : null
+}
+
+/** Lets the page paint (progress bar) between build steps; falls back to a timer when hidden. */
+function pause(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 50)
+    requestAnimationFrame(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+function HdWorldContent({ hd, env }: { hd: HdWorld; env: Environment }) {
+  const level = useQualityLevel()
+  const preset = HD_PRESETS[level]
+  const reducedMotion = useSettings((s) => s.reducedMotion)
+  const [world, setWorld] = useState<HdWorldObjects | null>(null)
+
+  useEffect(() => {
+    let cancelled = false
+    let built: HdWorldObjects | null = null
+    // Built for the level in force now; later changes go through applyQuality, not a rebuild.
+    buildHdWorld(hd, env, () => HD_PRESETS[effectiveQuality()], {
+      progress: (progress, label) => useWorld.getState().setLoading({ progress, label }),
+      pause,
+      cancelled: () => cancelled,
+    }).then(
+      (w) => {
+        if (cancelled) return w.dispose()
+        built = w
+        setWorld(w)
+      },
+      (err: unknown) => {
+        if (err instanceof BuildCancelled || cancelled) return
+        console.error('[cangqiong] building the world failed', err)
+        useWorld.getState().set({
+          status: 'error',
+          error: {
+            title: 'Cangqiong could not be built',
+            issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
+          },
+        })
+      },
+    )
+    return () => {
+      cancelled = true
+      built?.dispose()
+      setWorld(null)
+    }
+  }, [hd, env])
+
+  useEffect(() => {
+    world?.applyQuality(preset, reducedMotion)
+  }, [world, preset, reducedMotion])
+
+  // Exposed to end-to-end tests and benchmarks next to frameStats (window.__cq.hd).
+  useEffect(() => {
+    const hooks = typeof window === 'undefined' ? undefined : window.__cq
+    if (!world || !hooks) return
+    hooks.hd = world
+    return () => {
+      if (hooks.hd === world) delete hooks.hd
+    }
+  }, [world])
+
+  useFrame(({ camera }, delta) => {
+    // Clamped so a stalled tab does not make the wind jump.
+    world?.update(Math.min(delta, 0.1), camera.position)
+  })
+
+  return (
+    <>
+      <HdAtmosphere
+        hd={hd}
+        env={env}
+        shadowMapSize={preset.shadowMapSize}
+        skyResolution={preset.skyResolution}
+      />
+      {world && <primitive object={world.root} />}
+      {world && <ReportReady world={world} />}
+      {world && preset.post !== 'none' && (
+        <Suspense fallback={null}>
+          <PostFx mode={preset.post} />
+        </Suspense>
+      )}
+    </>
+  )
+}
+
+/** Compiles the shaders before declaring the world ready, so the first frames do not stall. */
+function ReportReady({ world }: { world: HdWorldObjects }) {
+  const get = useThree((s) => s.get)
+  useEffect(() => {
+    let live = true
+    const { gl, scene, camera } = get()
+    const ready = () => {
+      if (!live) return
+      const store = useWorld.getState()
+      store.setLoading({ progress: 1, label: 'loading.ready' })
+      store.set({ collider: world.collider, status: 'ready' })
+    }
+    gl.compileAsync(scene, camera).then(ready, ready)
+    return () => {
+      live = false
+      if (useWorld.getState().collider === world.collider)
+        useWorld.getState().set({ collider: null })
+    }
+  }, [world, get])
+  return null
+}
