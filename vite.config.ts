@@ -1,9 +1,10 @@
 // Vite builds the browser client; Vitest runs unit and server tests with the same config.
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
+import { scenesPlugin } from './scripts/vite-plugin-scenes'
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), scenesPlugin()],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -5,7 +5,7 @@ import { shootCanvas, waitForFrames, watchErrors } from './helpers'
 test('the start page renders a 3D frame without console errors', async ({ page }, testInfo) => {
   const errors = watchErrors(page)
   await page.goto('/')
-  await expect(page.locator('canvas')).toBeVisible()
+  await expect(page.locator('canvas').first()).toBeVisible()
   await waitForFrames(page, 5)
 
   const { stats } = await shootCanvas(page, testInfo, 'first-frame')

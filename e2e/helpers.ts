@@ -71,3 +71,41 @@ export async function shootCanvas(page: Page, testInfo: TestInfo, name: string) 
   await testInfo.attach(name, { body: png, contentType: 'image/png' })
   return { png, stats: pixelStats(png) }
 }
+
+/** Opens a world by URL and waits until it reports ready and has drawn a few frames. */
+export async function openWorld(page: Page, id: string, frames = 5) {
+  await page.goto(`/?world=${id}`)
+  await page.waitForFunction(
+    (want) => {
+      const w = window.__cq?.world()
+      return w?.worldId === want && w.status === 'ready'
+    },
+    id,
+    { timeout: 150_000 },
+  )
+  await waitForFrames(page, frames)
+}
+
+/** Mean absolute per-channel difference of two equally sized PNG screenshots (0..255). */
+export function imageDifference(a: Buffer, b: Buffer): number {
+  const x = PNG.sync.read(a)
+  const y = PNG.sync.read(b)
+  if (x.width !== y.width || x.height !== y.height) return 255
+  let sum = 0
+  let n = 0
+  for (let i = 0; i < x.data.length; i += 16) {
+    sum +=
+      Math.abs(x.data[i]! - y.data[i]!) +
+      Math.abs(x.data[i + 1]! - y.data[i + 1]!) +
+      Math.abs(x.data[i + 2]! - y.data[i + 2]!)
+    n += 3
+  }
+  return sum / n
+}
+
+export async function playerPosition(page: Page) {
+  return page.evaluate(() => {
+    const p = window.__cq!.player
+    return { x: p.x, y: p.y, z: p.z, heading: p.heading }
+  })
+}

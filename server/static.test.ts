@@ -50,8 +50,9 @@ describe('staticHandler', () => {
     expect(r.headers['cache-control']).toBe('no-cache')
   })
 
-  it('answers 404 for a missing asset', async () => {
+  it('answers 404 for a missing asset or world file', async () => {
     expect((await get('/assets/missing.js')).status).toBe(404)
+    expect((await get('/scenes/no-such-world.json')).status).toBe(404)
   })
 
   it('never serves a file outside its root', async () => {

@@ -59,8 +59,8 @@ export function staticHandler(root: string) {
       stat = undefined
     }
     if (!stat) {
-      // Missing hashed assets are real 404s; anything else is a client route.
-      if (pathname.startsWith('/assets/')) {
+      // Missing assets and world files are real 404s; anything else is a client route.
+      if (pathname.startsWith('/assets/') || pathname.startsWith('/scenes/')) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
         return
       }

@@ -1,33 +1,53 @@
-// App shell: the 3D canvas holds only scene components; HUD and panels are DOM siblings.
+// App shell: the 3D canvas holds only scene components; the directory, HUD, panels, cards and
+// loading/error screens are DOM siblings of it.
+import { useEffect } from 'react'
 import { Canvas } from '@react-three/fiber'
-import { FrameProbe } from './FrameProbe'
+import { useWorld } from '../state/world'
 import { StartScene } from '../world/StartScene'
+import { WorldScene } from '../world/WorldScene'
+import { TouchControls } from '../avatar/TouchControls'
+import { ErrorPanel } from './ErrorPanel'
+import { FrameProbe } from './FrameProbe'
+import { InfoCard } from './InfoCard'
+import { LoadingScreen } from './LoadingScreen'
+import { listenToHistory, worldFromLocation } from './router'
+import { SettingsPanel } from './SettingsPanel'
+import { useWorldLoader } from './useWorldLoader'
+import { WorldDirectory } from './WorldDirectory'
+import { WorldHud } from './WorldHud'
+import './app.css'
+
+// `?thumbnail=1` renders the world alone, for scripts/thumbnails.ts.
+const THUMBNAIL = new URLSearchParams(location.search).has('thumbnail')
 
 export function App() {
+  const worldId = useWorld((s) => s.worldId)
+  const ready = useWorld((s) => s.status === 'ready')
+  const retry = useWorldLoader()
+
+  useEffect(() => {
+    useWorld.getState().set({ worldId: worldFromLocation() })
+    return listenToHistory()
+  }, [])
+
   return (
     <>
       <Canvas
         shadows
-        dpr={[1, 2]}
-        camera={{ position: [15, 6, 15], fov: 50, near: 0.1, far: 500 }}
-        gl={{ antialias: true }}
-        style={{ position: 'absolute', inset: 0 }}
+        dpr={[1, 1.5]}
+        camera={{ position: [15, 6, 15], fov: 55, near: 0.1, far: 2000 }}
+        gl={{ antialias: true, powerPreference: 'high-performance' }}
+        style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
       >
-        <StartScene />
+        {worldId ? <WorldScene /> : <StartScene />}
         <FrameProbe />
       </Canvas>
-      <header
-        style={{
-          position: 'absolute',
-          top: 16,
-          left: 20,
-          pointerEvents: 'none',
-          textShadow: '0 1px 4px rgba(0,0,0,.5)',
-        }}
-      >
-        <h1 style={{ margin: 0, fontSize: 28, letterSpacing: 2 }}>苍穹 Cangqiong</h1>
-        <p style={{ margin: '4px 0 0', opacity: 0.85 }}>区块乐园 Block Park · 浏览器里的元宇宙</p>
-      </header>
+      {THUMBNAIL ? null : worldId ? <WorldHud /> : <WorldDirectory />}
+      {worldId && ready && !THUMBNAIL && <TouchControls />}
+      {!THUMBNAIL && <InfoCard />}
+      <LoadingScreen />
+      <ErrorPanel onRetry={retry} />
+      <SettingsPanel />
     </>
   )
 }

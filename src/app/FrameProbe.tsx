@@ -1,14 +1,27 @@
-// Counts rendered frames and reads renderer info after each one; renders nothing.
+// Counts rendered frames and what the renderer drew; renders nothing. It runs first in each
+// frame and reads the totals of the whole previous frame (shadow, scene, pixel and post passes),
+// so renderer.info is reset here rather than on every render call.
 import { useFrame } from '@react-three/fiber'
+import { useWorld } from '../state/world'
 import { frameStats } from './frameStats'
 
 export function FrameProbe() {
-  // Priority 0 keeps R3F's own render; this runs after the scene's other frame callbacks.
+  // Negative priority: runs before everything else and keeps R3F's automatic rendering on.
   useFrame(({ gl }) => {
+    gl.info.autoReset = false
+    if (frameStats.frames > 0) {
+      frameStats.drawCalls = gl.info.render.calls
+      frameStats.triangles = gl.info.render.triangles
+    }
+    gl.info.reset()
     frameStats.frames += 1
-    if (frameStats.firstFrameAt === 0) frameStats.firstFrameAt = performance.now()
-    frameStats.drawCalls = gl.info.render.calls
-    frameStats.triangles = gl.info.render.triangles
-  })
+    const now = performance.now()
+    if (frameStats.firstFrameAt === 0) frameStats.firstFrameAt = now
+    const world = useWorld.getState()
+    if (world.status === 'ready' && frameStats.worldFirstFrameId !== world.worldId) {
+      frameStats.worldFirstFrameId = world.worldId
+      frameStats.worldFirstFrameAt = now
+    }
+  }, -1000)
   return null
 }

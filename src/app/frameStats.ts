@@ -1,18 +1,49 @@
 // Frame counters written in the render loop (never through React state) and exposed on
-// `window.__cq` so end-to-end tests and benchmarks can read what the renderer did.
+// `window.__cq` so end-to-end tests and benchmarks can read what the renderer and world did.
+import { cameraRig, localMotion } from '../state/player'
+import { useWorld } from '../state/world'
+
 export interface FrameStats {
   frames: number
   firstFrameAt: number
+  /** performance.now() of the first frame drawn after the open world reported ready. */
+  worldFirstFrameAt: number
+  worldFirstFrameId: string | null
   drawCalls: number
   triangles: number
 }
 
-export const frameStats: FrameStats = { frames: 0, firstFrameAt: 0, drawCalls: 0, triangles: 0 }
+export const frameStats: FrameStats = {
+  frames: 0,
+  firstFrameAt: 0,
+  worldFirstFrameAt: 0,
+  worldFirstFrameId: null,
+  drawCalls: 0,
+  triangles: 0,
+}
+
+export interface TestHooks {
+  frameStats: FrameStats
+  player: typeof localMotion
+  cameraRig: typeof cameraRig
+  world: () => { status: string; worldId: string | null; openPoi: string | null }
+}
 
 declare global {
   interface Window {
-    __cq?: { frameStats: FrameStats }
+    __cq?: TestHooks & Record<string, unknown>
   }
 }
 
-if (typeof window !== 'undefined') window.__cq = { frameStats }
+if (typeof window !== 'undefined') {
+  window.__cq = {
+    ...window.__cq,
+    frameStats,
+    player: localMotion,
+    cameraRig,
+    world: () => {
+      const s = useWorld.getState()
+      return { status: s.status, worldId: s.worldId, openPoi: s.openPoi }
+    },
+  }
+}

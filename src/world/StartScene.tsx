@@ -1,8 +1,8 @@
-// The start-screen backdrop: a small floating voxel island with a pavilion under a sky.
+// The start-screen backdrop: a small floating voxel island with a pavilion in a clear sky.
 // Voxels are one instanced mesh, so the whole island costs a single draw call.
-import { useLayoutEffect, useMemo, useRef } from 'react'
-import { useFrame } from '@react-three/fiber'
-import { OrbitControls, Sky } from '@react-three/drei'
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
+import { useFrame, useThree } from '@react-three/fiber'
+import { OrbitControls } from '@react-three/drei'
 import type { InstancedMesh } from 'three'
 import { Color, Object3D } from 'three'
 
@@ -79,18 +79,19 @@ function Pavilion() {
 
 export function StartScene() {
   const spin = useRef<Object3D>(null)
+  const camera = useThree((s) => s.camera)
+  useEffect(() => {
+    // Coming back from a world, the camera is wherever the avatar left it.
+    camera.position.set(15, 6, 15)
+    camera.lookAt(0, 0, 0)
+  }, [camera])
   useFrame((_, dt) => {
     if (spin.current) spin.current.rotation.y += dt * 0.05
   })
   return (
     <>
-      <Sky
-        distance={400}
-        sunPosition={[40, 12, 20]}
-        turbidity={3}
-        rayleigh={2.5}
-        mieCoefficient={0.004}
-      />
+      <color attach="background" args={['#86bfe8']} />
+      <fog attach="fog" args={['#bcdcf2', 30, 90]} />
       <hemisphereLight args={['#cfe8ff', '#4a3b2a', 0.6]} />
       <directionalLight
         position={[20, 30, 10]}

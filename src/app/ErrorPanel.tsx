@@ -1,0 +1,56 @@
+// A world that cannot open shows why, naming the file and each bad field, with a way back.
+import { useEffect, useRef } from 'react'
+import { useWorld } from '../state/world'
+import { useT } from './i18n'
+import { openWorld } from './router'
+
+export function ErrorPanel({ onRetry }: { onRetry: () => void }) {
+  const t = useT()
+  const error = useWorld((s) => s.error)
+  const status = useWorld((s) => s.status)
+  const backRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (status === 'error') backRef.current?.focus()
+  }, [status])
+  if (status !== 'error' || !error) return null
+  return (
+    <div className="backdrop">
+      <section
+        className="panel error-panel"
+        role="alertdialog"
+        aria-labelledby="error-title"
+        data-testid="error-panel"
+      >
+        <h2 id="error-title">{t('error.title')}</h2>
+        <p>{error.title}</p>
+        {error.file && (
+          <p className="file">
+            {t('error.file')}: {error.file}
+          </p>
+        )}
+        {error.issues.length > 0 && (
+          <ul>
+            {error.issues.map((i, n) => (
+              <li key={n}>
+                {i.field && (
+                  <>
+                    {t('error.field')} <code>{i.field}</code>:{' '}
+                  </>
+                )}
+                {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="actions">
+          <button className="btn" onClick={onRetry}>
+            {t('error.retry')}
+          </button>
+          <button ref={backRef} className="btn primary" onClick={() => openWorld(null)}>
+            {t('error.back')}
+          </button>
+        </div>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,76 @@
+// The start screen: every world in the catalogue as a card (bilingual name, style, a thumbnail
+// the project rendered itself); Enter or click opens it.
+import { useEffect, useState } from 'react'
+import type { CatalogEntry } from '../protocol/scene'
+import { useSettings } from '../state/settings'
+import { useUi } from '../state/ui'
+import { loadCatalog } from '../world/loadScene'
+import { other, pick, useT } from './i18n'
+import { openWorld } from './router'
+
+export function WorldDirectory() {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const [worlds, setWorlds] = useState<CatalogEntry[] | null>(null)
+  const [failed, setFailed] = useState(false)
+
+  useEffect(() => {
+    const ctl = new AbortController()
+    loadCatalog(ctl.signal).then(setWorlds, () => !ctl.signal.aborted && setFailed(true))
+    return () => ctl.abort()
+  }, [])
+
+  return (
+    <main className="directory" aria-labelledby="directory-title">
+      <header>
+        <div>
+          <h1 id="directory-title">苍穹 Cangqiong</h1>
+          <p className="tagline">{t('app.tagline')}</p>
+        </div>
+        <button
+          className="btn icon-btn"
+          aria-label={t('hud.settings')}
+          onClick={() => useUi.getState().set({ settingsOpen: true })}
+        >
+          ⚙
+        </button>
+      </header>
+      <h2>{t('directory.heading')}</h2>
+      {failed && <p role="alert">{t('directory.failed')}</p>}
+      {!worlds && !failed && <p aria-live="polite">{t('directory.loading')}</p>}
+      <div className="world-grid">
+        {worlds?.map((w) => (
+          <button
+            key={w.id}
+            className="world-card"
+            data-world={w.id}
+            onClick={() => openWorld(w.id)}
+            aria-label={`${t('directory.enter')} ${pick(w.name, lang)}`}
+          >
+            {w.thumbnail ? (
+              <img
+                className={`thumb ${w.style === 'voxel' ? 'pixel' : ''}`}
+                src={w.thumbnail}
+                alt=""
+                loading="lazy"
+              />
+            ) : (
+              <div className="thumb-fallback" aria-hidden>
+                {w.style === 'voxel' ? '▦' : '⛰'}
+              </div>
+            )}
+            <div className="body">
+              <div className="badges">
+                <span className={`badge ${w.style}`}>{t(`style.${w.style}`)}</span>
+                <span className="badge">{t(`kind.${w.kind}`)}</span>
+              </div>
+              <span className="name">{pick(w.name, lang)}</span>
+              <span className="sub">{other(w.name, lang)}</span>
+              <span className="summary">{pick(w.summary, lang)}</span>
+            </div>
+          </button>
+        ))}
+      </div>
+    </main>
+  )
+}

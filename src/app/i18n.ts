@@ -1,0 +1,87 @@
+// UI strings in zh-CN and en. `useT()` re-renders on language change; `pick()` chooses a scene
+// text in the current language.
+import { useCallback } from 'react'
+import { useSettings, type Language } from '../state/settings'
+import type { Text } from '../protocol/scene'
+
+const STRINGS = {
+  'app.title': { 'zh-CN': '苍穹', en: 'Cangqiong' },
+  'app.tagline': {
+    'zh-CN': '在浏览器里漫游山水与方块村落',
+    en: 'Wander landscapes and voxel villages in your browser',
+  },
+  'directory.heading': { 'zh-CN': '选择世界', en: 'Choose a world' },
+  'directory.enter': { 'zh-CN': '进入', en: 'Enter' },
+  'directory.loading': { 'zh-CN': '正在读取世界列表…', en: 'Loading worlds…' },
+  'directory.failed': { 'zh-CN': '无法读取世界列表', en: 'Could not load the world list' },
+  'style.hd': { 'zh-CN': '高清', en: 'HD' },
+  'style.voxel': { 'zh-CN': '像素', en: 'Pixel' },
+  'kind.landscape': { 'zh-CN': '山水', en: 'Landscape' },
+  'kind.village': { 'zh-CN': '村落', en: 'Village' },
+  'kind.scenic': { 'zh-CN': '风景区', en: 'Scenic area' },
+  'loading.scene': { 'zh-CN': '读取世界文件', en: 'Reading the world file' },
+  'loading.validate': { 'zh-CN': '校验世界数据', en: 'Checking the world data' },
+  'loading.code': { 'zh-CN': '加载渲染模块', en: 'Loading the renderer' },
+  'loading.meshing': { 'zh-CN': '搭建方块', en: 'Building the blocks' },
+  'loading.terrain': { 'zh-CN': '生成地形', en: 'Shaping the terrain' },
+  'loading.vegetation': { 'zh-CN': '种植草木', en: 'Planting trees and grass' },
+  'loading.shaders': { 'zh-CN': '准备着色器', en: 'Preparing shaders' },
+  'loading.ready': { 'zh-CN': '即将进入', en: 'Almost there' },
+  'error.title': { 'zh-CN': '这个世界无法打开', en: 'This world cannot be opened' },
+  'error.file': { 'zh-CN': '文件', en: 'File' },
+  'error.field': { 'zh-CN': '字段', en: 'Field' },
+  'error.back': { 'zh-CN': '返回世界列表', en: 'Back to the worlds' },
+  'error.retry': { 'zh-CN': '重试', en: 'Try again' },
+  'error.notFound': { 'zh-CN': '没有找到这个世界', en: 'There is no such world' },
+  'error.network': {
+    'zh-CN': '网络错误，无法读取世界文件',
+    en: 'Network error while reading the world file',
+  },
+  'hud.worlds': { 'zh-CN': '世界', en: 'Worlds' },
+  'hud.settings': { 'zh-CN': '设置', en: 'Settings' },
+  'hud.help': {
+    'zh-CN':
+      'WASD/方向键移动 · Shift 奔跑 · 空格跳跃 · 拖动旋转视角 · 滚轮缩放 · V 第一人称 · 点击地面前往',
+    en: 'WASD/arrows move · Shift run · Space jump · drag to look · wheel zoom · V first person · click the ground to walk there',
+  },
+  'settings.title': { 'zh-CN': '设置', en: 'Settings' },
+  'settings.quality': { 'zh-CN': '画质', en: 'Quality' },
+  'settings.quality.auto': { 'zh-CN': '自动', en: 'Auto' },
+  'settings.quality.low': { 'zh-CN': '低', en: 'Low' },
+  'settings.quality.medium': { 'zh-CN': '中', en: 'Medium' },
+  'settings.quality.high': { 'zh-CN': '高', en: 'High' },
+  'settings.language': { 'zh-CN': '语言', en: 'Language' },
+  'settings.invertLook': { 'zh-CN': '反转视角上下', en: 'Invert look' },
+  'settings.reducedMotion': { 'zh-CN': '减少动态效果', en: 'Reduce motion' },
+  'settings.avatarColor': { 'zh-CN': '角色颜色', en: 'Avatar colour' },
+  'settings.name': { 'zh-CN': '昵称', en: 'Display name' },
+  'settings.close': { 'zh-CN': '关闭', en: 'Close' },
+  'card.close': { 'zh-CN': '关闭', en: 'Close' },
+  'poi.scenic': { 'zh-CN': '景点', en: 'Scenic spot' },
+  'poi.landmark': { 'zh-CN': '地标', en: 'Landmark' },
+  'poi.village': { 'zh-CN': '村落', en: 'Village' },
+  'poi.viewpoint': { 'zh-CN': '观景台', en: 'Viewpoint' },
+  'minimap.label': { 'zh-CN': '小地图', en: 'Minimap' },
+  'portal.going': { 'zh-CN': '正在前往', en: 'Travelling to' },
+} satisfies Record<string, Record<Language, string>>
+
+export type StringKey = keyof typeof STRINGS
+
+export function translate(lang: Language, key: string): string {
+  const entry = (STRINGS as Record<string, Record<Language, string>>)[key]
+  return entry ? entry[lang] : key
+}
+
+export function useT() {
+  const lang = useSettings((s) => s.language)
+  return useCallback((key: StringKey | (string & {})) => translate(lang, key), [lang])
+}
+
+export function pick(text: Text, lang: Language): string {
+  return text[lang]
+}
+
+/** The text in the language not shown, for a bilingual subtitle. */
+export function other(text: Text, lang: Language): string {
+  return text[lang === 'zh-CN' ? 'en' : 'zh-CN']
+}

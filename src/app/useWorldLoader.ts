@@ -1,0 +1,61 @@
+// Loads the world named in the store: fetch and validate its file (first 10% of the progress
+// bar), then hand the scene to its world view, which reports the rest.
+import { useEffect, useState } from 'react'
+import { SceneError } from '../protocol/scene'
+import { useSettings } from '../state/settings'
+import { useWorld } from '../state/world'
+import { loadScene, WorldLoadError } from '../world/loadScene'
+import { pick, translate } from './i18n'
+
+export function useWorldLoader(): () => void {
+  const worldId = useWorld((s) => s.worldId)
+  const [attempt, setAttempt] = useState(0)
+
+  useEffect(() => {
+    const world = useWorld.getState()
+    if (!worldId) {
+      world.set({ scene: null, status: 'idle', error: null, collider: null, openPoi: null })
+      document.title = '苍穹 Cangqiong'
+      return
+    }
+    const ctl = new AbortController()
+    world.set({ scene: null, status: 'loading', error: null, collider: null, openPoi: null })
+    world.setLoading({ progress: 0, label: 'loading.scene' })
+    loadScene(
+      worldId,
+      (f) => useWorld.getState().setLoading({ progress: f * 0.08, label: 'loading.scene' }),
+      ctl.signal,
+    ).then(
+      (scene) => {
+        if (ctl.signal.aborted) return
+        const w = useWorld.getState()
+        w.setLoading({ progress: 0.1, label: 'loading.code' })
+        w.set({ scene })
+        document.title = `${pick(scene.name, useSettings.getState().language)} · 苍穹`
+      },
+      (err: unknown) => {
+        if (ctl.signal.aborted) return
+        const lang = useSettings.getState().language
+        let error
+        if (err instanceof SceneError) {
+          error = { title: translate(lang, 'error.title'), file: err.file, issues: err.issues }
+        } else if (err instanceof WorldLoadError) {
+          error = {
+            title: translate(lang, err.key),
+            file: err.file,
+            issues: [{ field: '', message: err.message }],
+          }
+        } else {
+          error = {
+            title: translate(lang, 'error.network'),
+            issues: [{ field: '', message: String(err) }],
+          }
+        }
+        useWorld.getState().set({ status: 'error', error })
+      },
+    )
+    return () => ctl.abort()
+  }, [worldId, attempt])
+
+  return () => setAttempt((a) => a + 1)
+}

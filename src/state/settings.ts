@@ -1,0 +1,57 @@
+// Visitor settings, persisted in localStorage. Read with useSettings(selector) in components
+// and useSettings.getState() inside frame loops.
+import { create } from 'zustand'
+import { persist } from 'zustand/middleware'
+
+export type Quality = 'auto' | 'low' | 'medium' | 'high'
+export type Language = 'zh-CN' | 'en'
+
+export interface SettingsState {
+  quality: Quality
+  language: Language
+  invertLook: boolean
+  reducedMotion: boolean
+  avatarColor: string
+  displayName: string
+  set: (patch: Partial<Omit<SettingsState, 'set'>>) => void
+}
+
+function defaultLanguage(): Language {
+  if (typeof navigator === 'undefined') return 'zh-CN'
+  return navigator.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches
+}
+
+export const AVATAR_COLORS = ['#e4572e', '#29335c', '#f3a712', '#669bbc', '#a8c686', '#8e44ad']
+
+export const useSettings = create<SettingsState>()(
+  persist(
+    (set) => ({
+      quality: 'auto',
+      language: defaultLanguage(),
+      invertLook: false,
+      reducedMotion: prefersReducedMotion(),
+      avatarColor: AVATAR_COLORS[0]!,
+      displayName: '',
+      set: (patch) => set(patch),
+    }),
+    {
+      name: 'cangqiong.settings',
+      version: 1,
+      partialize: ({ set: _set, ...rest }) => rest,
+    },
+  ),
+)
+
+/** The quality actually in force: "auto" resolves to what the adaptive monitor chose. */
+export const useEffectiveQuality = create<{ level: Exclude<Quality, 'auto'> }>(() => ({
+  level: 'medium',
+}))
+
+export function effectiveQuality(): Exclude<Quality, 'auto'> {
+  const q = useSettings.getState().quality
+  return q === 'auto' ? useEffectiveQuality.getState().level : q
+}

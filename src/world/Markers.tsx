@@ -1,0 +1,203 @@
+// Points of interest and portals inside a world: floating markers with bilingual labels.
+// Walking into a marker's radius opens its card (or, for a portal, travels); one frame loop
+// checks them all and touches stores only when something changes.
+import { useMemo, useRef } from 'react'
+import { useFrame, type ThreeEvent } from '@react-three/fiber'
+import { Html } from '@react-three/drei'
+import { DoubleSide, type Group } from 'three'
+import type { Scene } from '../protocol/scene'
+import { localMotion } from '../state/player'
+import { useSettings } from '../state/settings'
+import { useUi } from '../state/ui'
+import { useWorld } from '../state/world'
+import { openWorld } from '../app/router'
+import { other, pick } from '../app/i18n'
+
+interface Placed {
+  id: string
+  x: number
+  y: number
+  z: number
+  radius: number
+  lines: string[]
+}
+
+const labelEls = new Map<string, HTMLDivElement>()
+
+/** A crisp DOM label (not drawn through the pixel pass); faded by distance in the frame loop. */
+function Label({
+  id,
+  lines,
+  y,
+  accent,
+}: {
+  id: string
+  lines: string[]
+  y: number
+  accent: string
+}) {
+  return (
+    <Html position={[0, y, 0]} center zIndexRange={[5, 0]} style={{ pointerEvents: 'none' }}>
+      <div
+        className="marker-label"
+        style={{ borderBottomColor: accent, opacity: 0 }}
+        ref={(el) => {
+          if (el) labelEls.set(id, el)
+          else labelEls.delete(id)
+        }}
+      >
+        <strong>{lines[0]}</strong>
+        <span>{lines[1]}</span>
+      </div>
+    </Html>
+  )
+}
+
+function fadeLabels(points: Placed[]) {
+  for (const p of points) {
+    const el = labelEls.get(p.id)
+    if (!el) continue
+    const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
+    const o = d < 40 ? '1' : d > 60 ? '0' : ((60 - d) / 20).toFixed(2)
+    if (el.style.opacity !== o) el.style.opacity = o
+  }
+}
+
+export function Markers({ scene }: { scene: Scene }) {
+  const collider = useWorld((s) => s.collider)
+  const lang = useSettings((s) => s.language)
+  const group = useRef<Group>(null)
+  const inside = useRef(new Set<string>())
+  const travelling = useRef(false)
+
+  const ground = (x: number, y: number, z: number) => {
+    // HD scene files leave heights to the terrain; voxel files give the block they stand on.
+    if (scene.style === 'voxel' || !collider) return y
+    const g = collider.groundAt(x, 10_000, z, 100_000)
+    return Number.isFinite(g) ? g : y
+  }
+
+  const pois: Placed[] = useMemo(
+    () =>
+      scene.pois.map((p) => ({
+        id: p.id,
+        x: p.position[0],
+        y: ground(p.position[0], p.position[1], p.position[2]),
+        z: p.position[2],
+        radius: p.radius,
+        lines: [pick(p.title, lang), other(p.title, lang)],
+      })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [scene, collider, lang],
+  )
+  const portals: (Placed & { to: string })[] = useMemo(
+    () =>
+      scene.portals.map((p) => ({
+        id: p.id,
+        to: p.to,
+        x: p.position[0],
+        y: ground(p.position[0], p.position[1], p.position[2]),
+        z: p.position[2],
+        radius: p.radius,
+        lines: [pick(p.label, lang), '⇄'],
+      })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [scene, collider, lang],
+  )
+
+  useFrame((state) => {
+    const t = state.clock.elapsedTime
+    const still = useSettings.getState().reducedMotion
+    const g = group.current
+    if (g) {
+      for (const child of g.children) {
+        // Each marker group's first child is the part that floats and turns.
+        const bob = child.name === 'poi' ? child.children[0] : undefined
+        if (bob) {
+          bob.position.y = still ? 0 : Math.sin(t * 1.6 + child.position.x) * 0.25
+          bob.rotation.y = still ? 0 : t * 0.8
+        }
+      }
+    }
+    // Labels fade out with distance so far-away markers do not clutter the view.
+    fadeLabels(pois)
+    fadeLabels(portals)
+    const world = useWorld.getState()
+    if (world.status !== 'ready') return
+    for (const p of pois) {
+      const near =
+        Math.hypot(p.x - localMotion.x, p.z - localMotion.z) < p.radius &&
+        Math.abs(p.y - localMotion.y) < 8
+      if (near && !inside.current.has(p.id)) {
+        inside.current.add(p.id)
+        if (world.openPoi !== p.id) {
+          useUi.getState().set({ cardVia: 'proximity' })
+          world.set({ openPoi: p.id })
+        }
+      } else if (!near && inside.current.has(p.id)) {
+        inside.current.delete(p.id)
+        if (world.openPoi === p.id && useUi.getState().cardVia === 'proximity') {
+          world.set({ openPoi: null })
+        }
+      }
+    }
+    if (!travelling.current) {
+      for (const p of portals) {
+        if (
+          Math.hypot(p.x - localMotion.x, p.z - localMotion.z) < p.radius &&
+          Math.abs(p.y - localMotion.y) < 4
+        ) {
+          travelling.current = true
+          openWorld(p.to)
+          break
+        }
+      }
+    }
+  })
+
+  const onPoiClick = (id: string) => (e: ThreeEvent<MouseEvent>) => {
+    e.stopPropagation()
+    useUi.getState().set({ cardVia: 'click' })
+    useWorld.getState().set({ openPoi: id })
+  }
+
+  return (
+    <group ref={group}>
+      {pois.map((p) => (
+        <group key={p.id} name="poi" position={[p.x, p.y, p.z]}>
+          <group>
+            <mesh
+              position={[0, 3.2, 0]}
+              onClick={onPoiClick(p.id)}
+              onPointerOver={() => (document.body.style.cursor = 'pointer')}
+              onPointerOut={() => (document.body.style.cursor = '')}
+            >
+              <octahedronGeometry args={[0.55, 0]} />
+              <meshStandardMaterial color="#e0b15a" emissive="#a0661a" emissiveIntensity={0.8} />
+            </mesh>
+          </group>
+          <Label id={p.id} lines={p.lines} y={4.7} accent="#e0b15a" />
+        </group>
+      ))}
+      {portals.map((p) => (
+        <group key={p.id} position={[p.x, p.y, p.z]}>
+          <mesh position={[0, 1.6, 0]}>
+            <torusGeometry args={[1.4, 0.16, 10, 40]} />
+            <meshStandardMaterial color="#b48cff" emissive="#7b4dff" emissiveIntensity={1.2} />
+          </mesh>
+          <mesh position={[0, 1.6, 0]}>
+            <circleGeometry args={[1.3, 32]} />
+            <meshBasicMaterial
+              color="#c9b3ff"
+              transparent
+              opacity={0.35}
+              side={DoubleSide}
+              depthWrite={false}
+            />
+          </mesh>
+          <Label id={p.id} lines={p.lines} y={3.7} accent="#b48cff" />
+        </group>
+      ))}
+    </group>
+  )
+}

@@ -1,0 +1,30 @@
+// Everything inside the canvas for the open world. Each world style is its own lazily loaded
+// chunk, so the directory and one style never pay for the other.
+import { lazy, Suspense } from 'react'
+import { useWorld } from '../state/world'
+import { LocalPlayer } from '../avatar/LocalPlayer'
+import { AdaptiveQuality } from './hd/AdaptiveQuality'
+import { Markers } from './Markers'
+
+const VoxelWorldView = lazy(() =>
+  import('./voxel/VoxelWorldView').then((m) => ({ default: m.VoxelWorldView })),
+)
+const HdWorldView = lazy(() => import('./hd/HdWorldView').then((m) => ({ default: m.HdWorldView })))
+
+export function WorldScene() {
+  const scene = useWorld((s) => s.scene)
+  const ready = useWorld((s) => s.status === 'ready')
+  if (!scene) return null
+  return (
+    <Suspense fallback={null}>
+      {scene.style === 'voxel' ? (
+        <VoxelWorldView key={scene.id} scene={scene} />
+      ) : (
+        <HdWorldView key={scene.id} scene={scene} />
+      )}
+      <Markers key={`markers-${scene.id}`} scene={scene} />
+      {ready && <LocalPlayer key={`player-${scene.id}`} />}
+      <AdaptiveQuality />
+    </Suspense>
+  )
+}
