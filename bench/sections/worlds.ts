@@ -20,6 +20,9 @@ function worldIds(): string[] {
 
 async function newPage(browser: Browser, quality: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+  // tsx compiles this file with keepNames, which wraps functions passed to page.evaluate
+  // in a __name() helper that the page does not have.
+  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
   await ctx.addInitScript((q) => {
     localStorage.setItem(
       'cangqiong.settings',
