@@ -19,6 +19,7 @@ import './app.css'
 
 // `?thumbnail=1` renders the world alone, for scripts/thumbnails.ts.
 const THUMBNAIL = new URLSearchParams(location.search).has('thumbnail')
+if (THUMBNAIL) document.documentElement.classList.add('thumbnail')
 
 export function App() {
   const worldId = useWorld((s) => s.worldId)
