@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import {
+  CHAT_MAX_CHARS,
+  MAX_MESSAGE_BYTES,
+  parseClientMessage,
+  ProtocolError,
+  RateLimiter,
+} from './messages'
+
+function codeOf(type: unknown, payload: unknown): string {
+  try {
+    parseClientMessage(type, payload)
+  } catch (err) {
+    if (err instanceof ProtocolError) return err.code
+    throw err
+  }
+  return 'ok'
+}
+
+describe('parseClientMessage', () => {
+  it('accepts and types well-formed messages', () => {
+    const m = parseClientMessage('pose', { x: 1, y: 2, z: 3, h: 0.5, a: 'walk' })
+    expect(m).toEqual({ type: 'pose', payload: { x: 1, y: 2, z: 3, h: 0.5, a: 'walk' } })
+    expect(parseClientMessage('chat', { text: '  你好  ' }).payload).toEqual({ text: '你好' })
+  })
+
+  it('rejects unknown types, including prototype keys', () => {
+    expect(codeOf('teleport', {})).toBe('unknown_type')
+    expect(codeOf('__proto__', {})).toBe('unknown_type')
+    expect(codeOf('constructor', {})).toBe('unknown_type')
+    expect(codeOf(42, {})).toBe('unknown_type')
+  })
+
+  it('rejects wrong shapes, NaN and Infinity', () => {
+    expect(codeOf('pose', { x: 1, y: 2, z: 3, h: 0, a: 'fly' })).toBe('bad_shape')
+    expect(codeOf('pose', { x: NaN, y: 2, z: 3, h: 0, a: 'idle' })).toBe('bad_shape')
+    expect(codeOf('pose', { x: Infinity, y: 2, z: 3, h: 0, a: 'idle' })).toBe('bad_shape')
+    expect(codeOf('pose', null)).toBe('bad_shape')
+    expect(codeOf('emote', { emote: 'moonwalk' })).toBe('bad_shape')
+    expect(codeOf('chat', { text: '   ' })).toBe('bad_shape')
+    expect(codeOf('chat', { text: 'x'.repeat(CHAT_MAX_CHARS + 1) })).toBe('bad_shape')
+  })
+
+  it('rejects oversized and unserialisable payloads before parsing them', () => {
+    expect(codeOf('chat', { text: 'x'.repeat(MAX_MESSAGE_BYTES) })).toBe('too_large')
+    const loop: Record<string, unknown> = {}
+    loop.self = loop
+    expect(codeOf('chat', loop)).toBe('too_large')
+  })
+})
+
+describe('RateLimiter', () => {
+  it('allows a burst, then the steady rate', () => {
+    const r = new RateLimiter(2, 3, 0)
+    expect([r.take(0), r.take(0), r.take(0), r.take(0)]).toEqual([true, true, true, false])
+    expect(r.take(400)).toBe(false) // 0.8 tokens refilled
+    expect(r.take(500)).toBe(true) // 1.0
+    expect(r.take(10_000)).toBe(true)
+  })
+})
