@@ -1,10 +1,10 @@
 // Shared bench plumbing: build the client, start the real server on a free port, and open
 // headless Chromium (Debian's, WebGL on SwiftShader) counting the JavaScript it loads.
 import { execFileSync } from 'node:child_process'
-import net from 'node:net'
 import zlib from 'node:zlib'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath, chromiumProblem } from '../e2e/chromium'
+import { freePort } from '../e2e/procs'
 import { loadConfig } from '../server/config'
 import { startServer, type RunningServer } from '../server/app'
 
@@ -12,15 +12,20 @@ export function buildClient() {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
+/** A fresh browser context whose stored settings start as given (quality, language, …). */
+export async function newSettingsPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  settings: Record<string, unknown>,
+): Promise<Page> {
+  const ctx = await browser.newContext({ viewport })
+  // tsx compiles this code with keepNames, which wraps functions passed to page.evaluate
+  // in a __name() helper that the page does not have.
+  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
+  await ctx.addInitScript((state) => {
+    localStorage.setItem('cangqiong.settings', JSON.stringify({ state, version: 1 }))
+  }, settings)
+  return ctx.newPage()
 }
 
 export async function startDistServer(): Promise<{ server: RunningServer; readyMs: number }> {

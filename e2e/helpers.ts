@@ -72,17 +72,22 @@ export async function shootCanvas(page: Page, testInfo: TestInfo, name: string) 
   return { png, stats: pixelStats(png) }
 }
 
-/** Opens a world by URL and waits until it reports ready and has drawn a few frames. */
-export async function openWorld(page: Page, id: string, frames = 5) {
-  await page.goto(`/?world=${id}`)
+/** Waits until the page's open world is `id` and reports ready. */
+export async function waitForWorld(page: Page, id: string, timeout = 150_000) {
   await page.waitForFunction(
     (want) => {
       const w = window.__cq?.world()
       return w?.worldId === want && w.status === 'ready'
     },
     id,
-    { timeout: 150_000 },
+    { timeout },
   )
+}
+
+/** Opens a world by URL and waits until it reports ready and has drawn a few frames. */
+export async function openWorld(page: Page, id: string, frames = 5) {
+  await page.goto(`/?world=${id}`)
+  await waitForWorld(page, id)
   await waitForFrames(page, frames)
 }
 

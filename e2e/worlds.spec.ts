@@ -11,11 +11,9 @@ import {
   waitForFrames,
   watchErrors,
 } from './helpers'
+import { sceneIds } from '../scripts/vite-plugin-scenes'
 
-const WORLDS = fs
-  .readdirSync('scenes')
-  .filter((f) => f.endsWith('.json') && f !== 'index.json')
-  .map((f) => f.replace(/\.json$/, ''))
+const WORLDS = sceneIds()
 
 test('the directory lists every world and opens one', async ({ page }) => {
   const errors = watchErrors(page)

@@ -8,6 +8,19 @@ import { parseScene, type CatalogEntry, type Scene } from '../src/protocol/scene
 
 const ORDER = { landscape: 0, village: 1, scenic: 2 } as const
 
+/** The world files in a scenes folder (everything but the generated index), sorted. */
+export function sceneFileNames(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && name !== 'index.json')
+    .sort()
+}
+
+/** World ids in <root>/scenes. */
+export function sceneIds(root = process.cwd()): string[] {
+  return sceneFileNames(path.join(root, 'scenes')).map((name) => name.replace(/\.json$/, ''))
+}
+
 export function readCatalog(
   root: string,
   strict: boolean,
@@ -15,8 +28,7 @@ export function readCatalog(
   const dir = path.join(root, 'scenes')
   const files = new Map<string, string>()
   const scenes: Scene[] = []
-  for (const name of fs.readdirSync(dir).sort()) {
-    if (!name.endsWith('.json') || name === 'index.json') continue
+  for (const name of sceneFileNames(dir)) {
     const text = fs.readFileSync(path.join(dir, name), 'utf8')
     files.set(name, text)
     try {

@@ -3,9 +3,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseScene, SceneError, type Scene } from '../src/protocol/scene'
+import { sceneFileNames } from '../scripts/vite-plugin-scenes'
 
 const dir = path.resolve('scenes')
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json')
+const files = sceneFileNames(dir)
 const scenes = new Map<string, Scene>()
 for (const f of files)
   scenes.set(f, parseScene(fs.readFileSync(path.join(dir, f), 'utf8'), `scenes/${f}`))

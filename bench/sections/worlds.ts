@@ -4,41 +4,23 @@
 // {"worlds":[{"id","drawCalls","triangles","frameMsMedian","frameMsP95","firstFrameMs","heapMB",
 //   "drawCallsByQuality"}],"meshing":{"voxels","ms","greedyTriangles","naiveTriangles"},
 //  "bundle":{"firstWorldJsGzipKB"}}
-import fs from 'node:fs'
 import type { Browser, Page } from '@playwright/test'
-import { buildClient, countJs, launchBrowser, startDistServer } from '../browser'
+import { waitForWorld } from '../../e2e/helpers'
+import { sceneIds } from '../../scripts/vite-plugin-scenes'
+import { buildClient, countJs, launchBrowser, newSettingsPage, startDistServer } from '../browser'
 
 const FRAMES = 300
 const QUALITIES = ['low', 'medium', 'high'] as const
 
-function worldIds(): string[] {
-  return fs
-    .readdirSync('scenes')
-    .filter((f) => f.endsWith('.json') && f !== 'index.json')
-    .map((f) => f.replace(/\.json$/, ''))
-}
-
-async function newPage(browser: Browser, quality: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } })
-  // tsx compiles this file with keepNames, which wraps functions passed to page.evaluate
-  // in a __name() helper that the page does not have.
-  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
-  await ctx.addInitScript((q) => {
-    localStorage.setItem(
-      'cangqiong.settings',
-      JSON.stringify({ state: { quality: q, language: 'en', reducedMotion: false }, version: 1 }),
-    )
-  }, quality)
-  return ctx.newPage()
-}
-
-async function waitReady(page: Page, id: string) {
-  await page.waitForFunction(
-    (want) => window.__cq?.world().worldId === want && window.__cq.world().status === 'ready',
-    id,
-    { timeout: 300_000 },
+function newPage(browser: Browser, quality: string): Promise<Page> {
+  return newSettingsPage(
+    browser,
+    { width: 1280, height: 720 },
+    { quality, language: 'en', reducedMotion: false },
   )
 }
+
+const waitReady = (page: Page, id: string) => waitForWorld(page, id, 300_000)
 
 /** Walks forward while turning the camera, recording frame intervals inside the page. */
 async function walkPath(page: Page) {
@@ -97,7 +79,7 @@ export async function worlds() {
       firstWorldJsGzipKB = Math.round(js.gzipBytes() / 102.4) / 10
       await page.context().close()
     }
-    for (const id of worldIds()) {
+    for (const id of sceneIds()) {
       const byQuality: Record<string, number> = {}
       let row: Record<string, unknown> = { id }
       for (const quality of QUALITIES) {

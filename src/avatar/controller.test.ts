@@ -5,6 +5,7 @@ import { createMotion, type Motion } from '../state/player'
 import type { WorldCollider } from '../world/collision'
 import {
   ARRIVE_DISTANCE,
+  createControlInput,
   PLAYER_RADIUS,
   resetMotion,
   standingHeight,
@@ -68,14 +69,7 @@ const MOVEMENT: Movement = { walkSpeed: 4, runSpeed: 8, jumpSpeed: 6, gravity: 2
 const FACE_PLUS_X = -Math.PI / 2
 
 function controls(patch: Partial<ControlInput> = {}): ControlInput {
-  return {
-    moveX: 0,
-    moveY: 0,
-    run: false,
-    jumpBuffer: 0,
-    target: { active: false, x: 0, y: 0, z: 0 },
-    ...patch,
-  }
+  return { ...createControlInput(), ...patch }
 }
 
 function fresh(x = 0, y = 0, z = 0): Motion {

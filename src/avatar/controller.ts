@@ -65,6 +65,17 @@ export interface ControlInput {
   target: MoveTarget
 }
 
+/** Control input at rest: no axes, no run, no jump, no target. */
+export function createControlInput(): ControlInput {
+  return {
+    moveX: 0,
+    moveY: 0,
+    run: false,
+    jumpBuffer: 0,
+    target: { active: false, x: 0, y: 0, z: 0 },
+  }
+}
+
 /** Controller state that Motion does not carry (velocity, timers), kept per Motion object. */
 interface Internal {
   vx: number

@@ -5,7 +5,13 @@ import type { Movement } from '../protocol/scene'
 import { createMotion } from '../state/player'
 import { VoxelCollider } from '../world/voxel/collider'
 import { emptyGrid, STONE, WATER } from '../world/voxel/testing'
-import { resetMotion, standingHeight, stepMotion, type ControlInput } from './controller'
+import {
+  createControlInput,
+  resetMotion,
+  standingHeight,
+  stepMotion,
+  type ControlInput,
+} from './controller'
 
 const MOVEMENT: Movement = { walkSpeed: 4.5, runSpeed: 9, jumpSpeed: 7, gravity: 22 }
 const FACE_PLUS_X = -Math.PI / 2
@@ -29,14 +35,7 @@ function world(): VoxelCollider {
 }
 
 function controls(patch: Partial<ControlInput> = {}): ControlInput {
-  return {
-    moveX: 0,
-    moveY: 0,
-    run: false,
-    jumpBuffer: 0,
-    target: { active: false, x: 0, y: 0, z: 0 },
-    ...patch,
-  }
+  return { ...createControlInput(), ...patch }
 }
 
 function run(c: VoxelCollider, input: ControlInput, x: number, z: number, yaw: number, s: number) {

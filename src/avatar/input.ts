@@ -1,6 +1,6 @@
 // The visitor's input as one plain mutable object: keyboard, mouse and touch sources write it,
 // the frame loop reads and consumes it. No React or three here, so it is testable in Node.
-import { clamp, wrapAngle, type ControlInput } from './controller'
+import { clamp, createControlInput, wrapAngle, type ControlInput } from './controller'
 
 export type { ControlInput }
 
@@ -29,11 +29,7 @@ export const LOOK_SENSITIVITY = 0.005
 
 export function createInput(): InputState {
   return {
-    moveX: 0,
-    moveY: 0,
-    run: false,
-    jumpBuffer: 0,
-    target: { active: false, x: 0, y: 0, z: 0 },
+    ...createControlInput(),
     keys: { forward: false, back: false, left: false, right: false, run: false },
     stickX: 0,
     stickY: 0,

@@ -1,5 +1,5 @@
-// Which DOM panels are open. Panels that take the keyboard set `modal` so the avatar's keyboard
-// input pauses while someone types or tabs through a dialog.
+// Which DOM panels are open, and how the open info card was opened. (The avatar's keyboard input
+// pauses by itself while focus is in a dialog or a form control: see src/avatar/input.ts.)
 import { create } from 'zustand'
 
 export interface UiState {

@@ -1,6 +1,6 @@
 // Fetches and validates a world file, reporting byte progress. Errors become a readable panel
 // (file, field, message), never a white screen.
-import { parseScene, SceneError, WorldId, type CatalogEntry, type Scene } from '../protocol/scene'
+import { parseScene, WorldId, type CatalogEntry, type Scene } from '../protocol/scene'
 
 export class WorldLoadError extends Error {
   constructor(
@@ -65,5 +65,3 @@ export async function loadCatalog(signal?: AbortSignal): Promise<CatalogEntry[]>
   if (!res.ok) throw new Error(`HTTP ${res.status}`)
   return (await res.json()) as CatalogEntry[]
 }
-
-export { SceneError }
