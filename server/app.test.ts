@@ -24,12 +24,12 @@ describe('server', () => {
 
   it('lets a client join a world room and see itself in the state', async () => {
     const client = new Client(server.url.replace(/^http/, 'ws'))
-    const room = await client.joinOrCreate('world', { world: 'test-world', name: '小明' })
+    const room = await client.joinOrCreate('world', { world: 'block-park-village', name: '小明' })
     await new Promise<void>((resolve) => {
       if (room.state.players?.size) resolve()
       else room.onStateChange.once(() => resolve())
     })
-    expect(room.state.world).toBe('test-world')
+    expect(room.state.world).toBe('block-park-village')
     expect(room.state.players.get(room.sessionId).name).toBe('小明')
     await room.leave()
   })

@@ -1,34 +1,349 @@
-// One instance of a world. Matchmaking filters by world id; a full instance overflows
-// into a new one because Colyseus only matches rooms that still have free seats.
+// One instance of a world. Matchmaking filters by world id; a full instance overflows into a
+// new one because Colyseus only matches rooms that still have free seats.
+//
+// Every inbound message goes through the protocol registry (src/protocol/messages.ts): unknown
+// types, wrong shapes, oversized payloads and excess rates get an `error` to that client only;
+// sustained floods close its connection. Poses must also be physically possible (PoseGuard);
+// a refused pose is answered with a `correction` and never reaches the state.
 import { Room, type Client } from '@colyseus/core'
-import { Player, WorldState } from './WorldState'
+import { StateView } from '@colyseus/schema'
+import {
+  CHAT_MAX_CHARS,
+  CLOSE_CODES,
+  ClientMessages,
+  NAME_MAX_CHARS,
+  ProtocolError,
+  RECONNECT_SECONDS,
+  RateLimiter,
+  animIndex,
+  cleanText,
+  packColor,
+  parseClientMessage,
+  quantizeHeading,
+  quantizePos,
+  type ChatLine,
+  type ClientMessageType,
+  type ErrorCode,
+  type ServerMessages,
+} from '../../src/protocol/messages'
+import { WORLD_ID, worldRules, type WorldRules } from '../worlds'
+import { InterestGrid, type InterestOptions, type Member } from './interest'
+import { PoseGuard } from './poseGuard'
+import { Player, Pose, WorldState } from './WorldState'
+
+export interface WorldRoomSettings {
+  /** Folder of scene files; the room reads its world's bounds and speeds there. */
+  scenesDir: string
+  maxClients: number
+  /** null: everyone receives every avatar (no interest management). */
+  interest: InterestOptions | null
+}
 
 export interface WorldJoinOptions {
   world?: unknown
   name?: unknown
+  color?: unknown
 }
 
-const WORLD_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
+/** Server patch interval, ms (20 Hz; clients send poses at 12 Hz). */
+export const PATCH_MS = 50
+/** Each visitor's interest set is recomputed this often, ms (spread over the ticks). */
+export const INTEREST_PERIOD_MS = 500
+const INTEREST_TICK_MS = 100
+const CHAT_HISTORY = 30
+/** Any message at all: a client sending more than this is flooding, whatever the type. */
+const ALL_MESSAGES = { perSecond: 40, burst: 60 }
+/** Refused messages a client may send before it is disconnected (refills per second, burst). */
+const PATIENCE = { perSecond: 3, burst: 30 }
+/** Error replies per client (a flood must not turn into a flood of replies). */
+const ERROR_REPLIES = { perSecond: 4, burst: 8 }
+
+interface Seat {
+  client: Client
+  player: Player
+  pose: Pose
+  guard: PoseGuard
+  member: Member<Seat> | null
+  /** Avatars this visitor currently receives (interest management on). */
+  visible: Set<Member<Seat>>
+  all: RateLimiter
+  limits: Record<ClientMessageType, RateLimiter>
+  patience: RateLimiter
+  replies: RateLimiter
+  kicked: boolean
+}
 
 export class WorldRoom extends Room<WorldState> {
-  override maxClients = 100
+  protected settings: WorldRoomSettings = {
+    scenesDir: 'scenes',
+    maxClients: 100,
+    interest: { radius: 40, max: 32 },
+  }
+  private rules!: WorldRules
+  private readonly seats = new Map<string, Seat>()
+  private grid: InterestGrid<Seat> | null = null
+  /** With interest management off, every client shares this view of every pose. */
+  private readonly everyone = new StateView()
+  private readonly chat: ChatLine[] = []
+  private instanceKey = ''
+  private interestCursor = 0
 
-  override onCreate(options: WorldJoinOptions & { maxClients?: number }) {
+  override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
     if (!WORLD_ID.test(world)) throw new Error(`invalid world id "${String(options.world)}"`)
-    if (options.maxClients) this.maxClients = options.maxClients
-    this.state = new WorldState()
-    this.state.world = world
+    this.rules = await worldRules(this.settings.scenesDir, world)
+    this.maxClients = this.settings.maxClients
+    if (this.settings.interest) this.grid = new InterestGrid(this.settings.interest)
+
+    const state = new WorldState()
+    state.world = world
+    state.capacity = this.maxClients
+    state.instance = await this.allocateInstance(world)
+    this.state = state
+    await this.setMetadata({ world, instance: state.instance })
+
+    this.setPatchRate(PATCH_MS)
+    this.onMessage('*', (client, type, payload) => this.receive(client, type, payload))
+    this.clock.setInterval(() => this.refreshInterest(), INTEREST_TICK_MS)
+  }
+
+  /** The smallest instance number no other instance of this world holds (across processes). */
+  private async allocateInstance(world: string): Promise<number> {
+    this.instanceKey = `cq:instances:${world}`
+    const used = new Set(((await this.presence.smembers(this.instanceKey)) ?? []).map(Number))
+    let n = 1
+    while (used.has(n)) n++
+    await this.presence.sadd(this.instanceKey, n)
+    return n
+  }
+
+  override async onDispose() {
+    if (this.instanceKey) await this.presence.srem(this.instanceKey, this.state.instance)
   }
 
   override onJoin(client: Client, options: WorldJoinOptions) {
+    const now = Date.now()
     const player = new Player()
-    const name = typeof options.name === 'string' ? options.name.trim().slice(0, 24) : ''
-    player.name = name || `Visitor ${client.sessionId.slice(0, 4)}`
+    player.name =
+      cleanText(options.name, NAME_MAX_CHARS) || `Visitor ${client.sessionId.slice(0, 4)}`
+    player.color = packColor(typeof options.color === 'string' ? options.color : '')
+    const pose = new Pose()
+    const { spawn } = this.rules
+    pose.x = quantizePos(spawn.x)
+    pose.y = quantizePos(spawn.y)
+    pose.z = quantizePos(spawn.z)
+    pose.h = quantizeHeading(spawn.heading)
+
+    const limits = {} as Record<ClientMessageType, RateLimiter>
+    for (const type of Object.keys(ClientMessages) as ClientMessageType[]) {
+      const { perSecond, burst } = ClientMessages[type].rate
+      limits[type] = new RateLimiter(perSecond, burst, now)
+    }
+    const seat: Seat = {
+      client,
+      player,
+      pose,
+      guard: new PoseGuard(this.rules, now),
+      member: null,
+      visible: new Set(),
+      all: new RateLimiter(ALL_MESSAGES.perSecond, ALL_MESSAGES.burst, now),
+      limits,
+      patience: new RateLimiter(PATIENCE.perSecond, PATIENCE.burst, now),
+      replies: new RateLimiter(ERROR_REPLIES.perSecond, ERROR_REPLIES.burst, now),
+      kicked: false,
+    }
+    this.seats.set(client.sessionId, seat)
     this.state.players.set(client.sessionId, player)
+    this.state.poses.set(client.sessionId, pose)
+
+    if (this.grid) {
+      client.view = new StateView()
+      seat.member = this.grid.insert(seat, spawn.x, spawn.z)
+      this.updateInterest(seat)
+    } else {
+      client.view = this.everyone
+      this.everyone.add(pose)
+    }
+    this.reply(client, 'welcome', {
+      world: this.state.world,
+      instance: this.state.instance,
+      capacity: this.maxClients,
+      chat: this.chat.slice(-CHAT_HISTORY),
+    })
   }
 
-  override onLeave(client: Client) {
+  override async onLeave(client: Client, consented: boolean) {
+    const seat = this.seats.get(client.sessionId)
+    if (!seat) return
+    if (!consented && !seat.kicked) {
+      // The avatar stays where it was while the visitor may come back to the same seat.
+      try {
+        const back = await this.allowReconnection(client, RECONNECT_SECONDS)
+        seat.client = back
+        return
+      } catch {
+        // Not back in time: remove the avatar below.
+      }
+    }
+    this.seats.delete(client.sessionId)
+    if (seat.member && this.grid) {
+      this.grid.delete(seat.member)
+      for (const other of this.seats.values()) other.visible.delete(seat.member)
+    }
+    if (!this.grid) this.everyone.remove(seat.pose)
     this.state.players.delete(client.sessionId)
+    this.state.poses.delete(client.sessionId)
+  }
+
+  // ---- messages ------------------------------------------------------------------------
+
+  private reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]) {
+    client.send(type, body)
+  }
+
+  private receive(client: Client, type: unknown, payload: unknown) {
+    const seat = this.seats.get(client.sessionId)
+    if (!seat || seat.kicked) return
+    const now = Date.now()
+    if (!seat.all.take(now)) {
+      this.refuse(seat, now, 'rate_limited', 'too many messages', String(type))
+      return
+    }
+    let message: ReturnType<typeof parseClientMessage>
+    try {
+      message = parseClientMessage(type, payload)
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err
+      this.refuse(seat, now, err.code, err.message, err.type)
+      return
+    }
+    if (!seat.limits[message.type].take(now)) {
+      const { perSecond } = ClientMessages[message.type].rate
+      this.refuse(
+        seat,
+        now,
+        'rate_limited',
+        `"${message.type}" is limited to ${perSecond} per second`,
+        message.type,
+      )
+      return
+    }
+    switch (message.type) {
+      case 'pose':
+        this.onPose(seat, message.payload, now)
+        break
+      case 'chat':
+        this.onChat(seat, message.payload.text, now)
+        break
+      case 'emote':
+        this.onEmote(seat, message.payload.emote)
+        break
+      case 'ping':
+        this.reply(client, 'pong', { t: message.payload.t, server: now })
+        break
+    }
+  }
+
+  /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
+  private refuse(seat: Seat, now: number, code: ErrorCode, message: string, type?: string) {
+    if (!seat.patience.take(now)) {
+      seat.kicked = true
+      this.reply(seat.client, 'error', {
+        code: 'flood',
+        message: 'too many refused messages: disconnected',
+      })
+      seat.client.leave(CLOSE_CODES.flood)
+      return
+    }
+    if (seat.replies.take(now)) this.reply(seat.client, 'error', { code, type, message })
+  }
+
+  private onPose(
+    seat: Seat,
+    p: { x: number; y: number; z: number; h: number; a: Parameters<typeof animIndex>[0] },
+    now: number,
+  ) {
+    const verdict = seat.guard.check(p.x, p.y, p.z, now)
+    if (verdict !== 'ok') {
+      const { x, y, z } = seat.guard
+      const why =
+        verdict === 'out_of_bounds'
+          ? 'pose is outside the world'
+          : `pose moved faster than this world allows (${this.rules.movement.runSpeed} m/s)`
+      this.refuse(seat, now, verdict, why, 'pose')
+      if (!seat.kicked) this.reply(seat.client, 'correction', { x, y, z })
+      return
+    }
+    const pose = seat.pose
+    pose.x = quantizePos(p.x)
+    pose.y = quantizePos(p.y)
+    pose.z = quantizePos(p.z)
+    pose.h = quantizeHeading(p.h)
+    pose.a = animIndex(p.a)
+    if (seat.member) this.grid!.move(seat.member, p.x, p.z)
+  }
+
+  private onChat(seat: Seat, raw: string, now: number) {
+    const text = cleanText(raw, CHAT_MAX_CHARS)
+    if (!text) {
+      this.refuse(seat, now, 'bad_shape', '"chat": text is empty', 'chat')
+      return
+    }
+    const line: ChatLine = { from: seat.client.sessionId, name: seat.player.name, text, at: now }
+    this.chat.push(line)
+    if (this.chat.length > CHAT_HISTORY) this.chat.shift()
+    this.broadcast('chat', line)
+  }
+
+  private onEmote(seat: Seat, emote: ServerMessages['emote']['emote']) {
+    const body: ServerMessages['emote'] = { from: seat.client.sessionId, emote }
+    if (!seat.member) {
+      this.broadcast('emote', body)
+      return
+    }
+    // Only those who can see the avatar (and the sender) need the gesture.
+    for (const other of this.seats.values()) {
+      if (other === seat || other.visible.has(seat.member)) this.reply(other.client, 'emote', body)
+    }
+  }
+
+  // ---- interest management -------------------------------------------------------------
+
+  /** Recomputes a slice of the visitors' interest sets, so each one is fresh every period. */
+  private refreshInterest() {
+    if (!this.grid || this.seats.size === 0) return
+    const seats = [...this.seats.values()]
+    const slices = INTEREST_PERIOD_MS / INTEREST_TICK_MS
+    const count = Math.ceil(seats.length / slices)
+    for (let i = 0; i < count; i++) {
+      this.interestCursor = (this.interestCursor + 1) % seats.length
+      this.updateInterest(seats[this.interestCursor]!)
+    }
+  }
+
+  private updateInterest(seat: Seat) {
+    const view = seat.client.view
+    if (!seat.member || !view) return
+    const next = this.grid!.select(seat.member, seat.visible)
+    const keep = new Set(next)
+    for (const m of seat.visible) {
+      if (!keep.has(m)) {
+        seat.visible.delete(m)
+        if (!m.gone) view.remove(m.item.pose)
+      }
+    }
+    for (const m of next) {
+      if (!seat.visible.has(m)) {
+        seat.visible.add(m)
+        view.add(m.item.pose)
+      }
+    }
+  }
+}
+
+/** The room class for `gameServer.define`, with server-side settings clients cannot override. */
+export function worldRoom(settings: WorldRoomSettings): typeof WorldRoom {
+  return class ConfiguredWorldRoom extends WorldRoom {
+    protected override settings = settings
   }
 }

@@ -5,6 +5,13 @@ import {
   parseClientMessage,
   ProtocolError,
   RateLimiter,
+  cleanText,
+  dequantizeHeading,
+  dequantizePos,
+  packColor,
+  quantizeHeading,
+  quantizePos,
+  unpackColor,
 } from './messages'
 
 function codeOf(type: unknown, payload: unknown): string {
@@ -56,5 +63,27 @@ describe('RateLimiter', () => {
     expect(r.take(400)).toBe(false) // 0.8 tokens refilled
     expect(r.take(500)).toBe(true) // 1.0
     expect(r.take(10_000)).toBe(true)
+  })
+})
+
+describe('state encoding', () => {
+  it('quantizes positions to 1/16 m and clamps to int16', () => {
+    expect(dequantizePos(quantizePos(12.34))).toBeCloseTo(12.34, 1)
+    expect(quantizePos(1e6)).toBe(32767)
+    expect(quantizePos(-1e6)).toBe(-32767)
+  })
+  it('round-trips headings within a step', () => {
+    for (const h of [0, 1, -1, 3.1, -3.1, 7]) {
+      const back = dequantizeHeading(quantizeHeading(h))
+      const diff = Math.atan2(Math.sin(back - h), Math.cos(back - h))
+      expect(Math.abs(diff)).toBeLessThan((Math.PI * 2) / 256)
+    }
+  })
+  it('packs colours and cleans typed text', () => {
+    expect(unpackColor(packColor('#A1b2C3'))).toBe('#a1b2c3')
+    expect(packColor('red')).toBe(packColor('#4a7bd0'))
+    expect(cleanText(' a\u0000b\u202e  c\n', 24)).toBe('a b c')
+    expect(cleanText('😀'.repeat(30), 24)).toBe('😀'.repeat(24))
+    expect(cleanText(42, 24)).toBe('')
   })
 })

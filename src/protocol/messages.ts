@@ -58,14 +58,87 @@ export const ERROR_CODES = [
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/** A chat line as the server relays it (and keeps the last few for people who join later). */
+export interface ChatLine {
+  /** Sender's session id. */
+  from: string
+  name: string
+  text: string
+  /** Server time, ms since the epoch. */
+  at: number
+}
+
 /** Outbound (server → client) messages. */
 export interface ServerMessages {
+  /** Sent once after joining: which instance of the world this is, and recent chat. */
+  welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
   error: { code: ErrorCode; type?: string; message: string }
-  chat: { from: string; name: string; text: string; at: number }
+  chat: ChatLine
   emote: { from: string; emote: Emote }
   pong: { t: number; server: number }
   /** The server refused a pose and puts the visitor back here. */
   correction: { x: number; y: number; z: number }
+}
+
+/** WebSocket close codes the server uses besides Colyseus' own. */
+export const CLOSE_CODES = {
+  /** Sustained excess messages after rate-limit warnings. */
+  flood: 4290,
+} as const
+
+/** How long a dropped connection keeps its seat and avatar, seconds. */
+export const RECONNECT_SECONDS = 20
+
+// ---- compact state encoding ------------------------------------------------------------
+// Positions travel as int16 in 1/16 m (±2,047 m covers the largest 4,096 m world), heading as a
+// byte (1.4° steps), animation as an index into ANIMS.
+
+export const POS_SCALE = 16
+const INT16_MAX = 32767
+
+export function quantizePos(v: number): number {
+  return Math.max(-INT16_MAX, Math.min(INT16_MAX, Math.round(v * POS_SCALE)))
+}
+export function dequantizePos(q: number): number {
+  return q / POS_SCALE
+}
+export function quantizeHeading(h: number): number {
+  const turns = h / (Math.PI * 2)
+  return Math.round((turns - Math.floor(turns)) * 256) & 255
+}
+export function dequantizeHeading(q: number): number {
+  const h = (q / 256) * Math.PI * 2
+  return h > Math.PI ? h - Math.PI * 2 : h
+}
+export function animIndex(a: (typeof ANIMS)[number]): number {
+  return ANIMS.indexOf(a)
+}
+export function animAt(i: number): (typeof ANIMS)[number] {
+  return ANIMS[i] ?? 'idle'
+}
+
+/** Avatar colour "#rrggbb" ⇄ uint32 in the state. */
+export function packColor(hex: string): number {
+  return /^#[0-9a-f]{6}$/i.test(hex) ? parseInt(hex.slice(1), 16) : 0x4a7bd0
+}
+export function unpackColor(c: number): string {
+  return `#${(c & 0xffffff).toString(16).padStart(6, '0')}`
+}
+
+export const NAME_MAX_CHARS = 24
+
+/**
+ * Text people type (names, chat): control, zero-width and bidi-override characters removed,
+ * whitespace collapsed, trimmed, at most `max` code points. Shown as text, never as HTML.
+ */
+export function cleanText(raw: unknown, max: number): string {
+  if (typeof raw !== 'string') return ''
+  const flat = raw
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return [...flat].slice(0, max).join('').trim()
 }
 
 export class ProtocolError extends Error {

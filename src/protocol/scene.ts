@@ -373,3 +373,24 @@ export const CatalogEntry = z.object({
   thumbnail: z.string().nullable(),
 })
 export type CatalogEntry = z.infer<typeof CatalogEntry>
+
+/**
+ * The box a visitor can be in, metres, for the server's pose checks. Voxel worlds span
+ * [0, size] (one voxel is a metre); HD worlds are centred on the origin, with room above the
+ * highest peak and below the water.
+ */
+export function sceneBounds(scene: Scene): {
+  min: [number, number, number]
+  max: [number, number, number]
+} {
+  if (scene.voxel) {
+    const [sx, sy, sz] = scene.voxel.size
+    return { min: [0, -1, 0], max: [sx, sy + 8, sz] }
+  }
+  const hd = scene.hd!
+  const half = hd.size / 2
+  return {
+    min: [-half, Math.min(hd.waterLevel, 0) - hd.terrain.height - 50, -half],
+    max: [half, hd.terrain.height * 2 + 250, half],
+  }
+}

@@ -1,0 +1,210 @@
+// The world room over real WebSockets with colyseus.js clients: state sync, interest
+// management, overflow into a second instance, reconnection, and every kind of bad input.
+import { Client, type Room } from 'colyseus.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { CLOSE_CODES, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
+import { startServer, type RunningServer } from '../app'
+import { loadConfig } from '../config'
+import { worldRules } from '../worlds'
+
+const WORLD = 'block-park-village'
+let server: RunningServer
+let rooms: Room[] = []
+let spawn: { x: number; y: number; z: number }
+
+beforeAll(async () => {
+  server = await startServer(
+    loadConfig({ PORT: '0', CLIENT: 'none', MAX_CLIENTS: '4', AOI_RADIUS: '30', AOI_MAX: '2' }),
+  )
+  spawn = (await worldRules('scenes', WORLD)).spawn
+})
+afterEach(async () => {
+  await Promise.all(rooms.map((r) => r.connection.isOpen && r.leave().catch(() => {})))
+  rooms = []
+})
+afterAll(() => server.stop())
+
+type Inbox = { [T in keyof ServerMessages]: ServerMessages[T][] }
+
+async function join(name: string, world = WORLD) {
+  const client = new Client(server.url.replace(/^http/, 'ws'))
+  const room = await client.joinOrCreate('world', { world, name, color: '#aa3322' })
+  rooms.push(room)
+  const inbox: Inbox = { welcome: [], error: [], chat: [], emote: [], pong: [], correction: [] }
+  for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
+    room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))
+  }
+  await until(() => inbox.welcome.length > 0 && room.state.players?.has(room.sessionId))
+  return { client, room, inbox }
+}
+
+async function until(ok: () => unknown, ms = 4000) {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${ok.toString()}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const pose = (dx = 0, dz = 0, a = 'walk') => ({
+  x: spawn.x + dx,
+  y: spawn.y,
+  z: spawn.z + dz,
+  h: 1,
+  a,
+})
+
+describe('world room', () => {
+  it('welcomes a visitor with its instance and puts it at the spawn', async () => {
+    const a = await join('小明 \u202e')
+    expect(a.inbox.welcome[0]).toMatchObject({ world: WORLD, instance: 1, capacity: 4 })
+    const me = a.room.state.players.get(a.room.sessionId)
+    expect(me.name).toBe('小明')
+    expect(me.color).toBe(0xaa3322)
+  })
+
+  it('relays a pose to another visitor, quantized', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    await new Promise((r) => setTimeout(r, 300))
+    a.room.send('pose', pose(1.5, -0.5))
+    await until(() => b.room.state.poses.get(a.room.sessionId)?.a === 1)
+    const p = b.room.state.poses.get(a.room.sessionId)
+    expect(p.x / POS_SCALE).toBeCloseTo(spawn.x + 1.5, 1)
+    expect(p.z / POS_SCALE).toBeCloseTo(spawn.z - 0.5, 1)
+  })
+
+  it('sends each visitor only the nearest avatars (interest management)', async () => {
+    const people: Awaited<ReturnType<typeof join>>[] = []
+    for (let i = 0; i < 4; i++) people.push(await join(`P${i}`))
+    // Spread along x: P0 at 0 m, P1 at 3 m, P2 at 6 m, P3 at 9 m (two poses each, within speed).
+    for (let step = 1; step <= 2; step++) {
+      await new Promise((r) => setTimeout(r, 600))
+      people.forEach((p, i) => p.room.send('pose', pose((i * 3 * step) / 2, 0, 'idle')))
+    }
+    const p0 = people[0]!.room
+    await until(
+      () =>
+        p0.state.poses.size === 2 &&
+        p0.state.poses.has(people[1]!.room.sessionId) &&
+        p0.state.poses.has(people[2]!.room.sessionId),
+    )
+    // Everybody is in the people list, whether their avatar is near or not.
+    expect(p0.state.players.size).toBe(4)
+    expect(p0.state.poses.has(people[3]!.room.sessionId)).toBe(false)
+  })
+
+  it('opens a second instance when the first is full', async () => {
+    const people: Awaited<ReturnType<typeof join>>[] = []
+    for (let i = 0; i < 5; i++) people.push(await join(`Q${i}`))
+    expect(people[3]!.inbox.welcome[0]!.instance).toBe(1)
+    expect(people[4]!.inbox.welcome[0]!.instance).toBe(2)
+    expect(people[4]!.room.roomId).not.toBe(people[0]!.room.roomId)
+  })
+
+  it('relays chat as clean text, and keeps recent lines for later visitors', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    a.room.send('chat', { text: '  你好\u0000  <b>world</b> ' })
+    await until(() => b.inbox.chat.length === 1)
+    expect(b.inbox.chat[0]).toMatchObject({
+      from: a.room.sessionId,
+      name: 'A',
+      text: '你好 <b>world</b>',
+    })
+    const c = await join('C')
+    expect(c.inbox.welcome[0]!.chat.map((l) => l.text)).toContain('你好 <b>world</b>')
+  })
+
+  it('sends emotes to visitors who can see the avatar', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    await until(() => b.room.state.poses.has(a.room.sessionId))
+    a.room.send('emote', { emote: 'wave' })
+    await until(() => b.inbox.emote.length === 1)
+    expect(b.inbox.emote[0]).toEqual({ from: a.room.sessionId, emote: 'wave' })
+  })
+
+  it('corrects impossible poses instead of copying them', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    a.room.send('pose', pose(50, 0))
+    await until(() => a.inbox.correction.length === 1)
+    expect(a.inbox.error[0]!.code).toBe('too_fast')
+    expect(a.inbox.correction[0]!.x).toBeCloseTo(spawn.x, 3)
+    a.room.send('pose', { ...pose(), x: -500 })
+    await until(() => a.inbox.correction.length === 2)
+    expect(a.inbox.error[1]!.code).toBe('out_of_bounds')
+    // B never sees A leave the spawn.
+    await until(() => b.room.state.poses.has(a.room.sessionId))
+    expect(b.room.state.poses.get(a.room.sessionId).x).toBe(Math.round(spawn.x * POS_SCALE))
+  })
+
+  it('answers unknown types, bad shapes, NaN/Infinity and oversized payloads with errors', async () => {
+    const a = await join('A')
+    a.room.send('teleport', { x: 1 })
+    a.room.send('pose', { x: 'far' })
+    a.room.send('pose', { ...pose(), y: NaN })
+    a.room.send('pose', { ...pose(), h: Infinity })
+    a.room.send('chat', { text: 'x'.repeat(1500) })
+    await until(() => a.inbox.error.length === 5)
+    expect(a.inbox.error.map((e) => e.code)).toEqual([
+      'unknown_type',
+      'bad_shape',
+      'bad_shape',
+      'bad_shape',
+      'too_large',
+    ])
+    expect(a.inbox.error[2]!.message).toMatch(/y/)
+    // Still connected and served.
+    a.room.send('ping', { t: 1 })
+    await until(() => a.inbox.pong.length === 1)
+  })
+
+  it('disconnects a flooding client while the others keep getting updates', async () => {
+    const flooder = await join('F')
+    const a = await join('A')
+    const b = await join('B')
+    const closed = new Promise<number>((resolve) => flooder.room.onLeave(resolve))
+    for (let i = 0; i < 400; i++) flooder.room.send('ping', { t: i })
+    expect(await closed).toBe(CLOSE_CODES.flood)
+    expect(flooder.inbox.error.some((e) => e.code === 'rate_limited')).toBe(true)
+    expect(flooder.inbox.error.at(-1)?.code).toBe('flood')
+    a.room.send('pose', pose(0.5, 0, 'run'))
+    await until(() => b.room.state.poses.get(a.room.sessionId)?.a === 2)
+    await until(() => !b.room.state.players.has(flooder.room.sessionId))
+  })
+
+  it('closes the connection of a message too large for the transport', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    const closed = new Promise<number>((resolve) => a.room.onLeave(resolve))
+    a.room.send('chat', { text: 'x'.repeat(10_000) })
+    expect(await closed).toBe(1009)
+    b.room.send('ping', { t: 2 })
+    await until(() => b.inbox.pong.length === 1)
+  })
+
+  it('gives a dropped visitor its seat back without a duplicate avatar', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    const token = a.room.reconnectionToken
+    const before = b.room.state.players.size
+    a.room.connection.close(4100, 'network lost')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(b.room.state.players.has(a.room.sessionId)).toBe(true)
+    const back = await a.client.reconnect(token)
+    rooms.push(back)
+    expect(back.sessionId).toBe(a.room.sessionId)
+    await until(() => back.state.players?.size === before)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(b.room.state.players.size).toBe(before)
+    // The seat is live again: a pose goes through.
+    back.send('pose', pose(0.5, 0, 'run'))
+    await until(() => b.room.state.poses.get(back.sessionId)?.a === 2)
+  })
+
+  it('refuses unknown worlds', async () => {
+    await expect(join('A', 'no-such-world')).rejects.toThrow(/unknown world/)
+  })
+})

@@ -1,0 +1,51 @@
+// The rules a world room enforces, read from the same scene files the client renders: bounds,
+// movement speeds and the spawn point. Parsed once per process and world.
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseScene, sceneBounds, type Movement } from '../src/protocol/scene'
+
+export interface WorldRules {
+  id: string
+  bounds: { min: [number, number, number]; max: [number, number, number] }
+  movement: Movement
+  spawn: { x: number; y: number; z: number; heading: number }
+}
+
+export const WORLD_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
+
+export class UnknownWorldError extends Error {}
+
+const cache = new Map<string, Promise<WorldRules>>()
+
+async function load(scenesDir: string, id: string): Promise<WorldRules> {
+  const file = path.join(scenesDir, `${id}.json`)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new UnknownWorldError(`unknown world "${id}"`)
+  }
+  const scene = parseScene(text, `${id}.json`)
+  if (scene.id !== id) throw new UnknownWorldError(`${id}.json declares id "${scene.id}"`)
+  const [x, y, z] = scene.spawn.position
+  return {
+    id,
+    bounds: sceneBounds(scene),
+    movement: scene.movement,
+    spawn: { x, y, z, heading: scene.spawn.heading },
+  }
+}
+
+/** The rules of world `id` from `<scenesDir>/<id>.json`; rejects unknown ids and broken files. */
+export function worldRules(scenesDir: string, id: string): Promise<WorldRules> {
+  if (!WORLD_ID.test(id)) return Promise.reject(new UnknownWorldError(`invalid world id "${id}"`))
+  const key = `${scenesDir}\0${id}`
+  let rules = cache.get(key)
+  if (!rules) {
+    rules = load(scenesDir, id)
+    cache.set(key, rules)
+    // A failed read is not cached: a fixed file works without a restart.
+    rules.catch(() => cache.delete(key))
+  }
+  return rules
+}
