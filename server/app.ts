@@ -3,9 +3,12 @@
 // registers a stop function so that shutdown leaves no process or port behind.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Server } from '@colyseus/core'
+import { Server, type ServerOptions } from '@colyseus/core'
+import { RedisDriver } from '@colyseus/redis-driver'
+import { RedisPresence } from '@colyseus/redis-presence'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import type { Config } from './config'
+import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
 import { WorldRoom } from './rooms/WorldRoom'
 
@@ -50,10 +53,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
     else client(req, res)
   })
 
+  // With REDIS_URL, processes share room listings (driver) and pub/sub (presence): a join made
+  // through any process reserves a seat in a room on any process, and colyseus.js then opens
+  // its WebSocket to the hosting process's publicAddress. New rooms go to the process with the
+  // fewest rooms.
+  let scale: ServerOptions = {}
+  if (config.redisUrl) {
+    await checkRedis(config.redisUrl)
+    scale = {
+      presence: new RedisPresence(config.redisUrl),
+      driver: new RedisDriver(config.redisUrl),
+      publicAddress: config.publicAddress,
+      selectProcessIdToCreateRoom: processWithFewestRooms,
+    }
+  }
   const gameServer = new Server({
     transport: new WebSocketTransport({ server: httpServer }),
     gracefullyShutdown: false,
     greet: false,
+    ...scale,
   })
   gameServer.define('world', WorldRoom).filterBy(['world'])
 
@@ -75,7 +93,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await gameServer.listen(config.port, config.host)
   const port = (httpServer.address() as AddressInfo).port
   stops.unshift(async () => {
-    // Colyseus disconnects clients and closes the transport (and with it the HTTP server).
+    // Colyseus disconnects clients and closes the transport (and with it the HTTP server); with
+    // REDIS_URL it also takes this process's rooms out of Redis and quits its connections.
     await gameServer.gracefullyShutdown(false)
     httpServer.closeAllConnections()
   })

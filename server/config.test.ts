@@ -36,4 +36,50 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError)
     expect(() => loadConfig({ CLIENT: 'prod' })).toThrow(/CLIENT must be one of/)
   })
+
+  it('runs as one process without REDIS_URL', () => {
+    const c = loadConfig({})
+    expect(c.redisUrl).toBeUndefined()
+    expect(c.publicAddress).toBeUndefined()
+  })
+
+  it('derives PUBLIC_ADDRESS from HOST and PORT when REDIS_URL is set', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', PORT: '2569' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      publicAddress: '127.0.0.1:2569',
+    })
+    expect(loadConfig({ REDIS_URL: 'rediss://u:p@r.example:6380/2', HOST: '::1' })).toMatchObject({
+      redisUrl: 'rediss://u:p@r.example:6380/2',
+      publicAddress: '[::1]:2567',
+    })
+  })
+
+  it('takes PUBLIC_ADDRESS as given', () => {
+    const redis = { REDIS_URL: 'redis://localhost' }
+    for (const address of ['game.example.org', '10.0.0.5:2567', '[fd00::5]:80', 'g.example/n1']) {
+      expect(loadConfig({ ...redis, PUBLIC_ADDRESS: address }).publicAddress).toBe(address)
+    }
+    expect(
+      loadConfig({ ...redis, PORT: '0', HOST: '0.0.0.0', PUBLIC_ADDRESS: '192.168.1.9:2567' })
+        .publicAddress,
+    ).toBe('192.168.1.9:2567')
+  })
+
+  it('rejects Redis settings that cannot work', () => {
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(
+      /REDIS_URL must start with redis:\/\/ or rediss:\/\//,
+    )
+    expect(() => loadConfig({ REDIS_URL: 'http://localhost:6379' })).toThrow(ConfigError)
+    expect(() => loadConfig({ REDIS_URL: 'redis://localhost', PORT: '0' })).toThrow(
+      /set PUBLIC_ADDRESS/,
+    )
+    expect(() => loadConfig({ REDIS_URL: 'redis://localhost', HOST: '0.0.0.0' })).toThrow(
+      /set PUBLIC_ADDRESS/,
+    )
+    for (const address of ['ws://h:1', 'h:port', 'a b:1', 'h:123456']) {
+      expect(() => loadConfig({ REDIS_URL: 'redis://localhost', PUBLIC_ADDRESS: address })).toThrow(
+        /PUBLIC_ADDRESS must be host:port/,
+      )
+    }
+  })
 })

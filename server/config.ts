@@ -13,6 +13,10 @@ export interface Config {
   distDir: string
   dataDir: string
   rootDir: string
+  /** Redis shared by several server processes (RedisPresence + RedisDriver); unset: one process. */
+  redisUrl?: string
+  /** `host:port` where clients reach this process; other processes send clients here. */
+  publicAddress?: string
 }
 
 export class ConfigError extends Error {}
@@ -33,13 +37,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
   if (!['dev', 'dist', 'none'].includes(client)) {
     throw new ConfigError(`CLIENT must be one of dev, dist, none; got "${env.CLIENT}"`)
   }
+  const host = env.HOST || '127.0.0.1'
+  const redisUrl = env.REDIS_URL || undefined
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`)
+  }
   return {
-    host: env.HOST || '127.0.0.1',
+    host,
     port,
     hmrPort: int(env, 'HMR_PORT', port === 0 ? 0 : port + 1, 0, 65535),
     client,
     distDir: path.resolve(rootDir, env.DIST_DIR || 'dist'),
     dataDir: path.resolve(rootDir, env.DATA_DIR || 'data'),
     rootDir,
+    redisUrl,
+    publicAddress: publicAddress(env, host, port, redisUrl),
   }
+}
+
+// Colyseus hands this address to clients that matched a room here through another process,
+// and colyseus.js opens `ws://<address>/<processId>/<roomId>`: so no scheme, and a host that
+// other machines can reach, never a wildcard.
+function publicAddress(env: NodeJS.ProcessEnv, host: string, port: number, redisUrl?: string) {
+  const raw = env.PUBLIC_ADDRESS
+  if (raw) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+)(:\d{1,5})?(\/\S*)?$/.test(raw)) {
+      throw new ConfigError(
+        `PUBLIC_ADDRESS must be host:port as clients reach this process (no scheme), got "${raw}"`,
+      )
+    }
+    return raw
+  }
+  if (redisUrl === undefined) return undefined
+  if (port === 0 || ['0.0.0.0', '::', '[::]'].includes(host)) {
+    throw new ConfigError(
+      `with REDIS_URL, set PUBLIC_ADDRESS (where clients reach this process): ${host}:${port} is not an address to connect to`,
+    )
+  }
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
 }

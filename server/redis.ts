@@ -1,0 +1,70 @@
+// Redis for running several server processes (REDIS_URL): a reachability check made once at
+// start, so a missing Redis is one clear message instead of ioredis retrying forever, and the
+// choice of process for a new room.
+import { matchMaker } from '@colyseus/core'
+import { Redis } from 'ioredis'
+
+/** The URL with its password masked, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return url
+  }
+}
+
+/** Resolves when Redis at `url` answers PING; rejects with a message that says what to do. */
+export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  })
+  let cause: unknown // the socket's error says more than the "Connection is closed." after it
+  probe.on('error', (err) => (cause ??= err))
+  try {
+    await probe.connect()
+    await probe.ping()
+  } catch (err) {
+    const first = cause ?? err
+    const reason = first instanceof Error ? first.message : String(first)
+    const port = URL.canParse(url) ? new URL(url).port || '6379' : '6379'
+    throw new Error(
+      `cannot reach Redis at ${redactRedisUrl(url)} (${reason}): start one with ` +
+        `\`redis-server --port ${port}\` (Debian: \`sudo apt-get install redis-server\`), ` +
+        'or unset REDIS_URL to run a single process',
+      { cause: err },
+    )
+  } finally {
+    probe.disconnect()
+  }
+}
+
+/**
+ * Picks the process for a new room: the one holding the fewest rooms, this one on a tie.
+ * Colyseus' default also picks the fewest rooms, but from counts each process writes to
+ * Redis at most once a second (debounced), so a burst of new rooms all lands on one process.
+ * The shared room listing (RedisDriver) has a room as soon as it exists: count that instead.
+ */
+export async function processWithFewestRooms(): Promise<string> {
+  const [live, rooms] = await Promise.all([
+    matchMaker.stats.fetchAll(),
+    matchMaker.driver.query({}),
+  ])
+  const counts = new Map(live.map((p) => [p.processId, 0]))
+  for (const room of rooms) {
+    const n = counts.get(room.processId)
+    if (n !== undefined) counts.set(room.processId, n + 1)
+  }
+  let best = matchMaker.processId
+  let fewest = counts.get(best) ?? Infinity
+  for (const [processId, n] of counts) {
+    if (n < fewest) [best, fewest] = [processId, n]
+  }
+  return best
+}
