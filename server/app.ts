@@ -10,7 +10,7 @@ import { WebSocketTransport } from '@colyseus/ws-transport'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
-import { WorldRoom } from './rooms/WorldRoom'
+import { worldRoom } from './rooms/WorldRoom'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -73,7 +73,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     greet: false,
     ...scale,
   })
-  gameServer.define('world', WorldRoom).filterBy(['world'])
+  gameServer
+    .define(
+      'world',
+      worldRoom({
+        scenesDir: config.scenesDir,
+        maxClients: config.maxClients,
+        interest: config.interest,
+      }),
+    )
+    .filterBy(['world'])
 
   if (config.client === 'dev') {
     const { createServer } = await import('vite')

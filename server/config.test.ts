@@ -82,4 +82,16 @@ describe('loadConfig', () => {
       )
     }
   })
+
+  it('reads room capacity and interest management', () => {
+    const d = loadConfig({})
+    expect(d.maxClients).toBe(100)
+    expect(d.interest).toEqual({ radius: 40, max: 32 })
+    const c = loadConfig({ MAX_CLIENTS: '500', AOI_RADIUS: '25', AOI_MAX: '16' })
+    expect(c.maxClients).toBe(500)
+    expect(c.interest).toEqual({ radius: 25, max: 16 })
+    expect(loadConfig({ AOI: 'off' }).interest).toBeNull()
+    expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
+    expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)
+  })
 })

@@ -13,6 +13,12 @@ export interface Config {
   distDir: string
   dataDir: string
   rootDir: string
+  /** Folder of scene files the world rooms read their rules from. */
+  scenesDir: string
+  /** Seats per world instance; a full instance overflows into a new one. */
+  maxClients: number
+  /** Interest management: each visitor receives the `max` nearest avatars within `radius` m. */
+  interest: { radius: number; max: number } | null
   /** Redis shared by several server processes (RedisPresence + RedisDriver); unset: one process. */
   redisUrl?: string
   /** `host:port` where clients reach this process; other processes send clients here. */
@@ -50,6 +56,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     distDir: path.resolve(rootDir, env.DIST_DIR || 'dist'),
     dataDir: path.resolve(rootDir, env.DATA_DIR || 'data'),
     rootDir,
+    scenesDir: path.resolve(rootDir, env.SCENES_DIR || 'scenes'),
+    maxClients: int(env, 'MAX_CLIENTS', 100, 1, 2000),
+    interest: interest(env),
     redisUrl,
     publicAddress: publicAddress(env, host, port, redisUrl),
   }
@@ -75,4 +84,13 @@ function publicAddress(env: NodeJS.ProcessEnv, host: string, port: number, redis
     )
   }
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+}
+
+function interest(env: NodeJS.ProcessEnv): Config['interest'] {
+  const mode = env.AOI || 'on'
+  if (mode !== 'on' && mode !== 'off') {
+    throw new ConfigError(`AOI must be on or off, got "${mode}"`)
+  }
+  if (mode === 'off') return null
+  return { radius: int(env, 'AOI_RADIUS', 40, 4, 4096), max: int(env, 'AOI_MAX', 32, 1, 2000) }
 }

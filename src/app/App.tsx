@@ -13,6 +13,7 @@ import { LoadingScreen } from './LoadingScreen'
 import { listenToHistory, worldFromLocation } from './router'
 import { SettingsPanel } from './SettingsPanel'
 import { useWorldLoader } from './useWorldLoader'
+import { useWorldSession } from './useWorldSession'
 import { WorldDirectory } from './WorldDirectory'
 import { WorldHud } from './WorldHud'
 import './app.css'
@@ -25,6 +26,7 @@ export function App() {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
   const retry = useWorldLoader()
+  useWorldSession(!THUMBNAIL)
 
   useEffect(() => {
     useWorld.getState().set({ worldId: worldFromLocation() })

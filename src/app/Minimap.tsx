@@ -2,6 +2,7 @@
 // Drawn on a 2D canvas from R3F's addEffect (every few frames), never through React state.
 import { useEffect, useRef } from 'react'
 import { addEffect } from '@react-three/fiber'
+import { remotes } from '../net/remotes'
 import { localMotion } from '../state/player'
 import { useWorld } from '../state/world'
 import { useT } from './i18n'
@@ -59,6 +60,15 @@ export function Minimap() {
         ctx.fillStyle = KIND_COLORS[p.kind] ?? '#fff'
         ctx.beginPath()
         ctx.arc(at[0], at[1], 4, 0, Math.PI * 2)
+        ctx.fill()
+      }
+      // Other visitors near enough to be received.
+      ctx.fillStyle = 'rgba(255,255,255,0.85)'
+      for (const r of remotes.values()) {
+        const at = place(r.motion.x, r.motion.z)
+        if (!at) continue
+        ctx.beginPath()
+        ctx.arc(at[0], at[1], 2.5, 0, Math.PI * 2)
         ctx.fill()
       }
       // The visitor: an arrow along the heading (0 faces -z, which is up on the map).

@@ -5,6 +5,7 @@ import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { other, pick, useT } from './i18n'
 import { Minimap } from './Minimap'
+import { ChatPanel, EmoteBar, NetChip, PeoplePanel } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
 
@@ -50,6 +51,7 @@ export function WorldHud() {
           <small>{other(scene.name, lang)}</small>
         </div>
         <div className="hud-spacer" />
+        <NetChip />
         <button
           className="btn"
           aria-label={t('poi.scenic')}
@@ -67,6 +69,9 @@ export function WorldHud() {
         </button>
       </div>
       <Places />
+      <PeoplePanel />
+      <ChatPanel />
+      <EmoteBar />
       <div className="hud-help">{t('hud.help')}</div>
       <Minimap />
     </>

@@ -2,6 +2,9 @@
 // `window.__cq` so end-to-end tests and benchmarks can read what the renderer and world did.
 import { cameraRig, localMotion } from '../state/player'
 import { useWorld } from '../state/world'
+import { current } from '../net/current'
+import { remotes } from '../net/remotes'
+import { useNet } from '../state/net'
 
 export interface FrameStats {
   frames: number
@@ -27,6 +30,17 @@ export interface TestHooks {
   player: typeof localMotion
   cameraRig: typeof cameraRig
   world: () => { status: string; worldId: string | null; openPoi: string | null }
+  net: {
+    state: () => {
+      status: string
+      sessionId: string | null
+      instance: number
+      people: number
+      reconnects: number
+    }
+    remotes: () => { id: string; x: number; z: number; anim: string; emote: string | null }[]
+    drop: () => void
+  }
 }
 
 declare global {
@@ -44,6 +58,27 @@ if (typeof window !== 'undefined') {
     world: () => {
       const s = useWorld.getState()
       return { status: s.status, worldId: s.worldId, openPoi: s.openPoi }
+    },
+    net: {
+      state: () => {
+        const n = useNet.getState()
+        return {
+          status: n.status,
+          sessionId: n.sessionId,
+          instance: n.instance,
+          people: n.people.length,
+          reconnects: n.reconnects,
+        }
+      },
+      remotes: () =>
+        [...remotes.values()].map((r) => ({
+          id: r.id,
+          x: r.motion.x,
+          z: r.motion.z,
+          anim: r.motion.anim,
+          emote: r.motion.emote,
+        })),
+      drop: () => current.session?.dropConnection(),
     },
   }
 }

@@ -18,6 +18,7 @@ import {
   type Object3D,
 } from 'three'
 import type { Motion } from '../state/player'
+import { activeEmote } from './emotes'
 import { useSettings } from '../state/settings'
 
 export interface AvatarProps {
@@ -234,7 +235,38 @@ function pose(rig: Rig, p: PoseState, m: Motion, dt: number, t: number, reduced:
     breathe = Math.sin(t * 1.9) * 0.018 * a
     armLZ = -0.06 - Math.sin(t * 1.9) * 0.03 * a
     armRZ = -armLZ
-  } else if (m.anim === 'jump') {
+  }
+  const emote = activeEmote(m, performance.now())
+  let sway = 0
+  if (emote) {
+    // Gestures, on top of idle: e is seconds into the gesture.
+    const e = (performance.now() - m.emoteAt) / 1000
+    const r = reduced ? 0.35 : 1
+    if (emote === 'wave') {
+      armRX = 2.75
+      armRZ = 0.35 + Math.sin(e * 11) * 0.35 * r
+    } else if (emote === 'clap') {
+      armLX = armRX = 1.35
+      armLZ = -0.3 + Math.abs(Math.sin(e * 8)) * 0.45 * r
+      armRZ = -armLZ
+    } else if (emote === 'cheer') {
+      armLX = armRX = 2.85
+      armLZ = -0.4
+      armRZ = 0.4
+      bob = Math.abs(Math.sin(e * 7)) * 0.09 * r
+    } else {
+      const d = Math.sin(e * 6)
+      armLX = 1.1 + d * 0.9 * r
+      armRX = 1.1 - d * 0.9 * r
+      armLZ = -0.5
+      armRZ = 0.5
+      legLX = Math.max(0, d) * 0.5 * r
+      legRX = Math.max(0, -d) * 0.5 * r
+      bob = Math.abs(d) * 0.08 * r
+      sway = d * 0.18 * r
+    }
+  }
+  if (m.anim === 'jump') {
     armLX = armRX = 2.7
     armLZ = -0.25
     armRZ = 0.25
@@ -261,6 +293,7 @@ function pose(rig: Rig, p: PoseState, m: Motion, dt: number, t: number, reduced:
   legL.rotation.x = ease(legL.rotation.x, legLX, k)
   legR.rotation.x = ease(legR.rotation.x, legRX, k)
   upper.rotation.x = ease(upper.rotation.x, lean, k)
+  upper.rotation.z = ease(upper.rotation.z, sway, k)
   upper.position.y = ease(upper.position.y, rig.hipY + bob, k)
   upper.scale.y = 1 + breathe
   head.rotation.x = ease(head.rotation.x, -lean * 0.6, k)

@@ -1,6 +1,7 @@
 // The local visitor's per-frame motion. A plain object mutated in useFrame (never React state):
 // the controller writes it, the camera, minimap, network sender and info cards read it.
 export type AnimState = 'idle' | 'walk' | 'run' | 'jump' | 'fall'
+export type EmoteName = 'wave' | 'clap' | 'cheer' | 'dance'
 
 export interface Motion {
   x: number
@@ -13,10 +14,24 @@ export interface Motion {
   speed: number
   vy: number
   grounded: boolean
+  /** A gesture playing on top of idle, and when it started (performance.now(), ms). */
+  emote: EmoteName | null
+  emoteAt: number
 }
 
 export function createMotion(x = 0, y = 0, z = 0, heading = 0): Motion {
-  return { x, y, z, heading, anim: 'idle', speed: 0, vy: 0, grounded: true }
+  return {
+    x,
+    y,
+    z,
+    heading,
+    anim: 'idle',
+    speed: 0,
+    vy: 0,
+    grounded: true,
+    emote: null,
+    emoteAt: 0,
+  }
 }
 
 /** The local player. Reset by the world view when a world loads. */

@@ -5,6 +5,7 @@ import { create } from 'zustand'
 export interface UiState {
   settingsOpen: boolean
   placesOpen: boolean
+  peopleOpen: boolean
   /** How the open info card was opened: a click moves focus into it, walking up does not. */
   cardVia: 'click' | 'proximity' | null
   set: (patch: Partial<Omit<UiState, 'set'>>) => void
@@ -13,6 +14,7 @@ export interface UiState {
 export const useUi = create<UiState>()((set) => ({
   settingsOpen: false,
   placesOpen: false,
+  peopleOpen: false,
   cardVia: null,
   set: (patch) => set(patch),
 }))

@@ -3,6 +3,7 @@
 import { lazy, Suspense } from 'react'
 import { useWorld } from '../state/world'
 import { LocalPlayer } from '../avatar/LocalPlayer'
+import { RemoteAvatars } from '../avatar/RemoteAvatars'
 import { AdaptiveQuality } from './hd/AdaptiveQuality'
 import { Markers } from './Markers'
 
@@ -24,6 +25,7 @@ export function WorldScene() {
       )}
       <Markers key={`markers-${scene.id}`} scene={scene} />
       {ready && <LocalPlayer key={`player-${scene.id}`} />}
+      {ready && <RemoteAvatars key={`remotes-${scene.id}`} style={scene.style} />}
       <AdaptiveQuality />
     </Suspense>
   )

@@ -1,0 +1,164 @@
+// The social HUD: connection and instance chip (with the people list), the chat log and input,
+// and the emote bar. Everything here reads the net store; motion never passes through it.
+import { useEffect, useRef, useState } from 'react'
+import { current, type ChatResult } from '../net/current'
+import { CHAT_MAX_CHARS, EMOTES } from '../protocol/messages'
+import { useNet } from '../state/net'
+import { useUi } from '../state/ui'
+import { useT } from './i18n'
+import { useDialog } from './useDialog'
+
+export function NetChip() {
+  const t = useT()
+  const status = useNet((s) => s.status)
+  const instance = useNet((s) => s.instance)
+  const capacity = useNet((s) => s.capacity)
+  const count = useNet((s) => s.people.length)
+  const open = useUi((s) => s.peopleOpen)
+  const label =
+    status === 'online'
+      ? t('net.instance').replace('{n}', String(instance))
+      : t(`net.status.${status}`)
+  return (
+    <button
+      className={`btn net-chip ${status}`}
+      data-testid="net-chip"
+      aria-expanded={open}
+      aria-label={`${t('net.people')}: ${count}/${capacity}, ${label}`}
+      onClick={() => useUi.getState().set({ peopleOpen: !open })}
+    >
+      <span className="dot" aria-hidden="true" />
+      <span className="label">{label}</span>
+      {status === 'online' && (
+        <span data-testid="occupancy">
+          {count}/{capacity}
+        </span>
+      )}
+    </button>
+  )
+}
+
+export function PeoplePanel() {
+  const t = useT()
+  const open = useUi((s) => s.peopleOpen)
+  const people = useNet((s) => s.people)
+  const self = useNet((s) => s.sessionId)
+  const visible = useNet((s) => s.visible)
+  const close = () => useUi.getState().set({ peopleOpen: false })
+  const ref = useDialog<HTMLElement>(open, close)
+  if (!open) return null
+  const near = new Set(visible)
+  return (
+    <nav ref={ref} className="places people" aria-label={t('net.people')} data-testid="people">
+      <h3>
+        {t('net.people')} · {people.length}
+      </h3>
+      <ul>
+        {people.map((p) => (
+          <li key={p.id}>
+            <span className="swatch-dot" style={{ background: p.color }} aria-hidden="true" />
+            {p.name}
+            {p.id === self && <small> · {t('net.you')}</small>}
+            {near.has(p.id) && <small> · {t('net.near')}</small>}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+export function ChatPanel() {
+  const t = useT()
+  const chat = useNet((s) => s.chat)
+  const status = useNet((s) => s.status)
+  const problem = useNet((s) => s.problem)
+  const [text, setText] = useState('')
+  const [hint, setHint] = useState<ChatResult | null>(null)
+  const input = useRef<HTMLInputElement>(null)
+  const log = useRef<HTMLOListElement>(null)
+
+  useEffect(() => {
+    const el = log.current
+    if (el) el.scrollTop = el.scrollHeight
+  }, [chat])
+
+  // Enter opens the chat from anywhere in the world; Escape gives the keys back to walking.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.code !== 'Enter' && e.code !== 'NumpadEnter') return
+      const active = document.activeElement
+      if (active && active !== document.body && active.tagName !== 'CANVAS') return
+      if (document.querySelector('dialog[open], [aria-modal="true"]')) return
+      e.preventDefault()
+      input.current?.focus()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  const submit = () => {
+    const result = current.session?.sendChat(text) ?? 'offline'
+    setHint(result === 'sent' ? null : result)
+    if (result === 'sent') setText('')
+  }
+
+  return (
+    <section className="chat" aria-label={t('net.chat')} data-testid="chat">
+      <ol ref={log} className="chat-log" aria-live="polite">
+        {chat.map((line) => (
+          <li key={`${line.from}-${line.at}`}>
+            <b>{line.name}</b> {line.text}
+          </li>
+        ))}
+      </ol>
+      {(hint === 'slow' || hint === 'offline') && (
+        <div className="chat-hint" role="status">
+          {t(`net.chat.${hint}`)}
+        </div>
+      )}
+      {status === 'failed' && problem && (
+        <div className="chat-hint" role="alert">
+          {problem}
+        </div>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          submit()
+        }}
+      >
+        <input
+          ref={input}
+          type="text"
+          value={text}
+          maxLength={CHAT_MAX_CHARS}
+          placeholder={t('net.chat.placeholder')}
+          aria-label={t('net.chat.placeholder')}
+          data-testid="chat-input"
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') e.currentTarget.blur()
+          }}
+        />
+      </form>
+    </section>
+  )
+}
+
+export function EmoteBar() {
+  const t = useT()
+  return (
+    <div className="emotes" role="toolbar" aria-label={t('net.emotes')}>
+      {EMOTES.map((e) => (
+        <button
+          key={e}
+          className="btn"
+          data-testid={`emote-${e}`}
+          onClick={() => current.session?.sendEmote(e)}
+        >
+          {t(`net.emote.${e}`)}
+        </button>
+      ))}
+    </div>
+  )
+}

@@ -1,0 +1,37 @@
+// Joins the open world's room once the world is ready and leaves it when the visitor goes
+// elsewhere. The network code is a lazy chunk: it never delays the first frame.
+import { useEffect } from 'react'
+import { current } from '../net/current'
+import { useSettings } from '../state/settings'
+import { useWorld } from '../state/world'
+
+function guestName(lang: string): string {
+  const n = Math.floor(1000 + Math.random() * 9000)
+  return lang === 'en' ? `Guest ${n}` : `游客${n}`
+}
+
+export function useWorldSession(enabled: boolean) {
+  const worldId = useWorld((s) => s.worldId)
+  const ready = useWorld((s) => s.status === 'ready')
+  useEffect(() => {
+    if (!enabled || !worldId || !ready) return
+    let cancelled = false
+    let leave: (() => Promise<void>) | null = null
+    void import('../net/session').then(({ WorldSession }) => {
+      if (cancelled) return
+      const { displayName, avatarColor, language } = useSettings.getState()
+      const session = new WorldSession(worldId, {
+        name: displayName.trim() || guestName(language),
+        color: avatarColor,
+      })
+      current.session = session
+      leave = () => session.leave()
+      void session.start()
+    })
+    return () => {
+      cancelled = true
+      current.session = null
+      void leave?.()
+    }
+  }, [enabled, worldId, ready])
+}

@@ -1,0 +1,15 @@
+// The open world session, as the UI calls it. Kept apart from session.ts (and colyseus.js),
+// which loads lazily once a world is ready.
+import type { Emote } from '../protocol/messages'
+
+export type ChatResult = 'sent' | 'empty' | 'slow' | 'offline'
+
+export interface SessionApi {
+  sendChat(text: string): ChatResult
+  sendEmote(emote: Emote): boolean
+  /** For tests: drop the connection as a network failure would. */
+  dropConnection(): void
+  leave(): Promise<void>
+}
+
+export const current: { session: SessionApi | null } = { session: null }

@@ -1,0 +1,272 @@
+// The client side of a world room: joins the instance, keeps the people list and chat in the
+// net store, feeds remote poses into their interpolation buffers, sends the local pose at
+// POSE_HZ, and gets the seat back after a dropped connection. Loaded lazily once a world is
+// ready, so the first frame never waits for the network code.
+import type { MapSchema } from '@colyseus/schema'
+import { Client, getStateCallbacks, type Room } from 'colyseus.js'
+import {
+  CHAT_MAX_CHARS,
+  CLOSE_CODES,
+  ClientMessages,
+  POSE_HZ,
+  RECONNECT_SECONDS,
+  RateLimiter,
+  unpackColor,
+  type ClientMessage,
+  type ClientMessageType,
+  type Emote,
+  type ServerMessages,
+} from '../protocol/messages'
+import { localMotion } from '../state/player'
+import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
+import { RemoteAvatar, remotes } from './remotes'
+
+/** The room state as colyseus.js decodes it (server/rooms/WorldState.ts). */
+type WireMap<T> = MapSchema<T>
+interface WirePlayer {
+  name: string
+  color: number
+}
+interface WirePose {
+  x: number
+  y: number
+  z: number
+  h: number
+  a: number
+}
+interface WireState {
+  world: string
+  instance: number
+  capacity: number
+  players: WireMap<WirePlayer>
+  poses: WireMap<WirePose>
+}
+
+export interface JoinProfile {
+  name: string
+  color: string
+}
+
+const CONSENTED = 4000
+
+export class WorldSession {
+  private client: Client
+  private room: Room<WireState> | null = null
+  private poseTimer: ReturnType<typeof setInterval> | null = null
+  private closed = false
+  private readonly chatLimiter: RateLimiter
+  private readonly emoteLimiter: RateLimiter
+
+  constructor(
+    readonly world: string,
+    private profile: JoinProfile,
+    endpoint = location.origin,
+  ) {
+    this.client = new Client(endpoint)
+    const now = performance.now()
+    this.chatLimiter = limiter('chat', now)
+    this.emoteLimiter = limiter('emote', now)
+  }
+
+  async start() {
+    useNet.getState().set({ ...initialNet, status: 'connecting' })
+    try {
+      const room = await this.client.joinOrCreate<WireState>('world', {
+        world: this.world,
+        name: this.profile.name,
+        color: this.profile.color,
+      })
+      if (this.closed) {
+        void room.leave()
+        return
+      }
+      this.bind(room)
+    } catch (err) {
+      if (this.closed) return
+      useNet.getState().set({ status: 'failed', problem: describe(err) })
+    }
+  }
+
+  private bind(room: Room<WireState>) {
+    this.room = room
+    remotes.clear()
+    const net = useNet.getState()
+    net.set({ status: 'online', problem: null, sessionId: room.sessionId, visible: [] })
+    const $ = getStateCallbacks(room)
+    const state = $(room.state)
+
+    let peopleQueued = false
+    const refreshPeople = () => {
+      // Many joins arrive in one patch: rebuild the list once per task.
+      if (peopleQueued) return
+      peopleQueued = true
+      queueMicrotask(() => {
+        peopleQueued = false
+        const people: Person[] = []
+        room.state.players.forEach((p, id) => {
+          people.push({ id, name: p.name, color: unpackColor(p.color) })
+        })
+        people.sort((a, b) =>
+          a.id === room.sessionId ? -1 : b.id === room.sessionId ? 1 : a.name.localeCompare(b.name),
+        )
+        useNet.getState().set({ people })
+      })
+    }
+    state.players.onAdd((player) => {
+      refreshPeople()
+      $(player).onChange(refreshPeople)
+    })
+    state.players.onRemove(refreshPeople)
+
+    let visibleQueued = false
+    const refreshVisible = () => {
+      if (visibleQueued) return
+      visibleQueued = true
+      queueMicrotask(() => {
+        visibleQueued = false
+        useNet.getState().set({ visible: [...remotes.keys()] })
+      })
+    }
+    state.poses.onAdd((pose, id) => {
+      if (id === room.sessionId) return
+      const remote = new RemoteAvatar(id)
+      remote.push(performance.now(), pose)
+      remotes.set(id, remote)
+      refreshVisible()
+      $(pose).onChange(() => remotes.get(id)?.push(performance.now(), pose))
+    })
+    state.poses.onRemove((_pose, id) => {
+      if (remotes.delete(id)) refreshVisible()
+    })
+
+    room.onMessage('welcome', (m: ServerMessages['welcome']) => {
+      useNet.getState().set({ instance: m.instance, capacity: m.capacity, chat: m.chat })
+    })
+    room.onMessage('chat', (line: ServerMessages['chat']) => {
+      const { chat, bubbles } = useNet.getState()
+      useNet.getState().set({
+        chat: [...chat, line].slice(-CHAT_LOG_LINES),
+        bubbles: { ...bubbles, [line.from]: { text: line.text, at: performance.now() } },
+      })
+      setTimeout(() => {
+        const b = useNet.getState().bubbles
+        const mine = b[line.from]
+        if (mine && performance.now() - mine.at >= BUBBLE_MS - 50) {
+          const rest = { ...b }
+          delete rest[line.from]
+          useNet.getState().set({ bubbles: rest })
+        }
+      }, BUBBLE_MS)
+    })
+    room.onMessage('emote', (m: ServerMessages['emote']) => {
+      const motion = m.from === room.sessionId ? localMotion : remotes.get(m.from)?.motion
+      if (motion) {
+        motion.emote = m.emote
+        motion.emoteAt = performance.now()
+      }
+    })
+    room.onMessage('correction', (c: ServerMessages['correction']) => {
+      localMotion.x = c.x
+      localMotion.y = c.y
+      localMotion.z = c.z
+      localMotion.vy = 0
+    })
+    room.onMessage('error', (e: ServerMessages['error']) => {
+      useNet.getState().set({ problem: e.message })
+    })
+    room.onMessage('pong', () => {})
+
+    room.onLeave((code) => {
+      this.stopPoses()
+      if (this.closed || code === CONSENTED) return
+      if (code === CLOSE_CODES.flood) {
+        useNet.getState().set({ status: 'failed', problem: 'disconnected: too many messages' })
+        return
+      }
+      void this.reconnect(room.reconnectionToken)
+    })
+
+    this.poseTimer = setInterval(() => this.sendPose(), 1000 / POSE_HZ)
+  }
+
+  /** Tries to take the same seat back for as long as the server keeps it. */
+  private async reconnect(token: string) {
+    useNet.getState().set({ status: 'reconnecting' })
+    const deadline = performance.now() + RECONNECT_SECONDS * 1000
+    let wait = 500
+    while (!this.closed && performance.now() < deadline) {
+      try {
+        const room = await this.client.reconnect<WireState>(token)
+        if (this.closed) {
+          void room.leave()
+          return
+        }
+        useNet.getState().set({ reconnects: useNet.getState().reconnects + 1 })
+        this.bind(room)
+        return
+      } catch {
+        await new Promise((r) => setTimeout(r, wait))
+        wait = Math.min(wait * 2, 4000)
+      }
+    }
+    // The seat is gone: join afresh.
+    if (!this.closed) await this.start()
+  }
+
+  private sendPose() {
+    const room = this.room
+    if (!room?.connection.isOpen) return
+    const m = localMotion
+    room.send('pose', { x: m.x, y: m.y, z: m.z, h: m.heading, a: m.anim })
+  }
+
+  private stopPoses() {
+    if (this.poseTimer) clearInterval(this.poseTimer)
+    this.poseTimer = null
+  }
+
+  /** Sends a chat line; false when it is empty or the visitor is typing faster than allowed. */
+  sendChat(text: string): 'sent' | 'empty' | 'slow' | 'offline' {
+    const clean = text.trim().slice(0, CHAT_MAX_CHARS)
+    if (!clean) return 'empty'
+    if (!this.room?.connection.isOpen) return 'offline'
+    if (!this.chatLimiter.take(performance.now())) return 'slow'
+    this.room.send('chat', { text: clean } satisfies ClientMessage<'chat'>)
+    return 'sent'
+  }
+
+  sendEmote(emote: Emote): boolean {
+    if (!this.room?.connection.isOpen || !this.emoteLimiter.take(performance.now())) return false
+    // Play it at once; the server's echo only restarts it.
+    localMotion.emote = emote
+    localMotion.emoteAt = performance.now()
+    this.room.send('emote', { emote } satisfies ClientMessage<'emote'>)
+    return true
+  }
+
+  /** For tests: drop the connection as a network failure would. */
+  dropConnection() {
+    this.room?.connection.close(4100, 'simulated network loss')
+  }
+
+  async leave() {
+    this.closed = true
+    this.stopPoses()
+    remotes.clear()
+    const room = this.room
+    this.room = null
+    useNet.getState().set({ ...initialNet })
+    if (room?.connection.isOpen) await room.leave(true).catch(() => {})
+  }
+}
+
+function limiter(type: ClientMessageType, now: number) {
+  const { perSecond, burst } = ClientMessages[type].rate
+  return new RateLimiter(perSecond, burst, now)
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message
+  if (typeof err === 'object' && err && 'message' in err) return String(err.message)
+  return String(err)
+}
