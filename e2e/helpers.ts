@@ -84,9 +84,13 @@ export async function waitForWorld(page: Page, id: string, timeout = 150_000) {
   )
 }
 
-/** Opens a world by URL and waits until it reports ready and has drawn a few frames. */
-export async function openWorld(page: Page, id: string, frames = 5) {
-  await page.goto(`/?world=${id}`)
+/**
+ * Opens a world by URL and waits until it reports ready and has drawn a few frames. `solo`
+ * explores without joining the world's room (tests that teleport the visitor, which the
+ * server would rightly refuse).
+ */
+export async function openWorld(page: Page, id: string, frames = 5, { solo = false } = {}) {
+  await page.goto(`/?world=${id}${solo ? '&solo=1' : ''}`)
   await waitForWorld(page, id)
   await waitForFrames(page, frames)
 }

@@ -106,7 +106,7 @@ test.describe('on a phone', () => {
 })
 
 test('info cards open from the places list and by walking up', async ({ page }) => {
-  await openWorld(page, 'block-park-village')
+  await openWorld(page, 'block-park-village', 5, { solo: true })
   await page.getByRole('button', { name: /景点|Scenic spot/ }).click()
   await page
     .getByTestId('places')
@@ -137,7 +137,7 @@ test('info cards open from the places list and by walking up', async ({ page }) 
 })
 
 test('a portal leads to another world', async ({ page }) => {
-  await openWorld(page, 'block-park-village')
+  await openWorld(page, 'block-park-village', 5, { solo: true })
   await page.evaluate(() => {
     const p = window.__cq!.player
     p.x = 96

@@ -20,13 +20,15 @@ import './app.css'
 
 // `?thumbnail=1` renders the world alone, for scripts/thumbnails.ts.
 const THUMBNAIL = new URLSearchParams(location.search).has('thumbnail')
+// `?solo=1` explores without joining the world's room (no other people, nothing sent).
+const SOLO = new URLSearchParams(location.search).has('solo')
 if (THUMBNAIL) document.documentElement.classList.add('thumbnail')
 
 export function App() {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
   const retry = useWorldLoader()
-  useWorldSession(!THUMBNAIL)
+  useWorldSession(!THUMBNAIL && !SOLO)
 
   useEffect(() => {
     useWorld.getState().set({ worldId: worldFromLocation() })

@@ -45,7 +45,7 @@ const STRINGS = {
     en: 'WASD/arrows move · Shift run · Space jump · drag to look · wheel zoom · V first person · click the ground to walk there · Enter to chat',
   },
   'net.instance': { 'zh-CN': '{n} 号分线', en: 'Instance {n}' },
-  'net.status.offline': { 'zh-CN': '离线', en: 'Offline' },
+  'net.status.offline': { 'zh-CN': '独自漫游', en: 'Exploring alone' },
   'net.status.connecting': { 'zh-CN': '连接中…', en: 'Connecting…' },
   'net.status.online': { 'zh-CN': '在线', en: 'Online' },
   'net.status.reconnecting': { 'zh-CN': '重新连接中…', en: 'Reconnecting…' },
@@ -54,7 +54,7 @@ const STRINGS = {
   'net.you': { 'zh-CN': '你', en: 'you' },
   'net.near': { 'zh-CN': '附近', en: 'nearby' },
   'net.chat': { 'zh-CN': '聊天', en: 'Chat' },
-  'net.chat.placeholder': { 'zh-CN': '按回车聊天…', en: 'Press Enter to chat…' },
+  'net.chat.placeholder': { 'zh-CN': '说点什么…', en: 'Say something…' },
   'net.chat.slow': {
     'zh-CN': '说得太快了，请稍等一下',
     en: 'You are sending too fast; wait a moment',

@@ -19,11 +19,11 @@ export function useWorldSession(enabled: boolean) {
     let leave: (() => Promise<void>) | null = null
     void import('../net/session').then(({ WorldSession }) => {
       if (cancelled) return
-      const { displayName, avatarColor, language } = useSettings.getState()
-      const session = new WorldSession(worldId, {
-        name: displayName.trim() || guestName(language),
-        color: avatarColor,
-      })
+      const settings = useSettings.getState()
+      // A guest name once, kept in settings where the visitor can change it.
+      if (!settings.displayName.trim()) settings.set({ displayName: guestName(settings.language) })
+      const { displayName, avatarColor } = useSettings.getState()
+      const session = new WorldSession(worldId, { name: displayName, color: avatarColor })
       current.session = session
       leave = () => session.leave()
       void session.start()

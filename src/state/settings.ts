@@ -34,7 +34,8 @@ export const useSettings = create<SettingsState>()(
       language: defaultLanguage(),
       invertLook: false,
       reducedMotion: prefersReducedMotion(),
-      avatarColor: AVATAR_COLORS[0]!,
+      // A colour of one's own from the first visit, so a crowd is not all one colour.
+      avatarColor: AVATAR_COLORS[Math.floor(Math.random() * AVATAR_COLORS.length)]!,
       displayName: '',
       set: (patch) => set(patch),
     }),
@@ -42,6 +43,8 @@ export const useSettings = create<SettingsState>()(
       name: 'cangqiong.settings',
       version: 1,
       partialize: ({ set: _set, ...rest }) => rest,
+      // Store the first visit's defaults (the random colour) at once, so they stay.
+      onRehydrateStorage: () => (state) => state?.set({}),
     },
   ),
 )
