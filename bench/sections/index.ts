@@ -1,8 +1,10 @@
 // The registry of bench sections: name → function returning the JSON to write.
 import { boot } from './boot'
+import { net } from './net'
 import { worlds } from './worlds'
 
 export const sections: Record<string, () => Promise<unknown>> = {
   boot,
+  net,
   worlds,
 }

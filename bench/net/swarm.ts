@@ -1,0 +1,395 @@
+// A swarm of colyseus.js bots in one thread: they join the world room, walk at 10 Hz, and report
+// what they received. Runs in the bench process or in a worker thread (bench/net/worker.ts).
+//
+// Latency: the heading byte is the marker. On every send a bot sets its heading to the next
+// value of its own counter, so the server copies a known byte into the state, and records when it
+// sent that byte in `sentAt` (shared by every thread: ms on the machine clock). Bots that sample
+// latency listen for heading changes and take now - sentAt[sender][byte].
+//
+// Bytes: what each bot's socket reads (WebSocket frames with their headers), from the net.Socket
+// under the `ws` WebSocket that colyseus.js uses in Node (Node 20 has no global WebSocket).
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { Socket } from 'node:net'
+import { Client, getStateCallbacks, type Room } from 'colyseus.js'
+import type { ServerMessages } from '../../src/protocol/messages'
+import type { WorldState } from '../../server/rooms/WorldState'
+
+export interface SwarmOptions {
+  url: string
+  world: string
+  /** Bots in the whole run (size of the sentAt table). */
+  total: number
+  spawn: { x: number; y: number; z: number }
+  /** Square the bots walk in: [minX, minZ, maxX, maxZ], metres. */
+  area: [number, number, number, number]
+  /** Bots whose index is a multiple of this record latency (every bot decodes its state). */
+  sampleEvery: number
+  /** Shared Float64Array(total × 256): when bot i last sent heading byte q (machine clock, ms). */
+  sentAt: SharedArrayBuffer
+}
+
+export interface JoinResult {
+  joined: number
+  failed: number
+  errors: string[]
+  roomIds: string[]
+}
+
+export interface SwarmReport {
+  /** Bots connected when the window opened. */
+  clients: number
+  /** Lines the schema decoder logged (unknown refs, mismatches, bad strings) and exceptions. */
+  decodeErrors: number
+  /** Bots whose state hit at least one decode error (their view of the room is wrong). */
+  botsWithDecodeErrors: number
+  /** Bots that left during the run without being asked to (close code → count). */
+  dropped: Record<string, number>
+  /** Bytes read from the bots' sockets during the window. */
+  bytes: number
+  /** Poses sent during the window. */
+  sends: number
+  /** Sends due later than one period (skipped to keep 10 Hz without bursts). */
+  lateSends: number
+  /** Latency histogram in HIST_STEP_MS buckets up to HIST_MAX_MS. */
+  hist: Uint32Array
+  /** Samples later than HIST_MAX_MS. */
+  overflow: number
+  /** Server `error` replies by code, and pose corrections. */
+  serverErrors: Record<string, number>
+  corrections: number
+  loopDelayMsP99: number
+  loopDelayMsMax: number
+}
+
+export const HIST_STEP_MS = 0.1
+export const HIST_MAX_MS = 10_000
+export const HIST_BUCKETS = HIST_MAX_MS / HIST_STEP_MS
+
+const SEND_PERIOD_MS = 100 // 10 Hz
+const TICK_MS = 5
+const WALK_SPEED = 4 // m/s: walking, far inside the server's speed allowance
+/** Heading wander per step, radians (a persistent random walk: bots drift, not jitter). */
+const TURN = 0.35
+/** Heading bytes step by 7 per send (coprime with 256: all 256 values before a repeat, 25.6 s). */
+const HEADING_STEP = 7
+
+/** The machine clock in ms, the same in every thread (unlike performance.now() alone). */
+export const clock = () => performance.timeOrigin + performance.now()
+
+/** Radians that quantizeHeading maps back to exactly q. */
+export const headingOf = (q: number) => (q / 256) * Math.PI * 2
+
+interface Bot {
+  index: number
+  room: Room<WorldState>
+  socket: Socket | null
+  x: number
+  z: number
+  dir: number
+  movedAt: number
+  nextSendAt: number
+  counter: number
+  bytesAtStart: number
+  live: boolean
+  decodeErrors: number
+}
+
+// The schema decoder rarely throws on a patch it cannot apply: it logs to the console and skips
+// (unknown refIds, definition mismatches, invalid strings). Everything it logs while a bot's
+// patch is being decoded counts as a decode error of that bot instead of being printed; so do
+// exceptions, which colyseus.js would otherwise let escape from the socket's message handler.
+type Inbox = { [T in keyof ServerMessages]: (m: ServerMessages[T]) => void }
+
+let decoding: Bot | null = null
+let hooks = 0
+const original = { error: console.error, warn: console.warn }
+
+function hookConsole() {
+  if (hooks++ > 0) return
+  const filter =
+    (write: (...args: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      if (decoding) decoding.decodeErrors++
+      else write(...args)
+    }
+  console.error = filter(original.error)
+  console.warn = filter(original.warn)
+}
+
+function unhookConsole() {
+  if (--hooks > 0) return
+  console.error = original.error
+  console.warn = original.warn
+}
+
+/** Marks the bot whose state is being decoded, for the console hook, and contains failures. */
+function attributeDecoding(bot: Bot) {
+  const serializer = bot.room.serializer as unknown as Record<
+    'setState' | 'patch',
+    (...args: unknown[]) => unknown
+  >
+  for (const name of ['setState', 'patch'] as const) {
+    const decode = serializer[name].bind(serializer)
+    serializer[name] = (...args: unknown[]) => {
+      decoding = bot
+      try {
+        return decode(...args)
+      } catch {
+        bot.decodeErrors++
+        return undefined
+      } finally {
+        decoding = null
+      }
+    }
+  }
+}
+
+export class Swarm {
+  private readonly bots: Bot[] = []
+  private readonly sentAt: Float64Array
+  private readonly hist = new Uint32Array(HIST_BUCKETS)
+  private overflow = 0
+  private stopping = false
+  private windowStart = Infinity
+  private windowEnd = Infinity
+  private clients = 0
+  private sends = 0
+  private lateSends = 0
+  private bytes = 0
+  private readonly dropped: Record<string, number> = {}
+  private readonly serverErrors: Record<string, number> = {}
+  private corrections = 0
+  private readonly loop = monitorEventLoopDelay({ resolution: 10 })
+  private readonly ticker: ReturnType<typeof setInterval>
+  private readonly timers: ReturnType<typeof setTimeout>[] = []
+
+  constructor(private readonly opts: SwarmOptions) {
+    hookConsole()
+    this.sentAt = new Float64Array(opts.sentAt)
+    this.ticker = setInterval(() => this.tick(), TICK_MS)
+  }
+
+  /** Joins these bots, `concurrency` at a time; each starts walking as soon as it is in. */
+  async join(indices: number[], concurrency: number): Promise<JoinResult> {
+    const result: JoinResult = { joined: 0, failed: 0, errors: [], roomIds: [] }
+    const rooms = new Set<string>()
+    let next = 0
+    const worker = async () => {
+      while (next < indices.length) {
+        const index = indices[next++]!
+        try {
+          const bot = await this.joinOne(index)
+          rooms.add(bot.room.roomId)
+          result.joined++
+        } catch (err) {
+          result.failed++
+          if (result.errors.length < 5) result.errors.push(String(err))
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+    result.roomIds = [...rooms]
+    return result
+  }
+
+  private async joinOne(index: number): Promise<Bot> {
+    const client = new Client(this.opts.url)
+    const color = `#${((index * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(-6)}`
+    const room = await withTimeout(
+      client.joinOrCreate<WorldState>('world', {
+        world: this.opts.world,
+        name: `bot-${index}`,
+        color,
+      }),
+      30_000,
+      `bot ${index} join`,
+    )
+    const now = clock()
+    const ws = (room.connection as unknown as { transport: { ws: { _socket?: Socket } } }).transport
+      .ws
+    const bot: Bot = {
+      index,
+      room,
+      socket: ws._socket ?? null,
+      x: this.opts.spawn.x,
+      z: this.opts.spawn.z,
+      dir: Math.random() * Math.PI * 2,
+      movedAt: now,
+      nextSendAt: now + Math.random() * SEND_PERIOD_MS,
+      counter: Math.floor(Math.random() * 256),
+      bytesAtStart: 0,
+      live: true,
+      decodeErrors: 0,
+    }
+    attributeDecoding(bot)
+    const inbox: Inbox = {
+      welcome: () => {},
+      chat: () => {},
+      emote: () => {},
+      pong: () => {},
+      error: (m) => (this.serverErrors[m.code] = (this.serverErrors[m.code] ?? 0) + 1),
+      correction: (m) => {
+        this.corrections++
+        bot.x = m.x
+        bot.z = m.z
+      },
+    }
+    for (const [type, handler] of Object.entries(inbox)) {
+      room.onMessage(type, handler as (m: unknown) => void)
+    }
+    room.onLeave((code) => {
+      bot.live = false
+      if (!this.stopping) this.dropped[code] = (this.dropped[code] ?? 0) + 1
+    })
+    room.onError((code) => {
+      if (!this.stopping) this.dropped[`error ${code}`] = (this.dropped[`error ${code}`] ?? 0) + 1
+    })
+    if (index % this.opts.sampleEvery === 0) this.listen(bot)
+    this.bots.push(bot)
+    return bot
+  }
+
+  /** Latency sampling: every heading change of another avatar this bot receives. */
+  private listen(bot: Bot) {
+    const room = bot.room
+    const $ = getStateCallbacks(room)
+    const senders = new Map<string, number>()
+    const senderIndex = (key: string) => {
+      let i = senders.get(key)
+      if (i === undefined) {
+        const name = room.state.players.get(key)?.name ?? ''
+        i = name.startsWith('bot-') ? Number(name.slice(4)) : -1
+        if (i >= 0) senders.set(key, i)
+      }
+      return i
+    }
+    $(room.state).poses.onAdd((pose, key) => {
+      if (key === room.sessionId) return
+      // `prev` is undefined for the values that come with the avatar when it enters this
+      // visitor's view: only changes after that are sends arriving.
+      $(pose).listen(
+        'h',
+        (h, prev) => {
+          if (prev === undefined) return
+          const now = clock()
+          if (now < this.windowStart || now >= this.windowEnd) return
+          const sender = senderIndex(key)
+          if (sender < 0 || sender >= this.opts.total) return
+          const sent = this.sentAt[sender * 256 + h]!
+          if (sent === 0 || sent > now) return
+          const ms = now - sent
+          if (ms >= HIST_MAX_MS) this.overflow++
+          else this.hist[Math.floor(ms / HIST_STEP_MS)]!++
+        },
+        false,
+      )
+    })
+  }
+
+  /** Sends a pose for every bot that is due (10 Hz each, phases spread at random). */
+  private tick() {
+    const now = clock()
+    const [minX, minZ, maxX, maxZ] = this.opts.area
+    for (const bot of this.bots) {
+      if (!bot.live || now < bot.nextSendAt) continue
+      bot.nextSendAt += SEND_PERIOD_MS
+      if (bot.nextSendAt < now) {
+        // More than a period late (a busy thread): skip ahead instead of sending a burst.
+        bot.nextSendAt = now + SEND_PERIOD_MS
+        if (now >= this.windowStart && now < this.windowEnd) this.lateSends++
+      }
+      const dt = Math.min(0.3, (now - bot.movedAt) / 1000)
+      bot.movedAt = now
+      bot.dir += (Math.random() - 0.5) * TURN
+      let x = bot.x + Math.cos(bot.dir) * WALK_SPEED * dt
+      let z = bot.z + Math.sin(bot.dir) * WALK_SPEED * dt
+      if (x < minX || x > maxX) {
+        bot.dir = Math.PI - bot.dir
+        x = Math.min(maxX, Math.max(minX, x))
+      }
+      if (z < minZ || z > maxZ) {
+        bot.dir = -bot.dir
+        z = Math.min(maxZ, Math.max(minZ, z))
+      }
+      bot.x = x
+      bot.z = z
+      bot.counter = (bot.counter + 1) & 255
+      const q = (bot.counter * HEADING_STEP) & 255
+      this.sentAt[bot.index * 256 + q] = now
+      try {
+        bot.room.send('pose', { x, y: this.opts.spawn.y, z, h: headingOf(q), a: 'walk' })
+      } catch {
+        continue // the socket closed under us; onLeave counts it
+      }
+      if (now >= this.windowStart && now < this.windowEnd) this.sends++
+    }
+  }
+
+  /** The measurement window, on the machine clock. */
+  setWindow(start: number, end: number) {
+    this.windowStart = start
+    this.windowEnd = end
+    this.timers.push(
+      setTimeout(
+        () => {
+          for (const bot of this.bots) {
+            if (!bot.live) continue
+            this.clients++
+            bot.bytesAtStart = bot.socket?.bytesRead ?? 0
+          }
+          this.loop.enable()
+        },
+        Math.max(0, start - clock()),
+      ),
+      setTimeout(
+        () => {
+          this.loop.disable()
+          for (const bot of this.bots) {
+            if (bot.socket) this.bytes += Math.max(0, bot.socket.bytesRead - bot.bytesAtStart)
+          }
+        },
+        Math.max(0, end - clock()),
+      ),
+    )
+  }
+
+  /** Every bot leaves (consented) and closes; returns what the swarm measured. */
+  async stop(): Promise<SwarmReport> {
+    this.stopping = true
+    clearInterval(this.ticker)
+    await Promise.all(
+      this.bots.map((bot) =>
+        bot.live
+          ? withTimeout(bot.room.leave(true), 10_000, 'leave').catch(() => {
+              bot.room.connection.close()
+            })
+          : undefined,
+      ),
+    )
+    for (const t of this.timers) clearTimeout(t)
+    unhookConsole()
+    return {
+      clients: this.clients,
+      decodeErrors: this.bots.reduce((sum, b) => sum + b.decodeErrors, 0),
+      botsWithDecodeErrors: this.bots.filter((b) => b.decodeErrors > 0).length,
+      dropped: this.dropped,
+      bytes: this.bytes,
+      sends: this.sends,
+      lateSends: this.lateSends,
+      hist: this.hist,
+      overflow: this.overflow,
+      serverErrors: this.serverErrors,
+      corrections: this.corrections,
+      loopDelayMsP99: this.loop.count ? this.loop.percentile(99) / 1e6 : 0,
+      loopDelayMsMax: this.loop.count ? this.loop.max / 1e6 : 0,
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
