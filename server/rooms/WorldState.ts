@@ -4,7 +4,13 @@
 // `players` (name and look) goes to everyone in the instance: the people list needs it.
 // `poses` is filtered per visitor with a StateView: each one receives only the poses of the
 // avatars near it (server/rooms/interest.ts), so bytes per visitor stay flat as rooms grow.
-import { MapSchema, Schema, type, view } from '@colyseus/schema'
+import { Encoder, MapSchema, Schema, type, view } from '@colyseus/schema'
+
+// @colyseus/schema 3.0.76 encodes into an 8 KB buffer by default. A patch or full state that
+// outgrows it is re-encoded into a larger buffer that the per-client (StateView) paths ignore,
+// so clients get truncated state: a room of a few dozen people already passes 8 KB. 1 MB per
+// room holds a full instance with room to spare (server/rooms/bigRoom.test.ts checks it).
+Encoder.BUFFER_SIZE = 1024 * 1024
 
 export class Player extends Schema {
   @type('string') name = ''

@@ -1,0 +1,63 @@
+// A full-size instance: its shared state is far larger than @colyseus/schema's default 8 KB
+// encode buffer, and every client, early or late, must still decode it intact.
+import { Client, type Room } from 'colyseus.js'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../app'
+import { loadConfig } from '../config'
+
+let server: RunningServer
+const rooms: Room[] = []
+
+beforeAll(async () => {
+  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', MAX_CLIENTS: '200' }))
+})
+afterAll(async () => {
+  await Promise.all(rooms.map((r) => r.leave().catch(() => {})))
+  await server.stop()
+})
+
+it('sends a room of 120 long-named visitors intact to a late joiner', async () => {
+  const errors: unknown[] = []
+  const origError = console.error
+  console.error = (...args: unknown[]) => errors.push(args)
+  try {
+    const url = server.url.replace(/^http/, 'ws')
+    const name = (i: number) => `远方来的旅人·长长的名字${String(i).padStart(3, '0')}`
+    for (let batch = 0; batch < 120; batch += 20) {
+      const joined = await Promise.all(
+        Array.from({ length: 20 }, (_, k) =>
+          new Client(url).joinOrCreate('world', {
+            world: 'block-park-village',
+            name: name(batch + k),
+          }),
+        ),
+      )
+      for (const r of joined) r.onMessage('*', () => {})
+      rooms.push(...joined)
+    }
+    const late = await new Client(url).joinOrCreate('world', {
+      world: 'block-park-village',
+      name: 'late',
+    })
+    late.onMessage('*', () => {})
+    rooms.push(late)
+    const end = Date.now() + 10_000
+    while ((late.state.players?.size ?? 0) < 121 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(late.state.players.size).toBe(121)
+    const names = new Set<string>()
+    late.state.players.forEach((p: { name: string }) => names.add(p.name))
+    for (let i = 0; i < 120; i++) expect(names.has(name(i))).toBe(true)
+    // The late joiner receives the 32 nearest avatars' poses (all are at the spawn).
+    while ((late.state.poses?.size ?? 0) < 32 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(late.state.poses.size).toBe(32)
+    // An early joiner decoded every later join as patches.
+    expect(rooms[0]!.state.players.size).toBe(121)
+    expect(errors).toEqual([])
+  } finally {
+    console.error = origError
+  }
+}, 60_000)
