@@ -20,6 +20,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1280, height: 720 },
     launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    // A click on a covered control fails with the reason instead of retrying until the test ends.
+    actionTimeout: 30_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
