@@ -95,38 +95,26 @@ export class WorldSession {
     const $ = getStateCallbacks(room)
     const state = $(room.state)
 
-    let peopleQueued = false
-    const refreshPeople = () => {
-      // Many joins arrive in one patch: rebuild the list once per task.
-      if (peopleQueued) return
-      peopleQueued = true
-      queueMicrotask(() => {
-        peopleQueued = false
-        const people: Person[] = []
-        room.state.players.forEach((p, id) => {
-          people.push({ id, name: p.name, color: unpackColor(p.color) })
-        })
-        people.sort((a, b) =>
-          a.id === room.sessionId ? -1 : b.id === room.sessionId ? 1 : a.name.localeCompare(b.name),
-        )
-        useNet.getState().set({ people })
+    // Many joins arrive in one patch: rebuild each list once per task.
+    const refreshPeople = oncePerTask(() => {
+      const people: Person[] = []
+      room.state.players.forEach((p, id) => {
+        people.push({ id, name: p.name, color: unpackColor(p.color) })
       })
-    }
+      people.sort((a, b) =>
+        a.id === room.sessionId ? -1 : b.id === room.sessionId ? 1 : a.name.localeCompare(b.name),
+      )
+      useNet.getState().set({ people })
+    })
     state.players.onAdd((player) => {
       refreshPeople()
       $(player).onChange(refreshPeople)
     })
     state.players.onRemove(refreshPeople)
 
-    let visibleQueued = false
-    const refreshVisible = () => {
-      if (visibleQueued) return
-      visibleQueued = true
-      queueMicrotask(() => {
-        visibleQueued = false
-        useNet.getState().set({ visible: [...remotes.keys()] })
-      })
-    }
+    const refreshVisible = oncePerTask(() => {
+      useNet.getState().set({ visible: [...remotes.keys()] })
+    })
     state.poses.onAdd((pose, id) => {
       if (id === room.sessionId) return
       const remote = new RemoteAvatar(id)
@@ -257,6 +245,19 @@ export class WorldSession {
     this.room = null
     useNet.getState().set({ ...initialNet })
     if (room?.connection.isOpen) await room.leave(true).catch(() => {})
+  }
+}
+
+/** A function that runs `fn` once at the end of the current task, however often it is called. */
+function oncePerTask(fn: () => void): () => void {
+  let queued = false
+  return () => {
+    if (queued) return
+    queued = true
+    queueMicrotask(() => {
+      queued = false
+      fn()
+    })
   }
 }
 
