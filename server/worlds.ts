@@ -2,7 +2,7 @@
 // movement speeds and the spawn point. Parsed once per process and world.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseScene, sceneBounds, type Movement } from '../src/protocol/scene'
+import { WorldId, parseScene, sceneBounds, type Movement } from '../src/protocol/scene'
 
 export interface WorldRules {
   id: string
@@ -10,8 +10,6 @@ export interface WorldRules {
   movement: Movement
   spawn: { x: number; y: number; z: number; heading: number }
 }
-
-export const WORLD_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
 
 export class UnknownWorldError extends Error {}
 
@@ -38,7 +36,8 @@ async function load(scenesDir: string, id: string): Promise<WorldRules> {
 
 /** The rules of world `id` from `<scenesDir>/<id>.json`; rejects unknown ids and broken files. */
 export function worldRules(scenesDir: string, id: string): Promise<WorldRules> {
-  if (!WORLD_ID.test(id)) return Promise.reject(new UnknownWorldError(`invalid world id "${id}"`))
+  if (!WorldId.safeParse(id).success)
+    return Promise.reject(new UnknownWorldError(`invalid world id "${id}"`))
   const key = `${scenesDir}\0${id}`
   let rules = cache.get(key)
   if (!rules) {

@@ -21,12 +21,13 @@ import {
   parseClientMessage,
   quantizeHeading,
   quantizePos,
+  rateLimiterFor,
   type ChatLine,
   type ClientMessageType,
   type ErrorCode,
   type ServerMessages,
 } from '../../src/protocol/messages'
-import { WORLD_ID, worldRules, type WorldRules } from '../worlds'
+import { worldRules, type WorldRules } from '../worlds'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
 import { Player, Pose, WorldState } from './WorldState'
@@ -90,7 +91,7 @@ export class WorldRoom extends Room<WorldState> {
 
   override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
-    if (!WORLD_ID.test(world)) throw new Error(`invalid world id "${String(options.world)}"`)
+    // Rejects malformed and unknown ids with a message the joining client sees.
     this.rules = await worldRules(this.settings.scenesDir, world)
     this.maxClients = this.settings.maxClients
     if (this.settings.interest) this.grid = new InterestGrid(this.settings.interest)
@@ -136,8 +137,7 @@ export class WorldRoom extends Room<WorldState> {
 
     const limits = {} as Record<ClientMessageType, RateLimiter>
     for (const type of Object.keys(ClientMessages) as ClientMessageType[]) {
-      const { perSecond, burst } = ClientMessages[type].rate
-      limits[type] = new RateLimiter(perSecond, burst, now)
+      limits[type] = rateLimiterFor(type, now)
     }
     const seat: Seat = {
       client,

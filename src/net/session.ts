@@ -7,13 +7,12 @@ import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
-  ClientMessages,
   POSE_HZ,
   RECONNECT_SECONDS,
-  RateLimiter,
+  type RateLimiter,
+  rateLimiterFor,
   unpackColor,
   type ClientMessage,
-  type ClientMessageType,
   type Emote,
   type ServerMessages,
 } from '../protocol/messages'
@@ -64,8 +63,8 @@ export class WorldSession {
   ) {
     this.client = new Client(endpoint)
     const now = performance.now()
-    this.chatLimiter = limiter('chat', now)
-    this.emoteLimiter = limiter('emote', now)
+    this.chatLimiter = rateLimiterFor('chat', now)
+    this.emoteLimiter = rateLimiterFor('emote', now)
   }
 
   async start() {
@@ -259,11 +258,6 @@ function oncePerTask(fn: () => void): () => void {
       fn()
     })
   }
-}
-
-function limiter(type: ClientMessageType, now: number) {
-  const { perSecond, burst } = ClientMessages[type].rate
-  return new RateLimiter(perSecond, burst, now)
 }
 
 function describe(err: unknown): string {

@@ -187,6 +187,12 @@ export function parseClientMessage(
   return { type: t, payload: result.data } as ReturnType<typeof parseClientMessage>
 }
 
+/** A token bucket with the registry's rate for `type`, full at `now`. */
+export function rateLimiterFor(type: ClientMessageType, now: number): RateLimiter {
+  const { perSecond, burst } = ClientMessages[type].rate
+  return new RateLimiter(perSecond, burst, now)
+}
+
 /** A token bucket: `take()` is false when the sender is over its rate. */
 export class RateLimiter {
   private tokens: number
