@@ -12,22 +12,6 @@ export function buildClient() {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' })
 }
 
-/** A fresh browser context whose stored settings start as given (quality, language, …). */
-export async function newSettingsPage(
-  browser: Browser,
-  viewport: { width: number; height: number },
-  settings: Record<string, unknown>,
-): Promise<Page> {
-  const ctx = await browser.newContext({ viewport })
-  // tsx compiles this code with keepNames, which wraps functions passed to page.evaluate
-  // in a __name() helper that the page does not have.
-  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
-  await ctx.addInitScript((state) => {
-    localStorage.setItem('cangqiong.settings', JSON.stringify({ state, version: 1 }))
-  }, settings)
-  return ctx.newPage()
-}
-
 export async function startDistServer(): Promise<{ server: RunningServer; readyMs: number }> {
   const t0 = performance.now()
   const server = await startServer(

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PNG } from 'pngjs'
-import type { Page, TestInfo } from '@playwright/test'
+import type { Browser, Page, TestInfo } from '@playwright/test'
 
 /** Collects console errors and uncaught page errors; assert on it at the end of a test. */
 export function watchErrors(page: Page): string[] {
@@ -117,4 +117,20 @@ export async function playerPosition(page: Page) {
     const p = window.__cq!.player
     return { x: p.x, y: p.y, z: p.z, heading: p.heading }
   })
+}
+
+/** A fresh browser context whose stored settings start as given (quality, language, …). */
+export async function newSettingsPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  settings: Record<string, unknown>,
+): Promise<Page> {
+  const ctx = await browser.newContext({ viewport })
+  // tsx compiles this code with keepNames, which wraps functions passed to page.evaluate
+  // in a __name() helper that the page does not have.
+  await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
+  await ctx.addInitScript((state) => {
+    localStorage.setItem('cangqiong.settings', JSON.stringify({ state, version: 1 }))
+  }, settings)
+  return ctx.newPage()
 }

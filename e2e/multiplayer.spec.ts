@@ -2,23 +2,17 @@
 // move (with a name tag), each other's chat (log and bubble) and gestures, the same instance
 // and occupancy, and a dropped connection comes back to the same seat.
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { openWorld, shootCanvas, watchErrors } from './helpers'
+import { newSettingsPage, openWorld, shootCanvas, watchErrors } from './helpers'
 
 const WORLD = 'block-park-village'
 
 async function visitor(browser: Browser, name: string, color: string) {
-  const context = await browser.newContext({ viewport: { width: 960, height: 600 } })
-  await context.addInitScript(
-    ([displayName, avatarColor]) => {
-      localStorage.setItem(
-        'cangqiong.settings',
-        JSON.stringify({ state: { displayName, avatarColor, quality: 'low' }, version: 1 }),
-      )
-    },
-    [name, color],
+  const page = await newSettingsPage(
+    browser,
+    { width: 960, height: 600 },
+    { displayName: name, avatarColor: color, quality: 'low' },
   )
-  const page = await context.newPage()
-  return { page, errors: watchErrors(page), close: () => context.close() }
+  return { page, errors: watchErrors(page), close: () => page.context().close() }
 }
 
 /** waitForFunction has no timeout of its own: bound every wait. */

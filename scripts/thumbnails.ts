@@ -2,7 +2,8 @@
 // thumbnails to public/assets/thumbnails/<id>.jpg. Run after changing a world's look.
 import fs from 'node:fs'
 import path from 'node:path'
-import { buildClient, launchBrowser, newSettingsPage, startDistServer } from '../bench/browser'
+import { buildClient, launchBrowser, startDistServer } from '../bench/browser'
+import { newSettingsPage } from '../e2e/helpers'
 import { waitForWorld } from '../e2e/helpers'
 import { sceneIds } from './vite-plugin-scenes'
 

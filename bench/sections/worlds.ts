@@ -5,9 +5,9 @@
 //   "drawCallsByQuality"}],"meshing":{"voxels","ms","greedyTriangles","naiveTriangles"},
 //  "bundle":{"firstWorldJsGzipKB"}}
 import type { Browser, Page } from '@playwright/test'
-import { waitForWorld } from '../../e2e/helpers'
+import { newSettingsPage, waitForWorld } from '../../e2e/helpers'
 import { sceneIds } from '../../scripts/vite-plugin-scenes'
-import { buildClient, countJs, launchBrowser, newSettingsPage, startDistServer } from '../browser'
+import { buildClient, countJs, launchBrowser, startDistServer } from '../browser'
 
 const FRAMES = 300
 const QUALITIES = ['low', 'medium', 'high'] as const
