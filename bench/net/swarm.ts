@@ -2,9 +2,10 @@
 // what they received. Runs in the bench process or in a worker thread (bench/net/worker.ts).
 //
 // Latency: the heading byte is the marker. On every send a bot sets its heading to the next
-// value of its own counter, so the server copies a known byte into the state, and records when it
-// sent that byte in `sentAt` (shared by every thread: ms on the machine clock). Bots that sample
-// latency listen for heading changes and take now - sentAt[sender][byte].
+// value of its own counter, so the server passes a known byte on in its pose frames, and records
+// when it sent that byte in `sentAt` (shared by every thread: ms on the machine clock). Every bot
+// decodes its pose frames; those that sample latency take now - sentAt[sender][byte] for each
+// pose of an avatar already in view (the first pose of an avatar entering view is old news).
 //
 // Bytes: what each bot's socket reads (WebSocket frames with their headers), from the net.Socket
 // under the `ws` WebSocket that colyseus.js uses in Node (Node 20 has no global WebSocket).
@@ -12,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Socket } from 'node:net'
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import type { ServerMessages } from '../../src/protocol/messages'
+import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import type { WorldState } from '../../server/rooms/WorldState'
 
 export interface SwarmOptions {
@@ -38,7 +40,8 @@ export interface JoinResult {
 export interface SwarmReport {
   /** Bots connected when the window opened. */
   clients: number
-  /** Lines the schema decoder logged (unknown refs, mismatches, bad strings) and exceptions. */
+  /** Lines the schema decoder logged (unknown refs, mismatches, bad strings), exceptions, and
+   * pose frames that did not decode or named an avatar the state did not hold. */
   decodeErrors: number
   /** Bots whose state hit at least one decode error (their view of the room is wrong). */
   botsWithDecodeErrors: number
@@ -244,45 +247,48 @@ export class Swarm {
     room.onError((code) => {
       if (!this.stopping) this.dropped[`error ${code}`] = (this.dropped[`error ${code}`] ?? 0) + 1
     })
-    if (index % this.opts.sampleEvery === 0) this.listen(bot)
+    this.listen(bot, index % this.opts.sampleEvery === 0)
     this.bots.push(bot)
     return bot
   }
 
-  /** Latency sampling: every heading change of another avatar this bot receives. */
-  private listen(bot: Bot) {
+  /** Decodes the bot's pose frames, and if it samples, records the latency of each pose. */
+  private listen(bot: Bot, sample: boolean) {
     const room = bot.room
+    /** Session id → bot index of the sender (-1: not a bot of this run). */
+    const sender = new Map<string, number>()
+    const book = new PoseBook(room.sessionId, {
+      move: (id, pose) => {
+        if (!sample) return
+        const now = clock()
+        if (now < this.windowStart || now >= this.windowEnd) return
+        const from = sender.get(id) ?? -1
+        if (from < 0) return
+        const sent = this.sentAt[from * 256 + pose.h]!
+        if (sent === 0 || sent > now) return
+        const ms = now - sent
+        if (ms >= HIST_MAX_MS) this.overflow++
+        else this.hist[Math.floor(ms / HIST_STEP_MS)]!++
+      },
+    })
     const $ = getStateCallbacks(room)
-    const senders = new Map<string, number>()
-    const senderIndex = (key: string) => {
-      let i = senders.get(key)
-      if (i === undefined) {
-        const name = room.state.players.get(key)?.name ?? ''
-        i = name.startsWith('bot-') ? Number(name.slice(4)) : -1
-        if (i >= 0) senders.set(key, i)
+    $(room.state).players.onAdd((player, id) => {
+      const i = player.name.startsWith('bot-') ? Number(player.name.slice(4)) : -1
+      sender.set(id, i >= 0 && i < this.opts.total ? i : -1)
+      book.addPlayer(id, player.n)
+    })
+    $(room.state).players.onRemove((player, id) => {
+      sender.delete(id)
+      book.removePlayer(id, player.n)
+    })
+    room.onMessage(POSE_FRAME, (bytes: Uint8Array) => {
+      const unknown = book.unknown
+      try {
+        book.apply(bytes)
+      } catch {
+        bot.decodeErrors++
       }
-      return i
-    }
-    $(room.state).poses.onAdd((pose, key) => {
-      if (key === room.sessionId) return
-      // `prev` is undefined for the values that come with the avatar when it enters this
-      // visitor's view: only changes after that are sends arriving.
-      $(pose).listen(
-        'h',
-        (h, prev) => {
-          if (prev === undefined) return
-          const now = clock()
-          if (now < this.windowStart || now >= this.windowEnd) return
-          const sender = senderIndex(key)
-          if (sender < 0 || sender >= this.opts.total) return
-          const sent = this.sentAt[sender * 256 + h]!
-          if (sent === 0 || sent > now) return
-          const ms = now - sent
-          if (ms >= HIST_MAX_MS) this.overflow++
-          else this.hist[Math.floor(ms / HIST_STEP_MS)]!++
-        },
-        false,
-      )
+      bot.decodeErrors += book.unknown - unknown
     })
   }
 

@@ -395,10 +395,11 @@ export async function net() {
       `the bench process (${settings.workers || 1} thread(s); botCpuPct, same scale; 2 shared cores). ` +
       'Bots walk at ' +
       '4 m/s in a 100 x 100 m square around the spawn and send a pose at 10 Hz; latency is ' +
-      'pose sent by one bot -> heading byte change decoded by another (1 bot in ' +
+      'pose sent by one bot -> its heading byte decoded from a pose frame by another (1 bot in ' +
       `${settings.sampleEvery} samples, all bots decode). Bytes are socket bytes read, WebSocket ` +
       'framing included. Targets apply to the AOI-on run at 500 clients; 16 KB = 16384 B. ' +
-      "decodeErrors counts what the bots' schema decoders logged or threw (a corrupt state); " +
+      "decodeErrors counts what the bots' schema decoders logged or threw (a corrupt state), " +
+      'pose frames that did not decode, and poses naming an avatar the state did not hold; ' +
       'serverEncoderOverflows counts @colyseus/schema "buffer overflow" warnings on the server.',
   }
 }

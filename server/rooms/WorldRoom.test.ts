@@ -1,11 +1,13 @@
 // The world room over real WebSockets with colyseus.js clients: state sync, interest
 // management, overflow into a second instance, reconnection, and every kind of bad input.
-import { Client, type Room } from 'colyseus.js'
+import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODES, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
+import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
 import { worldRules } from '../worlds'
+import type { WorldState } from './WorldState'
 
 const WORLD = 'block-park-village'
 let server: RunningServer
@@ -34,8 +36,19 @@ async function join(name: string, world = WORLD) {
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))
   }
+  const book = track(room)
   await until(() => inbox.welcome.length > 0 && room.state.players?.has(room.sessionId))
-  return { client, room, inbox }
+  return { client, room, inbox, book }
+}
+
+/** The poses this client sees, from its pose frames (as the browser client keeps them). */
+function track(room: Room) {
+  const book = new PoseBook(room.sessionId)
+  const $ = getStateCallbacks(room as Room<WorldState>)
+  $(room.state as WorldState).players.onAdd((p, id) => book.addPlayer(id, p.n))
+  $(room.state as WorldState).players.onRemove((p, id) => book.removePlayer(id, p.n))
+  room.onMessage(POSE_FRAME, (bytes: Uint8Array) => book.apply(bytes))
+  return book
 }
 
 async function until(ok: () => unknown, ms = 4000) {
@@ -68,8 +81,8 @@ describe('world room', () => {
     const b = await join('B')
     await new Promise((r) => setTimeout(r, 300))
     a.room.send('pose', pose(1.5, -0.5))
-    await until(() => b.room.state.poses.get(a.room.sessionId)?.a === 1)
-    const p = b.room.state.poses.get(a.room.sessionId)
+    await until(() => b.book.poses.get(a.room.sessionId)?.a === 1)
+    const p = b.book.poses.get(a.room.sessionId)!
     expect(p.x / POS_SCALE).toBeCloseTo(spawn.x + 1.5, 1)
     expect(p.z / POS_SCALE).toBeCloseTo(spawn.z - 0.5, 1)
   })
@@ -83,15 +96,30 @@ describe('world room', () => {
       people.forEach((p, i) => p.room.send('pose', pose((i * 3 * step) / 2, 0, 'idle')))
     }
     const p0 = people[0]!.room
+    const p0book = people[0]!.book
     await until(
       () =>
-        p0.state.poses.size === 2 &&
-        p0.state.poses.has(people[1]!.room.sessionId) &&
-        p0.state.poses.has(people[2]!.room.sessionId),
+        p0book.poses.size === 2 &&
+        p0book.poses.has(people[1]!.room.sessionId) &&
+        p0book.poses.has(people[2]!.room.sessionId),
     )
     // Everybody is in the people list, whether their avatar is near or not.
     expect(p0.state.players.size).toBe(4)
-    expect(p0.state.poses.has(people[3]!.room.sessionId)).toBe(false)
+    expect(p0book.poses.has(people[3]!.room.sessionId)).toBe(false)
+
+    // P3 walks to 4 m, nearer than P2 even after P2's hysteresis (6 m × 0.8): P2 leaves P0's view.
+    for (const x of [7.5, 6, 4.5, 4]) {
+      await new Promise((r) => setTimeout(r, 250))
+      people[3]!.room.send('pose', pose(x, 0, 'walk'))
+    }
+    await until(
+      () =>
+        p0book.poses.has(people[3]!.room.sessionId) && !p0book.poses.has(people[2]!.room.sessionId),
+    )
+    expect(p0book.poses.get(people[3]!.room.sessionId)?.x).toBe(
+      Math.round((spawn.x + 4) * POS_SCALE),
+    )
+    expect(people[0]!.book.unknown).toBe(0)
   })
 
   it('opens a second instance when the first is full', async () => {
@@ -119,7 +147,7 @@ describe('world room', () => {
   it('sends emotes to visitors who can see the avatar', async () => {
     const a = await join('A')
     const b = await join('B')
-    await until(() => b.room.state.poses.has(a.room.sessionId))
+    await until(() => b.book.poses.has(a.room.sessionId))
     a.room.send('emote', { emote: 'wave' })
     await until(() => b.inbox.emote.length === 1)
     expect(b.inbox.emote[0]).toEqual({ from: a.room.sessionId, emote: 'wave' })
@@ -136,8 +164,8 @@ describe('world room', () => {
     await until(() => a.inbox.correction.length === 2)
     expect(a.inbox.error[1]!.code).toBe('out_of_bounds')
     // B never sees A leave the spawn.
-    await until(() => b.room.state.poses.has(a.room.sessionId))
-    expect(b.room.state.poses.get(a.room.sessionId).x).toBe(Math.round(spawn.x * POS_SCALE))
+    await until(() => b.book.poses.has(a.room.sessionId))
+    expect(b.book.poses.get(a.room.sessionId)?.x).toBe(Math.round(spawn.x * POS_SCALE))
   })
 
   it('answers unknown types, bad shapes, NaN/Infinity and oversized payloads with errors', async () => {
@@ -171,7 +199,7 @@ describe('world room', () => {
     expect(flooder.inbox.error.some((e) => e.code === 'rate_limited')).toBe(true)
     expect(flooder.inbox.error.at(-1)?.code).toBe('flood')
     a.room.send('pose', pose(0.5, 0, 'run'))
-    await until(() => b.room.state.poses.get(a.room.sessionId)?.a === 2)
+    await until(() => b.book.poses.get(a.room.sessionId)?.a === 2)
     await until(() => !b.room.state.players.has(flooder.room.sessionId))
   })
 
@@ -195,13 +223,16 @@ describe('world room', () => {
     expect(b.room.state.players.has(a.room.sessionId)).toBe(true)
     const back = await a.client.reconnect(token)
     rooms.push(back)
+    const seen = track(back)
     expect(back.sessionId).toBe(a.room.sessionId)
     await until(() => back.state.players?.size === before)
     await new Promise((r) => setTimeout(r, 300))
     expect(b.room.state.players.size).toBe(before)
     // The seat is live again: a pose goes through.
     back.send('pose', pose(0.5, 0, 'run'))
-    await until(() => b.room.state.poses.get(back.sessionId)?.a === 2)
+    await until(() => b.book.poses.get(back.sessionId)?.a === 2)
+    // The rejoined client starts over and gets B's avatar again, though B has not moved.
+    await until(() => seen.poses.has(b.room.sessionId))
   })
 
   it('refuses unknown worlds', async () => {

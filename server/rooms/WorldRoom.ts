@@ -4,9 +4,13 @@
 // Every inbound message goes through the protocol registry (src/protocol/messages.ts): unknown
 // types, wrong shapes, oversized payloads and excess rates get an `error` to that client only;
 // sustained floods close its connection. Poses must also be physically possible (PoseGuard);
-// a refused pose is answered with a `correction` and never reaches the state.
-import { Room, type Client } from '@colyseus/core'
-import { StateView } from '@colyseus/schema'
+// a refused pose is answered with a `correction` and is never passed on.
+//
+// Names and looks are schema state (everyone gets them). Poses go out as binary frames
+// (src/protocol/poseFrame.ts), one per visitor per patch, holding only the nearby avatars that
+// moved or came into view: the cost is O(visitors × nearby), not O(visitors × movers) as when
+// the schema encoder filters every change through a per-visitor StateView.
+import { ClientState, Room, type Client } from '@colyseus/core'
 import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
@@ -28,9 +32,10 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import { worldRules, type WorldRules } from '../worlds'
+import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
-import { Player, Pose, WorldState } from './WorldState'
+import { Player, WorldState } from './WorldState'
 
 export interface WorldRoomSettings {
   /** Folder of scene files; the room reads its world's bounds and speeds there. */
@@ -59,14 +64,29 @@ const PATIENCE = { perSecond: 3, burst: 30 }
 /** Error replies per client (a flood must not turn into a flood of replies). */
 const ERROR_REPLIES = { perSecond: 4, burst: 8 }
 
+/** The last accepted pose, quantized as on the wire. */
+interface Pose {
+  x: number
+  y: number
+  z: number
+  h: number
+  a: number
+}
+
 interface Seat {
   client: Client
   player: Player
   pose: Pose
+  /** The pose changed since the last frame. */
+  moved: boolean
   guard: PoseGuard
   member: Member<Seat> | null
   /** Avatars this visitor currently receives (interest management on). */
   visible: Set<Member<Seat>>
+  /** Avatars whose pose this visitor needs in full in its next frame (new in view, or rejoin). */
+  fresh: Set<Seat>
+  /** Avatar numbers that left this visitor's view since its last frame. */
+  left: number[]
   all: RateLimiter
   limits: Record<ClientMessageType, RateLimiter>
   patience: RateLimiter
@@ -83,11 +103,12 @@ export class WorldRoom extends Room<WorldState> {
   private rules!: WorldRules
   private readonly seats = new Map<string, Seat>()
   private grid: InterestGrid<Seat> | null = null
-  /** With interest management off, every client shares this view of every pose. */
-  private readonly everyone = new StateView()
   private readonly chat: ChatLine[] = []
   private instanceKey = ''
   private interestCursor = 0
+  private readonly numbers = new Set<number>()
+  private lastNumber = 0
+  private readonly frame = new PoseFrameWriter()
 
   override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
@@ -103,7 +124,7 @@ export class WorldRoom extends Room<WorldState> {
     this.state = state
     await this.setMetadata({ world, instance: state.instance })
 
-    this.setPatchRate(PATCH_MS)
+    this.patchRate = PATCH_MS
     this.onMessage('*', (client, type, payload) => this.receive(client, type, payload))
     this.clock.setInterval(() => this.refreshInterest(), INTEREST_TICK_MS)
   }
@@ -118,6 +139,14 @@ export class WorldRoom extends Room<WorldState> {
     return n
   }
 
+  /** A small number for the avatar in pose frames, not reused soon after its owner leaves. */
+  private allocateNumber(): number {
+    do this.lastNumber = (this.lastNumber % 65535) + 1
+    while (this.numbers.has(this.lastNumber))
+    this.numbers.add(this.lastNumber)
+    return this.lastNumber
+  }
+
   override async onDispose() {
     if (this.instanceKey) await this.presence.srem(this.instanceKey, this.state.instance)
   }
@@ -128,12 +157,15 @@ export class WorldRoom extends Room<WorldState> {
     player.name =
       cleanText(options.name, NAME_MAX_CHARS) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
-    const pose = new Pose()
+    player.n = this.allocateNumber()
     const { spawn } = this.rules
-    pose.x = quantizePos(spawn.x)
-    pose.y = quantizePos(spawn.y)
-    pose.z = quantizePos(spawn.z)
-    pose.h = quantizeHeading(spawn.heading)
+    const pose: Pose = {
+      x: quantizePos(spawn.x),
+      y: quantizePos(spawn.y),
+      z: quantizePos(spawn.z),
+      h: quantizeHeading(spawn.heading),
+      a: 0,
+    }
 
     const limits = {} as Record<ClientMessageType, RateLimiter>
     for (const type of Object.keys(ClientMessages) as ClientMessageType[]) {
@@ -143,9 +175,12 @@ export class WorldRoom extends Room<WorldState> {
       client,
       player,
       pose,
+      moved: true,
       guard: new PoseGuard(this.rules, now),
       member: null,
       visible: new Set(),
+      fresh: new Set(),
+      left: [],
       all: new RateLimiter(ALL_MESSAGES.perSecond, ALL_MESSAGES.burst, now),
       limits,
       patience: new RateLimiter(PATIENCE.perSecond, PATIENCE.burst, now),
@@ -154,15 +189,12 @@ export class WorldRoom extends Room<WorldState> {
     }
     this.seats.set(client.sessionId, seat)
     this.state.players.set(client.sessionId, player)
-    this.state.poses.set(client.sessionId, pose)
 
     if (this.grid) {
-      client.view = new StateView()
       seat.member = this.grid.insert(seat, spawn.x, spawn.z)
       this.updateInterest(seat)
     } else {
-      client.view = this.everyone
-      this.everyone.add(pose)
+      for (const other of this.seats.values()) if (other !== seat) seat.fresh.add(other)
     }
     this.reply(client, 'welcome', {
       world: this.state.world,
@@ -180,19 +212,63 @@ export class WorldRoom extends Room<WorldState> {
       try {
         const back = await this.allowReconnection(client, RECONNECT_SECONDS)
         seat.client = back
+        // The client starts over: everything it sees comes again in full.
+        seat.left = []
+        seat.fresh.clear()
+        if (seat.member) for (const m of seat.visible) seat.fresh.add(m.item)
+        else for (const other of this.seats.values()) if (other !== seat) seat.fresh.add(other)
         return
       } catch {
         // Not back in time: remove the avatar below.
       }
     }
     this.seats.delete(client.sessionId)
-    if (seat.member && this.grid) {
-      this.grid.delete(seat.member)
-      for (const other of this.seats.values()) other.visible.delete(seat.member)
+    this.numbers.delete(seat.player.n)
+    if (seat.member && this.grid) this.grid.delete(seat.member)
+    // Clients drop the avatar with its player entry; frames need not say so.
+    for (const other of this.seats.values()) {
+      if (seat.member) other.visible.delete(seat.member)
+      other.fresh.delete(seat)
     }
-    if (!this.grid) this.everyone.remove(seat.pose)
     this.state.players.delete(client.sessionId)
-    this.state.poses.delete(client.sessionId)
+  }
+
+  // ---- pose frames -----------------------------------------------------------------------
+
+  /** Runs before every patch: queues each visitor's frame to follow that patch. */
+  override onBeforePatch() {
+    const w = this.frame
+    const after = { afterNextPatch: true }
+    if (!this.grid) {
+      // Everyone sees everyone: one frame of the movers for all, plus full poses for newcomers.
+      w.reset()
+      for (const seat of this.seats.values()) if (seat.moved) writePose(w, seat)
+      const movers = w.empty ? null : w.finish()
+      for (const seat of this.seats.values()) {
+        if (seat.client.state !== ClientState.JOINED) continue
+        if (seat.fresh.size > 0) {
+          w.reset()
+          for (const other of seat.fresh) writePose(w, other)
+          seat.fresh.clear()
+          seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+        }
+        if (movers) seat.client.sendBytes(POSE_FRAME, movers, after)
+      }
+    } else {
+      for (const seat of this.seats.values()) {
+        // A joining client gets its frames once it has the state they refer to.
+        if (seat.client.state !== ClientState.JOINED) continue
+        w.reset()
+        for (const n of seat.left) w.leave(n)
+        for (const m of seat.visible) {
+          if (m.item.moved || seat.fresh.has(m.item)) writePose(w, m.item)
+        }
+        seat.left.length = 0
+        seat.fresh.clear()
+        if (!w.empty) seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+      }
+    }
+    for (const seat of this.seats.values()) seat.moved = false
   }
 
   // ---- messages ------------------------------------------------------------------------
@@ -280,6 +356,7 @@ export class WorldRoom extends Room<WorldState> {
     pose.z = quantizePos(p.z)
     pose.h = quantizeHeading(p.h)
     pose.a = animIndex(p.a)
+    seat.moved = true
     if (seat.member) this.grid!.move(seat.member, p.x, p.z)
   }
 
@@ -322,23 +399,26 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   private updateInterest(seat: Seat) {
-    const view = seat.client.view
-    if (!seat.member || !view) return
+    if (!seat.member) return
     const next = this.grid!.select(seat.member, seat.visible)
     const keep = new Set(next)
     for (const m of seat.visible) {
-      if (!keep.has(m)) {
-        seat.visible.delete(m)
-        if (!m.gone) view.remove(m.item.pose)
-      }
+      if (keep.has(m)) continue
+      seat.visible.delete(m)
+      // Not sent yet (it came into view in this interval): nothing to take back.
+      if (!seat.fresh.delete(m.item) && !m.gone) seat.left.push(m.item.player.n)
     }
     for (const m of next) {
-      if (!seat.visible.has(m)) {
-        seat.visible.add(m)
-        view.add(m.item.pose)
-      }
+      if (seat.visible.has(m)) continue
+      seat.visible.add(m)
+      seat.fresh.add(m.item)
     }
   }
+}
+
+function writePose(w: PoseFrameWriter, seat: Seat) {
+  const p = seat.pose
+  w.pose(seat.player.n, p.x, p.y, p.z, p.h, p.a)
 }
 
 /** The room class for `gameServer.define`, with server-side settings clients cannot override. */

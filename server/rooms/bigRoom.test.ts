@@ -1,9 +1,11 @@
 // A full-size instance: its shared state is far larger than @colyseus/schema's default 8 KB
 // encode buffer, and every client, early or late, must still decode it intact.
-import { Client, type Room } from 'colyseus.js'
+import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
+import type { WorldState } from './WorldState'
 
 let server: RunningServer
 const rooms: Room[] = []
@@ -40,6 +42,10 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
       name: 'late',
     })
     late.onMessage('*', () => {})
+    const seen = new PoseBook(late.sessionId)
+    const $ = getStateCallbacks(late as Room<WorldState>)
+    $(late.state as WorldState).players.onAdd((p, id) => seen.addPlayer(id, p.n))
+    late.onMessage(POSE_FRAME, (bytes: Uint8Array) => seen.apply(bytes))
     rooms.push(late)
     const end = Date.now() + 10_000
     while ((late.state.players?.size ?? 0) < 121 && Date.now() < end) {
@@ -50,10 +56,11 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
     late.state.players.forEach((p: { name: string }) => names.add(p.name))
     for (let i = 0; i < 120; i++) expect(names.has(name(i))).toBe(true)
     // The late joiner receives the 32 nearest avatars' poses (all are at the spawn).
-    while ((late.state.poses?.size ?? 0) < 32 && Date.now() < end) {
+    while (seen.poses.size < 32 && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 50))
     }
-    expect(late.state.poses.size).toBe(32)
+    expect(seen.poses.size).toBe(32)
+    expect(seen.unknown).toBe(0)
     // An early joiner decoded every later join as patches.
     expect(rooms[0]!.state.players.size).toBe(121)
     expect(errors).toEqual([])

@@ -16,6 +16,7 @@ import {
   type Emote,
   type ServerMessages,
 } from '../protocol/messages'
+import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
 import { localMotion } from '../state/player'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
@@ -25,20 +26,13 @@ type WireMap<T> = MapSchema<T>
 interface WirePlayer {
   name: string
   color: number
-}
-interface WirePose {
-  x: number
-  y: number
-  z: number
-  h: number
-  a: number
+  n: number
 }
 interface WireState {
   world: string
   instance: number
   capacity: number
   players: WireMap<WirePlayer>
-  poses: WireMap<WirePose>
 }
 
 export interface JoinProfile {
@@ -105,25 +99,38 @@ export class WorldSession {
       )
       useNet.getState().set({ people })
     })
-    state.players.onAdd((player) => {
-      refreshPeople()
-      $(player).onChange(refreshPeople)
-    })
-    state.players.onRemove(refreshPeople)
-
     const refreshVisible = oncePerTask(() => {
       useNet.getState().set({ visible: [...remotes.keys()] })
     })
-    state.poses.onAdd((pose, id) => {
-      if (id === room.sessionId) return
-      const remote = new RemoteAvatar(id)
-      remote.push(performance.now(), pose)
-      remotes.set(id, remote)
-      refreshVisible()
-      $(pose).onChange(() => remotes.get(id)?.push(performance.now(), pose))
+    // Pose frames name avatars by number (Player.n); the patch that adds a player always comes
+    // before the first frame that names it.
+    const book = new PoseBook(room.sessionId, {
+      enter: (id, pose) => {
+        const remote = new RemoteAvatar(id)
+        remote.push(performance.now(), pose)
+        remotes.set(id, remote)
+        refreshVisible()
+      },
+      move: (id, pose) => remotes.get(id)?.push(performance.now(), pose),
+      leave: (id) => {
+        if (remotes.delete(id)) refreshVisible()
+      },
     })
-    state.poses.onRemove((_pose, id) => {
-      if (remotes.delete(id)) refreshVisible()
+    state.players.onAdd((player, id) => {
+      book.addPlayer(id, player.n)
+      refreshPeople()
+      $(player).onChange(refreshPeople)
+    })
+    state.players.onRemove((player, id) => {
+      book.removePlayer(id, player.n)
+      refreshPeople()
+    })
+    room.onMessage(POSE_FRAME, (bytes: Uint8Array) => {
+      try {
+        book.apply(bytes)
+      } catch (err) {
+        console.warn('[net] dropped a pose frame:', describe(err))
+      }
     })
 
     room.onMessage('welcome', (m: ServerMessages['welcome']) => {
