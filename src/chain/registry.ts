@@ -1,0 +1,364 @@
+// The trust registry: which chains the server reads and which issuer contracts on them count as
+// verified. It is data (a JSON file chosen with TRUST_REGISTRY, documented in
+// docs/trust-registry.md), so a deployment trusts a consortium chain or a new collection by
+// editing a file, not code. The file is validated strictly here because a typo in it would
+// silently verify or reject collectibles: every error names the file and the JSON path.
+// Isomorphic: zod and ethers only.
+import { getAddress } from 'ethers'
+import { z } from 'zod'
+import type { LocalText, Standard } from './types'
+
+export const TRUST_REGISTRY_VERSION = 1
+
+/** Chain kinds the server has adapters for. "rest" (AVATA, ChainMaker gateways…) is planned. */
+export const CHAIN_KINDS = ['evm'] as const
+export type ChainKind = (typeof CHAIN_KINDS)[number]
+
+export interface TrustedIssuer {
+  chainId: number
+  /** EIP-55 checksummed. */
+  contract: string
+  standard: Standard
+  name: LocalText
+  /** Who issued the collection. */
+  issuer: LocalText
+  /** The platform it was issued on. */
+  platform: LocalText
+  /** First block worth scanning for Transfer logs (deployment block). */
+  fromBlock?: number
+  metadata?: {
+    /** Decimal token id → lowercase hex sha256 of the raw metadata bytes. */
+    sha256?: Readonly<Record<string, string>>
+    /** Every token's metadata URI must start with this (ends with "/"). */
+    base?: string
+  }
+}
+
+export interface TrustedChain {
+  chainId: number
+  kind: ChainKind
+  /** A development chain (anvil): the UI labels collectibles from it. */
+  local: boolean
+  name: LocalText
+  rpcUrls: readonly string[]
+  /** Multicall3 address (checksummed), when the chain has one. */
+  multicall3?: string
+  issuers: readonly TrustedIssuer[]
+}
+
+export class TrustRegistryError extends Error {
+  constructor(
+    message: string,
+    /** Every problem found, "path: message". */
+    readonly problems: readonly string[] = [message],
+  ) {
+    super(message)
+    this.name = 'TrustRegistryError'
+  }
+}
+
+export interface ParseTrustRegistryOptions {
+  /**
+   * Values for `${NAME}` placeholders in rpcUrls, so API keys stay out of the file (the server
+   * passes process.env). Without it, a placeholder is an error.
+   */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+// ---- schema -----------------------------------------------------------------------------
+
+const Name = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
+const Text = z.strictObject({ 'zh-CN': Name, en: Name })
+
+const Address = z.string().transform((s, ctx) => {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(s)) {
+    ctx.addIssue({ code: 'custom', message: 'not an EVM address' })
+    return z.NEVER
+  }
+  try {
+    return getAddress(s)
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'bad EIP-55 checksum (write it all lowercase or correctly checksummed)',
+    })
+    return z.NEVER
+  }
+})
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+const RpcUrl = z.string().superRefine((s, ctx) => {
+  // Placeholders are substituted after validation; check the shape with a stand-in value.
+  const probe = s.replace(PLACEHOLDER, 'x')
+  let url: URL
+  try {
+    url = new URL(probe)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a URL' })
+    return
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: 'an RPC URL is http:// or https://' })
+  }
+})
+
+const MAX_UINT256 = (1n << 256n) - 1n
+const TokenId = z
+  .string()
+  .refine((s) => /^(0|[1-9][0-9]{0,77})$/.test(s) && BigInt(s) <= MAX_UINT256, {
+    message: 'a token id is a decimal uint256 without leading zeros',
+  })
+const Sha256 = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'a sha256 is 64 hex digits')
+  .transform((s) => s.toLowerCase())
+
+const Base = z.string().superRefine((s, ctx) => {
+  if (!/^(ipfs|https?):\/\/\S+$/i.test(s)) {
+    ctx.addIssue({ code: 'custom', message: 'base is an ipfs://, https:// or http:// URI prefix' })
+  } else if (!s.endsWith('/')) {
+    // Without the slash "https://example.com" would also admit "https://example.com.evil.org/".
+    ctx.addIssue({ code: 'custom', message: 'base must end with "/"' })
+  }
+})
+
+const BlockNumber = z
+  .number()
+  .int('a block number is a non-negative integer')
+  .min(0, 'a block number is a non-negative integer')
+
+const Issuer = z.strictObject({
+  contract: Address,
+  standard: z.enum(['erc721', 'erc1155'], 'standard is "erc721" or "erc1155"'),
+  name: Text,
+  issuer: Text,
+  platform: Text,
+  fromBlock: BlockNumber.optional(),
+  metadata: z
+    .strictObject({
+      sha256: z.record(TokenId, Sha256).optional(),
+      base: Base.optional(),
+    })
+    .optional(),
+})
+
+const EvmChain = z.strictObject({
+  chainId: z
+    .number('a chain id is a positive integer')
+    .int('a chain id is a positive integer')
+    .positive('a chain id is a positive integer')
+    .max(Number.MAX_SAFE_INTEGER, 'chain id too large'),
+  kind: z.literal('evm'),
+  local: z.boolean().optional(),
+  name: Text,
+  rpcUrls: z.array(RpcUrl).min(1, 'at least one RPC URL'),
+  multicall3: Address.optional(),
+  issuers: z.array(Issuer),
+})
+
+const Chain = z
+  .looseObject({ kind: z.unknown() })
+  .superRefine((c, ctx) => {
+    if (c.kind === 'evm') return
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kind'],
+      message:
+        c.kind === 'rest'
+          ? 'kind "rest" (consortium REST APIs such as AVATA) is not supported yet: only "evm" chains, read through Ethereum JSON-RPC'
+          : `unknown chain kind ${JSON.stringify(c.kind) ?? 'undefined'}: only "evm" is supported`,
+    })
+  })
+  .pipe(EvmChain)
+
+const Registry = z.strictObject({
+  version: z.literal(TRUST_REGISTRY_VERSION, `version must be ${TRUST_REGISTRY_VERSION}`),
+  chains: z.array(Chain),
+})
+
+/** Chain ids unique; contracts (already checksummed, so any input case) unique per chain. */
+function duplicates(reg: z.infer<typeof Registry>): string[] {
+  const problems: string[] = []
+  const chainAt = new Map<number, number>()
+  reg.chains.forEach((chain, i) => {
+    const first = chainAt.get(chain.chainId)
+    if (first !== undefined) {
+      problems.push(
+        `chains[${i}].chainId: duplicate chain id ${chain.chainId} (also chains[${first}])`,
+      )
+    } else chainAt.set(chain.chainId, i)
+    const issuerAt = new Map<string, number>()
+    chain.issuers.forEach((issuer, j) => {
+      const firstIssuer = issuerAt.get(issuer.contract)
+      if (firstIssuer !== undefined) {
+        problems.push(
+          `chains[${i}].issuers[${j}].contract: duplicate contract ${issuer.contract} (also issuers[${firstIssuer}])`,
+        )
+      } else issuerAt.set(issuer.contract, j)
+    })
+  })
+  return problems
+}
+
+// ---- parsing ----------------------------------------------------------------------------
+
+/** `chains[0].issuers[1].contract` */
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else {
+      const k = String(key)
+      out += /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k)
+        ? `${out ? '.' : ''}${k}`
+        : `[${JSON.stringify(k)}]`
+    }
+  }
+  return out || '(root)'
+}
+
+function substituteEnv(
+  url: string,
+  env: ParseTrustRegistryOptions['env'],
+  where: string,
+  problems: string[],
+): string {
+  return url.replace(PLACEHOLDER, (_, name: string) => {
+    const value = env?.[name]
+    if (value === undefined || value === '') {
+      problems.push(
+        `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
+      )
+      return ''
+    }
+    return encodeURIComponent(value)
+  })
+}
+
+/**
+ * Validates a parsed registry file. `source` (the file name) prefixes every error message:
+ * `trust-registry.json: chains[0].issuers[1].contract: not an EVM address`.
+ */
+export function parseTrustRegistry(
+  json: unknown,
+  source: string,
+  options: ParseTrustRegistryOptions = {},
+): TrustRegistry {
+  const result = Registry.safeParse(json)
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${formatJsonPath(issue.path)}: ${issue.message}`,
+    )
+    throw registryError(source, problems)
+  }
+  const problems = duplicates(result.data)
+  const chains: TrustedChain[] = result.data.chains.map((c, i) => ({
+    chainId: c.chainId,
+    kind: c.kind,
+    local: c.local ?? false,
+    name: c.name,
+    rpcUrls: c.rpcUrls.map((url, k) =>
+      substituteEnv(url, options.env, `chains[${i}].rpcUrls[${k}]`, problems),
+    ),
+    ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
+    issuers: c.issuers.map((s) => ({
+      chainId: c.chainId,
+      contract: s.contract,
+      standard: s.standard,
+      name: s.name,
+      issuer: s.issuer,
+      platform: s.platform,
+      ...(s.fromBlock !== undefined && { fromBlock: s.fromBlock }),
+      ...(s.metadata !== undefined && { metadata: s.metadata }),
+    })),
+  }))
+  if (problems.length) throw registryError(source, problems)
+  return new TrustRegistry(chains, source)
+}
+
+function registryError(source: string, problems: string[]): TrustRegistryError {
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
+  return new TrustRegistryError(
+    `${source}: ${problems[0]}${more}`,
+    problems.map((p) => `${source}: ${p}`),
+  )
+}
+
+/** Parses the text of a registry file (JSON syntax errors become TrustRegistryError too). */
+export function parseTrustRegistryText(
+  text: string,
+  source: string,
+  options: ParseTrustRegistryOptions = {},
+): TrustRegistry {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new TrustRegistryError(
+      `${source}: not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    )
+  }
+  return parseTrustRegistry(json, source, options)
+}
+
+/** A validated registry: look chains and issuers up by id. Immutable. */
+export class TrustRegistry {
+  readonly chains: readonly TrustedChain[]
+  private readonly byChain = new Map<number, TrustedChain>()
+  private readonly byIssuer = new Map<string, TrustedIssuer>()
+
+  constructor(
+    chains: readonly TrustedChain[],
+    /** Where it was read from (a file name), for messages. */
+    readonly source: string,
+  ) {
+    this.chains = chains
+    for (const chain of chains) {
+      this.byChain.set(chain.chainId, chain)
+      for (const issuer of chain.issuers) {
+        this.byIssuer.set(issuerKey(chain.chainId, issuer.contract), issuer)
+      }
+    }
+  }
+
+  chain(chainId: number): TrustedChain | undefined {
+    return this.byChain.get(chainId)
+  }
+
+  /** The allowlisted issuer for this contract (any letter case), if there is one. */
+  issuer(chainId: number, contract: string): TrustedIssuer | undefined {
+    return this.byIssuer.get(issuerKey(chainId, contract))
+  }
+
+  /** The registry without RPC URLs (they may carry API keys): safe to send to browsers. */
+  toPublicJSON(): {
+    version: number
+    chains: (Omit<TrustedChain, 'rpcUrls' | 'issuers'> & {
+      issuers: Omit<TrustedIssuer, 'metadata' | 'fromBlock'>[]
+    })[]
+  } {
+    return {
+      version: TRUST_REGISTRY_VERSION,
+      chains: this.chains.map((c) => ({
+        chainId: c.chainId,
+        kind: c.kind,
+        local: c.local,
+        name: c.name,
+        ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
+        issuers: c.issuers.map((s) => ({
+          chainId: s.chainId,
+          contract: s.contract,
+          standard: s.standard,
+          name: s.name,
+          issuer: s.issuer,
+          platform: s.platform,
+        })),
+      })),
+    }
+  }
+}
+
+function issuerKey(chainId: number, contract: string): string {
+  return `${chainId}:${contract.toLowerCase()}`
+}
