@@ -25,6 +25,7 @@ function sample() {
         name: text('本地开发链', 'Local development chain'),
         rpcUrls: ['http://127.0.0.1:8545'],
         multicall3: MULTICALL,
+        discoverFromBlock: 0,
         issuers: [
           {
             contract: PIXELS.toLowerCase(),
@@ -68,6 +69,7 @@ describe('parseTrustRegistry', () => {
     const chain = reg.chain(31337)!
     expect(chain.local).toBe(true)
     expect(chain.multicall3).toBe(MULTICALL)
+    expect(chain.discoverFromBlock).toBe(0)
     expect(chain.issuers[0]!.contract).toBe(PIXELS)
     expect(chain.issuers[0]!.chainId).toBe(31337)
     expect(chain.issuers[0]!.metadata?.sha256?.['1']).toBe('ab'.repeat(32))
@@ -141,7 +143,8 @@ describe('parseTrustRegistry', () => {
         'chains[0].issuers[0].metadata.sha256["1"]: a sha256 is 64 hex digits',
       ],
       [
-        (r) => (r.chains[0]!.issuers[0]!.metadata!.sha256 = { '01': 'ab'.repeat(32) }),
+        (r) =>
+          Object.assign(r.chains[0]!.issuers[0]!.metadata!, { sha256: { '01': 'ab'.repeat(32) } }),
         'chains[0].issuers[0].metadata.sha256["01"]: Invalid key in record',
       ],
       [

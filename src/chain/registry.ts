@@ -43,6 +43,11 @@ export interface TrustedChain {
   rpcUrls: readonly string[]
   /** Multicall3 address (checksummed), when the chain has one. */
   multicall3?: string
+  /**
+   * When set, the server also scans Transfer logs from this block for contracts that are not
+   * allowlisted, and lists their tokens as unverified (issuer_not_allowlisted).
+   */
+  discoverFromBlock?: number
   issuers: readonly TrustedIssuer[]
 }
 
@@ -154,6 +159,7 @@ const EvmChain = z.strictObject({
   name: Text,
   rpcUrls: z.array(RpcUrl).min(1, 'at least one RPC URL'),
   multicall3: Address.optional(),
+  discoverFromBlock: BlockNumber.optional(),
   issuers: z.array(Issuer),
 })
 
@@ -262,6 +268,7 @@ export function parseTrustRegistry(
       substituteEnv(url, options.env, `chains[${i}].rpcUrls[${k}]`, problems),
     ),
     ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
+    ...(c.discoverFromBlock !== undefined && { discoverFromBlock: c.discoverFromBlock }),
     issuers: c.issuers.map((s) => ({
       chainId: c.chainId,
       contract: s.contract,
@@ -334,7 +341,7 @@ export class TrustRegistry {
   /** The registry without RPC URLs (they may carry API keys): safe to send to browsers. */
   toPublicJSON(): {
     version: number
-    chains: (Omit<TrustedChain, 'rpcUrls' | 'issuers'> & {
+    chains: (Omit<TrustedChain, 'rpcUrls' | 'issuers' | 'discoverFromBlock'> & {
       issuers: Omit<TrustedIssuer, 'metadata' | 'fromBlock'>[]
     })[]
   } {
