@@ -1,0 +1,476 @@
+// Sign-In with Ethereum (EIP-4361): the message a wallet signs to prove it controls an address,
+// and the server-side check of that signature against a single-use nonce.
+//
+// The message format is parsed strictly, line by line, after the EIP's ABNF, so what the server
+// accepts is exactly what the wallet showed the user. One deliberate relaxation: the statement
+// may hold any printable Unicode text (the ABNF allows ASCII only) so it can be written in
+// Chinese; control, bidi-override and line-separator characters stay forbidden, and wallets'
+// SIWE detectors (MetaMask's accepts any statement without a line break) still recognise it.
+//
+// Isomorphic: the verifier keeps its nonces in memory, takes a clock function and gets its
+// randomness from crypto.getRandomValues; signatures are checked with ethers.
+import { getAddress, verifyMessage } from 'ethers'
+
+export interface SiweFields {
+  /** Optional URI scheme before the domain ("https"): `https://example.com wants you…`. */
+  scheme?: string
+  /** RFC 3986 authority: host[:port]. */
+  domain: string
+  /** EIP-55 checksummed. */
+  address: string
+  /** One line of human-readable text, never empty when present. */
+  statement?: string
+  uri: string
+  version: '1'
+  chainId: number
+  /** At least 8 letters and digits. */
+  nonce: string
+  /** RFC 3339 date-times, kept as written. */
+  issuedAt: string
+  expirationTime?: string
+  notBefore?: string
+  requestId?: string
+  resources?: string[]
+}
+
+export const SIWE_ERROR_CODES = [
+  'bad_message',
+  'wrong_domain',
+  'wrong_chain',
+  'unknown_nonce',
+  'nonce_expired',
+  'nonce_used',
+  'bad_signature',
+  'message_expired',
+  'not_yet_valid',
+] as const
+export type SiweErrorCode = (typeof SIWE_ERROR_CODES)[number]
+
+export class SiweError extends Error {
+  constructor(
+    readonly code: SiweErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'SiweError'
+  }
+}
+
+/** Longest message the parser looks at. */
+export const SIWE_MAX_MESSAGE_CHARS = 16 * 1024
+
+const HEADER_SUFFIX = ' wants you to sign in with your Ethereum account:'
+
+// ---- field grammar ----------------------------------------------------------------------
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/
+// authority = [ userinfo "@" ] host [ ":" port ]; host is a reg-name, IPv4 or [IP-literal].
+const AUTHORITY =
+  /^(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?(?:\[[0-9A-Fa-f:.vV]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::[0-9]*)?$/
+// An RFC 3986 URI: scheme ":" then only URI characters, every "%" starting a valid escape.
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/
+const NONCE = /^[A-Za-z0-9]{8,}$/
+const CHAIN_ID = /^[1-9][0-9]*$/
+const REQUEST_ID = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*$/
+// Statement: printable text without control, bidi, zero-width or line/paragraph separators.
+// eslint-disable-next-line no-control-regex
+const STATEMENT_BAD = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/
+
+/** RFC 3339 date-time → ms since the epoch; NaN when it is not one (Feb 30 included). */
+export function parseSiweTime(s: string): number {
+  const m = DATE_TIME.exec(s)
+  if (!m) return NaN
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate()
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 60) return NaN
+  let offset = 0
+  if (!m[8]) {
+    const oh = Number(m[10])
+    const om = Number(m[11])
+    if (oh > 23 || om > 59) return NaN
+    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000
+  }
+  const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0
+  // A leap second counts as the last millisecond of the minute.
+  const ms = sec === 60 ? 999 : frac
+  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59), ms) - offset
+  // Years 0–99 would be taken as 1900–1999 by Date.UTC; a sign-in is never that old.
+  return y < 1000 ? NaN : t
+}
+
+function isChecksummed(address: string): boolean {
+  try {
+    return getAddress(address) === address
+  } catch {
+    return false
+  }
+}
+
+/** The first problem with these fields, or null. Addresses must already be checksummed. */
+function problemWith(f: SiweFields): string | null {
+  if (f.scheme !== undefined && !SCHEME.test(f.scheme)) return 'scheme is not a URI scheme'
+  if (typeof f.domain !== 'string' || !AUTHORITY.test(f.domain)) {
+    return 'domain is not a host[:port]'
+  }
+  if (typeof f.address !== 'string' || !ADDRESS.test(f.address)) {
+    return 'address is not 0x and 40 hex digits'
+  }
+  if (!isChecksummed(f.address)) return 'address is not EIP-55 checksummed'
+  if (f.statement !== undefined) {
+    if (typeof f.statement !== 'string' || f.statement === '') return 'statement is empty'
+    if (STATEMENT_BAD.test(f.statement)) {
+      return 'statement has line breaks or control characters'
+    }
+  }
+  if (typeof f.uri !== 'string' || !URI.test(f.uri)) return 'URI is not an RFC 3986 URI'
+  if (f.version !== '1') return 'version must be 1'
+  if (!Number.isSafeInteger(f.chainId) || f.chainId < 1) {
+    return 'chain id is not a positive integer'
+  }
+  if (typeof f.nonce !== 'string' || !NONCE.test(f.nonce)) {
+    return 'nonce is not 8 or more letters and digits'
+  }
+  for (const [name, value] of [
+    ['issued-at', f.issuedAt],
+    ['expiration time', f.expirationTime],
+    ['not-before', f.notBefore],
+  ] as const) {
+    if (value === undefined && name !== 'issued-at') continue
+    if (typeof value !== 'string' || Number.isNaN(parseSiweTime(value))) {
+      return `${name} is not an RFC 3339 date-time`
+    }
+  }
+  if (f.requestId !== undefined && !REQUEST_ID.test(f.requestId)) {
+    return 'request id has characters outside RFC 3986 pchar'
+  }
+  if (f.resources !== undefined) {
+    if (!Array.isArray(f.resources)) return 'resources is not a list'
+    const i = f.resources.findIndex((r) => typeof r !== 'string' || !URI.test(r))
+    if (i >= 0) return `resource ${i + 1} is not an RFC 3986 URI`
+  }
+  return null
+}
+
+// ---- build and parse --------------------------------------------------------------------
+
+/**
+ * The EIP-4361 message text for these fields. The address may be given all lowercase; it is
+ * written EIP-55 checksummed (a mixed-case address with a wrong checksum is refused). Throws SiweError('bad_message') naming the bad field.
+ */
+export function buildSiweMessage(fields: SiweFields): string {
+  let address = fields.address
+  if (typeof address === 'string' && ADDRESS.test(address)) {
+    try {
+      address = getAddress(address)
+    } catch {
+      // A mixed-case address with a wrong checksum: left as is, problemWith reports it.
+    }
+  }
+  const f = { ...fields, address }
+  const problem = problemWith(f)
+  if (problem) throw new SiweError('bad_message', `cannot build the message: ${problem}`)
+  const lines = [
+    `${f.scheme ? `${f.scheme}://` : ''}${f.domain}${HEADER_SUFFIX}`,
+    f.address,
+    '',
+    ...(f.statement !== undefined ? [f.statement, ''] : ['']),
+    `URI: ${f.uri}`,
+    `Version: ${f.version}`,
+    `Chain ID: ${f.chainId}`,
+    `Nonce: ${f.nonce}`,
+    `Issued At: ${f.issuedAt}`,
+  ]
+  if (f.expirationTime !== undefined) lines.push(`Expiration Time: ${f.expirationTime}`)
+  if (f.notBefore !== undefined) lines.push(`Not Before: ${f.notBefore}`)
+  if (f.requestId !== undefined) lines.push(`Request ID: ${f.requestId}`)
+  if (f.resources !== undefined) lines.push('Resources:', ...f.resources.map((r) => `- ${r}`))
+  return lines.join('\n')
+}
+
+/**
+ * Parses an EIP-4361 message strictly: fields in the EIP's order, "\n" line ends, no trailing
+ * newline, the address EIP-55 checksummed. Throws SiweError('bad_message') saying what is wrong.
+ */
+export function parseSiweMessage(text: string): SiweFields {
+  const bad = (why: string) => new SiweError('bad_message', `not a sign-in message: ${why}`)
+  if (typeof text !== 'string') throw bad('not text')
+  if (text.length > SIWE_MAX_MESSAGE_CHARS) {
+    throw bad(`longer than ${SIWE_MAX_MESSAGE_CHARS} characters`)
+  }
+  const lines = text.split('\n')
+  let at = 0
+  const next = () => lines[at++]
+  const field = (label: string, optional = false): string | undefined => {
+    const line = lines[at]
+    if (line === undefined || !line.startsWith(`${label}: `)) {
+      if (optional) return undefined
+      throw bad(`line ${at + 1} should be "${label}: …"`)
+    }
+    at++
+    return line.slice(label.length + 2)
+  }
+
+  const header = next()!
+  if (!header.endsWith(HEADER_SUFFIX)) throw bad('the first line is not the sign-in header')
+  let domain = header.slice(0, -HEADER_SUFFIX.length)
+  let scheme: string | undefined
+  const sep = domain.indexOf('://')
+  if (sep >= 0) {
+    scheme = domain.slice(0, sep)
+    domain = domain.slice(sep + 3)
+  }
+  const address = next()
+  if (address === undefined) throw bad('no address line')
+  if (next() !== '') throw bad('line 3 should be empty')
+  let statement: string | undefined
+  const line4 = next()
+  if (line4 === undefined) throw bad('the message ends after the address')
+  if (line4 !== '') {
+    statement = line4
+    if (next() !== '') throw bad('the statement must be one line followed by an empty line')
+  }
+  const uri = field('URI')!
+  const version = field('Version')!
+  const chainIdText = field('Chain ID')!
+  const nonce = field('Nonce')!
+  const issuedAt = field('Issued At')!
+  const expirationTime = field('Expiration Time', true)
+  const notBefore = field('Not Before', true)
+  const requestId = field('Request ID', true)
+  let resources: string[] | undefined
+  if (lines[at] === 'Resources:') {
+    at++
+    resources = []
+    while (at < lines.length && lines[at]!.startsWith('- ')) resources.push(lines[at++]!.slice(2))
+  }
+  if (at < lines.length) throw bad(`unexpected line ${at + 1}`)
+  if (!CHAIN_ID.test(chainIdText)) throw bad('chain id is not a positive integer')
+
+  const fields: SiweFields = {
+    ...(scheme !== undefined && { scheme }),
+    domain,
+    address,
+    ...(statement !== undefined && { statement }),
+    uri,
+    version: version as '1',
+    chainId: Number(chainIdText),
+    nonce,
+    issuedAt,
+    ...(expirationTime !== undefined && { expirationTime }),
+    ...(notBefore !== undefined && { notBefore }),
+    ...(requestId !== undefined && { requestId }),
+    ...(resources !== undefined && { resources }),
+  }
+  const problem = problemWith(fields)
+  if (problem) throw bad(problem)
+  return fields
+}
+
+// ---- verification -----------------------------------------------------------------------
+
+export interface SiweVerifierOptions {
+  /** The clock, ms since the epoch (tests pass a fake one). */
+  now?: () => number
+  /** How long an issued nonce may be used, ms (default 5 minutes). */
+  nonceTtlMs?: number
+  /** Most nonces kept at once, issued or recently spent (default 10,000). */
+  maxNonces?: number
+  /** Tolerance for a client clock ahead of ours, on Issued At and Not Before, ms (default 2 min). */
+  clockSkewMs?: number
+}
+
+export interface IssuedNonce {
+  nonce: string
+  /** ISO 8601, from the verifier's clock: ready to use as the message's Issued At. */
+  issuedAt: string
+  /** ISO 8601: the nonce is refused from this moment. */
+  expiresAt: string
+}
+
+export interface SiweExpectation {
+  /** This server's host[:port], compared case-insensitively. */
+  domain: string
+  chainId: number
+  /** When given, the message's URI must have this origin (exact match for non-http URIs). */
+  uri?: string
+  /** When given and the message names a scheme, it must be this one ("https"). */
+  scheme?: string
+}
+
+export interface SiweVerified {
+  /** The signer, EIP-55 checksummed. */
+  address: string
+  nonce: string
+  /** The message's Expiration Time, ms since the epoch, when it has one. */
+  expiresAt?: number
+  fields: SiweFields
+}
+
+interface NonceEntry {
+  expiresAt: number
+  used: boolean
+}
+
+const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const NONCE_LENGTH = 22 // 62^22 ≈ 2^131
+
+function randomNonce(): string {
+  let out = ''
+  const bytes = new Uint8Array(32)
+  while (out.length < NONCE_LENGTH) {
+    crypto.getRandomValues(bytes)
+    for (const b of bytes) {
+      // 248 = 4 × 62: reject the rest so every letter is equally likely.
+      if (b < 248 && out.length < NONCE_LENGTH) out += NONCE_ALPHABET[b % 62]
+    }
+  }
+  return out
+}
+
+/**
+ * Issues single-use nonces and verifies signed sign-in messages against them.
+ *
+ * Nonces live in memory: at most `maxNonces` (default 10,000). A nonce that was used or expired
+ * is kept for another `nonceTtlMs` so a late or replayed attempt gets a precise error
+ * (nonce_used, nonce_expired) instead of unknown_nonce. When the store is full, the oldest
+ * entries go first: spent and expired ones, then, under a flood, the oldest pending nonce (its
+ * holder gets unknown_nonce and asks for a new one). Rate-limit the nonce endpoint per client.
+ */
+export class SiweVerifier {
+  private readonly nonces = new Map<string, NonceEntry>()
+  private readonly now: () => number
+  private readonly ttlMs: number
+  private readonly maxNonces: number
+  private readonly skewMs: number
+
+  constructor(opts: SiweVerifierOptions = {}) {
+    this.now = opts.now ?? Date.now
+    this.ttlMs = opts.nonceTtlMs ?? 5 * 60_000
+    this.maxNonces = Math.max(1, opts.maxNonces ?? 10_000)
+    this.skewMs = opts.clockSkewMs ?? 2 * 60_000
+  }
+
+  /** Nonces held right now (pending, spent or expired but still remembered). */
+  get size(): number {
+    return this.nonces.size
+  }
+
+  issueNonce(): IssuedNonce {
+    const now = this.now()
+    this.sweep(now)
+    while (this.nonces.size >= this.maxNonces) {
+      this.nonces.delete(this.nonces.keys().next().value!)
+    }
+    let nonce = randomNonce()
+    while (this.nonces.has(nonce)) nonce = randomNonce()
+    const expiresAt = now + this.ttlMs
+    this.nonces.set(nonce, { expiresAt, used: false })
+    return {
+      nonce,
+      issuedAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
+    }
+  }
+
+  /**
+   * Checks a signed message: its form, the nonce (spent by this call whatever the outcome, so
+   * it can never be replayed), domain, URI, chain, validity window and the signature. Returns
+   * the signer or throws SiweError with a code.
+   */
+  verify(signed: { message: string; signature: string }, expect: SiweExpectation): SiweVerified {
+    const now = this.now()
+    const fields = parseSiweMessage(signed.message)
+    this.spendNonce(fields.nonce, now)
+
+    if (fields.domain.toLowerCase() !== expect.domain.toLowerCase()) {
+      throw new SiweError(
+        'wrong_domain',
+        `the message is for ${fields.domain.slice(0, 100)}, not ${expect.domain}`,
+      )
+    }
+    if (
+      expect.scheme !== undefined &&
+      fields.scheme !== undefined &&
+      fields.scheme.toLowerCase() !== expect.scheme.toLowerCase()
+    ) {
+      throw new SiweError('wrong_domain', `the message is for scheme ${fields.scheme}`)
+    }
+    if (expect.uri !== undefined && !sameOrigin(fields.uri, expect.uri)) {
+      throw new SiweError('wrong_domain', `the message URI is not under ${expect.uri}`)
+    }
+    if (fields.chainId !== expect.chainId) {
+      throw new SiweError(
+        'wrong_chain',
+        `the message is for chain ${fields.chainId}, not ${expect.chainId}`,
+      )
+    }
+    const expiresAt =
+      fields.expirationTime !== undefined ? parseSiweTime(fields.expirationTime) : undefined
+    if (expiresAt !== undefined && now >= expiresAt) {
+      throw new SiweError('message_expired', `the message expired at ${fields.expirationTime}`)
+    }
+    if (fields.notBefore !== undefined && now + this.skewMs < parseSiweTime(fields.notBefore)) {
+      throw new SiweError('not_yet_valid', `the message is not valid before ${fields.notBefore}`)
+    }
+    if (now + this.skewMs < parseSiweTime(fields.issuedAt)) {
+      throw new SiweError('not_yet_valid', `the message is issued in the future`)
+    }
+
+    let signer: string
+    try {
+      if (typeof signed.signature !== 'string' || signed.signature.length > 200) {
+        throw new Error('not a signature')
+      }
+      signer = verifyMessage(signed.message, signed.signature)
+    } catch {
+      throw new SiweError('bad_signature', 'the signature is malformed')
+    }
+    if (signer !== fields.address) {
+      throw new SiweError('bad_signature', `the signature is not from ${fields.address}`)
+    }
+    return {
+      address: fields.address,
+      nonce: fields.nonce,
+      ...(expiresAt !== undefined && { expiresAt }),
+      fields,
+    }
+  }
+
+  private spendNonce(nonce: string, now: number) {
+    const entry = this.nonces.get(nonce)
+    this.sweep(now)
+    if (!entry) throw new SiweError('unknown_nonce', 'this server did not issue that nonce')
+    if (entry.used) throw new SiweError('nonce_used', 'that nonce was already used')
+    entry.used = true
+    if (now >= entry.expiresAt) throw new SiweError('nonce_expired', 'that nonce has expired')
+  }
+
+  /** Forgets entries that are past their expiry by more than a TTL (oldest first). */
+  private sweep(now: number) {
+    for (const [nonce, entry] of this.nonces) {
+      if (entry.expiresAt + this.ttlMs > now) break
+      this.nonces.delete(nonce)
+    }
+  }
+}
+
+function sameOrigin(uri: string, expected: string): boolean {
+  try {
+    const a = new URL(uri)
+    const b = new URL(expected)
+    if (/^https?:$/.test(b.protocol)) return a.origin === b.origin
+  } catch {
+    // Not URLs the parser understands: compare as text.
+  }
+  return uri === expected
+}
