@@ -33,7 +33,7 @@ function fieldsFor(address: string, nonce: string, extra: Partial<SiweFields> = 
   }
 }
 
-async function signed(wallet: Wallet, fields: SiweFields) {
+async function signed(wallet: Pick<Wallet, 'signMessage'>, fields: SiweFields) {
   const message = buildSiweMessage(fields)
   return { message, signature: await wallet.signMessage(message) }
 }
