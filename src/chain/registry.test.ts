@@ -204,6 +204,14 @@ describe('parseTrustRegistry', () => {
     expect(errorOf(() => parseTrustRegistry(r, 'r.json')).message).toBe(
       'r.json: chains[0].rpcUrls[0]: uses ${BSN_KEY} but no environment was given',
     )
+    r.chains[0]!.rpcUrls = ['https://${GW_HOST}/rpc']
+    expect(
+      parseTrustRegistry(r, 'r.json', { env: { GW_HOST: 'gw.example.cn' } }).chain(31337)!.rpcUrls,
+    ).toEqual(['https://gw.example.cn/rpc'])
+    expect(
+      errorOf(() => parseTrustRegistry(r, 'r.json', { env: { GW_HOST: 'a b' } })).message,
+    ).toBe('r.json: chains[0].rpcUrls[0]: not a URL once the environment is filled in')
+    r.chains[0]!.rpcUrls = ['https://gw.example.cn/api/${BSN_KEY}/rpc']
     expect(errorOf(() => parseTrustRegistry(r, 'r.json', { env: {} })).message).toBe(
       'r.json: chains[0].rpcUrls[0]: uses ${BSN_KEY} but BSN_KEY is not set',
     )

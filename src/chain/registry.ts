@@ -230,16 +230,23 @@ function substituteEnv(
   where: string,
   problems: string[],
 ): string {
-  return url.replace(PLACEHOLDER, (_, name: string) => {
+  let missing = false
+  const out = url.replace(PLACEHOLDER, (_, name: string) => {
     const value = env?.[name]
     if (value === undefined || value === '') {
       problems.push(
         `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
       )
+      missing = true
       return ''
     }
+    // Encoded, so a value cannot change the URL's structure (no "/", "@", "?" or "#").
     return encodeURIComponent(value)
   })
+  if (!missing && out !== url && !URL.canParse(out)) {
+    problems.push(`${where}: not a URL once the environment is filled in`)
+  }
+  return out
 }
 
 /**
