@@ -351,6 +351,8 @@ describe('SiweVerifier', () => {
       signature: string
     }
     expect(codeOf(() => v.verify(junk, expectation))).toBe('bad_message')
+    const none = null as unknown as { message: string; signature: string }
+    expect(codeOf(() => v.verify(none, expectation))).toBe('bad_message')
   })
 
   it('keeps the nonce store bounded', () => {

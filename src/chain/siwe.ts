@@ -389,6 +389,9 @@ export class SiweVerifier {
    */
   verify(signed: { message: string; signature: string }, expect: SiweExpectation): SiweVerified {
     const now = this.now()
+    if (typeof signed !== 'object' || signed === null) {
+      throw new SiweError('bad_message', 'expected {message, signature}')
+    }
     const fields = parseSiweMessage(signed.message)
     this.spendNonce(fields.nonce, now)
 
