@@ -1,0 +1,105 @@
+// The wallet panel's UI state: open or not, which wallet is connected, the sign-in session and
+// the collectibles list. Changes at human speed only; no frame loop reads it. The actions that
+// fill it (and everything that needs ethers) live in the lazily loaded src/wallet/ chunk.
+import { create } from 'zustand'
+import type { Collectible } from '../chain/types'
+import type { ChainConfig, ChainInfo } from '../wallet/api'
+
+/** An error as the panel shows it: a code it translates, the server's message as a fallback. */
+export interface WalletError {
+  code: string
+  message: string
+  retryAfterS: number | null
+}
+
+export interface WalletConnection {
+  kind: 'dev' | 'injected'
+  /** "dev-<n>" for the development wallet's account n, the EIP-6963 uuid otherwise. */
+  id: string
+  name: string
+  /** A data:image/ URL the wallet announced, or null. */
+  icon: string | null
+  /** Development wallet account index (1–3), or null. */
+  account: number | null
+  /** EIP-55 checksummed. */
+  address: string
+}
+
+export interface WalletSession {
+  token: string
+  address: string
+  /** ISO time. */
+  expiresAt: string
+}
+
+export type CollectiblesState =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready'; items: Collectible[]; block: number; chains: ChainInfo[] }
+  | { status: 'error'; error: WalletError }
+
+export type ConfigState =
+  | { status: 'idle' | 'loading' }
+  | { status: 'ready'; config: ChainConfig }
+  | { status: 'error'; error: WalletError }
+
+export interface WalletState {
+  open: boolean
+  config: ConfigState
+  connection: WalletConnection | null
+  /** Id of the wallet being connected (a prompt may be open in it). */
+  connecting: string | null
+  session: WalletSession | null
+  /** Signing in, or the last connect / sign-in problem. */
+  signIn: { status: 'idle' | 'busy' } | { status: 'error'; error: WalletError }
+  collectibles: CollectiblesState
+  set: (patch: Partial<Omit<WalletState, 'set'>>) => void
+}
+
+export const useWallet = create<WalletState>()((set) => ({
+  open: false,
+  config: { status: 'idle' },
+  connection: null,
+  connecting: null,
+  session: null,
+  signIn: { status: 'idle' },
+  collectibles: { status: 'idle' },
+  set: (patch) => set(patch),
+}))
+
+/** What end-to-end tests read through `window.__cq.wallet.state()`. */
+export interface WalletSummary {
+  open: boolean
+  /** The collectibles list: idle until signed in, then loading, ready or error. */
+  status: CollectiblesState['status']
+  wallet: WalletConnection['kind'] | null
+  address: string | null
+  signedIn: boolean
+  items: number
+  verified: number
+  /** The error code shown in the panel (sign-in or collectibles), if any. */
+  error: string | null
+}
+
+export function walletSummary(): WalletSummary {
+  const s = useWallet.getState()
+  const c = s.collectibles
+  const items = c.status === 'ready' ? c.items : []
+  return {
+    open: s.open,
+    status: c.status,
+    wallet: s.connection?.kind ?? null,
+    address: s.session?.address ?? s.connection?.address ?? null,
+    signedIn: s.session !== null,
+    items: items.length,
+    verified: items.filter((i) => i.verified).length,
+    error:
+      c.status === 'error'
+        ? c.error.code
+        : s.signIn.status === 'error'
+          ? s.signIn.error.code
+          : s.config.status === 'error'
+            ? s.config.error.code
+            : null,
+  }
+}

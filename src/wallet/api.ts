@@ -1,0 +1,159 @@
+// The browser side of the chain, auth and collectibles HTTP API (same origin as the page).
+// Every answer is checked at run time; failures become an ApiError with the server's code.
+import { z } from 'zod'
+import type { Collectible, UnverifiedReason } from '../chain/types'
+
+const LocalText = z.object({ 'zh-CN': z.string(), en: z.string() })
+
+const ChainInfo = z.object({
+  chainId: z.number().int().nonnegative(),
+  name: LocalText,
+  local: z.boolean(),
+})
+export type ChainInfo = z.infer<typeof ChainInfo>
+
+const ChainConfig = z.object({
+  chains: z.array(ChainInfo),
+  devWallet: z.boolean(),
+  siwe: z.object({
+    domain: z.string().min(1),
+    uri: z.string().min(1),
+    chainId: z.number().int().positive(),
+    statement: z.string(),
+  }),
+})
+export type ChainConfig = z.infer<typeof ChainConfig>
+
+const Nonce = z.object({ nonce: z.string().min(1), issuedAt: z.string(), expiresAt: z.string() })
+export type Nonce = z.infer<typeof Nonce>
+
+const Session = z.object({ address: z.string(), expiresAt: z.string() })
+const Verified = Session.extend({ token: z.string().min(1) })
+export type Verified = z.infer<typeof Verified>
+
+const REASONS: readonly UnverifiedReason[] = [
+  'chain_not_trusted',
+  'issuer_not_allowlisted',
+  'standard_mismatch',
+  'not_owner',
+  'metadata_unavailable',
+  'metadata_invalid',
+  'metadata_hash_mismatch',
+  'metadata_outside_base',
+]
+const isReason = (r: string): r is UnverifiedReason => (REASONS as readonly string[]).includes(r)
+
+const CollectibleSchema = z
+  .object({
+    chainId: z.number().int(),
+    contract: z.string(),
+    tokenId: z.string(),
+    standard: z.enum(['erc721', 'erc1155']),
+    balance: z.string(),
+    name: z.string(),
+    description: z.string(),
+    image: z.string().nullable(),
+    verified: z.boolean(),
+    // A reason this client does not know yet must not break the list: it is dropped here, and
+    // an unverified item without a known reason still shows as unverified.
+    reasons: z.array(z.string()),
+    checkedAtBlock: z.number(),
+    checkedAt: z.number(),
+    issuer: LocalText.nullable(),
+    platform: LocalText.nullable(),
+    metadataSha256: z.string().nullable(),
+    metadataPinned: z.boolean(),
+  })
+  .transform((c): Collectible => {
+    const reasons = c.reasons.filter(isReason)
+    // Verified means verified with nothing against it; contradictory answers count as unverified.
+    const verified = c.verified && c.reasons.length === 0
+    return { ...c, reasons, verified, image: safeImageUrl(c.image) }
+  })
+
+const Collectibles = z.object({
+  address: z.string(),
+  items: z.array(CollectibleSchema),
+  block: z.number(),
+  chains: z.array(ChainInfo).catch([]),
+})
+export type Collectibles = z.infer<typeof Collectibles>
+
+const ErrorBody = z.object({
+  error: z.string(),
+  message: z.string().optional(),
+  retryAfterS: z.number().optional(),
+})
+
+/** Only images a plain <img> may load: http(s) and data:image/ URLs (the server resolves ipfs). */
+export function safeImageUrl(url: string | null): string | null {
+  if (!url) return null
+  return /^(https?:\/\/|data:image\/)/i.test(url) ? url : null
+}
+
+export class ApiError extends Error {
+  constructor(
+    /** The server's error code, or network / timeout / bad_response from this client. */
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly retryAfterS: number | null = null,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+async function call<T>(
+  schema: z.ZodType<T>,
+  path: string,
+  init: { method?: 'GET' | 'POST'; body?: unknown; token?: string; timeoutMs?: number } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (init.body !== undefined) headers['content-type'] = 'application/json'
+  if (init.token) headers.authorization = `Bearer ${init.token}`
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
+    })
+  } catch (e) {
+    const timeout = e instanceof DOMException && e.name === 'TimeoutError'
+    throw new ApiError(timeout ? 'timeout' : 'network', 0, String(e))
+  }
+  let body: unknown = null
+  try {
+    body = await res.json()
+  } catch {
+    // Not JSON: judged by the status below.
+  }
+  if (!res.ok) {
+    const err = ErrorBody.safeParse(body)
+    if (err.success) {
+      const { error, message, retryAfterS } = err.data
+      throw new ApiError(error, res.status, message ?? error, retryAfterS ?? null)
+    }
+    throw new ApiError(`http_${res.status}`, res.status, res.statusText || `HTTP ${res.status}`)
+  }
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw new ApiError('bad_response', res.status, parsed.error.message)
+  return parsed.data
+}
+
+export const api = {
+  chain: () => call(ChainConfig, '/api/chain'),
+  nonce: () => call(Nonce, '/api/auth/nonce', { method: 'POST', body: {} }),
+  verify: (message: string, signature: string) =>
+    call(Verified, '/api/auth/verify', { method: 'POST', body: { message, signature } }),
+  session: (token: string) => call(Session, '/api/auth/session', { token }),
+  logout: (token: string) =>
+    call(z.unknown(), '/api/auth/logout', { method: 'POST', body: {}, token }),
+  collectibles: (address: string, token?: string) =>
+    call(Collectibles, `/api/collectibles/${encodeURIComponent(address)}`, {
+      token,
+      timeoutMs: 60_000,
+    }),
+}
