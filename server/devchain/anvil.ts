@@ -42,7 +42,7 @@ export interface AnvilNode {
   chainId: number
   /** When a state file could not be loaded, where it was moved to. */
   discardedState: string | null
-  /** Stops anvil (SIGTERM to its process group, which dumps the state; SIGKILL after 5 s). */
+  /** Stops anvil: SIGTERM (it dumps the state, then exits), SIGKILL if still there after 5 s. */
   stop(): Promise<void>
 }
 
@@ -125,9 +125,11 @@ interface Spawned {
 }
 
 function spawnAnvil(binary: string, args: string[], onLog?: (line: string) => void): Spawned {
-  // Its own process group: stop() signals the group, and a Ctrl-C in the terminal reaches the
-  // server first, which then stops anvil in order (state dumped) instead of racing it.
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  // Deliberately NOT detached: anvil stays in the server's process group, so whatever stops
+  // the group (Ctrl-C in a terminal, a test harness's SIGTERM or SIGKILL to `npm start`'s
+  // group, a vitest worker being torn down) stops anvil too and never leaves an orphan. anvil
+  // is a single process with no children, so signalling its pid stops all of it.
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   let out = ''
   let resolveListening: (v: { host: string; port: number }) => void = () => {}
@@ -160,9 +162,9 @@ function spawnAnvil(binary: string, args: string[], onLog?: (line: string) => vo
   return { child, exited, stderr: () => err, listening }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+function signal(pid: number, sig: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal)
+    process.kill(pid, sig)
   } catch {
     // Already gone.
   }
@@ -206,7 +208,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
 
   const { spawned, host: boundHost, port } = proc
   const pid = spawned.child.pid as number
-  const onExit = () => killGroup(pid, 'SIGTERM')
+  const onExit = () => signal(pid, 'SIGTERM')
   // Safety net: if this process exits without stop(), anvil goes with it (and still dumps).
   process.once('exit', onExit)
   let stopping: Promise<void> | null = null
@@ -221,8 +223,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
       stopping ??= (async () => {
         process.removeListener('exit', onExit)
         if (spawned.child.exitCode !== null || spawned.child.signalCode !== null) return
-        killGroup(pid, 'SIGTERM')
-        const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5000)
+        signal(pid, 'SIGTERM')
+        const timer = setTimeout(() => signal(pid, 'SIGKILL'), 5000)
         await spawned.exited
         clearTimeout(timer)
       })()
@@ -248,7 +250,7 @@ async function launch(binary: string, args: string[], options: AnvilOptions): Pr
     ),
   ])
   const fail = (why: string): Launched => {
-    if (spawned.child.pid !== undefined) killGroup(spawned.child.pid, 'SIGKILL')
+    if (spawned.child.pid !== undefined) signal(spawned.child.pid, 'SIGKILL')
     return { failed: why }
   }
   if ('error' in early) return fail(`${binary}: ${early.error.message}`)

@@ -38,7 +38,7 @@ export interface DevChainOptions {
 export interface DevChain {
   rpcUrl: string
   chainId: number
-  /** anvil's process id (it leads its own process group). */
+  /** anvil's process id (a child of this process, in its process group). */
   pid: number
   deployment: Pick<
     Deployment,
