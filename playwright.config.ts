@@ -31,6 +31,12 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',
-    env: { CLIENT: 'dist', PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: 'test-results/data' },
+    env: {
+      CLIENT: 'dist',
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: 'test-results/data',
+      ANVIL_PORT: '0',
+    },
   },
 })

@@ -18,6 +18,7 @@ test('npm start serves a rendering page and Ctrl-C leaves no process behind', as
       PORT: String(port),
       HMR_PORT: String(hmrPort),
       DATA_DIR: testInfo.outputPath('data'),
+      ANVIL_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

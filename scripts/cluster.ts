@@ -6,6 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../server/config'
+import { startDevChain, type DevChain } from '../server/devchain'
 import { checkRedis, redactRedisUrl } from '../server/redis'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -39,6 +40,17 @@ try {
   throw err
 }
 const ports = Array.from({ length: count }, (_, i) => config.port + 2 * i)
+
+// The embedded chain runs once, here; every process reads it through the registry it writes,
+// and serves its demo content (the first process's gateway is the one metadata names).
+let devChain: DevChain | null = null
+if (config.chain.mode === 'embedded') {
+  devChain = await startDevChain({ dataDir: config.dataDir, port: config.chain.anvilPort })
+  console.log(`[cluster] local chain at ${devChain.rpcUrl}`)
+  env.TRUST_REGISTRY = devChain.registryPath
+  env.IPFS_DIR = devChain.ipfsDir
+  env.IPFS_GATEWAYS ??= `http://${config.host}:${config.port}/ipfs/`
+}
 if (ports.at(-1)! + 1 > 65535) fail(`PORT ${config.port} leaves no room for ${count} processes`)
 
 try {
@@ -139,4 +151,5 @@ const ready = setInterval(() => {
 
 const codes = await Promise.all(members.map((m) => m.exited))
 clearInterval(ready)
+await devChain?.stop()
 if (codes.some((c) => c !== 0)) process.exitCode = 1

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from './app'
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none' }))
+  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
 })
 afterAll(() => server.stop())
 

@@ -7,6 +7,7 @@ import { Server, type ServerOptions } from '@colyseus/core'
 import { RedisDriver } from '@colyseus/redis-driver'
 import { RedisPresence } from '@colyseus/redis-presence'
 import { WebSocketTransport } from '@colyseus/ws-transport'
+import { startChain, type ChainPart } from './chain'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
@@ -17,6 +18,8 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 export interface RunningServer {
   url: string
   port: number
+  /** The chain services (resolves when the chain is ready; rejects with CHAIN=off or on failure). */
+  chain: ChainPart['ready']
   stop(): Promise<void>
 }
 
@@ -33,6 +36,7 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const stops: Array<() => Promise<void> | void> = []
+  let chain: ChainPart | null = null
   let client: Handler = (_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('client disabled (CLIENT=none)')
   }
@@ -43,6 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       json(res, 200, { ok: true, uptimeS: Math.round((Date.now() - startedAt) / 1000) })
       return
     }
+    if (chain?.handle(req, res, url)) return
     json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
   }
 
@@ -50,7 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const path = req.url ?? '/'
     // Colyseus answers /matchmake/ itself (it wraps the listeners attached before it).
     if (path.startsWith('/api/')) api(req, res)
-    else client(req, res)
+    else if (!chain?.ipfs(req, res)) client(req, res)
   })
 
   // With REDIS_URL, processes share room listings (driver) and pub/sub (presence): a join made
@@ -101,6 +106,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   await gameServer.listen(config.port, config.host)
   const port = (httpServer.address() as AddressInfo).port
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
+  chain = startChain(config.chain, { dataDir: config.dataDir, serverUrl: () => url, json })
+  stops.push(() => chain?.stop())
   stops.unshift(async () => {
     // Colyseus disconnects clients and closes the transport (and with it the HTTP server); with
     // REDIS_URL it also takes this process's rooms out of Redis and quits its connections.
@@ -110,8 +118,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   let stopping: Promise<void> | undefined
   return {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`,
+    url,
     port,
+    chain: chain.ready,
     stop() {
       stopping ??= (async () => {
         for (const stop of stops) {

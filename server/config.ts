@@ -23,6 +23,27 @@ export interface Config {
   redisUrl?: string
   /** `host:port` where clients reach this process; other processes send clients here. */
   publicAddress?: string
+  chain: ChainConfig
+}
+
+export interface ChainConfig {
+  /**
+   * embedded: start a local anvil with the demo collections and use its generated registry;
+   * registry: read the trust registry file `registryPath` (TRUST_REGISTRY); off: no chain.
+   */
+  mode: 'embedded' | 'registry' | 'off'
+  registryPath?: string
+  /** The embedded anvil's port (0: any free port). */
+  anvilPort: number
+  /** Gateways for ipfs:// metadata, each ending in /ipfs/; null: this server's own gateway
+   * for the embedded chain's demo content, public gateways otherwise. */
+  ipfsGateways: string[] | null
+  /** How often the transfer watcher polls each chain, ms. */
+  pollMs: number
+  /** Serve `/ipfs/<cid>/<path>` from this folder (the embedded chain's demo content). */
+  ipfsDir?: string
+  /** The domain Sign-In with Ethereum messages must name; unset: the Host the browser used. */
+  siweDomain?: string
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +82,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     interest: interest(env),
     redisUrl,
     publicAddress: publicAddress(env, host, port, redisUrl),
+    chain: chain(env, rootDir),
+  }
+}
+
+function chain(env: NodeJS.ProcessEnv, rootDir: string): ChainConfig {
+  const registry = env.TRUST_REGISTRY || undefined
+  const mode = env.CHAIN || (registry ? 'registry' : 'embedded')
+  if (mode !== 'embedded' && mode !== 'registry' && mode !== 'off') {
+    throw new ConfigError(`CHAIN must be embedded, registry or off; got "${mode}"`)
+  }
+  if (mode === 'registry' && !registry) {
+    throw new ConfigError('CHAIN=registry needs TRUST_REGISTRY=<file>')
+  }
+  if (mode === 'embedded' && registry) {
+    throw new ConfigError(
+      'TRUST_REGISTRY names a registry file: leave CHAIN unset or set it to registry',
+    )
+  }
+  let ipfsGateways: string[] | null = null
+  if (env.IPFS_GATEWAYS) {
+    ipfsGateways = env.IPFS_GATEWAYS.split(',').map((g) => g.trim())
+    for (const g of ipfsGateways) {
+      if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?\/ipfs\/$/.test(g)) {
+        throw new ConfigError(
+          `IPFS_GATEWAYS: each gateway is an http(s) URL ending in /ipfs/, got "${g}"`,
+        )
+      }
+    }
+  }
+  const siweDomain = env.SIWE_DOMAIN || undefined
+  if (siweDomain !== undefined && !/^[^\s/]+$/.test(siweDomain)) {
+    throw new ConfigError(`SIWE_DOMAIN is a host[:port] without a scheme, got "${siweDomain}"`)
+  }
+  return {
+    mode,
+    registryPath: registry ? path.resolve(rootDir, registry) : undefined,
+    anvilPort: int(env, 'ANVIL_PORT', 8545, 0, 65535),
+    ipfsGateways,
+    pollMs: int(env, 'CHAIN_POLL_MS', 1000, 100, 600_000),
+    siweDomain,
+    ipfsDir: env.IPFS_DIR ? path.resolve(rootDir, env.IPFS_DIR) : undefined,
   }
 }
 

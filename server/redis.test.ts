@@ -63,6 +63,7 @@ async function startServerProcess(port: number) {
     PORT: String(port),
     HOST: '127.0.0.1',
     CLIENT: 'none',
+    CHAIN: 'off',
     REDIS_URL: redisUrl,
     PUBLIC_ADDRESS: `127.0.0.1:${port}`,
     DATA_DIR: path.join(tmp, `data-${port}`),
@@ -208,7 +209,7 @@ describe('several server processes sharing Redis', () => {
   it('a stopped server lets go of Redis and takes its rooms out of the listing', async () => {
     const before = await redisClients()
     const port = await freePort()
-    const env = { PORT: String(port), CLIENT: 'none', REDIS_URL: redisUrl }
+    const env = { PORT: String(port), CLIENT: 'none', CHAIN: 'off', REDIS_URL: redisUrl }
     const server = await startServer(loadConfig(env))
     const processId = matchMaker.processId
     // presence pub + sub, driver (the start-up check's probe connection is gone)
@@ -244,7 +245,13 @@ describe('npm run cluster', () => {
     const proc = start(
       'npm',
       ['run', 'cluster', '--', '--processes', '2'],
-      { PORT: String(port), CLIENT: 'none', REDIS_URL: redisUrl, DATA_DIR: path.join(tmp, 'c') },
+      {
+        PORT: String(port),
+        CLIENT: 'none',
+        CHAIN: 'off',
+        REDIS_URL: redisUrl,
+        DATA_DIR: path.join(tmp, 'c'),
+      },
       true, // its own process group, like a shell job, so the group gets the Ctrl-C
     )
     const urls = await waitFor(`cluster URLs:\n${proc.output}`, () => {

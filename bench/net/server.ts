@@ -85,6 +85,7 @@ export async function startServerProcess(
     HOST: '127.0.0.1',
     PORT: String(port),
     CLIENT: 'none',
+    CHAIN: 'off',
     ...env,
   }
   // One process, alone: no Redis, no inherited debugger or loader options.

@@ -14,11 +14,11 @@ const rule: IssuerRule = {
   standard: 'erc721',
   issuer: text,
   platform: text,
-  metadata: { sha256: { '7': 'AB'.repeat(32) }, base: 'data:' },
+  metadata: { sha256: { '7': 'AB'.repeat(32) }, base: 'ipfs://bafyissuer/' },
 }
 const meta: MetadataOutcome = {
   ok: true,
-  uri: 'data:application/json,{}',
+  uri: 'ipfs://bafyissuer/7.json',
   sha256: 'ab'.repeat(32),
   name: 'Gate',
   description: 'A gate',

@@ -3,6 +3,7 @@
 // the block the server read, and its metadata is intact (the pinned sha256 matches, and the URI
 // lies under the issuer's metadata base when one is set). Anything else comes back with
 // `verified: false` and every reason that applies, so the UI can say why.
+import { uriUnderBase } from './metadata'
 import type { Collectible, Holding, LocalText, Standard, UnverifiedReason } from './types'
 
 /** What the registry says about a contract (structurally, an issuer entry of the registry). */
@@ -55,7 +56,8 @@ export function verifyHolding(input: VerifyInput): Collectible {
       reasons.push('metadata_hash_mismatch')
     }
     const base = rule.metadata?.base
-    if (base !== undefined && !metadata.uri.startsWith(base)) reasons.push('metadata_outside_base')
+    if (base !== undefined && !uriUnderBase(metadata.uri, base))
+      reasons.push('metadata_outside_base')
   }
   return {
     chainId: holding.chainId,

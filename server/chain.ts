@@ -1,0 +1,317 @@
+// The chain side of the server: the trust registry, the verification service, wallet sessions
+// and their HTTP API (docs/api.md).
+//
+// With CHAIN=embedded (the default) it first starts the local anvil with the demo collections
+// (server/devchain) and uses the registry that seed writes; with TRUST_REGISTRY=<file> it reads
+// that file instead. It starts in the background: the game is up at once, and until the chain
+// is ready the chain API answers 503 "starting" with a retry hint.
+import fs from 'node:fs/promises'
+import type http from 'node:http'
+import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
+import { RateLimiter } from '../src/protocol/messages'
+import { ChainUnavailableError } from '../src/chain/types'
+import { Sessions, SiweError } from './auth'
+import { BadAddressError, CollectibleService } from './collectibles'
+import type { ChainConfig } from './config'
+import { ipfsGateway } from './ipfsGateway'
+
+type Json = (res: http.ServerResponse, status: number, body: unknown) => void
+
+export interface ChainPart {
+  /** Answers /api/chain, /api/auth/*, /api/collectibles/*; false when the path is not its. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean
+  /** The local gateway for the embedded chain's demo content (`/ipfs/…`), if any. */
+  ipfs(req: http.IncomingMessage, res: http.ServerResponse): boolean
+  /** Resolves once the chain is ready (or rejects with why it is not). */
+  ready: Promise<ChainServices>
+  stop(): Promise<void>
+}
+
+export interface ChainServices {
+  registry: TrustRegistry
+  collectibles: CollectibleService
+  sessions: Sessions
+  devWallet: boolean
+}
+
+const SIWE_STATEMENT = 'Sign in to Cangqiong (苍穹) with this wallet.'
+const MAX_BODY = 16 * 1024
+/** Per client address: sign-in attempts (nonces are a bounded store) and listings (RPC work). */
+const LIMITS = {
+  auth: { perSecond: 0.5, burst: 10 },
+  collectibles: { perSecond: 2, burst: 20 },
+}
+
+export function startChain(
+  config: ChainConfig,
+  opts: { dataDir: string; serverUrl: () => string; json: Json; log?: (l: string) => void },
+): ChainPart {
+  const log = opts.log ?? ((l: string) => console.log(l))
+  const stops: Array<() => Promise<void> | void> = []
+  let services: ChainServices | null = null
+  let failure: string | null = null
+  let ipfsHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | null =
+    config.ipfsDir ? ipfsGateway(config.ipfsDir) : null
+
+  const ready = (async (): Promise<ChainServices> => {
+    if (config.mode === 'off') throw new Error('this server runs without a chain (CHAIN=off)')
+    let registry: TrustRegistry
+    let devWallet: boolean
+    let gateways = config.ipfsGateways
+    if (config.mode === 'embedded') {
+      const { startDevChain } = await import('./devchain/index')
+      const started = Date.now()
+      const chain = await startDevChain({ dataDir: opts.dataDir, port: config.anvilPort })
+      stops.push(() => chain.stop())
+      log(`[chain] local anvil ready at ${chain.rpcUrl} in ${Date.now() - started} ms`)
+      registry = await readRegistry(chain.registryPath)
+      devWallet = true
+      ipfsHandler = ipfsGateway(chain.ipfsDir)
+      gateways ??= [new URL('ipfs/', opts.serverUrl()).href]
+    } else {
+      registry = await readRegistry(config.registryPath!)
+      // anvil's well-known accounts are only worth offering for a local development chain.
+      devWallet = registry.chains.some((c) => c.local)
+      gateways ??= ['https://ipfs.io/ipfs/', 'https://dweb.link/ipfs/']
+    }
+    const collectibles = new CollectibleService(registry, {
+      ipfsGateways: gateways,
+      pollMs: config.pollMs,
+      log,
+    })
+    collectibles.start()
+    stops.push(() => collectibles.stop())
+    services = { registry, collectibles, sessions: new Sessions(), devWallet }
+    return services
+  })()
+  ready.catch((err: unknown) => {
+    failure = err instanceof Error ? err.message : String(err)
+    if (config.mode !== 'off') log(`[chain] not available: ${failure}`)
+  })
+
+  const authLimit = new PerClientLimit(LIMITS.auth.perSecond, LIMITS.auth.burst)
+  const listLimit = new PerClientLimit(LIMITS.collectibles.perSecond, LIMITS.collectibles.burst)
+  const slowDown = (res: http.ServerResponse) => {
+    res.setHeader('retry-after', '5')
+    opts.json(res, 429, { error: 'rate_limited', message: 'too many requests', retryAfterS: 5 })
+  }
+
+  const unavailable = (res: http.ServerResponse) => {
+    if (config.mode === 'off') {
+      opts.json(res, 503, {
+        error: 'chain_off',
+        message: 'this server runs without a chain (CHAIN=off)',
+      })
+    } else if (failure) {
+      opts.json(res, 503, { error: 'chain_unavailable', message: failure, retryAfterS: 10 })
+    } else {
+      opts.json(res, 503, {
+        error: 'chain_starting',
+        message: 'the chain is starting',
+        retryAfterS: 2,
+      })
+    }
+  }
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean => {
+    const path = url.pathname
+    if (
+      path !== '/api/chain' &&
+      !path.startsWith('/api/auth/') &&
+      !path.startsWith('/api/collectibles/')
+    ) {
+      return false
+    }
+    if (!services) {
+      unavailable(res)
+      return true
+    }
+    void route(services, req, res, path).catch((err: unknown) => {
+      log(`[chain] ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
+      if (!res.headersSent) opts.json(res, 500, { error: 'internal', message: 'internal error' })
+    })
+    return true
+  }
+
+  const route = async (
+    s: ChainServices,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+  ) => {
+    const method = req.method ?? 'GET'
+    const only = (m: string) => {
+      if (method === m) return true
+      res.setHeader('allow', m)
+      opts.json(res, 405, { error: 'method_not_allowed', message: `${path} takes ${m}` })
+      return false
+    }
+    const domain = config.siweDomain ?? req.headers.host ?? ''
+    const primary = s.registry.chains[0]!
+    if (path === '/api/chain') {
+      if (!only('GET')) return
+      opts.json(res, 200, {
+        chains: s.registry.chains.map((c) => ({
+          chainId: c.chainId,
+          name: c.name,
+          local: c.local ?? false,
+        })),
+        devWallet: s.devWallet,
+        siwe: {
+          domain,
+          uri: `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${domain}/`,
+          chainId: primary.chainId,
+          statement: SIWE_STATEMENT,
+        },
+      })
+      return
+    }
+    const client = req.socket.remoteAddress ?? ''
+    if (path === '/api/auth/nonce') {
+      if (!only('POST')) return
+      if (!authLimit.take(client)) return slowDown(res)
+      opts.json(res, 200, s.sessions.siwe.issueNonce())
+      return
+    }
+    if (path === '/api/auth/verify') {
+      if (!only('POST')) return
+      const body = await readJson(req)
+      if (!body.ok) {
+        opts.json(res, body.status, { error: 'bad_request', message: body.message })
+        return
+      }
+      const { message, signature } = body.value as { message?: unknown; signature?: unknown }
+      if (typeof message !== 'string' || typeof signature !== 'string') {
+        opts.json(res, 400, {
+          error: 'bad_request',
+          message: 'body must be {message, signature} strings',
+        })
+        return
+      }
+      try {
+        const { token, session } = await s.sessions.signIn(
+          { message, signature },
+          { domain, chainId: primary.chainId },
+        )
+        opts.json(res, 200, {
+          address: session.address,
+          token,
+          expiresAt: new Date(session.expiresAt).toISOString(),
+        })
+      } catch (err) {
+        if (!(err instanceof SiweError)) throw err
+        const status = err.code === 'bad_message' ? 400 : 401
+        opts.json(res, status, { error: err.code, message: err.message })
+      }
+      return
+    }
+    if (path === '/api/auth/session') {
+      if (!only('GET')) return
+      const session = s.sessions.fromHeader(req.headers.authorization)
+      if (!session) {
+        opts.json(res, 401, {
+          error: 'no_session',
+          message: 'not signed in (or the session expired)',
+        })
+        return
+      }
+      opts.json(res, 200, {
+        address: session.address,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      })
+      return
+    }
+    if (path === '/api/auth/logout') {
+      if (!only('POST')) return
+      s.sessions.signOut(req.headers.authorization)
+      opts.json(res, 200, { ok: true })
+      return
+    }
+    const address = /^\/api\/collectibles\/([^/]+)$/.exec(path)?.[1]
+    if (address !== undefined) {
+      if (!only('GET')) return
+      if (!listLimit.take(client)) return slowDown(res)
+      try {
+        opts.json(res, 200, await s.collectibles.list(decodeURIComponent(address)))
+      } catch (err) {
+        if (err instanceof BadAddressError) {
+          opts.json(res, 400, { error: 'bad_address', message: err.message })
+        } else if (err instanceof ChainUnavailableError) {
+          opts.json(res, 503, { error: 'chain_unavailable', message: err.message, retryAfterS: 5 })
+        } else throw err
+      }
+      return
+    }
+    opts.json(res, 404, { error: 'not_found', message: `no API route ${path}` })
+  }
+
+  return {
+    handle,
+    ipfs(req, res) {
+      if (!(req.url ?? '').startsWith('/ipfs/') || !ipfsHandler) return false
+      ipfsHandler(req, res)
+      return true
+    },
+    ready,
+    async stop() {
+      await ready.catch(() => {})
+      for (const stop of stops.reverse()) {
+        try {
+          await stop()
+        } catch (err) {
+          log(`[chain] error while stopping: ${(err as Error).message}`)
+        }
+      }
+    },
+  }
+}
+
+async function readRegistry(file: string): Promise<TrustRegistry> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (err) {
+    throw new Error(`cannot read the trust registry ${file}: ${(err as Error).message}`, {
+      cause: err,
+    })
+  }
+  // `${NAME}` in rpcUrls comes from the environment (API keys stay out of the file).
+  return parseTrustRegistryText(text, file, { env: process.env })
+}
+
+/** Token buckets per client address, forgotten when idle (a bounded map). */
+class PerClientLimit {
+  private readonly buckets = new Map<string, RateLimiter>()
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
+
+  take(key: string): boolean {
+    const now = Date.now()
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= 10_000) this.buckets.clear()
+      bucket = new RateLimiter(this.perSecond, this.burst, now)
+      this.buckets.set(key, bucket)
+    }
+    return bucket.take(now)
+  }
+}
+
+async function readJson(
+  req: http.IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY) return { ok: false, status: 413, message: `body over ${MAX_BODY} bytes` }
+    chunks.push(chunk)
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }
+  } catch {
+    return { ok: false, status: 400, message: 'body is not JSON' }
+  }
+}

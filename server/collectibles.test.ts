@@ -1,0 +1,297 @@
+// Verified collectibles end to end on the server, against a real anvil with the demo collections
+// (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
+// copycat unverified, a transfer flipping verification, hostile metadata, sign-in, RPC down.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseTrustRegistry } from '../src/chain/registry'
+import { buildSiweMessage } from '../src/chain/siwe'
+import { ChainUnavailableError, type Collectible } from '../src/chain/types'
+import { startServer, type RunningServer } from './app'
+import type { ChainServices } from './chain'
+import { CollectibleService, type CollectiblesResponse } from './collectibles'
+import { loadConfig } from './config'
+import { SEED_PLAN, devWallets, type DevAccounts } from './devchain'
+
+let tmp: string
+let server: RunningServer
+let services: ChainServices
+let rpcUrl: string
+let accounts: DevAccounts
+let deployment: { pixels: string; landmarks: string; souvenirs: string; copycat: string }
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-collectibles-'))
+  server = await startServer(
+    loadConfig({
+      PORT: '0',
+      CLIENT: 'none',
+      DATA_DIR: tmp,
+      ANVIL_PORT: '0',
+      CHAIN_POLL_MS: '200',
+    }),
+  )
+  services = await server.chain
+  const registry = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8'))
+  rpcUrl = registry.chains[0].rpcUrls[0]
+  const deployed = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/deployment.json'), 'utf8'))
+  deployment = deployed
+  const [issuer, visitor, friend] = devWallets().map((w) => w.address)
+  accounts = { issuer: issuer!, visitor: visitor!, friend: friend! }
+}, 120_000)
+
+afterAll(async () => {
+  await server?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+async function api(route: string, init?: RequestInit) {
+  const res = await fetch(new URL(route, server.url), init)
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+async function holdings(address: string): Promise<CollectiblesResponse> {
+  const { status, body } = await api(`/api/collectibles/${address}`)
+  expect(status, JSON.stringify(body)).toBe(200)
+  return body as unknown as CollectiblesResponse
+}
+
+const of = (items: Collectible[], contract: string) =>
+  items.filter((i) => i.contract.toLowerCase() === contract.toLowerCase())
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await read()
+    if (ok(v)) return v
+    if (Date.now() > end)
+      throw new Error(`timed out; last value ${JSON.stringify(v).slice(0, 500)}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+function signer(index: number) {
+  const provider = new JsonRpcProvider(rpcUrl, 31337, { staticNetwork: true })
+  return new NonceManager(new Wallet(devWallets()[index]!.privateKey, provider))
+}
+
+describe('collectibles API on the local chain', () => {
+  it('lists and verifies the holdings of each standard, with the copycat unverified', async () => {
+    const r = await holdings(accounts.visitor)
+    expect(r.address).toBe(accounts.visitor)
+    expect(r.chains).toEqual([expect.objectContaining({ chainId: 31337, local: true })])
+
+    const pixels = of(r.items, deployment.pixels)
+    expect(pixels.map((p) => p.tokenId).sort()).toEqual(SEED_PLAN.visitor.pixels.map(String))
+    const landmarks = of(r.items, deployment.landmarks)
+    expect(landmarks.map((p) => p.tokenId).sort()).toEqual(SEED_PLAN.visitor.landmarks.map(String))
+    const souvenirs = of(r.items, deployment.souvenirs)
+    expect(souvenirs.map((s) => [s.tokenId, s.balance]).sort()).toEqual(
+      SEED_PLAN.visitor.souvenirs.ids.map((id, i) => [
+        String(id),
+        String(SEED_PLAN.visitor.souvenirs.amounts[i]),
+      ]),
+    )
+    for (const item of [...pixels, ...landmarks, ...souvenirs]) {
+      expect(item, `${item.contract} #${item.tokenId}`).toMatchObject({
+        verified: true,
+        reasons: [],
+        checkedAtBlock: r.block,
+      })
+      expect(item.name.length).toBeGreaterThan(0)
+      expect(item.image).toMatch(
+        /^(data:image\/svg\+xml;base64,|http:\/\/127\.0\.0\.1:\d+\/ipfs\/)/,
+      )
+      expect(item.issuer?.en).toBeTruthy()
+    }
+    expect(pixels.every((p) => p.metadataPinned)).toBe(true)
+    // The souvenir images come through this server's local gateway.
+    const image = await fetch(souvenirs[0]!.image!)
+    expect(image.headers.get('content-type')).toBe('image/svg+xml')
+    expect(image.headers.get('content-security-policy')).toContain("default-src 'none'")
+
+    const copies = of(r.items, deployment.copycat)
+    expect(copies).toHaveLength(SEED_PLAN.visitor.copycat.length)
+    for (const c of copies) {
+      expect(c.verified).toBe(false)
+      expect(c.reasons).toContain('issuer_not_allowlisted')
+      expect(c.issuer).toBeNull()
+    }
+  })
+
+  it('flips verification when a token changes hands', async () => {
+    const before = await holdings(accounts.friend)
+    const tokenId = SEED_PLAN.visitor.pixels[0]!
+    expect(of(before.items, deployment.pixels).some((p) => p.tokenId === String(tokenId))).toBe(
+      false,
+    )
+    const pixels = new Contract(
+      deployment.pixels,
+      ['function transferFrom(address from, address to, uint256 tokenId)'],
+      signer(1),
+    )
+    const tx = await pixels.getFunction('transferFrom')(accounts.visitor, accounts.friend, tokenId)
+    await tx.wait()
+    // The watcher sees the Transfer and drops both cached listings.
+    const after = await until(
+      () => holdings(accounts.friend),
+      (r) => of(r.items, deployment.pixels).some((p) => p.tokenId === String(tokenId)),
+    )
+    const moved = of(after.items, deployment.pixels).find((p) => p.tokenId === String(tokenId))!
+    expect(moved.verified).toBe(true)
+    expect(moved.checkedAtBlock).toBeGreaterThan(before.block)
+    const visitor = await holdings(accounts.visitor)
+    expect(of(visitor.items, deployment.pixels).some((p) => p.tokenId === String(tokenId))).toBe(
+      false,
+    )
+  })
+
+  it('shows a token with hostile metadata as unverified text, without its script', async () => {
+    const hostile = [
+      'javascript:alert(1)',
+      'data:application/json,' +
+        encodeURIComponent(
+          JSON.stringify({
+            name: '<img src=x onerror=alert(1)>Free \u202egift',
+            description: 'x'.repeat(10_000),
+            image: 'javascript:alert(1)',
+          }),
+        ),
+      'data:application/json;base64,' +
+        Buffer.from(
+          JSON.stringify({
+            name: 'svg',
+            image:
+              'data:image/svg+xml;base64,' +
+              Buffer.from(
+                '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+              ).toString('base64'),
+          }),
+        ).toString('base64'),
+      'data:application/json,{not json',
+    ]
+    const copycat = new Contract(
+      deployment.copycat,
+      ['function mint(address to, string uri) returns (uint256)'],
+      signer(0),
+    )
+    for (const uri of hostile)
+      await (await copycat.getFunction('mint')(accounts.friend, uri)).wait()
+    services.collectibles.invalidate(accounts.friend)
+    const r = await holdings(accounts.friend)
+    const copies = of(r.items, deployment.copycat)
+    expect(copies).toHaveLength(hostile.length)
+    for (const c of copies) expect(c.verified).toBe(false)
+    const [js, html, svg, broken] = copies.sort((a, b) => Number(a.tokenId) - Number(b.tokenId))
+    // A javascript: URI is refused outright: no request is made.
+    expect(js!.reasons).toContain('metadata_invalid')
+    expect(js!.image).toBeNull()
+    expect(html!.name).toBe('<img src=x onerror=alert(1)>Free gift')
+    expect(html!.description.length).toBeLessThanOrEqual(2000)
+    expect(html!.image).toBeNull()
+    // SVG stays an image URL (shown through <img>, which runs no script), never markup.
+    expect(svg!.image).toMatch(/^data:image\/svg\+xml;base64,/)
+    expect(broken!.reasons).toContain('metadata_invalid')
+  })
+
+  it('refuses a malformed address', async () => {
+    const { status, body } = await api('/api/collectibles/0x1234')
+    expect(status).toBe(400)
+    expect(body.error).toBe('bad_address')
+  })
+})
+
+describe('sign-in with Ethereum', () => {
+  async function message(address: string, nonce?: string) {
+    const chain = (await api('/api/chain')).body as {
+      siwe: { domain: string; uri: string; chainId: number; statement: string }
+    }
+    const n = nonce ?? ((await api('/api/auth/nonce', { method: 'POST' })).body.nonce as string)
+    return buildSiweMessage({
+      domain: chain.siwe.domain,
+      address,
+      statement: chain.siwe.statement,
+      uri: chain.siwe.uri,
+      version: '1',
+      chainId: chain.siwe.chainId,
+      nonce: n,
+      issuedAt: new Date().toISOString(),
+    })
+  }
+  const verify = (body: unknown) =>
+    api('/api/auth/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+
+  it('opens a session bound to the address that signed, once per nonce', async () => {
+    const wallet = devWallets()[1]!
+    const text = await message(wallet.address)
+    const signature = await wallet.signMessage(text)
+    const ok = await verify({ message: text, signature })
+    expect(ok.status).toBe(200)
+    expect(ok.body.address).toBe(wallet.address)
+    const session = await api('/api/auth/session', {
+      headers: { authorization: `Bearer ${ok.body.token as string}` },
+    })
+    expect(session.body.address).toBe(wallet.address)
+
+    const replay = await verify({ message: text, signature })
+    expect(replay.status).toBe(401)
+    expect(replay.body.error).toBe('nonce_used')
+
+    await api('/api/auth/logout', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ok.body.token as string}` },
+    })
+    const gone = await api('/api/auth/session', {
+      headers: { authorization: `Bearer ${ok.body.token as string}` },
+    })
+    expect(gone.status).toBe(401)
+  })
+
+  it('rejects a signature by another wallet, a foreign nonce, a wrong domain and junk', async () => {
+    const [, visitor, friend] = devWallets()
+    const text = await message(visitor!.address)
+    const forged = await verify({ message: text, signature: await friend!.signMessage(text) })
+    expect(forged.body.error).toBe('bad_signature')
+
+    const invented = await message(visitor!.address, 'abcdefgh12345678')
+    const unknown = await verify({
+      message: invented,
+      signature: await visitor!.signMessage(invented),
+    })
+    expect(unknown.body.error).toBe('unknown_nonce')
+
+    const other = (await message(visitor!.address)).replace(/^\S+/, 'evil.example')
+    const phished = await verify({ message: other, signature: await visitor!.signMessage(other) })
+    expect(phished.body.error).toBe('wrong_domain')
+
+    expect((await verify({ message: 'hello', signature: '0x00' })).body.error).toBe('bad_message')
+    const junk = await api('/api/auth/verify', { method: 'POST', body: 'not json' })
+    expect(junk.status).toBe(400)
+  })
+})
+
+describe('chain down', () => {
+  it('reports an unreachable RPC as an error with a retry, not as an empty wallet', async () => {
+    const registry = parseTrustRegistry(
+      JSON.parse(
+        fs
+          .readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')
+          .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:9'),
+      ),
+      'down.json',
+    )
+    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    try {
+      await expect(service.list(accounts.visitor)).rejects.toBeInstanceOf(ChainUnavailableError)
+      await expect(service.list(accounts.visitor)).rejects.toThrow(/unreachable/)
+    } finally {
+      service.stop()
+    }
+  })
+})
