@@ -16,7 +16,14 @@ let spawn: { x: number; y: number; z: number }
 
 beforeAll(async () => {
   server = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '4', AOI_RADIUS: '30', AOI_MAX: '2' }),
+    loadConfig({
+      PORT: '0',
+      CLIENT: 'none',
+      CHAIN: 'off',
+      MAX_CLIENTS: '4',
+      AOI_RADIUS: '30',
+      AOI_MAX: '2',
+    }),
   )
   spawn = (await worldRules('scenes', WORLD)).spawn
 })

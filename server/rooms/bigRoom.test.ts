@@ -11,7 +11,9 @@ let server: RunningServer
 const rooms: Room[] = []
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '200' }))
+  server = await startServer(
+    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '200' }),
+  )
 })
 afterAll(async () => {
   await Promise.all(rooms.map((r) => r.leave().catch(() => {})))
