@@ -1,5 +1,5 @@
 // The in-world HUD: world name, back to the directory, the places list (keyboard access to
-// every info card), settings, a controls hint and the minimap.
+// every info card), the wallet, settings, a controls hint and the minimap.
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -8,6 +8,7 @@ import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
+import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
 
 function Places() {
   const t = useT()
@@ -60,6 +61,7 @@ export function WorldHud() {
         >
           ☰ <span className="label">{t('poi.scenic')}</span>
         </button>
+        <WalletButton />
         <button
           className="btn icon-btn"
           aria-label={t('hud.settings')}
@@ -74,6 +76,7 @@ export function WorldHud() {
       <EmoteBar />
       <div className="hud-help">{t('hud.help')}</div>
       <Minimap />
+      <WalletPanelHost />
     </>
   )
 }

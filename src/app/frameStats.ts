@@ -5,6 +5,7 @@ import { useWorld } from '../state/world'
 import { current } from '../net/current'
 import { remotes } from '../net/remotes'
 import { useNet } from '../state/net'
+import { walletSummary, type WalletSummary } from '../state/wallet'
 
 export interface FrameStats {
   frames: number
@@ -41,6 +42,7 @@ export interface TestHooks {
     remotes: () => { id: string; x: number; z: number; anim: string; emote: string | null }[]
     drop: () => void
   }
+  wallet: { state: () => WalletSummary }
 }
 
 declare global {
@@ -80,5 +82,6 @@ if (typeof window !== 'undefined') {
         })),
       drop: () => current.session?.dropConnection(),
     },
+    wallet: { state: walletSummary },
   }
 }

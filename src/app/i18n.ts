@@ -87,12 +87,22 @@ const STRINGS = {
   'poi.viewpoint': { 'zh-CN': '观景台', en: 'Viewpoint' },
   'minimap.label': { 'zh-CN': '小地图', en: 'Minimap' },
   'portal.going': { 'zh-CN': '正在前往', en: 'Travelling to' },
+  // The rest of the wallet panel's strings load with it: src/wallet/strings.ts.
+  'wallet.title': { 'zh-CN': '钱包', en: 'Wallet' },
+  'wallet.opening': { 'zh-CN': '正在打开钱包…', en: 'Opening the wallet…' },
+  'wallet.openFailed': { 'zh-CN': '钱包模块加载失败', en: 'The wallet could not be loaded' },
 } satisfies Record<string, Record<Language, string>>
 
 export type StringKey = keyof typeof STRINGS
 
+/** Strings of lazily loaded chunks (the wallet panel), added when the chunk loads. */
+const LATER: Record<string, Record<Language, string>> = {}
+export function addStrings(table: Record<string, Record<Language, string>>) {
+  Object.assign(LATER, table)
+}
+
 export function translate(lang: Language, key: string): string {
-  const entry = (STRINGS as Record<string, Record<Language, string>>)[key]
+  const entry = (STRINGS as Record<string, Record<Language, string>>)[key] ?? LATER[key]
   return entry ? entry[lang] : key
 }
 

@@ -1,0 +1,657 @@
+// The wallet panel (lazy chunk): connect a wallet, sign in with Ethereum, and see the wallet's
+// collectibles with the server's verification of each. Metadata is untrusted: names and
+// descriptions are text nodes, images are plain <img> elements from http(s) or data:image/ URLs.
+import { useEffect, useRef, useState } from 'react'
+import type { Collectible, LocalText } from '../chain/types'
+import { useT } from '../app/i18n'
+import { useDialog } from '../app/useDialog'
+import { useSettings } from '../state/settings'
+import { useWallet, type WalletConnection, type WalletError } from '../state/wallet'
+import {
+  connectDev,
+  connectInjected,
+  disconnect,
+  initWallet,
+  loadCollectibles,
+  loadConfig,
+  preloadSigners,
+  setDiscovered,
+  signIn,
+  signOut,
+} from './actions'
+import type { ChainConfig, ChainInfo } from './api'
+import './strings'
+import {
+  DEV_ACCOUNTS,
+  LEGACY_WALLET_ID,
+  shortAddress,
+  watchInjectedWallets,
+  type InjectedWallet,
+} from './wallets'
+
+type T = ReturnType<typeof useT>
+
+const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m))
+
+const itemKey = (c: Collectible) => `${c.chainId}:${c.contract}:${c.tokenId}`
+
+function errorText(t: T, error: WalletError): string {
+  const key = `wallet.error.${error.code}`
+  const known = t(key)
+  const text = known === key ? fill(t('wallet.error.generic'), { message: error.message }) : known
+  return error.retryAfterS
+    ? `${text} ${fill(t('wallet.error.retryAfter'), { n: error.retryAfterS })}`
+    : text
+}
+
+function useCopy() {
+  const [state, setState] = useState<'idle' | 'ok' | 'fail'>('idle')
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useEffect(() => () => clearTimeout(timer.current), [])
+  const copy = (text: string) => {
+    const done = (s: 'ok' | 'fail') => {
+      setState(s)
+      clearTimeout(timer.current)
+      timer.current = setTimeout(() => setState('idle'), 1500)
+    }
+    if (!navigator.clipboard) return done('fail')
+    navigator.clipboard.writeText(text).then(
+      () => done('ok'),
+      () => done('fail'),
+    )
+  }
+  return [state, copy] as const
+}
+
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const t = useT()
+  const [state, copy] = useCopy()
+  return (
+    <button
+      className="btn small copy-btn"
+      onClick={() => copy(text)}
+      aria-label={label}
+      title={text}
+    >
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+        <rect
+          x="5"
+          y="5"
+          width="9"
+          height="9"
+          rx="2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+        />
+        <path
+          d="M11 3.5V3a1 1 0 0 0-1-1H3a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h.5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+        />
+      </svg>
+      {state !== 'idle' && (
+        <span aria-hidden="true">
+          {state === 'ok' ? t('wallet.copied') : t('wallet.copyFailed')}
+        </span>
+      )}
+      <span className="visually-hidden" role="status">
+        {state === 'ok' ? t('wallet.copied') : state === 'fail' ? t('wallet.copyFailed') : ''}
+      </span>
+    </button>
+  )
+}
+
+function VerifiedBadge({ verified }: { verified: boolean }) {
+  const t = useT()
+  return verified ? (
+    <span className="vbadge ok">
+      <span aria-hidden="true">✓</span>
+      {t('wallet.verified')}
+    </span>
+  ) : (
+    <span className="vbadge no">
+      <span aria-hidden="true">!</span>
+      {t('wallet.unverified')}
+    </span>
+  )
+}
+
+function ChainBadges({ chains }: { chains: readonly ChainInfo[] }) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  if (chains.length === 0) return null
+  return (
+    <div className="wallet-chains">
+      <span className="muted">{t('wallet.chains')}</span>
+      {chains.map((c) => (
+        <span key={c.chainId} className="badge chain" title={`chain id ${c.chainId}`}>
+          {c.name[lang]}
+          {c.local && <span className="badge local">{t('wallet.local')}</span>}
+        </span>
+      ))}
+    </div>
+  )
+}
+
+/** An image from untrusted metadata: lazy, no referrer, a placeholder when it fails. */
+function ItemImage({ src, alt }: { src: string | null; alt: string }) {
+  const t = useT()
+  const [broken, setBroken] = useState(false)
+  if (!src || broken) {
+    return (
+      <div className="nft-img empty" role="img" aria-label={`${alt} · ${t('wallet.noImage')}`}>
+        <span aria-hidden="true">◇</span>
+      </div>
+    )
+  }
+  return (
+    <div className="nft-img">
+      <img
+        src={src}
+        alt={alt}
+        loading="lazy"
+        decoding="async"
+        referrerPolicy="no-referrer"
+        draggable={false}
+        onError={() => setBroken(true)}
+      />
+    </div>
+  )
+}
+
+function DevWalletOption({ connecting }: { connecting: string | null }) {
+  const t = useT()
+  const [account, setAccount] = useState<number>(DEV_ACCOUNTS[0])
+  const busy = connecting?.startsWith('dev-') ?? false
+  return (
+    <div className="wallet-option dev" data-testid="dev-wallet">
+      <div className="wallet-option-head">
+        <span className="wallet-icon dev" aria-hidden="true">
+          ⚒
+        </span>
+        <b>{t('wallet.dev.name')}</b>
+      </div>
+      <p className="dev-warning" role="note">
+        {t('wallet.dev.warning')}
+      </p>
+      <p className="muted small">{t('wallet.dev.explain')}</p>
+      <div className="wallet-row">
+        <label className="inline-field">
+          {t('wallet.dev.accounts')}
+          <select
+            value={account}
+            onChange={(e) => setAccount(Number(e.target.value))}
+            data-testid="dev-account"
+          >
+            {DEV_ACCOUNTS.map((n) => (
+              <option key={n} value={n}>
+                {fill(t('wallet.dev.account'), { n })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          className="btn primary"
+          disabled={connecting !== null}
+          onClick={() => void connectDev(account)}
+          data-testid="connect-dev"
+        >
+          {busy ? t('wallet.connecting') : t('wallet.connect')}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function ConnectSection({
+  config,
+  wallets,
+}: {
+  config: ChainConfig | null
+  wallets: readonly InjectedWallet[]
+}) {
+  const t = useT()
+  const connecting = useWallet((s) => s.connecting)
+  return (
+    <section className="wallet-section" aria-labelledby="wallet-connect-title">
+      <h3 id="wallet-connect-title">{t('wallet.connect.heading')}</h3>
+      {config?.devWallet && <DevWalletOption connecting={connecting} />}
+      {wallets.length > 0 ? (
+        <ul className="wallet-list">
+          {wallets.map((w) => (
+            <li key={w.info.uuid}>
+              <button
+                className="wallet-option injected"
+                disabled={connecting !== null}
+                onClick={() => void connectInjected(w)}
+              >
+                {w.info.icon ? (
+                  <img
+                    className="wallet-icon"
+                    src={w.info.icon}
+                    alt=""
+                    referrerPolicy="no-referrer"
+                  />
+                ) : (
+                  <span className="wallet-icon" aria-hidden="true">
+                    ◎
+                  </span>
+                )}
+                <b>{w.info.uuid === LEGACY_WALLET_ID ? t('wallet.browserWallet') : w.info.name}</b>
+                <span className="muted">
+                  {connecting === w.info.uuid ? t('wallet.connecting') : t('wallet.connect')}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">{t('wallet.noWallets')}</p>
+      )}
+    </section>
+  )
+}
+
+function walletName(t: T, c: WalletConnection) {
+  if (c.kind === 'dev')
+    return `${t('wallet.dev.name')} · ${fill(t('wallet.dev.account'), { n: c.account ?? 1 })}`
+  return c.id === LEGACY_WALLET_ID ? t('wallet.browserWallet') : c.name
+}
+
+function AccountSection({
+  connection,
+  chains,
+}: {
+  connection: WalletConnection
+  chains: readonly ChainInfo[]
+}) {
+  const t = useT()
+  const session = useWallet((s) => s.session)
+  const busy = useWallet((s) => s.signIn.status === 'busy')
+  const connecting = useWallet((s) => s.connecting)
+  const configReady = useWallet((s) => s.config.status === 'ready')
+  return (
+    <section className="wallet-section wallet-account" aria-label={walletName(t, connection)}>
+      <div className="wallet-option-head">
+        {connection.icon ? (
+          <img className="wallet-icon" src={connection.icon} alt="" referrerPolicy="no-referrer" />
+        ) : (
+          <span
+            className={`wallet-icon${connection.kind === 'dev' ? ' dev' : ''}`}
+            aria-hidden="true"
+          >
+            {connection.kind === 'dev' ? '⚒' : '◎'}
+          </span>
+        )}
+        <b>{walletName(t, connection)}</b>
+        {session && <span className="vbadge ok">{t('wallet.signedIn')}</span>}
+      </div>
+      {connection.kind === 'dev' && (
+        <p className="dev-warning" role="note">
+          {t('wallet.dev.warning')}
+        </p>
+      )}
+      <div className="wallet-row">
+        <code className="wallet-address" title={connection.address} data-testid="wallet-address">
+          {shortAddress(connection.address)}
+        </code>
+        <CopyButton text={connection.address} label={t('wallet.copy')} />
+        {connection.kind === 'dev' && (
+          <select
+            aria-label={t('wallet.dev.accounts')}
+            disabled={connecting !== null}
+            value={connection.account ?? 1}
+            onChange={(e) => void connectDev(Number(e.target.value))}
+          >
+            {DEV_ACCOUNTS.map((n) => (
+              <option key={n} value={n}>
+                {fill(t('wallet.dev.account'), { n })}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="hud-spacer" />
+        <button className="btn" onClick={disconnect}>
+          {t('wallet.switch')}
+        </button>
+        {session ? (
+          <button className="btn" onClick={signOut} data-testid="sign-out">
+            {t('wallet.signOut')}
+          </button>
+        ) : (
+          // aria-disabled, not disabled, while signing: a disabled button would drop the focus.
+          <button
+            className="btn primary"
+            disabled={!configReady}
+            aria-disabled={busy}
+            onClick={() => void signIn()}
+            data-testid="sign-in"
+          >
+            {t('wallet.signIn')}
+          </button>
+        )}
+      </div>
+      <ChainBadges chains={chains} />
+      {!session && !busy && <p className="muted small">{t('wallet.signIn.hint')}</p>}
+      {busy && (
+        <p className="muted small" role="status">
+          {t('wallet.signingIn')}
+        </p>
+      )}
+    </section>
+  )
+}
+
+function ItemCard({ item, onOpen }: { item: Collectible; onOpen: () => void }) {
+  const t = useT()
+  const name = item.name || t('wallet.untitled')
+  return (
+    <li>
+      <button
+        className={`nft-card ${item.verified ? 'verified' : 'unverified'}`}
+        data-key={itemKey(item)}
+        data-testid="collectible"
+        onClick={onOpen}
+        title={name}
+      >
+        <ItemImage src={item.image} alt={name} />
+        <span className="nft-name">{name}</span>
+        <span className="nft-meta">
+          <VerifiedBadge verified={item.verified} />
+          {item.standard === 'erc1155' && <span className="nft-balance">×{item.balance}</span>}
+        </span>
+      </button>
+    </li>
+  )
+}
+
+function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
+  const t = useT()
+  const state = useWallet((s) => s.collectibles)
+  return (
+    <section
+      className="wallet-section"
+      aria-labelledby="wallet-items-title"
+      aria-busy={state.status === 'loading'}
+    >
+      <div className="wallet-section-head">
+        <h3 id="wallet-items-title">{t('wallet.collectibles')}</h3>
+        {state.status === 'ready' && (
+          <small className="muted" data-testid="collectibles-count">
+            {fill(t('wallet.count'), {
+              n: state.items.length,
+              v: state.items.filter((i) => i.verified).length,
+            })}{' '}
+            · {fill(t('wallet.atBlock'), { block: state.block })}
+          </small>
+        )}
+        <span className="hud-spacer" />
+        {state.status === 'ready' && (
+          <button className="btn small" onClick={() => void loadCollectibles()}>
+            ↻ {t('wallet.refresh')}
+          </button>
+        )}
+      </div>
+      {state.status === 'loading' && (
+        <>
+          <p className="visually-hidden" role="status">
+            {t('wallet.checking')}
+          </p>
+          <ul className="nft-grid" aria-hidden="true">
+            {[0, 1, 2, 3].map((i) => (
+              <li key={i} className="nft-card skeleton">
+                <div className="nft-img" />
+                <span className="bar-line" />
+                <span className="bar-line short" />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {state.status === 'error' && (
+        <div className="wallet-error" role="alert" data-testid="collectibles-error">
+          <p>{errorText(t, state.error)}</p>
+          <button className="btn primary" onClick={() => void loadCollectibles()}>
+            {t('wallet.retry')}
+          </button>
+        </div>
+      )}
+      {state.status === 'ready' && state.items.length === 0 && (
+        <p className="wallet-empty" data-testid="collectibles-empty">
+          {t('wallet.empty')}
+        </p>
+      )}
+      {state.status === 'ready' && state.items.length > 0 && (
+        <ul className="nft-grid">
+          {/* Verified first; the server's order otherwise. */}
+          {[...state.items]
+            .sort((a, b) => Number(b.verified) - Number(a.verified))
+            .map((item) => (
+              <ItemCard key={itemKey(item)} item={item} onOpen={() => onOpen(itemKey(item))} />
+            ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+function ItemDetail({
+  item,
+  chains,
+  onBack,
+}: {
+  item: Collectible
+  chains: readonly ChainInfo[]
+  onBack: () => void
+}) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const back = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    back.current?.closest('.wallet-body')?.scrollTo(0, 0)
+    back.current?.focus()
+  }, [])
+  const name = item.name || t('wallet.untitled')
+  const chain = chains.find((c) => c.chainId === item.chainId)
+  const text = (v: LocalText | null) => (v ? v[lang] : null)
+  const time = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    item.checkedAt,
+  )
+  return (
+    <div className="nft-detail" data-testid="collectible-detail">
+      <button ref={back} className="btn small" onClick={onBack}>
+        ← {t('wallet.back')}
+      </button>
+      <div className="nft-detail-top">
+        <ItemImage src={item.image} alt={name} />
+        <div className="nft-detail-text">
+          <h3>{name}</h3>
+          <div className="nft-meta">
+            <VerifiedBadge verified={item.verified} />
+            {item.standard === 'erc1155' && <span className="nft-balance">×{item.balance}</span>}
+          </div>
+          {item.description && <p className="nft-description">{item.description}</p>}
+        </div>
+      </div>
+      <div className={`proof ${item.verified ? 'ok' : 'no'}`} data-testid="proof">
+        <p>{item.verified ? t('wallet.detail.verified') : t('wallet.detail.unverified')}</p>
+        {!item.verified && (
+          <ul>
+            {(item.reasons.length > 0 ? item.reasons : (['none'] as const)).map((r) => (
+              <li key={r}>{t(`wallet.reason.${r}`)}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <h4>{t('wallet.detail.proof')}</h4>
+      <dl className="proof-list">
+        <dt>{t('wallet.detail.chain')}</dt>
+        <dd>
+          {chain
+            ? fill(t('wallet.detail.chainValue'), { name: chain.name[lang], id: item.chainId })
+            : fill(t('wallet.detail.chainUnknown'), { id: item.chainId })}
+          {chain?.local && <span className="badge local">{t('wallet.local')}</span>}
+        </dd>
+        <dt>{t('wallet.detail.issuer')}</dt>
+        <dd>{text(item.issuer) ?? t('wallet.detail.notListed')}</dd>
+        <dt>{t('wallet.detail.platform')}</dt>
+        <dd>{text(item.platform) ?? '—'}</dd>
+        <dt>{t('wallet.detail.contract')}</dt>
+        <dd>
+          <code title={item.contract}>{shortAddress(item.contract)}</code>{' '}
+          <CopyButton text={item.contract} label={t('wallet.detail.copyContract')} />
+        </dd>
+        <dt>{t('wallet.detail.tokenId')}</dt>
+        <dd>
+          <code className="wrap">{item.tokenId}</code>
+        </dd>
+        <dt>{t('wallet.detail.standard')}</dt>
+        <dd>{item.standard === 'erc1155' ? 'ERC-1155' : 'ERC-721'}</dd>
+        {item.standard === 'erc1155' && (
+          <>
+            <dt>{t('wallet.detail.balance')}</dt>
+            <dd>{item.balance}</dd>
+          </>
+        )}
+        <dt>{t('wallet.detail.owner')}</dt>
+        <dd>{fill(t('wallet.detail.ownerValue'), { block: item.checkedAtBlock, time })}</dd>
+        <dt>{t('wallet.detail.metadata')}</dt>
+        <dd>
+          {item.metadataSha256 ? (
+            <>
+              <code title={item.metadataSha256}>
+                sha256 {item.metadataSha256.slice(0, 10)}…{item.metadataSha256.slice(-6)}
+              </code>{' '}
+              <span className={item.metadataPinned ? 'ok-text' : 'muted'}>
+                {item.metadataPinned ? t('wallet.detail.pinned') : t('wallet.detail.notPinned')}
+              </span>
+            </>
+          ) : (
+            t('wallet.detail.noMetadata')
+          )}
+        </dd>
+      </dl>
+    </div>
+  )
+}
+
+function allChains(config: ChainConfig | null, extra: readonly ChainInfo[]): ChainInfo[] {
+  const out = [...(config?.chains ?? [])]
+  for (const c of extra) if (!out.some((o) => o.chainId === c.chainId)) out.push(c)
+  return out
+}
+
+export function WalletPanel() {
+  const t = useT()
+  const configState = useWallet((s) => s.config)
+  const connection = useWallet((s) => s.connection)
+  const session = useWallet((s) => s.session)
+  const signInState = useWallet((s) => s.signIn)
+  const collectibles = useWallet((s) => s.collectibles)
+  const [wallets, setWallets] = useState<readonly InjectedWallet[]>([])
+  const [detail, setDetail] = useState<string | null>(null)
+  const returnTo = useRef<string | null>(null)
+
+  const close = () => useWallet.getState().set({ open: false })
+  const closeDetail = () => {
+    returnTo.current = detail
+    setDetail(null)
+  }
+  const onEscape = () => (detail ? closeDetail() : close())
+  const ref = useDialog<HTMLElement>(true, onEscape)
+
+  useEffect(() => {
+    initWallet()
+    preloadSigners()
+    return watchInjectedWallets((list) => {
+      setWallets(list)
+      setDiscovered(list)
+    })
+  }, [])
+
+  // Back from a detail: focus returns to the card that opened it.
+  useEffect(() => {
+    if (detail !== null || !returnTo.current) return
+    const key = returnTo.current
+    returnTo.current = null
+    const cards = ref.current?.querySelectorAll<HTMLElement>('[data-key]') ?? []
+    for (const card of cards) if (card.dataset.key === key) card.focus()
+  }, [detail, ref])
+
+  // A connect, sign-in or sign-out can remove the focused control: keep focus in the panel,
+  // on the next step (a primary button) when there is one.
+  const signedIn = session !== null
+  useEffect(() => {
+    const root = ref.current
+    if (!root || root.contains(document.activeElement)) return
+    const body = root.querySelector('.wallet-body')
+    const next =
+      body?.querySelector<HTMLElement>('.btn.primary:not(:disabled)') ??
+      body?.querySelector<HTMLElement>('button:not(:disabled), select:not(:disabled)')
+    next?.focus()
+  }, [connection, signedIn, ref])
+
+  const config = configState.status === 'ready' ? configState.config : null
+  const chains = allChains(config, collectibles.status === 'ready' ? collectibles.chains : [])
+  const item =
+    detail !== null && collectibles.status === 'ready'
+      ? collectibles.items.find((i) => itemKey(i) === detail)
+      : undefined
+
+  return (
+    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
+      <section
+        ref={ref}
+        className="panel wallet-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="wallet-title"
+        data-testid="wallet-panel"
+      >
+        <header className="wallet-head">
+          <h2 id="wallet-title">{t('wallet.title')}</h2>
+          <button className="btn icon-btn" onClick={close} aria-label={t('wallet.close')}>
+            ✕
+          </button>
+        </header>
+        <div className="wallet-body">
+          {item ? (
+            <ItemDetail item={item} chains={chains} onBack={closeDetail} />
+          ) : (
+            <>
+              {configState.status === 'loading' && (
+                <p className="muted" role="status">
+                  {t('wallet.config.loading')}
+                </p>
+              )}
+              {configState.status === 'error' && (
+                <div className="wallet-error" role="alert">
+                  <p>
+                    {t('wallet.config.failed')}: {errorText(t, configState.error)}
+                  </p>
+                  <button className="btn primary" onClick={() => void loadConfig()}>
+                    {t('wallet.retry')}
+                  </button>
+                </div>
+              )}
+              {signInState.status === 'error' && (
+                <p className="wallet-error inline" role="alert" data-testid="wallet-error">
+                  {errorText(t, signInState.error)}
+                </p>
+              )}
+              {connection ? (
+                <AccountSection connection={connection} chains={chains} />
+              ) : (
+                <ConnectSection config={config} wallets={wallets} />
+              )}
+              {session && <CollectiblesSection onOpen={setDetail} />}
+            </>
+          )}
+        </div>
+      </section>
+    </div>
+  )
+}
