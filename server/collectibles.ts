@@ -198,22 +198,22 @@ export class CollectibleService {
         fromBlock: i.fromBlock,
       }))
       const known = new Set(allowlisted.map((c) => c.address))
-      const discovered =
-        chain.discoverFromBlock === undefined
-          ? []
-          : (await adapter.discover(owner, chain.discoverFromBlock, block)).filter(
-              (c) => !known.has(c.address),
-            )
-      const contracts = [...allowlisted, ...discovered]
-      const [holdings, kinds] = await Promise.all([
-        adapter.listHoldings(owner, contracts, block),
-        adapter.detect(
-          contracts.map((c) => c.address),
-          block,
-        ),
+      // Allowlisted contracts are read at once; others only after the log scan finds them.
+      const others = async () => {
+        if (chain.discoverFromBlock === undefined) return []
+        const found = await adapter.discover(owner, chain.discoverFromBlock, block)
+        const discovered = found.filter((c) => !known.has(c.address))
+        return adapter.listHoldings(owner, discovered, block)
+      }
+      const [listed, unlisted] = await Promise.all([
+        adapter.listHoldings(owner, allowlisted, block),
+        others(),
       ])
+      const holdings = [...listed, ...unlisted]
+      // ERC-165 answers are cached by the adapter: this costs no request for what was listed.
+      const kinds = await adapter.detect([...new Set(holdings.map((h) => h.contract))], block)
       const uris = await adapter.tokenUris(holdings, block)
-      const metadata = await mapLimited(holdings, this.opts.metadataConcurrency ?? 8, (h, i) =>
+      const metadata = await mapLimited(holdings, this.opts.metadataConcurrency ?? 16, (h, i) =>
         this.metadataFor(h, uris[i] ?? null),
       )
       const checkedAt = Date.now()
