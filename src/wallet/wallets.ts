@@ -60,8 +60,8 @@ export function readAnnouncement(detail: unknown): InjectedWallet | null {
 
 /**
  * Listens for EIP-6963 announcements and asks wallets to announce themselves. `onChange` gets
- * the full list (deduplicated by uuid and by provider) each time it changes. Returns a stop
- * function.
+ * the full list each time it changes: one entry per uuid, plus `window.ethereum` when no
+ * announced wallet is that provider. Returns a stop function.
  */
 export function watchInjectedWallets(
   onChange: (wallets: readonly InjectedWallet[]) => void,
@@ -82,7 +82,6 @@ export function watchInjectedWallets(
   const onAnnounce = (e: Event) => {
     const wallet = readAnnouncement((e as CustomEvent<unknown>).detail)
     if (!wallet) return
-    for (const [uuid, w] of byUuid) if (w.provider === wallet.provider) byUuid.delete(uuid)
     byUuid.set(wallet.info.uuid, wallet)
     emit()
   }
