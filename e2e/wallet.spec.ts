@@ -1,0 +1,69 @@
+// A visitor connects the built-in development wallet, signs in with Ethereum and sees the demo
+// collectibles the embedded local chain minted to it: verified badges on the allowlisted
+// collections, the copycat marked unverified with its reason, and the proof behind a badge.
+import { expect, test } from '@playwright/test'
+import { newSettingsPage, openWorld, watchErrors } from './helpers'
+
+/** waitForFunction has no timeout of its own: bound every wait. */
+const WAIT = { timeout: 60_000 }
+
+test('the development wallet signs in and shows verified and unverified collectibles', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(240_000)
+  const page = await newSettingsPage(
+    browser,
+    { width: 960, height: 600 },
+    { language: 'en', quality: 'low' },
+  )
+  const errors = watchErrors(page)
+  try {
+    await openWorld(page, 'block-park-village', 5, { solo: true })
+    await page.getByRole('button', { name: 'Wallet' }).first().click()
+    const panel = page.getByTestId('wallet-panel')
+    await expect(panel).toBeVisible()
+    // Offered only because this server runs the embedded local chain, and labelled as such.
+    await expect(panel.getByTestId('dev-wallet')).toContainText(/local only/i, { timeout: 60_000 })
+    await panel.getByTestId('connect-dev').click()
+    await expect(panel.getByTestId('wallet-address')).toHaveText(/^0x7099…79C8$/)
+    await panel.getByTestId('sign-in').click()
+    await page.waitForFunction(() => {
+      const w = window.__cq!.wallet.state()
+      return w.signedIn && w.status === 'ready'
+    }, WAIT)
+    const state = await page.evaluate(() => window.__cq!.wallet.state())
+    // 6 pixels + 3 landmarks + 4 souvenir ids, verified; 2 copycats, not.
+    expect(state).toMatchObject({
+      items: 15,
+      verified: 13,
+      address: expect.stringMatching(/^0x70997970/i),
+    })
+
+    const cards = panel.getByTestId('collectible')
+    await expect(cards).toHaveCount(15)
+    await expect(
+      cards.filter({ hasText: 'Verified' }).filter({ hasNotText: 'Unverified' }),
+    ).toHaveCount(13)
+    const copies = cards.filter({ hasText: 'Unverified' })
+    await expect(copies).toHaveCount(2)
+    await page.screenshot({ path: testInfo.outputPath('wallet-grid.png') })
+    await page.screenshot({ path: 'test-results/screenshots/wallet-grid.png' })
+
+    // The copycat's detail says why it is not verified.
+    await copies.first().click()
+    const detail = panel.getByTestId('collectible-detail')
+    await expect(detail.getByTestId('proof')).toContainText(/not on the trusted issuer list/i)
+    await page.screenshot({ path: 'test-results/screenshots/wallet-unverified.png' })
+    await page.keyboard.press('Escape')
+
+    // A verified item's proof names the chain and the block of the owner check.
+    await cards.filter({ hasNotText: 'Unverified' }).first().click()
+    await expect(detail.getByTestId('proof')).toBeVisible()
+    await expect(detail).toContainText('31337')
+    await expect(detail).toContainText(/block/i)
+    await page.screenshot({ path: 'test-results/screenshots/wallet-verified.png' })
+    expect(errors).toEqual([])
+  } finally {
+    await page.context().close()
+  }
+})
