@@ -208,6 +208,46 @@ export const HdWorld = z.object({
 })
 export type HdWorld = z.infer<typeof HdWorld>
 
+// ---- creator spaces ---------------------------------------------------------------------
+
+/** A fixed spot for an exhibit: a frame on a wall, or a pedestal for models and objects. */
+export const SpaceSlot = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a slot id is lowercase letters, digits, "-"'),
+  kind: z.enum(['wall', 'pedestal']),
+  /** Centre of the frame, or the top of the pedestal (world units). */
+  position: Vec3,
+  /** Which way the exhibit faces, radians (0 faces +z). */
+  rotY: z.number().default(0),
+  /** Frame width or pedestal top width, metres. */
+  size: z.number().positive().max(8).default(1.5),
+})
+export type SpaceSlot = z.infer<typeof SpaceSlot>
+
+/**
+ * A creator space: a plot in a Block Park world or a gallery hall in Cangqiong. A signed-in
+ * wallet claims it (or configuration assigns it) and exhibits collectibles it owns there.
+ */
+export const Space = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a space id is lowercase letters, digits, "-"'),
+  kind: z.enum(['plot', 'hall']),
+  title: Text,
+  /** The ground the space covers, [minX, minZ, maxX, maxZ]; free placement stays inside. */
+  area: z.tuple([finite, finite, finite, finite]),
+  /** Floor height of the area, and how high exhibits may stand above it. */
+  floorY: finite,
+  height: z.number().positive().max(64).default(6),
+  slots: z.array(SpaceSlot).max(64).default([]),
+  limits: z
+    .object({
+      /** Exhibits at once. */
+      exhibits: z.number().int().min(1).max(64).default(16),
+      /** Estimated GPU texture memory of all exhibits, MB. */
+      textureMB: z.number().positive().max(1024).default(64),
+    })
+    .default({ exhibits: 16, textureMB: 64 }),
+})
+export type Space = z.infer<typeof Space>
+
 // ---- the scene file ------------------------------------------------------------------
 
 export const Scene = z
@@ -225,6 +265,7 @@ export const Scene = z
     environment: Environment.default(Environment.parse({})),
     pois: z.array(Poi).max(256).default([]),
     portals: z.array(Portal).max(64).default([]),
+    spaces: z.array(Space).max(128).default([]),
     voxel: VoxelWorld.optional(),
     hd: HdWorld.optional(),
   })
@@ -238,9 +279,47 @@ export const Scene = z
     if (s.style === 'hd' && !s.hd)
       ctx.addIssue({ code: 'custom', path: ['hd'], message: 'an hd world needs an "hd" section' })
     if (s.voxel) checkVoxelReferences(s.voxel, ctx)
+    checkSpaces(s.spaces, ctx)
   })
 export type Scene = z.infer<typeof Scene>
 export type SceneInput = z.input<typeof Scene>
+
+function checkSpaces(spaces: Space[], ctx: z.RefinementCtx) {
+  const ids = new Set<string>()
+  spaces.forEach((space, i) => {
+    const at = (...path: (string | number)[]) => ['spaces', i, ...path]
+    if (ids.has(space.id))
+      ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate space "${space.id}"` })
+    ids.add(space.id)
+    const [x0, z0, x1, z1] = space.area
+    if (!(x0 < x1 && z0 < z1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('area'),
+        message: 'area is [minX, minZ, maxX, maxZ]',
+      })
+    }
+    const slotIds = new Set<string>()
+    space.slots.forEach((slot, k) => {
+      if (slotIds.has(slot.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('slots', k, 'id'),
+          message: `duplicate slot "${slot.id}"`,
+        })
+      }
+      slotIds.add(slot.id)
+      const [x, , z] = slot.position
+      if (x < x0 - 1 || x > x1 + 1 || z < z0 - 1 || z > z1 + 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('slots', k, 'position'),
+          message: 'slot lies outside the space',
+        })
+      }
+    })
+  })
+}
 
 function checkVoxelReferences(v: VoxelWorld, ctx: z.RefinementCtx) {
   const materials = new Set(['air', ...v.palette.map((p) => p.id)])
