@@ -127,6 +127,9 @@ describe('collectibles API on the local chain', () => {
     expect(of(before.items, deployment.pixels).some((p) => p.tokenId === String(tokenId))).toBe(
       false,
     )
+    const token = { chainId: 31337, contract: deployment.pixels, tokenId: String(tokenId) }
+    const held = await services.collectibles.verify(accounts.visitor, token)
+    expect(held).toMatchObject({ verified: true, standard: 'erc721', balance: '1' })
     const pixels = new Contract(
       deployment.pixels,
       ['function transferFrom(address from, address to, uint256 tokenId)'],
@@ -142,6 +145,17 @@ describe('collectibles API on the local chain', () => {
     const moved = of(after.items, deployment.pixels).find((p) => p.tokenId === String(tokenId))!
     expect(moved.verified).toBe(true)
     expect(moved.checkedAtBlock).toBeGreaterThan(before.block)
+    // A fresh check at the latest block follows the token at once, cache or not.
+    const gone = await services.collectibles.verify(accounts.visitor, token)
+    expect(gone).toMatchObject({ verified: false, reasons: ['not_owner'] })
+    expect(gone.checkedAtBlock).toBeGreaterThan(held.checkedAtBlock)
+    expect((await services.collectibles.verify(accounts.friend, token)).verified).toBe(true)
+    const copy = { chainId: 31337, contract: deployment.copycat, tokenId: '1' }
+    expect((await services.collectibles.verify(accounts.visitor, copy)).reasons).toEqual([
+      'issuer_not_allowlisted',
+    ])
+    const elsewhere = await services.collectibles.verify(accounts.visitor, { ...token, chainId: 1 })
+    expect(elsewhere.reasons).toContain('chain_not_trusted')
     const visitor = await holdings(accounts.visitor)
     expect(of(visitor.items, deployment.pixels).some((p) => p.tokenId === String(tokenId))).toBe(
       false,

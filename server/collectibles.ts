@@ -18,6 +18,8 @@ import {
   type ContractRef,
   type Holding,
   type LocalText,
+  type Standard,
+  type TokenRef,
 } from '../src/chain/types'
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
 
@@ -185,6 +187,59 @@ export class CollectibleService {
         block,
       })),
       block: perChain[0]?.block ?? 0,
+    }
+  }
+
+  /**
+   * Checks one token for `owner` now, at the latest block, bypassing the listing cache: what a
+   * placement or a re-check relies on. Unknown chains come back unverified, not as errors.
+   */
+  async verify(owner: string, token: TokenRef & { standard?: Standard }): Promise<Collectible> {
+    if (!isAddress(owner)) throw new BadAddressError(`"${owner}" is not an EVM address`)
+    owner = getAddress(owner)
+    const reader = this.readers.find((r) => r.chain.chainId === token.chainId)
+    const rule = this.registry.issuer(token.chainId, token.contract) ?? null
+    if (!reader || !isAddress(token.contract) || !/^\d{1,78}$/.test(token.tokenId)) {
+      return verifyHolding({
+        holding: { ...token, standard: token.standard ?? 'erc721', balance: '0' },
+        chainTrusted: Boolean(reader),
+        rule,
+        detected: null,
+        balance: '0',
+        block: 0,
+        checkedAt: Date.now(),
+        metadata: { ok: false, uri: null, reason: 'metadata_unavailable' },
+      })
+    }
+    const { adapter } = reader
+    try {
+      const contract = getAddress(token.contract)
+      const block = await adapter.blockNumber()
+      const kind = (await adapter.detect([contract], block)).get(contract)
+      const standard = kind?.standard ?? token.standard ?? rule?.standard ?? 'erc721'
+      const query = { chainId: token.chainId, contract, tokenId: token.tokenId, standard }
+      const [[balance], [uri]] = await Promise.all([
+        adapter.balances(owner, [query], block),
+        adapter.tokenUris([query], block),
+      ])
+      const holding: Holding = { ...query, balance: balance ?? '0' }
+      return verifyHolding({
+        holding,
+        chainTrusted: true,
+        rule,
+        detected: kind?.standard ?? null,
+        balance: balance ?? '0',
+        block,
+        checkedAt: Date.now(),
+        metadata: await this.metadataFor(holding, uri ?? null),
+      })
+    } catch (err) {
+      if (err instanceof ChainUnavailableError) throw err
+      throw new ChainUnavailableError(
+        token.chainId,
+        `chain ${token.chainId} could not be read: ${(err as Error).message}`,
+        err,
+      )
     }
   }
 

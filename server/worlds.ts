@@ -1,14 +1,16 @@
 // The rules a world room enforces, read from the same scene files the client renders: bounds,
-// movement speeds and the spawn point. Parsed once per process and world.
+// movement speeds, the spawn point and the creator spaces. Parsed once per process and world.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { WorldId, parseScene, sceneBounds, type Movement } from '../src/protocol/scene'
+import { WorldId, parseScene, sceneBounds, type Movement, type Space } from '../src/protocol/scene'
 
 export interface WorldRules {
   id: string
   bounds: { min: [number, number, number]; max: [number, number, number] }
   movement: Movement
   spawn: { x: number; y: number; z: number; heading: number }
+  /** Creator spaces declared in the scene, by id. */
+  spaces: ReadonlyMap<string, Space>
 }
 
 export class UnknownWorldError extends Error {}
@@ -31,6 +33,7 @@ async function load(scenesDir: string, id: string): Promise<WorldRules> {
     bounds: sceneBounds(scene),
     movement: scene.movement,
     spawn: { x, y, z, heading: scene.spawn.heading },
+    spaces: new Map(scene.spaces.map((s) => [s.id, s])),
   }
 }
 
