@@ -1,0 +1,110 @@
+// Schema migrations, in code: numbered, applied in order, each in its own transaction and
+// recorded in `schema_migrations`. Several server processes may start at once against one
+// PostgreSQL: a transaction-scoped advisory lock lets one migrate while the others wait.
+import type { Database } from './database'
+
+export interface Migration {
+  /** 1, 2, 3, … in order; never renumber or edit one that has shipped: add a new one. */
+  id: number
+  name: string
+  /** Statements run one by one (the engines' extended protocol takes one per query). */
+  statements: readonly string[]
+}
+
+/**
+ * The tables (docs in the comments of each statement):
+ *
+ * - spaces: who owns each creator space. `space_id` and `world` come from scene files; `owner`
+ *   is an EIP-55 checksummed address; `assigned` marks spaces given by configuration rather
+ *   than claimed; `current_version` is the newest layout version (0: none yet).
+ * - space_collaborators: addresses the owner lets edit the layout.
+ * - layout_versions: every layout ever committed, immutable; `exhibits` is a JSON array of
+ *   exhibits (see Exhibit in spaces.ts); `note` says what changed ('place', 'move', 'remove',
+ *   'restore:<n>', …).
+ * - exhibit_flags: exhibits hidden because re-verifying ownership failed. Kept beside the
+ *   layouts, not in them: a flag holds for the exhibit id in every version, so restoring an
+ *   older layout does not show an exhibit that failed its check, and hiding one does not make
+ *   a new layout version.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'creator spaces',
+    statements: [
+      `create table spaces (
+        space_id text primary key,
+        world text not null,
+        owner text not null,
+        claimed_at timestamptz not null default now(),
+        assigned boolean not null default false,
+        current_version integer not null default 0 check (current_version >= 0)
+      )`,
+      `create index spaces_owner on spaces (owner)`,
+      `create index spaces_world on spaces (world)`,
+      `create table space_collaborators (
+        space_id text not null references spaces (space_id) on delete cascade,
+        address text not null,
+        added_by text not null,
+        added_at timestamptz not null default now(),
+        primary key (space_id, address)
+      )`,
+      `create table layout_versions (
+        space_id text not null references spaces (space_id) on delete cascade,
+        version integer not null check (version > 0),
+        created_at timestamptz not null default now(),
+        created_by text not null,
+        note text not null,
+        exhibits jsonb not null check (jsonb_typeof(exhibits) = 'array'),
+        primary key (space_id, version)
+      )`,
+      `create table exhibit_flags (
+        space_id text not null references spaces (space_id) on delete cascade,
+        exhibit_id text not null,
+        hidden_reason text not null,
+        hidden_at timestamptz not null default now(),
+        primary key (space_id, exhibit_id)
+      )`,
+    ],
+  },
+]
+
+/** Key of the advisory lock migrations hold (any constant no other code uses). */
+const MIGRATION_LOCK = 6_370_001
+
+/**
+ * Brings the schema up to date; returns the ids it applied (none when already current).
+ * Throws when the database holds migrations this code does not know (a newer server ran).
+ */
+export async function migrate(
+  db: Database,
+  list: readonly Migration[] = migrations,
+): Promise<number[]> {
+  list.forEach((m, i) => {
+    if (m.id !== i + 1) throw new Error(`migration ${m.name} has id ${m.id}, expected ${i + 1}`)
+  })
+  const applied: number[] = []
+  for (const m of list) {
+    const ran = await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
+      await tx.query(`create table if not exists schema_migrations (
+        id integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+      )`)
+      const done = await tx.query<{ id: number }>('select id from schema_migrations order by id')
+      const newest = done.at(-1)?.id ?? 0
+      if (newest > list.length) {
+        throw new Error(
+          `the database schema is at migration ${newest}, newer than this server knows ` +
+            `(${list.length}): run a newer server, or point it at another database`,
+        )
+      }
+      if (done.some((d) => d.id === m.id)) return false
+      for (const sql of m.statements) await tx.query(sql)
+      await tx.query('insert into schema_migrations (id, name) values ($1, $2)', [m.id, m.name])
+      return true
+    })
+    if (ran) applied.push(m.id)
+  }
+  return applied
+}
