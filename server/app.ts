@@ -3,11 +3,16 @@
 // registers a stop function so that shutdown leaves no process or port behind.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Server, type ServerOptions } from '@colyseus/core'
+import { Server, matchMaker, type ServerOptions } from '@colyseus/core'
 import { RedisDriver } from '@colyseus/redis-driver'
 import { RedisPresence } from '@colyseus/redis-presence'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
+import { openDatabase, type Database } from './db/database'
+import { migrate } from './db/migrations'
+import { SpaceStore } from './db/spaces'
+import { SpaceService, type SpaceChange } from './spaces'
+import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
@@ -20,6 +25,8 @@ export interface RunningServer {
   port: number
   /** The chain services (resolves when the chain is ready; rejects with CHAIN=off or on failure). */
   chain: ChainPart['ready']
+  /** Wallet sessions and creator spaces (needs the chain and the database). */
+  spaces: Promise<RoomServices>
   stop(): Promise<void>
 }
 
@@ -37,6 +44,7 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 export async function startServer(config: Config): Promise<RunningServer> {
   const stops: Array<() => Promise<void> | void> = []
   let chain: ChainPart | null = null
+  let roomServices: RoomServices | null = null
   let client: Handler = (_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('client disabled (CLIENT=none)')
   }
@@ -85,6 +93,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         scenesDir: config.scenesDir,
         maxClients: config.maxClients,
         interest: config.interest,
+        services: () => roomServices,
       }),
     )
     .filterBy(['world'])
@@ -109,6 +118,32 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
   chain = startChain(config.chain, { dataDir: config.dataDir, serverUrl: () => url, json })
   stops.push(() => chain?.stop())
+
+  // Spaces need the chain (to verify placements) and the database; both start in the
+  // background, and rooms pick the services up once they are ready.
+  const spacesReady = (async () => {
+    const services = await chain.ready
+    const db: Database = await openDatabase({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+    })
+    stops.push(() => db.close())
+    await migrate(db)
+    const spaces = new SpaceService(new SpaceStore(db), services.collectibles, {
+      limitPerAddress: config.spaces.limitPerAddress,
+      recheckMs: config.spaces.recheckMs,
+      publish: (change: SpaceChange) =>
+        void matchMaker.presence.publish(spacesChannel(change.world), change),
+    })
+    stops.unshift(() => spaces.stop())
+    roomServices = { sessions: services.sessions, spaces }
+    return roomServices
+  })()
+  spacesReady.catch((err: unknown) => {
+    if (config.chain.mode !== 'off') {
+      console.error(`[spaces] not available: ${(err as Error).message}`)
+    }
+  })
   stops.unshift(async () => {
     // Colyseus disconnects clients and closes the transport (and with it the HTTP server); with
     // REDIS_URL it also takes this process's rooms out of Redis and quits its connections.
@@ -121,6 +156,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     port,
     chain: chain.ready,
+    spaces: spacesReady,
     stop() {
       stopping ??= (async () => {
         for (const stop of stops) {

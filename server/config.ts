@@ -24,6 +24,9 @@ export interface Config {
   /** `host:port` where clients reach this process; other processes send clients here. */
   publicAddress?: string
   chain: ChainConfig
+  /** PostgreSQL for spaces and layouts; unset: PGlite in `<dataDir>/pglite`. */
+  databaseUrl?: string
+  spaces: { limitPerAddress: number; recheckMs: number }
 }
 
 export interface ChainConfig {
@@ -83,7 +86,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     redisUrl,
     publicAddress: publicAddress(env, host, port, redisUrl),
     chain: chain(env, rootDir),
+    databaseUrl: databaseUrl(env),
+    spaces: {
+      limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
+      recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,
+    },
   }
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.DATABASE_URL || undefined
+  if (url !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(url)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://')
+  }
+  return url
 }
 
 function chain(env: NodeJS.ProcessEnv, rootDir: string): ChainConfig {

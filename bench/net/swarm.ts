@@ -230,6 +230,9 @@ export class Swarm {
       chat: () => {},
       emote: () => {},
       pong: () => {},
+      authed: () => {},
+      'space.ok': () => {},
+      'space.hidden': () => {},
       error: (m) => (this.serverErrors[m.code] = (this.serverErrors[m.code] ?? 0) + 1),
       correction: (m) => {
         this.corrections++

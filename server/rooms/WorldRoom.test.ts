@@ -39,7 +39,17 @@ async function join(name: string, world = WORLD) {
   const client = new Client(server.url.replace(/^http/, 'ws'))
   const room = await client.joinOrCreate('world', { world, name, color: '#aa3322' })
   rooms.push(room)
-  const inbox: Inbox = { welcome: [], error: [], chat: [], emote: [], pong: [], correction: [] }
+  const inbox: Inbox = {
+    welcome: [],
+    error: [],
+    chat: [],
+    emote: [],
+    pong: [],
+    correction: [],
+    authed: [],
+    'space.ok': [],
+    'space.hidden': [],
+  }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))
   }

@@ -33,9 +33,11 @@ import {
 } from '../../src/protocol/messages'
 import { worldRules, type WorldRules } from '../worlds'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
+import type { Sessions } from '../auth'
+import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
-import { Player, WorldState } from './WorldState'
+import { ExhibitState, Player, SpaceState, WorldState } from './WorldState'
 
 export interface WorldRoomSettings {
   /** Folder of scene files; the room reads its world's bounds and speeds there. */
@@ -43,7 +45,17 @@ export interface WorldRoomSettings {
   maxClients: number
   /** null: everyone receives every avatar (no interest management). */
   interest: InterestOptions | null
+  /** Wallet sessions and creator spaces, once the chain and the database are up. */
+  services?: () => RoomServices | null
 }
+
+export interface RoomServices {
+  sessions: Sessions
+  spaces: SpaceService
+}
+
+/** Presence channel on which every instance of a world hears about its spaces' changes. */
+export const spacesChannel = (world: string) => `cq:spaces:${world}`
 
 export interface WorldJoinOptions {
   world?: unknown
@@ -92,6 +104,8 @@ interface Seat {
   patience: RateLimiter
   replies: RateLimiter
   kicked: boolean
+  /** The wallet this seat signed in with (`auth`), checksummed. */
+  address: string | null
 }
 
 export class WorldRoom extends Room<WorldState> {
@@ -109,6 +123,8 @@ export class WorldRoom extends Room<WorldState> {
   private readonly numbers = new Set<number>()
   private lastNumber = 0
   private readonly frame = new PoseFrameWriter()
+  private spacesLoaded = false
+  private onSpaceChange: ((change: SpaceChange) => void) | null = null
 
   override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
@@ -127,6 +143,51 @@ export class WorldRoom extends Room<WorldState> {
     this.patchRate = PATCH_MS
     this.onMessage('*', (client, type, payload) => this.receive(client, type, payload))
     this.clock.setInterval(() => this.refreshInterest(), INTEREST_TICK_MS)
+    if (this.rules.spaces.size > 0) {
+      this.onSpaceChange = (change) => {
+        if (change.world === world) void this.reloadSpace(change.space, change.hidden)
+      }
+      await this.presence.subscribe(spacesChannel(world), this.onSpaceChange)
+      // The chain and the database may still be starting: load the spaces once they are up.
+      void this.loadSpaces()
+      this.clock.setInterval(() => void this.loadSpaces(), 2000)
+    }
+  }
+
+  private services(): RoomServices | null {
+    return this.settings.services?.() ?? null
+  }
+
+  private async loadSpaces() {
+    if (this.spacesLoaded || !this.services()) return
+    this.spacesLoaded = true
+    await Promise.all([...this.rules.spaces.keys()].map((id) => this.reloadSpace(id)))
+  }
+
+  /** Reads a space from the database into the state (everyone sees it with the next patch). */
+  private async reloadSpace(spaceId: string, hidden?: SpaceChange['hidden']) {
+    const services = this.services()
+    if (!services || !this.rules.spaces.has(spaceId)) return
+    let view: SpaceView
+    try {
+      view = await services.spaces.view(this.state.world, spaceId)
+    } catch (err) {
+      console.error(`[spaces] could not load ${spaceId}:`, (err as Error).message)
+      this.spacesLoaded = false
+      return
+    }
+    applySpace(this.state, view)
+    if (hidden) {
+      for (const seat of this.seats.values()) {
+        if (seat.address === hidden.owner) {
+          this.reply(seat.client, 'space.hidden', {
+            space: spaceId,
+            id: hidden.id,
+            reason: hidden.reason,
+          })
+        }
+      }
+    }
   }
 
   /** The smallest instance number no other instance of this world holds (across processes). */
@@ -148,6 +209,8 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   override async onDispose() {
+    if (this.onSpaceChange)
+      this.presence.unsubscribe(spacesChannel(this.state.world), this.onSpaceChange)
     if (this.instanceKey) await this.presence.srem(this.instanceKey, this.state.instance)
   }
 
@@ -186,6 +249,7 @@ export class WorldRoom extends Room<WorldState> {
       patience: new RateLimiter(PATIENCE.perSecond, PATIENCE.burst, now),
       replies: new RateLimiter(ERROR_REPLIES.perSecond, ERROR_REPLIES.burst, now),
       kicked: false,
+      address: null,
     }
     this.seats.set(client.sessionId, seat)
     this.state.players.set(client.sessionId, player)
@@ -317,6 +381,11 @@ export class WorldRoom extends Room<WorldState> {
       case 'ping':
         this.reply(client, 'pong', { t: message.payload.t, server: now })
         break
+      case 'auth':
+        this.onWalletAuth(seat, message.payload.token)
+        break
+      default:
+        void this.onSpaceEdit(seat, message)
     }
   }
 
@@ -358,6 +427,74 @@ export class WorldRoom extends Room<WorldState> {
     pose.a = animIndex(p.a)
     seat.moved = true
     if (seat.member) this.grid!.move(seat.member, p.x, p.z)
+  }
+
+  private onWalletAuth(seat: Seat, token: string) {
+    const session = this.services()?.sessions.fromHeader(`Bearer ${token}`)
+    if (!session) {
+      this.reply(seat.client, 'error', {
+        code: 'bad_token',
+        type: 'auth',
+        message: 'not a live sign-in session: sign in with the wallet again',
+      })
+      return
+    }
+    seat.address = session.address
+    this.reply(seat.client, 'authed', { address: session.address })
+  }
+
+  /** Space edits: checked and committed by the space service, then shown to everyone here. */
+  private async onSpaceEdit(
+    seat: Seat,
+    message: Extract<ReturnType<typeof parseClientMessage>, { type: `space.${string}` }>,
+  ) {
+    const { type, payload } = message
+    const refuse = (code: ErrorCode, text: string) =>
+      this.reply(seat.client, 'error', { code, type, message: text })
+    const services = this.services()
+    if (!services) return refuse('storage_unavailable', 'spaces are not available yet: try again')
+    if (!seat.address) return refuse('not_signed_in', 'sign in with a wallet to edit spaces')
+    const scene = this.rules.spaces.get(payload.space)
+    if (!scene) return refuse('unknown_space', `this world has no space "${payload.space}"`)
+    const world = this.state.world
+    const by = seat.address
+    const spaces = services.spaces
+    try {
+      let result: { version: number; id?: string }
+      switch (type) {
+        case 'space.claim':
+          result = await spaces.claim(world, scene, by)
+          break
+        case 'space.place':
+          result = await spaces.place(
+            world,
+            scene,
+            by,
+            payload.base,
+            payload.token,
+            payload.placement,
+          )
+          break
+        case 'space.move':
+          result = await spaces.move(world, scene, by, payload.base, payload.id, payload.placement)
+          break
+        case 'space.remove':
+          result = await spaces.remove(world, scene, by, payload.base, payload.id)
+          break
+        case 'space.restore':
+          result = await spaces.restore(world, scene, by, payload.version)
+          break
+        case 'space.collaborator':
+          result = await spaces.collaborator(world, scene, by, payload.address, payload.add)
+          break
+      }
+      await this.reloadSpace(scene.id)
+      this.reply(seat.client, 'space.ok', { op: type.slice(6), space: scene.id, ...result })
+    } catch (err) {
+      if (err instanceof SpaceRefusal) return refuse(err.code, err.message)
+      console.error(`[spaces] ${type} failed:`, err)
+      refuse('storage_unavailable', 'the space could not be saved: nothing changed, try again')
+    }
   }
 
   private onChat(seat: Seat, raw: string, now: number) {
@@ -425,5 +562,52 @@ function writePose(w: PoseFrameWriter, seat: Seat) {
 export function worldRoom(settings: WorldRoomSettings): typeof WorldRoom {
   return class ConfiguredWorldRoom extends WorldRoom {
     protected override settings = settings
+  }
+}
+
+/** Writes a space as the database holds it into the room state (free spaces are removed). */
+function applySpace(state: WorldState, view: SpaceView) {
+  if (!view.owner) {
+    state.spaces.delete(view.spaceId)
+    return
+  }
+  let space = state.spaces.get(view.spaceId)
+  if (!space) {
+    space = new SpaceState()
+    state.spaces.set(view.spaceId, space)
+  }
+  space.owner = view.owner
+  space.version = view.version
+  const collaborators = [...view.collaborators]
+  if (space.collaborators.join() !== collaborators.join()) {
+    space.collaborators.clear()
+    space.collaborators.push(...collaborators)
+  }
+  const keep = new Set(view.exhibits.map((e) => e.id))
+  for (const id of [...space.exhibits.keys()]) if (!keep.has(id)) space.exhibits.delete(id)
+  for (const e of view.exhibits) {
+    let x = space.exhibits.get(e.id)
+    if (!x) {
+      x = new ExhibitState()
+      space.exhibits.set(e.id, x)
+    }
+    x.chainId = e.chainId
+    x.contract = e.contract
+    x.tokenId = e.tokenId
+    x.standard = e.standard
+    x.title = e.title
+    x.issuer = e.issuer ?? ''
+    x.addedBy = e.addedBy
+    x.hidden = e.hidden ?? ''
+    if (e.placement.kind === 'slot') {
+      x.slot = e.placement.slot
+    } else {
+      x.slot = ''
+      x.x = e.placement.x
+      x.y = e.placement.y
+      x.z = e.placement.z
+      x.rotY = e.placement.rotY
+      x.scale = e.placement.scale
+    }
   }
 }

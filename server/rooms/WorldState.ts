@@ -5,7 +5,7 @@
 // Poses are not state: each visitor gets binary frames of the avatars near it
 // (src/protocol/poseFrame.ts, server/rooms/WorldRoom.ts), so bytes per visitor stay flat as
 // rooms grow.
-import { Encoder, MapSchema, Schema, type } from '@colyseus/schema'
+import { ArraySchema, Encoder, MapSchema, Schema, type } from '@colyseus/schema'
 
 // @colyseus/schema 3.0.76 encodes into an 8 KB buffer by default. A patch or full state that
 // outgrows it is re-encoded into a larger buffer that the per-client (StateView) paths ignore,
@@ -21,10 +21,40 @@ export class Player extends Schema {
   @type('uint16') n = 0
 }
 
+/** A placed collectible as every visitor sees it (details and proof come from the API). */
+export class ExhibitState extends Schema {
+  @type('number') chainId = 0
+  @type('string') contract = ''
+  @type('string') tokenId = ''
+  @type('string') standard = ''
+  /** The slot it stands in; '' for free placement at x, y, z. */
+  @type('string') slot = ''
+  @type('float32') x = 0
+  @type('float32') y = 0
+  @type('float32') z = 0
+  @type('float32') rotY = 0
+  @type('float32') scale = 1
+  @type('string') title = ''
+  @type('string') issuer = ''
+  /** The wallet that placed it (and must keep owning it). */
+  @type('string') addedBy = ''
+  /** Why it is hidden after a failed ownership check; '' when shown. */
+  @type('string') hidden = ''
+}
+
+/** A claimed creator space (free spaces are absent). */
+export class SpaceState extends Schema {
+  @type('string') owner = ''
+  @type(['string']) collaborators = new ArraySchema<string>()
+  @type('uint32') version = 0
+  @type({ map: ExhibitState }) exhibits = new MapSchema<ExhibitState>()
+}
+
 export class WorldState extends Schema {
   @type('string') world = ''
   /** 1-based number of this instance among the world's instances. */
   @type('uint16') instance = 0
   @type('uint16') capacity = 0
   @type({ map: Player }) players = new MapSchema<Player>()
+  @type({ map: SpaceState }) spaces = new MapSchema<SpaceState>()
 }

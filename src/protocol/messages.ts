@@ -2,6 +2,7 @@
 // shape, size and rate limits, plus what the server sends back. Client and server both import
 // it; the server validates every inbound message against it. Documented in docs/protocol.md.
 import { z } from 'zod'
+import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
 
 const finite = z.number().finite()
 
@@ -14,6 +15,9 @@ export const MAX_MESSAGE_BYTES = 1024
 export const CHAT_MAX_CHARS = 200
 /** Client pose send rate; the server allows a little more before it counts a message as excess. */
 export const POSE_HZ = 12
+
+/** Space edits: a creator working quickly, not a script. */
+const SPACE_RATE = { perSecond: 4, burst: 8 }
 
 /** Inbound (client → server) messages: shape and token-bucket rate (per second, burst). */
 export const ClientMessages = {
@@ -40,6 +44,54 @@ export const ClientMessages = {
     schema: z.object({ t: finite }),
     rate: { perSecond: 2, burst: 4 },
   },
+  /** Binds the seat to a signed-in wallet: the bearer token from POST /api/auth/verify. */
+  auth: {
+    schema: z.object({ token: z.string().min(1).max(200) }),
+    rate: { perSecond: 1, burst: 3 },
+  },
+  'space.claim': {
+    schema: z.object({ space: SpaceId }),
+    rate: SPACE_RATE,
+  },
+  /** `base` is the layout version the editor saw: a stale edit is refused, not merged. */
+  'space.place': {
+    schema: z.object({
+      space: SpaceId,
+      base: z.number().int().min(0),
+      token: TokenRef,
+      placement: Placement,
+    }),
+    rate: SPACE_RATE,
+  },
+  'space.move': {
+    schema: z.object({
+      space: SpaceId,
+      base: z.number().int().min(0),
+      id: z.string().min(1).max(64),
+      placement: Placement,
+    }),
+    rate: SPACE_RATE,
+  },
+  'space.remove': {
+    schema: z.object({
+      space: SpaceId,
+      base: z.number().int().min(0),
+      id: z.string().min(1).max(64),
+    }),
+    rate: SPACE_RATE,
+  },
+  'space.restore': {
+    schema: z.object({ space: SpaceId, version: z.number().int().min(1) }),
+    rate: SPACE_RATE,
+  },
+  'space.collaborator': {
+    schema: z.object({
+      space: SpaceId,
+      address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+      add: z.boolean(),
+    }),
+    rate: SPACE_RATE,
+  },
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -55,8 +107,9 @@ export const ERROR_CODES = [
   'out_of_bounds',
   'too_fast',
   'flood',
+  'bad_token',
 ] as const
-export type ErrorCode = (typeof ERROR_CODES)[number]
+export type ErrorCode = (typeof ERROR_CODES)[number] | SpaceErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -78,6 +131,12 @@ export interface ServerMessages {
   pong: { t: number; server: number }
   /** The server refused a pose and puts the visitor back here. */
   correction: { x: number; y: number; z: number }
+  /** The seat is now bound to this wallet address (after `auth`). */
+  authed: { address: string }
+  /** A space edit was committed: the layout is now at `version`. */
+  'space.ok': { op: string; space: string; version: number; id?: string }
+  /** To a space's owner: an exhibit was hidden because its ownership check failed. */
+  'space.hidden': { space: string; id: string; reason: string }
 }
 
 /** WebSocket close codes the server uses besides Colyseus' own. */

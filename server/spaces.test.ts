@@ -1,0 +1,272 @@
+// Creator spaces through the real stack: a world room over WebSocket, wallet sign-in, the local
+// anvil with the demo collections, PGlite. Claims and placements follow the rules (owner or
+// collaborator, verified on chain now, free slot, fresh version), everyone in the room sees
+// them, a transfer hides the exhibit and tells the owner, and layouts survive a restart.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Client, type Room } from 'colyseus.js'
+import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildSiweMessage } from '../src/chain/siwe'
+import type { ServerMessages } from '../src/protocol/messages'
+import type { Space } from '../src/protocol/scene'
+import { startServer, type RunningServer } from './app'
+import { loadConfig } from './config'
+import { devWallets } from './devchain'
+import type { WorldState } from './rooms/WorldState'
+
+const WORLD = 'block-park-village'
+const SPACE = 'test-plot'
+let tmp: string
+let server: RunningServer
+let deployment: { pixels: string; copycat: string }
+const rooms: Room[] = []
+
+function env() {
+  return {
+    PORT: '0',
+    CLIENT: 'none',
+    DATA_DIR: path.join(tmp, 'data'),
+    SCENES_DIR: path.join(tmp, 'scenes'),
+    ANVIL_PORT: '0',
+    CHAIN_POLL_MS: '200',
+    SPACE_RECHECK_S: '0',
+  }
+}
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-spaces-'))
+  // The real scenes, with one space of our own in the village.
+  fs.cpSync('scenes', path.join(tmp, 'scenes'), { recursive: true })
+  const file = path.join(tmp, 'scenes', `${WORLD}.json`)
+  const scene = JSON.parse(fs.readFileSync(file, 'utf8'))
+  const [x, y, z] = scene.spawn.position
+  const space: Omit<Space, 'height' | 'limits'> & { limits: { exhibits: number } } = {
+    id: SPACE,
+    kind: 'plot',
+    title: { 'zh-CN': '测试地块', en: 'Test plot' },
+    area: [x - 5, z - 4, x + 5, z + 4],
+    floorY: y,
+    slots: [
+      { id: 'a', kind: 'wall', position: [x - 2, y + 1.5, z - 4], rotY: 0, size: 1.5 },
+      { id: 'b', kind: 'wall', position: [x + 2, y + 1.5, z - 4], rotY: 0, size: 1.5 },
+      { id: 'c', kind: 'pedestal', position: [x, y + 1, z], rotY: 0, size: 1 },
+    ],
+    limits: { exhibits: 3 },
+  }
+  scene.spaces = [...(scene.spaces ?? []).filter((s: { id: string }) => s.id !== SPACE), space]
+  fs.writeFileSync(file, JSON.stringify(scene))
+  server = await startServer(loadConfig(env()))
+  await server.spaces
+  deployment = JSON.parse(fs.readFileSync(path.join(tmp, 'data/chain/deployment.json'), 'utf8'))
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all(rooms.map((r) => r.connection.isOpen && r.leave().catch(() => {})))
+  await server?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+async function until<T>(read: () => T, ms = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = read()
+    if (v) return v as NonNullable<T>
+    if (Date.now() > end) throw new Error(`timed out waiting for ${read.toString()}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+async function signIn(index: number): Promise<string> {
+  const wallet = devWallets()[index]!
+  const get = async (route: string, init?: RequestInit) =>
+    (await (await fetch(new URL(route, server.url), init)).json()) as Record<string, unknown>
+  const chain = await get('/api/chain')
+  const nonce = (await get('/api/auth/nonce', { method: 'POST' }))['nonce'] as string
+  const siwe = chain['siwe'] as { domain: string; uri: string; chainId: number }
+  const message = buildSiweMessage({
+    domain: siwe.domain,
+    address: wallet.address,
+    uri: siwe.uri,
+    version: '1',
+    chainId: siwe.chainId,
+    nonce,
+    issuedAt: new Date().toISOString(),
+  })
+  const body = JSON.stringify({ message, signature: await wallet.signMessage(message) })
+  const ok = await get('/api/auth/verify', { method: 'POST', body })
+  return ok['token'] as string
+}
+
+type Inbox = { [T in keyof ServerMessages]: ServerMessages[T][] }
+
+async function visitor(name: string, walletIndex?: number) {
+  const room = await new Client(server.url.replace(/^http/, 'ws')).joinOrCreate<WorldState>(
+    'world',
+    { world: WORLD, name },
+  )
+  rooms.push(room)
+  const inbox = {} as Inbox
+  for (const type of ['error', 'authed', 'space.ok', 'space.hidden'] as const) {
+    inbox[type] = []
+    room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))
+  }
+  room.onMessage('*', () => {})
+  if (walletIndex !== undefined) {
+    room.send('auth', { token: await signIn(walletIndex) })
+    await until(() => inbox.authed.length > 0)
+  }
+  /** Sends a space edit and waits for its answer: the ack, or the error. */
+  const edit = async (type: string, payload: object) => {
+    const [oks, errors] = [inbox['space.ok'].length, inbox.error.length]
+    room.send(type, { space: SPACE, ...payload })
+    await until(() => inbox['space.ok'].length > oks || inbox.error.length > errors)
+    return inbox.error.length > errors
+      ? { error: inbox.error.at(-1)!.code }
+      : { ok: inbox['space.ok'].at(-1)! }
+  }
+  const space = () => room.state.spaces?.get(SPACE)
+  return { room, inbox, edit, space }
+}
+
+const pixel = (tokenId: number) => ({
+  chainId: 31337,
+  contract: deployment.pixels,
+  tokenId: String(tokenId),
+})
+const slot = (s: string) => ({ kind: 'slot' as const, slot: s })
+
+describe('creator spaces', () => {
+  let placed = ''
+
+  it('lets a signed-in wallet claim a free plot and place a verified collectible', async () => {
+    const anon = await visitor('anon')
+    expect(await anon.edit('space.claim', {})).toEqual({ error: 'not_signed_in' })
+
+    const owner = await visitor('owner', 1)
+    const friend = await visitor('friend', 2)
+    // Nobody owns it yet: placing is refused.
+    expect(
+      await owner.edit('space.place', { base: 0, token: pixel(2), placement: slot('a') }),
+    ).toEqual({ error: 'not_editor' })
+    expect((await owner.edit('space.claim', {})).ok).toMatchObject({ op: 'claim', version: 0 })
+    expect(await friend.edit('space.claim', {})).toEqual({ error: 'space_taken' })
+    await until(() => anon.space()?.owner === devWallets()[1]!.address)
+
+    const place = await owner.edit('space.place', {
+      base: 0,
+      token: pixel(2),
+      placement: slot('a'),
+    })
+    expect(place.ok).toMatchObject({ op: 'place', version: 1 })
+    placed = place.ok!.id!
+    // Everyone in the room sees it.
+    const seen = await until(() => anon.space()?.exhibits.get(placed))
+    expect(seen).toMatchObject({ tokenId: '2', slot: 'a', hidden: '' })
+    expect(seen.title.length).toBeGreaterThan(0)
+  })
+
+  it('refuses what the rules do not allow, and changes nothing', async () => {
+    const owner = await visitor('owner', 1)
+    const friend = await visitor('friend', 2)
+    await until(() => owner.space()?.version === 1)
+    const copycat = { chainId: 31337, contract: deployment.copycat, tokenId: '1' }
+    expect(
+      await owner.edit('space.place', { base: 1, token: copycat, placement: slot('b') }),
+    ).toEqual({
+      error: 'not_verified',
+    })
+    // Account #2's pixel: not the owner's to exhibit.
+    expect(
+      await owner.edit('space.place', { base: 1, token: pixel(7), placement: slot('b') }),
+    ).toEqual({
+      error: 'not_verified',
+    })
+    expect(
+      await friend.edit('space.place', { base: 1, token: pixel(7), placement: slot('b') }),
+    ).toEqual({
+      error: 'not_editor',
+    })
+    expect(
+      await owner.edit('space.place', { base: 1, token: pixel(3), placement: slot('a') }),
+    ).toEqual({
+      error: 'slot_taken',
+    })
+    expect(
+      await owner.edit('space.place', { base: 0, token: pixel(3), placement: slot('b') }),
+    ).toEqual({
+      error: 'version_conflict',
+    })
+    const outside = { kind: 'free', x: 0, y: 0, z: 0, rotY: 0, scale: 1 }
+    expect(
+      await owner.edit('space.place', { base: 1, token: pixel(3), placement: outside }),
+    ).toEqual({
+      error: 'bad_placement',
+    })
+    expect(owner.space()?.version).toBe(1)
+    expect(owner.space()?.exhibits.size).toBe(1)
+  })
+
+  it('lets a collaborator place, and the owner restore an earlier version', async () => {
+    const owner = await visitor('owner', 1)
+    const friend = await visitor('friend', 2)
+    await until(() => owner.space()?.version === 1)
+    const add = await owner.edit('space.collaborator', {
+      address: devWallets()[2]!.address,
+      add: true,
+    })
+    expect(add.ok).toBeDefined()
+    const theirs = await friend.edit('space.place', {
+      base: 1,
+      token: pixel(7),
+      placement: slot('b'),
+    })
+    expect(theirs.ok).toMatchObject({ version: 2 })
+    await until(() => owner.space()?.exhibits.size === 2)
+    const restored = await owner.edit('space.restore', { version: 1 })
+    expect(restored.ok).toMatchObject({ version: 3 })
+    await until(() => owner.space()?.exhibits.size === 1 && owner.space()?.version === 3)
+  })
+
+  it('hides an exhibit whose token changes hands, and tells the owner', async () => {
+    const owner = await visitor('owner', 1)
+    const other = await visitor('other')
+    await until(() => other.space()?.exhibits.get(placed))
+    const provider = new JsonRpcProvider(
+      JSON.parse(fs.readFileSync(path.join(tmp, 'data/chain/trust-registry.json'), 'utf8'))
+        .chains[0].rpcUrls[0],
+      31337,
+      { staticNetwork: true },
+    )
+    const signer = new NonceManager(new Wallet(devWallets()[1]!.privateKey, provider))
+    const pixels = new Contract(
+      deployment.pixels,
+      ['function transferFrom(address from, address to, uint256 tokenId)'],
+      signer,
+    )
+    const tx = await pixels.getFunction('transferFrom')(
+      devWallets()[1]!.address,
+      devWallets()[2]!.address,
+      2,
+    )
+    await tx.wait()
+    const hidden = await until(() => other.space()?.exhibits.get(placed)?.hidden, 30_000)
+    expect(hidden).toContain('not_owner')
+    const told = await until(() => owner.inbox['space.hidden'][0])
+    expect(told).toMatchObject({ space: SPACE, id: placed })
+    provider.destroy()
+  })
+
+  it('keeps the layout across a restart', async () => {
+    for (const r of rooms.splice(0)) await r.leave().catch(() => {})
+    await server.stop()
+    server = await startServer(loadConfig(env()))
+    await server.spaces
+    const late = await visitor('late')
+    const space = await until(() => (late.space()?.exhibits.size ? late.space() : null))
+    expect(space.owner).toBe(devWallets()[1]!.address)
+    expect(space.version).toBe(3)
+    expect(space.exhibits.get(placed)?.hidden).toContain('not_owner')
+  }, 120_000)
+})
