@@ -18,6 +18,7 @@ import {
 } from '../protocol/messages'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
 import { localMotion } from '../state/player'
+import { useWallet } from '../state/wallet'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 
@@ -46,6 +47,7 @@ export class WorldSession {
   private client: Client
   private room: Room<WireState> | null = null
   private poseTimer: ReturnType<typeof setInterval> | null = null
+  private unsubscribeWallet: (() => void) | null = null
   private closed = false
   private readonly chatLimiter: RateLimiter
   private readonly emoteLimiter: RateLimiter
@@ -169,6 +171,7 @@ export class WorldSession {
       useNet.getState().set({ problem: e.message })
     })
     room.onMessage('pong', () => {})
+    room.onMessage('authed', () => {})
 
     room.onLeave((code) => {
       this.stopPoses()
@@ -181,6 +184,17 @@ export class WorldSession {
     })
 
     this.poseTimer = setInterval(() => this.sendPose(), 1000 / POSE_HZ)
+
+    // A signed-in wallet binds this seat to its address (space editing needs it); again after
+    // every sign-in and every reconnection.
+    const auth = (token: string | undefined) => {
+      if (token && room.connection.isOpen) room.send('auth', { token })
+    }
+    auth(useWallet.getState().session?.token)
+    this.unsubscribeWallet?.()
+    this.unsubscribeWallet = useWallet.subscribe((now, before) => {
+      if (now.session?.token !== before.session?.token) auth(now.session?.token)
+    })
   }
 
   /** Tries to take the same seat back for as long as the server keeps it. */
@@ -246,6 +260,8 @@ export class WorldSession {
   async leave() {
     this.closed = true
     this.stopPoses()
+    this.unsubscribeWallet?.()
+    this.unsubscribeWallet = null
     remotes.clear()
     const room = this.room
     this.room = null
