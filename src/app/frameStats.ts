@@ -6,6 +6,7 @@ import { current } from '../net/current'
 import { remotes } from '../net/remotes'
 import { useNet } from '../state/net'
 import { walletSummary, type WalletSummary } from '../state/wallet'
+import { spacesHooks, type SpacesHooks } from '../exhibit/testHooks'
 
 export interface FrameStats {
   frames: number
@@ -43,6 +44,8 @@ export interface TestHooks {
     drop: () => void
   }
   wallet: { state: () => WalletSummary }
+  /** Creator spaces: what visitors see, and a way to put a layout in without a server. */
+  spaces: SpacesHooks
 }
 
 declare global {
@@ -83,5 +86,6 @@ if (typeof window !== 'undefined') {
       drop: () => current.session?.dropConnection(),
     },
     wallet: { state: walletSummary },
+    spaces: spacesHooks,
   }
 }
