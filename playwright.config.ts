@@ -4,6 +4,10 @@ import { defineConfig } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium'
 
 const PORT = Number(process.env.E2E_PORT ?? 4173)
+// A fresh data folder per run (chain, database): claims and layouts from an earlier run must
+// not leak into this one. Workers inherit the main process's choice through the environment.
+process.env.E2E_DATA_DIR ??= `test-results/data-${Date.now()}`
+const DATA_DIR = process.env.E2E_DATA_DIR
 
 export default defineConfig({
   testDir: 'e2e',
@@ -35,7 +39,7 @@ export default defineConfig({
       CLIENT: 'dist',
       PORT: String(PORT),
       HOST: '127.0.0.1',
-      DATA_DIR: 'test-results/data',
+      DATA_DIR: DATA_DIR,
       ANVIL_PORT: '0',
     },
   },

@@ -8,6 +8,7 @@ import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
+import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
 import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
 
 function Places() {
@@ -61,6 +62,7 @@ export function WorldHud() {
         >
           ☰ <span className="label">{t('poi.scenic')}</span>
         </button>
+        <SpacesButton />
         <WalletButton />
         <button
           className="btn icon-btn"
@@ -77,6 +79,7 @@ export function WorldHud() {
       <div className="hud-help">{t('hud.help')}</div>
       <Minimap />
       <WalletPanelHost />
+      <SpacesPanel />
     </>
   )
 }

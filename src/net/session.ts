@@ -19,6 +19,8 @@ import {
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
 import { localMotion } from '../state/player'
 import { useWallet } from '../state/wallet'
+import { useSpaces, type SpaceView } from '../state/spaces'
+import type { SpaceEditResult, SpaceEditType } from './current'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 
@@ -29,12 +31,36 @@ interface WirePlayer {
   color: number
   n: number
 }
+interface WireExhibit {
+  chainId: number
+  contract: string
+  tokenId: string
+  standard: string
+  slot: string
+  x: number
+  y: number
+  z: number
+  rotY: number
+  scale: number
+  title: string
+  issuer: string
+  hidden: string
+}
+interface WireSpace {
+  owner: string
+  collaborators: { toArray(): string[] }
+  version: number
+  exhibits: WireMap<WireExhibit>
+}
 interface WireState {
   world: string
   instance: number
   capacity: number
   players: WireMap<WirePlayer>
+  spaces: WireMap<WireSpace>
 }
+
+const EDIT_TIMEOUT_MS = 20_000
 
 export interface JoinProfile {
   name: string
@@ -48,6 +74,8 @@ export class WorldSession {
   private room: Room<WireState> | null = null
   private poseTimer: ReturnType<typeof setInterval> | null = null
   private unsubscribeWallet: (() => void) | null = null
+  /** Space edits waiting for their answer, oldest first. */
+  private edits: { type: SpaceEditType; done: (r: SpaceEditResult) => void }[] = []
   private closed = false
   private readonly chatLimiter: RateLimiter
   private readonly emoteLimiter: RateLimiter
@@ -168,10 +196,41 @@ export class WorldSession {
       localMotion.vy = 0
     })
     room.onMessage('error', (e: ServerMessages['error']) => {
+      if (e.type?.startsWith('space.')) {
+        this.settleEdit(e.type, { ok: false, code: e.code, message: e.message })
+        return
+      }
       useNet.getState().set({ problem: e.message })
     })
     room.onMessage('pong', () => {})
     room.onMessage('authed', () => {})
+    room.onMessage('space.ok', (m: ServerMessages['space.ok']) => {
+      this.settleEdit(`space.${m.op}`, { ok: true, version: m.version, id: m.id })
+    })
+    room.onMessage('space.hidden', (m: ServerMessages['space.hidden']) => {
+      useNet.getState().set({ problem: `An exhibit in ${m.space} was hidden: ${m.reason}` })
+    })
+
+    // Spaces: rebuilt once per task after a patch, set only where something changed.
+    useSpaces.getState().reset()
+    const shown = new Map<string, string>()
+    const refreshSpaces = oncePerTask(() => {
+      const seen = new Set<string>()
+      room.state.spaces?.forEach((space, id) => {
+        seen.add(id)
+        const view = spaceView(space)
+        const json = JSON.stringify(view)
+        if (shown.get(id) === json) return
+        shown.set(id, json)
+        useSpaces.getState().set(id, view)
+      })
+      for (const id of [...shown.keys()]) {
+        if (seen.has(id)) continue
+        shown.delete(id)
+        useSpaces.getState().set(id, null)
+      }
+    })
+    room.onStateChange(refreshSpaces)
 
     room.onLeave((code) => {
       this.stopPoses()
@@ -252,6 +311,35 @@ export class WorldSession {
     return true
   }
 
+  editSpace<T extends SpaceEditType>(
+    type: T,
+    payload: ClientMessage<T>,
+  ): Promise<SpaceEditResult> {
+    const room = this.room
+    if (!room?.connection.isOpen) {
+      return Promise.resolve({ ok: false, code: 'offline', message: 'not connected' })
+    }
+    return new Promise((resolve) => {
+      const entry = { type, done: resolve }
+      this.edits.push(entry)
+      setTimeout(() => {
+        const i = this.edits.indexOf(entry)
+        if (i < 0) return
+        this.edits.splice(i, 1)
+        resolve({ ok: false, code: 'timeout', message: 'the server did not answer in time' })
+      }, EDIT_TIMEOUT_MS)
+      room.send(type, payload)
+    })
+  }
+
+  /** Answers are in order per type: the oldest waiting edit of that type gets this one. */
+  private settleEdit(type: string, result: SpaceEditResult) {
+    const i = this.edits.findIndex((e) => e.type === type)
+    if (i < 0) return
+    const [entry] = this.edits.splice(i, 1)
+    entry!.done(result)
+  }
+
   /** For tests: drop the connection as a network failure would. */
   dropConnection() {
     this.room?.connection.close(4100, 'simulated network loss')
@@ -262,6 +350,8 @@ export class WorldSession {
     this.stopPoses()
     this.unsubscribeWallet?.()
     this.unsubscribeWallet = null
+    useSpaces.getState().reset()
+    for (const e of this.edits.splice(0)) e.done({ ok: false, code: 'offline', message: 'left' })
     remotes.clear()
     const room = this.room
     this.room = null
@@ -287,4 +377,30 @@ function describe(err: unknown): string {
   if (err instanceof Error) return err.message
   if (typeof err === 'object' && err && 'message' in err) return String(err.message)
   return String(err)
+}
+
+function spaceView(space: WireSpace): SpaceView {
+  const exhibits: SpaceView['exhibits'] = []
+  space.exhibits.forEach((e, id) => {
+    exhibits.push({
+      id,
+      chainId: e.chainId,
+      contract: e.contract,
+      tokenId: e.tokenId,
+      standard: e.standard === 'erc1155' ? 'erc1155' : 'erc721',
+      placement: e.slot
+        ? { kind: 'slot', slot: e.slot }
+        : { kind: 'free', x: e.x, y: e.y, z: e.z, rotY: e.rotY, scale: e.scale },
+      title: e.title,
+      issuer: e.issuer || null,
+      hidden: e.hidden ? { reason: e.hidden } : null,
+    })
+  })
+  exhibits.sort((a, b) => a.id.localeCompare(b.id))
+  return {
+    owner: space.owner || null,
+    collaborators: space.collaborators.toArray(),
+    version: space.version,
+    exhibits,
+  }
 }

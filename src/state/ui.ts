@@ -6,6 +6,8 @@ export interface UiState {
   settingsOpen: boolean
   placesOpen: boolean
   peopleOpen: boolean
+  /** The creator spaces editor. */
+  spacesOpen: boolean
   /** How the open info card was opened: a click moves focus into it, walking up does not. */
   cardVia: 'click' | 'proximity' | null
   set: (patch: Partial<Omit<UiState, 'set'>>) => void
@@ -15,6 +17,7 @@ export const useUi = create<UiState>()((set) => ({
   settingsOpen: false,
   placesOpen: false,
   peopleOpen: false,
+  spacesOpen: false,
   cardVia: null,
   set: (patch) => set(patch),
 }))

@@ -1,0 +1,320 @@
+// The creator's editor for the spaces of the open world: claim a free space, then exhibit
+// verified collectibles from the wallet in its slots, remove them, and undo (restore the
+// previous version). Every edit goes to the server, which verifies the collectible on chain and
+// commits the layout before it answers; the panel shows the answer, and the world shows the
+// result to everyone. A budget meter shows the space's limits while editing.
+import { useState } from 'react'
+import { addStrings, useT } from '../app/i18n'
+import { useDialog } from '../app/useDialog'
+import type { Collectible } from '../chain/types'
+import { current, type SpaceEditResult } from '../net/current'
+import type { Space } from '../protocol/scene'
+import { useSpaces, type SpaceView } from '../state/spaces'
+import { useSettings } from '../state/settings'
+import { useUi } from '../state/ui'
+import { useWallet } from '../state/wallet'
+import { useWorld } from '../state/world'
+
+addStrings({
+  'spaces.title': { 'zh-CN': '创作者空间', en: 'Creator spaces' },
+  'spaces.none': { 'zh-CN': '这个世界没有创作者空间', en: 'This world has no creator spaces' },
+  'spaces.free': { 'zh-CN': '空地 · 可认领', en: 'Free: claim it' },
+  'spaces.yours': { 'zh-CN': '你的空间', en: 'Your space' },
+  'spaces.collab': { 'zh-CN': '你可以协作编辑', en: 'You collaborate here' },
+  'spaces.ownedBy': { 'zh-CN': '主人', en: 'Owned by' },
+  'spaces.claim': { 'zh-CN': '认领', en: 'Claim' },
+  'spaces.signInFirst': {
+    'zh-CN': '先在钱包里签名登录，才能认领和布展。',
+    en: 'Sign in with your wallet to claim a space and exhibit.',
+  },
+  'spaces.openWallet': { 'zh-CN': '打开钱包', en: 'Open the wallet' },
+  'spaces.slot': { 'zh-CN': '展位', en: 'Slot' },
+  'spaces.wall': { 'zh-CN': '墙面', en: 'wall' },
+  'spaces.pedestal': { 'zh-CN': '展台', en: 'pedestal' },
+  'spaces.empty': { 'zh-CN': '空', en: 'empty' },
+  'spaces.choose': { 'zh-CN': '选择已验证的藏品…', en: 'Choose a verified collectible…' },
+  'spaces.place': { 'zh-CN': '展出', en: 'Exhibit' },
+  'spaces.remove': { 'zh-CN': '撤下', en: 'Remove' },
+  'spaces.undo': { 'zh-CN': '撤销上一步', en: 'Undo last change' },
+  'spaces.hidden': { 'zh-CN': '已隐藏', en: 'Hidden' },
+  'spaces.budget': {
+    'zh-CN': '展品 {n}/{max} · 贴图约 {mb}/{maxMb} MB',
+    en: 'Exhibits {n}/{max} · textures ~{mb}/{maxMb} MB',
+  },
+  'spaces.noItems': {
+    'zh-CN': '钱包里没有可展出的已验证藏品（打开钱包加载）。',
+    en: 'No verified collectibles to exhibit yet (open the wallet to load them).',
+  },
+  'spaces.busy': { 'zh-CN': '正在提交…', en: 'Saving…' },
+  'spaces.saved': { 'zh-CN': '已保存（版本 {v}）', en: 'Saved (version {v})' },
+  'spaces.version': { 'zh-CN': '版本 {v}', en: 'Version {v}' },
+})
+
+/** Rough GPU memory of one exhibit's texture: 512² RGBA with mipmaps. */
+const TEXTURE_MB_PER_EXHIBIT = (512 * 512 * 4 * 4) / 3 / 1024 / 1024
+
+const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase()
+
+export function SpacesButton() {
+  const t = useT()
+  const scene = useWorld((s) => s.scene)
+  const open = useUi((s) => s.spacesOpen)
+  if (!scene?.spaces.length) return null
+  return (
+    <button
+      className="btn"
+      data-testid="spaces-button"
+      aria-haspopup="dialog"
+      aria-expanded={open}
+      onClick={() =>
+        useUi.getState().set({ spacesOpen: !open, placesOpen: false, peopleOpen: false })
+      }
+    >
+      ▦ <span className="label">{t('spaces.title')}</span>
+    </button>
+  )
+}
+
+export function SpacesPanel() {
+  const t = useT()
+  const open = useUi((s) => s.spacesOpen)
+  const close = () => useUi.getState().set({ spacesOpen: false })
+  const ref = useDialog<HTMLDivElement>(open, close)
+  const scene = useWorld((s) => s.scene)
+  const views = useSpaces((s) => s.spaces)
+  const address = useWallet((s) => s.session?.address ?? null)
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null)
+  if (!open || !scene) return null
+
+  const run = async (edit: () => Promise<SpaceEditResult> | undefined) => {
+    setStatus({ text: t('spaces.busy'), error: false })
+    const result = await (edit() ??
+      Promise.resolve<SpaceEditResult>({ ok: false, code: 'offline', message: 'offline' }))
+    setStatus(
+      result.ok
+        ? { text: t('spaces.saved').replace('{v}', String(result.version)), error: false }
+        : { text: result.message, error: true },
+    )
+  }
+
+  return (
+    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
+      <div
+        ref={ref}
+        className="panel wallet-panel spaces-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="spaces-title"
+        data-testid="spaces-panel"
+      >
+        <header className="wallet-head">
+          <h2 id="spaces-title">{t('spaces.title')}</h2>
+          <button className="btn icon-btn" aria-label="×" onClick={close}>
+            ×
+          </button>
+        </header>
+        <div className="wallet-body">
+          {!address && (
+            <p className="dev-warning" role="note">
+              {t('spaces.signInFirst')}{' '}
+              <button
+                className="btn"
+                onClick={() => {
+                  close()
+                  useWallet.getState().set({ open: true })
+                }}
+              >
+                {t('spaces.openWallet')}
+              </button>
+            </p>
+          )}
+          {status && (
+            <p
+              className={status.error ? 'wallet-error' : 'muted small'}
+              role="status"
+              data-testid="spaces-status"
+            >
+              {status.text}
+            </p>
+          )}
+          {scene.spaces.length === 0 && <p className="muted">{t('spaces.none')}</p>}
+          {scene.spaces.map((space) => (
+            <SpaceSection
+              key={space.id}
+              space={space}
+              view={views[space.id] ?? null}
+              address={address}
+              run={run}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+function SpaceSection({
+  space,
+  view,
+  address,
+  run,
+}: {
+  space: Space
+  view: SpaceView | null
+  address: string | null
+  run: (edit: () => Promise<SpaceEditResult> | undefined) => Promise<void>
+}) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const owner = view?.owner ?? null
+  const canEdit =
+    !!address && (same(owner, address) || (view?.collaborators ?? []).some((c) => same(c, address)))
+  const base = view?.version ?? 0
+  const edit = current.session
+  const exhibits = view?.exhibits ?? []
+  const mb = Math.round(exhibits.length * TEXTURE_MB_PER_EXHIBIT * 10) / 10
+  return (
+    <section className="wallet-section" data-testid={`space-${space.id}`}>
+      <div className="wallet-section-head">
+        <h3>{space.title[lang]}</h3>
+        <small className="muted">
+          {!owner
+            ? t('spaces.free')
+            : same(owner, address)
+              ? t('spaces.yours')
+              : canEdit
+                ? t('spaces.collab')
+                : `${t('spaces.ownedBy')} ${short(owner)}`}
+          {owner ? ` · ${t('spaces.version').replace('{v}', String(base))}` : ''}
+        </small>
+      </div>
+      {!owner && address && (
+        <button
+          className="btn primary"
+          data-testid="claim"
+          onClick={() => void run(() => edit?.editSpace('space.claim', { space: space.id }))}
+        >
+          {t('spaces.claim')}
+        </button>
+      )}
+      {canEdit && (
+        <>
+          <p className="muted small" data-testid="budget">
+            {t('spaces.budget')
+              .replace('{n}', String(exhibits.length))
+              .replace('{max}', String(space.limits.exhibits))
+              .replace('{mb}', String(mb))
+              .replace('{maxMb}', String(space.limits.textureMB))}
+          </p>
+          <meter
+            min={0}
+            max={space.limits.exhibits}
+            value={exhibits.length}
+            aria-label={t('spaces.budget')}
+          />
+          <ul className="space-slots">
+            {space.slots.map((slot) => {
+              const there = exhibits.find(
+                (e) => e.placement.kind === 'slot' && e.placement.slot === slot.id,
+              )
+              return (
+                <li key={slot.id} data-testid={`slot-${slot.id}`}>
+                  <span className="muted small">
+                    {t('spaces.slot')} {slot.id} · {t(`spaces.${slot.kind}`)}
+                  </span>{' '}
+                  {there ? (
+                    <>
+                      <strong>{there.title}</strong>
+                      {there.hidden && <em className="muted"> · {t('spaces.hidden')}</em>}{' '}
+                      <button
+                        className="btn"
+                        data-testid="remove"
+                        onClick={() =>
+                          void run(() =>
+                            edit?.editSpace('space.remove', {
+                              space: space.id,
+                              base,
+                              id: there.id,
+                            }),
+                          )
+                        }
+                      >
+                        {t('spaces.remove')}
+                      </button>
+                    </>
+                  ) : (
+                    <PlaceInSlot
+                      onPlace={(c) =>
+                        void run(() =>
+                          edit?.editSpace('space.place', {
+                            space: space.id,
+                            base,
+                            token: { chainId: c.chainId, contract: c.contract, tokenId: c.tokenId },
+                            placement: { kind: 'slot', slot: slot.id },
+                          }),
+                        )
+                      }
+                    />
+                  )}
+                </li>
+              )
+            })}
+          </ul>
+          {base > 1 && (
+            <button
+              className="btn"
+              data-testid="undo"
+              onClick={() =>
+                void run(() =>
+                  edit?.editSpace('space.restore', { space: space.id, version: base - 1 }),
+                )
+              }
+            >
+              {t('spaces.undo')}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  )
+}
+
+function PlaceInSlot({ onPlace }: { onPlace: (c: Collectible) => void }) {
+  const t = useT()
+  const collectibles = useWallet((s) => s.collectibles)
+  const [choice, setChoice] = useState('')
+  const items =
+    collectibles.status === 'ready'
+      ? collectibles.items.filter((c) => c.verified && c.reasons.length === 0)
+      : []
+  if (items.length === 0) return <span className="muted small">{t('spaces.noItems')}</span>
+  const key = (c: Collectible) => `${c.chainId}:${c.contract}:${c.tokenId}`
+  const chosen = items.find((c) => key(c) === choice)
+  return (
+    <span className="space-place">
+      <select
+        value={choice}
+        aria-label={t('spaces.choose')}
+        data-testid="choose"
+        onChange={(e) => setChoice(e.target.value)}
+      >
+        <option value="">{t('spaces.choose')}</option>
+        {items.map((c) => (
+          <option key={key(c)} value={key(c)}>
+            {c.name || `#${c.tokenId}`}
+          </option>
+        ))}
+      </select>{' '}
+      <button
+        className="btn primary"
+        data-testid="place"
+        disabled={!chosen}
+        onClick={() => chosen && onPlace(chosen)}
+      >
+        {t('spaces.place')}
+      </button>
+    </span>
+  )
+}
