@@ -123,6 +123,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // background, and rooms pick the services up once they are ready.
   const spacesReady = (async () => {
     const services = await chain.ready
+    if (config.redisUrl && !config.databaseUrl) {
+      // PGlite is one process's database: processes sharing rooms must share PostgreSQL.
+      throw new Error(
+        'creator spaces need DATABASE_URL (PostgreSQL) when processes share REDIS_URL; ' +
+          'without it they are off',
+      )
+    }
     const db: Database = await openDatabase({
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
