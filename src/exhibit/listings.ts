@@ -1,0 +1,150 @@
+// Keeps the verified listing of every space owner in the open world: fetched when a space with
+// an owner appears, fetched again when that space's version changes (an exhibit was placed,
+// moved or re-checked) and after the server's cache lifetime; failures retry with backoff.
+// Plain TypeScript, browser; results go to useListings.
+import type { Collectible } from '../chain/types'
+import { useListings, ownerKey, type ListingChain } from '../state/listings'
+import { useSpaces, type SpaceView } from '../state/spaces'
+import { api, ApiError } from '../wallet/api'
+
+/** The server caches listings this long: older ones are fetched again while in view. */
+export const REFRESH_MS = 5 * 60_000
+const SWEEP_MS = 60_000
+const MAX_RETRY_MS = 120_000
+
+export interface FetchedListing {
+  items: Collectible[]
+  chains: ListingChain[]
+  block: number
+}
+
+export type ListingFetcher = (owner: string) => Promise<FetchedListing>
+
+interface Track {
+  owner: string
+  /** The version of each space of this owner that the listing was last asked for. */
+  versions: Map<string, number>
+  inFlight: boolean
+  again: boolean
+  failures: number
+  fetchedAt: number
+  retry: ReturnType<typeof setTimeout> | undefined
+}
+
+/** How long to wait after the n-th failure in a row (the server's Retry-After when it gives one). */
+export function retryDelay(failures: number, err: unknown): number {
+  if (err instanceof ApiError && err.retryAfterS) return Math.max(1000, err.retryAfterS * 1000)
+  return Math.min(MAX_RETRY_MS, 5000 * 2 ** Math.max(0, failures - 1))
+}
+
+/** Whether a space has anything its owner's listing must confirm. */
+const needsListing = (v: SpaceView) => v.owner !== null && v.exhibits.some((e) => !e.hidden)
+
+/**
+ * Starts watching the spaces store; returns a stop function (which forgets every listing).
+ * `fetcher` is the API by default; tests pass their own.
+ */
+export function watchListings(
+  fetcher: ListingFetcher = (owner) => api.collectibles(owner),
+  now: () => number = Date.now,
+): () => void {
+  const tracks = new Map<string, Track>()
+  let stopped = false
+
+  const request = (t: Track) => {
+    if (stopped) return
+    if (t.inFlight) {
+      t.again = true
+      return
+    }
+    t.inFlight = true
+    clearTimeout(t.retry)
+    const listings = useListings.getState()
+    const current = listings.byOwner[ownerKey(t.owner)]
+    // A refresh keeps showing what is known; only a first load (or a failed one) shows loading.
+    if (!current || current.status === 'error') listings.put(t.owner, { status: 'loading' })
+    fetcher(t.owner)
+      .then(
+        (res) => {
+          if (stopped) return
+          t.failures = 0
+          t.fetchedAt = now()
+          useListings.getState().put(t.owner, {
+            status: 'ready',
+            items: res.items,
+            chains: res.chains,
+            block: res.block,
+            fetchedAt: t.fetchedAt,
+          })
+        },
+        (err: unknown) => {
+          if (stopped) return
+          t.failures++
+          const had = useListings.getState().byOwner[ownerKey(t.owner)]
+          if (had?.status !== 'ready') {
+            const code = err instanceof ApiError ? err.code : 'network'
+            useListings.getState().put(t.owner, { status: 'error', code })
+          }
+          t.retry = setTimeout(() => request(t), retryDelay(t.failures, err))
+        },
+      )
+      .finally(() => {
+        t.inFlight = false
+        if (t.again && !stopped) {
+          t.again = false
+          request(t)
+        }
+      })
+  }
+
+  const sync = (spaces: Record<string, SpaceView>) => {
+    for (const [spaceId, view] of Object.entries(spaces)) {
+      if (!view.owner || !needsListing(view)) continue
+      const key = ownerKey(view.owner)
+      let t = tracks.get(key)
+      if (!t) {
+        t = {
+          owner: view.owner,
+          versions: new Map(),
+          inFlight: false,
+          again: false,
+          failures: 0,
+          fetchedAt: 0,
+          retry: undefined,
+        }
+        tracks.set(key, t)
+      }
+      const seen = t.versions.get(spaceId)
+      if (seen === view.version) continue
+      t.versions.set(spaceId, view.version)
+      // Another space of an owner already in hand needs no new request; a changed one does.
+      const fresh = t.inFlight || (t.fetchedAt > 0 && now() - t.fetchedAt < REFRESH_MS)
+      if (seen === undefined && fresh) continue
+      request(t)
+    }
+  }
+
+  sync(useSpaces.getState().spaces)
+  const unsubscribe = useSpaces.subscribe((s, prev) => {
+    if (s.spaces !== prev.spaces) sync(s.spaces)
+  })
+  const sweep = setInterval(() => {
+    const wanted = new Set(
+      Object.values(useSpaces.getState().spaces)
+        .filter(needsListing)
+        .map((v) => ownerKey(v.owner!)),
+    )
+    for (const [key, t] of tracks) {
+      if (wanted.has(key) && t.fetchedAt > 0 && now() - t.fetchedAt >= REFRESH_MS) request(t)
+    }
+  }, SWEEP_MS)
+
+  return () => {
+    stopped = true
+    unsubscribe()
+    clearInterval(sweep)
+    for (const t of tracks.values()) clearTimeout(t.retry)
+    tracks.clear()
+    useListings.getState().reset()
+  }
+}
