@@ -4,7 +4,7 @@
 // AdaptiveQuality beside it, which picks that level when the setting is 'auto'.
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
-import type { HdWorld, Scene } from '../../protocol/scene'
+import type { HdWorld, Scene, Space } from '../../protocol/scene'
 import { effectiveQuality, useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
 import { useQualityLevel } from './AdaptiveQuality'
@@ -30,7 +30,7 @@ export function HdWorldView({ scene }: { scene: Scene }) {
       },
     })
   }, [hd, scene.id])
-  return hd ? <HdWorldContent hd={hd} env={scene.environment} /> : null
+  return hd ? <HdWorldContent hd={hd} env={scene.environment} spaces={scene.spaces} /> : null
 }
 
 /** Lets the page paint (progress bar) between build steps; falls back to a timer when hidden. */
@@ -44,7 +44,15 @@ function pause(): Promise<void> {
   })
 }
 
-function HdWorldContent({ hd, env }: { hd: HdWorld; env: Environment }) {
+function HdWorldContent({
+  hd,
+  env,
+  spaces,
+}: {
+  hd: HdWorld
+  env: Environment
+  spaces: readonly Space[]
+}) {
   const level = useQualityLevel()
   const preset = HD_PRESETS[level]
   const reducedMotion = useSettings((s) => s.reducedMotion)
@@ -54,11 +62,17 @@ function HdWorldContent({ hd, env }: { hd: HdWorld; env: Environment }) {
     let cancelled = false
     let built: HdWorldObjects | null = null
     // Built for the level in force now; later changes go through applyQuality, not a rebuild.
-    buildHdWorld(hd, env, () => HD_PRESETS[effectiveQuality()], {
-      progress: (progress, label) => useWorld.getState().setLoading({ progress, label }),
-      pause,
-      cancelled: () => cancelled,
-    }).then(
+    buildHdWorld(
+      hd,
+      env,
+      () => HD_PRESETS[effectiveQuality()],
+      {
+        progress: (progress, label) => useWorld.getState().setLoading({ progress, label }),
+        pause,
+        cancelled: () => cancelled,
+      },
+      spaces,
+    ).then(
       (w) => {
         if (cancelled) return w.dispose()
         built = w
@@ -81,7 +95,7 @@ function HdWorldContent({ hd, env }: { hd: HdWorld; env: Environment }) {
       built?.dispose()
       setWorld(null)
     }
-  }, [hd, env])
+  }, [hd, env, spaces])
 
   useEffect(() => {
     world?.applyQuality(preset, reducedMotion)

@@ -19,6 +19,9 @@ import {
 import type { Light, Material, Object3D, Texture, Vector3 } from 'three'
 import { Water } from 'three/examples/jsm/objects/Water.js'
 import type { HdWorld } from '../../protocol/scene'
+import type { Space } from '../../protocol/scene'
+import type { WorldCollider } from '../collision'
+import { withSpaces } from '../../exhibit/collider'
 import { HdCollider } from './collider'
 import type { Environment } from './lighting'
 import { bakeLighting, lightRig, sunDirection } from './lighting'
@@ -56,7 +59,8 @@ export interface HdWorldObjects {
   field: HeightField
   layouts: LandmarkLayout[]
   vegetation: VegetationLayout
-  collider: HdCollider
+  /** The terrain and landmarks, plus the floors and walls of the creator spaces. */
+  collider: WorldCollider
   terrain: Mesh
   /** Null when no terrain dips below the water level. */
   water: Water | null
@@ -89,6 +93,8 @@ export async function buildHdWorld(
   env: Environment,
   currentPreset: () => HdPreset,
   hooks: BuildHooks,
+  /** Creator spaces: vegetation keeps out of them and the avatar walks on their floors. */
+  spaces: readonly Space[] = [],
 ): Promise<HdWorldObjects> {
   const geometries: BufferGeometry[] = []
   const materials: Material[] = []
@@ -118,7 +124,7 @@ export async function buildHdWorld(
   const preset = currentPreset()
   const field = createHeightField(hd)
   const layouts = layoutLandmarks(hd, field.landmarkBase)
-  const collider = new HdCollider(field, layouts)
+  const collider = withSpaces(new HdCollider(field, layouts), spaces, 'hd')
   const terrainTex = createTerrainTextures(hd.terrain.seed)
   own(terrainTex.map).repeat.set(hd.size / 7, hd.size / 7)
   own(terrainTex.normalMap).repeat.set(hd.size / 7, hd.size / 7)
@@ -238,7 +244,12 @@ export async function buildHdWorld(
     landmarks.push(mesh)
   }
 
-  const vegetation = placeVegetation(hd, field, layouts)
+  const vegetation = placeVegetation(
+    hd,
+    field,
+    layouts,
+    spaces.map((s) => s.area),
+  )
   const treeStrength = { value: 0.3 }
   const grassStrength = { value: 0.12 }
   const treeMaterial = own(new MeshLambertMaterial({ vertexColors: true, side: FrontSide }))

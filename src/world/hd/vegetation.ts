@@ -1,5 +1,6 @@
 // Deterministic placement of trees and grass tufts from `vegetation.seed`: never in water, on
-// steep slopes, on landmark terraces or at the spawn. Pure math; the meshes only read it.
+// steep slopes, on landmark terraces, in creator spaces or at the spawn. Pure math; the meshes
+// only read it.
 import type { HdWorld } from '../../protocol/scene'
 import type { LandmarkLayout } from './landmarks'
 import { createNoise2D, hashSeed, mulberry32, smoothstep } from './noise'
@@ -39,6 +40,8 @@ export const VEGETATION_RULES = {
   grassMaxSlope: 0.5,
   /** Keeps the spawn point near the origin clear of trunks (m). */
   spawnClear: 12,
+  /** Trunks stay this far outside a creator space (m), so no crown hangs into it. */
+  spaceClear: 3.5,
   treeSpacing: 2.8,
 } as const
 
@@ -47,6 +50,8 @@ export function placeVegetation(
   hd: HdWorld,
   field: HeightField,
   landmarks: readonly LandmarkLayout[],
+  /** Areas kept clear, [minX, minZ, maxX, maxZ] (creator spaces). */
+  clearings: readonly (readonly [number, number, number, number])[] = [],
 ): VegetationLayout {
   const seed = hd.vegetation.seed
   const half = field.size / 2
@@ -57,6 +62,11 @@ export function placeVegetation(
 
   const nearLandmark = (x: number, z: number, margin: number, factor = 1) =>
     landmarks.some((l) => Math.hypot(x - l.x, z - l.z) < l.footprint * factor + margin)
+  const inClearing = (x: number, z: number, margin: number) =>
+    clearings.some(
+      ([x0, z0, x1, z1]) =>
+        x > x0 - margin && x < x1 + margin && z > z0 - margin && z < z1 + margin,
+    )
 
   // Willows line the lake and the ponds under bridges.
   const bridges = landmarks.filter((l) => l.kind === 'bridge')
@@ -113,6 +123,7 @@ export function placeVegetation(
     const h = field.heightAt(x, z)
     if (h > treeline) continue
     if (nearLandmark(x, z, 4)) continue
+    if (inClearing(x, z, rules.spaceClear)) continue
     if (crowded(x, z)) continue
     const d = Math.hypot(x, z)
     let kind: TreeKind
@@ -148,6 +159,7 @@ export function placeVegetation(
     if (h < water + rules.grassAboveWater) continue
     if (field.slopeAt(x, z) > rules.grassMaxSlope) continue
     if (nearLandmark(x, z, 0, 0.85)) continue
+    if (inClearing(x, z, 0.5)) continue
     const o = count * GRASS_STRIDE
     grass[o] = x
     grass[o + 1] = h - 0.05

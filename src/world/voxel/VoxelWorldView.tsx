@@ -24,6 +24,8 @@ import { translate } from '../../app/i18n'
 import type { BuildMessage, BuildRequest, VoxelStats } from './build'
 import type { MeshPart } from './mesher'
 import { VoxelCollider } from './collider'
+import type { WorldCollider } from '../collision'
+import { withSpaces } from '../../exhibit/collider'
 import { VoxelGrid, materialTable } from './grid'
 import { PixelPass } from './PixelPass'
 
@@ -101,6 +103,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
   const world = scene.voxel
   const env = scene.environment
   const [spawnX, , spawnZ] = scene.spawn.position
+  const spaces = scene.spaces
   const group = useRef<Group>(null)
   const materials = useMemo(makeMaterials, [])
   const sun = useMemo(
@@ -131,6 +134,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     const worker = new Worker(new URL('./mesher.worker.ts', import.meta.url), { type: 'module' })
     const meshes: Mesh[] = []
     let live = true
+    let collider: WorldCollider | null = null
     const fail = (message: string) => {
       live = false
       worker.terminate()
@@ -174,7 +178,9 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
           worker.terminate()
           const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
           publishStats(msg.stats)
-          useWorld.getState().set({ collider: new VoxelCollider(grid), status: 'ready' })
+          // Creator spaces' floors and walls join the voxels in the avatar's collision.
+          collider = withSpaces(new VoxelCollider(grid), spaces, 'voxel')
+          useWorld.getState().set({ collider, status: 'ready' })
           break
         }
         case 'error':
@@ -195,9 +201,9 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
       }
       // A collider over a grid that is no longer shown must not outlive it.
       const state = useWorld.getState()
-      if (state.collider instanceof VoxelCollider) state.set({ collider: null })
+      if (collider && state.collider === collider) state.set({ collider: null })
     }
-  }, [world, spawnX, spawnZ, materials])
+  }, [world, spawnX, spawnZ, spaces, materials])
 
   useFrame((_, dt) => {
     // Motion-sensitive visitors get still water; nothing else here moves.
