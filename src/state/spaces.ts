@@ -3,22 +3,11 @@
 // it. Low-frequency state only (a layout changes when a creator edits it, never per frame).
 import { z } from 'zod'
 import { create } from 'zustand'
-
-const finite = z.number().finite()
+import { Placement } from '../protocol/spaces'
 
 /** Where an exhibit stands: on a slot of the scene's space, or freely inside its area. */
-export const ExhibitPlacement = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('slot'), slot: z.string().min(1).max(32) }),
-  z.object({
-    kind: z.literal('free'),
-    x: finite,
-    y: finite,
-    z: finite,
-    rotY: finite,
-    scale: z.number().positive().max(8),
-  }),
-])
-export type ExhibitPlacement = z.infer<typeof ExhibitPlacement>
+export const ExhibitPlacement = Placement
+export type ExhibitPlacement = Placement
 
 /** One exhibit of a space: the token it shows, where, and (when hidden) why visitors miss it. */
 export const ExhibitView = z.object({
