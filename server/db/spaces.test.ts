@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Database } from './database'
 import { migrate } from './migrations'
 import { SpaceError, SpaceStore, type Exhibit, type SpaceErrorCode } from './spaces'
+import { freshPgliteDir } from './testPglite'
 import { startTestPostgres, type TestPostgres } from './testPostgres'
 
 const addr = (digit: string) => getAddress(`0x${digit.repeat(40)}`)
@@ -60,7 +61,7 @@ describe.each(['pglite', 'postgres'] as const)('SpaceStore on %s', (engine) => {
       db = await openDatabase({ dataDir: tmp, databaseUrl: postgres.url })
       db2 = await openDatabase({ dataDir: tmp, databaseUrl: postgres.url })
     } else {
-      db = db2 = await openDatabase({ dataDir: tmp })
+      db = db2 = await openDatabase({ dataDir: await freshPgliteDir(tmp) })
     }
     expect(db.engine).toBe(engine)
     await migrate(db)
