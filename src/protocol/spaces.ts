@@ -30,7 +30,9 @@ export const TokenRef = z.object({
     .positive()
     .max(2 ** 53 - 1),
   contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'contract is a 0x address'),
-  tokenId: z.string().regex(/^\d{1,78}$/, 'tokenId is a decimal string'),
+  tokenId: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,77})$/, 'tokenId is a decimal string without leading zeros'),
 })
 export type TokenRef = z.infer<typeof TokenRef>
 
