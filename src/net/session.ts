@@ -311,10 +311,7 @@ export class WorldSession {
     return true
   }
 
-  editSpace<T extends SpaceEditType>(
-    type: T,
-    payload: ClientMessage<T>,
-  ): Promise<SpaceEditResult> {
+  editSpace<T extends SpaceEditType>(type: T, payload: ClientMessage<T>): Promise<SpaceEditResult> {
     const room = this.room
     if (!room?.connection.isOpen) {
       return Promise.resolve({ ok: false, code: 'offline', message: 'not connected' })
