@@ -17,6 +17,7 @@ import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
+import { worldRules } from './worlds'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -136,7 +137,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     })
     stops.push(() => db.close())
     await migrate(db)
-    const spaces = new SpaceService(new SpaceStore(db), services.collectibles, {
+    const store = new SpaceStore(db)
+    for (const a of config.spaces.assign) {
+      const rules = await worldRules(config.scenesDir, a.world)
+      if (!rules.spaces.has(a.space)) {
+        throw new Error(`SPACE_ASSIGN: world ${a.world} has no space "${a.space}"`)
+      }
+      await store.assign(a.space, a.world, a.address)
+    }
+    const spaces = new SpaceService(store, services.collectibles, {
       limitPerAddress: config.spaces.limitPerAddress,
       recheckMs: config.spaces.recheckMs,
       publish: (change: SpaceChange) =>

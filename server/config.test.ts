@@ -91,6 +91,19 @@ describe('loadConfig', () => {
     expect(c.maxClients).toBe(500)
     expect(c.interest).toEqual({ radius: 25, max: 16 })
     expect(loadConfig({ AOI: 'off' }).interest).toBeNull()
+  })
+
+  it('reads space assignments and refuses malformed ones', () => {
+    const address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+    expect(
+      loadConfig({ SPACE_ASSIGN: `block-park-village/village-plot-1=${address}` }).spaces.assign,
+    ).toEqual([{ world: 'block-park-village', space: 'village-plot-1', address }])
+    expect(() => loadConfig({ SPACE_ASSIGN: 'village-plot-1=0x12' })).toThrow(/SPACE_ASSIGN/)
+    expect(loadConfig({}).spaces).toMatchObject({
+      limitPerAddress: 1,
+      recheckMs: 300_000,
+      assign: [],
+    })
     expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
     expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)
   })

@@ -26,7 +26,12 @@ export interface Config {
   chain: ChainConfig
   /** PostgreSQL for spaces and layouts; unset: PGlite in `<dataDir>/pglite`. */
   databaseUrl?: string
-  spaces: { limitPerAddress: number; recheckMs: number }
+  spaces: {
+    limitPerAddress: number
+    recheckMs: number
+    /** Spaces given to an address by configuration (SPACE_ASSIGN), claimed at start-up. */
+    assign: { world: string; space: string; address: string }[]
+  }
 }
 
 export interface ChainConfig {
@@ -90,8 +95,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,
+      assign: spaceAssignments(env.SPACE_ASSIGN),
     },
   }
+}
+
+/** `world/space=0xaddress`, comma-separated. */
+function spaceAssignments(raw: string | undefined): Config['spaces']['assign'] {
+  if (!raw) return []
+  return raw.split(',').map((entry) => {
+    const m = /^\s*([a-z0-9-]+)\/([a-z0-9-]+)=(0x[0-9a-fA-F]{40})\s*$/.exec(entry)
+    if (!m) {
+      throw new ConfigError(
+        `SPACE_ASSIGN entries are world/space=0xaddress, comma-separated; got "${entry.trim()}"`,
+      )
+    }
+    return { world: m[1]!, space: m[2]!, address: m[3]! }
+  })
 }
 
 function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {

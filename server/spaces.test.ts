@@ -32,6 +32,7 @@ function env() {
     ANVIL_PORT: '0',
     CHAIN_POLL_MS: '200',
     SPACE_RECHECK_S: '0',
+    SPACE_ASSIGN: `${WORLD}/assigned-plot=${devWallets()[2]!.address}`,
   }
 }
 
@@ -55,7 +56,12 @@ beforeAll(async () => {
     ],
     limits: { exhibits: 3 },
   }
-  scene.spaces = [...(scene.spaces ?? []).filter((s: { id: string }) => s.id !== SPACE), space]
+  const assigned = { ...space, id: 'assigned-plot', title: { 'zh-CN': '指定', en: 'Assigned' } }
+  scene.spaces = [
+    ...(scene.spaces ?? []).filter((s: { id: string }) => s.id !== SPACE),
+    space,
+    assigned,
+  ]
   fs.writeFileSync(file, JSON.stringify(scene))
   server = await startServer(loadConfig(env()))
   await server.spaces
@@ -165,6 +171,12 @@ describe('creator spaces', () => {
     const seen = await until(() => anon.space()?.exhibits.get(placed))
     expect(seen).toMatchObject({ tokenId: '2', slot: 'a', hidden: '' })
     expect(seen.title.length).toBeGreaterThan(0)
+  })
+
+  it('gives a space to the address configuration assigns it to', async () => {
+    const anyone = await visitor('anyone')
+    const space = await until(() => anyone.room.state.spaces?.get('assigned-plot'))
+    expect(space.owner).toBe(devWallets()[2]!.address)
   })
 
   it('refuses what the rules do not allow, and changes nothing', async () => {
