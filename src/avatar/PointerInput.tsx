@@ -43,9 +43,11 @@ export function PointerInput() {
       raycaster.setFromCamera(ndc, camera)
       raycaster.far = PICK_FAR
       // World views mark terrain and chunk meshes with userData.walkable; only those count.
+      // 'tops' (creator spaces) is walkable where it faces up; its walls and pictures stop
+      // the ray, so clicking an exhibit opens it instead of walking through the wall.
       walkables.length = 0
       scene.traverseVisible((o) => {
-        if (o.userData.walkable === true) walkables.push(o)
+        if (o.userData.walkable === true || o.userData.walkable === 'tops') walkables.push(o)
       })
       hits.length = 0
       raycaster.intersectObjects(walkables, true, hits)
@@ -54,6 +56,7 @@ export function PointerInput() {
       hits.length = 0
       // A far-off mountainside is scenery, not a place to walk to.
       if (!hit) return
+      if (hit.object.userData.walkable === 'tops' && !((hit.face?.normal.y ?? 0) > 0.7)) return
       const p = hit.point
       if (Math.hypot(p.x - localMotion.x, p.z - localMotion.z) > TARGET_MAX) return
       setTarget(input, p.x, p.y, p.z)

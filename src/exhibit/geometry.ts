@@ -49,10 +49,10 @@ const PALETTES = {
     matVeiled: '#c4c4c4',
   },
   hd: {
-    plank: ['#c9c2b2'],
+    plank: ['#c8b99a'],
     curb: '#b3ab9b',
     base: '#7d766b',
-    plaster: ['#e6e1d6'],
+    plaster: ['#ebe5d8'],
     post: '#4a3a2e',
     cap: '#4a3a2e',
     ridge: '#4a3a2e',

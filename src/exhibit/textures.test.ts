@@ -35,6 +35,7 @@ describe('texture budget', () => {
     expect(maxTextureSide(64, 1)).toBe(1024)
     expect(maxTextureSide(64, 1, 512)).toBe(512)
     expect(maxTextureSide(1, 64)).toBe(64)
+    expect(maxTextureSide(64, 16)).toBe(maxTextureSide(64, 15))
   })
 })
 

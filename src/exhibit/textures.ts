@@ -80,13 +80,14 @@ export function textureBytes(width: number, height: number, mipmaps = true): num
 }
 
 /**
- * The longest texture side that keeps `count` exhibits within a space's texture budget (MB),
- * between 64 and `ceiling` pixels.
+ * The longest texture side that keeps `count` exhibits within a space's texture budget (MB): a
+ * power of two between 64 and `ceiling` pixels.
  */
 export function maxTextureSide(budgetMB: number, count: number, ceiling = 1024): number {
   const perExhibit = (budgetMB * 1024 * 1024) / Math.max(1, count)
   const side = Math.floor(Math.sqrt(perExhibit / (4 * (4 / 3))))
-  return Math.max(64, Math.min(ceiling, side))
+  // Powers of two: one exhibit more or less rarely changes the size (and reloads every picture).
+  return Math.max(64, Math.min(ceiling, 2 ** Math.floor(Math.log2(Math.max(1, side)))))
 }
 
 const isVectorUrl = (url: string) => /^data:image\/svg\+xml[;,]/i.test(url)

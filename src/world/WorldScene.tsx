@@ -11,6 +11,8 @@ const VoxelWorldView = lazy(() =>
   import('./voxel/VoxelWorldView').then((m) => ({ default: m.VoxelWorldView })),
 )
 const HdWorldView = lazy(() => import('./hd/HdWorldView').then((m) => ({ default: m.HdWorldView })))
+// Creator spaces (src/exhibit) draw in either style; their own chunk, fetched once the world stands.
+const Spaces = lazy(() => import('../exhibit/Spaces').then((m) => ({ default: m.Spaces })))
 
 export function WorldScene() {
   const scene = useWorld((s) => s.scene)
@@ -27,6 +29,11 @@ export function WorldScene() {
       {ready && <LocalPlayer key={`player-${scene.id}`} />}
       {ready && <RemoteAvatars key={`remotes-${scene.id}`} style={scene.style} />}
       <AdaptiveQuality />
+      {ready && scene.spaces.length > 0 && (
+        <Suspense fallback={null}>
+          <Spaces key={`spaces-${scene.id}`} scene={scene} />
+        </Suspense>
+      )}
     </Suspense>
   )
 }
