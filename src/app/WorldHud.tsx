@@ -10,6 +10,7 @@ import { openWorld } from './router'
 import { useDialog } from './useDialog'
 import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
 import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
+import { ExhibitCardHost } from '../exhibit/ExhibitCardHost'
 
 function Places() {
   const t = useT()
@@ -80,6 +81,7 @@ export function WorldHud() {
       <Minimap />
       <WalletPanelHost />
       <SpacesPanel />
+      <ExhibitCardHost />
     </>
   )
 }

@@ -1,0 +1,123 @@
+// The card of an exhibit a visitor clicked (or tapped) in a creator space: the picture large, its
+// name, description, issuer, platform and chain, and whether the server verified that the space's
+// owner holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
+import { useEffect } from 'react'
+import { pick, useT } from '../app/i18n'
+import { useDialog } from '../app/useDialog'
+import { useListings, ownerKey } from '../state/listings'
+import { useSettings } from '../state/settings'
+import { useSpaces } from '../state/spaces'
+import { useWorld } from '../state/world'
+import { CollectibleDetail, ItemImage, VerifiedBadge } from '../wallet/CollectibleDetail'
+import { shortAddress } from '../wallet/wallets'
+import { resolveExhibit, type ExhibitStatus } from './resolve'
+import { fill } from './strings'
+import './exhibit.css'
+
+const NOTES: Record<Exclude<ExhibitStatus, 'verified'>, string> = {
+  unverified: 'exhibit.note.unverified',
+  missing: 'exhibit.note.missing',
+  pending: 'exhibit.note.pending',
+  unchecked: 'exhibit.note.unchecked',
+}
+
+export function ExhibitCard() {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const open = useSpaces((s) => s.open)
+  const view = useSpaces((s) => (s.open ? s.spaces[s.open.spaceId] : undefined))
+  const space = useWorld((s) => s.scene?.spaces.find((sp) => sp.id === open?.spaceId))
+  const listing = useListings((s) => (view?.owner ? s.byOwner[ownerKey(view.owner)] : undefined))
+  const exhibit = view?.exhibits.find((e) => e.id === open?.exhibitId && !e.hidden)
+  const close = () => useSpaces.getState().setOpen(null)
+  const ref = useDialog<HTMLElement>(true, close)
+
+  // An exhibit that was taken down (or hidden) while its card was open closes the card.
+  const gone = !exhibit || !space
+  useEffect(() => {
+    if (gone) close()
+  }, [gone])
+
+  if (!exhibit || !space || !view) return null
+  const r = view.owner
+    ? resolveExhibit(exhibit, listing)
+    : { view: exhibit, status: 'missing' as const, item: null }
+  const chains = listing?.status === 'ready' ? listing.chains : []
+  const title = r.item?.name || exhibit.title || t('exhibit.untitled')
+
+  return (
+    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
+      <section
+        ref={ref}
+        className="panel wallet-panel exhibit-card"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="exhibit-title"
+        data-testid="exhibit-card"
+        data-status={r.status}
+      >
+        <header className="wallet-head">
+          <h2 id="exhibit-title">{t('exhibit.card')}</h2>
+          <button className="btn icon-btn" onClick={close} aria-label={t('exhibit.close')}>
+            ✕
+          </button>
+        </header>
+        <div className="wallet-body">
+          <p className="exhibit-where">
+            {fill(t('exhibit.space'), { space: pick(space.title, lang) })}
+            {view.owner && (
+              <>
+                {' · '}
+                {t('exhibit.exhibitor')} <code title={view.owner}>{shortAddress(view.owner)}</code>
+              </>
+            )}
+          </p>
+          {r.status !== 'verified' && (
+            <p
+              className={`exhibit-note${r.status === 'pending' ? ' pending' : ''}`}
+              role="status"
+              data-testid="exhibit-note"
+            >
+              {t(NOTES[r.status])}
+            </p>
+          )}
+          <div className="nft-detail exhibit-media" data-testid="exhibit-detail">
+            {r.item ? (
+              <CollectibleDetail item={r.item} chains={chains} />
+            ) : (
+              // Not in the owner's listing: only what the space recorded, plainly unverified.
+              <>
+                <div className="nft-detail-top">
+                  <ItemImage src={null} alt={title} />
+                  <div className="nft-detail-text">
+                    <h3>{title}</h3>
+                    <div className="nft-meta">
+                      <VerifiedBadge verified={false} />
+                    </div>
+                  </div>
+                </div>
+                <dl className="proof-list">
+                  {exhibit.issuer && (
+                    <>
+                      <dt>{t('exhibit.issuer')}</dt>
+                      <dd>{exhibit.issuer}</dd>
+                    </>
+                  )}
+                  <dt>{t('exhibit.token')}</dt>
+                  <dd>
+                    <code title={exhibit.contract}>{shortAddress(exhibit.contract)}</code> #
+                    <code className="wrap">{exhibit.tokenId}</code> ·{' '}
+                    {exhibit.standard === 'erc1155' ? 'ERC-1155' : 'ERC-721'} · chain{' '}
+                    {exhibit.chainId}
+                  </dd>
+                </dl>
+              </>
+            )}
+          </div>
+        </div>
+      </section>
+    </div>
+  )
+}
+
+export default ExhibitCard
