@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../server/config'
 import { startDevChain, type DevChain } from '../server/devchain'
-import { checkRedis, redactRedisUrl } from '../server/redis'
+import { checkRedis } from '../server/redis'
+import { redactUrl } from '../server/urls'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -140,7 +141,7 @@ const ready = setInterval(() => {
   if (stopping || members.some((m) => !m.url)) return
   clearInterval(ready)
   console.log(
-    `\n  苍穹 Cangqiong: ${count} server processes sharing ${redactRedisUrl(config.redisUrl!)}` +
+    `\n  苍穹 Cangqiong: ${count} server processes sharing ${redactUrl(config.redisUrl!)}` +
       ` (client: ${config.client})\n`,
   )
   for (const m of members) console.log(`  Open ${m.url}   (server ${m.n})`)

@@ -3,17 +3,7 @@
 // choice of process for a new room.
 import { matchMaker } from '@colyseus/core'
 import { Redis } from 'ioredis'
-
-/** The URL with its password masked, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url
-  }
-}
+import { redactUrl } from './urls'
 
 /** Resolves when Redis at `url` answers PING; rejects with a message that says what to do. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
@@ -35,7 +25,7 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
     const reason = first instanceof Error ? first.message : String(first)
     const port = URL.canParse(url) ? new URL(url).port || '6379' : '6379'
     throw new Error(
-      `cannot reach Redis at ${redactRedisUrl(url)} (${reason}): start one with ` +
+      `cannot reach Redis at ${redactUrl(url)} (${reason}): start one with ` +
         `\`redis-server --port ${port}\` (Debian: \`sudo apt-get install redis-server\`), ` +
         'or unset REDIS_URL to run a single process',
       { cause: err },

@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { redactUrl } from '../urls'
 
 /** A value bound to a `$n` parameter. Pass JSON as a string and cast it: `$1::jsonb`. */
 export type SqlParam = string | number | boolean | null | Date
@@ -58,16 +59,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     : openPglite(path.join(options.dataDir, 'pglite'))
 }
 
-/** The URL with its password replaced by `***`, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
-  }
-}
+export { redactUrl }
 
 // ---- PostgreSQL ---------------------------------------------------------------------------
 
