@@ -1,12 +1,12 @@
 // The card of an exhibit a visitor clicked (or tapped) in a creator space: the picture large, its
-// name, description, issuer, platform and chain, and whether the server verified that the space's
-// owner holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
+// name, description, issuer, platform and chain, and whether the server verified that the wallet
+// that exhibits it (the space's owner, or the collaborator who placed it) holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
 import { useEffect } from 'react'
 import { pick, useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { useListings, ownerKey } from '../state/listings'
 import { useSettings } from '../state/settings'
-import { useSpaces } from '../state/spaces'
+import { holderOf, useSpaces } from '../state/spaces'
 import { useWorld } from '../state/world'
 import { CollectibleDetail, ItemImage, VerifiedBadge } from '../wallet/CollectibleDetail'
 import { shortAddress } from '../wallet/wallets'
@@ -27,8 +27,9 @@ export function ExhibitCard() {
   const open = useSpaces((s) => s.open)
   const view = useSpaces((s) => (s.open ? s.spaces[s.open.spaceId] : undefined))
   const space = useWorld((s) => s.scene?.spaces.find((sp) => sp.id === open?.spaceId))
-  const listing = useListings((s) => (view?.owner ? s.byOwner[ownerKey(view.owner)] : undefined))
   const exhibit = view?.exhibits.find((e) => e.id === open?.exhibitId && !e.hidden)
+  const holder = view && exhibit ? holderOf(view, exhibit) : null
+  const listing = useListings((s) => (holder ? s.byOwner[ownerKey(holder)] : undefined))
   const close = () => useSpaces.getState().setOpen(null)
   const ref = useDialog<HTMLElement>(true, close)
 
@@ -39,7 +40,7 @@ export function ExhibitCard() {
   }, [gone])
 
   if (!exhibit || !space || !view) return null
-  const r = view.owner
+  const r = holder
     ? resolveExhibit(exhibit, listing)
     : { view: exhibit, status: 'missing' as const, item: null }
   const chains = listing?.status === 'ready' ? listing.chains : []
@@ -65,10 +66,10 @@ export function ExhibitCard() {
         <div className="wallet-body">
           <p className="exhibit-where">
             {fill(t('exhibit.space'), { space: pick(space.title, lang) })}
-            {view.owner && (
+            {holder && (
               <>
                 {' · '}
-                {t('exhibit.exhibitor')} <code title={view.owner}>{shortAddress(view.owner)}</code>
+                {t('exhibit.exhibitor')} <code title={holder}>{shortAddress(holder)}</code>
               </>
             )}
           </p>
@@ -85,7 +86,7 @@ export function ExhibitCard() {
             {r.item ? (
               <CollectibleDetail item={r.item} chains={chains} />
             ) : (
-              // Not in the owner's listing: only what the space recorded, plainly unverified.
+              // Not in the exhibitor's listing: only what the space recorded, plainly unverified.
               <>
                 <div className="nft-detail-top">
                   <ItemImage src={null} alt={title} />

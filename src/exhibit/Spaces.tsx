@@ -324,8 +324,7 @@ export function Spaces({ scene }: { scene: Scene }) {
       layouts.map((layout) => {
         const view = views[layout.space.id] ?? null
         if (!view) return { layout, view, exhibits: [] }
-        const listing = view.owner ? listings[ownerKey(view.owner)] : undefined
-        const resolved = resolveSpace(view, listing)
+        const resolved = resolveSpace(view, (a) => listings[ownerKey(a)])
         const maxSide = maxTextureSide(
           layout.space.limits.textureMB,
           resolved.length,

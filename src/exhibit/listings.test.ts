@@ -21,6 +21,7 @@ function space(version: number, owner: string | null = OWNER): SpaceView {
         placement: { kind: 'slot', slot: 'wall-1' },
         title: 'Village Gate',
         issuer: null,
+        addedBy: null,
         hidden: null,
       },
     ],
@@ -58,6 +59,28 @@ describe('watchListings', () => {
     expect(useListings.getState().byOwner[OWNER.toLowerCase()]?.status).toBe('ready')
     stop()
     expect(useListings.getState().byOwner).toEqual({})
+  })
+
+  it("fetches a collaborator's listing for the pieces they placed", async () => {
+    const COLLAB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+    const fetcher = vi.fn(async (_owner: string) => EMPTY)
+    const stop = watchListings(fetcher, () => now)
+    const s = space(1)
+    s.collaborators = [COLLAB]
+    s.exhibits.push({ ...s.exhibits[0]!, id: 'e2', tokenId: '2', addedBy: COLLAB })
+    useSpaces.getState().set('a', s)
+    expect(fetcher.mock.calls.map((c) => c[0]).sort()).toEqual([COLLAB, OWNER].sort())
+    await vi.runOnlyPendingTimersAsync()
+    expect(Object.keys(useListings.getState().byOwner).sort()).toEqual(
+      [COLLAB.toLowerCase(), OWNER.toLowerCase()].sort(),
+    )
+    // Once the collaborator's piece is hidden, only the owner's listing is asked for again.
+    const next = structuredClone(s)
+    next.version = 2
+    next.exhibits[1]!.hidden = { reason: 'not_owner' }
+    useSpaces.getState().set('a', next)
+    expect(fetcher.mock.calls.slice(2).map((c) => c[0])).toEqual([OWNER])
+    stop()
   })
 
   it('does not fetch for free spaces or spaces whose exhibits are all hidden', () => {

@@ -1,10 +1,11 @@
-// Keeps the verified listing of every space owner in the open world: fetched when a space with
-// an owner appears, fetched again when that space's version changes (an exhibit was placed,
-// moved or re-checked) and after the server's cache lifetime; failures retry with backoff.
+// Keeps the verified listing of every wallet that exhibits in the open world (space owners, and
+// collaborators for the pieces they placed): fetched when a space showing that wallet's pieces
+// appears, fetched again when that space's version changes (an exhibit was placed, moved or
+// re-checked) and after the server's cache lifetime; failures retry with backoff.
 // Plain TypeScript, browser; results go to useListings.
 import type { Collectible } from '../chain/types'
 import { useListings, ownerKey, type ListingChain } from '../state/listings'
-import { useSpaces, type SpaceView } from '../state/spaces'
+import { holderOf, useSpaces, type SpaceView } from '../state/spaces'
 import { api, ApiError } from '../wallet/api'
 
 /** The server caches listings this long: older ones are fetched again while in view. */
@@ -22,7 +23,7 @@ export type ListingFetcher = (owner: string) => Promise<FetchedListing>
 
 interface Track {
   owner: string
-  /** The version of each space of this owner that the listing was last asked for. */
+  /** The version of each space showing this wallet's pieces that the listing was last asked for. */
   versions: Map<string, number>
   inFlight: boolean
   again: boolean
@@ -37,8 +38,15 @@ export function retryDelay(failures: number, err: unknown): number {
   return Math.min(MAX_RETRY_MS, 5000 * 2 ** Math.max(0, failures - 1))
 }
 
-/** Whether a space has anything its owner's listing must confirm. */
-const needsListing = (v: SpaceView) => v.owner !== null && v.exhibits.some((e) => !e.hidden)
+/** The wallets (by ownerKey) whose listings must confirm a space's shown exhibits. */
+export function holdersOf(v: SpaceView): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const e of v.exhibits) {
+    const holder = e.hidden ? null : holderOf(v, e)
+    if (holder && !out.has(ownerKey(holder))) out.set(ownerKey(holder), holder)
+  }
+  return out
+}
 
 /**
  * Starts watching the spaces store; returns a stop function (which forgets every listing).
@@ -99,29 +107,31 @@ export function watchListings(
 
   const sync = (spaces: Record<string, SpaceView>) => {
     for (const [spaceId, view] of Object.entries(spaces)) {
-      if (!view.owner || !needsListing(view)) continue
-      const key = ownerKey(view.owner)
-      let t = tracks.get(key)
-      if (!t) {
-        t = {
-          owner: view.owner,
-          versions: new Map(),
-          inFlight: false,
-          again: false,
-          failures: 0,
-          fetchedAt: 0,
-          retry: undefined,
-        }
-        tracks.set(key, t)
-      }
-      const seen = t.versions.get(spaceId)
-      if (seen === view.version) continue
-      t.versions.set(spaceId, view.version)
-      // Another space of an owner already in hand needs no new request; a changed one does.
-      const fresh = t.inFlight || (t.fetchedAt > 0 && now() - t.fetchedAt < REFRESH_MS)
-      if (seen === undefined && fresh) continue
-      request(t)
+      for (const [key, holder] of holdersOf(view)) track(spaceId, view.version, key, holder)
     }
+  }
+
+  const track = (spaceId: string, version: number, key: string, holder: string) => {
+    let t = tracks.get(key)
+    if (!t) {
+      t = {
+        owner: holder,
+        versions: new Map(),
+        inFlight: false,
+        again: false,
+        failures: 0,
+        fetchedAt: 0,
+        retry: undefined,
+      }
+      tracks.set(key, t)
+    }
+    const seen = t.versions.get(spaceId)
+    if (seen === version) return
+    t.versions.set(spaceId, version)
+    // Another space of a wallet already in hand needs no new request; a changed one does.
+    const fresh = t.inFlight || (t.fetchedAt > 0 && now() - t.fetchedAt < REFRESH_MS)
+    if (seen === undefined && fresh) return
+    request(t)
   }
 
   sync(useSpaces.getState().spaces)
@@ -130,9 +140,7 @@ export function watchListings(
   })
   const sweep = setInterval(() => {
     const wanted = new Set(
-      Object.values(useSpaces.getState().spaces)
-        .filter(needsListing)
-        .map((v) => ownerKey(v.owner!)),
+      Object.values(useSpaces.getState().spaces).flatMap((v) => [...holdersOf(v).keys()]),
     )
     for (const [key, t] of tracks) {
       if (wanted.has(key) && t.fetchedAt > 0 && now() - t.fetchedAt >= REFRESH_MS) request(t)

@@ -38,6 +38,7 @@ function view(over: Partial<ExhibitView> = {}): ExhibitView {
     placement: { kind: 'slot', slot: 'w1' },
     title: 'Village Gate',
     issuer: 'Block Park Studio',
+    addedBy: null,
     hidden: null,
     ...over,
   }
@@ -109,14 +110,33 @@ describe('resolveSpace', () => {
     ...over,
   })
 
+  const OWNER = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8'
+  const COLLAB = '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc'
+  const only =
+    (listings: Record<string, Listing>) =>
+    (address: string): Listing | undefined =>
+      listings[address.toLowerCase()]
+
   it('leaves hidden exhibits out', () => {
-    const out = resolveSpace(space(), ready([item()]))
+    const out = resolveSpace(space(), only({ [OWNER]: ready([item()]) }))
     expect(out.map((r) => r.view.id)).toEqual(['e1', 'e3'])
     expect(out.every((r) => r.status === 'verified')).toBe(true)
   })
 
   it('shows nothing of an ownerless space as verified', () => {
-    const out = resolveSpace(space({ owner: null }), ready([item()]))
+    const out = resolveSpace(space({ owner: null }), only({ [OWNER]: ready([item()]) }))
     expect(out.map((r) => r.status)).toEqual(['missing', 'missing'])
+  })
+
+  it("checks a collaborator's piece against the collaborator's listing, not the owner's", () => {
+    const piece = view({ id: 'c1', tokenId: '9', addedBy: COLLAB })
+    const s = space({ collaborators: [COLLAB], exhibits: [view(), piece] })
+    const both = only({ [OWNER]: ready([item()]), [COLLAB]: ready([item({ tokenId: '9' })]) })
+    expect(resolveSpace(s, both).map((r) => r.status)).toEqual(['verified', 'verified'])
+    // The owner holding the collaborator's token does not vouch for it, and vice versa.
+    const swapped = only({ [OWNER]: ready([item({ tokenId: '9' })]), [COLLAB]: ready([item()]) })
+    expect(resolveSpace(s, swapped).map((r) => r.status)).toEqual(['missing', 'missing'])
+    // The collaborator's listing not in yet: pending, whatever the owner's says.
+    expect(resolveSpace(s, only({ [OWNER]: ready([item()]) }))[1]?.status).toBe('pending')
   })
 })

@@ -1,9 +1,10 @@
-// Matches a space's exhibits against its owner's verified listing: only a token the owner holds
-// and the server verified is shown as verified; everything else is veiled. Pure functions, used
-// by the renderer, the exhibit card and the test hooks.
+// Matches a space's exhibits against the verified listing of the wallet that placed each one
+// (the owner, or a collaborator for their own pieces): only a token that wallet holds and the
+// server verified is shown as verified; everything else is veiled. Pure functions, used by the
+// renderer, the exhibit card and the test hooks.
 import type { Collectible, TokenRef } from '../chain/types'
 import type { Listing } from '../state/listings'
-import type { ExhibitView, SpaceView } from '../state/spaces'
+import { holderOf, type ExhibitView, type SpaceView } from '../state/spaces'
 
 /**
  * verified: in the owner's listing and verified by the server.
@@ -44,16 +45,24 @@ export function resolveExhibit(view: ExhibitView, listing: Listing | undefined):
   return { view, status: item.verified && held ? 'verified' : 'unverified', item }
 }
 
+/** The listing of a wallet address, as far as it is known. */
+export type ListingOf = (address: string) => Listing | undefined
+
+/** One exhibit checked against its holder's listing; with no holder there is nobody to verify. */
+export function resolveIn(space: SpaceView, view: ExhibitView, listingOf: ListingOf) {
+  const holder = holderOf(space, view)
+  return holder
+    ? resolveExhibit(view, listingOf(holder))
+    : { view, status: 'missing' as const, item: null }
+}
+
 /**
- * The exhibits of a space that visitors see: hidden ones are left out. A space without an owner
- * has nobody to verify against, so whatever it lists shows as missing.
+ * The exhibits of a space that visitors see: hidden ones are left out. Each is checked against
+ * the listing of the wallet that placed it (see `holderOf`).
  */
-export function resolveSpace(space: SpaceView, listing: Listing | undefined): ResolvedExhibit[] {
+export function resolveSpace(space: SpaceView, listingOf: ListingOf): ResolvedExhibit[] {
   const out: ResolvedExhibit[] = []
-  for (const view of space.exhibits) {
-    if (view.hidden) continue
-    out.push(space.owner ? resolveExhibit(view, listing) : { view, status: 'missing', item: null })
-  }
+  for (const view of space.exhibits) if (!view.hidden) out.push(resolveIn(space, view, listingOf))
   return out
 }
 

@@ -30,8 +30,8 @@ export const spacesHooks: SpacesHooks = {
     const { byOwner } = useListings.getState()
     const out: SpacesSnapshot = {}
     for (const [id, v] of Object.entries(spaces)) {
-      const listing = v.owner ? byOwner[ownerKey(v.owner)] : undefined
-      const shown = new Map(resolveSpace(v, listing).map((r) => [r.view.id, r.status]))
+      const resolved = resolveSpace(v, (a) => byOwner[ownerKey(a)])
+      const shown = new Map(resolved.map((r) => [r.view.id, r.status]))
       out[id] = {
         ...v,
         exhibits: v.exhibits.map((e) => ({ ...e, status: shown.get(e.id) ?? 'hidden' })),

@@ -44,6 +44,7 @@ interface WireExhibit {
   scale: number
   title: string
   issuer: string
+  addedBy: string
   hidden: string
 }
 interface WireSpace {
@@ -390,6 +391,7 @@ function spaceView(space: WireSpace): SpaceView {
         : { kind: 'free', x: e.x, y: e.y, z: e.z, rotY: e.rotY, scale: e.scale },
       title: e.title,
       issuer: e.issuer || null,
+      addedBy: e.addedBy || null,
       hidden: e.hidden ? { reason: e.hidden } : null,
     })
   })

@@ -21,6 +21,11 @@ export const ExhibitView = z.object({
   /** The name when it was placed: shown until the owner's listing confirms the current one. */
   title: z.string().max(200),
   issuer: z.string().max(200).nullable(),
+  /**
+   * The wallet that placed it and must keep holding it: a collaborator's own piece is verified
+   * against the collaborator's wallet. Null (or absent) means the space's owner.
+   */
+  addedBy: z.string().min(1).max(128).nullable().default(null),
   /** Set by the server when a re-check failed: such exhibits are not drawn for visitors. */
   hidden: z.object({ reason: z.string().max(200) }).nullable(),
 })
@@ -35,6 +40,11 @@ export const SpaceView = z.object({
   exhibits: z.array(ExhibitView).max(64),
 })
 export type SpaceView = z.infer<typeof SpaceView>
+
+/** The wallet whose listing must confirm an exhibit: whoever placed it, else the owner. */
+export function holderOf(space: SpaceView, exhibit: ExhibitView): string | null {
+  return exhibit.addedBy ?? space.owner
+}
 
 export interface OpenExhibit {
   spaceId: string
