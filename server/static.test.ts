@@ -66,6 +66,19 @@ describe('staticHandler', () => {
     }
   })
 
+  it('answers 503 while the build is being replaced, and serves again afterwards', async () => {
+    const index = path.join(root, 'index.html')
+    fs.rmSync(index)
+    try {
+      const r = await get('/w/cangqiong')
+      expect(r.status).toBe(503)
+      expect(r.headers['retry-after']).toBe('2')
+    } finally {
+      fs.writeFileSync(index, '<p>index</p>')
+    }
+    expect((await get('/w/cangqiong')).status).toBe(200)
+  })
+
   it('refuses a missing build with the fix named', () => {
     expect(() => staticHandler(path.join(root, 'nope'))).toThrow(/npm run build/)
   })

@@ -65,7 +65,15 @@ export function staticHandler(root: string) {
         return
       }
       file = index
-      stat = fs.statSync(file)
+      try {
+        stat = fs.statSync(file)
+      } catch {
+        // dist/ is being rebuilt (vite empties it first): a moment later it is back.
+        res
+          .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '2' })
+          .end('the client is being rebuilt: try again in a moment')
+        return
+      }
     }
     const ext = path.extname(file).toLowerCase()
     const immutable = pathname.startsWith('/assets/') && file !== index
@@ -79,6 +87,9 @@ export function staticHandler(root: string) {
       res.end()
       return
     }
-    fs.createReadStream(file).pipe(res)
+    // A file removed between stat and read (a rebuild) ends this response, not the server.
+    fs.createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res)
   }
 }
