@@ -239,6 +239,16 @@ describe('creator spaces', () => {
     const restored = await owner.edit('space.restore', { version: 1 })
     expect(restored.ok).toMatchObject({ version: 3 })
     await until(() => owner.space()?.exhibits.size === 1 && owner.space()?.version === 3)
+    // The history, newest first, for the owner and the collaborator; not for anyone else.
+    const history = await friend.edit('space.history', {})
+    expect(history.ok?.versions?.map((v) => [v.version, v.note, v.count])).toEqual([
+      [3, 'restore:1', 1],
+      [2, 'place', 2],
+      [1, 'place', 1],
+    ])
+    expect(history.ok?.versions?.[1]?.by.toLowerCase()).toBe(devWallets()[2]!.address.toLowerCase())
+    const stranger = await visitor('stranger', 0)
+    expect(await stranger.edit('space.history', {})).toEqual({ error: 'not_editor' })
   })
 
   it('hides an exhibit whose token changes hands, and tells the owner', async () => {

@@ -12,8 +12,10 @@ import { getAddress } from 'ethers'
 import type { Collectible } from '../src/chain/types'
 import type { Space as SceneSpace } from '../src/protocol/scene'
 import {
+  GRID_STEP,
   SCALE_RANGE,
-  snap,
+  freeInside,
+  snapFree,
   type Placement,
   type SpaceErrorCode,
   type TokenRef,
@@ -57,6 +59,9 @@ export interface SpaceServiceOptions {
   publish: (change: SpaceChange) => void
   log?: (line: string) => void
 }
+
+/** How many versions the history lists (restoring any of them makes a new one). */
+const HISTORY_LENGTH = 20
 
 const tokenKey = (t: { chainId: number; contract: string; tokenId: string }) =>
   `${t.chainId}:${t.contract.toLowerCase()}:${t.tokenId}`
@@ -250,6 +255,28 @@ export class SpaceService {
     })
   }
 
+  /** The newest versions of a space's layout, for its owner and collaborators. */
+  async history(scene: SceneSpace, by: string) {
+    try {
+      if (!(await this.store.canEdit(scene.id, by))) {
+        throw new SpaceRefusal('not_editor', `${by} may not edit space ${scene.id}`)
+      }
+      const versions = await this.store.versions(scene.id, HISTORY_LENGTH)
+      return {
+        version: versions[0]?.version ?? 0,
+        versions: versions.map((v) => ({
+          version: v.version,
+          at: v.createdAt,
+          by: v.createdBy,
+          note: v.note,
+          count: v.count,
+        })),
+      }
+    } catch (err) {
+      refusalFrom(err)
+    }
+  }
+
   async restore(world: string, scene: SceneSpace, by: string, version: number) {
     try {
       const result = await this.store.restore(scene.id, by, version)
@@ -308,22 +335,15 @@ export class SpaceService {
       if (taken) throw new SpaceRefusal('slot_taken', `slot "${placement.slot}" is taken`)
       return placement
     }
-    const p = snap(placement)
-    const [x0, z0, x1, z1] = scene.area
-    const inside =
-      p.x >= x0 &&
-      p.x <= x1 &&
-      p.z >= z0 &&
-      p.z <= z1 &&
-      p.y >= scene.floorY &&
-      p.y <= scene.floorY + scene.height &&
-      p.scale >= SCALE_RANGE[0] &&
-      p.scale <= SCALE_RANGE[1]
-    if (!inside) {
+    // The same snapping and bounds as the client's editor (src/protocol/spaces.ts).
+    const p = snapFree(scene, placement)
+    if (!freeInside(scene, p)) {
+      const [x0, z0, x1, z1] = scene.area
       throw new SpaceRefusal(
         'bad_placement',
         `free placement must stay inside the space (x ${x0}–${x1}, z ${z0}–${z1}, ` +
-          `height ${scene.floorY}–${scene.floorY + scene.height}, scale ${SCALE_RANGE.join('–')})`,
+          `height ${scene.floorY}–${scene.floorY + scene.height}, scale ${SCALE_RANGE.join('–')}, ` +
+          `on a ${GRID_STEP} m grid)`,
       )
     }
     return p

@@ -460,6 +460,11 @@ export class WorldRoom extends Room<WorldState> {
     const by = seat.address
     const spaces = services.spaces
     try {
+      if (type === 'space.history') {
+        const history = await spaces.history(scene, by)
+        this.reply(seat.client, 'space.ok', { op: 'history', space: scene.id, ...history })
+        return
+      }
       let result: { version: number; id?: string }
       switch (type) {
         case 'space.claim':

@@ -1,12 +1,18 @@
 // The open world session, as the UI calls it. Kept apart from session.ts (and colyseus.js),
 // which loads lazily once a world is ready.
-import type { ClientMessage, ClientMessageType, Emote, ErrorCode } from '../protocol/messages'
+import type {
+  ClientMessage,
+  ClientMessageType,
+  Emote,
+  ErrorCode,
+  LayoutVersionInfo,
+} from '../protocol/messages'
 
 export type ChatResult = 'sent' | 'empty' | 'slow' | 'offline'
 
 export type SpaceEditType = Extract<ClientMessageType, `space.${string}`>
 export type SpaceEditResult =
-  | { ok: true; version: number; id?: string }
+  | { ok: true; version: number; id?: string; versions?: LayoutVersionInfo[] }
   | { ok: false; code: ErrorCode | 'offline' | 'timeout'; message: string }
 
 export interface SessionApi {

@@ -206,7 +206,12 @@ export class WorldSession {
     room.onMessage('pong', () => {})
     room.onMessage('authed', () => {})
     room.onMessage('space.ok', (m: ServerMessages['space.ok']) => {
-      this.settleEdit(`space.${m.op}`, { ok: true, version: m.version, id: m.id })
+      this.settleEdit(`space.${m.op}`, {
+        ok: true,
+        version: m.version,
+        id: m.id,
+        versions: m.versions,
+      })
     })
     room.onMessage('space.hidden', (m: ServerMessages['space.hidden']) => {
       useNet.getState().set({ problem: `An exhibit in ${m.space} was hidden: ${m.reason}` })

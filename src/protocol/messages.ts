@@ -84,6 +84,11 @@ export const ClientMessages = {
     schema: z.object({ space: SpaceId, version: z.number().int().min(1) }),
     rate: SPACE_RATE,
   },
+  /** The newest layout versions of a space (its owner and collaborators only), for restoring. */
+  'space.history': {
+    schema: z.object({ space: SpaceId }),
+    rate: SPACE_RATE,
+  },
   'space.collaborator': {
     schema: z.object({
       space: SpaceId,
@@ -121,6 +126,19 @@ export interface ChatLine {
   at: number
 }
 
+/** One committed version of a space's layout, as the history lists it. */
+export interface LayoutVersionInfo {
+  version: number
+  /** ms since the epoch. */
+  at: number
+  /** The wallet that made it. */
+  by: string
+  /** What changed: claim, place, move, remove, restore:<n>, hide, … */
+  note: string
+  /** How many exhibits it holds. */
+  count: number
+}
+
 /** Outbound (server → client) messages. */
 export interface ServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
@@ -134,7 +152,14 @@ export interface ServerMessages {
   /** The seat is now bound to this wallet address (after `auth`). */
   authed: { address: string }
   /** A space edit was committed: the layout is now at `version`. */
-  'space.ok': { op: string; space: string; version: number; id?: string }
+  'space.ok': {
+    op: string
+    space: string
+    version: number
+    id?: string
+    /** For `history`: the newest versions first. */
+    versions?: LayoutVersionInfo[]
+  }
   /** To a space's owner: an exhibit was hidden because its ownership check failed. */
   'space.hidden': { space: string; id: string; reason: string }
 }
