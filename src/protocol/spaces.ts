@@ -57,10 +57,10 @@ export const SPACE_ERROR_CODES = [
 ] as const
 export type SpaceErrorCode = (typeof SPACE_ERROR_CODES)[number]
 
+export type FreePlacement = Extract<Placement, { kind: 'free' }>
+
 /** Snaps a free placement to the grid and to 15° turns. */
-export function snap(
-  p: Extract<Placement, { kind: 'free' }>,
-): Extract<Placement, { kind: 'free' }> {
+export function snap(p: FreePlacement): FreePlacement {
   const g = (v: number) => Math.round(v / GRID_STEP) * GRID_STEP
   return {
     kind: 'free',
@@ -69,5 +69,73 @@ export function snap(
     z: g(p.z),
     rotY: Math.round(p.rotY / ROT_STEP) * ROT_STEP,
     scale: Math.round(p.scale * 4) / 4,
+  }
+}
+
+/** What free placement needs of a space (a subset of the scene's Space). */
+export interface FreeBounds {
+  /** [minX, minZ, maxX, maxZ] */
+  area: readonly [number, number, number, number]
+  floorY: number
+  height: number
+}
+
+const TURNS = Math.round((2 * Math.PI) / ROT_STEP)
+/** Slack for floating-point sums such as floorY + k·GRID_STEP. */
+const EPS = 1e-6
+
+/**
+ * Snaps a free placement in a space: x and z to the world grid (exhibits of neighbouring spaces
+ * line up), y to grid steps above the space's floor (a foot stands on the floor even where the
+ * floor is not on the grid), the turn to 15° steps in [0, 2π), the size to quarter metres.
+ * The server stores exactly this; the editor shows exactly this.
+ */
+export function snapFree(space: FreeBounds, p: FreePlacement): FreePlacement {
+  const s = snap(p)
+  const turn = ((Math.round(p.rotY / ROT_STEP) % TURNS) + TURNS) % TURNS
+  const up = Math.round((p.y - space.floorY) / GRID_STEP)
+  return { ...s, y: space.floorY + up * GRID_STEP, rotY: turn * ROT_STEP }
+}
+
+/** Whether a snapped free placement lies in the space: the rule the server enforces. */
+export function freeInside(space: FreeBounds, p: FreePlacement): boolean {
+  const [x0, z0, x1, z1] = space.area
+  return (
+    p.x >= x0 - EPS &&
+    p.x <= x1 + EPS &&
+    p.z >= z0 - EPS &&
+    p.z <= z1 + EPS &&
+    p.y >= space.floorY - EPS &&
+    p.y <= space.floorY + space.height + EPS &&
+    p.scale >= SCALE_RANGE[0] &&
+    p.scale <= SCALE_RANGE[1]
+  )
+}
+
+/** The grid positions inside [lo, hi] (lo > hi when none is). */
+function gridRange(lo: number, hi: number): [number, number] {
+  return [Math.ceil(lo / GRID_STEP - EPS) * GRID_STEP, Math.floor(hi / GRID_STEP + EPS) * GRID_STEP]
+}
+
+const clampTo = (v: number, [lo, hi]: [number, number]) =>
+  lo > hi ? lo : Math.min(hi, Math.max(lo, v))
+
+/**
+ * The nearest placement the server accepts: snapped, then held inside the space's area, between
+ * its floor and its height, and within SCALE_RANGE. What the editor sends. (A space narrower
+ * than one grid step has no such placement; the server then refuses it with a clear error.)
+ */
+export function clampFree(space: FreeBounds, p: FreePlacement): FreePlacement {
+  const s = snapFree(space, p)
+  const [x0, z0, x1, z1] = space.area
+  const steps = Math.floor(space.height / GRID_STEP + EPS)
+  const up = Math.min(steps, Math.max(0, Math.round((s.y - space.floorY) / GRID_STEP)))
+  return {
+    kind: 'free',
+    x: clampTo(s.x, gridRange(x0, x1)),
+    y: space.floorY + up * GRID_STEP,
+    z: clampTo(s.z, gridRange(z0, z1)),
+    rotY: s.rotY,
+    scale: Math.min(SCALE_RANGE[1], Math.max(SCALE_RANGE[0], s.scale)),
   }
 }
