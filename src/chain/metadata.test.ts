@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   IMAGE_DATA_URL_MAX,
+  MODEL_DATA_URL_MAX,
   fetchMetadata,
   resolveUri,
   sanitizeMetadata,
@@ -362,9 +363,10 @@ describe('sanitizeMetadata', () => {
       name: '',
       description: '',
       image: null,
+      model: null,
     })
-    expect(clean(null)).toEqual({ name: '', description: '', image: null })
-    expect(clean(['x'])).toEqual({ name: '', description: '', image: null })
+    expect(clean(null)).toEqual({ name: '', description: '', image: null, model: null })
+    expect(clean(['x'])).toEqual({ name: '', description: '', image: null, model: null })
   })
 
   it('accepts https, loopback http and ipfs images', () => {
@@ -442,5 +444,157 @@ describe('sanitizeMetadata', () => {
     clean({ image_data: `<!DOCTYPE svg [${']'.repeat(100_000)}` })
     clean({ image_data: `<?xml ${'?'.repeat(100_000)}` })
     expect(Date.now() - started).toBeLessThan(1000)
+  })
+})
+
+// ---- 3D models ----------------------------------------------------------------------------
+
+/** The smallest GLB container: header and one JSON chunk (padded with spaces). */
+function glb(doc: unknown = { asset: { version: '2.0' } }, extra = 0): Buffer {
+  let json = JSON.stringify(doc)
+  json += ' '.repeat(((4 - (json.length % 4)) % 4) + extra * 4)
+  const out = Buffer.alloc(12 + 8 + json.length)
+  out.writeUInt32LE(0x46546c67, 0)
+  out.writeUInt32LE(2, 4)
+  out.writeUInt32LE(out.length, 8)
+  out.writeUInt32LE(json.length, 12)
+  out.writeUInt32LE(0x4e4f534a, 16)
+  out.write(json, 20, 'latin1')
+  return out
+}
+
+describe('sanitizeMetadata: 3D models', () => {
+  const clean = (doc: unknown) => sanitizeMetadata(doc, GATEWAYS).model
+
+  it('takes a .glb or .gltf animation_url over https, loopback http and ipfs', () => {
+    expect(clean({ animation_url: 'https://cdn.example.com/a/lantern.glb' })).toBe(
+      'https://cdn.example.com/a/lantern.glb',
+    )
+    expect(clean({ animation_url: 'https://cdn.example.com/scene.GLTF?v=2' })).toBe(
+      'https://cdn.example.com/scene.GLTF?v=2',
+    )
+    expect(clean({ animation_url: 'http://127.0.0.1:2567/ipfs/x/m.glb' })).toBe(
+      'http://127.0.0.1:2567/ipfs/x/m.glb',
+    )
+    expect(clean({ animation_url: `ipfs://${CID}/m.glb` })).toBe(
+      `https://ipfs.io/ipfs/${CID}/m.glb`,
+    )
+  })
+
+  it('takes a model whose glTF media type is declared in properties.files', () => {
+    const uri = `ipfs://${CID}/model`
+    expect(clean({ animation_url: uri })).toBeNull()
+    expect(
+      clean({ animation_url: uri, properties: { files: [{ uri, type: 'model/gltf-binary' }] } }),
+    ).toBe(`https://ipfs.io/ipfs/${CID}/model`)
+    expect(
+      clean({
+        properties: {
+          files: [
+            { uri: 'https://a.example/v.mp4', type: 'video/mp4' },
+            { uri: 'https://a.example/m', type: 'Model/GLTF+JSON' },
+          ],
+        },
+      }),
+    ).toBe('https://a.example/m')
+    // A declared type does not make an unsafe URL safe.
+    expect(
+      clean({ properties: { files: [{ uri: 'javascript:alert(1)', type: 'model/gltf-binary' }] } }),
+    ).toBeNull()
+  })
+
+  it('refuses scripts, other schemes and addresses, and media that is not a model', () => {
+    for (const animation_url of [
+      'javascript:alert(1)//.glb',
+      'JAVASCRIPT:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:text/html,<script>alert(1)</script>.glb',
+      'vbscript:x.glb',
+      'file:///etc/m.glb',
+      'blob:https://a.example/m.glb',
+      'http://example.com/m.glb',
+      'https://10.0.0.1/m.glb',
+      'https://169.254.169.254/latest/m.glb',
+      'https://user:pw@a.example/m.glb',
+      'https://a.exa\tmple.com/m.glb',
+      'https://a.example/video.mp4',
+      'https://a.example/page.html',
+      'https://a.example/m.glb.html',
+      'https://a.example/m.html#.glb',
+      `ipfs://${CID}/../m.glb`,
+      'data:image/png;base64,iVBORw0KGgo=',
+      42,
+      { url: 'https://a.example/m.glb' },
+    ]) {
+      expect(clean({ animation_url }), String(animation_url)).toBeNull()
+    }
+    // A declared type that is not a glTF type: still only by extension.
+    expect(
+      clean({
+        animation_url: 'https://a.example/x',
+        properties: { files: [{ uri: 'https://a.example/x', type: 'text/html' }] },
+      }),
+    ).toBeNull()
+  })
+
+  it('takes data: models only when the bytes are glTF 2.0, re-encoded as base64', () => {
+    const bin = glb()
+    const b64 = `data:model/gltf-binary;base64,${bin.toString('base64')}`
+    expect(clean({ animation_url: b64 })).toBe(b64)
+    const json = JSON.stringify({ asset: { version: '2.0' } })
+    expect(clean({ animation_url: `data:model/gltf+json,${encodeURIComponent(json)}` })).toBe(
+      `data:model/gltf+json;base64,${Buffer.from(json).toString('base64')}`,
+    )
+    const notGlb = Buffer.from('<html><script>alert(1)</script></html>')
+    const glTF1 = Buffer.from(bin)
+    glTF1.writeUInt32LE(1, 4)
+    const badLength = Buffer.concat([bin, Buffer.alloc(4)])
+    for (const animation_url of [
+      `data:model/gltf-binary;base64,${notGlb.toString('base64')}`,
+      `data:model/gltf-binary;base64,${glTF1.toString('base64')}`,
+      `data:model/gltf-binary;base64,${badLength.toString('base64')}`,
+      `data:model/gltf+json,${encodeURIComponent(JSON.stringify({ asset: { version: '1.0' } }))}`,
+      'data:model/gltf+json,<script>alert(1)</script>',
+      `data:application/octet-stream;base64,${bin.toString('base64')}`,
+      `data:text/html;base64,${bin.toString('base64')}`,
+      `data:model/gltf-binary;base64,${bin.toString('base64').slice(0, -3)}!`,
+    ]) {
+      expect(clean({ animation_url }), animation_url.slice(0, 60)).toBeNull()
+    }
+  })
+
+  it('caps data: models, quickly', () => {
+    const big = glb(undefined, MODEL_DATA_URL_MAX / 4)
+    const started = Date.now()
+    expect(
+      clean({ animation_url: `data:model/gltf-binary;base64,${big.toString('base64')}` }),
+    ).toBeNull()
+    // Far past the cap: refused before decoding.
+    expect(
+      clean({
+        animation_url: `data:model/gltf-binary;base64,${'A'.repeat(20 * MODEL_DATA_URL_MAX)}`,
+      }),
+    ).toBeNull()
+    expect(Date.now() - started).toBeLessThan(1000)
+    const fits = glb(undefined, 1000)
+    expect(
+      clean({ animation_url: `data:model/gltf-binary;base64,${fits.toString('base64')}` }),
+    ).toMatch(/^data:model\/gltf-binary;base64,/)
+  })
+
+  it('leaves the image alone and reads no more than a few declared files', () => {
+    const doc = {
+      image: 'https://a.example/1.png',
+      animation_url: 'https://a.example/m.glb',
+    }
+    expect(sanitizeMetadata(doc, GATEWAYS)).toMatchObject({
+      image: 'https://a.example/1.png',
+      model: 'https://a.example/m.glb',
+    })
+    const files = Array.from({ length: 1000 }, (_, i) => ({ uri: `https://a.example/${i}.mp4` }))
+    files.push({ uri: 'https://a.example/late.glb', type: 'model/gltf-binary' } as never)
+    expect(clean({ properties: { files } })).toBeNull()
+    expect(clean({ properties: { files: 'x' } })).toBeNull()
+    expect(clean({ properties: [] })).toBeNull()
   })
 })

@@ -6,7 +6,8 @@
 // gateways) and data: URIs are read; bodies are read as a stream and cut off past `maxBytes`;
 // every attempt has a timeout; names and descriptions come out as plain text that the UI
 // renders as text (never as HTML); an image comes out only as an http(s), gateway or
-// data:image/ URL, which the client shows through <img> or a texture, never inlined.
+// data:image/ URL, which the client shows through <img> or a texture, never inlined; a 3D
+// model only as an http(s), gateway or data:model/gltf… URL of a glTF 2.0 file.
 //
 // Isomorphic: fetch, AbortController, TextDecoder, atob/btoa and crypto.subtle only.
 import { cleanText } from '../protocol/messages'
@@ -18,6 +19,10 @@ export const NAME_MAX_CHARS = 120
 export const DESCRIPTION_MAX_CHARS = 2000
 /** Longest data:image/ URL accepted as an image (after re-encoding as base64). */
 export const IMAGE_DATA_URL_MAX = 512 * 1024
+/** Longest data:model/ URL accepted as a 3D model (after re-encoding as base64). */
+export const MODEL_DATA_URL_MAX = 512 * 1024
+/** glTF 2.0 media types: binary (.glb) and JSON (.gltf). */
+export const MODEL_TYPES: readonly string[] = ['model/gltf-binary', 'model/gltf+json']
 
 export interface GatewayOptions {
   /** IPFS gateway bases, tried in order: "https://ipfs.io/ipfs/", "http://127.0.0.1:2567/ipfs/". */
@@ -57,6 +62,8 @@ export interface SanitizedMetadata {
   description: string
   /** An http(s), gateway or data:image/ URL; null when the metadata has no safe image. */
   image: string | null
+  /** A glTF 2.0 model: an http(s) or gateway URL, or a data:model/gltf… URL; null if none. */
+  model: string | null
 }
 
 // ---- ERC-1155 {id} ----------------------------------------------------------------------
@@ -644,8 +651,99 @@ function svgMarkupToDataUrl(markup: string): string | null {
   return out.length <= IMAGE_DATA_URL_MAX ? out : null
 }
 
+// ---- 3D models ----------------------------------------------------------------------------
+
+const MODEL_EXTENSION = /\.(glb|gltf)$/i
+/** Entries of `properties.files` looked at, at most. */
+const MAX_FILE_ENTRIES = 16
+
+/** A binary glTF 2.0 container: "glTF", version 2, a length that matches the bytes. */
+function isGlb(b: Uint8Array): boolean {
+  if (b.byteLength < 20) return false
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  return (
+    view.getUint32(0, true) === 0x46546c67 &&
+    view.getUint32(4, true) === 2 &&
+    view.getUint32(8, true) === b.byteLength
+  )
+}
+
+/** A glTF 2.0 JSON document: an object whose asset.version is "2.x". */
+function isGltfJson(b: Uint8Array): boolean {
+  try {
+    const doc: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(b))
+    if (!isPlainObject(doc) || !isPlainObject(doc.asset)) return false
+    const version = doc.asset.version
+    return typeof version === 'string' && /^2\.\d+$/.test(version)
+  } catch {
+    return false
+  }
+}
+
+/** A data:model/gltf… URL whose bytes are what the type says, re-encoded as base64. */
+function safeModelDataUrl(uri: string): string | null {
+  if (uri.length > MODEL_DATA_URL_MAX * 3) return null
+  const data = parseDataUrl(uri)
+  if (!data || !MODEL_TYPES.includes(data.mime)) return null
+  if (data.mime === 'model/gltf-binary' ? !isGlb(data.bytes) : !isGltfJson(data.bytes)) return null
+  const out = `data:${data.mime};base64,${bytesToBase64(data.bytes)}`
+  return out.length <= MODEL_DATA_URL_MAX ? out : null
+}
+
 /**
- * Plain text and one safe image from an untrusted metadata object.
+ * One model candidate → a URL safe to hand to the client's model loader, or null. A fetched URL
+ * counts as a model when its path ends in .glb or .gltf, or when the metadata declares a glTF
+ * media type for it; a data: URL only by its own media type and matching bytes.
+ */
+function safeModelUrl(raw: string, declared: string | null, opts: GatewayOptions): string | null {
+  const r = resolve(raw, opts)
+  if (r.kind === 'data') return safeModelDataUrl(r.uri)
+  if (r.kind !== 'fetch' || !r.urls[0]) return null
+  const url = r.urls[0]
+  const byType = declared !== null && MODEL_TYPES.includes(declared)
+  return MODEL_EXTENSION.test(new URL(url).pathname) || byType ? url : null
+}
+
+/**
+ * Media types the metadata declares for its files (Metaplex-style `properties.files`, entries
+ * `{ uri, type }`), by URI. Only the first few entries are read.
+ */
+function declaredTypes(doc: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>()
+  const props = doc.properties
+  const files = isPlainObject(props) && Array.isArray(props.files) ? props.files : []
+  for (const f of files.slice(0, MAX_FILE_ENTRIES)) {
+    if (!isPlainObject(f) || typeof f.uri !== 'string' || typeof f.type !== 'string') continue
+    const uri = f.uri.trim()
+    if (uri && !out.has(uri)) out.set(uri, f.type.trim().toLowerCase())
+  }
+  return out
+}
+
+/**
+ * The token's glTF model, if it has a safe one: `animation_url` (OpenSea's field for media,
+ * glTF/GLB among them), then any `properties.files` entry declared as model/gltf-binary or
+ * model/gltf+json. The URL rules are the image rules (https, loopback http, ipfs through the
+ * first gateway, no private addresses), and a data: model must be a glTF 2.0 document of at
+ * most 512 KiB as a URL.
+ */
+function sanitizeModel(doc: Record<string, unknown>, opts: GatewayOptions): string | null {
+  const types = declaredTypes(doc)
+  const anim = doc.animation_url
+  if (typeof anim === 'string' && anim.trim()) {
+    const url = safeModelUrl(anim, types.get(anim.trim()) ?? null, opts)
+    if (url) return url
+  }
+  for (const [uri, type] of types) {
+    if (!MODEL_TYPES.includes(type)) continue
+    const url = safeModelUrl(uri, type, opts)
+    if (url) return url
+  }
+  return null
+}
+
+/**
+ * Plain text, one safe image and at most one safe 3D model from an untrusted metadata object.
  *
  * - name (≤ 120) and description (≤ 2000, line breaks kept): strings only, control, zero-width
  *   and bidi-override characters removed. Markup stays literal text: the UI renders these as
@@ -655,6 +753,8 @@ function svgMarkupToDataUrl(markup: string): string | null {
  *   ipfs:// (rewritten to the first gateway), or data:image/(png|jpeg|gif|webp|svg+xml) whose
  *   bytes match the type, re-encoded as base64, at most 512 KiB as a URL. Anything else
  *   (javascript:, data:text/html, file:, blob:, private IP literals…) is dropped.
+ * - model: a glTF 2.0 model from `animation_url` or `properties.files` (see sanitizeModel),
+ *   or null. Other media in `animation_url` (video, audio, HTML) is not taken.
  *
  * SVG may contain <script>, but the client only shows images through <img> or a WebGL
  * texture, and neither runs script in an SVG. There is nothing to strip because it is never
@@ -673,5 +773,6 @@ export function sanitizeMetadata(json: unknown, opts: GatewayOptions): Sanitized
     name: cleanText(doc.name, NAME_MAX_CHARS),
     description: cleanMultilineText(doc.description, DESCRIPTION_MAX_CHARS),
     image,
+    model: sanitizeModel(doc, opts),
   }
 }

@@ -45,6 +45,8 @@ export interface TokenMetadata {
   description: string
   /** http(s), ipfs (resolved through a gateway) or data:image/ URL; null if none is safe. */
   image: string | null
+  /** A glTF 2.0 model (.glb/.gltf): http(s), gateway or data:model/gltf… URL; null if none. */
+  model: string | null
   /** sha256 of the raw metadata bytes, lowercase hex. */
   sha256: string
 }
@@ -56,6 +58,8 @@ export interface Collectible extends TokenRef {
   name: string
   description: string
   image: string | null
+  /** A glTF 2.0 model to show on a pedestal (http(s), gateway or data:model/gltf… URL), or null. */
+  model: string | null
   verified: boolean
   reasons: UnverifiedReason[]
   /** The block at which ownership was read. */

@@ -23,6 +23,7 @@ const meta: MetadataOutcome = {
   name: 'Gate',
   description: 'A gate',
   image: null,
+  model: null,
 }
 const input = (over: Partial<VerifyInput> = {}): VerifyInput => ({
   holding,

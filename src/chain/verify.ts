@@ -22,6 +22,7 @@ export type MetadataOutcome =
       name: string
       description: string
       image: string | null
+      model: string | null
     }
   | { ok: false; uri: string | null; reason: 'metadata_unavailable' | 'metadata_invalid' }
 
@@ -68,6 +69,7 @@ export function verifyHolding(input: VerifyInput): Collectible {
     name: metadata.ok ? metadata.name : '',
     description: metadata.ok ? metadata.description : '',
     image: metadata.ok ? metadata.image : null,
+    model: metadata.ok ? metadata.model : null,
     verified: reasons.length === 0,
     reasons,
     checkedAtBlock: input.block,

@@ -16,6 +16,7 @@ function item(over: Partial<Collectible> = {}): Collectible {
     name: '桃花村·村口牌坊 Village Gate',
     description: 'A gate',
     image: 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+    model: null,
     verified: true,
     reasons: [],
     checkedAtBlock: 14,

@@ -53,6 +53,8 @@ const CollectibleSchema = z
     name: z.string(),
     description: z.string(),
     image: z.string().nullable(),
+    // Older servers do not send it.
+    model: z.string().nullable().optional(),
     verified: z.boolean(),
     // A reason this client does not know yet must not break the list: it is dropped here, and
     // an unverified item without a known reason still shows as unverified.
@@ -68,7 +70,13 @@ const CollectibleSchema = z
     const reasons = c.reasons.filter(isReason)
     // Verified means verified with nothing against it; contradictory answers count as unverified.
     const verified = c.verified && c.reasons.length === 0
-    return { ...c, reasons, verified, image: safeImageUrl(c.image) }
+    return {
+      ...c,
+      reasons,
+      verified,
+      image: safeImageUrl(c.image),
+      model: safeModelUrl(c.model ?? null),
+    }
   })
 
 const Collectibles = z.object({
@@ -89,6 +97,12 @@ const ErrorBody = z.object({
 export function safeImageUrl(url: string | null): string | null {
   if (!url) return null
   return /^(https?:\/\/|data:image\/)/i.test(url) ? url : null
+}
+
+/** Only models the model loader may fetch: http(s) and data:model/gltf… URLs. */
+export function safeModelUrl(url: string | null): string | null {
+  if (!url) return null
+  return /^(https?:\/\/|data:model\/gltf(-binary|\+json)[;,])/i.test(url) ? url : null
 }
 
 export class ApiError extends Error {
