@@ -32,18 +32,18 @@ test('the development wallet signs in and shows verified and unverified collecti
       return w.signedIn && w.status === 'ready'
     }, WAIT)
     const state = await page.evaluate(() => window.__cq!.wallet.state())
-    // 6 pixels + 3 landmarks + 4 souvenir ids, verified; 2 copycats, not.
+    // 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified; 2 copycats, not.
     expect(state).toMatchObject({
-      items: 15,
-      verified: 13,
+      items: 16,
+      verified: 14,
       address: expect.stringMatching(/^0x70997970/i),
     })
 
     const cards = panel.getByTestId('collectible')
-    await expect(cards).toHaveCount(15)
+    await expect(cards).toHaveCount(16)
     await expect(
       cards.filter({ hasText: 'Verified' }).filter({ hasNotText: 'Unverified' }),
-    ).toHaveCount(13)
+    ).toHaveCount(14)
     const copies = cards.filter({ hasText: 'Unverified' })
     await expect(copies).toHaveCount(2)
     await page.screenshot({ path: testInfo.outputPath('wallet-grid.png') })

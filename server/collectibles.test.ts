@@ -112,6 +112,20 @@ describe('collectibles API on the local chain', () => {
     expect(image.headers.get('content-type')).toBe('image/svg+xml')
     expect(image.headers.get('content-security-policy')).toContain("default-src 'none'")
 
+    // One landmark comes with a 3D model: a GLB served by the same local gateway; the others
+    // have none.
+    const withModel = r.items.filter((i) => i.model !== null)
+    expect(withModel.map((i) => [i.contract, i.tokenId])).toEqual([[deployment.landmarks, '5']])
+    expect(withModel[0]).toMatchObject({ verified: true, metadataPinned: true })
+    expect(withModel[0]!.model).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/ipfs\/bafy[a-z2-7]+\/lantern-pagoda\.glb$/,
+    )
+    const model = await fetch(withModel[0]!.model!)
+    expect(model.headers.get('content-type')).toBe('model/gltf-binary')
+    expect(model.headers.get('access-control-allow-origin')).toBe('*')
+    const bytes = new Uint8Array(await model.arrayBuffer())
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('glTF')
+
     const copies = of(r.items, deployment.copycat)
     expect(copies).toHaveLength(SEED_PLAN.visitor.copycat.length)
     for (const c of copies) {

@@ -27,6 +27,8 @@ export interface TokenMetadataJson {
   name: string
   description: string
   image: string
+  /** A 3D model (glTF binary), for the items that have one. */
+  animation_url?: string
   attributes: { trait_type: string; value: string }[]
 }
 
@@ -238,7 +240,7 @@ export interface DataToken {
   svg: string
 }
 
-function dataToken(meta: TokenMetadataJson, svg: string): DataToken {
+export function dataToken(meta: TokenMetadataJson, svg: string): DataToken {
   const json = JSON.stringify(meta)
   return { uri: `data:application/json;base64,${b64(json)}`, json, sha256: sha256Hex(json), svg }
 }
@@ -296,10 +298,10 @@ function base32(bytes: Uint8Array): string {
  * folder can be checked against it, but it is a demo content address, NOT a real IPFS CID (that
  * would be the dag-pb/UnixFS root hash); real IPFS gateways will not find it.
  */
-export function demoDirCid(files: ReadonlyMap<string, string>): string {
+export function demoDirCid(files: ReadonlyMap<string, string | Uint8Array>): string {
   const listing = [...files.keys()]
     .sort()
-    .map((name) => `${name}\0${sha256Hex(files.get(name) as string)}\n`)
+    .map((name) => `${name}\0${sha256Hex(files.get(name)!)}\n`)
     .join('')
   return `bafy${base32(createHash('sha256').update(listing).digest())}`
 }

@@ -1,16 +1,18 @@
 // The embedded chain with real parts: anvil from npm, contracts compiled by solc-js, in a temp
 // data folder. Checks what the verification service will rely on: who owns what after the
 // seed, Multicall3, the registry's pinned hashes against the bytes the tokens really point to,
-// harmless SVGs, and that stop/start keeps the chain (and transfers) without seeding twice.
+// harmless SVGs, the 3D model on the local IPFS folder, that stop/start keeps the chain (and
+// transfers) without seeding twice, and that a chain seeded before the model existed gets it.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Contract, HDNodeWallet, Interface, JsonRpcProvider, id, type BigNumberish } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { anvilBinary, AnvilNotFoundError } from './anvil'
+import { anvilBinary, AnvilNotFoundError, startAnvil } from './anvil'
 import { erc1155IdHex } from './content'
 import { DEV_MNEMONIC, SEED_PLAN, devWallets, startDevChain, type DevChain } from './index'
+import { seedDevChain } from './seed'
 
 const ERC721 = [
   'function balanceOf(address) view returns (uint256)',
@@ -143,7 +145,7 @@ async function holdings(c: DevChain) {
 
 const SEEDED = {
   pixels: [6n, 2n],
-  landmarks: [3n, 1n],
+  landmarks: [4n, 1n],
   copycat: [2n, 0n],
   souvenirs: [1n, 2n, 5n, 1n, 1n],
 }
@@ -181,6 +183,7 @@ describe('devchain', () => {
     expect(await k.souvenirs.supportsInterface(ERC1155_ID)).toBe(true)
     expect(await k.pixels.tokenOfOwnerByIndex(c.accounts.visitor, 0)).toBe(1n)
     expect(await k.landmarks.ownerOf(4)).toBe(c.accounts.friend)
+    expect(await k.landmarks.ownerOf(5)).toBe(c.accounts.visitor)
     expect(c.deployment.fromBlock).toBeGreaterThanOrEqual(0)
   })
 
@@ -232,7 +235,7 @@ describe('devchain', () => {
 
     for (const [address, contract, count] of [
       [c.deployment.pixels, k.pixels, 8],
-      [c.deployment.landmarks, k.landmarks, 4],
+      [c.deployment.landmarks, k.landmarks, 5],
     ] as const) {
       const issuer = byContract.get(address)!
       expect(issuer.standard).toBe('erc721')
@@ -264,13 +267,26 @@ describe('devchain', () => {
     }
   })
 
+  it('gives the visitor a landmark whose 3D model is a GLB on the local IPFS folder', async () => {
+    const c = chain as DevChain
+    const meta = JSON.parse(
+      dataUriBytes(await contracts(c).landmarks.tokenURI(5), 'application/json').toString(),
+    ) as { name: string; animation_url: string }
+    expect(meta.name).toMatch(/Lantern Pagoda/)
+    expect(meta.animation_url).toMatch(/^ipfs:\/\/bafy[a-z2-7]+\/lantern-pagoda\.glb$/)
+    const glb = fs.readFileSync(path.join(c.ipfsDir, meta.animation_url.slice('ipfs://'.length)))
+    expect(glb.toString('latin1', 0, 4)).toBe('glTF')
+    expect(glb.readUInt32LE(4)).toBe(2)
+    expect(glb.readUInt32LE(8)).toBe(glb.length)
+  })
+
   it('draws SVGs with no scripts, event handlers or links', async () => {
     const c = chain as DevChain
     const k = contracts(c)
     const svgs: string[] = []
     for (const [contract, count] of [
       [k.pixels, 8],
-      [k.landmarks, 4],
+      [k.landmarks, 5],
       [k.copycat, 2],
     ] as const) {
       for (let id = 1; id <= count; id++) {
@@ -285,7 +301,7 @@ describe('devchain', () => {
         if (f.endsWith('.svg')) svgs.push(fs.readFileSync(path.join(c.ipfsDir, dir, f), 'utf8'))
       }
     }
-    expect(svgs).toHaveLength(18)
+    expect(svgs).toHaveLength(19)
     for (const svg of svgs) {
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
       expect(svg).not.toMatch(/<script/i)
@@ -322,8 +338,56 @@ describe('devchain', () => {
       fromBlock: after.deployment.fromBlock,
       toBlock: 'latest',
     })
-    expect(logs).toHaveLength(4)
+    expect(logs).toHaveLength(5)
   })
+
+  it('adds the later tokens to a chain seeded before them, once, keeping the rest', async () => {
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-devchain-old-'))
+    try {
+      // A chain as the first release of the seed left it: no landmark #5.
+      const chainDir = path.join(oldDir, 'chain')
+      fs.mkdirSync(chainDir, { recursive: true })
+      const anvil = await startAnvil({
+        stateFile: path.join(chainDir, 'anvil-state.json'),
+        port: 0,
+        chainId: 31337,
+      })
+      pids.push(anvil.pid)
+      const old = await seedDevChain({ rpcUrl: anvil.rpcUrl, chainDir, skipTopUps: true })
+      const oldUris: string[] = []
+      {
+        const p = new JsonRpcProvider(anvil.rpcUrl, undefined, { staticNetwork: true })
+        const landmarks = new Contract(old.deployment.landmarks, ERC721, p)
+        await expect(landmarks.getFunction('ownerOf')(5)).rejects.toThrow()
+        for (let i = 1; i <= 4; i++) oldUris.push(await landmarks.getFunction('tokenURI')(i))
+        p.destroy()
+      }
+      await anvil.stop()
+      const recorded = fs.readFileSync(path.join(chainDir, 'deployment.json'), 'utf8')
+
+      for (const expected of [['landmarks #5'], []]) {
+        const c = await startDevChain({ dataDir: oldDir })
+        pids.push(c.pid)
+        try {
+          expect(c.startup).toMatchObject({ deployed: false, toppedUp: expected })
+          expect(fs.readFileSync(path.join(chainDir, 'deployment.json'), 'utf8')).toBe(recorded)
+          const p = new JsonRpcProvider(c.rpcUrl, undefined, { staticNetwork: true })
+          const landmarks = new Contract(c.deployment.landmarks, ERC721, p)
+          expect(c.deployment.landmarks).toBe(old.deployment.landmarks)
+          expect(await landmarks.getFunction('ownerOf')(5)).toBe(c.accounts.visitor)
+          for (let i = 1; i <= 4; i++) {
+            expect(await landmarks.getFunction('tokenURI')(i)).toBe(oldUris[i - 1])
+          }
+          await expect(landmarks.getFunction('ownerOf')(6)).rejects.toThrow()
+          p.destroy()
+        } finally {
+          await c.stop()
+        }
+      }
+    } finally {
+      fs.rmSync(oldDir, { recursive: true, force: true })
+    }
+  }, 90_000)
 
   it('starts a fresh chain and seeds again when the state file is unreadable', async () => {
     await stop()

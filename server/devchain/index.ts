@@ -8,11 +8,13 @@
 //   artifacts-<hash>.json      compiled ABIs and bytecode (compile.ts)
 //   deployment.json            contract addresses and deployment blocks (seed.ts)
 //   trust-registry.json        the registry of the local chain, rewritten on every start
-//   ipfs/<cid>/<file>          souvenir images and metadata, served at /ipfs/<cid>/<file>
+//   ipfs/<cid>/<file>          souvenir images and metadata, and the 3D models (models.ts),
+//                              served at /ipfs/<cid>/<file>
 import fs from 'node:fs'
 import path from 'node:path'
 import { DEV_CHAIN_ID, startAnvil } from './anvil'
 import { souvenirContent, writeSouvenirFiles } from './content'
+import { writeModelFiles } from './models'
 import {
   devAccounts,
   devTrustRegistry,
@@ -59,6 +61,8 @@ export interface DevChain {
     discardedState: string | null
     /** True when solc ran now. */
     compiled: boolean
+    /** Tokens added now to a chain seeded by an earlier version ("landmarks #5"). */
+    toppedUp: string[]
     anvilMs: number
     seedMs: number
     totalMs: number
@@ -89,6 +93,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     const ipfsDir = path.join(chainDir, 'ipfs')
     const souvenirs = souvenirContent()
     writeSouvenirFiles(ipfsDir, souvenirs)
+    writeModelFiles(ipfsDir)
     const registryPath = path.join(chainDir, 'trust-registry.json')
     writeTrustRegistry(registryPath, devTrustRegistry(seeded.deployment, anvil.rpcUrl, souvenirs))
     const t2 = performance.now()
@@ -113,6 +118,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
         reason: seeded.reason,
         discardedState: anvil.discardedState,
         compiled: seeded.compiled,
+        toppedUp: seeded.toppedUp,
         anvilMs: Math.round(t1 - t0),
         seedMs: Math.round(t2 - t1),
         totalMs: Math.round(t2 - t0),

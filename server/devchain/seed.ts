@@ -4,7 +4,9 @@
 // second wallet (account #2, "friend"). `<chainDir>/deployment.json` records the addresses; a
 // later start finds code at them on the same chain id and does nothing, so transfers made
 // since survive. When the chain state was lost, or the contracts or minted content changed,
-// the seed deploys afresh and rewrites the record. It also writes the trust registry of the
+// the seed deploys afresh and rewrites the record. Tokens added to the seed later (the landmarks
+// with a 3D model, models.ts) are "top-ups": minted into the recorded deployment when missing,
+// so an existing chain keeps its contracts and tokens. It also writes the trust registry of the
 // local chain (the three real collections, not the copycat) with the metadata hashes pinned.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -24,10 +26,12 @@ import {
   contentHash,
   copycatTokens,
   landmarkTokens,
+  LANDMARKS,
   pixelTokens,
   souvenirContent,
   type SouvenirContent,
 } from './content'
+import { landmarkModelTokens } from './models'
 
 /** Text in both UI languages (the same shape as LocalText in src/chain/types.ts). */
 export interface LocalText {
@@ -65,11 +69,14 @@ export interface Deployment {
   contentHash: string
 }
 
-/** Who gets what. Token ids are assigned in mint order, starting at 1. */
+/**
+ * Who gets what. Token ids are assigned in mint order, starting at 1. Landmarks past
+ * LANDMARKS.length (#5, the Lantern Pagoda with its 3D model) are top-ups: see topUpDevChain.
+ */
 export const SEED_PLAN = {
   visitor: {
     pixels: [1, 2, 3, 4, 5, 6],
-    landmarks: [1, 2, 3],
+    landmarks: [1, 2, 3, 5],
     souvenirs: { ids: [1, 2, 3, 4], amounts: [1, 2, 5, 1] },
     copycat: [1, 2],
   },
@@ -144,6 +151,8 @@ export interface SeedResult {
   reason: string | null
   /** Whether solc ran (false: artifacts from the cache or not needed). */
   compiled: boolean
+  /** Tokens this call added to an earlier seed ("landmarks #5"); empty when none was missing. */
+  toppedUp: string[]
 }
 
 /** Deploys and mints unless `<chainDir>/deployment.json` describes contracts on this chain. */
@@ -152,6 +161,8 @@ export async function seedDevChain(options: {
   chainDir: string
   mnemonic?: string
   onLog?: (line: string) => void
+  /** Tests only: seed as the first release did, without the later tokens. */
+  skipTopUps?: boolean
 }): Promise<SeedResult> {
   const { rpcUrl, chainDir } = options
   const log = options.onLog ?? (() => {})
@@ -164,15 +175,19 @@ export async function seedDevChain(options: {
     const aHash = artifactsHash()
     const cHash = contentHash()
     const reason = await staleReason(provider, recorded, chainId, aHash, cHash)
+    const topUp = async (d: Deployment) =>
+      options.skipTopUps ? [] : topUpDevChain(provider, d, options.mnemonic, log)
     if (reason === null && recorded) {
-      return { deployment: recorded, deployed: false, reason: null, compiled: false }
+      const toppedUp = await topUp(recorded)
+      return { deployment: recorded, deployed: false, reason: null, compiled: false, toppedUp }
     }
     log(`deploying the demo collections (${reason})`)
     const { artifacts, compiled } = await loadArtifacts(chainDir)
     const deployment = await deployAndMint(provider, artifacts.contracts, options.mnemonic)
     const full: Deployment = { ...deployment, chainId, artifactsHash: aHash, contentHash: cHash }
     writeJsonAtomic(deploymentFile, full)
-    return { deployment: full, deployed: true, reason, compiled }
+    await topUp(full)
+    return { deployment: full, deployed: true, reason, compiled, toppedUp: [] }
   } finally {
     provider.destroy()
   }
@@ -225,8 +240,10 @@ async function deployAndMint(
   // Mint order = token id order: ids 1…6 to the visitor, then 7, 8 to the friend.
   await mint721(pixelsC, pixelUris, visitor, SEED_PLAN.visitor.pixels)
   await mint721(pixelsC, pixelUris, friend, SEED_PLAN.friend.pixels)
-  await mint721(landmarksC, landmarkUris, visitor, SEED_PLAN.visitor.landmarks)
-  await mint721(landmarksC, landmarkUris, friend, SEED_PLAN.friend.landmarks)
+  // Landmarks past the first release's are minted by topUpDevChain, after these.
+  const firstLandmarks = (ids: readonly number[]) => ids.filter((i) => i <= landmarkUris.length)
+  await mint721(landmarksC, landmarkUris, visitor, firstLandmarks(SEED_PLAN.visitor.landmarks))
+  await mint721(landmarksC, landmarkUris, friend, firstLandmarks(SEED_PLAN.friend.landmarks))
   await mint721(copycatC, copycatUris, visitor, SEED_PLAN.visitor.copycat)
   const v = SEED_PLAN.visitor.souvenirs
   await send(scenicC.getFunction('mintBatch')(visitor, [...v.ids], [...v.amounts]))
@@ -251,6 +268,72 @@ async function deployAndMint(
       copycat: copycat.block,
     },
   }
+}
+
+// ---- top-ups: tokens added after the first release of the seed --------------------------------
+
+const LANDMARKS_TOP_UP_ABI = [
+  'function mint(address to, string uri) returns (uint256)',
+  'function ownerOf(uint256 tokenId) view returns (address)',
+  'function tokenURI(uint256 tokenId) view returns (string)',
+]
+
+/** Every landmark token, first release and later ones, in token id order (id = index + 1). */
+export function allLandmarkTokens() {
+  return [...landmarkTokens(), ...landmarkModelTokens()]
+}
+
+async function exists(c: Contract, tokenId: number): Promise<boolean> {
+  try {
+    await c.getFunction('ownerOf').staticCall(tokenId)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Mints the landmarks past the first release (#5…) into a deployment that lacks them, in id
+ * order, to the wallet SEED_PLAN names. Idempotent: a token that is there with the same URI is
+ * left alone. A token id taken by something else (a chain someone minted on by hand) is skipped
+ * with a log line, never an error: the dev chain must still start. Returns what it minted.
+ */
+export async function topUpDevChain(
+  provider: JsonRpcProvider,
+  deployment: Deployment,
+  mnemonic: string | undefined,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const [issuerWallet, visitorWallet, friendWallet] = devWallets(mnemonic)
+  const issuer = (issuerWallet as HDNodeWallet).connect(provider)
+  const landmarks = new Contract(deployment.landmarks, LANDMARKS_TOP_UP_ABI, issuer)
+  // Asked of the node directly: ethers' short-lived request cache could still hold the count
+  // from before a deployment that just happened ("nonce too low").
+  let nonce = Number(await provider.send('eth_getTransactionCount', [issuer.address, 'pending']))
+  const tokens = allLandmarkTokens()
+  const minted: string[] = []
+  for (let id = LANDMARKS.length + 1; id <= tokens.length; id++) {
+    const uri = tokens[id - 1]!.uri
+    const to = (SEED_PLAN.visitor.landmarks as readonly number[]).includes(id)
+      ? (visitorWallet as HDNodeWallet).address
+      : (friendWallet as HDNodeWallet).address
+    if (await exists(landmarks, id)) {
+      if ((await landmarks.getFunction('tokenURI').staticCall(id)) !== uri) {
+        log(`landmark #${id} exists with other metadata: the demo token was not added`)
+      }
+      continue
+    }
+    // Ids are sequential and never burnt: the next mint is #id only when #id-1 exists.
+    if (!(await exists(landmarks, id - 1))) {
+      log(`landmark #${id - 1} is missing: landmark #${id} was not added`)
+      break
+    }
+    const receipt = await (await landmarks.getFunction('mint')(to, uri, { nonce: nonce++ })).wait()
+    if (!receipt || receipt.status !== 1) throw new Error(`minting landmark #${id} failed`)
+    log(`added landmark #${id} to the demo collections`)
+    minted.push(`landmarks #${id}`)
+  }
+  return minted
 }
 
 // ---- the trust registry of the local chain --------------------------------------------------
@@ -322,7 +405,7 @@ export function devTrustRegistry(
             issuer: { 'zh-CN': '苍穹城建档案馆', en: 'Cangqiong City Archive' },
             platform: PLATFORM,
             fromBlock: deployment.blocks.landmarks,
-            metadata: { sha256: pins(landmarkTokens()) },
+            metadata: { sha256: pins(allLandmarkTokens()) },
           },
           {
             contract: deployment.souvenirs,
