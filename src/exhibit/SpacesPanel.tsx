@@ -14,6 +14,7 @@ import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWallet } from '../state/wallet'
 import { useWorld } from '../state/world'
+import { SpaceCollaborators, SpaceHistory } from './SpaceAdmin'
 
 addStrings({
   'spaces.title': { 'zh-CN': '创作者空间', en: 'Creator spaces' },
@@ -274,6 +275,15 @@ function SpaceSection({
             >
               {t('spaces.undo')}
             </button>
+          )}
+          {view && <SpaceHistory space={space} view={view} run={run} />}
+          {view && (
+            <SpaceCollaborators
+              space={space}
+              view={view}
+              isOwner={same(owner, address)}
+              run={run}
+            />
           )}
         </>
       )}
