@@ -101,7 +101,10 @@ interface Bot {
 // (unknown refIds, definition mismatches, invalid strings). Everything it logs while a bot's
 // patch is being decoded counts as a decode error of that bot instead of being printed; so do
 // exceptions, which colyseus.js would otherwise let escape from the socket's message handler.
-type Inbox = { [T in keyof ServerMessages]: (m: ServerMessages[T]) => void }
+/** What a world room (not an event room) sends. */
+type Inbox = {
+  [T in Exclude<keyof ServerMessages, `event.${string}`>]: (m: ServerMessages[T]) => void
+}
 
 let decoding: Bot | null = null
 let hooks = 0

@@ -33,7 +33,7 @@ afterEach(async () => {
 })
 afterAll(() => server.stop())
 
-type Inbox = { [T in keyof ServerMessages]: ServerMessages[T][] }
+type Inbox = { [T in Exclude<keyof ServerMessages, `event.${string}`>]: ServerMessages[T][] }
 
 async function join(name: string, world = WORLD) {
   const client = new Client(server.url.replace(/^http/, 'ws'))

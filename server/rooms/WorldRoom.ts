@@ -39,6 +39,10 @@ import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
 import { ExhibitState, Player, SpaceState, WorldState } from './WorldState'
 
+type ParsedMessage = ReturnType<typeof parseClientMessage>
+type SpaceMessage = Extract<ParsedMessage, { type: `space.${string}` }>
+const isSpaceMessage = (m: ParsedMessage): m is SpaceMessage => m.type.startsWith('space.')
+
 export interface WorldRoomSettings {
   /** Folder of scene files; the room reads its world's bounds and speeds there. */
   scenesDir: string
@@ -385,8 +389,14 @@ export class WorldRoom extends Room<WorldState> {
         this.onWalletAuth(seat, message.payload.token)
         break
       default:
-        void this.onSpaceEdit(seat, message)
+        if (isSpaceMessage(message)) void this.onSpaceEdit(seat, message)
+        else this.onEventMessage(seat, message, now)
     }
+  }
+
+  /** Event messages: only event rooms take them. */
+  protected onEventMessage(seat: Seat, message: ParsedMessage, now: number) {
+    this.refuse(seat, now, 'unknown_type', 'this is not an event room', message.type)
   }
 
   /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
@@ -444,10 +454,7 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   /** Space edits: checked and committed by the space service, then shown to everyone here. */
-  private async onSpaceEdit(
-    seat: Seat,
-    message: Extract<ReturnType<typeof parseClientMessage>, { type: `space.${string}` }>,
-  ) {
+  private async onSpaceEdit(seat: Seat, message: SpaceMessage) {
     const { type, payload } = message
     const refuse = (code: ErrorCode, text: string) =>
       this.reply(seat.client, 'error', { code, type, message: text })

@@ -2,6 +2,18 @@
 // shape, size and rate limits, plus what the server sends back. Client and server both import
 // it; the server validates every inbound message against it. Documented in docs/protocol.md.
 import { z } from 'zod'
+import {
+  Address,
+  EVENT_LIMITS,
+  REACTIONS,
+  ScreenMedia,
+  type Announcement,
+  type EventErrorCode,
+  type EventInfo,
+  type EventRole,
+  type RaisedHand,
+  type ReactionCounts,
+} from './events'
 import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
 
 const finite = z.number().finite()
@@ -97,6 +109,63 @@ export const ClientMessages = {
     }),
     rate: SPACE_RATE,
   },
+  // ---- live gatherings (event rooms only; docs/protocol.md) -----------------------------
+  /** Host: load media, play, pause, seek, change slide. Positions in seconds. */
+  'event.screen': {
+    schema: z.discriminatedUnion('action', [
+      z.object({ action: z.literal('load'), media: ScreenMedia }),
+      z.object({ action: z.literal('play'), position: z.number().min(0).max(1e6).optional() }),
+      z.object({ action: z.literal('pause'), position: z.number().min(0).max(1e6).optional() }),
+      z.object({ action: z.literal('seek'), position: z.number().min(0).max(1e6) }),
+      z.object({ action: z.literal('slide'), slide: z.number().int().min(0).max(1000) }),
+    ]),
+    rate: { perSecond: 4, burst: 8 },
+  },
+  /** Host: go live, or end the event. */
+  'event.live': {
+    schema: z.object({ live: z.boolean() }),
+    rate: { perSecond: 1, burst: 3 },
+  },
+  /** Host or moderator: the megaphone, to every attendee in every instance. */
+  'event.announce': {
+    schema: z.object({ text: z.string().trim().min(1).max(EVENT_LIMITS.announcementChars) }),
+    rate: { perSecond: 1, burst: 3 },
+  },
+  /** Anyone: counted, never relayed one by one. */
+  'event.react': {
+    schema: z.object({ reaction: z.enum(REACTIONS) }),
+    rate: { perSecond: 4, burst: 8 },
+  },
+  /** Audience: raise or lower a hand. */
+  'event.hand': {
+    schema: z.object({ up: z.boolean() }),
+    rate: { perSecond: 1, burst: 3 },
+  },
+  /** Host or moderator: call on a raised hand (by the attendee's session id). */
+  'event.call': {
+    schema: z.object({ session: z.string().min(1).max(64) }),
+    rate: { perSecond: 2, burst: 4 },
+  },
+  /** Host or moderator: mute a session's chat, kick a session, ban (or unban) an address. */
+  'event.moderate': {
+    schema: z.discriminatedUnion('action', [
+      z.object({
+        action: z.literal('mute'),
+        session: z.string().min(1).max(64),
+        minutes: z.number().int().min(1).max(EVENT_LIMITS.muteMinutes).default(10),
+      }),
+      z.object({ action: z.literal('unmute'), session: z.string().min(1).max(64) }),
+      z.object({ action: z.literal('kick'), session: z.string().min(1).max(64) }),
+      z.object({ action: z.literal('ban'), address: Address }),
+      z.object({ action: z.literal('unban'), address: Address }),
+    ]),
+    rate: { perSecond: 2, burst: 6 },
+  },
+  /** Host: give an address a role (audience takes it away). */
+  'event.role': {
+    schema: z.object({ address: Address, role: z.enum(['performer', 'moderator', 'audience']) }),
+    rate: { perSecond: 2, burst: 6 },
+  },
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -114,7 +183,7 @@ export const ERROR_CODES = [
   'flood',
   'bad_token',
 ] as const
-export type ErrorCode = (typeof ERROR_CODES)[number] | SpaceErrorCode
+export type ErrorCode = (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -162,12 +231,33 @@ export interface ServerMessages {
   }
   /** To a space's owner: an exhibit was hidden because its ownership check failed. */
   'space.hidden': { space: string; id: string; reason: string }
+  /** On joining an event instance: the event and the visitor's role in it. */
+  'event.welcome': { event: EventInfo; role: EventRole; instance: number }
+  /** The visitor's role changed (the host gave or took one). */
+  'event.role': { role: EventRole }
+  /** An event action was done (`op` is the message type without "event."). */
+  'event.ok': { op: string }
+  'event.announcement': Announcement
+  /** Reactions over the last window, summed over every instance (sent only when non-zero). */
+  'event.reactions': ReactionCounts
+  /** To hosts and moderators: the raised hands of every instance, oldest first. */
+  'event.hands': { hands: RaisedHand[] }
+  /** To an attendee the host called on. */
+  'event.called': { by: string }
+  /** To a muted attendee: chat is refused until `until` (ms since the epoch). */
+  'event.muted': { until: number }
 }
 
 /** WebSocket close codes the server uses besides Colyseus' own. */
 export const CLOSE_CODES = {
   /** Sustained excess messages after rate-limit warnings. */
   flood: 4290,
+  /** A moderator removed the attendee from the event. */
+  kicked: 4403,
+  /** The attendee's address is banned from the event. */
+  banned: 4404,
+  /** The event ended. */
+  ended: 4410,
 } as const
 
 /** How long a dropped connection keeps its seat and avatar, seconds. */

@@ -248,6 +248,31 @@ export const Space = z.object({
 })
 export type Space = z.infer<typeof Space>
 
+// ---- event stages -------------------------------------------------------------------------
+
+/**
+ * A stage for live gatherings (src/protocol/events.ts): a floor closed to the audience, a
+ * screen the host plays media on, and the spot where attendees arrive, facing the stage.
+ */
+export const Stage = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'a stage id is lowercase letters, digits, "-"'),
+  title: Text,
+  /** The stage floor, [minX, minZ, maxX, maxZ]: only the host and performers may stand here. */
+  area: z.tuple([finite, finite, finite, finite]),
+  floorY: finite,
+  screen: z.object({
+    /** Centre of the picture (world units). */
+    position: Vec3,
+    /** Which way the picture faces, radians (0 faces +z). */
+    rotY: z.number().default(0),
+    width: z.number().positive().max(64),
+    height: z.number().positive().max(36),
+  }),
+  /** Where attendees arrive (outside the stage area), and the heading that faces the stage. */
+  audience: z.object({ position: Vec3, heading: z.number().default(0) }),
+})
+export type Stage = z.infer<typeof Stage>
+
 // ---- the scene file ------------------------------------------------------------------
 
 export const Scene = z
@@ -266,6 +291,7 @@ export const Scene = z
     pois: z.array(Poi).max(256).default([]),
     portals: z.array(Portal).max(64).default([]),
     spaces: z.array(Space).max(128).default([]),
+    stages: z.array(Stage).max(16).default([]),
     voxel: VoxelWorld.optional(),
     hd: HdWorld.optional(),
   })
@@ -280,6 +306,7 @@ export const Scene = z
       ctx.addIssue({ code: 'custom', path: ['hd'], message: 'an hd world needs an "hd" section' })
     if (s.voxel) checkVoxelReferences(s.voxel, ctx)
     checkSpaces(s.spaces, ctx)
+    checkStages(s.stages, ctx)
   })
 export type Scene = z.infer<typeof Scene>
 export type SceneInput = z.input<typeof Scene>
@@ -318,6 +345,33 @@ function checkSpaces(spaces: Space[], ctx: z.RefinementCtx) {
         })
       }
     })
+  })
+}
+
+function checkStages(stages: Stage[], ctx: z.RefinementCtx) {
+  const ids = new Set<string>()
+  stages.forEach((stage, i) => {
+    if (ids.has(stage.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'id'],
+        message: `duplicate stage "${stage.id}"`,
+      })
+    ids.add(stage.id)
+    const [x0, z0, x1, z1] = stage.area
+    if (!(x0 < x1 && z0 < z1))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'area'],
+        message: 'area is [minX, minZ, maxX, maxZ]',
+      })
+    const [ax, , az] = stage.audience.position
+    if (ax >= x0 && ax <= x1 && az >= z0 && az <= z1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', i, 'audience'],
+        message: 'the audience arrives outside the stage area',
+      })
   })
 }
 
