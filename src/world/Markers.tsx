@@ -1,11 +1,12 @@
 // Points of interest and portals inside a world: floating markers with bilingual labels.
 // Walking into a marker's radius opens its card (or, for a portal, travels); one frame loop
 // checks them all and touches stores only when something changes.
-import { useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import { useFrame, type ThreeEvent } from '@react-three/fiber'
 import { Html } from '@react-three/drei'
-import { DoubleSide, type Group } from 'three'
+import { DoubleSide, type Group, type Vector3 } from 'three'
 import type { Scene } from '../protocol/scene'
+import { sightBlocked, type WorldCollider } from './collision'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
@@ -21,6 +22,9 @@ interface Placed {
   radius: number
   lines: string[]
 }
+
+const POI_LABEL_Y = 4.7
+const PORTAL_LABEL_Y = 3.7
 
 const labelEls = new Map<string, HTMLDivElement>()
 
@@ -53,13 +57,27 @@ function Label({
   )
 }
 
+/** Labels hidden by a wall between them and the camera, by id (re-checked a few times a second). */
+const hiddenLabels = new Set<string>()
+
 function fadeLabels(points: Placed[]) {
   for (const p of points) {
     const el = labelEls.get(p.id)
     if (!el) continue
     const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
-    const o = d < 40 ? '1' : d > 60 ? '0' : ((60 - d) / 20).toFixed(2)
+    const o = hiddenLabels.has(p.id) || d > 60 ? '0' : d < 40 ? '1' : ((60 - d) / 20).toFixed(2)
     if (el.style.opacity !== o) el.style.opacity = o
+  }
+}
+
+/** Marks the labels (within fading distance) that a wall hides from the camera. */
+function occludeLabels(points: Placed[], labelY: number, camera: Vector3, collider: WorldCollider) {
+  for (const p of points) {
+    const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
+    const hidden =
+      d <= 60 && sightBlocked(collider, camera, { x: p.x, y: p.y + labelY, z: p.z }, 1.5)
+    if (hidden) hiddenLabels.add(p.id)
+    else hiddenLabels.delete(p.id)
   }
 }
 
@@ -69,6 +87,8 @@ export function Markers({ scene }: { scene: Scene }) {
   const group = useRef<Group>(null)
   const inside = useRef(new Set<string>())
   const travelling = useRef(false)
+  const frames = useRef(0)
+  useEffect(() => () => hiddenLabels.clear(), [scene])
 
   const ground = (x: number, y: number, z: number) => {
     // HD scene files leave heights to the terrain; voxel files give the block they stand on.
@@ -119,7 +139,14 @@ export function Markers({ scene }: { scene: Scene }) {
         }
       }
     }
-    // Labels fade out with distance so far-away markers do not clutter the view.
+    // Labels fade out with distance so far-away markers do not clutter the view, and hide
+    // behind walls (a gallery's, a house's): checked every few frames, it is a few hundred
+    // collider lookups.
+    const sight = useWorld.getState().collider
+    if (sight && (frames.current++ & 3) === 0) {
+      occludeLabels(pois, POI_LABEL_Y, state.camera.position, sight)
+      occludeLabels(portals, PORTAL_LABEL_Y, state.camera.position, sight)
+    }
     fadeLabels(pois)
     fadeLabels(portals)
     const world = useWorld.getState()
@@ -176,7 +203,7 @@ export function Markers({ scene }: { scene: Scene }) {
               <meshStandardMaterial color="#e0b15a" emissive="#a0661a" emissiveIntensity={0.8} />
             </mesh>
           </group>
-          <Label id={p.id} lines={p.lines} y={4.7} accent="#e0b15a" />
+          <Label id={p.id} lines={p.lines} y={POI_LABEL_Y} accent="#e0b15a" />
         </group>
       ))}
       {portals.map((p) => (
@@ -195,7 +222,7 @@ export function Markers({ scene }: { scene: Scene }) {
               depthWrite={false}
             />
           </mesh>
-          <Label id={p.id} lines={p.lines} y={3.7} accent="#b48cff" />
+          <Label id={p.id} lines={p.lines} y={PORTAL_LABEL_Y} accent="#b48cff" />
         </group>
       ))}
     </group>
