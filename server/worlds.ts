@@ -2,7 +2,14 @@
 // movement speeds, the spawn point and the creator spaces. Parsed once per process and world.
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { WorldId, parseScene, sceneBounds, type Movement, type Space } from '../src/protocol/scene'
+import {
+  WorldId,
+  parseScene,
+  sceneBounds,
+  type Movement,
+  type Space,
+  type Stage,
+} from '../src/protocol/scene'
 
 export interface WorldRules {
   id: string
@@ -11,6 +18,8 @@ export interface WorldRules {
   spawn: { x: number; y: number; z: number; heading: number }
   /** Creator spaces declared in the scene, by id. */
   spaces: ReadonlyMap<string, Space>
+  /** Event stages declared in the scene, by id. */
+  stages: ReadonlyMap<string, Stage>
 }
 
 export class UnknownWorldError extends Error {}
@@ -34,6 +43,7 @@ async function load(scenesDir: string, id: string): Promise<WorldRules> {
     movement: scene.movement,
     spawn: { x, y, z, heading: scene.spawn.heading },
     spaces: new Map(scene.spaces.map((s) => [s.id, s])),
+    stages: new Map(scene.stages.map((s) => [s.id, s])),
   }
 }
 

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type OpenOptions } from './database'
-import { migrate } from './migrations'
+import { migrate, migrations } from './migrations'
 import { SpaceStore } from './spaces'
 import { CHILD_OWNER, CHILD_SPACE, exhibitsFor } from './testChild'
 import { freshPgliteDir } from './testPglite'
@@ -81,7 +81,7 @@ describe.each(['pglite', 'postgres'] as const)('durability on %s', (engine) => {
     const owner = CHILD_OWNER
     const friend = `0x${'b'.repeat(40)}`
     let db = await openDatabase(options)
-    expect(await migrate(db)).toEqual([1])
+    expect(await migrate(db)).toEqual(migrations.map((m) => m.id))
     let store = new SpaceStore(db)
     await store.claim('plot-restart', 'block-park-village', owner, { limitPerAddress: 1 })
     await store.addCollaborator('plot-restart', owner, friend)

@@ -25,6 +25,10 @@ export interface Migration {
  *   layouts, not in them: a flag holds for the exhibit id in every version, so restoring an
  *   older layout does not show an exhibit that failed its check, and hiding one does not make
  *   a new layout version.
+ * - events: live gatherings (src/protocol/events.ts). `host`, `performers` and `moderators`
+ *   hold EIP-55 addresses; `world` and `stage` come from scene files; times are timestamptz;
+ *   `live_at` is set when the host goes live, `ended_at` when the host ends it.
+ * - event_bans: addresses a host or moderator banned from an event (refused at join).
  */
 export const migrations: readonly Migration[] = [
   {
@@ -63,6 +67,39 @@ export const migrations: readonly Migration[] = [
         hidden_reason text not null,
         hidden_at timestamptz not null default now(),
         primary key (space_id, exhibit_id)
+      )`,
+    ],
+  },
+  {
+    id: 2,
+    name: 'live gatherings',
+    statements: [
+      `create table events (
+        event_id text primary key,
+        host text not null,
+        title_zh text not null,
+        title_en text not null,
+        description_zh text not null,
+        description_en text not null,
+        world text not null,
+        stage text not null,
+        starts_at timestamptz not null,
+        ends_at timestamptz not null check (ends_at > starts_at),
+        capacity integer not null check (capacity > 0),
+        performers text[] not null default '{}',
+        moderators text[] not null default '{}',
+        live_at timestamptz,
+        ended_at timestamptz,
+        created_at timestamptz not null default now()
+      )`,
+      `create index events_host on events (host)`,
+      `create index events_ends on events (ends_at)`,
+      `create table event_bans (
+        event_id text not null references events (event_id) on delete cascade,
+        address text not null,
+        banned_by text not null,
+        banned_at timestamptz not null default now(),
+        primary key (event_id, address)
       )`,
     ],
   },

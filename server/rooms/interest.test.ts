@@ -66,6 +66,7 @@ describe('PoseGuard', () => {
     movement: { walkSpeed: 4, runSpeed: 8, jumpSpeed: 6, gravity: 20 },
     spawn: { x: 50, y: 10, z: 50, heading: 0 },
     spaces: new Map(),
+    stages: new Map(),
   }
 
   it('accepts running at the world speed and refuses teleports', () => {
