@@ -11,6 +11,7 @@ import { useDialog } from './useDialog'
 import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
 import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
 import { ExhibitCardHost } from '../exhibit/ExhibitCardHost'
+import { EditorHud } from '../exhibit/EditorHud'
 
 function Places() {
   const t = useT()
@@ -81,6 +82,7 @@ export function WorldHud() {
       <Minimap />
       <WalletPanelHost />
       <SpacesPanel />
+      <EditorHud />
       <ExhibitCardHost />
     </>
   )

@@ -22,6 +22,7 @@ import { useSettings } from '../state/settings'
 import { useSpaces, type SpaceView } from '../state/spaces'
 import { other, pick, useT } from '../app/i18n'
 import { shortAddress } from '../wallet/wallets'
+import { FreeEditorHost, useArranging } from './FreeEditorHost'
 import { buildSpacesGeometry, rangeAt, type FramePart } from './geometry'
 import {
   facing,
@@ -306,6 +307,8 @@ export function Spaces({ scene }: { scene: Scene }) {
   const size = useThree((s) => s.size)
   const camera = useThree((s) => s.camera)
   const raycaster = useThree((s) => s.raycaster)
+  // The exhibit a creator is arranging shows as the editor's preview instead.
+  const arranging = useArranging()
 
   useEffect(() => {
     camera.layers.enable(PICTURE_LAYER)
@@ -332,12 +335,13 @@ export function Spaces({ scene }: { scene: Scene }) {
         )
         const exhibits: PlacedExhibit[] = []
         for (const r of resolved.slice(0, layout.space.limits.exhibits)) {
+          if (r.view.id === arranging) continue
           const spot = frameSpot(layout, r.view.placement)
           if (spot) exhibits.push({ spaceId: layout.space.id, r, spot, maxSide })
         }
         return { layout, view, exhibits }
       }),
-    [layouts, views, listings, style],
+    [layouts, views, listings, style, arranging],
   )
 
   const mesh = useMemo(() => {
@@ -448,6 +452,7 @@ export function Spaces({ scene }: { scene: Scene }) {
           m.exhibits.map((ex) => <ExhibitLabel key={`${ex.spaceId}:${ex.r.view.id}`} ex={ex} />),
         )}
       </Html>
+      <FreeEditorHost layouts={layouts} style={style} />
     </group>
   )
 }

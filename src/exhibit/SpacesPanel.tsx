@@ -3,7 +3,7 @@
 // previous version). Every edit goes to the server, which verifies the collectible on chain and
 // commits the layout before it answers; the panel shows the answer, and the world shows the
 // result to everyone. A budget meter shows the space's limits while editing.
-import { useState } from 'react'
+import { lazy, Suspense, useState } from 'react'
 import { addStrings, useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import type { Collectible } from '../chain/types'
@@ -49,7 +49,13 @@ addStrings({
   'spaces.busy': { 'zh-CN': '正在提交…', en: 'Saving…' },
   'spaces.saved': { 'zh-CN': '已保存（版本 {v}）', en: 'Saved (version {v})' },
   'spaces.version': { 'zh-CN': '版本 {v}', en: 'Version {v}' },
+  'spaces.arrange': { 'zh-CN': '调整位置', en: 'Arrange' },
 })
+
+// Free placement loads with the first space the wallet may edit, not with the first bundle.
+const FreePlacements = lazy(() => import('./FreePlacements'))
+const arrange = (space: Space, exhibit: SpaceView['exhibits'][number]) =>
+  void import('./FreePlacements').then((m) => m.arrange(space, exhibit))
 
 /** Rough GPU memory of one exhibit's texture: 512² RGBA with mipmaps. */
 const TEXTURE_MB_PER_EXHIBIT = (512 * 512 * 4 * 4) / 3 / 1024 / 1024
@@ -243,6 +249,13 @@ function SpaceSection({
                         }
                       >
                         {t('spaces.remove')}
+                      </button>{' '}
+                      <button
+                        className="btn"
+                        data-testid="arrange"
+                        onClick={() => arrange(space, there)}
+                      >
+                        {t('spaces.arrange')}
                       </button>
                     </>
                   ) : (
@@ -263,6 +276,9 @@ function SpaceSection({
               )
             })}
           </ul>
+          <Suspense fallback={null}>
+            <FreePlacements space={space} view={view} run={run} />
+          </Suspense>
           {base > 1 && (
             <button
               className="btn"
