@@ -2,6 +2,11 @@
 // net store, feeds remote poses into their interpolation buffers, sends the local pose at
 // POSE_HZ, and gets the seat back after a dropped connection. Loaded lazily once a world is
 // ready, so the first frame never waits for the network code.
+//
+// Attending an event, it joins the event's room instead (a world room plus the event): the
+// `event.*` messages and the state's `event` part go into the event store (src/state/event.ts),
+// the cast standing in other instances becomes remote avatars, and pings keep the clock that
+// the synced screen reads (src/event/clock.ts).
 import type { MapSchema } from '@colyseus/schema'
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import {
@@ -9,18 +14,26 @@ import {
   CLOSE_CODES,
   POSE_HZ,
   RECONNECT_SECONDS,
-  type RateLimiter,
+  RateLimiter,
+  animIndex,
+  quantizeHeading,
+  quantizePos,
   rateLimiterFor,
   unpackColor,
+  type ANIMS,
   type ClientMessage,
   type Emote,
   type ServerMessages,
 } from '../protocol/messages'
+import type { Reaction, WireCastMember } from '../protocol/events'
+import { clock, localNow } from '../event/clock'
+import { useEvent } from '../state/event'
+import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './eventWire'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
 import { localMotion } from '../state/player'
 import { useWallet } from '../state/wallet'
 import { useSpaces, type SpaceView } from '../state/spaces'
-import type { SpaceEditResult, SpaceEditType } from './current'
+import type { EventActionResult, EventActionType, SpaceEditResult, SpaceEditType } from './current'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 
@@ -30,6 +43,8 @@ interface WirePlayer {
   name: string
   color: number
   n: number
+  /** The signed-in wallet, where the room shares it (event rooms, for moderators). */
+  address?: string
 }
 interface WireExhibit {
   chainId: number
@@ -53,12 +68,24 @@ interface WireSpace {
   version: number
   exhibits: WireMap<WireExhibit>
 }
+/** The `event` part of an event room's state (WireEventState in src/protocol/events.ts). */
+interface WireEvent {
+  id: string
+  status: string
+  screen: string
+  attendance: number
+  instances: number
+  announcement: string
+  cast: WireMap<WireCastMember>
+}
 interface WireState {
   world: string
   instance: number
   capacity: number
   players: WireMap<WirePlayer>
   spaces: WireMap<WireSpace>
+  /** Event rooms only. */
+  event?: WireEvent
 }
 
 const EDIT_TIMEOUT_MS = 20_000
@@ -67,6 +94,15 @@ export interface JoinProfile {
   name: string
   color: string
 }
+
+export interface SessionOptions {
+  /** Attend this event: join its room instead of the world's. */
+  event?: string
+  endpoint?: string
+}
+
+/** Reactions a visitor may send: a little under the server's rate, so the bar never floods. */
+const REACT_RATE = { perSecond: 3, burst: 6 }
 
 const CONSENTED = 4000
 
@@ -77,29 +113,43 @@ export class WorldSession {
   private unsubscribeWallet: (() => void) | null = null
   /** Space edits waiting for their answer, oldest first. */
   private edits: { type: SpaceEditType; done: (r: SpaceEditResult) => void }[] = []
+  /** Event actions waiting for `event.ok` or a refusal, oldest first. */
+  private actions: { type: EventActionType; done: (r: EventActionResult) => void }[] = []
+  private pingTimer: ReturnType<typeof setTimeout> | null = null
+  /** Cast members of other instances drawn here, as people (name tags). */
+  private castPeople: Person[] = []
   private closed = false
   private readonly chatLimiter: RateLimiter
   private readonly emoteLimiter: RateLimiter
+  private readonly reactLimiter: RateLimiter
+  readonly event: string | null
 
   constructor(
     readonly world: string,
     private profile: JoinProfile,
-    endpoint = location.origin,
+    options: SessionOptions = {},
   ) {
-    this.client = new Client(endpoint)
+    this.client = new Client(options.endpoint ?? location.origin)
+    this.event = options.event ?? null
     const now = performance.now()
     this.chatLimiter = rateLimiterFor('chat', now)
     this.emoteLimiter = rateLimiterFor('emote', now)
+    this.reactLimiter = new RateLimiter(REACT_RATE.perSecond, REACT_RATE.burst, now)
   }
 
   async start() {
     useNet.getState().set({ ...initialNet, status: 'connecting' })
+    if (this.event) useEvent.getState().reset()
     try {
-      const room = await this.client.joinOrCreate<WireState>('world', {
-        world: this.world,
-        name: this.profile.name,
-        color: this.profile.color,
-      })
+      const profile = { name: this.profile.name, color: this.profile.color }
+      const token = useWallet.getState().session?.token
+      const room = this.event
+        ? await this.client.joinOrCreate<WireState>('event', {
+            event: this.event,
+            ...profile,
+            ...(token ? { token } : {}),
+          })
+        : await this.client.joinOrCreate<WireState>('world', { world: this.world, ...profile })
       if (this.closed) {
         void room.leave()
         return
@@ -107,6 +157,10 @@ export class WorldSession {
       this.bind(room)
     } catch (err) {
       if (this.closed) return
+      // A refused seat (banned, ended, full) says why in its code or message.
+      const code = (err as { code?: unknown }).code
+      const removed = this.event && typeof code === 'number' ? removalFor(code) : null
+      if (removed) useEvent.getState().set({ removed })
       useNet.getState().set({ status: 'failed', problem: describe(err) })
     }
   }
@@ -123,8 +177,11 @@ export class WorldSession {
     const refreshPeople = oncePerTask(() => {
       const people: Person[] = []
       room.state.players.forEach((p, id) => {
-        people.push({ id, name: p.name, color: unpackColor(p.color) })
+        const person: Person = { id, name: p.name, color: unpackColor(p.color) }
+        if (p.address) person.address = p.address
+        people.push(person)
       })
+      people.push(...this.castPeople)
       people.sort((a, b) =>
         a.id === room.sessionId ? -1 : b.id === room.sessionId ? 1 : a.name.localeCompare(b.name),
       )
@@ -201,9 +258,18 @@ export class WorldSession {
         this.settleEdit(e.type, { ok: false, code: e.code, message: e.message })
         return
       }
+      if (e.type?.startsWith('event.')) {
+        // A refused reaction is only a burst too many; everything else has a waiting caller.
+        if (!this.settleAction(e.type, { ok: false, code: e.code, message: e.message })) {
+          if (e.type !== 'event.react') useNet.getState().set({ problem: e.message })
+        }
+        return
+      }
       useNet.getState().set({ problem: e.message })
     })
-    room.onMessage('pong', () => {})
+    room.onMessage('pong', (m: ServerMessages['pong']) => {
+      clock.observe(m.t, localNow(), m.server)
+    })
     room.onMessage('authed', () => {})
     room.onMessage('space.ok', (m: ServerMessages['space.ok']) => {
       this.settleEdit(`space.${m.op}`, {
@@ -238,11 +304,23 @@ export class WorldSession {
     })
     room.onStateChange(refreshSpaces)
 
+    if (this.event) this.bindEvent(room, refreshPeople, refreshVisible)
+
     room.onLeave((code) => {
       this.stopPoses()
+      this.stopPings()
       if (this.closed || code === CONSENTED) return
       if (code === CLOSE_CODES.flood) {
         useNet.getState().set({ status: 'failed', problem: 'disconnected: too many messages' })
+        return
+      }
+      const removed = this.event ? removalFor(code) : null
+      if (removed) {
+        // Removed by a moderator, banned, or the event is over: no way back in by reconnecting.
+        this.closed = true
+        this.failActions('removed')
+        useEvent.getState().set({ removed })
+        useNet.getState().set({ status: 'failed', problem: `removed from the event (${removed})` })
         return
       }
       void this.reconnect(room.reconnectionToken)
@@ -260,6 +338,124 @@ export class WorldSession {
     this.unsubscribeWallet = useWallet.subscribe((now, before) => {
       if (now.session?.token !== before.session?.token) auth(now.session?.token)
     })
+  }
+
+  /** Event rooms: the event's messages and state into the event store, the cast as avatars. */
+  private bindEvent(room: Room<WireState>, refreshPeople: () => void, refreshVisible: () => void) {
+    const ev = useEvent.getState
+    room.onMessage('event.welcome', (m: ServerMessages['event.welcome']) => {
+      ev().set({ event: m.event, role: m.role, instance: m.instance, removed: null })
+      refreshEvent()
+    })
+    room.onMessage('event.role', (m: ServerMessages['event.role']) => ev().set({ role: m.role }))
+    room.onMessage('event.ok', (m: ServerMessages['event.ok']) => {
+      this.settleAction(`event.${m.op}`, { ok: true })
+    })
+    room.onMessage('event.announcement', (m: ServerMessages['event.announcement']) => {
+      ev().announce(m)
+    })
+    room.onMessage('event.reactions', (m: ServerMessages['event.reactions']) => {
+      ev().set({ reactions: { counts: m, at: performance.now() } })
+    })
+    room.onMessage('event.hands', (m: ServerMessages['event.hands']) =>
+      ev().set({ hands: m.hands }),
+    )
+    room.onMessage('event.called', (m: ServerMessages['event.called']) => {
+      ev().set({ called: { by: m.by, at: performance.now() }, handUp: false })
+    })
+    room.onMessage('event.muted', (m: ServerMessages['event.muted']) => {
+      ev().set({ mutedUntil: m.until })
+    })
+
+    // The state's event part: compared as received, set only where something changed.
+    let screenJson: string | null = null
+    let announcementJson: string | null = null
+    const castPoses = new Map<string, string>()
+    const refreshEvent = () => {
+      const wire = room.state.event
+      if (!wire) return
+      const store = ev()
+      const scalars = eventScalars(wire)
+      if (
+        scalars.attendance !== store.attendance ||
+        scalars.instances !== store.instances ||
+        (store.event && store.event.status !== scalars.status)
+      ) {
+        store.set({
+          attendance: scalars.attendance,
+          instances: scalars.instances,
+          event: store.event ? { ...store.event, status: scalars.status } : null,
+        })
+      }
+      if (wire.screen !== screenJson) {
+        screenJson = wire.screen
+        ev().set({ screen: parseScreen(wire.screen) })
+      }
+      if (wire.announcement !== announcementJson) {
+        announcementJson = wire.announcement
+        const a = parseAnnouncement(wire.announcement)
+        if (a) ev().announce(a)
+      }
+      // The cast in other instances: remote avatars fed from the mirrored poses.
+      const show = castToShow(
+        wire.cast?.entries() ?? [],
+        ev().instance || useNet.getState().instance,
+      )
+      let people = false
+      let visible = false
+      for (const [id, m] of show) {
+        const key = `${m.x},${m.y},${m.z},${m.h},${m.a}`
+        let remote = remotes.get(id)
+        if (!remote) {
+          remote = new RemoteAvatar(id)
+          remotes.set(id, remote)
+          visible = true
+        }
+        if (castPoses.get(id) !== key) {
+          castPoses.set(id, key)
+          remote.push(performance.now(), {
+            x: quantizePos(m.x),
+            y: quantizePos(m.y),
+            z: quantizePos(m.z),
+            h: quantizeHeading(m.h),
+            a: Math.max(0, animIndex(m.a as (typeof ANIMS)[number])),
+          })
+        }
+      }
+      for (const id of [...castPoses.keys()]) {
+        if (show.has(id)) continue
+        castPoses.delete(id)
+        if (remotes.delete(id)) visible = true
+      }
+      const castPeople: Person[] = [...show].map(([id, m]) => ({
+        id,
+        name: m.name,
+        color: unpackColor(m.color),
+        address: m.address,
+      }))
+      if (JSON.stringify(castPeople) !== JSON.stringify(this.castPeople)) {
+        this.castPeople = castPeople
+        people = true
+      }
+      if (people) refreshPeople()
+      if (visible) refreshVisible()
+    }
+    room.onStateChange(refreshEvent)
+
+    // The clock behind the synced screen: a burst of pings on joining, then one every 5 s.
+    clock.reset()
+    this.stopPings()
+    const tick = () => {
+      if (!room.connection.isOpen) return
+      room.send('ping', { t: localNow() } satisfies ClientMessage<'ping'>)
+      this.pingTimer = setTimeout(tick, clock.nextPingDelay())
+    }
+    tick()
+  }
+
+  private stopPings() {
+    if (this.pingTimer) clearTimeout(this.pingTimer)
+    this.pingTimer = null
   }
 
   /** Tries to take the same seat back for as long as the server keeps it. */
@@ -343,6 +539,53 @@ export class WorldSession {
     entry!.done(result)
   }
 
+  /**
+   * An event action (screen, live, announce, hand, call, moderate, role); resolves with the
+   * server's `event.ok` or its refusal.
+   */
+  eventAction<T extends EventActionType>(
+    type: T,
+    payload: ClientMessage<T>,
+  ): Promise<EventActionResult> {
+    const room = this.room
+    if (!this.event || !room?.connection.isOpen) {
+      return Promise.resolve({ ok: false, code: 'offline', message: 'not connected to an event' })
+    }
+    return new Promise((resolve) => {
+      const entry = { type, done: resolve }
+      this.actions.push(entry)
+      setTimeout(() => {
+        const i = this.actions.indexOf(entry)
+        if (i < 0) return
+        this.actions.splice(i, 1)
+        resolve({ ok: false, code: 'timeout', message: 'the server did not answer in time' })
+      }, EDIT_TIMEOUT_MS)
+      room.send(type, payload)
+    })
+  }
+
+  /** A reaction: counted by the server, never answered; false when sent too fast. */
+  react(reaction: Reaction): boolean {
+    const room = this.room
+    if (!this.event || !room?.connection.isOpen) return false
+    if (!this.reactLimiter.take(performance.now())) return false
+    room.send('event.react', { reaction } satisfies ClientMessage<'event.react'>)
+    return true
+  }
+
+  /** The oldest waiting action of `type` gets this answer; false when none was waiting. */
+  private settleAction(type: string, result: EventActionResult): boolean {
+    const i = this.actions.findIndex((e) => e.type === type)
+    if (i < 0) return false
+    const [entry] = this.actions.splice(i, 1)
+    entry!.done(result)
+    return true
+  }
+
+  private failActions(message: string) {
+    for (const a of this.actions.splice(0)) a.done({ ok: false, code: 'offline', message })
+  }
+
   /** For tests: drop the connection as a network failure would. */
   dropConnection() {
     this.room?.connection.close(4100, 'simulated network loss')
@@ -351,10 +594,19 @@ export class WorldSession {
   async leave() {
     this.closed = true
     this.stopPoses()
+    this.stopPings()
     this.unsubscribeWallet?.()
     this.unsubscribeWallet = null
     useSpaces.getState().reset()
     for (const e of this.edits.splice(0)) e.done({ ok: false, code: 'offline', message: 'left' })
+    this.failActions('left')
+    this.castPeople = []
+    // A removal notice outlives the session: the page shows it until the visitor moves on.
+    if (this.event) {
+      const { removed } = useEvent.getState()
+      useEvent.getState().reset()
+      useEvent.getState().set({ removed })
+    }
     remotes.clear()
     const room = this.room
     this.room = null

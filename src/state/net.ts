@@ -10,6 +10,8 @@ export interface Person {
   id: string
   name: string
   color: string
+  /** The signed-in wallet, where the room shares it (event rooms). */
+  address?: string
 }
 
 export const CHAT_LOG_LINES = 100
