@@ -10,7 +10,7 @@ import { ErrorPanel } from './ErrorPanel'
 import { FrameProbe } from './FrameProbe'
 import { InfoCard } from './InfoCard'
 import { LoadingScreen } from './LoadingScreen'
-import { listenToHistory, worldFromLocation } from './router'
+import { followLocation, listenToHistory } from './router'
 import { SettingsPanel } from './SettingsPanel'
 import { useWorldLoader } from './useWorldLoader'
 import { useWorldSession } from './useWorldSession'
@@ -31,7 +31,7 @@ export function App() {
   useWorldSession(!THUMBNAIL && !SOLO)
 
   useEffect(() => {
-    useWorld.getState().set({ worldId: worldFromLocation() })
+    followLocation()
     return listenToHistory()
   }, [])
 

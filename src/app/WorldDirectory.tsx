@@ -1,10 +1,11 @@
 // The start screen: every world in the catalogue as a card (bilingual name, style, a thumbnail
-// the project rendered itself); Enter or click opens it.
+// the project rendered itself); Enter or click opens it. Below: live and upcoming events.
 import { useEffect, useState } from 'react'
 import type { CatalogEntry } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { loadCatalog } from '../world/loadScene'
+import { EventsSectionHost } from '../event/EventsEntry'
 import { other, pick, useT } from './i18n'
 import { openWorld } from './router'
 
@@ -71,6 +72,7 @@ export function WorldDirectory() {
           </button>
         ))}
       </div>
+      <EventsSectionHost />
     </main>
   )
 }

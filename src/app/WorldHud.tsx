@@ -1,5 +1,5 @@
 // The in-world HUD: world name, back to the directory, the places list (keyboard access to
-// every info card), the wallet, settings, a controls hint and the minimap.
+// every info card), events, the wallet, settings, a controls hint and the minimap.
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -11,6 +11,7 @@ import { useDialog } from './useDialog'
 import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
 import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
 import { ExhibitCardHost } from '../exhibit/ExhibitCardHost'
+import { EventHudHost, EventsButton, EventsPanelHost } from '../event/EventsEntry'
 import { EditorHud } from '../exhibit/EditorHud'
 
 function Places() {
@@ -65,6 +66,7 @@ export function WorldHud() {
           ☰ <span className="label">{t('poi.scenic')}</span>
         </button>
         <SpacesButton />
+        <EventsButton />
         <WalletButton />
         <button
           className="btn icon-btn"
@@ -84,6 +86,8 @@ export function WorldHud() {
       <SpacesPanel />
       <EditorHud />
       <ExhibitCardHost />
+      <EventHudHost />
+      <EventsPanelHost />
     </>
   )
 }

@@ -1,5 +1,8 @@
-// The world in the address bar: `/?world=<id>` opens a world directly; no parameter shows the
-// directory. History entries make the back button leave a world.
+// The world in the address bar: `/?world=<id>` opens a world directly, `/?event=<id>` the
+// event's world (src/event/link.ts); no parameter shows the directory. History entries make the
+// back button leave a world.
+import { syncEventWithLocation } from '../event/link'
+import { useEventLink } from '../state/eventLink'
 import { useWorld } from '../state/world'
 
 export function worldFromLocation(): string | null {
@@ -9,14 +12,23 @@ export function worldFromLocation(): string | null {
 
 export function openWorld(id: string | null) {
   const url = new URL(location.href)
+  // Opening a world (or the directory) leaves any event.
+  url.searchParams.delete('event')
+  useEventLink.getState().set({ id: null, info: null, status: 'idle', error: null })
   if (id) url.searchParams.set('world', id)
   else url.searchParams.delete('world')
   if (url.href !== location.href) history.pushState(null, '', url)
   useWorld.getState().set({ worldId: id, openPoi: null })
 }
 
+/** The address bar's world or event, as the page loads or history moves. */
+export function followLocation() {
+  if (syncEventWithLocation()) return
+  useWorld.getState().set({ worldId: worldFromLocation(), openPoi: null })
+}
+
 export function listenToHistory(): () => void {
-  const onPop = () => useWorld.getState().set({ worldId: worldFromLocation(), openPoi: null })
+  const onPop = () => followLocation()
   addEventListener('popstate', onPop)
   return () => removeEventListener('popstate', onPop)
 }

@@ -1,7 +1,9 @@
 // Joins the open world's room once the world is ready and leaves it when the visitor goes
-// elsewhere. The network code is a lazy chunk: it never delays the first frame.
+// elsewhere; when the visitor follows an event in this world, joins the event's room instead.
+// The network code is a lazy chunk: it never delays the first frame.
 import { useEffect } from 'react'
 import { current } from '../net/current'
+import { useEventLink } from '../state/eventLink'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
 
@@ -13,6 +15,9 @@ function guestName(lang: string): string {
 export function useWorldSession(enabled: boolean) {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
+  const event = useEventLink((s) =>
+    s.status === 'ready' && s.info && s.info.world === worldId ? s.info.id : null,
+  )
   useEffect(() => {
     if (!enabled || !worldId || !ready) return
     let cancelled = false
@@ -23,7 +28,11 @@ export function useWorldSession(enabled: boolean) {
       // A guest name once, kept in settings where the visitor can change it.
       if (!settings.displayName.trim()) settings.set({ displayName: guestName(settings.language) })
       const { displayName, avatarColor } = useSettings.getState()
-      const session = new WorldSession(worldId, { name: displayName, color: avatarColor })
+      const session = new WorldSession(
+        worldId,
+        { name: displayName, color: avatarColor },
+        { event: event ?? undefined },
+      )
       current.session = session
       leave = () => session.leave()
       void session.start()
@@ -33,5 +42,5 @@ export function useWorldSession(enabled: boolean) {
       current.session = null
       void leave?.()
     }
-  }, [enabled, worldId, ready])
+  }, [enabled, worldId, ready, event])
 }

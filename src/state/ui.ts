@@ -8,6 +8,9 @@ export interface UiState {
   peopleOpen: boolean
   /** The creator spaces editor. */
   spacesOpen: boolean
+  /** The events list (HUD) and the create-event form. */
+  eventsOpen: boolean
+  createEventOpen: boolean
   /** How the open info card was opened: a click moves focus into it, walking up does not. */
   cardVia: 'click' | 'proximity' | null
   set: (patch: Partial<Omit<UiState, 'set'>>) => void
@@ -18,6 +21,8 @@ export const useUi = create<UiState>()((set) => ({
   placesOpen: false,
   peopleOpen: false,
   spacesOpen: false,
+  eventsOpen: false,
+  createEventOpen: false,
   cardVia: null,
   set: (patch) => set(patch),
 }))

@@ -1,0 +1,227 @@
+// The in-event HUD: the event's title, LIVE badge and attendance over every room; the reactions
+// bar and the raised hand; notices (called on, muted); the host's and moderators' controls; and
+// what the visitor sees when the server removed them. A lazy chunk, loaded when attending.
+import { useEffect, useState } from 'react'
+import { useT } from '../app/i18n'
+import { useDialog } from '../app/useDialog'
+import { openWorld } from '../app/router'
+import { current } from '../net/current'
+import { CAN, REACTIONS, type Reaction } from '../protocol/events'
+import { useEvent } from '../state/event'
+import { useSettings } from '../state/settings'
+import { forgetEvent } from './link'
+import { eventTitle, formatCount } from './list'
+import { HostPanel } from './HostPanel'
+import './strings'
+import './events.css'
+
+const REACTION_ICON: Record<Reaction, string> = { applause: '👏', hearts: '❤', fireworks: '🎆' }
+
+const fill = (s: string, vars: Record<string, string | number>) =>
+  s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
+
+export function EventHud() {
+  const event = useEvent((s) => s.event)
+  const removed = useEvent((s) => s.removed)
+  const role = useEvent((s) => s.role)
+  const [controls, setControls] = useState(false)
+  if (removed) return <RemovedDialog reason={removed} />
+  if (!event) return null
+  const staff = CAN.moderate(role) || CAN.screen(role)
+  return (
+    <>
+      <EventBar controlsOpen={controls} onControls={staff ? () => setControls((o) => !o) : null} />
+      <ReactionsBar />
+      <Notices />
+      {staff && controls && <HostPanel onClose={() => setControls(false)} />}
+    </>
+  )
+}
+
+function EventBar({
+  controlsOpen,
+  onControls,
+}: {
+  controlsOpen: boolean
+  onControls: (() => void) | null
+}) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const event = useEvent((s) => s.event)!
+  const role = useEvent((s) => s.role)
+  const attendance = useEvent((s) => s.attendance)
+  const instances = useEvent((s) => s.instances)
+  const instance = useEvent((s) => s.instance)
+  const live = event.status === 'live'
+  return (
+    <section className="event-bar" aria-label={t('event.hud')} data-testid="event-bar">
+      {live ? (
+        <span className="live-badge" data-testid="event-live">
+          {t('events.live')}
+        </span>
+      ) : (
+        <span className="when-badge">{t(`event.status.${event.status}`)}</span>
+      )}
+      <strong className="event-bar-title" data-testid="event-title">
+        {eventTitle(event, lang)}
+      </strong>
+      <span className="event-bar-count" data-testid="event-attendance" aria-live="off">
+        {fill(t('events.here'), { n: formatCount(attendance, lang) })} ·{' '}
+        {fill(t('events.rooms'), { n: formatCount(Math.max(1, instances), lang) })}
+        {instance > 0 && (
+          <span className="event-bar-room"> · {fill(t('events.room'), { n: instance })}</span>
+        )}
+      </span>
+      {role !== 'audience' && <span className="role-badge">{t(`event.role.${role}`)}</span>}
+      {onControls && (
+        <button
+          className="btn small"
+          data-testid="host-controls"
+          aria-expanded={controlsOpen}
+          onClick={onControls}
+        >
+          ⚙ {CAN.screen(role) ? t('event.controls') : t('event.moderation')}
+        </button>
+      )}
+      <button
+        className="btn small"
+        data-testid="event-leave"
+        onClick={() => {
+          useEvent.getState().reset()
+          forgetEvent()
+        }}
+      >
+        {t('event.leave')}
+      </button>
+    </section>
+  )
+}
+
+function ReactionsBar() {
+  const t = useT()
+  const role = useEvent((s) => s.role)
+  const handUp = useEvent((s) => s.handUp)
+  const [hint, setHint] = useState<string | null>(null)
+  useEffect(() => {
+    if (!hint) return
+    const id = setTimeout(() => setHint(null), 2500)
+    return () => clearTimeout(id)
+  }, [hint])
+  const react = (r: Reaction) => {
+    if (!current.session?.react(r)) setHint(t('event.react.slow'))
+  }
+  const hand = async () => {
+    const up = !handUp
+    const result = await current.session?.eventAction('event.hand', { up })
+    if (result?.ok) useEvent.getState().set({ handUp: up })
+    else if (result) setHint(fill(t('event.refused'), { why: result.message }))
+  }
+  return (
+    <div className="reactions" role="toolbar" aria-label={t('event.react')}>
+      {REACTIONS.map((r) => (
+        <button
+          key={r}
+          className="btn reaction"
+          data-testid={`react-${r}`}
+          aria-label={t(`event.react.${r}`)}
+          title={t(`event.react.${r}`)}
+          onClick={() => react(r)}
+        >
+          <span aria-hidden="true">{REACTION_ICON[r]}</span>
+        </button>
+      ))}
+      {role === 'audience' && (
+        <button
+          className={`btn hand${handUp ? ' up' : ''}`}
+          data-testid="hand"
+          aria-pressed={handUp}
+          onClick={() => void hand()}
+        >
+          ✋ <span className="label">{handUp ? t('event.hand.lower') : t('event.hand.raise')}</span>
+        </button>
+      )}
+      {hint && (
+        <span className="reaction-hint" role="status">
+          {hint}
+        </span>
+      )}
+    </div>
+  )
+}
+
+function Notices() {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const called = useEvent((s) => s.called)
+  const mutedUntil = useEvent((s) => s.mutedUntil)
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!mutedUntil) return
+    const id = setInterval(() => setNow(Date.now()), 15_000)
+    return () => clearInterval(id)
+  }, [mutedUntil])
+  const [calledShown, setCalledShown] = useState<number | null>(null)
+  useEffect(() => {
+    if (!called) return
+    setCalledShown(called.at)
+    const id = setTimeout(() => setCalledShown(null), 10_000)
+    return () => clearTimeout(id)
+  }, [called])
+  const muted = mutedUntil > now
+  return (
+    <div className="event-notices" aria-live="polite">
+      {called && calledShown === called.at && (
+        <p className="event-notice called" role="status" data-testid="event-called">
+          ✋ {fill(t('event.called'), { by: called.by })}
+        </p>
+      )}
+      {muted && (
+        <p className="event-notice muted" data-testid="event-muted">
+          {fill(t('event.muted'), {
+            time: new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(mutedUntil),
+          })}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function RemovedDialog({ reason }: { reason: 'kicked' | 'banned' | 'ended' }) {
+  const t = useT()
+  const stay = () => {
+    useEvent.getState().reset()
+    forgetEvent()
+  }
+  const ref = useDialog<HTMLDivElement>(true, stay)
+  return (
+    <div className="backdrop">
+      <div
+        ref={ref}
+        className="panel"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="removed-title"
+        aria-describedby="removed-text"
+        data-testid="event-removed"
+        data-reason={reason}
+      >
+        <h2 id="removed-title">{t('event.removed.title')}</h2>
+        <p id="removed-text">{t(`event.removed.${reason}`)}</p>
+        <div className="actions">
+          <button className="btn" onClick={stay}>
+            {t('event.removed.stay')}
+          </button>
+          <button
+            className="btn primary"
+            onClick={() => {
+              useEvent.getState().reset()
+              openWorld(null)
+            }}
+          >
+            {t('event.removed.back')}
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+}
