@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ServerMessages } from '../src/protocol/messages'
 import type { Space } from '../src/protocol/scene'
+import { clampFree, type FreeBounds } from '../src/protocol/spaces'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
 import { devWallets } from './devchain'
@@ -21,6 +22,8 @@ const SPACE = 'test-plot'
 let tmp: string
 let server: RunningServer
 let deployment: { pixels: string; copycat: string }
+/** The test plot's bounds, as the editor knows them from the scene. */
+let bounds: FreeBounds
 const rooms: Room[] = []
 
 function env() {
@@ -56,6 +59,7 @@ beforeAll(async () => {
     ],
     limits: { exhibits: 3 },
   }
+  bounds = { area: space.area, floorY: space.floorY, height: 6 }
   const assigned = { ...space, id: 'assigned-plot', title: { 'zh-CN': '指定', en: 'Assigned' } }
   scene.spaces = [
     ...(scene.spaces ?? []).filter((s: { id: string }) => s.id !== SPACE),
@@ -291,4 +295,30 @@ describe('creator spaces', () => {
     expect(space.version).toBe(3)
     expect(space.exhibits.get(placed)?.hidden).toContain('not_owner')
   }, 120_000)
+
+  it('stores a free placement exactly as the editor proposes it, and refuses one outside', async () => {
+    const owner = await visitor('owner', 1)
+    const base = (await until(() => owner.space())).version
+    // Off the grid and past the east edge: what the editor never sends. Refused, nothing changes.
+    const raw = {
+      kind: 'free' as const,
+      x: bounds.area[2] + 0.6,
+      y: bounds.floorY + 0.37,
+      z: bounds.area[1] + 1.13,
+      rotY: -0.3,
+      scale: 1.4,
+    }
+    expect(await owner.edit('space.move', { base, id: placed, placement: raw })).toEqual({
+      error: 'bad_placement',
+    })
+    const p = clampFree(bounds, raw)
+    const moved = await owner.edit('space.move', { base, id: placed, placement: p })
+    expect(moved.ok).toMatchObject({ op: 'move', version: base + 1 })
+    const e = await until(() =>
+      owner.space()?.version === base + 1 ? owner.space()?.exhibits.get(placed) : null,
+    )
+    // float32 in the room state.
+    for (const k of ['x', 'y', 'z', 'rotY', 'scale'] as const) expect(e[k]).toBeCloseTo(p[k], 4)
+    expect(e.slot).toBe('')
+  })
 })
