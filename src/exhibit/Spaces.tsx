@@ -2,7 +2,7 @@
 // drawn from the scene file, with the exhibits of the spaces store in their frames. Static parts
 // and frames are one merged mesh; each picture is a quad with its own texture. Labels are DOM
 // (crisp through Block Park's pixel pass), placed by one frame loop. Lazy chunk, main thread.
-import { useEffect, useMemo, useRef } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useRef } from 'react'
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber'
 import { Html } from '@react-three/drei'
 import {
@@ -36,6 +36,7 @@ import {
   type SpaceStyle,
 } from './layout'
 import { watchListings } from './listings'
+import { modelExhibits, modelLabelAnchor, useModels } from './modelState'
 import { isVeiled, resolveSpace, type ResolvedExhibit } from './resolve'
 import { maxTextureSide, useExhibitTexture } from './textures'
 import { fill } from './strings'
@@ -51,6 +52,8 @@ const FADE = 5
 const PICTURE_RANGE = { voxel: 50, hd: 60 } as const
 /** A click that dragged farther than this (px) was a look around, not a pick. */
 const CLICK_SLOP = 6
+/** 3D models on pedestals: a lazy chunk of their own (GLTFLoader), fetched where one is shown. */
+const Models = lazy(() => import('./Models'))
 
 interface PlacedExhibit {
   spaceId: string
@@ -263,7 +266,11 @@ function SignLabel({ model }: { model: SpaceModel }) {
   )
 }
 
-function labelSpecs(models: readonly SpaceModel[], style: SpaceStyle): LabelSpec[] {
+function labelSpecs(
+  models: readonly SpaceModel[],
+  style: SpaceStyle,
+  shownModels: ReadonlySet<string>,
+): LabelSpec[] {
   const out: LabelSpec[] = []
   for (const m of models) {
     const s = m.layout.sign
@@ -280,7 +287,9 @@ function labelSpecs(models: readonly SpaceModel[], style: SpaceStyle): LabelSpec
       fullScaleWithin: 14,
     })
     for (const ex of m.exhibits) {
-      const [x, y, z] = labelAnchor(ex.spot, style)
+      const [x, y, z] = shownModels.has(`${ex.spaceId}:${ex.r.view.id}`)
+        ? modelLabelAnchor(ex.spot)
+        : labelAnchor(ex.spot, style)
       const [fx, fz] = facing(ex.spot.rotY)
       out.push({
         key: `x:${m.layout.space.id}:${ex.r.view.id}`,
@@ -344,17 +353,24 @@ export function Spaces({ scene }: { scene: Scene }) {
     [layouts, views, listings, style, arranging],
   )
 
+  // Standing exhibits with a 3D model: once it is drawn, their picture and frame make way.
+  const withModels = useMemo(() => modelExhibits(models.flatMap((m) => m.exhibits)), [models])
+  const shownModels = useModels().shown
+  const framed = (ex: PlacedExhibit) => !shownModels.has(`${ex.spaceId}:${ex.r.view.id}`)
+
   const mesh = useMemo(() => {
     const frames: FramePart[] = models.flatMap((m) =>
-      m.exhibits.map((ex) => ({
-        spaceId: ex.spaceId,
-        exhibitId: ex.r.view.id,
-        spot: ex.spot,
-        status: ex.r.status,
-      })),
+      m.exhibits
+        .filter((ex) => !shownModels.has(`${ex.spaceId}:${ex.r.view.id}`))
+        .map((ex) => ({
+          spaceId: ex.spaceId,
+          exhibitId: ex.r.view.id,
+          spot: ex.spot,
+          status: ex.r.status,
+        })),
     )
     return buildSpacesGeometry(layouts, frames)
-  }, [layouts, models])
+  }, [layouts, models, shownModels])
   useEffect(() => () => mesh.geometry.dispose(), [mesh])
 
   const material: Material = useMemo(
@@ -366,7 +382,7 @@ export function Spaces({ scene }: { scene: Scene }) {
   )
   useEffect(() => () => material.dispose(), [material])
 
-  const labels = useMemo(() => labelSpecs(models, style), [models, style])
+  const labels = useMemo(() => labelSpecs(models, style, shownModels), [models, style, shownModels])
   const labelsRef = useRef(labels)
   useEffect(() => {
     labelsRef.current = labels
@@ -432,9 +448,14 @@ export function Spaces({ scene }: { scene: Scene }) {
         onPointerOut={() => setCursor(false)}
       />
       {models.flatMap((m) =>
-        m.exhibits.map((ex) => (
-          <Picture key={`${ex.spaceId}:${ex.r.view.id}`} ex={ex} style={style} />
-        )),
+        m.exhibits
+          .filter(framed)
+          .map((ex) => <Picture key={`${ex.spaceId}:${ex.r.view.id}`} ex={ex} style={style} />),
+      )}
+      {withModels.length > 0 && (
+        <Suspense fallback={null}>
+          <Models exhibits={withModels} style={style} />
+        </Suspense>
       )}
       <Html
         fullscreen

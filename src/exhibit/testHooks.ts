@@ -3,6 +3,7 @@
 // server. Small on purpose: it rides in the first-frame bundle.
 import { ownerKey, useListings } from '../state/listings'
 import { SpaceView, useSpaces, type ExhibitView, type OpenExhibit } from '../state/spaces'
+import { modelsSnapshot } from './modelState'
 import { resolveSpace, type ExhibitStatus } from './resolve'
 
 /** The store's views by space id, each exhibit with what visitors see of it. */
@@ -22,6 +23,8 @@ export interface SpacesHooks {
   open: () => OpenExhibit | null
   /** Validates and stores one space's view (null forgets it); throws on a malformed view. */
   inject: (spaceId: string, view: unknown) => void
+  /** 3D models on pedestals: how many are drawn, and which ("<space>:<exhibit>"), or failed. */
+  models: () => { count: number; shown: string[]; failed: string[] }
 }
 
 export const spacesHooks: SpacesHooks = {
@@ -48,5 +51,9 @@ export const spacesHooks: SpacesHooks = {
   inject: (spaceId, view) => {
     if (typeof spaceId !== 'string' || spaceId.length === 0) throw new Error('a space id')
     useSpaces.getState().set(spaceId, view === null ? null : SpaceView.parse(view))
+  },
+  models: () => {
+    const { shown, failed } = modelsSnapshot()
+    return { count: shown.size, shown: [...shown], failed: [...failed] }
   },
 }
