@@ -119,6 +119,17 @@ export function ItemImage({ src, alt }: { src: string | null; alt: string }) {
   )
 }
 
+/** A small "3D" mark for a collectible with a glTF model. */
+export function ModelBadge() {
+  const t = useT()
+  return (
+    <span className="nft-balance nft-3d" title={t('wallet.model.hint')} data-testid="has-model">
+      {t('wallet.model.badge')}
+      <span className="visually-hidden"> · {t('wallet.model.hint')}</span>
+    </span>
+  )
+}
+
 export function CollectibleDetail({
   item,
   chains,
@@ -143,6 +154,7 @@ export function CollectibleDetail({
           <div className="nft-meta">
             <VerifiedBadge verified={item.verified} />
             {item.standard === 'erc1155' && <span className="nft-balance">×{item.balance}</span>}
+            {item.model && <ModelBadge />}
           </div>
           {item.description && <p className="nft-description">{item.description}</p>}
         </div>
@@ -181,6 +193,12 @@ export function CollectibleDetail({
         </dd>
         <dt>{t('wallet.detail.standard')}</dt>
         <dd>{item.standard === 'erc1155' ? 'ERC-1155' : 'ERC-721'}</dd>
+        {item.model && (
+          <>
+            <dt>{t('wallet.detail.model')}</dt>
+            <dd data-testid="model-info">{t('wallet.detail.modelValue')}</dd>
+          </>
+        )}
         {item.standard === 'erc1155' && (
           <>
             <dt>{t('wallet.detail.balance')}</dt>

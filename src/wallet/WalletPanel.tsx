@@ -21,7 +21,14 @@ import {
 } from './actions'
 import type { ChainConfig, ChainInfo } from './api'
 import './strings'
-import { CollectibleDetail, CopyButton, ItemImage, VerifiedBadge, fill } from './CollectibleDetail'
+import {
+  CollectibleDetail,
+  CopyButton,
+  ItemImage,
+  ModelBadge,
+  VerifiedBadge,
+  fill,
+} from './CollectibleDetail'
 import {
   DEV_ACCOUNTS,
   LEGACY_WALLET_ID,
@@ -260,6 +267,7 @@ function ItemCard({ item, onOpen }: { item: Collectible; onOpen: () => void }) {
         <span className="nft-meta">
           <VerifiedBadge verified={item.verified} />
           {item.standard === 'erc1155' && <span className="nft-balance">×{item.balance}</span>}
+          {item.model && <ModelBadge />}
         </span>
       </button>
     </li>

@@ -104,6 +104,16 @@ const WALLET_STRINGS = {
     en: 'The metadata could not be read',
   },
   'wallet.detail.description': { 'zh-CN': '描述', en: 'Description' },
+  'wallet.model.badge': { 'zh-CN': '3D', en: '3D' },
+  'wallet.model.hint': {
+    'zh-CN': '带有立体模型：展出在展台上时以 3D 显示',
+    en: 'Has a 3D model: shown in 3D when exhibited on a pedestal',
+  },
+  'wallet.detail.model': { 'zh-CN': '立体模型', en: '3D model' },
+  'wallet.detail.modelValue': {
+    'zh-CN': 'glTF 模型，展出在展台上时会立体显示并缓缓转动；墙上展位显示图片',
+    en: 'glTF model: stands and slowly turns on a pedestal; wall slots show the picture',
+  },
   'wallet.reason.chain_not_trusted': {
     'zh-CN': '这条链不在可信链名单上，它的数据无法作为依据。',
     en: 'This chain is not on the trusted chain list, so its data proves nothing here.',

@@ -1,0 +1,140 @@
+// A collectible with a glTF model, exhibited on a pedestal: the creator places the demo Lantern
+// Pagoda through the spaces panel and the model is drawn in place of its picture; a visitor
+// standing in front of the pedestal sees it, and its card says it is a 3D model.
+import { expect, test, type Page } from '@playwright/test'
+import { newSettingsPage, openWorld, waitForFrames, watchErrors } from './helpers'
+
+const WORLD = 'block-park-village'
+const WAIT = { timeout: 60_000 }
+const VISITOR = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8'
+const SHOTS = 'test-results/screenshots/'
+
+async function modelsShown(page: Page, key: string) {
+  await page.waitForFunction((k) => window.__cq!.spaces.models().shown.includes(k), key, WAIT)
+}
+
+test('a 3D model stands on a pedestal instead of its picture, and its card says so', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(240_000)
+  const settings = { language: 'en' as const, quality: 'low' as const }
+  const creator = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+  const errors = [watchErrors(creator)]
+  try {
+    // The chain starts beside the server (solc, anvil, seed): slow on a busy machine.
+    await expect
+      .poll(async () => (await creator.request.get('/api/chain')).status(), { timeout: 150_000 })
+      .toBe(200)
+    await openWorld(creator, WORLD)
+    await creator.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+
+    // The dev wallet's collectibles: exactly one carries a 3D badge.
+    await creator.getByRole('button', { name: 'Wallet' }).first().click()
+    const wallet = creator.getByTestId('wallet-panel')
+    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
+    await wallet.getByTestId('sign-in').click()
+    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    const modelCards = wallet
+      .getByTestId('collectible')
+      .filter({ has: creator.getByTestId('has-model') })
+    await expect(modelCards).toHaveCount(1)
+    await expect(modelCards).toContainText('Lantern Pagoda')
+    await modelCards.click()
+    await expect(wallet.getByTestId('model-info')).toContainText('glTF')
+    await creator.keyboard.press('Escape')
+    await creator.keyboard.press('Escape')
+
+    // Claim a plot and put the pagoda on its first pedestal.
+    await creator.getByTestId('spaces-button').click()
+    const panel = creator.getByTestId('spaces-panel')
+    const plot = panel.locator('section[data-testid^="space-"]').first()
+    const spaceId = (await plot.getAttribute('data-testid'))!.slice('space-'.length)
+    await plot.getByTestId('claim').click()
+    await expect(plot).toContainText('Your space', { timeout: 30_000 })
+    const slot = plot.locator('li[data-testid^="slot-pedestal-"]').first()
+    const choose = slot.getByTestId('choose')
+    const value = await choose
+      .locator('option', { hasText: 'Lantern Pagoda' })
+      .getAttribute('value')
+    await choose.selectOption(value!)
+    await slot.getByTestId('place').click()
+    await expect(panel.getByTestId('spaces-status')).toContainText('Saved (version 1)', {
+      timeout: 30_000,
+    })
+    const exhibit = await creator.waitForFunction(
+      (id) => window.__cq!.spaces.state()[id]?.exhibits[0] ?? null,
+      spaceId,
+      WAIT,
+    )
+    const exhibitId = (await exhibit.jsonValue())!.id
+    await modelsShown(creator, `${spaceId}:${exhibitId}`)
+    expect(await creator.evaluate(() => window.__cq!.spaces.models())).toMatchObject({
+      count: 1,
+      failed: [],
+    })
+    await creator.keyboard.press('Escape')
+
+    // A visitor in front of the pedestal (exploring alone, so they can be put there directly)
+    // with the same layout: the model is drawn, their picture of it is not. They asked for
+    // reduced motion: the model stands still, facing out. One browser at a time: SwiftShader.
+    const view = await creator.evaluate((id) => window.__cq!.spaces.state()[id], spaceId)
+    expect(view!.owner!.toLowerCase()).toBe(VISITOR)
+    expect(errors.flat()).toEqual([])
+    await creator.context().close()
+    const guest = await newSettingsPage(
+      browser,
+      { width: 960, height: 600 },
+      { ...settings, reducedMotion: true },
+    )
+    errors.push(watchErrors(guest))
+    await openWorld(guest, WORLD, 5, { solo: true })
+    await guest.evaluate(([id, v]) => window.__cq!.spaces.inject(id, v), [spaceId, view] as const)
+    await modelsShown(guest, `${spaceId}:${exhibitId}`)
+    const scene = await guest.evaluate(async () => {
+      const res = await fetch('/scenes/block-park-village.json')
+      return (await res.json()) as {
+        spaces: { id: string; slots: { id: string; position: number[] }[] }[]
+      }
+    })
+    const pedestal = scene.spaces
+      .find((s) => s.id === spaceId)!
+      .slots.find((s) => s.id === (view!.exhibits[0]!.placement as { slot: string }).slot)!
+    const [px, py, pz] = pedestal.position as [number, number, number]
+    await guest.evaluate(
+      ([x, y, z]) => {
+        const p = window.__cq!.player
+        p.x = x
+        p.y = y
+        p.z = z
+        p.heading = 0
+        const rig = window.__cq!.cameraRig
+        rig.yaw = 0
+        rig.pitch = 0.22
+        rig.firstPerson = true
+      },
+      [px, py + 0.2, pz + 2.4] as const,
+    )
+    await waitForFrames(guest, 20)
+    for (const path of [
+      testInfo.outputPath('model-on-pedestal.png'),
+      SHOTS + 'model-on-pedestal.png',
+    ])
+      await guest.screenshot({ path })
+
+    // Clicking the model opens the exhibit's card, which says it is a 3D model.
+    const canvas = guest.locator('canvas').first()
+    const box = (await canvas.boundingBox())!
+    await canvas.click({ position: { x: box.width / 2, y: box.height * 0.42 } })
+    const card = guest.getByTestId('exhibit-card')
+    await expect(card).toBeVisible()
+    await expect(card).toContainText('Lantern Pagoda')
+    await expect(card.getByTestId('has-model')).toBeVisible()
+    await expect(card.getByTestId('model-info')).toContainText('glTF')
+    for (const path of [testInfo.outputPath('model-card.png'), SHOTS + 'model-card.png'])
+      await guest.screenshot({ path })
+    expect(errors.flat()).toEqual([])
+    await guest.context().close()
+  } finally {
+    for (const c of browser.contexts()) await c.close()
+  }
+})
