@@ -4,7 +4,7 @@
 // AdaptiveQuality beside it, which picks that level when the setting is 'auto'.
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
-import type { HdWorld, Scene, Space } from '../../protocol/scene'
+import type { HdWorld, Scene, Space, Stage } from '../../protocol/scene'
 import { effectiveQuality, useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
 import { useQualityLevel } from './AdaptiveQuality'
@@ -30,7 +30,9 @@ export function HdWorldView({ scene }: { scene: Scene }) {
       },
     })
   }, [hd, scene.id])
-  return hd ? <HdWorldContent hd={hd} env={scene.environment} spaces={scene.spaces} /> : null
+  return hd ? (
+    <HdWorldContent hd={hd} env={scene.environment} spaces={scene.spaces} stages={scene.stages} />
+  ) : null
 }
 
 /** Lets the page paint (progress bar) between build steps; falls back to a timer when hidden. */
@@ -48,10 +50,12 @@ function HdWorldContent({
   hd,
   env,
   spaces,
+  stages,
 }: {
   hd: HdWorld
   env: Environment
   spaces: readonly Space[]
+  stages: readonly Stage[]
 }) {
   const level = useQualityLevel()
   const preset = HD_PRESETS[level]
@@ -72,6 +76,7 @@ function HdWorldContent({
         cancelled: () => cancelled,
       },
       spaces,
+      stages,
     ).then(
       (w) => {
         if (cancelled) return w.dispose()
@@ -95,7 +100,7 @@ function HdWorldContent({
       built?.dispose()
       setWorld(null)
     }
-  }, [hd, env, spaces])
+  }, [hd, env, spaces, stages])
 
   useEffect(() => {
     world?.applyQuality(preset, reducedMotion)

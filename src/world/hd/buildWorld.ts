@@ -19,9 +19,11 @@ import {
 import type { Light, Material, Object3D, Texture, Vector3 } from 'three'
 import { Water } from 'three/examples/jsm/objects/Water.js'
 import type { HdWorld } from '../../protocol/scene'
-import type { Space } from '../../protocol/scene'
+import type { Space, Stage } from '../../protocol/scene'
 import type { WorldCollider } from '../collision'
 import { withSpaces } from '../../exhibit/collider'
+import { withStages } from '../../event/collider'
+import { stageClearArea } from '../../event/layout'
 import { HdCollider } from './collider'
 import type { Environment } from './lighting'
 import { bakeLighting, lightRig, sunDirection } from './lighting'
@@ -95,6 +97,8 @@ export async function buildHdWorld(
   hooks: BuildHooks,
   /** Creator spaces: vegetation keeps out of them and the avatar walks on their floors. */
   spaces: readonly Space[] = [],
+  /** Event stages: their platforms and frames collide, and their ground stays clear. */
+  stages: readonly Stage[] = [],
 ): Promise<HdWorldObjects> {
   const geometries: BufferGeometry[] = []
   const materials: Material[] = []
@@ -124,7 +128,11 @@ export async function buildHdWorld(
   const preset = currentPreset()
   const field = createHeightField(hd)
   const layouts = layoutLandmarks(hd, field.landmarkBase)
-  const collider = withSpaces(new HdCollider(field, layouts), spaces, 'hd')
+  const collider = withStages(
+    withSpaces(new HdCollider(field, layouts), spaces, 'hd'),
+    stages,
+    'hd',
+  )
   const terrainTex = createTerrainTextures(hd.terrain.seed)
   own(terrainTex.map).repeat.set(hd.size / 7, hd.size / 7)
   own(terrainTex.normalMap).repeat.set(hd.size / 7, hd.size / 7)
@@ -244,12 +252,10 @@ export async function buildHdWorld(
     landmarks.push(mesh)
   }
 
-  const vegetation = placeVegetation(
-    hd,
-    field,
-    layouts,
-    spaces.map((s) => s.area),
-  )
+  const vegetation = placeVegetation(hd, field, layouts, [
+    ...spaces.map((s) => s.area),
+    ...stages.map(stageClearArea),
+  ])
   const treeStrength = { value: 0.3 }
   const grassStrength = { value: 0.12 }
   const treeMaterial = own(new MeshLambertMaterial({ vertexColors: true, side: FrontSide }))

@@ -26,6 +26,7 @@ import type { MeshPart } from './mesher'
 import { VoxelCollider } from './collider'
 import type { WorldCollider } from '../collision'
 import { withSpaces } from '../../exhibit/collider'
+import { withStages } from '../../event/collider'
 import { VoxelGrid, materialTable } from './grid'
 import { PixelPass } from './PixelPass'
 
@@ -104,6 +105,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
   const env = scene.environment
   const [spawnX, , spawnZ] = scene.spawn.position
   const spaces = scene.spaces
+  const stages = scene.stages
   const group = useRef<Group>(null)
   const materials = useMemo(makeMaterials, [])
   const sun = useMemo(
@@ -178,8 +180,12 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
           worker.terminate()
           const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
           publishStats(msg.stats)
-          // Creator spaces' floors and walls join the voxels in the avatar's collision.
-          collider = withSpaces(new VoxelCollider(grid), spaces, 'voxel')
+          // Creator spaces' floors and walls, and event stages, join the voxels in the collision.
+          collider = withStages(
+            withSpaces(new VoxelCollider(grid), spaces, 'voxel'),
+            stages,
+            'voxel',
+          )
           useWorld.getState().set({ collider, status: 'ready' })
           break
         }
@@ -203,7 +209,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
       const state = useWorld.getState()
       if (collider && state.collider === collider) state.set({ collider: null })
     }
-  }, [world, spawnX, spawnZ, spaces, materials])
+  }, [world, spawnX, spawnZ, spaces, stages, materials])
 
   useFrame((_, dt) => {
     // Motion-sensitive visitors get still water; nothing else here moves.
