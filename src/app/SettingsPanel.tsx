@@ -2,7 +2,7 @@
 import { AVATAR_COLORS, useSettings, type Language, type Quality } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useT } from './i18n'
-import { useDialog } from './useDialog'
+import { Dialog } from './Dialog'
 
 const QUALITIES: Quality[] = ['auto', 'low', 'medium', 'high']
 
@@ -11,86 +11,80 @@ export function SettingsPanel() {
   const open = useUi((s) => s.settingsOpen)
   const s = useSettings()
   const close = () => useUi.getState().set({ settingsOpen: false })
-  const ref = useDialog<HTMLElement>(open, close)
   if (!open) return null
   return (
-    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
-      <section
-        ref={ref}
-        className="panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="settings-title"
-        data-testid="settings"
-      >
-        <h2 id="settings-title">{t('settings.title')}</h2>
-        <label className="field">
-          {t('settings.quality')}
-          <select value={s.quality} onChange={(e) => s.set({ quality: e.target.value as Quality })}>
-            {QUALITIES.map((q) => (
-              <option key={q} value={q}>
-                {t(`settings.quality.${q}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('settings.language')}
-          <select
-            value={s.language}
-            onChange={(e) => s.set({ language: e.target.value as Language })}
-          >
-            <option value="zh-CN">中文</option>
-            <option value="en">English</option>
-          </select>
-        </label>
-        <label className="field">
-          {t('settings.invertLook')}
-          <input
-            type="checkbox"
-            checked={s.invertLook}
-            onChange={(e) => s.set({ invertLook: e.target.checked })}
-          />
-        </label>
-        <label className="field">
-          {t('settings.reducedMotion')}
-          <input
-            type="checkbox"
-            checked={s.reducedMotion}
-            onChange={(e) => s.set({ reducedMotion: e.target.checked })}
-          />
-        </label>
-        <label className="field">
-          {t('settings.name')}
-          <input
-            type="text"
-            maxLength={24}
-            value={s.displayName}
-            onChange={(e) => s.set({ displayName: e.target.value })}
-          />
-        </label>
-        <div className="field">
-          <span id="color-label">{t('settings.avatarColor')}</span>
-          <div className="swatches" role="radiogroup" aria-labelledby="color-label">
-            {AVATAR_COLORS.map((c) => (
-              <button
-                key={c}
-                className="swatch"
-                role="radio"
-                aria-checked={s.avatarColor === c}
-                aria-label={c}
-                style={{ background: c }}
-                onClick={() => s.set({ avatarColor: c })}
-              />
-            ))}
-          </div>
+    <Dialog
+      title={t('settings.title')}
+      onClose={close}
+      closeLabel={t('card.close')}
+      testId="settings"
+    >
+      <label className="field">
+        {t('settings.quality')}
+        <select value={s.quality} onChange={(e) => s.set({ quality: e.target.value as Quality })}>
+          {QUALITIES.map((q) => (
+            <option key={q} value={q}>
+              {t(`settings.quality.${q}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        {t('settings.language')}
+        <select
+          value={s.language}
+          onChange={(e) => s.set({ language: e.target.value as Language })}
+        >
+          <option value="zh-CN">中文</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+      <label className="field">
+        {t('settings.invertLook')}
+        <input
+          type="checkbox"
+          checked={s.invertLook}
+          onChange={(e) => s.set({ invertLook: e.target.checked })}
+        />
+      </label>
+      <label className="field">
+        {t('settings.reducedMotion')}
+        <input
+          type="checkbox"
+          checked={s.reducedMotion}
+          onChange={(e) => s.set({ reducedMotion: e.target.checked })}
+        />
+      </label>
+      <label className="field">
+        {t('settings.name')}
+        <input
+          type="text"
+          maxLength={24}
+          value={s.displayName}
+          onChange={(e) => s.set({ displayName: e.target.value })}
+        />
+      </label>
+      <div className="field">
+        <span id="color-label">{t('settings.avatarColor')}</span>
+        <div className="swatches" role="radiogroup" aria-labelledby="color-label">
+          {AVATAR_COLORS.map((c) => (
+            <button
+              key={c}
+              className="swatch"
+              role="radio"
+              aria-checked={s.avatarColor === c}
+              aria-label={c}
+              style={{ background: c }}
+              onClick={() => s.set({ avatarColor: c })}
+            />
+          ))}
         </div>
-        <div className="actions">
-          <button className="btn primary" onClick={close}>
-            {t('settings.close')}
-          </button>
-        </div>
-      </section>
-    </div>
+      </div>
+      <div className="actions">
+        <button className="btn primary" onClick={close}>
+          {t('settings.close')}
+        </button>
+      </div>
+    </Dialog>
   )
 }

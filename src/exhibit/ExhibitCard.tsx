@@ -3,7 +3,7 @@
 // that exhibits it (the space's owner, or the collaborator who placed it) holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
 import { useEffect } from 'react'
 import { pick, useT } from '../app/i18n'
-import { useDialog } from '../app/useDialog'
+import { Dialog } from '../app/Dialog'
 import { useListings, ownerKey } from '../state/listings'
 import { useSettings } from '../state/settings'
 import { holderOf, useSpaces } from '../state/spaces'
@@ -31,7 +31,6 @@ export function ExhibitCard() {
   const holder = view && exhibit ? holderOf(view, exhibit) : null
   const listing = useListings((s) => (holder ? s.byOwner[ownerKey(holder)] : undefined))
   const close = () => useSpaces.getState().setOpen(null)
-  const ref = useDialog<HTMLElement>(true, close)
 
   // An exhibit that was taken down (or hidden) while its card was open closes the card.
   const gone = !exhibit || !space
@@ -47,77 +46,65 @@ export function ExhibitCard() {
   const title = r.item?.name || exhibit.title || t('exhibit.untitled')
 
   return (
-    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
-      <section
-        ref={ref}
-        className="panel wallet-panel exhibit-card"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="exhibit-title"
-        data-testid="exhibit-card"
-        data-status={r.status}
-      >
-        <header className="wallet-head">
-          <h2 id="exhibit-title">{t('exhibit.card')}</h2>
-          <button className="btn icon-btn" onClick={close} aria-label={t('exhibit.close')}>
-            ✕
-          </button>
-        </header>
-        <div className="wallet-body">
-          <p className="exhibit-where">
-            {fill(t('exhibit.space'), { space: pick(space.title, lang) })}
-            {holder && (
-              <>
-                {' · '}
-                {t('exhibit.exhibitor')} <code title={holder}>{shortAddress(holder)}</code>
-              </>
-            )}
-          </p>
-          {r.status !== 'verified' && (
-            <p
-              className={`exhibit-note${r.status === 'pending' ? ' pending' : ''}`}
-              role="status"
-              data-testid="exhibit-note"
-            >
-              {t(NOTES[r.status])}
-            </p>
-          )}
-          <div className="nft-detail exhibit-media" data-testid="exhibit-detail">
-            {r.item ? (
-              <CollectibleDetail item={r.item} chains={chains} />
-            ) : (
-              // Not in the exhibitor's listing: only what the space recorded, plainly unverified.
-              <>
-                <div className="nft-detail-top">
-                  <ItemImage src={null} alt={title} />
-                  <div className="nft-detail-text">
-                    <h3>{title}</h3>
-                    <div className="nft-meta">
-                      <VerifiedBadge verified={false} />
-                    </div>
-                  </div>
+    <Dialog
+      title={t('exhibit.card')}
+      onClose={close}
+      closeLabel={t('exhibit.close')}
+      className="wallet-panel exhibit-card"
+      testId="exhibit-card"
+      panelProps={{ 'data-status': r.status }}
+    >
+      <p className="exhibit-where">
+        {fill(t('exhibit.space'), { space: pick(space.title, lang) })}
+        {holder && (
+          <>
+            {' · '}
+            {t('exhibit.exhibitor')} <code title={holder}>{shortAddress(holder)}</code>
+          </>
+        )}
+      </p>
+      {r.status !== 'verified' && (
+        <p
+          className={`exhibit-note${r.status === 'pending' ? ' pending' : ''}`}
+          role="status"
+          data-testid="exhibit-note"
+        >
+          {t(NOTES[r.status])}
+        </p>
+      )}
+      <div className="nft-detail exhibit-media" data-testid="exhibit-detail">
+        {r.item ? (
+          <CollectibleDetail item={r.item} chains={chains} />
+        ) : (
+          // Not in the exhibitor's listing: only what the space recorded, plainly unverified.
+          <>
+            <div className="nft-detail-top">
+              <ItemImage src={null} alt={title} />
+              <div className="nft-detail-text">
+                <h3>{title}</h3>
+                <div className="nft-meta">
+                  <VerifiedBadge verified={false} />
                 </div>
-                <dl className="proof-list">
-                  {exhibit.issuer && (
-                    <>
-                      <dt>{t('exhibit.issuer')}</dt>
-                      <dd>{exhibit.issuer}</dd>
-                    </>
-                  )}
-                  <dt>{t('exhibit.token')}</dt>
-                  <dd>
-                    <code title={exhibit.contract}>{shortAddress(exhibit.contract)}</code> #
-                    <code className="wrap">{exhibit.tokenId}</code> ·{' '}
-                    {exhibit.standard === 'erc1155' ? 'ERC-1155' : 'ERC-721'} · chain{' '}
-                    {exhibit.chainId}
-                  </dd>
-                </dl>
-              </>
-            )}
-          </div>
-        </div>
-      </section>
-    </div>
+              </div>
+            </div>
+            <dl className="proof-list">
+              {exhibit.issuer && (
+                <>
+                  <dt>{t('exhibit.issuer')}</dt>
+                  <dd>{exhibit.issuer}</dd>
+                </>
+              )}
+              <dt>{t('exhibit.token')}</dt>
+              <dd>
+                <code title={exhibit.contract}>{shortAddress(exhibit.contract)}</code> #
+                <code className="wrap">{exhibit.tokenId}</code> ·{' '}
+                {exhibit.standard === 'erc1155' ? 'ERC-1155' : 'ERC-721'} · chain {exhibit.chainId}
+              </dd>
+            </dl>
+          </>
+        )}
+      </div>
+    </Dialog>
   )
 }
 

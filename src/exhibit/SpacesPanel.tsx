@@ -5,7 +5,7 @@
 // result to everyone. A budget meter shows the space's limits while editing.
 import { lazy, Suspense, useState } from 'react'
 import { addStrings, useT } from '../app/i18n'
-import { useDialog } from '../app/useDialog'
+import { Dialog } from '../app/Dialog'
 import type { Collectible } from '../chain/types'
 import { current, type SpaceEditResult } from '../net/current'
 import type { Space } from '../protocol/scene'
@@ -88,7 +88,6 @@ export function SpacesPanel() {
   const t = useT()
   const open = useUi((s) => s.spacesOpen)
   const close = () => useUi.getState().set({ spacesOpen: false })
-  const ref = useDialog<HTMLDivElement>(open, close)
   const scene = useWorld((s) => s.scene)
   const views = useSpaces((s) => s.spaces)
   const address = useWallet((s) => s.session?.address ?? null)
@@ -107,58 +106,47 @@ export function SpacesPanel() {
   }
 
   return (
-    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
-      <div
-        ref={ref}
-        className="panel wallet-panel spaces-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="spaces-title"
-        data-testid="spaces-panel"
-      >
-        <header className="wallet-head">
-          <h2 id="spaces-title">{t('spaces.title')}</h2>
-          <button className="btn icon-btn" aria-label="×" onClick={close}>
-            ×
+    <Dialog
+      title={t('spaces.title')}
+      onClose={close}
+      closeLabel={t('card.close')}
+      className="wallet-panel spaces-panel"
+      testId="spaces-panel"
+    >
+      {!address && (
+        <p className="dev-warning" role="note">
+          {t('spaces.signInFirst')}{' '}
+          <button
+            className="btn"
+            onClick={() => {
+              close()
+              useWallet.getState().set({ open: true })
+            }}
+          >
+            {t('spaces.openWallet')}
           </button>
-        </header>
-        <div className="wallet-body">
-          {!address && (
-            <p className="dev-warning" role="note">
-              {t('spaces.signInFirst')}{' '}
-              <button
-                className="btn"
-                onClick={() => {
-                  close()
-                  useWallet.getState().set({ open: true })
-                }}
-              >
-                {t('spaces.openWallet')}
-              </button>
-            </p>
-          )}
-          {status && (
-            <p
-              className={status.error ? 'wallet-error' : 'muted small'}
-              role="status"
-              data-testid="spaces-status"
-            >
-              {status.text}
-            </p>
-          )}
-          {scene.spaces.length === 0 && <p className="muted">{t('spaces.none')}</p>}
-          {scene.spaces.map((space) => (
-            <SpaceSection
-              key={space.id}
-              space={space}
-              view={views[space.id] ?? null}
-              address={address}
-              run={run}
-            />
-          ))}
-        </div>
-      </div>
-    </div>
+        </p>
+      )}
+      {status && (
+        <p
+          className={status.error ? 'wallet-error' : 'muted small'}
+          role="status"
+          data-testid="spaces-status"
+        >
+          {status.text}
+        </p>
+      )}
+      {scene.spaces.length === 0 && <p className="muted">{t('spaces.none')}</p>}
+      {scene.spaces.map((space) => (
+        <SpaceSection
+          key={space.id}
+          space={space}
+          view={views[space.id] ?? null}
+          address={address}
+          run={run}
+        />
+      ))}
+    </Dialog>
   )
 }
 

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
 import { useT } from '../app/i18n'
-import { useDialog } from '../app/useDialog'
+import { Dialog } from '../app/Dialog'
 import { useSettings } from '../state/settings'
 import { useWallet, type WalletConnection, type WalletError } from '../state/wallet'
 import {
@@ -392,7 +392,7 @@ export function WalletPanel() {
     setDetail(null)
   }
   const onEscape = () => (detail ? closeDetail() : close())
-  const ref = useDialog<HTMLElement>(true, onEscape)
+  const ref = useRef<HTMLElement | null>(null)
 
   useEffect(() => {
     initWallet()
@@ -433,56 +433,47 @@ export function WalletPanel() {
       : undefined
 
   return (
-    <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
-      <section
-        ref={ref}
-        className="panel wallet-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="wallet-title"
-        data-testid="wallet-panel"
-      >
-        <header className="wallet-head">
-          <h2 id="wallet-title">{t('wallet.title')}</h2>
-          <button className="btn icon-btn" onClick={close} aria-label={t('wallet.close')}>
-            ✕
-          </button>
-        </header>
-        <div className="wallet-body">
-          {item ? (
-            <ItemDetail item={item} chains={chains} onBack={closeDetail} />
-          ) : (
-            <>
-              {configState.status === 'loading' && (
-                <p className="muted" role="status">
-                  {t('wallet.config.loading')}
-                </p>
-              )}
-              {configState.status === 'error' && (
-                <div className="wallet-error" role="alert">
-                  <p>
-                    {t('wallet.config.failed')}: {errorText(t, configState.error)}
-                  </p>
-                  <button className="btn primary" onClick={() => void loadConfig()}>
-                    {t('wallet.retry')}
-                  </button>
-                </div>
-              )}
-              {signInState.status === 'error' && (
-                <p className="wallet-error inline" role="alert" data-testid="wallet-error">
-                  {errorText(t, signInState.error)}
-                </p>
-              )}
-              {connection ? (
-                <AccountSection connection={connection} chains={chains} />
-              ) : (
-                <ConnectSection config={config} wallets={wallets} />
-              )}
-              {session && <CollectiblesSection onOpen={setDetail} />}
-            </>
+    <Dialog
+      title={t('wallet.title')}
+      onClose={close}
+      onEscape={onEscape}
+      closeLabel={t('wallet.close')}
+      className="wallet-panel"
+      testId="wallet-panel"
+      panelRef={ref}
+    >
+      {item ? (
+        <ItemDetail item={item} chains={chains} onBack={closeDetail} />
+      ) : (
+        <>
+          {configState.status === 'loading' && (
+            <p className="muted" role="status">
+              {t('wallet.config.loading')}
+            </p>
           )}
-        </div>
-      </section>
-    </div>
+          {configState.status === 'error' && (
+            <div className="wallet-error" role="alert">
+              <p>
+                {t('wallet.config.failed')}: {errorText(t, configState.error)}
+              </p>
+              <button className="btn primary" onClick={() => void loadConfig()}>
+                {t('wallet.retry')}
+              </button>
+            </div>
+          )}
+          {signInState.status === 'error' && (
+            <p className="wallet-error inline" role="alert" data-testid="wallet-error">
+              {errorText(t, signInState.error)}
+            </p>
+          )}
+          {connection ? (
+            <AccountSection connection={connection} chains={chains} />
+          ) : (
+            <ConnectSection config={config} wallets={wallets} />
+          )}
+          {session && <CollectiblesSection onOpen={setDetail} />}
+        </>
+      )}
+    </Dialog>
   )
 }
