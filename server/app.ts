@@ -17,6 +17,10 @@ import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
+import { eventAttendance, eventRoom, type EventServices } from './rooms/EventRoom'
+import { eventsApi } from './events/http'
+import { EventStore } from './events/store'
+import type { ChainServices } from './chain'
 import { worldRules } from './worlds'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -28,6 +32,8 @@ export interface RunningServer {
   chain: ChainPart['ready']
   /** Wallet sessions and creator spaces (needs the chain and the database). */
   spaces: Promise<RoomServices>
+  /** Live gatherings (needs the database; sign-in needs the chain). */
+  events: Promise<EventStore>
   stop(): Promise<void>
 }
 
@@ -44,8 +50,21 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const stops: Array<() => Promise<void> | void> = []
+  let stopping: Promise<void> | undefined
   let chain: ChainPart | null = null
   let roomServices: RoomServices | null = null
+  let chainServices: ChainServices | null = null
+  let eventStore: EventStore | null = null
+  let eventsFailure: string | null = null
+  const eventServices = (): EventServices | null =>
+    eventStore && { store: eventStore, sessions: chainServices?.sessions ?? null }
+  const events = eventsApi({
+    json,
+    store: () => eventStore,
+    failure: () => eventsFailure,
+    sessions: () => chainServices?.sessions ?? null,
+    attendance: async (id) => (await eventAttendance(matchMaker.presence, id)).attendance,
+  })
   let client: Handler = (_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('client disabled (CLIENT=none)')
   }
@@ -57,6 +76,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       return
     }
     if (chain?.handle(req, res, url)) return
+    if (events(req, res, url)) return
     json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
   }
 
@@ -98,6 +118,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }),
     )
     .filterBy(['world'])
+  gameServer
+    .define(
+      'event',
+      eventRoom({
+        scenesDir: config.scenesDir,
+        maxClients: config.maxClients,
+        interest: config.interest,
+        services: () => roomServices,
+        events: eventServices,
+      }),
+    )
+    .filterBy(['event'])
 
   if (config.client === 'dev') {
     const { createServer } = await import('vite')
@@ -120,23 +152,50 @@ export async function startServer(config: Config): Promise<RunningServer> {
   chain = startChain(config.chain, { dataDir: config.dataDir, serverUrl: () => url, json })
   stops.push(() => chain?.stop())
 
-  // Spaces need the chain (to verify placements) and the database; both start in the
-  // background, and rooms pick the services up once they are ready.
-  const spacesReady = (async () => {
-    const services = await chain.ready
+  void chain.ready.then(
+    (services) => (chainServices = services),
+    () => {},
+  )
+
+  // The database starts in the background; events need only it, spaces also the chain (to
+  // verify placements). Rooms and routes pick the services up once they are ready.
+  const dbReady = (async () => {
+    if (config.chain.mode === 'off' && !config.databaseUrl) {
+      throw new Error('this server runs without a chain (CHAIN=off) and without DATABASE_URL')
+    }
     if (config.redisUrl && !config.databaseUrl) {
       // PGlite is one process's database: processes sharing rooms must share PostgreSQL.
       throw new Error(
-        'creator spaces need DATABASE_URL (PostgreSQL) when processes share REDIS_URL; ' +
-          'without it they are off',
+        'creator spaces and events need DATABASE_URL (PostgreSQL) when processes share ' +
+          'REDIS_URL; without it they are off',
       )
     }
     const db: Database = await openDatabase({
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
     })
+    if (stopping) {
+      await db.close()
+      throw new Error('the server stopped while the database was opening')
+    }
     stops.push(() => db.close())
     await migrate(db)
+    return db
+  })()
+  const eventsReady = (async () => {
+    const db = await dbReady
+    eventStore = new EventStore(db, { scenesDir: config.scenesDir })
+    return eventStore
+  })()
+  eventsReady.catch((err: unknown) => {
+    eventsFailure = (err as Error).message
+    if (config.chain.mode !== 'off' || config.databaseUrl) {
+      console.error(`[events] not available: ${eventsFailure}`)
+    }
+  })
+  const spacesReady = (async () => {
+    const services = await chain.ready
+    const db = await dbReady
     const store = new SpaceStore(db)
     for (const a of config.spaces.assign) {
       const rules = await worldRules(config.scenesDir, a.world)
@@ -167,12 +226,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     httpServer.closeAllConnections()
   })
 
-  let stopping: Promise<void> | undefined
   return {
     url,
     port,
     chain: chain.ready,
     spaces: spacesReady,
+    events: eventsReady,
     stop() {
       stopping ??= (async () => {
         for (const stop of stops) {

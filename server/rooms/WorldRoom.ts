@@ -39,7 +39,7 @@ import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
 import { ExhibitState, Player, SpaceState, WorldState } from './WorldState'
 
-type ParsedMessage = ReturnType<typeof parseClientMessage>
+export type ParsedMessage = ReturnType<typeof parseClientMessage>
 type SpaceMessage = Extract<ParsedMessage, { type: `space.${string}` }>
 const isSpaceMessage = (m: ParsedMessage): m is SpaceMessage => m.type.startsWith('space.')
 
@@ -67,6 +67,14 @@ export interface WorldJoinOptions {
   color?: unknown
 }
 
+/** Where a visitor appears when joining. */
+export interface Spawn {
+  x: number
+  y: number
+  z: number
+  heading: number
+}
+
 /** Server patch interval, ms (20 Hz; clients send poses at 12 Hz). */
 export const PATCH_MS = 50
 /** Each visitor's interest set is recomputed this often, ms (spread over the ticks). */
@@ -81,7 +89,7 @@ const PATIENCE = { perSecond: 3, burst: 30 }
 const ERROR_REPLIES = { perSecond: 4, burst: 8 }
 
 /** The last accepted pose, quantized as on the wire. */
-interface Pose {
+export interface Pose {
   x: number
   y: number
   z: number
@@ -89,7 +97,7 @@ interface Pose {
   a: number
 }
 
-interface Seat {
+export interface Seat {
   client: Client
   player: Player
   pose: Pose
@@ -118,8 +126,8 @@ export class WorldRoom extends Room<WorldState> {
     maxClients: 100,
     interest: { radius: 40, max: 32 },
   }
-  private rules!: WorldRules
-  private readonly seats = new Map<string, Seat>()
+  protected rules!: WorldRules
+  protected readonly seats = new Map<string, Seat>()
   private grid: InterestGrid<Seat> | null = null
   private readonly chat: ChatLine[] = []
   private instanceKey = ''
@@ -137,10 +145,10 @@ export class WorldRoom extends Room<WorldState> {
     this.maxClients = this.settings.maxClients
     if (this.settings.interest) this.grid = new InterestGrid(this.settings.interest)
 
-    const state = new WorldState()
+    const state = this.createState()
     state.world = world
     state.capacity = this.maxClients
-    state.instance = await this.allocateInstance(world)
+    state.instance = await this.allocateInstance(this.instancesKey(world))
     this.state = state
     await this.setMetadata({ world, instance: state.instance })
 
@@ -158,7 +166,27 @@ export class WorldRoom extends Room<WorldState> {
     }
   }
 
-  private services(): RoomServices | null {
+  /** The state schema of an instance (event rooms extend it). */
+  protected createState(): WorldState {
+    return new WorldState()
+  }
+
+  /** Presence set of the instance numbers in use among the rooms this one is numbered with. */
+  protected instancesKey(world: string): string {
+    return `cq:instances:${world}`
+  }
+
+  /** Where a joining visitor appears. */
+  protected spawnFor(_client: Client): Spawn {
+    return this.rules.spawn
+  }
+
+  /** Why a pose the guard accepted is refused here, or null (event rooms close the stage). */
+  protected poseRefusal(_seat: Seat, _x: number, _z: number): string | null {
+    return null
+  }
+
+  protected services(): RoomServices | null {
     return this.settings.services?.() ?? null
   }
 
@@ -195,8 +223,8 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   /** The smallest instance number no other instance of this world holds (across processes). */
-  private async allocateInstance(world: string): Promise<number> {
-    this.instanceKey = `cq:instances:${world}`
+  private async allocateInstance(key: string): Promise<number> {
+    this.instanceKey = key
     const used = new Set(((await this.presence.smembers(this.instanceKey)) ?? []).map(Number))
     let n = 1
     while (used.has(n)) n++
@@ -225,7 +253,7 @@ export class WorldRoom extends Room<WorldState> {
       cleanText(options.name, NAME_MAX_CHARS) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
     player.n = this.allocateNumber()
-    const { spawn } = this.rules
+    const spawn = this.spawnFor(client)
     const pose: Pose = {
       x: quantizePos(spawn.x),
       y: quantizePos(spawn.y),
@@ -243,7 +271,7 @@ export class WorldRoom extends Room<WorldState> {
       player,
       pose,
       moved: true,
-      guard: new PoseGuard(this.rules, now),
+      guard: new PoseGuard(this.rules, now, spawn),
       member: null,
       visible: new Set(),
       fresh: new Set(),
@@ -341,7 +369,11 @@ export class WorldRoom extends Room<WorldState> {
 
   // ---- messages ------------------------------------------------------------------------
 
-  private reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]) {
+  protected reply<T extends keyof ServerMessages>(
+    client: Client,
+    type: T,
+    body: ServerMessages[T],
+  ) {
     client.send(type, body)
   }
 
@@ -400,7 +432,7 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
-  private refuse(seat: Seat, now: number, code: ErrorCode, message: string, type?: string) {
+  protected refuse(seat: Seat, now: number, code: ErrorCode, message: string, type?: string) {
     if (!seat.patience.take(now)) {
       seat.kicked = true
       this.reply(seat.client, 'error', {
@@ -418,13 +450,15 @@ export class WorldRoom extends Room<WorldState> {
     p: { x: number; y: number; z: number; h: number; a: Parameters<typeof animIndex>[0] },
     now: number,
   ) {
-    const verdict = seat.guard.check(p.x, p.y, p.z, now)
+    const closed = this.poseRefusal(seat, p.x, p.z)
+    const verdict = closed ? 'out_of_bounds' : seat.guard.check(p.x, p.y, p.z, now)
     if (verdict !== 'ok') {
       const { x, y, z } = seat.guard
       const why =
-        verdict === 'out_of_bounds'
+        closed ??
+        (verdict === 'out_of_bounds'
           ? 'pose is outside the world'
-          : `pose moved faster than this world allows (${this.rules.movement.runSpeed} m/s)`
+          : `pose moved faster than this world allows (${this.rules.movement.runSpeed} m/s)`)
       this.refuse(seat, now, verdict, why, 'pose')
       if (!seat.kicked) this.reply(seat.client, 'correction', { x, y, z })
       return
@@ -439,7 +473,7 @@ export class WorldRoom extends Room<WorldState> {
     if (seat.member) this.grid!.move(seat.member, p.x, p.z)
   }
 
-  private onWalletAuth(seat: Seat, token: string) {
+  protected onWalletAuth(seat: Seat, token: string) {
     const session = this.services()?.sessions.fromHeader(`Bearer ${token}`)
     if (!session) {
       this.reply(seat.client, 'error', {
@@ -509,7 +543,7 @@ export class WorldRoom extends Room<WorldState> {
     }
   }
 
-  private onChat(seat: Seat, raw: string, now: number) {
+  protected onChat(seat: Seat, raw: string, now: number) {
     const text = cleanText(raw, CHAT_MAX_CHARS)
     if (!text) {
       this.refuse(seat, now, 'bad_shape', '"chat": text is empty', 'chat')

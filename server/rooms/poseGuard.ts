@@ -25,11 +25,20 @@ export class PoseGuard {
   constructor(
     private readonly rules: WorldRules,
     now: number,
+    /** Where the visitor starts (the world's spawn unless a room puts them elsewhere). */
+    start: { x: number; y: number; z: number } = rules.spawn,
   ) {
-    this.x = rules.spawn.x
-    this.y = rules.spawn.y
-    this.z = rules.spawn.z
+    this.x = start.x
+    this.y = start.y
+    this.z = start.z
     this.last = now
+  }
+
+  /** Puts the visitor somewhere by the server's decision (not a move they made). */
+  place(x: number, y: number, z: number) {
+    this.x = x
+    this.y = y
+    this.z = z
   }
 
   check(x: number, y: number, z: number, now: number): PoseVerdict {

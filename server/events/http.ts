@@ -1,0 +1,178 @@
+// The events HTTP API (docs/api.md): list, read and create live gatherings. Creating needs a
+// wallet session (Authorization: Bearer <token from POST /api/auth/verify>). Attendance comes
+// from what the event's instances report through presence.
+import type http from 'node:http'
+import { RateLimiter } from '../../src/protocol/messages'
+import type { EventInfo } from '../../src/protocol/events'
+import type { Sessions } from '../auth'
+import { EventStoreError, type EventStore, type StoredEvent } from './store'
+
+type Json = (res: http.ServerResponse, status: number, body: unknown) => void
+
+export interface EventsApiDeps {
+  json: Json
+  /** null while the database is starting (or failed: `failure` says why). */
+  store: () => EventStore | null
+  failure: () => string | null
+  /** null while the chain part (which holds the sessions) is starting or off. */
+  sessions: () => Sessions | null
+  attendance: (id: string) => Promise<number>
+}
+
+const MAX_BODY = 16 * 1024
+/** Every request per client IP; creating also per signed-in host (a host holds at most 20). */
+const LIMITS = {
+  read: { perSecond: 10, burst: 40 },
+  create: { perSecond: 1 / 30, burst: 20 },
+}
+
+const STATUS: Record<EventStoreError['code'], number> = {
+  bad_input: 400,
+  unknown_world: 400,
+  unknown_stage: 400,
+  event_limit: 409,
+  unknown_event: 404,
+  event_ended: 409,
+  not_allowed: 403,
+  too_many: 409,
+  bad_data: 500,
+}
+
+/** Returns a handler that answers /api/events routes (true) or leaves the request (false). */
+export function eventsApi(deps: EventsApiDeps) {
+  const readLimit = new PerClientLimit(LIMITS.read.perSecond, LIMITS.read.burst)
+  const createLimit = new PerClientLimit(LIMITS.create.perSecond, LIMITS.create.burst)
+  const { json } = deps
+
+  const wire = async (e: StoredEvent): Promise<EventInfo> => {
+    const { liveAt: _l, endedAt: _e, ...info } = e
+    return { ...info, attendance: e.status === 'live' ? await deps.attendance(e.id) : 0 }
+  }
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
+    const method = req.method ?? 'GET'
+    const client = req.socket.remoteAddress ?? ''
+    const id = /^\/api\/events\/([^/]+)$/.exec(path)?.[1]
+    if (path !== '/api/events' && id === undefined) {
+      json(res, 404, { error: 'not_found', message: `no API route ${path}` })
+      return
+    }
+    const allowed = id === undefined ? ['GET', 'POST'] : ['GET']
+    if (!allowed.includes(method)) {
+      res.setHeader('allow', allowed.join(', '))
+      json(res, 405, {
+        error: 'method_not_allowed',
+        message: `${path} takes ${allowed.join(' or ')}`,
+      })
+      return
+    }
+    const slowDown = (retryAfterS: number) => {
+      res.setHeader('retry-after', String(retryAfterS))
+      json(res, 429, { error: 'rate_limited', message: 'too many requests', retryAfterS })
+    }
+    if (!readLimit.take(client)) return slowDown(5)
+    const store = deps.store()
+    if (!store) {
+      const failure = deps.failure()
+      json(res, 503, {
+        error: failure ? 'storage_unavailable' : 'storage_starting',
+        message: failure ?? 'the database is starting',
+        retryAfterS: failure ? 10 : 2,
+      })
+      return
+    }
+    if (method === 'GET' && id === undefined) {
+      const events = await store.list()
+      json(res, 200, { events: await Promise.all(events.map(wire)) })
+      return
+    }
+    if (method === 'GET') {
+      const event = await store.get(decodeURIComponent(id!))
+      if (!event) {
+        json(res, 404, { error: 'unknown_event', message: `there is no event ${id}` })
+        return
+      }
+      json(res, 200, await wire(event))
+      return
+    }
+    // POST /api/events
+    const sessions = deps.sessions()
+    if (!sessions) {
+      json(res, 503, {
+        error: 'chain_starting',
+        message: 'sign-in is not available yet',
+        retryAfterS: 2,
+      })
+      return
+    }
+    const session = sessions.fromHeader(req.headers.authorization)
+    if (!session) {
+      json(res, 401, {
+        error: 'no_session',
+        message: 'sign in with a wallet first (Authorization: Bearer <token>)',
+      })
+      return
+    }
+    if (!createLimit.take(session.address)) return slowDown(30)
+    const body = await readJson(req)
+    if (!body.ok) {
+      json(res, body.status, { error: 'bad_request', message: body.message })
+      return
+    }
+    try {
+      const event = await store.create(session.address, body.value)
+      res.setHeader('location', `/api/events/${event.id}`)
+      json(res, 201, await wire(event))
+    } catch (err) {
+      if (!(err instanceof EventStoreError)) throw err
+      json(res, STATUS[err.code], { error: err.code, message: err.message })
+    }
+  }
+
+  return (req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean => {
+    const path = url.pathname
+    if (path !== '/api/events' && !path.startsWith('/api/events/')) return false
+    void route(req, res, path).catch((err: unknown) => {
+      console.error(`[events] ${req.method} ${path} failed:`, err)
+      if (!res.headersSent) json(res, 500, { error: 'internal', message: 'internal error' })
+    })
+    return true
+  }
+}
+
+/** Token buckets per client address, forgotten when the map grows large. */
+class PerClientLimit {
+  private readonly buckets = new Map<string, RateLimiter>()
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
+
+  take(key: string): boolean {
+    const now = Date.now()
+    let bucket = this.buckets.get(key)
+    if (!bucket) {
+      if (this.buckets.size >= 10_000) this.buckets.clear()
+      bucket = new RateLimiter(this.perSecond, this.burst, now)
+      this.buckets.set(key, bucket)
+    }
+    return bucket.take(now)
+  }
+}
+
+async function readJson(
+  req: http.IncomingMessage,
+): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY) return { ok: false, status: 413, message: `body over ${MAX_BODY} bytes` }
+    chunks.push(chunk)
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }
+  } catch {
+    return { ok: false, status: 400, message: 'body is not JSON' }
+  }
+}
