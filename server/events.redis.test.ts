@@ -1,0 +1,191 @@
+// A live gathering over two server processes sharing Debian's redis-server (presence and room
+// listings) and PostgreSQL (the events): the host in instance 1 on one process, an overflowing
+// attendee in instance 2 on the other, who sees the host's screen, announcements (in order, no
+// gaps), the host in the cast and the attendance of both instances, and is kicked from there.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Room } from 'colyseus.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../e2e/procs'
+import type { ScreenState } from '../src/protocol/events'
+import { CLOSE_CODES } from '../src/protocol/messages'
+import { startTestPostgres, type TestPostgres } from './db/testPostgres'
+import {
+  attend,
+  attendees,
+  createEvent,
+  signIn,
+  signInEnv,
+  until,
+  wallet,
+  writeSignInRegistry,
+} from './events/testKit'
+import { writeTestScenes } from './events/testScenes'
+import { checkRedis } from './redis'
+
+interface Proc {
+  child: ChildProcess
+  output: string
+  exited: Promise<void>
+}
+
+const procs: Proc[] = []
+let tmp: string
+let postgres: TestPostgres | undefined
+let urls: string[] = []
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const proc: Proc = {
+    child,
+    output: '',
+    exited: new Promise((resolve) => child.on('exit', () => resolve())),
+  }
+  child.stdout!.on('data', (d: Buffer) => (proc.output += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (proc.output += d.toString()))
+  procs.push(proc)
+  return proc
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+async function serverProcess(env: NodeJS.ProcessEnv): Promise<string> {
+  const port = await freePort()
+  const proc = start(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CLIENT: 'none',
+    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
+    DATA_DIR: path.join(tmp, `data-${port}`),
+    SCENES_DIR: path.join(tmp, 'scenes'),
+    ...env,
+  })
+  const url = await waitFor(`server on ${port}:\n${proc.output}`, () => {
+    if (proc.child.exitCode !== null) throw new Error(`server on ${port} exited:\n${proc.output}`)
+    return /Open (http\S+)/.exec(proc.output)?.[1]
+  })
+  // Events are up once the database is.
+  await waitFor(`events on ${port}:\n${proc.output}`, async () =>
+    (await fetch(new URL('/api/events', url))).status === 200 ? true : undefined,
+  )
+  return url
+}
+
+/** The process a room's WebSocket went to. */
+const hostOf = (room: Room) =>
+  new URL((room.connection.transport as unknown as { ws: { url: string } }).ws.url).host
+
+beforeAll(async () => {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error(
+      'redis-server is not installed; these tests start a real Redis. ' +
+        'Install it with: sudo apt-get install -y redis-server',
+    )
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-events-redis-'))
+  writeTestScenes(path.join(tmp, 'scenes'))
+  writeSignInRegistry(path.join(tmp, 'registry.json'))
+  const redisPort = await freePort()
+  const redisUrl = `redis://127.0.0.1:${redisPort}`
+  const redis = start('redis-server', [
+    ...['--port', String(redisPort), '--bind', '127.0.0.1'],
+    ...['--save', '', '--appendonly', 'no', '--dir', tmp],
+  ])
+  const [pg] = await Promise.all([
+    startTestPostgres(),
+    waitFor(`redis-server:\n${redis.output}`, () =>
+      checkRedis(redisUrl).then(
+        () => true,
+        () => undefined,
+      ),
+    ),
+  ])
+  postgres = pg
+  const shared = { REDIS_URL: redisUrl, DATABASE_URL: pg.url }
+  // Process 1 signs wallets in; process 2 runs without a chain (guests only sign in elsewhere).
+  urls = await Promise.all([
+    serverProcess({ ...shared, ...signInEnv(path.join(tmp, 'registry.json')) }),
+    serverProcess({ ...shared, CHAIN: 'off' }),
+  ])
+}, 90_000)
+
+afterAll(async () => {
+  await Promise.all(attendees.splice(0).map((a) => a.leave()))
+  // Servers first (they clean their entries out of Redis), then redis-server.
+  for (const group of [procs.slice(1), procs.slice(0, 1)]) {
+    await Promise.all(
+      group.map(async ({ child, exited }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        await exited
+        clearTimeout(timer)
+      }),
+    )
+  }
+  await postgres?.stop()
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+}, 30_000)
+
+describe('an event over two processes sharing Redis', () => {
+  it('mirrors the stage into an instance on the other process', async () => {
+    const [one, two] = urls as [string, string]
+    const token = await signIn(one, 0)
+    const event = await createEvent(one, token, { capacity: 2 })
+
+    const host = await attend(one, event.id, 'Host', token)
+    const a = await attend(two, event.id, 'A')
+    const b = await attend(two, event.id, 'B')
+    expect(a.room.roomId).toBe(host.room.roomId)
+    expect(b.inbox['event.welcome'][0]).toMatchObject({ instance: 2, role: 'audience' })
+    // The second instance went to the process that had no room yet.
+    expect(hostOf(b.room)).not.toBe(hostOf(host.room))
+
+    expect(await host.act('event.live', { live: true })).toBe(null)
+    const video = { kind: 'video', url: '/assets/video/demo.mp4' }
+    expect(await host.act('event.screen', { action: 'load', media: video })).toBe(null)
+    expect(await host.act('event.screen', { action: 'play', position: 30 })).toBe(null)
+    for (const text of ['one', 'two', 'three']) {
+      host.room.send('event.announce', { text })
+    }
+    const screen = (r: typeof b) => JSON.parse(r.room.state.event?.screen ?? 'null') as ScreenState
+    const seen = await until(() => (screen(b)?.playing ? screen(b) : null))
+    expect(seen).toMatchObject({ media: video, position: 30 })
+    await until(() => b.room.state.event.status === 'live')
+    await until(() => b.inbox['event.announcement'].length === 3)
+    expect(b.inbox['event.announcement'].map((n) => [n.seq, n.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ])
+    await until(() => b.room.state.event.attendance === 3 && b.room.state.event.instances === 2)
+    await until(() => host.room.state.event.attendance === 3)
+    const cast = await until(() => b.room.state.event.cast.get(wallet(0).address))
+    expect(cast).toMatchObject({ role: 'host', instance: 1 })
+
+    // A late joiner on the second instance catches up on what was said.
+    const late = await attend(one, event.id, 'Late')
+    expect(late.room.roomId).toBe(b.room.roomId)
+    expect(late.inbox['event.announcement'].map((n) => n.seq)).toEqual([1, 2, 3])
+
+    // The host kicks B, who sits in an instance on the other process.
+    expect(await host.act('event.moderate', { action: 'kick', session: b.room.sessionId })).toBe(
+      null,
+    )
+    expect(await b.closed).toBe(CLOSE_CODES.kicked)
+    await until(() => host.room.state.event.attendance === 3) // host, A, Late
+  })
+})
