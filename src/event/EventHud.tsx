@@ -1,7 +1,7 @@
 // The in-event HUD: the event's title, LIVE badge and attendance over every room; the reactions
 // bar and the raised hand; notices (called on, muted); the host's and moderators' controls; and
 // what the visitor sees when the server removed them. A lazy chunk, loaded when attending.
-import { useEffect, useState } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { openWorld } from '../app/router'
@@ -15,7 +15,47 @@ import { HostPanel } from './HostPanel'
 import './strings'
 import './events.css'
 
-const REACTION_ICON: Record<Reaction, string> = { applause: '👏', hearts: '❤', fireworks: '🎆' }
+/** Drawn, not emoji: a page without an emoji font would show empty boxes. */
+const REACTION_ICON: Record<Reaction, ReactNode> = {
+  applause: (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <g fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+        <path d="M8 21c-2.5-2-4-4.5-4-7.5V9.5a1.5 1.5 0 0 1 3 0V12" />
+        <path d="M7 12V6.5a1.5 1.5 0 0 1 3 0V11m0-3.5V5a1.5 1.5 0 0 1 3 0v6m0-4.5a1.5 1.5 0 0 1 3 0V14c0 4-2.5 7-6 7" />
+        <path d="M18 4l1.5-1.5M20 7h2M16.5 2.5V1" />
+      </g>
+    </svg>
+  ),
+  hearts: (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <path
+        d="M12 20.5s-7.5-4.6-7.5-10A4.3 4.3 0 0 1 12 7.6a4.3 4.3 0 0 1 7.5 2.9c0 5.4-7.5 10-7.5 10Z"
+        fill="#ff5d73"
+      />
+    </svg>
+  ),
+  fireworks: (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <g stroke="#ffd166" strokeWidth="1.8" strokeLinecap="round">
+        <path d="M12 2v4M12 18v4M2 12h4M18 12h4M4.9 4.9l2.8 2.8M16.3 16.3l2.8 2.8M4.9 19.1l2.8-2.8M16.3 7.7l2.8-2.8" />
+      </g>
+      <circle cx="12" cy="12" r="2" fill="#ff7b54" />
+    </svg>
+  ),
+}
+
+export const HandIcon = () => (
+  <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+    <path
+      d="M8 13V5.5a1.5 1.5 0 0 1 3 0V11m0-6.5a1.5 1.5 0 0 1 3 0V11m0-5a1.5 1.5 0 0 1 3 0v6m0-3a1.5 1.5 0 0 1 3 0v5c0 4.5-3 7.5-7 7.5-3 0-4.5-1.5-6-4l-2.5-4a1.5 1.5 0 0 1 2.5-1.6L8 13"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.7"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
+  </svg>
+)
 
 const fill = (s: string, vars: Record<string, string | number>) =>
   s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
@@ -25,6 +65,10 @@ export function EventHud() {
   const removed = useEvent((s) => s.removed)
   const role = useEvent((s) => s.role)
   const [controls, setControls] = useState(false)
+  useEffect(() => {
+    document.documentElement.classList.add('in-event')
+    return () => document.documentElement.classList.remove('in-event')
+  }, [])
   if (removed) return <RemovedDialog reason={removed} />
   if (!event) return null
   const staff = CAN.moderate(role) || CAN.screen(role)
@@ -67,8 +111,10 @@ function EventBar({
       </strong>
       <span className="event-bar-count" data-testid="event-attendance" aria-live="off">
         {fill(t('events.here'), { n: formatCount(attendance, lang) })} ·{' '}
-        {fill(t('events.rooms'), { n: formatCount(Math.max(1, instances), lang) })}
-        {instance > 0 && (
+        {instances > 1
+          ? fill(t('events.rooms'), { n: formatCount(instances, lang) })
+          : t('events.oneRoom')}
+        {instance > 0 && instances > 1 && (
           <span className="event-bar-room"> · {fill(t('events.room'), { n: instance })}</span>
         )}
       </span>
@@ -86,6 +132,7 @@ function EventBar({
       <button
         className="btn small"
         data-testid="event-leave"
+        aria-label={t('event.leaveLabel')}
         onClick={() => {
           useEvent.getState().reset()
           forgetEvent()
@@ -137,7 +184,8 @@ function ReactionsBar() {
           aria-pressed={handUp}
           onClick={() => void hand()}
         >
-          ✋ <span className="label">{handUp ? t('event.hand.lower') : t('event.hand.raise')}</span>
+          <HandIcon />{' '}
+          <span className="label">{handUp ? t('event.hand.lower') : t('event.hand.raise')}</span>
         </button>
       )}
       {hint && (
@@ -172,7 +220,7 @@ function Notices() {
     <div className="event-notices" aria-live="polite">
       {called && calledShown === called.at && (
         <p className="event-notice called" role="status" data-testid="event-called">
-          ✋ {fill(t('event.called'), { by: called.by })}
+          <HandIcon /> {fill(t('event.called'), { by: called.by })}
         </p>
       )}
       {muted && (

@@ -5,6 +5,7 @@ import { useT } from '../app/i18n'
 import { useEvent } from '../state/event'
 import { useEventLink } from '../state/eventLink'
 import { useUi } from '../state/ui'
+import './testHooks'
 
 const EventsPanel = lazy(() => import('./EventsPanel').then((m) => ({ default: m.EventsPanel })))
 const EventsSection = lazy(() =>

@@ -194,7 +194,7 @@ function EventItem({ event, now, onJoin }: { event: EventInfo; now: number; onJo
             void copyLink()
           }}
         >
-          🔗 {t('events.copy')}
+          {t('events.copy')}
         </a>
         <span role="status" className="events-muted small">
           {copy === 'done' && t('events.copied')}

@@ -32,6 +32,11 @@ type Status = { text: string; error: boolean } | null
 function useAction() {
   const t = useT()
   const [status, setStatus] = useState<Status>(null)
+  useEffect(() => {
+    if (!status || status.error) return
+    const id = setTimeout(() => setStatus(null), 4000)
+    return () => clearTimeout(id)
+  }, [status])
   const run = async (act: () => Promise<EventActionResult> | undefined): Promise<boolean> => {
     const result = (await act()) ?? {
       ok: false as const,
@@ -361,7 +366,7 @@ function Megaphone() {
   const { status, run } = useAction()
   return (
     <section className="host-section" aria-labelledby="megaphone-h">
-      <h3 id="megaphone-h">📣 {t('event.megaphone')}</h3>
+      <h3 id="megaphone-h">{t('event.megaphone')}</h3>
       <form
         className="host-row"
         onSubmit={(e) => {
@@ -400,7 +405,7 @@ function Hands() {
   return (
     <section className="host-section" aria-labelledby="hands-h">
       <h3 id="hands-h">
-        ✋ {t('event.hands')} · {hands.length}
+        {t('event.hands')} · {hands.length}
       </h3>
       {hands.length === 0 ? (
         <p className="events-muted small">{t('event.hands.none')}</p>

@@ -19,6 +19,7 @@ export const EVENT_STRINGS = {
   'events.soon': { 'zh-CN': '即将开始', en: 'starting soon' },
   'events.here': { 'zh-CN': '{n} 人在场', en: '{n} here' },
   'events.rooms': { 'zh-CN': '{n} 个分场', en: '{n} rooms' },
+  'events.oneRoom': { 'zh-CN': '1 个分场', en: '1 room' },
   'events.room': { 'zh-CN': '你在 {n} 号分场', en: 'you are in room {n}' },
   'events.in': { 'zh-CN': '地点：{world} · {stage}', en: 'At {world} · {stage}' },
   'events.join': { 'zh-CN': '加入', en: 'Join' },
@@ -204,7 +205,8 @@ export const EVENT_STRINGS = {
   'event.removed.title': { 'zh-CN': '你已离开活动', en: 'You left the event' },
   'event.removed.stay': { 'zh-CN': '留在这个世界', en: 'Stay in this world' },
   'event.removed.back': { 'zh-CN': '返回世界列表', en: 'Back to the worlds' },
-  'event.leave': { 'zh-CN': '离开活动', en: 'Leave the event' },
+  'event.leave': { 'zh-CN': '离开', en: 'Leave' },
+  'event.leaveLabel': { 'zh-CN': '离开活动', en: 'Leave the event' },
 } satisfies Record<string, Record<Language, string>>
 
 addStrings(EVENT_STRINGS)

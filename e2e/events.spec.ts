@@ -1,0 +1,185 @@
+// Live gatherings end to end: a host signs in with the development wallet, creates an event
+// through the form, goes live, loads the demo video, presses play and makes an announcement; an
+// attendee in a second browser follows the deep link, sees the announcement and a screen within
+// 0.5 s of the host's; the host kicks the attendee, who is told they were removed.
+import fs from 'node:fs'
+import { expect, test, type Page } from '@playwright/test'
+import { newSettingsPage, openWorld, waitForWorld, watchErrors } from './helpers'
+
+const WORLD = 'cangqiong'
+/** waitForFunction has no timeout of its own: bound every wait. */
+const WAIT = { timeout: 60_000 }
+const SHOTS = 'test-results/screenshots'
+
+async function eventsState(page: Page) {
+  return page.evaluate(() => {
+    const hooks = window.__cq!.events as { state: () => Record<string, unknown> }
+    return hooks.state() as {
+      event: string | null
+      status: string | null
+      role: string
+      announcements: string[]
+      removed: string | null
+      screen: { media: string | null; playing: boolean; position: number; wall: number }
+    }
+  })
+}
+
+/** The screen position as the stage shows it (the stage's hook), else as the state puts it. */
+async function screenAt(page: Page): Promise<{ position: number; wall: number; from: string }> {
+  return page.evaluate(() => {
+    const stage = window.__cq!.event as { screen?: () => { position?: number } } | undefined
+    const shown = stage?.screen?.()
+    if (shown && typeof shown.position === 'number')
+      return { position: shown.position, wall: Date.now(), from: 'stage' }
+    const hooks = window.__cq!.events as {
+      state: () => { screen: { position: number; wall: number } }
+    }
+    const s = hooks.state().screen
+    return { position: s.position, wall: s.wall, from: 'state' }
+  })
+}
+
+test.fixme(
+  !fs.existsSync('server/events/http.ts') ||
+    !fs.readFileSync('scenes/cangqiong.json', 'utf8').includes('"stages"'),
+  'needs the server side (/api/events, the event room) and a stage in scenes/cangqiong.json',
+)
+
+test('a host runs an event that an attendee follows by link, until the host kicks them', async ({
+  browser,
+}) => {
+  test.setTimeout(300_000)
+  fs.mkdirSync(SHOTS, { recursive: true })
+  const settings = { language: 'en' as const, quality: 'low' as const }
+  const host = await newSettingsPage(browser, { width: 1100, height: 700 }, settings)
+  const attendee = await newSettingsPage(browser, { width: 900, height: 600 }, settings)
+  const errors = [watchErrors(host), watchErrors(attendee)]
+  try {
+    await openWorld(host, WORLD)
+    await host.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+
+    // Sign in with the development wallet.
+    await host.getByRole('button', { name: 'Wallet' }).first().click()
+    const wallet = host.getByTestId('wallet-panel')
+    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
+    await wallet.getByTestId('sign-in').click()
+    await host.waitForFunction(() => window.__cq!.wallet.state().signedIn, WAIT)
+    await host.keyboard.press('Escape')
+
+    // Create an event through the form.
+    await host.getByTestId('events-button').click()
+    const panel = host.getByTestId('events-panel')
+    await expect(panel).toBeVisible()
+    await host.screenshot({ path: `${SHOTS}/events-list.png` })
+    await panel.getByTestId('event-create').click()
+    const form = host.getByTestId('create-event')
+    await form.getByLabel('Title (English)').fill('Lakeside concert')
+    await form.getByLabel('Title (Chinese)').fill('湖畔音乐会')
+    await form.getByLabel('Description (English)').fill('Songs by the lake, on the big screen.')
+    await form.getByLabel('World').selectOption(WORLD)
+    await expect(form.getByLabel('Stage')).not.toHaveValue('')
+    await form.getByLabel('People per room').fill('50')
+    await host.screenshot({ path: `${SHOTS}/events-create.png` })
+    await form.getByTestId('create-submit').click()
+    await expect(form).toBeHidden({ timeout: 30_000 })
+
+    // It is in the list: join it.
+    const item = host.getByTestId('events-panel').locator('li', { hasText: 'Lakeside concert' })
+    await expect(item).toBeVisible({ timeout: 30_000 })
+    const eventId = (await item.getAttribute('data-testid'))!.slice('event-'.length)
+    await host.screenshot({ path: `${SHOTS}/events-list-created.png` })
+    await item.getByTestId('event-join').click()
+    await host.waitForFunction(
+      (id) => {
+        const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
+        return s.event === id && window.__cq!.net.state().status === 'online'
+      },
+      eventId,
+      WAIT,
+    )
+    expect((await eventsState(host)).role).toBe('host')
+    expect(new URL(host.url()).searchParams.get('event')).toBe(eventId)
+
+    // Go live, load the demo video, play it, and announce.
+    await host.getByTestId('host-controls').click()
+    const controls = host.getByTestId('host-panel')
+    await controls.getByTestId('go-live').click()
+    await expect(host.getByTestId('event-live')).toBeVisible({ timeout: 30_000 })
+    await controls.getByTestId('media-choice').selectOption('stage-video')
+    await controls.getByTestId('media-load').click()
+    await expect(controls.getByTestId('screen-status')).toHaveText('Done', { timeout: 30_000 })
+    await controls.getByTestId('screen-play').click()
+    await expect(controls.getByTestId('screen-pause')).toBeVisible({ timeout: 30_000 })
+    await controls.getByTestId('megaphone-text').fill('Welcome to the lake!')
+    await controls.getByTestId('megaphone-send').click()
+    await expect(controls.getByTestId('megaphone-status')).toHaveText('Done', { timeout: 30_000 })
+    await host.screenshot({ path: `${SHOTS}/events-host-hud.png` })
+
+    // The attendee follows the deep link.
+    await attendee.goto(`/?event=${eventId}`)
+    await waitForWorld(attendee, WORLD)
+    await attendee.waitForFunction(
+      (id) => {
+        const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
+        return s.event === id && window.__cq!.net.state().status === 'online'
+      },
+      eventId,
+      WAIT,
+    )
+    await attendee.waitForFunction(
+      () =>
+        (window.__cq!.events as { state: () => { announcements: string[] } })
+          .state()
+          .announcements.includes('Welcome to the lake!'),
+      null,
+      WAIT,
+    )
+    // Shown to the eye as well (the stage's banner), when it is there.
+    const banner = attendee.getByText('Welcome to the lake!')
+    if ((await banner.count()) === 0) {
+      test.info().annotations.push({
+        type: 'note',
+        description: 'no announcement banner in the page: only the store has it',
+      })
+    }
+    // A phone-sized look at the attendee's HUD.
+    await attendee.setViewportSize({ width: 390, height: 760 })
+    await attendee.waitForTimeout(500)
+    await attendee.screenshot({ path: `${SHOTS}/events-attendee-phone.png` })
+    await attendee.setViewportSize({ width: 900, height: 600 })
+    const att = await eventsState(attendee)
+    expect(att.role).toBe('audience')
+    expect(att.screen.playing).toBe(true)
+    expect(att.screen.media).toBe('/assets/video/cangqiong-stage.webm')
+
+    // The attendee's screen is within 0.5 s of the host's (give the clock a moment).
+    await attendee.waitForTimeout(2000)
+    const a = await screenAt(host)
+    const b = await screenAt(attendee)
+    const hostAtB = a.position + (b.wall - a.wall) / 1000
+    if (a.from === 'state' || b.from === 'state') {
+      test.info().annotations.push({
+        type: 'note',
+        description: 'window.__cq.event.screen() missing: compared the state positions',
+      })
+    }
+    expect(Math.abs(b.position - hostAtB)).toBeLessThan(0.5)
+
+    // The host kicks the attendee.
+    const attendeeId = await attendee.evaluate(() => window.__cq!.net.state().sessionId)
+    const person = controls.getByTestId(`person-${attendeeId}`)
+    await expect(person).toBeVisible({ timeout: 30_000 })
+    await person.getByTestId('kick').click()
+    await host.getByTestId('confirm-ok').click()
+    const removed = attendee.getByTestId('event-removed')
+    await expect(removed).toBeVisible({ timeout: 30_000 })
+    await expect(removed).toHaveAttribute('data-reason', 'kicked')
+    await expect(removed).toContainText('You were removed from this event')
+    expect((await eventsState(attendee)).removed).toBe('kicked')
+    expect(errors.flat().filter((e) => !/Failed to load resource/.test(e))).toEqual([])
+  } finally {
+    await host.context().close()
+    await attendee.context().close()
+  }
+})
