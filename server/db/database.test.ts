@@ -127,6 +127,8 @@ describe.each(['pglite', 'postgres'] as const)('a database on %s', (engine) => {
        where table_schema = 'public' order by table_name`,
     )
     expect(tables.map((r) => r.t)).toEqual([
+      'event_bans',
+      'events',
       'exhibit_flags',
       'kv',
       'layout_versions',
@@ -137,22 +139,30 @@ describe.each(['pglite', 'postgres'] as const)('a database on %s', (engine) => {
   })
 
   it('refuses a schema newer than it knows', async () => {
-    const newer: Migration[] = [...migrations, { id: 2, name: 'next', statements: ['select 1'] }]
-    expect(await migrate(db, newer)).toEqual([2])
+    const next = migrations.length + 1
+    const newer: Migration[] = [...migrations, { id: next, name: 'next', statements: ['select 1'] }]
+    expect(await migrate(db, newer)).toEqual([next])
     const err = await rejection(migrate(db))
-    expect(err.message).toContain('the database schema is at migration 2, newer than this server')
-    await db.query('delete from schema_migrations where id = 2')
+    expect(err.message).toContain(
+      `the database schema is at migration ${next}, newer than this server`,
+    )
+    await db.query('delete from schema_migrations where id = $1', [next])
   })
 
   it('rolls a failing migration back whole', async () => {
+    const next = migrations.length + 1
     const broken: Migration[] = [
       ...migrations,
-      { id: 2, name: 'half', statements: ['create table half (x int)', 'select * from nowhere'] },
+      {
+        id: next,
+        name: 'half',
+        statements: ['create table half (x int)', 'select * from nowhere'],
+      },
     ]
     await rejection(migrate(db, broken))
     const half = await db.query(`select 1 from information_schema.tables where table_name = 'half'`)
     expect(half).toEqual([])
-    expect(await db.query('select 1 from schema_migrations where id = 2')).toEqual([])
+    expect(await db.query('select 1 from schema_migrations where id = $1', [next])).toEqual([])
   })
 })
 
@@ -163,20 +173,21 @@ describe('migrations from several processes at once (PostgreSQL)', () => {
       Array.from({ length: 4 }, () => openDatabase({ dataDir: tmp, databaseUrl: url })),
     )
     try {
+      const extra = [1, 2, 3].map((i) => migrations.length + i)
       const many: Migration[] = [
         ...migrations,
-        ...[2, 3, 4].map((id) => ({
+        ...extra.map((id) => ({
           id,
           name: `step ${id}`,
           statements: [`create table step_${id} (x int)`, 'select pg_sleep(0.05)'],
         })),
       ]
       const applied = await Promise.all(dbs.map((db) => migrate(db, many)))
-      expect(applied.flat().sort()).toEqual([1, 2, 3, 4])
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(many.map((m) => m.id))
       const [row] = await dbs[0]!.query<{ n: number }>(
         'select count(*)::int as n from schema_migrations',
       )
-      expect(row?.n).toBe(4)
+      expect(row?.n).toBe(many.length)
     } finally {
       await Promise.all(dbs.map((db) => db.close()))
     }

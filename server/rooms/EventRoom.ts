@@ -450,6 +450,10 @@ export class EventRoom extends WorldRoom {
     } else {
       await store.end(this.id)
       this.publish({ t: 'status', status: 'ended' })
+      // Nobody joins an ended event: its shared keys can go (counts go with their instances).
+      for (const what of ['screen', 'seq', 'ann', 'hands', 'seats']) {
+        this.presence.del(key(this.id, what))
+      }
     }
   }
 
