@@ -16,6 +16,7 @@ addStrings({
   'spaces.history.current': { 'zh-CN': '当前', en: 'current' },
   'spaces.history.restore': { 'zh-CN': '恢复此版本', en: 'Restore this version' },
   'spaces.history.count': { 'zh-CN': '{n} 件展品', en: '{n} exhibits' },
+  'spaces.history.count1': { 'zh-CN': '1 件展品', en: '1 exhibit' },
   'spaces.history.empty': { 'zh-CN': '还没有布展记录', en: 'Nothing exhibited yet' },
   'spaces.note.place': { 'zh-CN': '展出', en: 'placed' },
   'spaces.note.move': { 'zh-CN': '移动', en: 'moved' },
@@ -94,7 +95,9 @@ export function SpaceHistory({ space, view, run }: { space: Space; view: SpaceVi
             <li key={v.version} data-testid={`version-${v.version}`}>
               <span>
                 <strong>v{v.version}</strong> · {noteText(t, v.note)} ·{' '}
-                {t('spaces.history.count').replace('{n}', String(v.count))}
+                {v.count === 1
+                  ? t('spaces.history.count1')
+                  : t('spaces.history.count').replace('{n}', String(v.count))}
                 <br />
                 <small className="muted">
                   {time.format(v.at)} · <code title={v.by}>{short(v.by)}</code>
