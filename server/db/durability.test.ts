@@ -147,5 +147,6 @@ describe.each(['pglite', 'postgres'] as const)('durability on %s', (engine) => {
     )
     expect(max?.v).toBe(version)
     await db.close()
-  })
+    // Three child processes started with tsx: ~27 s on a busy two-core machine.
+  }, 120_000)
 })
