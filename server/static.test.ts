@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { staticHandler } from './static'
+import { byteRange, staticHandler } from './static'
 
 let server: http.Server
 let base: string
@@ -14,6 +14,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(root, 'index.html'), '<p>index</p>')
   fs.mkdirSync(path.join(root, 'assets'))
   fs.writeFileSync(path.join(root, 'assets', 'app-abc.js'), 'console.log(1)')
+  fs.writeFileSync(path.join(root, 'assets', 'clip.webm'), '0123456789')
   fs.writeFileSync(path.join(os.tmpdir(), 'cq-secret.txt'), 'secret')
   server = http.createServer(staticHandler(root))
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -21,12 +22,12 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-function get(p: string) {
+function get(p: string, headers: http.OutgoingHttpHeaders = {}) {
   // Raw request: fetch() would normalise "..", which is exactly what must be tested.
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>(
     (resolve, reject) => {
       http
-        .get(base + p, (res) => {
+        .get(base + p, { headers }, (res) => {
           let body = ''
           res.on('data', (d) => (body += d))
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
@@ -77,6 +78,22 @@ describe('staticHandler', () => {
       fs.writeFileSync(index, '<p>index</p>')
     }
     expect((await get('/w/cangqiong')).status).toBe(200)
+  })
+
+  it('serves byte ranges, so videos seek without downloading from the start', async () => {
+    const whole = await get('/assets/clip.webm')
+    expect(whole.status).toBe(200)
+    expect(whole.headers['accept-ranges']).toBe('bytes')
+    const part = await get('/assets/clip.webm', { range: 'bytes=2-5' })
+    expect(part.status).toBe(206)
+    expect(part.body).toBe('2345')
+    expect(part.headers['content-range']).toBe('bytes 2-5/10')
+    expect((await get('/assets/clip.webm', { range: 'bytes=7-' })).body).toBe('789')
+    expect((await get('/assets/clip.webm', { range: 'bytes=-3' })).body).toBe('789')
+    expect((await get('/assets/clip.webm', { range: 'bytes=20-' })).status).toBe(416)
+    expect((await get('/assets/clip.webm', { range: 'bytes=0-1,4-5' })).status).toBe(200)
+    expect(byteRange('bytes=5-2', 10)).toBe('unsatisfiable')
+    expect(byteRange('bytes=0-99', 10)).toEqual({ start: 0, end: 9 })
   })
 
   it('refuses a missing build with the fix named', () => {

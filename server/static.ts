@@ -77,19 +77,57 @@ export function staticHandler(root: string) {
     }
     const ext = path.extname(file).toLowerCase()
     const immutable = pathname.startsWith('/assets/') && file !== index
-    res.writeHead(200, {
+    const headers = {
       'content-type': TYPES[ext] ?? 'application/octet-stream',
-      'content-length': stat.size,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
-    })
+      'accept-ranges': 'bytes',
+    }
+    // One byte range (video players seek with these: a stage screen jumps to the host's
+    // position without downloading the file from the start). Several ranges get the whole file.
+    const range = byteRange(req.headers.range, stat.size)
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${stat.size}` }).end()
+      return
+    }
+    if (range) {
+      res.writeHead(206, {
+        ...headers,
+        'content-length': range.end - range.start + 1,
+        'content-range': `bytes ${range.start}-${range.end}/${stat.size}`,
+      })
+    } else res.writeHead(200, { ...headers, 'content-length': stat.size })
     if (req.method === 'HEAD') {
       res.end()
       return
     }
     // A file removed between stat and read (a rebuild) ends this response, not the server.
-    fs.createReadStream(file)
+    fs.createReadStream(file, range ?? undefined)
       .on('error', () => res.destroy())
       .pipe(res)
   }
+}
+
+/** A single `bytes=` range of a file of `size` bytes (inclusive ends), or null for the whole. */
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '')
+  if (!m || (m[1] === '' && m[2] === '')) return null
+  let start: number
+  let end: number
+  if (m[1] === '') {
+    // The last N bytes.
+    const n = Number(m[2])
+    if (n === 0) return 'unsatisfiable'
+    start = Math.max(0, size - n)
+    end = size - 1
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  }
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return null
+  if (start >= size || start > end) return 'unsatisfiable'
+  return { start, end }
 }
