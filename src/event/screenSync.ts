@@ -67,6 +67,7 @@ const SEEK_COOLDOWN_MS = 1200
 const GROSS_DRIFT = 2
 
 const HAVE_METADATA = 1
+const HAVE_CURRENT_DATA = 2
 const HAVE_FUTURE_DATA = 3
 
 export class ScreenSync {
@@ -130,7 +131,9 @@ export class ScreenSync {
       return out
     }
 
-    if (v.seeking) {
+    // Seeking, or a seek landed but no frame is there yet: wait rather than seek again (a server
+    // without byte ranges makes that take a while, and every new seek starts it over).
+    if (v.seeking || (this.seekPending && v.readyState < HAVE_CURRENT_DATA)) {
       this.seekPending = true
       out.rate = this.rate = 1
       out.play = wantPlaying ? (v.paused ? true : null) : v.paused ? null : false

@@ -13,6 +13,8 @@ const VoxelWorldView = lazy(() =>
 const HdWorldView = lazy(() => import('./hd/HdWorldView').then((m) => ({ default: m.HdWorldView })))
 // Creator spaces (src/exhibit) draw in either style; their own chunk, fetched once the world stands.
 const Spaces = lazy(() => import('../exhibit/Spaces').then((m) => ({ default: m.Spaces })))
+// Event stages (src/event): platform, synced screen and reactions; their own chunk too.
+const Stages = lazy(() => import('../event/Stage').then((m) => ({ default: m.Stages })))
 
 export function WorldScene() {
   const scene = useWorld((s) => s.scene)
@@ -32,6 +34,11 @@ export function WorldScene() {
       {ready && scene.spaces.length > 0 && (
         <Suspense fallback={null}>
           <Spaces key={`spaces-${scene.id}`} scene={scene} />
+        </Suspense>
+      )}
+      {ready && scene.stages.length > 0 && (
+        <Suspense fallback={null}>
+          <Stages key={`stages-${scene.id}`} scene={scene} />
         </Suspense>
       )}
     </Suspense>

@@ -1,0 +1,126 @@
+// Owns a stage screen's hidden <video> element and applies ScreenSync's decisions to it once a
+// frame: seeks, playback rate, play and pause; handles autoplay refusal by playing muted and
+// asking for a tap (useStageSound.needsTap, shown by TapForSound). Browser only; no React state
+// per frame: what the screen does now is mirrored into `screenProbe` for tests and the HUD.
+import { create } from 'zustand'
+import type { ScreenState } from '../protocol/events'
+import { ScreenSync, type SyncDecision } from './screenSync'
+
+/** Whether the stage's video plays muted because the browser wants a gesture first. */
+export const useStageSound = create<{ needsTap: boolean; unmute: (() => void) | null }>(() => ({
+  needsTap: false,
+  unmute: null,
+}))
+
+/** What the screen shows now (mutated every frame; read by window.__cq.event.screen()). */
+export const screenProbe = {
+  url: null as string | null,
+  mediaTime: 0,
+  paused: true,
+  expected: 0,
+  drift: 0,
+  readyState: 0,
+  ended: false,
+  muted: true,
+  rate: 1,
+  slide: -1,
+}
+
+/** The element of the screen that plays now, for live reads between frames (test hooks). */
+export let activeVideo: HTMLVideoElement | null = null
+
+/** Whether the page has had a user gesture (so unmuted playback may start). */
+function hasGesture(): boolean {
+  const ua = (navigator as Navigator & { userActivation?: { hasBeenActive: boolean } })
+    .userActivation
+  return ua?.hasBeenActive ?? false
+}
+
+export class VideoDriver {
+  readonly video: HTMLVideoElement
+  private readonly sync = new ScreenSync()
+  private playing: Promise<void> | null = null
+  private rate = 1
+  last: SyncDecision | null = null
+
+  constructor(readonly url: string) {
+    const v = document.createElement('video')
+    v.crossOrigin = 'anonymous'
+    v.playsInline = true
+    v.preload = 'auto'
+    v.loop = false
+    // Muted playback is always allowed; with a gesture behind us, try with sound.
+    v.muted = !hasGesture()
+    v.src = url
+    this.video = v
+    activeVideo = v
+    screenProbe.url = url
+    screenProbe.muted = v.muted
+    useStageSound.setState({ needsTap: v.muted, unmute: () => this.unmute() })
+  }
+
+  /** One frame: bring the element to where the screen state says it should be. */
+  frame(state: ScreenState, serverNow: number, nowMs: number): void {
+    const v = this.video
+    const d = this.sync.step(state, serverNow, v, nowMs)
+    this.last = d
+    if (d.seekTo !== null && Number.isFinite(d.seekTo)) v.currentTime = d.seekTo
+    if (d.rate !== this.rate) {
+      this.rate = d.rate
+      v.playbackRate = d.rate
+    }
+    if (d.play === true && !this.playing) this.play()
+    else if (d.play === false && !v.paused) v.pause()
+    screenProbe.mediaTime = v.currentTime
+    screenProbe.paused = v.paused
+    screenProbe.expected = d.expected
+    screenProbe.drift = d.drift
+    screenProbe.readyState = v.readyState
+    screenProbe.ended = d.ended
+    screenProbe.muted = v.muted
+    screenProbe.rate = d.rate
+  }
+
+  private play() {
+    const v = this.video
+    this.playing = v
+      .play()
+      .catch((err: unknown) => {
+        // Refused with sound: play muted and let the visitor turn the sound on.
+        if (err instanceof DOMException && err.name === 'NotAllowedError' && !v.muted) {
+          v.muted = true
+          useStageSound.setState({ needsTap: true })
+        }
+      })
+      .finally(() => {
+        this.playing = null
+      })
+  }
+
+  /** From a click or tap: sound on. */
+  unmute(): void {
+    const v = this.video
+    v.muted = false
+    useStageSound.setState({ needsTap: false })
+    if (!v.paused || this.last?.play === true) void v.play().catch(() => {})
+  }
+
+  /** Loudness by distance from the screen (m): full within 12 m, silent beyond 60 m. */
+  setDistance(m: number): void {
+    const volume = Math.min(1, Math.max(0, 1 - (m - 12) / 48))
+    if (Math.abs(this.video.volume - volume) > 0.02) this.video.volume = volume
+  }
+
+  dispose(): void {
+    const v = this.video
+    v.pause()
+    v.removeAttribute('src')
+    v.load()
+    if (activeVideo === v) activeVideo = null
+    if (screenProbe.url === this.url) {
+      screenProbe.url = null
+      screenProbe.readyState = 0
+    }
+    useStageSound.setState({ needsTap: false, unmute: null })
+  }
+}
