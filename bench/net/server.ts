@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import { descendants, freePort, groupMembers, portOpen } from '../../e2e/procs'
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
-const CLK_TCK = 100
+export const CLK_TCK = 100
 
 export interface ServerProcess {
   url: string
@@ -20,7 +20,7 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-function procCpuTicks(pid: number): number {
+export function procCpuTicks(pid: number): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
@@ -88,9 +88,10 @@ export async function startServerProcess(
     CHAIN: 'off',
     ...env,
   }
-  // One process, alone: no Redis, no inherited debugger or loader options.
-  delete childEnv.REDIS_URL
-  delete childEnv.PUBLIC_ADDRESS
+  // One process, alone unless `env` names a REDIS_URL (with HOST 127.0.0.1 the server's public
+  // address is then 127.0.0.1:<port>): no inherited Redis, debugger or loader options.
+  if (!env.REDIS_URL) delete childEnv.REDIS_URL
+  if (!env.PUBLIC_ADDRESS) delete childEnv.PUBLIC_ADDRESS
   delete childEnv.NODE_OPTIONS
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     detached: true, // its own process group, killed as a whole

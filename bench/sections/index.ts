@@ -1,12 +1,14 @@
 // The registry of bench sections: name → function returning the JSON to write.
 import { boot } from './boot'
 import { chain } from './chain'
+import { events } from './events'
 import { net } from './net'
 import { worlds } from './worlds'
 
 export const sections: Record<string, () => Promise<unknown>> = {
   boot,
   chain,
+  events,
   net,
   worlds,
 }
