@@ -40,12 +40,6 @@ async function screenAt(page: Page): Promise<{ position: number; wall: number; f
   })
 }
 
-test.fixme(
-  !fs.existsSync('server/events/http.ts') ||
-    !fs.readFileSync('scenes/cangqiong.json', 'utf8').includes('"stages"'),
-  'needs the server side (/api/events, the event room) and a stage in scenes/cangqiong.json',
-)
-
 test('a host runs an event that an attendee follows by link, until the host kicks them', async ({
   browser,
 }) => {

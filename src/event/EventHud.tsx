@@ -14,6 +14,7 @@ import { eventTitle, formatCount } from './list'
 import { HostPanel } from './HostPanel'
 import './strings'
 import './events.css'
+import { AnnouncementBanner, TapForSound } from './StageOverlays'
 
 /** Drawn, not emoji: a page without an emoji font would show empty boxes. */
 const REACTION_ICON: Record<Reaction, ReactNode> = {
@@ -77,6 +78,8 @@ export function EventHud() {
       <EventBar controlsOpen={controls} onControls={staff ? () => setControls((o) => !o) : null} />
       <ReactionsBar />
       <Notices />
+      <AnnouncementBanner />
+      <TapForSound />
       {staff && controls && <HostPanel onClose={() => setControls(false)} />}
     </>
   )
