@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
-import { RateLimiter } from '../src/protocol/messages'
+import { PerClientLimit, readJson } from './httpKit'
 import { ChainUnavailableError } from '../src/chain/types'
 import { Sessions, SiweError } from './auth'
 import { BadAddressError, CollectibleService } from './collectibles'
@@ -35,7 +35,6 @@ export interface ChainServices {
 }
 
 const SIWE_STATEMENT = 'Sign in to Cangqiong (苍穹) with this wallet.'
-const MAX_BODY = 16 * 1024
 /** Per client address: sign-in attempts (nonces are a bounded store) and listings (RPC work). */
 const LIMITS = {
   auth: { perSecond: 0.5, burst: 10 },
@@ -277,41 +276,4 @@ async function readRegistry(file: string): Promise<TrustRegistry> {
   }
   // `${NAME}` in rpcUrls comes from the environment (API keys stay out of the file).
   return parseTrustRegistryText(text, file, { env: process.env })
-}
-
-/** Token buckets per client address, forgotten when idle (a bounded map). */
-class PerClientLimit {
-  private readonly buckets = new Map<string, RateLimiter>()
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {}
-
-  take(key: string): boolean {
-    const now = Date.now()
-    let bucket = this.buckets.get(key)
-    if (!bucket) {
-      if (this.buckets.size >= 10_000) this.buckets.clear()
-      bucket = new RateLimiter(this.perSecond, this.burst, now)
-      this.buckets.set(key, bucket)
-    }
-    return bucket.take(now)
-  }
-}
-
-async function readJson(
-  req: http.IncomingMessage,
-): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY) return { ok: false, status: 413, message: `body over ${MAX_BODY} bytes` }
-    chunks.push(chunk)
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }
-  } catch {
-    return { ok: false, status: 400, message: 'body is not JSON' }
-  }
 }

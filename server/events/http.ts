@@ -2,7 +2,7 @@
 // wallet session (Authorization: Bearer <token from POST /api/auth/verify>). Attendance comes
 // from what the event's instances report through presence.
 import type http from 'node:http'
-import { RateLimiter } from '../../src/protocol/messages'
+import { PerClientLimit, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
 import type { Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
@@ -19,7 +19,6 @@ export interface EventsApiDeps {
   attendance: (id: string) => Promise<number>
 }
 
-const MAX_BODY = 16 * 1024
 /** Every request per client IP; creating also per signed-in host (a host holds at most 20). */
 const LIMITS = {
   read: { perSecond: 10, burst: 40 },
@@ -137,42 +136,5 @@ export function eventsApi(deps: EventsApiDeps) {
       if (!res.headersSent) json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true
-  }
-}
-
-/** Token buckets per client address, forgotten when the map grows large. */
-class PerClientLimit {
-  private readonly buckets = new Map<string, RateLimiter>()
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {}
-
-  take(key: string): boolean {
-    const now = Date.now()
-    let bucket = this.buckets.get(key)
-    if (!bucket) {
-      if (this.buckets.size >= 10_000) this.buckets.clear()
-      bucket = new RateLimiter(this.perSecond, this.burst, now)
-      this.buckets.set(key, bucket)
-    }
-    return bucket.take(now)
-  }
-}
-
-async function readJson(
-  req: http.IncomingMessage,
-): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY) return { ok: false, status: 413, message: `body over ${MAX_BODY} bytes` }
-    chunks.push(chunk)
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }
-  } catch {
-    return { ok: false, status: 400, message: 'body is not JSON' }
   }
 }
