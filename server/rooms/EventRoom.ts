@@ -25,6 +25,7 @@ import {
   ScreenState as ScreenStateSchema,
   onStage,
   roleOf,
+  stageSpawn,
   screenPosition,
   type Announcement,
   type EventErrorCode,
@@ -283,13 +284,7 @@ export class EventRoom extends WorldRoom {
 
   protected override spawnFor(client: Client): Spawn {
     const auth = client.auth as EventAuth | undefined
-    const role = roleOf(this.info, auth?.address ?? null)
-    if (CAN.stage(role)) {
-      const [x0, z0, x1, z1] = this.stage.area
-      return { x: (x0 + x1) / 2, y: this.stage.floorY, z: (z0 + z1) / 2, heading: 0 }
-    }
-    const [x, y, z] = this.stage.audience.position
-    return { x, y, z, heading: this.stage.audience.heading }
+    return stageSpawn(this.stage, roleOf(this.info, auth?.address ?? null))
   }
 
   protected override poseRefusal(seat: Seat, x: number, z: number): string | null {

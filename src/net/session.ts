@@ -25,12 +25,15 @@ import {
   type Emote,
   type ServerMessages,
 } from '../protocol/messages'
-import type { Reaction, WireCastMember } from '../protocol/events'
+import { stageSpawn, type Reaction, type WireCastMember } from '../protocol/events'
 import { clock, localNow } from '../event/clock'
 import { useEvent } from '../state/event'
 import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './eventWire'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
-import { localMotion } from '../state/player'
+import { cameraRig, localMotion } from '../state/player'
+import { useWorld } from '../state/world'
+import { resetMotion, standingHeight } from '../avatar/controller'
+import { clearTarget, input } from '../avatar/input'
 import { useWallet } from '../state/wallet'
 import { useSpaces, type SpaceView } from '../state/spaces'
 import type { EventActionResult, EventActionType, SpaceEditResult, SpaceEditType } from './current'
@@ -346,6 +349,15 @@ export class WorldSession {
     room.onMessage('event.welcome', (m: ServerMessages['event.welcome']) => {
       ev().set({ event: m.event, role: m.role, instance: m.instance, removed: null })
       refreshEvent()
+      // Arrive where the server seated us: on the stage, or in front of it facing it.
+      const { scene, collider } = useWorld.getState()
+      const stage = scene?.stages.find((st) => st.id === m.event.stage)
+      if (stage && collider) {
+        const at = stageSpawn(stage, m.role)
+        resetMotion(localMotion, at.x, standingHeight(collider, at.x, at.y, at.z), at.z, at.heading)
+        clearTarget(input)
+        cameraRig.yaw = localMotion.heading
+      }
     })
     room.onMessage('event.role', (m: ServerMessages['event.role']) => ev().set({ role: m.role }))
     room.onMessage('event.ok', (m: ServerMessages['event.ok']) => {

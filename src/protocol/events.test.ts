@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { parseClientMessage } from './messages'
-import { EventDraft, MediaUrl, roleOf, screenPosition, type ScreenState } from './events'
+import {
+  EventDraft,
+  MediaUrl,
+  onStage,
+  roleOf,
+  screenPosition,
+  stageSpawn,
+  type ScreenState,
+} from './events'
 
 const HOST = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const PERFORMER = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
@@ -62,6 +70,22 @@ describe('event protocol', () => {
     expect(screenPosition({ ...s, playing: false }, 3500)).toBe(10)
     // A server time before `at` (a skewed clock) never goes backwards past the anchor.
     expect(screenPosition(s, 0)).toBe(10)
+  })
+
+  it('seats the cast on the stage facing the audience, the audience in front facing it', () => {
+    const stage = {
+      area: [0, 0, 12, 6] as [number, number, number, number],
+      floorY: 2,
+      audience: { position: [6, 0, 16] as [number, number, number], heading: Math.PI },
+    }
+    const host = stageSpawn(stage, 'host')
+    expect(onStage(stage.area, host.x, host.z)).toBe(true)
+    expect(host.y).toBe(2)
+    // Heading h faces (-sin h, -cos h): from (6, 3) that points at the audience (6, 16).
+    expect(-Math.sin(host.heading)).toBeCloseTo(0)
+    expect(-Math.cos(host.heading)).toBeCloseTo(1)
+    expect(stageSpawn(stage, 'moderator')).toEqual({ x: 6, y: 0, z: 16, heading: Math.PI })
+    expect(stageSpawn(stage, 'audience')).toEqual({ x: 6, y: 0, z: 16, heading: Math.PI })
   })
 
   it('validates event room messages like every other message', () => {

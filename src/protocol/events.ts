@@ -184,6 +184,28 @@ export const CAN = {
   stage: (r: EventRole) => r === 'host' || r === 'performer',
 } as const
 
+/**
+ * Where someone arrives at an event: the host and performers in the middle of the stage, facing
+ * the audience; everyone else at the stage's audience spot, facing the stage. The server places
+ * the seat there and the client puts its avatar there, so the two agree from the first pose.
+ */
+export function stageSpawn(
+  stage: {
+    area: readonly [number, number, number, number]
+    floorY: number
+    audience: { position: readonly [number, number, number]; heading: number }
+  },
+  role: EventRole,
+): { x: number; y: number; z: number; heading: number } {
+  const [ax, ay, az] = stage.audience.position
+  if (!CAN.stage(role)) return { x: ax, y: ay, z: az, heading: stage.audience.heading }
+  const [x0, z0, x1, z1] = stage.area
+  const x = (x0 + x1) / 2
+  const z = (z0 + z1) / 2
+  // Facing the audience spot (heading 0 faces -z, as the avatar controller turns).
+  return { x, y: stage.floorY, z, heading: Math.atan2(x - ax, z - az) }
+}
+
 /** A point inside a stage's closed area ([minX, minZ, maxX, maxZ])? */
 export function onStage(area: readonly [number, number, number, number], x: number, z: number) {
   return x >= area[0] && x <= area[2] && z >= area[1] && z <= area[3]
