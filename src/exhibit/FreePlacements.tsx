@@ -1,15 +1,14 @@
 // The spaces panel's free placement part, for a space the signed-in wallet may edit: the exhibits
 // standing freely (arrange or remove each), and "Place freely" for a verified collectible. Both
 // close the panel and open the in-world editor (its code loads then). A lazy chunk of the panel.
-import { useState } from 'react'
 import { addStrings, useT } from '../app/i18n'
 import type { Collectible } from '../chain/types'
 import { current, type SpaceEditResult } from '../net/current'
 import type { Space } from '../protocol/scene'
 import type { ExhibitView, SpaceView } from '../state/spaces'
 import { useUi } from '../state/ui'
-import { useWallet } from '../state/wallet'
 import { useWorld } from '../state/world'
+import { ChooseCollectible, exhibitable, tokenKey } from './ChooseCollectible'
 
 addStrings({
   'spaces.freeTitle': { 'zh-CN': '自由摆放', en: 'Free placement' },
@@ -17,18 +16,10 @@ addStrings({
   'spaces.noFree': { 'zh-CN': '还没有自由摆放的展品。', en: 'Nothing stands freely yet.' },
 })
 
-const key = (c: { chainId: number; contract: string; tokenId: string }) =>
-  `${c.chainId}:${c.contract.toLowerCase()}:${c.tokenId}`
-
-const verifiedItems = (): Collectible[] => {
-  const c = useWallet.getState().collectibles
-  return c.status === 'ready' ? c.items.filter((i) => i.verified && i.reasons.length === 0) : []
-}
-
 /** Opens the in-world editor for an exhibit of the space (slotted or free). */
 export function arrange(space: Space, exhibit: ExhibitView) {
   const style = useWorld.getState().scene?.style ?? 'voxel'
-  const image = verifiedItems().find((c) => key(c) === key(exhibit))?.image ?? null
+  const image = exhibitable().find((c) => tokenKey(c) === tokenKey(exhibit))?.image ?? null
   useUi.getState().set({ spacesOpen: false })
   void import('./freeEdit').then((m) => m.beginMove(space, style, exhibit, image))
 }
@@ -43,14 +34,7 @@ export default function FreePlacements({
   run: (edit: () => Promise<SpaceEditResult> | undefined) => Promise<void>
 }) {
   const t = useT()
-  const collectibles = useWallet((s) => s.collectibles)
-  const [choice, setChoice] = useState('')
   const standing = (view?.exhibits ?? []).filter((e) => e.placement.kind === 'free')
-  const items =
-    collectibles.status === 'ready'
-      ? collectibles.items.filter((c) => c.verified && c.reasons.length === 0)
-      : []
-  const chosen = items.find((c) => key(c) === choice)
   const placeFree = (item: Collectible) => {
     useUi.getState().set({ spacesOpen: false })
     void import('./freeEdit').then((m) => m.beginNew(space, item))
@@ -88,33 +72,12 @@ export default function FreePlacements({
           ))}
         </ul>
       )}
-      {items.length === 0 ? (
-        <p className="muted small">{t('spaces.noItems')}</p>
-      ) : (
-        <p className="space-place">
-          <select
-            value={choice}
-            aria-label={t('spaces.choose')}
-            data-testid="choose-free"
-            onChange={(e) => setChoice(e.target.value)}
-          >
-            <option value="">{t('spaces.choose')}</option>
-            {items.map((c) => (
-              <option key={key(c)} value={key(c)}>
-                {c.name || `#${c.tokenId}`}
-              </option>
-            ))}
-          </select>{' '}
-          <button
-            className="btn primary"
-            data-testid="place-free"
-            disabled={!chosen}
-            onClick={() => chosen && placeFree(chosen)}
-          >
-            {t('spaces.placeFree')}
-          </button>
-        </p>
-      )}
+      <ChooseCollectible
+        as="p"
+        action={t('spaces.placeFree')}
+        testIds={{ select: 'choose-free', button: 'place-free' }}
+        onChoose={placeFree}
+      />
     </div>
   )
 }

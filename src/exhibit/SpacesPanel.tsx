@@ -6,7 +6,6 @@
 import { lazy, Suspense, useState } from 'react'
 import { addStrings, useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
-import type { Collectible } from '../chain/types'
 import { current, type SpaceEditResult } from '../net/current'
 import type { Space } from '../protocol/scene'
 import { useSpaces, type SpaceView } from '../state/spaces'
@@ -14,6 +13,7 @@ import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWallet } from '../state/wallet'
 import { useWorld } from '../state/world'
+import { ChooseCollectible } from './ChooseCollectible'
 import { SpaceCollaborators, SpaceHistory } from './SpaceAdmin'
 
 addStrings({
@@ -247,8 +247,10 @@ function SpaceSection({
                       </button>
                     </>
                   ) : (
-                    <PlaceInSlot
-                      onPlace={(c) =>
+                    <ChooseCollectible
+                      action={t('spaces.place')}
+                      testIds={{ select: 'choose', button: 'place' }}
+                      onChoose={(c) =>
                         void run(() =>
                           edit?.editSpace('space.place', {
                             space: space.id,
@@ -292,43 +294,5 @@ function SpaceSection({
         </>
       )}
     </section>
-  )
-}
-
-function PlaceInSlot({ onPlace }: { onPlace: (c: Collectible) => void }) {
-  const t = useT()
-  const collectibles = useWallet((s) => s.collectibles)
-  const [choice, setChoice] = useState('')
-  const items =
-    collectibles.status === 'ready'
-      ? collectibles.items.filter((c) => c.verified && c.reasons.length === 0)
-      : []
-  if (items.length === 0) return <span className="muted small">{t('spaces.noItems')}</span>
-  const key = (c: Collectible) => `${c.chainId}:${c.contract}:${c.tokenId}`
-  const chosen = items.find((c) => key(c) === choice)
-  return (
-    <span className="space-place">
-      <select
-        value={choice}
-        aria-label={t('spaces.choose')}
-        data-testid="choose"
-        onChange={(e) => setChoice(e.target.value)}
-      >
-        <option value="">{t('spaces.choose')}</option>
-        {items.map((c) => (
-          <option key={key(c)} value={key(c)}>
-            {c.name || `#${c.tokenId}`}
-          </option>
-        ))}
-      </select>{' '}
-      <button
-        className="btn primary"
-        data-testid="place"
-        disabled={!chosen}
-        onClick={() => chosen && onPlace(chosen)}
-      >
-        {t('spaces.place')}
-      </button>
-    </span>
   )
 }
