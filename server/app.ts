@@ -15,6 +15,7 @@ import { SpaceService, type SpaceChange } from './spaces'
 import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms } from './redis'
+import { openRedisAuth, type RedisAuth } from './authRedis'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
 import { eventAttendance, eventRoom, type EventServices } from './rooms/EventRoom'
@@ -92,8 +93,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // its WebSocket to the hosting process's publicAddress. New rooms go to the process with the
   // fewest rooms.
   let scale: ServerOptions = {}
+  let auth: RedisAuth | null = null
   if (config.redisUrl) {
     await checkRedis(config.redisUrl)
+    // Sign-in nonces and sessions too, so a token from any process works on every process
+    // (one more connection, only when this process signs wallets in at all).
+    if (config.chain.mode !== 'off') auth = await openRedisAuth(config.redisUrl)
     scale = {
       presence: new RedisPresence(config.redisUrl),
       driver: new RedisDriver(config.redisUrl),
@@ -149,8 +154,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await gameServer.listen(config.port, config.host)
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
-  chain = startChain(config.chain, { dataDir: config.dataDir, serverUrl: () => url, json })
+  chain = startChain(config.chain, {
+    dataDir: config.dataDir,
+    serverUrl: () => url,
+    json,
+    ...(auth && { auth }),
+  })
   stops.push(() => chain?.stop())
+  if (auth) stops.push(() => auth.close())
 
   void chain.ready.then(
     (services) => (chainServices = services),

@@ -3,24 +3,109 @@
 // POST /api/auth/nonce gives a single-use nonce that expires in 5 minutes. The wallet signs a
 // message naming this server's domain, the chain and that nonce; POST /api/auth/verify checks
 // all of it (src/chain/siwe.ts) and returns a bearer token bound to the signing address.
-// Sessions live in this process's memory: a restart signs everyone out.
+// Nonces and sessions live in stores: this process's memory by default (a restart signs
+// everyone out), or Redis shared by every process with REDIS_URL (server/authRedis.ts).
 import { randomBytes } from 'node:crypto'
-import { SiweError, SiweVerifier } from '../src/chain/siwe'
+import { SiweError, SiweVerifier, type SiweNonceStore } from '../src/chain/siwe'
 
 export interface Session {
   address: string
   expiresAt: number
 }
 
+/**
+ * Where sessions are kept, by bearer token. A store that cannot be reached rejects with
+ * AuthUnavailableError: callers answer that request with a 503, never crash.
+ */
+export interface SessionStore {
+  /** Keeps the session until its expiresAt (a store may drop it then, or earlier when full). */
+  put(token: string, session: Session): Promise<void>
+  /** The session stored under the token (possibly expired: Sessions checks), or null. */
+  get(token: string): Promise<Session | null>
+  delete(token: string): Promise<void>
+}
+
+/** The nonce or session store cannot be reached right now (e.g. Redis is down). */
+export class AuthUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AuthUnavailableError'
+  }
+}
+
+/** What an HTTP request gets (with status 503 and Retry-After) when the stores are down. */
+export const AUTH_UNAVAILABLE = {
+  error: 'auth_unavailable',
+  message: 'sign-in is unavailable right now (its store cannot be reached): try again',
+  retryAfterS: 5,
+} as const
+
 export const SESSION_TTL_MS = 24 * 60 * 60_000
 const MAX_SESSIONS = 100_000
 
-export class Sessions {
+/** Sessions in this process's memory: at most `maxSessions`, expired then oldest go first. */
+export class MemorySessionStore implements SessionStore {
   private readonly byToken = new Map<string, Session>()
-  readonly siwe: SiweVerifier
+  private readonly now: () => number
+  private readonly maxSessions: number
 
-  constructor(private readonly now: () => number = Date.now) {
-    this.siwe = new SiweVerifier({ now })
+  constructor(opts: { now?: () => number; maxSessions?: number } = {}) {
+    this.now = opts.now ?? Date.now
+    this.maxSessions = Math.max(1, opts.maxSessions ?? MAX_SESSIONS)
+  }
+
+  get size(): number {
+    return this.byToken.size
+  }
+
+  put(token: string, session: Session): Promise<void> {
+    this.sweep()
+    this.byToken.set(token, { address: session.address, expiresAt: session.expiresAt })
+    return Promise.resolve()
+  }
+
+  get(token: string): Promise<Session | null> {
+    const session = this.byToken.get(token)
+    return Promise.resolve(session ? { ...session } : null)
+  }
+
+  delete(token: string): Promise<void> {
+    this.byToken.delete(token)
+    return Promise.resolve()
+  }
+
+  private sweep() {
+    if (this.byToken.size < this.maxSessions) return
+    const now = this.now()
+    for (const [token, s] of this.byToken) if (s.expiresAt <= now) this.byToken.delete(token)
+    // Still full: the oldest sessions go first (Map keeps insertion order).
+    for (const token of this.byToken.keys()) {
+      if (this.byToken.size < this.maxSessions) break
+      this.byToken.delete(token)
+    }
+  }
+}
+
+export interface SessionsOptions {
+  /** The clock, ms since the epoch (tests pass a fake one). */
+  now?: () => number
+  /** Default: a MemorySessionStore. */
+  sessions?: SessionStore
+  /** Default: the SIWE verifier's MemoryNonceStore. */
+  nonces?: SiweNonceStore
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/
+
+export class Sessions {
+  readonly siwe: SiweVerifier
+  private readonly now: () => number
+  private readonly store: SessionStore
+
+  constructor(opts: SessionsOptions = {}) {
+    this.now = opts.now ?? Date.now
+    this.store = opts.sessions ?? new MemorySessionStore({ now: this.now })
+    this.siwe = new SiweVerifier({ now: this.now, ...(opts.nonces && { nonces: opts.nonces }) })
   }
 
   /** Checks a signed message; on success opens a session for the address that signed it. */
@@ -29,40 +114,31 @@ export class Sessions {
     expect: { domain: string; chainId: number },
   ): Promise<{ token: string; session: Session }> {
     const { address } = await this.siwe.verify(body, expect)
-    this.sweep()
     const token = randomBytes(32).toString('base64url')
     const session = { address, expiresAt: this.now() + SESSION_TTL_MS }
-    this.byToken.set(token, session)
+    await this.store.put(token, session)
     return { token, session }
   }
 
-  /** The session of an `Authorization: Bearer <token>` header, or null. */
-  fromHeader(header: string | undefined): Session | null {
-    const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(header ?? '')?.[1]
+  /**
+   * The session of an `Authorization: Bearer <token>` header, or null. Rejects with
+   * AuthUnavailableError when the store cannot be reached.
+   */
+  async fromHeader(header: string | undefined): Promise<Session | null> {
+    const token = BEARER.exec(header ?? '')?.[1]
     if (!token) return null
-    const session = this.byToken.get(token)
+    const session = await this.store.get(token)
     if (!session) return null
     if (session.expiresAt <= this.now()) {
-      this.byToken.delete(token)
+      await this.store.delete(token)
       return null
     }
     return session
   }
 
-  signOut(header: string | undefined) {
-    const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1]
-    if (token) this.byToken.delete(token)
-  }
-
-  private sweep() {
-    if (this.byToken.size < MAX_SESSIONS) return
-    const now = this.now()
-    for (const [token, s] of this.byToken) if (s.expiresAt <= now) this.byToken.delete(token)
-    // Still full: the oldest sessions go first (Map keeps insertion order).
-    for (const token of this.byToken.keys()) {
-      if (this.byToken.size < MAX_SESSIONS) break
-      this.byToken.delete(token)
-    }
+  async signOut(header: string | undefined): Promise<void> {
+    const token = BEARER.exec(header ?? '')?.[1]
+    if (token) await this.store.delete(token)
   }
 }
 

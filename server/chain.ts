@@ -10,7 +10,14 @@ import type http from 'node:http'
 import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
 import { PerClientLimit, readJson } from './httpKit'
 import { ChainUnavailableError } from '../src/chain/types'
-import { Sessions, SiweError } from './auth'
+import {
+  AUTH_UNAVAILABLE,
+  AuthUnavailableError,
+  Sessions,
+  SiweError,
+  type SessionStore,
+} from './auth'
+import type { SiweNonceStore } from '../src/chain/siwe'
 import { BadAddressError, CollectibleService } from './collectibles'
 import type { ChainConfig } from './config'
 import { ipfsGateway } from './ipfsGateway'
@@ -43,7 +50,14 @@ const LIMITS = {
 
 export function startChain(
   config: ChainConfig,
-  opts: { dataDir: string; serverUrl: () => string; json: Json; log?: (l: string) => void },
+  opts: {
+    dataDir: string
+    serverUrl: () => string
+    json: Json
+    log?: (l: string) => void
+    /** Shared nonce and session stores (Redis with REDIS_URL); default: this process's memory. */
+    auth?: { nonces: SiweNonceStore; sessions: SessionStore }
+  },
 ): ChainPart {
   const log = opts.log ?? ((l: string) => console.log(l))
   const stops: Array<() => Promise<void> | void> = []
@@ -80,7 +94,10 @@ export function startChain(
     })
     collectibles.start()
     stops.push(() => collectibles.stop())
-    services = { registry, collectibles, sessions: new Sessions(), devWallet }
+    const sessions = new Sessions(
+      opts.auth ? { nonces: opts.auth.nonces, sessions: opts.auth.sessions } : {},
+    )
+    services = { registry, collectibles, sessions, devWallet }
     return services
   })()
   ready.catch((err: unknown) => {
@@ -112,6 +129,11 @@ export function startChain(
     }
   }
 
+  const authUnavailable = (res: http.ServerResponse) => {
+    res.setHeader('retry-after', String(AUTH_UNAVAILABLE.retryAfterS))
+    opts.json(res, 503, AUTH_UNAVAILABLE)
+  }
+
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean => {
     const path = url.pathname
     if (
@@ -126,8 +148,10 @@ export function startChain(
       return true
     }
     void route(services, req, res, path).catch((err: unknown) => {
+      if (res.headersSent) return
+      if (err instanceof AuthUnavailableError) return authUnavailable(res)
       log(`[chain] ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
-      if (!res.headersSent) opts.json(res, 500, { error: 'internal', message: 'internal error' })
+      opts.json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true
   }
@@ -169,7 +193,7 @@ export function startChain(
     if (path === '/api/auth/nonce') {
       if (!only('POST')) return
       if (!authLimit.take(client)) return slowDown(res)
-      opts.json(res, 200, s.sessions.siwe.issueNonce())
+      opts.json(res, 200, await s.sessions.siwe.issueNonce())
       return
     }
     if (path === '/api/auth/verify') {
@@ -206,7 +230,7 @@ export function startChain(
     }
     if (path === '/api/auth/session') {
       if (!only('GET')) return
-      const session = s.sessions.fromHeader(req.headers.authorization)
+      const session = await s.sessions.fromHeader(req.headers.authorization)
       if (!session) {
         opts.json(res, 401, {
           error: 'no_session',
@@ -222,7 +246,7 @@ export function startChain(
     }
     if (path === '/api/auth/logout') {
       if (!only('POST')) return
-      s.sessions.signOut(req.headers.authorization)
+      await s.sessions.signOut(req.headers.authorization)
       opts.json(res, 200, { ok: true })
       return
     }

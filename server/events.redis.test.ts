@@ -2,6 +2,7 @@
 // listings) and PostgreSQL (the events): the host in instance 1 on one process, an overflowing
 // attendee in instance 2 on the other, who sees the host's screen, announcements (in order, no
 // gaps), the host in the cast and the attendance of both instances, and is kicked from there.
+// Wallet sign-in is shared too: a nonce, a session or a sign-out on one process holds on the other.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -9,6 +10,7 @@ import path from 'node:path'
 import type { Room } from 'colyseus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../e2e/procs'
+import { buildSiweMessage } from '../src/chain/siwe'
 import type { ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
 import { startTestPostgres, type TestPostgres } from './db/testPostgres'
@@ -16,6 +18,7 @@ import {
   attend,
   attendees,
   createEvent,
+  refusal,
   signIn,
   signInEnv,
   until,
@@ -114,12 +117,14 @@ beforeAll(async () => {
     ),
   ])
   postgres = pg
-  const shared = { REDIS_URL: redisUrl, DATABASE_URL: pg.url }
-  // Process 1 signs wallets in; process 2 runs without a chain (guests only sign in elsewhere).
-  urls = await Promise.all([
-    serverProcess({ ...shared, ...signInEnv(path.join(tmp, 'registry.json')) }),
-    serverProcess({ ...shared, CHAIN: 'off' }),
-  ])
+  // Behind one load balancer both processes see the same Host: SIWE_DOMAIN stands for it.
+  const shared = {
+    REDIS_URL: redisUrl,
+    DATABASE_URL: pg.url,
+    SIWE_DOMAIN: 'cangqiong.test',
+    ...signInEnv(path.join(tmp, 'registry.json')),
+  }
+  urls = await Promise.all([serverProcess(shared), serverProcess(shared)])
 }, 90_000)
 
 afterAll(async () => {
@@ -188,4 +193,95 @@ describe('an event over two processes sharing Redis', () => {
     expect(await b.closed).toBe(CLOSE_CODES.kicked)
     await until(() => host.room.state.event.attendance === 3) // host, A, Late
   })
+
+  it('shares sign-in: nonce, session and sign-out hold on both processes', async () => {
+    const [one, two] = urls as [string, string]
+    const call = async (server: string, route: string, init?: RequestInit) => {
+      const res = await fetch(new URL(route, server), init)
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }
+    const w = wallet(2)
+    const siwe = (await call(one, '/api/chain')).body['siwe'] as { domain: string; uri: string }
+
+    // The nonce from process 1 is verified by process 2.
+    const nonce = (await call(one, '/api/auth/nonce', { method: 'POST' })).body['nonce'] as string
+    const message = buildSiweMessage({
+      domain: siwe.domain,
+      address: w.address,
+      uri: siwe.uri,
+      version: '1',
+      chainId: 31337,
+      nonce,
+      issuedAt: new Date().toISOString(),
+    })
+    const verifyBody = JSON.stringify({ message, signature: await w.signMessage(message) })
+    const verified = await call(two, '/api/auth/verify', { method: 'POST', body: verifyBody })
+    expect(verified.status).toBe(200)
+    const token = verified.body['token'] as string
+    // A replay is refused on either process.
+    for (const server of [one, two]) {
+      const replay = await call(server, '/api/auth/verify', { method: 'POST', body: verifyBody })
+      expect(replay).toMatchObject({ status: 401, body: { error: 'nonce_used' } })
+    }
+
+    // Process 2's token creates an event through process 1 and joins it through process 1.
+    const auth = { authorization: `Bearer ${token}` }
+    const session = await call(one, '/api/auth/session', { headers: auth })
+    expect(session).toMatchObject({ status: 200, body: { address: w.address } })
+    const event = await createEvent(one, token)
+    const host = await attend(one, event.id, 'Host', token)
+    expect(host.inbox['event.welcome'][0]).toMatchObject({ role: 'host' })
+
+    // The world room's `auth` message, in a room on the process that did not issue the token.
+    const guest = await attend(one, event.id, 'Guest')
+    const roomHost = hostOf(guest.room)
+    const [issuer, other] = roomHost === new URL(one).host ? [two, one] : [one, two]
+    const w3 = wallet(3)
+    const late = await signInVia(issuer, other, w3, siwe)
+    guest.room.send('auth', { token: late })
+    await until(() => guest.inbox.authed.length > 0 || guest.inbox.error.length > 0)
+    expect(guest.inbox.error).toEqual([])
+    expect(guest.inbox.authed[0]).toEqual({ address: w3.address })
+
+    // Signing out on process 1 ends the session on process 2.
+    expect((await call(one, '/api/auth/logout', { method: 'POST', headers: auth })).status).toBe(
+      200,
+    )
+    const after = await call(two, '/api/auth/session', { headers: auth })
+    expect(after).toMatchObject({ status: 401, body: { error: 'no_session' } })
+    const create = await call(two, '/api/events', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(create).toMatchObject({ status: 401, body: { error: 'no_session' } })
+    expect(await refusal(two, event.id, token)).toMatch(/^bad_token/)
+  })
 })
+
+/** Sign-in with the nonce from `issuer` and the verification on `verifier`; returns the token. */
+async function signInVia(
+  issuer: string,
+  verifier: string,
+  w: ReturnType<typeof wallet>,
+  siwe: { domain: string; uri: string },
+) {
+  const post = async (server: string, route: string, body?: string) => {
+    const res = await fetch(new URL(route, server), { method: 'POST', body })
+    const json = (await res.json()) as Record<string, unknown>
+    if (!res.ok) throw new Error(`${route}: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  const nonce = (await post(issuer, '/api/auth/nonce'))['nonce'] as string
+  const message = buildSiweMessage({
+    domain: siwe.domain,
+    address: w.address,
+    uri: siwe.uri,
+    version: '1',
+    chainId: 31337,
+    nonce,
+    issuedAt: new Date().toISOString(),
+  })
+  const body = JSON.stringify({ message, signature: await w.signMessage(message) })
+  return (await post(verifier, '/api/auth/verify', body))['token'] as string
+}

@@ -14,6 +14,7 @@ import { descendants, freePort, isAlive, portOpen } from '../e2e/procs'
 import { loadConfig } from './config'
 import { startServer } from './app'
 import { checkRedis } from './redis'
+import { signInEnv, writeSignInRegistry } from './events/testKit'
 
 interface Proc {
   child: ChildProcess
@@ -235,6 +236,87 @@ describe('several server processes sharing Redis', () => {
     expect(listed).not.toContain(processId)
     for (const room of here) expect(listed).not.toContain(room.roomId)
   })
+})
+
+describe('sign-in over Redis', () => {
+  it('a server that signs wallets in opens one more connection for it and closes it on stop', async () => {
+    const before = await redisClients()
+    const registry = path.join(tmp, 'registry.json')
+    writeSignInRegistry(registry)
+    const env = {
+      PORT: String(await freePort()),
+      CLIENT: 'none',
+      REDIS_URL: redisUrl,
+      DATA_DIR: path.join(tmp, 'auth'),
+      ...signInEnv(registry),
+    }
+    const server = await startServer(loadConfig(env))
+    // presence pub + sub, driver, and the sign-in stores
+    await waitFor('4 connections', async () =>
+      (await redisClients()) === before + 4 ? true : undefined,
+    )
+    await server.chain
+    const res = await fetch(new URL('/api/auth/nonce', server.url), { method: 'POST' })
+    const { nonce } = (await res.json()) as { nonce: string }
+    expect(await admin.exists(`cq:auth:nonce:${nonce}`)).toBe(1)
+    await server.stop()
+    await waitFor('Redis connections to close', async () =>
+      (await redisClients()) === before ? true : undefined,
+    )
+  })
+
+  it('answers 503 auth_unavailable while its Redis is down, keeps running, and recovers', async () => {
+    const port = await freePort()
+    const own = `redis://127.0.0.1:${port}`
+    const startOwn = async () => {
+      const proc = start('redis-server', [
+        ...['--port', String(port), '--bind', '127.0.0.1'],
+        ...['--save', '', '--appendonly', 'no', '--dir', tmp],
+      ])
+      await waitFor('own redis-server', () =>
+        checkRedis(own).then(
+          () => true,
+          () => undefined,
+        ),
+      )
+      return proc
+    }
+    const redis = await startOwn()
+    const registry = path.join(tmp, 'registry.json')
+    writeSignInRegistry(registry)
+    const server = await startServer(
+      loadConfig({
+        PORT: String(await freePort()),
+        CLIENT: 'none',
+        REDIS_URL: own,
+        DATA_DIR: path.join(tmp, 'auth-outage'),
+        ...signInEnv(registry),
+      }),
+    )
+    await server.chain
+    const nonce = () => fetch(new URL('/api/auth/nonce', server.url), { method: 'POST' })
+    const session = () =>
+      fetch(new URL('/api/auth/session', server.url), {
+        headers: { authorization: `Bearer ${'t'.repeat(43)}` },
+      })
+    expect((await nonce()).status).toBe(200)
+    expect((await session()).status).toBe(401)
+
+    redis.child.kill('SIGTERM')
+    await redis.exited
+    for (const res of [await nonce(), await session()]) {
+      expect(res.status).toBe(503)
+      expect(res.headers.get('retry-after')).toBe('5')
+      expect(await res.json()).toMatchObject({ error: 'auth_unavailable' })
+    }
+    expect((await fetch(new URL('/api/health', server.url))).status).toBe(200)
+
+    await startOwn() // afterAll stops it with the other processes
+    await waitFor('sign-in to come back', async () =>
+      (await nonce()).status === 200 ? true : undefined,
+    )
+    await server.stop()
+  }, 30_000)
 })
 
 describe('npm run cluster', () => {

@@ -4,7 +4,7 @@
 import type http from 'node:http'
 import { PerClientLimit, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
-import type { Sessions } from '../auth'
+import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
@@ -104,7 +104,7 @@ export function eventsApi(deps: EventsApiDeps) {
       })
       return
     }
-    const session = sessions.fromHeader(req.headers.authorization)
+    const session = await sessions.fromHeader(req.headers.authorization)
     if (!session) {
       json(res, 401, {
         error: 'no_session',
@@ -132,8 +132,14 @@ export function eventsApi(deps: EventsApiDeps) {
     const path = url.pathname
     if (path !== '/api/events' && !path.startsWith('/api/events/')) return false
     void route(req, res, path).catch((err: unknown) => {
+      if (res.headersSent) return
+      if (err instanceof AuthUnavailableError) {
+        res.setHeader('retry-after', String(AUTH_UNAVAILABLE.retryAfterS))
+        json(res, 503, AUTH_UNAVAILABLE)
+        return
+      }
       console.error(`[events] ${req.method} ${path} failed:`, err)
-      if (!res.headersSent) json(res, 500, { error: 'internal', message: 'internal error' })
+      json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true
   }

@@ -47,7 +47,7 @@ import {
   type ErrorCode,
 } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
-import type { Sessions } from '../auth'
+import { AuthUnavailableError, type Session, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from '../events/store'
 import { CastMember, EventRoomState } from './EventState'
 import {
@@ -144,10 +144,16 @@ export async function authorizeEventJoin(
   if (event.status === 'ended') throw joinError('event_ended', 'this event has ended')
   let address: string | null = null
   if (options.token !== undefined && options.token !== null && options.token !== '') {
-    const session =
-      typeof options.token === 'string'
-        ? services.sessions?.fromHeader(`Bearer ${options.token}`)
-        : null
+    let session: Session | null
+    try {
+      session =
+        typeof options.token === 'string'
+          ? ((await services.sessions?.fromHeader(`Bearer ${options.token}`)) ?? null)
+          : null
+    } catch (err) {
+      if (!(err instanceof AuthUnavailableError)) throw err
+      throw new ServerError(4213, 'sign-in is unavailable right now: try again shortly')
+    }
     if (!session) {
       throw joinError('bad_token', 'not a live sign-in session: sign in with the wallet again')
     }
@@ -544,9 +550,9 @@ export class EventRoom extends WorldRoom {
     super.onChat(seat, raw, now)
   }
 
-  protected override onWalletAuth(seat: Seat, token: string) {
+  protected override async onWalletAuth(seat: Seat, token: string) {
     const before = seat.address
-    super.onWalletAuth(seat, token)
+    await super.onWalletAuth(seat, token)
     if (seat.address === before || !seat.address) return
     const address = seat.address
     void this.store()

@@ -33,7 +33,7 @@ import {
 } from '../../src/protocol/messages'
 import { worldRules, type WorldRules } from '../worlds'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
-import type { Sessions } from '../auth'
+import { AuthUnavailableError, type Session, type Sessions } from '../auth'
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
@@ -418,7 +418,7 @@ export class WorldRoom extends Room<WorldState> {
         this.reply(client, 'pong', { t: message.payload.t, server: now })
         break
       case 'auth':
-        this.onWalletAuth(seat, message.payload.token)
+        void this.onWalletAuth(seat, message.payload.token)
         break
       default:
         if (isSpaceMessage(message)) void this.onSpaceEdit(seat, message)
@@ -473,8 +473,22 @@ export class WorldRoom extends Room<WorldState> {
     if (seat.member) this.grid!.move(seat.member, p.x, p.z)
   }
 
-  protected onWalletAuth(seat: Seat, token: string) {
-    const session = this.services()?.sessions.fromHeader(`Bearer ${token}`)
+  /** Binds the seat to a session's address; sessions may be shared through Redis (await). */
+  protected async onWalletAuth(seat: Seat, token: string): Promise<void> {
+    let session: Session | null
+    try {
+      session = (await this.services()?.sessions.fromHeader(`Bearer ${token}`)) ?? null
+    } catch (err) {
+      if (!(err instanceof AuthUnavailableError)) console.error('[world] auth failed:', err)
+      if (this.seats.get(seat.client.sessionId) !== seat) return
+      this.reply(seat.client, 'error', {
+        code: 'storage_unavailable',
+        type: 'auth',
+        message: 'sign-in is unavailable right now: try again shortly',
+      })
+      return
+    }
+    if (this.seats.get(seat.client.sessionId) !== seat) return // left while the store answered
     if (!session) {
       this.reply(seat.client, 'error', {
         code: 'bad_token',

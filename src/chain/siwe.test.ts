@@ -1,6 +1,7 @@
 import { Wallet } from 'ethers'
 import { describe, expect, it } from 'vitest'
 import {
+  MemoryNonceStore,
   SiweError,
   SiweVerifier,
   buildSiweMessage,
@@ -41,6 +42,16 @@ async function signed(wallet: Pick<Wallet, 'signMessage'>, fields: SiweFields) {
 function codeOf(fn: () => unknown): SiweErrorCode {
   try {
     fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(SiweError)
+    return (err as SiweError).code
+  }
+  throw new Error('expected a SiweError')
+}
+
+async function rejection(p: Promise<unknown>): Promise<SiweErrorCode> {
+  try {
+    await p
   } catch (err) {
     expect(err).toBeInstanceOf(SiweError)
     return (err as SiweError).code
@@ -208,7 +219,7 @@ describe('SiweVerifier', () => {
     const c = clock()
     const v = new SiweVerifier({ now: c.now })
     const wallet = Wallet.createRandom()
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     expect(n.nonce).toMatch(/^[A-Za-z0-9]{22}$/)
     expect(n.issuedAt).toBe(new Date(T0).toISOString())
     expect(Date.parse(n.expiresAt) - T0).toBe(5 * 60_000)
@@ -217,7 +228,7 @@ describe('SiweVerifier', () => {
       fieldsFor(wallet.address, n.nonce, { issuedAt: n.issuedAt, expirationTime: n.expiresAt }),
     )
     c.t += 10_000
-    const result = v.verify(body, { ...expectation, uri: `http://${DOMAIN}/login` })
+    const result = await v.verify(body, { ...expectation, uri: `http://${DOMAIN}/login` })
     expect(result.address).toBe(wallet.address)
     expect(result.nonce).toBe(n.nonce)
     expect(result.expiresAt).toBe(T0 + 5 * 60_000)
@@ -228,32 +239,32 @@ describe('SiweVerifier', () => {
     const v = new SiweVerifier({ now: clock().now })
     const alice = Wallet.createRandom()
     const mallory = Wallet.createRandom()
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const message = buildSiweMessage(fieldsFor(alice.address, n.nonce))
     const forged = { message, signature: await mallory.signMessage(message) }
-    expect(codeOf(() => v.verify(forged, expectation))).toBe('bad_signature')
+    expect(await rejection(v.verify(forged, expectation))).toBe('bad_signature')
     // Alice's real signature now finds the nonce spent.
     const real = { message, signature: await alice.signMessage(message) }
-    expect(codeOf(() => v.verify(real, expectation))).toBe('nonce_used')
+    expect(await rejection(v.verify(real, expectation))).toBe('nonce_used')
   })
 
   it('refuses a tampered message', async () => {
     const v = new SiweVerifier({ now: clock().now })
     const wallet = Wallet.createRandom()
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const body = await signed(wallet, fieldsFor(wallet.address, n.nonce))
     const tampered = {
       ...body,
       message: body.message.replace('Sign in to Cangqiong', 'Sign in to Cangqiang'),
     }
-    expect(codeOf(() => v.verify(tampered, expectation))).toBe('bad_signature')
+    expect(await rejection(v.verify(tampered, expectation))).toBe('bad_signature')
     expect(
-      codeOf(() => v.verify({ ...body, signature: '0x1234' }, expectation)),
+      await rejection(v.verify({ ...body, signature: '0x1234' }, expectation)),
       'malformed signature',
     ).toBe('nonce_used')
-    const n2 = v.issueNonce()
+    const n2 = await v.issueNonce()
     const body2 = await signed(wallet, fieldsFor(wallet.address, n2.nonce))
-    expect(codeOf(() => v.verify({ ...body2, signature: '0x1234' }, expectation))).toBe(
+    expect(await rejection(v.verify({ ...body2, signature: '0x1234' }, expectation))).toBe(
       'bad_signature',
     )
   })
@@ -261,27 +272,27 @@ describe('SiweVerifier', () => {
   it('refuses a replayed nonce', async () => {
     const v = new SiweVerifier({ now: clock().now })
     const wallet = Wallet.createRandom()
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const body = await signed(wallet, fieldsFor(wallet.address, n.nonce))
-    expect(v.verify(body, expectation).address).toBe(wallet.address)
-    expect(codeOf(() => v.verify(body, expectation))).toBe('nonce_used')
+    expect((await v.verify(body, expectation)).address).toBe(wallet.address)
+    expect(await rejection(v.verify(body, expectation))).toBe('nonce_used')
   })
 
   it('refuses an expired nonce and an unknown one', async () => {
     const c = clock()
     const v = new SiweVerifier({ now: c.now, nonceTtlMs: 60_000 })
     const wallet = Wallet.createRandom()
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const body = await signed(wallet, fieldsFor(wallet.address, n.nonce))
     c.t += 60_000
-    expect(codeOf(() => v.verify(body, expectation))).toBe('nonce_expired')
-    expect(codeOf(() => v.verify(body, expectation))).toBe('nonce_used')
+    expect(await rejection(v.verify(body, expectation))).toBe('nonce_expired')
+    expect(await rejection(v.verify(body, expectation))).toBe('nonce_used')
     const made = await signed(wallet, fieldsFor(wallet.address, 'madeUpNonce123'))
-    expect(codeOf(() => v.verify(made, expectation))).toBe('unknown_nonce')
+    expect(await rejection(v.verify(made, expectation))).toBe('unknown_nonce')
     // Long after, the spent nonce is forgotten altogether.
     c.t += 10 * 60_000
-    v.issueNonce()
-    expect(codeOf(() => v.verify(body, expectation))).toBe('unknown_nonce')
+    await v.issueNonce()
+    expect(await rejection(v.verify(body, expectation))).toBe('unknown_nonce')
   })
 
   it('refuses a message for another domain, URI or chain', async () => {
@@ -295,21 +306,18 @@ describe('SiweVerifier', () => {
       [{ chainId: 1 }, 'wrong_chain'],
     ]
     for (const [extra, code, expect2] of cases) {
-      const n = v.issueNonce()
+      const n = await v.issueNonce()
       const body = await signed(wallet, fieldsFor(wallet.address, n.nonce, extra))
-      expect(
-        codeOf(() => v.verify(body, { ...expectation, ...expect2 })),
-        code,
-      ).toBe(code)
+      expect(await rejection(v.verify(body, { ...expectation, ...expect2 })), code).toBe(code)
       // Named, so spent.
-      expect(codeOf(() => v.verify(body, { ...expectation, ...expect2 }))).toBe('nonce_used')
+      expect(await rejection(v.verify(body, { ...expectation, ...expect2 }))).toBe('nonce_used')
     }
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const upper = await signed(
       wallet,
       fieldsFor(wallet.address, n.nonce, { domain: DOMAIN.toUpperCase() }),
     )
-    expect(v.verify(upper, expectation).address).toBe(wallet.address)
+    expect((await v.verify(upper, expectation)).address).toBe(wallet.address)
   })
 
   it('honours Expiration Time, Not Before and Issued At', async () => {
@@ -323,14 +331,11 @@ describe('SiweVerifier', () => {
       [{ issuedAt: iso(T0 + 60_000) }, 'not_yet_valid'],
     ]
     for (const [extra, code] of cases) {
-      const n = v.issueNonce()
+      const n = await v.issueNonce()
       const body = await signed(wallet, fieldsFor(wallet.address, n.nonce, extra))
-      expect(
-        codeOf(() => v.verify(body, expectation)),
-        code,
-      ).toBe(code)
+      expect(await rejection(v.verify(body, expectation)), code).toBe(code)
     }
-    const n = v.issueNonce()
+    const n = await v.issueNonce()
     const fine = await signed(
       wallet,
       fieldsFor(wallet.address, n.nonce, {
@@ -338,37 +343,66 @@ describe('SiweVerifier', () => {
         expirationTime: iso(T0 + 1),
       }),
     )
-    expect(v.verify(fine, expectation).expiresAt).toBe(T0 + 1)
+    expect((await v.verify(fine, expectation)).expiresAt).toBe(T0 + 1)
   })
 
-  it('refuses malformed messages without touching any nonce', () => {
+  it('refuses malformed messages without touching any nonce', async () => {
     const v = new SiweVerifier({ now: clock().now })
     for (const message of ['', 'hello', '\u0000'.repeat(100), 'x'.repeat(1e6)]) {
-      expect(codeOf(() => v.verify({ message, signature: '0x' }, expectation))).toBe('bad_message')
+      expect(await rejection(v.verify({ message, signature: '0x' }, expectation))).toBe(
+        'bad_message',
+      )
     }
     const junk = { message: 42, signature: null } as unknown as {
       message: string
       signature: string
     }
-    expect(codeOf(() => v.verify(junk, expectation))).toBe('bad_message')
+    expect(await rejection(v.verify(junk, expectation))).toBe('bad_message')
     const none = null as unknown as { message: string; signature: string }
-    expect(codeOf(() => v.verify(none, expectation))).toBe('bad_message')
+    expect(await rejection(v.verify(none, expectation))).toBe('bad_message')
   })
 
-  it('keeps the nonce store bounded', () => {
+  it('keeps the nonce store bounded', async () => {
     const c = clock()
-    const v = new SiweVerifier({ now: c.now, maxNonces: 100, nonceTtlMs: 1000 })
-    const first = v.issueNonce().nonce
-    for (let i = 0; i < 1000; i++) v.issueNonce()
-    expect(v.size).toBe(100)
+    const nonces = new MemoryNonceStore({ maxNonces: 100, rememberMs: 1000 })
+    const v = new SiweVerifier({ now: c.now, nonceTtlMs: 1000, nonces })
+    const first = (await v.issueNonce()).nonce
+    for (let i = 0; i < 1000; i++) await v.issueNonce()
+    expect(nonces.size).toBe(100)
     // Under a flood, the oldest pending nonce made room.
     const body = { message: buildSiweMessage(fieldsFor(Wallet.createRandom().address, first)) }
-    expect(codeOf(() => v.verify({ ...body, signature: '0x' }, expectation))).toBe('unknown_nonce')
+    expect(await rejection(v.verify({ ...body, signature: '0x' }, expectation))).toBe(
+      'unknown_nonce',
+    )
     // Expired ones are swept once they are a TTL past expiry.
     c.t += 2000
-    v.issueNonce()
-    expect(v.size).toBe(1)
-    const nonces = new Set(Array.from({ length: 50 }, () => v.issueNonce().nonce))
-    expect(nonces.size).toBe(50)
+    await v.issueNonce()
+    expect(nonces.size).toBe(1)
+    const issued = await Promise.all(Array.from({ length: 50 }, () => v.issueNonce()))
+    expect(new Set(issued.map((n) => n.nonce)).size).toBe(50)
+  })
+
+  it('spends a nonce once when two verifications race for it', async () => {
+    const v = new SiweVerifier({ now: clock().now })
+    const wallet = Wallet.createRandom()
+    const n = await v.issueNonce()
+    const body = await signed(wallet, fieldsFor(wallet.address, n.nonce))
+    const outcomes = await Promise.allSettled([
+      v.verify(body, expectation),
+      v.verify(body, expectation),
+    ])
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected'])
+  })
+
+  it('passes on a nonce store that cannot be reached', async () => {
+    const down = new Error('store down')
+    const v = new SiweVerifier({
+      now: clock().now,
+      nonces: { add: () => Promise.reject(down), spend: () => Promise.reject(down) },
+    })
+    await expect(v.issueNonce()).rejects.toBe(down)
+    const wallet = Wallet.createRandom()
+    const body = await signed(wallet, fieldsFor(wallet.address, 'someNonce123'))
+    await expect(v.verify(body, expectation)).rejects.toBe(down)
   })
 })

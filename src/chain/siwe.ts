@@ -7,8 +7,9 @@
 // Chinese; control, bidi-override and line-separator characters stay forbidden, and wallets'
 // SIWE detectors (MetaMask's accepts any statement without a line break) still recognise it.
 //
-// Isomorphic: the verifier keeps its nonces in memory, takes a clock function and gets its
-// randomness from crypto.getRandomValues; signatures are checked with ethers.
+// Isomorphic: the verifier keeps its nonces in an injected async store (memory by default),
+// takes a clock function and gets its randomness from crypto.getRandomValues; signatures are
+// checked with ethers.
 import { getAddress, verifyMessage } from 'ethers'
 
 export interface SiweFields {
@@ -283,10 +284,30 @@ export interface SiweVerifierOptions {
   now?: () => number
   /** How long an issued nonce may be used, ms (default 5 minutes). */
   nonceTtlMs?: number
-  /** Most nonces kept at once, issued or recently spent (default 10,000). */
+  /** Where nonces are kept (default: a MemoryNonceStore in this process). */
+  nonces?: SiweNonceStore
+  /** Most nonces the default memory store keeps at once, issued or recently spent (10,000). */
   maxNonces?: number
   /** Tolerance for a client clock ahead of ours, on Issued At and Not Before, ms (default 2 min). */
   clockSkewMs?: number
+}
+
+/** What spending a nonce found: it was fresh (now spent), past its expiry, spent before, or never issued. */
+export type NonceSpend = 'fresh' | 'expired' | 'used' | 'unknown'
+
+/**
+ * Where a verifier keeps its nonces: this process's memory, or a store that several server
+ * processes share (server/authRedis.ts). Times are ms since the epoch, from the verifier's clock.
+ * A store that cannot be reached rejects; the verifier passes that error on unchanged.
+ */
+export interface SiweNonceStore {
+  /**
+   * Records a newly issued nonce, usable until `expiresAt` and remembered for a while after so a
+   * late or replayed attempt gets a precise error. False when the nonce is already known.
+   */
+  add(nonce: string, expiresAt: number, now: number): Promise<boolean>
+  /** Marks the nonce spent, atomically (of two concurrent spends one gets "fresh"), and says what it was. */
+  spend(nonce: string, now: number): Promise<NonceSpend>
 }
 
 export interface IssuedNonce {
@@ -338,26 +359,19 @@ function randomNonce(): string {
 }
 
 /**
- * Issues single-use nonces and verifies signed sign-in messages against them.
- *
- * Nonces live in memory: at most `maxNonces` (default 10,000). A nonce that was used or expired
- * is kept for another `nonceTtlMs` so a late or replayed attempt gets a precise error
- * (nonce_used, nonce_expired) instead of unknown_nonce. When the store is full, the oldest
- * entries go first: spent and expired ones, then, under a flood, the oldest pending nonce (its
- * holder gets unknown_nonce and asks for a new one). Rate-limit the nonce endpoint per client.
+ * Nonces in this process's memory: at most `maxNonces` (default 10,000). A nonce that was used
+ * or expired is kept for another `rememberMs` (default 5 minutes). When the store is full, the
+ * oldest entries go first: spent and expired ones, then, under a flood, the oldest pending nonce
+ * (its holder gets unknown_nonce and asks for a new one).
  */
-export class SiweVerifier {
+export class MemoryNonceStore implements SiweNonceStore {
   private readonly nonces = new Map<string, NonceEntry>()
-  private readonly now: () => number
-  private readonly ttlMs: number
   private readonly maxNonces: number
-  private readonly skewMs: number
+  private readonly rememberMs: number
 
-  constructor(opts: SiweVerifierOptions = {}) {
-    this.now = opts.now ?? Date.now
-    this.ttlMs = opts.nonceTtlMs ?? 5 * 60_000
+  constructor(opts: { maxNonces?: number; rememberMs?: number } = {}) {
     this.maxNonces = Math.max(1, opts.maxNonces ?? 10_000)
-    this.skewMs = opts.clockSkewMs ?? 2 * 60_000
+    this.rememberMs = opts.rememberMs ?? 5 * 60_000
   }
 
   /** Nonces held right now (pending, spent or expired but still remembered). */
@@ -365,16 +379,60 @@ export class SiweVerifier {
     return this.nonces.size
   }
 
-  issueNonce(): IssuedNonce {
-    const now = this.now()
+  add(nonce: string, expiresAt: number, now: number): Promise<boolean> {
     this.sweep(now)
+    if (this.nonces.has(nonce)) return Promise.resolve(false)
     while (this.nonces.size >= this.maxNonces) {
       this.nonces.delete(this.nonces.keys().next().value!)
     }
-    let nonce = randomNonce()
-    while (this.nonces.has(nonce)) nonce = randomNonce()
-    const expiresAt = now + this.ttlMs
     this.nonces.set(nonce, { expiresAt, used: false })
+    return Promise.resolve(true)
+  }
+
+  spend(nonce: string, now: number): Promise<NonceSpend> {
+    const entry = this.nonces.get(nonce)
+    this.sweep(now)
+    if (!entry) return Promise.resolve('unknown')
+    if (entry.used) return Promise.resolve('used')
+    entry.used = true
+    return Promise.resolve(now >= entry.expiresAt ? 'expired' : 'fresh')
+  }
+
+  /** Forgets entries that are past their expiry by more than rememberMs (oldest first). */
+  private sweep(now: number) {
+    for (const [nonce, entry] of this.nonces) {
+      if (entry.expiresAt + this.rememberMs > now) break
+      this.nonces.delete(nonce)
+    }
+  }
+}
+
+/**
+ * Issues single-use nonces and verifies signed sign-in messages against them.
+ *
+ * Nonces live in a SiweNonceStore: by default this process's memory (MemoryNonceStore); give a
+ * shared one when several processes answer the same users. Rate-limit the nonce endpoint per
+ * client.
+ */
+export class SiweVerifier {
+  readonly nonces: SiweNonceStore
+  private readonly now: () => number
+  private readonly ttlMs: number
+  private readonly skewMs: number
+
+  constructor(opts: SiweVerifierOptions = {}) {
+    this.now = opts.now ?? Date.now
+    this.ttlMs = opts.nonceTtlMs ?? 5 * 60_000
+    this.skewMs = opts.clockSkewMs ?? 2 * 60_000
+    this.nonces =
+      opts.nonces ?? new MemoryNonceStore({ maxNonces: opts.maxNonces, rememberMs: this.ttlMs })
+  }
+
+  async issueNonce(): Promise<IssuedNonce> {
+    const now = this.now()
+    const expiresAt = now + this.ttlMs
+    let nonce = randomNonce()
+    while (!(await this.nonces.add(nonce, expiresAt, now))) nonce = randomNonce()
     return {
       nonce,
       issuedAt: new Date(now).toISOString(),
@@ -384,16 +442,24 @@ export class SiweVerifier {
 
   /**
    * Checks a signed message: its form, the nonce (spent by this call whatever the outcome, so
-   * it can never be replayed), domain, URI, chain, validity window and the signature. Returns
-   * the signer or throws SiweError with a code.
+   * it can never be replayed), domain, URI, chain, validity window and the signature. Resolves
+   * to the signer or rejects with SiweError with a code (or the nonce store's error).
    */
-  verify(signed: { message: string; signature: string }, expect: SiweExpectation): SiweVerified {
+  async verify(
+    signed: { message: string; signature: string },
+    expect: SiweExpectation,
+  ): Promise<SiweVerified> {
     const now = this.now()
     if (typeof signed !== 'object' || signed === null) {
       throw new SiweError('bad_message', 'expected {message, signature}')
     }
     const fields = parseSiweMessage(signed.message)
-    this.spendNonce(fields.nonce, now)
+    const spent = await this.nonces.spend(fields.nonce, now)
+    if (spent === 'unknown') {
+      throw new SiweError('unknown_nonce', 'this server did not issue that nonce')
+    }
+    if (spent === 'used') throw new SiweError('nonce_used', 'that nonce was already used')
+    if (spent === 'expired') throw new SiweError('nonce_expired', 'that nonce has expired')
 
     if (fields.domain.toLowerCase() !== expect.domain.toLowerCase()) {
       throw new SiweError(
@@ -446,23 +512,6 @@ export class SiweVerifier {
       nonce: fields.nonce,
       ...(expiresAt !== undefined && { expiresAt }),
       fields,
-    }
-  }
-
-  private spendNonce(nonce: string, now: number) {
-    const entry = this.nonces.get(nonce)
-    this.sweep(now)
-    if (!entry) throw new SiweError('unknown_nonce', 'this server did not issue that nonce')
-    if (entry.used) throw new SiweError('nonce_used', 'that nonce was already used')
-    entry.used = true
-    if (now >= entry.expiresAt) throw new SiweError('nonce_expired', 'that nonce has expired')
-  }
-
-  /** Forgets entries that are past their expiry by more than a TTL (oldest first). */
-  private sweep(now: number) {
-    for (const [nonce, entry] of this.nonces) {
-      if (entry.expiresAt + this.ttlMs > now) break
-      this.nonces.delete(nonce)
     }
   }
 }

@@ -1,0 +1,321 @@
+// The sign-in stores: one contract for nonces and sessions, held by the memory stores (one
+// process) and the Redis stores (every process, REDIS_URL) against Debian's redis-server on a
+// free loopback port. Two Sessions over the same stores stand for two server processes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Wallet } from 'ethers'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../e2e/procs'
+import {
+  MemoryNonceStore,
+  SiweError,
+  buildSiweMessage,
+  type SiweNonceStore,
+} from '../src/chain/siwe'
+import {
+  AuthUnavailableError,
+  MemorySessionStore,
+  SESSION_TTL_MS,
+  Sessions,
+  type SessionStore,
+} from './auth'
+import { openRedisAuth, type RedisAuth } from './authRedis'
+import { checkRedis } from './redis'
+
+const DOMAIN = 'cangqiong.test'
+const CHAIN_ID = 31337
+const INSTALL = 'sudo apt-get install -y redis-server'
+const hasRedis = !spawnSync('redis-server', ['--version']).error
+
+interface Stores {
+  nonces: SiweNonceStore
+  sessions: SessionStore
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function signedFor(sessions: Sessions, wallet: Pick<Wallet, 'address' | 'signMessage'>) {
+  const n = await sessions.siwe.issueNonce()
+  const message = buildSiweMessage({
+    domain: DOMAIN,
+    address: wallet.address,
+    uri: `http://${DOMAIN}/`,
+    version: '1',
+    chainId: CHAIN_ID,
+    nonce: n.nonce,
+    issuedAt: n.issuedAt,
+  })
+  return { message, signature: await wallet.signMessage(message) }
+}
+
+async function siweCode(p: Promise<unknown>) {
+  try {
+    await p
+  } catch (err) {
+    expect(err).toBeInstanceOf(SiweError)
+    return (err as SiweError).code
+  }
+  throw new Error('expected a SiweError')
+}
+
+/** What every store pair must do. `open` gives stores that forget a spent nonce `rememberMs` past its expiry. */
+function contract(open: (rememberMs: number) => Stores | Promise<Stores>) {
+  const expect_ = { domain: DOMAIN, chainId: CHAIN_ID }
+
+  it('issues a nonce once and spends it once, atomically', async () => {
+    const { nonces } = await open(60_000)
+    const now = Date.now()
+    expect(await nonces.add('aaaaaaaaaaaa1', now + 1000, now)).toBe(true)
+    expect(await nonces.add('aaaaaaaaaaaa1', now + 1000, now)).toBe(false)
+    expect(await nonces.add('aaaaaaaaaaaa2', now + 1000, now)).toBe(true)
+    const spends = await Promise.all(
+      Array.from({ length: 10 }, () => nonces.spend('aaaaaaaaaaaa2', now)),
+    )
+    expect(spends.filter((s) => s === 'fresh')).toHaveLength(1)
+    expect(spends.filter((s) => s === 'used')).toHaveLength(9)
+    expect(await nonces.spend('aaaaaaaaaaaa1', now + 1)).toBe('fresh')
+    expect(await nonces.spend('aaaaaaaaaaaa1', now + 1)).toBe('used')
+    expect(await nonces.spend('neverIssued123', now)).toBe('unknown')
+  })
+
+  it('tells an expired nonce from a spent one, and forgets both later', async () => {
+    const { nonces } = await open(100)
+    const now = Date.now()
+    expect(await nonces.add('expiring00001', now + 100, now)).toBe(true)
+    expect(await nonces.add('expiring00002', now + 100, now)).toBe(true)
+    expect(await nonces.spend('expiring00001', now + 100)).toBe('expired')
+    expect(await nonces.spend('expiring00001', now + 100)).toBe('used')
+    await sleep(350) // past expiry + rememberMs (Redis drops the key on its own clock)
+    const later = Date.now()
+    await nonces.add('expiring00003', later + 100, later) // the memory store sweeps on use
+    expect(await nonces.spend('expiring00001', later)).toBe('unknown')
+    expect(await nonces.spend('expiring00002', later)).toBe('unknown')
+  })
+
+  it('keeps, reads and deletes sessions by token', async () => {
+    const { sessions } = await open(60_000)
+    const token = 'tok_' + 'x'.repeat(40)
+    const session = { address: Wallet.createRandom().address, expiresAt: Date.now() + 60_000 }
+    expect(await sessions.get(token)).toBeNull()
+    await sessions.put(token, session)
+    expect(await sessions.get(token)).toEqual(session)
+    expect(await sessions.get(token + 'y')).toBeNull()
+    await sessions.delete(token)
+    await sessions.delete(token) // twice is fine
+    expect(await sessions.get(token)).toBeNull()
+  })
+
+  it('signs in on one "process" and is known, then signed out, on the other', async () => {
+    const stores = await open(60_000)
+    const one = new Sessions(stores)
+    const two = new Sessions(stores)
+    const wallet = Wallet.createRandom()
+    const body = await signedFor(one, wallet)
+    const { token, session } = await two.signIn(body, expect_)
+    expect(session.address).toBe(wallet.address)
+    expect(session.expiresAt - Date.now()).toBeGreaterThan(SESSION_TTL_MS - 60_000)
+    // The nonce was spent by process two: a replay fails on either.
+    expect(await siweCode(one.signIn(body, expect_))).toBe('nonce_used')
+    expect(await siweCode(two.signIn(body, expect_))).toBe('nonce_used')
+
+    const header = `Bearer ${token}`
+    expect(await one.fromHeader(header)).toEqual(session)
+    expect(await two.fromHeader(header)).toEqual(session)
+    expect(await one.fromHeader('Bearer short')).toBeNull()
+    expect(await one.fromHeader(undefined)).toBeNull()
+    await one.signOut(header)
+    expect(await two.fromHeader(header)).toBeNull()
+    expect(await one.fromHeader(header)).toBeNull()
+  })
+
+  it('ends a session when it expires', async () => {
+    const stores = await open(60_000)
+    const clock = { t: Date.now() }
+    const sessions = new Sessions({ ...stores, now: () => clock.t })
+    const { token } = await sessions.signIn(await signedFor(sessions, Wallet.createRandom()), {
+      domain: DOMAIN,
+      chainId: CHAIN_ID,
+    })
+    expect(await sessions.fromHeader(`Bearer ${token}`)).not.toBeNull()
+    clock.t += SESSION_TTL_MS
+    expect(await sessions.fromHeader(`Bearer ${token}`)).toBeNull()
+    clock.t -= SESSION_TTL_MS // gone for good, not just hidden by the clock
+    expect(await sessions.fromHeader(`Bearer ${token}`)).toBeNull()
+  })
+}
+
+describe('memory stores', () => {
+  contract((rememberMs) => ({
+    nonces: new MemoryNonceStore({ rememberMs }),
+    sessions: new MemorySessionStore(),
+  }))
+
+  it('keeps at most maxSessions: expired first, then the oldest', async () => {
+    const clock = { t: 1_000_000 }
+    const store = new MemorySessionStore({ now: () => clock.t, maxSessions: 3 })
+    const s = (expiresAt: number) => ({ address: '0xA', expiresAt })
+    await store.put('a', s(clock.t + 10))
+    await store.put('b', s(clock.t + 1000))
+    await store.put('c', s(clock.t + 1000))
+    clock.t += 100
+    await store.put('d', s(clock.t + 1000)) // a has expired: it goes
+    expect(await store.get('a')).toBeNull()
+    expect(store.size).toBe(3)
+    await store.put('e', s(clock.t + 1000)) // none expired: the oldest (b) goes
+    expect(await store.get('b')).toBeNull()
+    expect(await store.get('c')).not.toBeNull()
+    expect(store.size).toBe(3)
+  })
+})
+
+describe.skipIf(!hasRedis)(
+  `Redis stores${hasRedis ? '' : ` (skipped: redis-server is not installed: ${INSTALL})`}`,
+  () => {
+    let tmp: string
+    let redisUrl: string
+    let redis: ChildProcess | undefined
+    let admin: Redis
+    const opened: RedisAuth[] = []
+    let n = 0
+
+    const open = async (rememberMs: number, url = redisUrl): Promise<RedisAuth> => {
+      // Each test under its own prefix, so tests cannot see each other's keys.
+      const auth = await openRedisAuth(url, { rememberMs, prefix: `cq:auth:t${n++}:` })
+      opened.push(auth)
+      return auth
+    }
+
+    async function startRedis(port?: number): Promise<{ url: string; child: ChildProcess }> {
+      port ??= await freePort()
+      const child = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { cwd: tmp, stdio: 'ignore' },
+      )
+      const url = `redis://127.0.0.1:${port}`
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        try {
+          await checkRedis(url)
+          return { url, child }
+        } catch (err) {
+          if (Date.now() > deadline) throw err
+          await sleep(50)
+        }
+      }
+    }
+
+    async function stopRedis(child: ChildProcess) {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+
+    beforeAll(async () => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-redis-'))
+      const started = await startRedis()
+      redisUrl = started.url
+      redis = started.child
+      admin = new Redis(redisUrl)
+    }, 20_000)
+
+    afterAll(async () => {
+      await Promise.all(opened.map((a) => a.close()))
+      admin?.disconnect()
+      if (redis) await stopRedis(redis)
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+    })
+
+    contract(open)
+
+    it('keys sessions by a hash of the token, under cq:auth:, with the session TTL', async () => {
+      const auth = await openRedisAuth(redisUrl)
+      opened.push(auth)
+      const sessions = new Sessions(auth)
+      const wallet = Wallet.createRandom()
+      const { token } = await sessions.signIn(await signedFor(sessions, wallet), {
+        domain: DOMAIN,
+        chainId: CHAIN_ID,
+      })
+      const hash = createHash('sha256').update(token).digest('hex')
+      const keys = await admin.keys('cq:auth:session:*')
+      expect(keys).toContain(`cq:auth:session:${hash}`)
+      for (const key of await admin.keys('*')) expect(key).not.toContain(token)
+      const ttl = await admin.pttl(`cq:auth:session:${hash}`)
+      expect(ttl).toBeGreaterThan(SESSION_TTL_MS - 60_000)
+      expect(ttl).toBeLessThanOrEqual(SESSION_TTL_MS)
+      expect(await admin.get(`cq:auth:session:${hash}`)).not.toContain(token)
+      // A nonce lives its 5 minutes plus 5 remembered ones.
+      const { nonce } = await sessions.siwe.issueNonce()
+      const nonceTtl = await admin.pttl(`cq:auth:nonce:${nonce}`)
+      expect(nonceTtl).toBeGreaterThan(9 * 60_000)
+      expect(nonceTtl).toBeLessThanOrEqual(10 * 60_000)
+    })
+
+    it('answers AuthUnavailableError at once while Redis is down, and recovers', async () => {
+      const own = await startRedis()
+      const logs: string[] = []
+      const auth = await openRedisAuth(own.url, {
+        prefix: 'cq:auth:outage:',
+        log: (l) => logs.push(l),
+      })
+      opened.push(auth)
+      const sessions = new Sessions(auth)
+      await sessions.siwe.issueNonce()
+      await stopRedis(own.child)
+
+      const started = Date.now()
+      await expect(sessions.siwe.issueNonce()).rejects.toBeInstanceOf(AuthUnavailableError)
+      await expect(sessions.fromHeader(`Bearer ${'t'.repeat(43)}`)).rejects.toBeInstanceOf(
+        AuthUnavailableError,
+      )
+      await expect(sessions.signOut(`Bearer ${'t'.repeat(43)}`)).rejects.toBeInstanceOf(
+        AuthUnavailableError,
+      )
+      expect(Date.now() - started).toBeLessThan(3000)
+      expect(logs.filter((l) => l.includes('Redis unavailable'))).toHaveLength(1)
+
+      // Back: the same connection reconnects on its own.
+      const again = await startRedis(Number(new URL(own.url).port))
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        try {
+          await sessions.siwe.issueNonce()
+          break
+        } catch (err) {
+          if (Date.now() > deadline) throw err
+          await sleep(100)
+        }
+      }
+      expect(logs).toContain('[auth] Redis is back')
+      await auth.close()
+      await stopRedis(again.child)
+
+      // Nothing open on a Redis that is not there.
+      await expect(
+        openRedisAuth(`redis://127.0.0.1:${await freePort()}`, { log: () => {} }),
+      ).rejects.toBeInstanceOf(AuthUnavailableError)
+    }, 20_000)
+
+    it('closes its one connection', async () => {
+      const count = async () =>
+        String(await admin.client('LIST'))
+          .trim()
+          .split('\n').length
+      const before = await count()
+      const logs: string[] = []
+      const auth = await openRedisAuth(redisUrl, { log: (l) => logs.push(l) })
+      expect(await count()).toBe(before + 1)
+      await auth.close()
+      for (let i = 0; i < 40 && (await count()) !== before; i++) await sleep(25)
+      expect(await count()).toBe(before)
+      await sleep(100)
+      expect(logs).toEqual([]) // a deliberate close is not an outage
+    })
+  },
+)
