@@ -1,7 +1,9 @@
 // Live gatherings end to end: a host signs in with the development wallet, creates an event
-// through the form, goes live, loads the demo video, presses play and makes an announcement; an
-// attendee in a second browser follows the deep link, sees the announcement and a screen within
-// 0.5 s of the host's; the host kicks the attendee, who is told they were removed.
+// of two people per room through the form, goes live, loads the demo video, presses play and
+// makes an announcement. Two attendees follow the deep link: the first shares the host's room,
+// the second lands in a second room of the same event; both see the announcement (on screen)
+// and a screen within 0.5 s of the host's, the second sees the host mirrored in, and everyone
+// sees the total. The host kicks the first attendee, who is told they were removed.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { newSettingsPage, openWorld, waitForWorld, watchErrors } from './helpers'
@@ -18,6 +20,9 @@ async function eventsState(page: Page) {
       event: string | null
       status: string | null
       role: string
+      instance: number
+      instances: number
+      attendance: number
       announcements: string[]
       removed: string | null
       screen: { media: string | null; playing: boolean; position: number; wall: number }
@@ -48,7 +53,8 @@ test('a host runs an event that an attendee follows by link, until the host kick
   const settings = { language: 'en' as const, quality: 'low' as const }
   const host = await newSettingsPage(browser, { width: 1100, height: 700 }, settings)
   const attendee = await newSettingsPage(browser, { width: 900, height: 600 }, settings)
-  const errors = [watchErrors(host), watchErrors(attendee)]
+  const second = await newSettingsPage(browser, { width: 640, height: 420 }, settings)
+  const errors = [watchErrors(host), watchErrors(attendee), watchErrors(second)]
   try {
     await openWorld(host, WORLD)
     await host.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
@@ -73,7 +79,7 @@ test('a host runs an event that an attendee follows by link, until the host kick
     await form.getByLabel('Description (English)').fill('Songs by the lake, on the big screen.')
     await form.getByLabel('World').selectOption(WORLD)
     await expect(form.getByLabel('Stage')).not.toHaveValue('')
-    await form.getByLabel('People per room').fill('50')
+    await form.getByLabel('People per room').fill('2')
     await host.screenshot({ path: `${SHOTS}/events-create.png` })
     await form.getByTestId('create-submit').click()
     await expect(form).toBeHidden({ timeout: 30_000 })
@@ -110,55 +116,88 @@ test('a host runs an event that an attendee follows by link, until the host kick
     await expect(controls.getByTestId('megaphone-status')).toHaveText('Done', { timeout: 30_000 })
     await host.screenshot({ path: `${SHOTS}/events-host-hud.png` })
 
-    // The attendee follows the deep link.
-    await attendee.goto(`/?event=${eventId}`)
-    await waitForWorld(attendee, WORLD)
-    await attendee.waitForFunction(
-      (id) => {
-        const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-        return s.event === id && window.__cq!.net.state().status === 'online'
-      },
-      eventId,
-      WAIT,
-    )
-    await attendee.waitForFunction(
-      () =>
-        (window.__cq!.events as { state: () => { announcements: string[] } })
-          .state()
-          .announcements.includes('Welcome to the lake!'),
+    // Two attendees follow the deep link: the first fills the host's room (two per room), the
+    // second gets the event's second room.
+    for (const page of [attendee, second]) {
+      await page.goto(`/?event=${eventId}`)
+      await waitForWorld(page, WORLD)
+      await page.waitForFunction(
+        (id) => {
+          const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
+          return s.event === id && window.__cq!.net.state().status === 'online'
+        },
+        eventId,
+        WAIT,
+      )
+      // The announcement made before they came reaches them too.
+      await page.waitForFunction(
+        () =>
+          (window.__cq!.events as { state: () => { announcements: string[] } })
+            .state()
+            .announcements.includes('Welcome to the lake!'),
+        null,
+        WAIT,
+      )
+      const s = await eventsState(page)
+      expect(s.role).toBe('audience')
+      expect(s.screen.playing).toBe(true)
+      expect(s.screen.media).toBe('/assets/video/cangqiong-stage.webm')
+    }
+    expect((await eventsState(attendee)).instance).toBe(1)
+    expect((await eventsState(second)).instance).toBe(2)
+    // Everyone sees the total over both rooms.
+    for (const page of [host, attendee, second]) {
+      await page.waitForFunction(
+        () => {
+          const s = (
+            window.__cq!.events as { state: () => { attendance: number; instances: number } }
+          ).state()
+          return s.attendance === 3 && s.instances === 2
+        },
+        null,
+        WAIT,
+      )
+    }
+    // The host, standing in room 1, is mirrored into room 2 as an avatar.
+    await second.waitForFunction(
+      () => window.__cq!.net.remotes().some((r) => r.id.startsWith('cast:')),
       null,
       WAIT,
     )
-    // Shown to the eye as well (the stage's banner), when it is there.
-    const banner = attendee.getByText('Welcome to the lake!')
-    if ((await banner.count()) === 0) {
-      test.info().annotations.push({
-        type: 'note',
-        description: 'no announcement banner in the page: only the store has it',
-      })
-    }
-    // A phone-sized look at the attendee's HUD.
+    // A phone-sized look at an attendee's HUD.
     await attendee.setViewportSize({ width: 390, height: 760 })
     await attendee.waitForTimeout(500)
     await attendee.screenshot({ path: `${SHOTS}/events-attendee-phone.png` })
     await attendee.setViewportSize({ width: 900, height: 600 })
-    const att = await eventsState(attendee)
-    expect(att.role).toBe('audience')
-    expect(att.screen.playing).toBe(true)
-    expect(att.screen.media).toBe('/assets/video/cangqiong-stage.webm')
 
-    // The attendee's screen is within 0.5 s of the host's (give the clock a moment).
-    await attendee.waitForTimeout(2000)
-    const a = await screenAt(host)
-    const b = await screenAt(attendee)
-    const hostAtB = a.position + (b.wall - a.wall) / 1000
-    if (a.from === 'state' || b.from === 'state') {
-      test.info().annotations.push({
-        type: 'note',
-        description: 'window.__cq.event.screen() missing: compared the state positions',
-      })
+    // A second announcement reaches both rooms while they are there.
+    await controls.getByTestId('megaphone-text').fill('The concert starts now')
+    await controls.getByTestId('megaphone-send').click()
+    for (const page of [attendee, second]) {
+      await expect(page.getByTestId('announcement')).toContainText('The concert starts now')
     }
-    expect(Math.abs(b.position - hostAtB)).toBeLessThan(0.5)
+    await second.screenshot({ path: `${SHOTS}/events-second-room.png` })
+
+    // Each attendee's screen is within 0.5 s of the host's, as the stages show them. On this
+    // CPU-rendered browser a page can stall for a moment under load; the claim is about playback
+    // once joined, so it must hold for three samples in a row (1.5 s) within 20 s.
+    for (const page of [attendee, second]) {
+      const gaps: number[] = []
+      let inRow = 0
+      const until = Date.now() + 20_000
+      while (inRow < 3 && Date.now() < until) {
+        const a = await screenAt(host)
+        const b = await screenAt(page)
+        expect(a.from).toBe('stage')
+        expect(b.from).toBe('stage')
+        const gap = Math.abs(b.position - (a.position + (b.wall - a.wall) / 1000))
+        gaps.push(Math.round(gap * 1000) / 1000)
+        inRow = gap < 0.5 ? inRow + 1 : 0
+        await page.waitForTimeout(500)
+      }
+      test.info().annotations.push({ type: 'screen gaps (s)', description: gaps.join(', ') })
+      expect(inRow, `gaps: ${gaps.join(', ')}`).toBe(3)
+    }
 
     // The host kicks the attendee.
     const attendeeId = await attendee.evaluate(() => window.__cq!.net.state().sessionId)
@@ -175,5 +214,6 @@ test('a host runs an event that an attendee follows by link, until the host kick
   } finally {
     await host.context().close()
     await attendee.context().close()
+    await second.context().close()
   }
 })

@@ -13,7 +13,8 @@ export function NetChip() {
   const status = useNet((s) => s.status)
   const instance = useNet((s) => s.instance)
   const capacity = useNet((s) => s.capacity)
-  const count = useNet((s) => s.people.length)
+  // Seats taken here: the cast of other rooms of an event shows in the list but sits elsewhere.
+  const count = useNet((s) => s.people.filter((p) => !p.id.startsWith('cast:')).length)
   const open = useUi((s) => s.peopleOpen)
   const label =
     status === 'online'

@@ -34,9 +34,13 @@ export function AnnouncementBanner() {
     <div className="stage-announcement-slot" aria-live="polite" data-testid="announcement-live">
       {show && (
         <div className="stage-announcement" role="status" data-testid="announcement">
-          <span className="stage-announcement-icon" aria-hidden="true">
-            📣
-          </span>
+          {/* Drawn: this machine's fonts (and many phones') have no emoji. */}
+          <svg className="stage-announcement-icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path
+              d="M3 10v4h3l6 4V6L6 10H3zm12.5 2a3.5 3.5 0 0 0-2-3.2v6.4a3.5 3.5 0 0 0 2-3.2zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"
+              fill="currentColor"
+            />
+          </svg>
           <div className="stage-announcement-body">
             <strong>{text('announcement', lang)}</strong>
             <p>{latest.text}</p>
