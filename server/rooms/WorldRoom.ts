@@ -81,6 +81,8 @@ export const PATCH_MS = 50
 export const INTEREST_PERIOD_MS = 500
 const INTEREST_TICK_MS = 100
 const CHAT_HISTORY = 30
+/** How long a reserved seat waits for its client to connect, seconds. */
+const SEAT_RESERVATION_S = 45
 /** Any message at all: a client sending more than this is flooding, whatever the type. */
 const ALL_MESSAGES = { perSecond: 40, burst: 60 }
 /** Refused messages a client may send before it is disconnected (refills per second, burst). */
@@ -143,6 +145,10 @@ export class WorldRoom extends Room<WorldState> {
     // Rejects malformed and unknown ids with a message the joining client sees.
     this.rules = await worldRules(this.settings.scenesDir, world)
     this.maxClients = this.settings.maxClients
+    // A browser joins right after its world is ready, while it may still be compiling shaders
+    // (seconds on a phone, more on a CPU renderer): Colyseus' 15 s to connect after the seat is
+    // reserved was missed in the event tests. An unused seat is held a little longer instead.
+    this.setSeatReservationTime(SEAT_RESERVATION_S)
     if (this.settings.interest) this.grid = new InterestGrid(this.settings.interest)
 
     const state = this.createState()

@@ -109,6 +109,9 @@ const REACT_RATE = { perSecond: 3, burst: 6 }
 
 const CONSENTED = 4000
 
+/** Tries at joining a room before the session reports failure. */
+const JOIN_ATTEMPTS = 3
+
 export class WorldSession {
   private client: Client
   private room: Room<WireState> | null = null
@@ -140,9 +143,11 @@ export class WorldSession {
     this.reactLimiter = new RateLimiter(REACT_RATE.perSecond, REACT_RATE.burst, now)
   }
 
-  async start() {
-    useNet.getState().set({ ...initialNet, status: 'connecting' })
-    if (this.event) useEvent.getState().reset()
+  async start(attempt = 1): Promise<void> {
+    if (attempt === 1) {
+      useNet.getState().set({ ...initialNet, status: 'connecting' })
+      if (this.event) useEvent.getState().reset()
+    }
     try {
       const profile = { name: this.profile.name, color: this.profile.color }
       const token = useWallet.getState().session?.token
@@ -164,6 +169,13 @@ export class WorldSession {
       const code = (err as { code?: unknown }).code
       const removed = this.event && typeof code === 'number' ? removalFor(code) : null
       if (removed) useEvent.getState().set({ removed })
+      // Anything else may pass (a seat that expired while the page was busy, a process that
+      // was starting): try again a couple of times before saying so.
+      if (!removed && attempt < JOIN_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 1500 * attempt))
+        if (!this.closed) return this.start(attempt + 1)
+        return
+      }
       useNet.getState().set({ status: 'failed', problem: describe(err) })
     }
   }
