@@ -130,6 +130,9 @@ describe('an event room', () => {
     expect(await mod.act('event.screen', video)).toBe('not_allowed')
     expect(await mod.act('event.announce', { text: '请保持安静' })).toBe(null)
     await until(() => guest.inbox['event.announcement'].some((a) => a.text === '请保持安静'))
+    // Cleaned like chat: no control or bidi-override characters reach anyone.
+    expect(await mod.act('event.announce', { text: 'a\u202e\u0007b  \u200bc' })).toBe(null)
+    await until(() => guest.inbox['event.announcement'].some((a) => a.text === 'a b c'))
     expect(await mod.act('event.moderate', { action: 'kick', session: host.room.sessionId })).toBe(
       'not_allowed',
     )

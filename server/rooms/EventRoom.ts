@@ -20,6 +20,7 @@
 import { ServerError, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,
+  EVENT_LIMITS,
   EventId,
   REACTIONS,
   ScreenState as ScreenStateSchema,
@@ -42,6 +43,7 @@ import {
   CLOSE_CODES,
   POS_SCALE,
   animAt,
+  cleanText,
   dequantizeHeading,
   type ClientMessage,
   type ErrorCode,
@@ -209,6 +211,13 @@ type EventMessage = Extract<ParsedMessage, { type: `event.${string}` }>
 
 const noReactions = (): ReactionCounts => ({ applause: 0, hearts: 0, fireworks: 0 })
 const anyReactions = (c: ReactionCounts) => REACTIONS.some((r) => c[r] > 0)
+
+/** The megaphone's text as chat is cleaned (no control, zero-width or bidi-override tricks). */
+function announcementText(raw: string): string {
+  const text = cleanText(raw, EVENT_LIMITS.announcementChars)
+  if (!text) throw new Refusal('bad_shape', 'an announcement needs some text')
+  return text
+}
 
 class Refusal extends Error {
   constructor(
@@ -392,7 +401,7 @@ export class EventRoom extends WorldRoom {
         return this.setLive(m.payload.live)
       case 'event.announce':
         allow(CAN.announce(role), 'announcing')
-        return this.announce(seat, m.payload.text, now)
+        return this.announce(seat, announcementText(m.payload.text), now)
       case 'event.react':
         this.localReactions[m.payload.reaction as Reaction]++
         return
