@@ -41,6 +41,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATA_DIR: DATA_DIR,
       ANVIL_PORT: '0',
+      // Several tests claim a plot with the same development wallet in one run.
+      SPACE_LIMIT: '4',
     },
   },
 })

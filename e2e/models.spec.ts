@@ -47,8 +47,13 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
     // Claim a plot and put the pagoda on its first pedestal.
     await creator.getByTestId('spaces-button').click()
     const panel = creator.getByTestId('spaces-panel')
-    const plot = panel.locator('section[data-testid^="space-"]').first()
-    const spaceId = (await plot.getAttribute('data-testid'))!.slice('space-'.length)
+    // A free plot (other tests in this run may hold some; SPACE_LIMIT is raised for them).
+    const free = panel
+      .locator('section[data-testid^="space-"]', { has: creator.getByTestId('claim') })
+      .first()
+    const spaceId = (await free.getAttribute('data-testid'))!.slice('space-'.length)
+    // That plot by its id: once claimed it no longer matches "free".
+    const plot = panel.getByTestId(`space-${spaceId}`)
     await plot.getByTestId('claim').click()
     await expect(plot).toContainText('Your space', { timeout: 30_000 })
     const slot = plot.locator('li[data-testid^="slot-pedestal-"]').first()

@@ -35,8 +35,13 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     // Claim the first plot and exhibit the first verified collectible in its first slot.
     await creator.getByTestId('spaces-button').click()
     const panel = creator.getByTestId('spaces-panel')
-    const plot = panel.locator('section[data-testid^="space-"]').first()
-    const spaceId = (await plot.getAttribute('data-testid'))!.slice('space-'.length)
+    // A free plot (other tests in this run may hold some; SPACE_LIMIT is raised for them).
+    const free = panel
+      .locator('section[data-testid^="space-"]', { has: creator.getByTestId('claim') })
+      .first()
+    const spaceId = (await free.getAttribute('data-testid'))!.slice('space-'.length)
+    // That plot by its id: once claimed it no longer matches "free".
+    const plot = panel.getByTestId(`space-${spaceId}`)
     await plot.getByTestId('claim').click()
     await expect(plot).toContainText('Your space', { timeout: 30_000 })
     const slot = plot.locator('li[data-testid^="slot-"]').first()
