@@ -7,7 +7,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { descendants, freePort, isAlive } from '../../e2e/procs'
-import { DatabaseError, openDatabase, redactUrl, type Database } from './database'
+import pg from 'pg'
+import {
+  DatabaseError,
+  openDatabase,
+  openDatabaseRetrying,
+  redactUrl,
+  type Database,
+} from './database'
 import { migrate, migrations, type Migration } from './migrations'
 import { freshPgliteDir } from './testPglite'
 import { findPostgresBin, startTestPostgres, type TestPostgres } from './testPostgres'
@@ -224,6 +231,87 @@ describe('opening PostgreSQL', () => {
       'DATABASE_URL must start with postgres:// or postgresql://: mysql://root:***@localhost/db',
     )
     expect(redactUrl('postgresql://u@h/db')).toBe('postgresql://u@h/db')
+  })
+})
+
+describe('PostgreSQL going away and coming back', () => {
+  it('fails the transaction whose connection was cut, and the pool serves the next query', async () => {
+    const db = await openDatabase({ dataDir: tmp, databaseUrl: postgres.url })
+    const admin = new pg.Client({ connectionString: postgres.url })
+    await admin.connect()
+    try {
+      const err = await rejection(
+        db.transaction(async (tx) => {
+          const [me] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid')
+          await admin.query('select pg_terminate_backend($1)', [me!.pid])
+          // The connection is cut between two statements: the client hears it while idle.
+          for (let i = 0; i < 200; i++) {
+            const left = await admin.query('select 1 from pg_stat_activity where pid = $1', [
+              me!.pid,
+            ])
+            if (left.rowCount === 0) break
+            await new Promise((r) => setTimeout(r, 25))
+          }
+          await new Promise((r) => setImmediate(r))
+          await tx.query('select 1')
+        }),
+      )
+      expect(err).toBeInstanceOf(Error)
+      expect(await db.query<{ n: number }>('select 1::int as n')).toEqual([{ n: 1 }])
+    } finally {
+      await admin.end()
+      await db.close()
+    }
+  })
+
+  it('at start-up, waits for an unreachable PostgreSQL with backoff and says so', async () => {
+    const lines: string[] = []
+    await postgres.down()
+    let opened: Database | undefined
+    try {
+      const opening = openDatabaseRetrying(
+        { dataDir: tmp, databaseUrl: postgres.url },
+        { log: (l) => lines.push(l), delaysMs: [50, 100, 200] },
+      )
+      for (let i = 0; i < 400 && lines.length < 4; i++) await new Promise((r) => setTimeout(r, 25))
+      await postgres.up()
+      opened = await opening
+      expect(await opened.query<{ n: number }>('select 1::int as n')).toEqual([{ n: 1 }])
+    } finally {
+      await postgres.up()
+      await opened?.close()
+    }
+    const shown = postgres.url
+    expect(lines[0]).toContain(`[db] cannot reach PostgreSQL at ${shown}`)
+    expect(lines[1]).toBe(
+      `[db] PostgreSQL at ${shown} not reachable (ECONNREFUSED): retrying in 0.1 s`,
+    )
+    expect(lines[2]).toBe(
+      `[db] PostgreSQL at ${shown} not reachable (ECONNREFUSED): retrying in 0.1 s`,
+    )
+  })
+
+  it('does not wait for what waiting cannot fix, and stops waiting when told', async () => {
+    const missing = postgres.url.replace(/\/cangqiong$/, '/nothere')
+    const lines: string[] = []
+    const err = await rejection(
+      openDatabaseRetrying({ dataDir: tmp, databaseUrl: missing }, { log: (l) => lines.push(l) }),
+    )
+    expect(err.message).toContain('has no database "nothere"')
+    expect(lines).toEqual([])
+
+    const stop = new AbortController()
+    const port = await freePort()
+    const waiting = openDatabaseRetrying(
+      { dataDir: tmp, databaseUrl: `postgres://cq@127.0.0.1:${port}/cangqiong` },
+      { signal: stop.signal, log: (l) => lines.push(l) },
+    )
+    for (let i = 0; i < 400 && lines.length < 2; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(lines[1]).toMatch(/not reachable \(ECONNREFUSED\): retrying in 1 s$/)
+    stop.abort()
+    expect((await rejection(waiting)).message).toBe(
+      'the server stopped while waiting for the database',
+    )
   })
 })
 

@@ -38,9 +38,12 @@ export interface Database extends Queryable {
 
 /** The database cannot be opened or reached; the message says what to do. */
 export class DatabaseError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Set when the server was not reachable (yet): a later attempt may succeed. Says what failed. */
+  readonly unreachable: string | null
+  constructor(message: string, options?: { cause?: unknown; unreachable?: string }) {
     super(message, options)
     this.name = 'DatabaseError'
+    this.unreachable = options?.unreachable ?? null
   }
 }
 
@@ -61,6 +64,51 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 export { redactUrl }
 
+/** Waits between attempts to reach PostgreSQL at start-up, then the last one over and over. */
+export const RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_000]
+
+export interface RetryOptions {
+  /** Ends the waiting (the server stops): the promise rejects. */
+  signal?: AbortSignal
+  log?: (line: string) => void
+  delaysMs?: readonly number[]
+}
+
+/**
+ * Opens the database like `openDatabase`, but while PostgreSQL is not reachable (down at boot,
+ * restarting) it logs what it waits for and tries again with backoff, without end. Errors
+ * that waiting cannot fix (wrong password, no such database, a bad URL) reject at once.
+ */
+export async function openDatabaseRetrying(
+  options: OpenOptions,
+  retry: RetryOptions = {},
+): Promise<Database> {
+  const log = retry.log ?? ((line) => console.error(line))
+  const delays = retry.delaysMs ?? RETRY_DELAYS_MS
+  for (let attempt = 0; ; attempt++) {
+    try {
+      retry.signal?.throwIfAborted()
+      return await openDatabase(options)
+    } catch (err) {
+      if (!(err instanceof DatabaseError) || !err.unreachable || retry.signal?.aborted) throw err
+      const ms = delays[Math.min(attempt, delays.length - 1)] ?? 1000
+      if (attempt === 0) log(`[db] ${err.message}`)
+      log(`[db] ${err.unreachable}: retrying in ${Math.round(ms / 100) / 10} s`)
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer)
+          reject(new DatabaseError('the server stopped while waiting for the database'))
+        }
+        const timer = setTimeout(() => {
+          retry.signal?.removeEventListener('abort', done)
+          resolve()
+        }, ms)
+        retry.signal?.addEventListener('abort', done, { once: true })
+      })
+    }
+  }
+}
+
 // ---- PostgreSQL ---------------------------------------------------------------------------
 
 async function openPostgres(url: string, max: number): Promise<Database> {
@@ -76,7 +124,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     await pool.query('select 1')
   } catch (err) {
     await pool.end().catch(() => {})
-    throw new DatabaseError(postgresHint(shown, url, err), { cause: err })
+    throw new DatabaseError(postgresHint(shown, url, err), {
+      cause: err,
+      unreachable: refusedForGood(err)
+        ? undefined
+        : `PostgreSQL at ${shown} not reachable (${short(err)})`,
+    })
   }
 
   const run = async <T extends object>(
@@ -92,6 +145,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     async transaction(fn) {
       const client = await pool.connect()
       let broken: Error | undefined
+      // The pool listens for errors on idle connections only: one that drops while checked
+      // out (PostgreSQL restarting between two statements) would emit 'error' with no
+      // listener and end the process. Here its next statement fails and it is not reused.
+      const lost = (err: Error) => (broken = err)
+      client.on('error', lost)
       try {
         await client.query('begin')
         const result = await fn({ query: (sql, params) => run(client, sql, params) })
@@ -102,11 +160,25 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         throw err
       } finally {
         // A connection that failed to roll back is closed rather than reused.
+        client.off('error', lost)
         client.release(broken)
       }
     },
     close: () => pool.end(),
   }
+}
+
+/** Errors that no wait fixes: the login or the database name is wrong. */
+function refusedForGood(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return code === '28P01' || code === '28000' || code === '3D000'
+}
+
+/** The error's code (ECONNREFUSED, 57P03…) or its message, bounded. */
+function short(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown }
+  const text = typeof e.code === 'string' && e.code ? e.code : String(e.message ?? err)
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text
 }
 
 function postgresHint(shown: string, url: string, err: unknown): string {

@@ -20,6 +20,9 @@ export interface TestPostgres {
   pid: number
   dir: string
   stop(): Promise<void>
+  /** Stops the server (fast shutdown) and keeps its data; `up()` starts it on the same port. */
+  down(): Promise<void>
+  up(): Promise<void>
 }
 
 const INSTALL_HINT =
@@ -116,9 +119,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   let output = ''
   let port = 0
   let url = ''
-  // freePort() can race with another process taking the port: try a few.
-  for (let attempt = 0; attempt < 3 && !url; attempt++) {
-    port = await freePort()
+  /** Starts the postmaster on `port`; resolves whether it accepts connections. */
+  const launch = async (): Promise<boolean> => {
     const start = run('postgres', [
       ...['-D', data, '-p', String(port), '-k', sock],
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=60'],
@@ -132,28 +134,31 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     const base = `postgres://postgres@127.0.0.1:${port}/postgres`
     const deadline = Date.now() + 20_000
     while (proc.exitCode === null && proc.signalCode === null && Date.now() < deadline) {
-      if (await connects(base)) {
-        url = base
-        break
-      }
+      if (await connects(base)) return true
       await new Promise((r) => setTimeout(r, 100))
     }
-    if (!url && proc.exitCode === null) proc.kill('SIGKILL')
+    if (proc.exitCode === null) proc.kill('SIGKILL')
+    return false
   }
-  const postmaster = child!
-  const exited = new Promise<void>((resolve) => {
-    if (postmaster.exitCode !== null || postmaster.signalCode !== null) resolve()
-    else postmaster.once('exit', () => resolve())
-  })
+  // freePort() can race with another process taking the port: try a few.
+  for (let attempt = 0; attempt < 3 && !url; attempt++) {
+    port = await freePort()
+    if (await launch()) url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  }
+  /** Fast shutdown of the running postmaster (sessions end, data stays). */
+  const shutdown = async () => {
+    const postmaster = child!
+    if (postmaster.exitCode !== null || postmaster.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => postmaster.once('exit', () => resolve()))
+    postmaster.kill('SIGINT') // fast shutdown: ends sessions, checkpoints, exits
+    const slow = setTimeout(() => postmaster.kill('SIGQUIT'), 10_000)
+    const stuck = setTimeout(() => postmaster.kill('SIGKILL'), 15_000)
+    await exited
+    clearTimeout(slow)
+    clearTimeout(stuck)
+  }
   const cleanup = async () => {
-    if (postmaster.exitCode === null && postmaster.signalCode === null) {
-      postmaster.kill('SIGINT') // fast shutdown: ends sessions, checkpoints, exits
-      const slow = setTimeout(() => postmaster.kill('SIGQUIT'), 10_000)
-      const stuck = setTimeout(() => postmaster.kill('SIGKILL'), 15_000)
-      await exited
-      clearTimeout(slow)
-      clearTimeout(stuck)
-    }
+    await shutdown()
     fs.rmSync(dir, { recursive: true, force: true })
   }
   if (!url) {
@@ -177,8 +182,15 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url: await createDatabase('cangqiong'),
     createDatabase,
-    pid: postmaster.pid!,
+    get pid() {
+      return child!.pid!
+    },
     dir,
     stop: cleanup,
+    down: shutdown,
+    async up() {
+      if (child!.exitCode === null && child!.signalCode === null) return
+      if (!(await launch())) throw new Error(`PostgreSQL did not start again:\n${output}`)
+    },
   }
 }
