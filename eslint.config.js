@@ -73,6 +73,21 @@ export default tseslint.config(
     },
   },
   {
+    // A dropped promise in the server is an unhandled rejection waiting for a Redis or database
+    // outage, and Node ends the process on one: every promise is awaited or handled.
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      // Colyseus awaits room hooks (an async onJoin may override a sync one).
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { inheritedMethods: false } },
+      ],
+    },
+  },
+  {
     files: ['src/protocol/**/*.ts', 'src/chain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [SERVER, CLIENT_LAYERS, ...RENDER_AND_NET] }],

@@ -22,6 +22,7 @@ import {
   type TokenRef,
 } from '../src/chain/types'
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
+import { background } from './background'
 
 export interface CollectiblesResponse {
   address: string
@@ -104,7 +105,7 @@ export class CollectibleService {
   start() {
     const pollMs = this.opts.pollMs ?? 1000
     if (pollMs <= 0 || this.timer) return
-    this.timer = setInterval(() => void this.poll(), pollMs)
+    this.timer = setInterval(() => background(this.poll(), '[chain] transfer watch'), pollMs)
   }
 
   stop() {

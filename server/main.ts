@@ -2,8 +2,10 @@
 // to open, and on Ctrl-C (SIGINT) or SIGTERM stops them all before exiting.
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './app'
+import { logUnhandledRejections } from './background'
 
 async function main() {
+  logUnhandledRejections()
   let config
   try {
     config = loadConfig()

@@ -21,6 +21,7 @@ import {
   type TokenRef,
 } from '../src/protocol/spaces'
 import { ChainUnavailableError } from '../src/chain/types'
+import { background } from './background'
 import type { CollectibleService } from './collectibles'
 import { SpaceError, type Exhibit, type SpaceStore } from './db/spaces'
 
@@ -96,6 +97,7 @@ export class SpaceService {
     Map<string, { world: string; space: string; exhibit: Exhibit }>
   >()
   private timer: ReturnType<typeof setInterval> | null = null
+  private rechecking = false
   private readonly log: (line: string) => void
   private readonly stopWatching: () => void
 
@@ -108,10 +110,19 @@ export class SpaceService {
     this.stopWatching = collectibles.onTransfer((t) => {
       for (const tokenId of t.tokenIds) {
         const at = this.placed.get(tokenKey({ chainId: t.chainId, contract: t.contract, tokenId }))
-        if (at) for (const p of at.values()) void this.recheck(p.world, p.space, p.exhibit)
+        if (at) {
+          for (const p of at.values()) {
+            background(this.recheck(p.world, p.space, p.exhibit), '[spaces] re-check')
+          }
+        }
       }
     })
-    if (opts.recheckMs > 0) this.timer = setInterval(() => void this.recheckAll(), opts.recheckMs)
+    if (opts.recheckMs > 0) {
+      this.timer = setInterval(
+        () => background(this.recheckAll(), '[spaces] re-check'),
+        opts.recheckMs,
+      )
+    }
   }
 
   stop() {
@@ -376,8 +387,15 @@ export class SpaceService {
   }
 
   private async recheckAll() {
-    for (const entries of [...this.placed.values()]) {
-      for (const p of [...entries.values()]) await this.recheck(p.world, p.space, p.exhibit)
+    // A slow chain or database must not stack up rounds: one at a time.
+    if (this.rechecking) return
+    this.rechecking = true
+    try {
+      for (const entries of [...this.placed.values()]) {
+        for (const p of [...entries.values()]) await this.recheck(p.world, p.space, p.exhibit)
+      }
+    } finally {
+      this.rechecking = false
     }
   }
 }

@@ -44,6 +44,23 @@ describe('architecture lint', () => {
     ).toContain('no-restricted-imports')
   })
 
+  it('makes the server await or handle every promise', async () => {
+    const code = [
+      'async function work() {}',
+      'export function f() {',
+      '  void work()',
+      '  work()',
+      '  work().catch(() => {})',
+      '  setInterval(async () => work(), 1000)',
+      '}',
+      '',
+    ].join('\n')
+    // Linted as an existing server file: the rule needs the file in the TypeScript project.
+    const rules = await rulesFor('server/background.ts', code)
+    expect(rules.filter((r) => r === '@typescript-eslint/no-floating-promises')).toHaveLength(2)
+    expect(rules).toContain('@typescript-eslint/no-misused-promises')
+  }, 120_000) // type-aware: builds the TypeScript program first
+
   it('flags allocation inside frame loops', async () => {
     const code = [
       "import { useFrame } from '@react-three/fiber'",

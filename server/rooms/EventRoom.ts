@@ -51,6 +51,7 @@ import {
 import type { Stage } from '../../src/protocol/scene'
 import { AuthUnavailableError, type Session, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from '../events/store'
+import { background } from '../background'
 import { CastMember, EventRoomState } from './EventState'
 import {
   PATCH_MS,
@@ -285,7 +286,10 @@ export class EventRoom extends WorldRoom {
     await this.presence.subscribe(eventChannel(event.id), this.onBus)
     this.clock.setInterval(() => this.reactionTick(), REACTION_WINDOW_MS)
     this.clock.setInterval(() => this.castTick(), CAST_MS)
-    this.clock.setInterval(() => void this.reportCount(), COUNT_MS)
+    this.clock.setInterval(
+      () => background(this.reportCount(), '[events] attendance report'),
+      COUNT_MS,
+    )
     await this.reportCount()
   }
 
@@ -348,7 +352,8 @@ export class EventRoom extends WorldRoom {
   override async onDispose() {
     const id = this.info?.id
     if (id) {
-      if (this.onBus) this.presence.unsubscribe(eventChannel(id), this.onBus)
+      if (this.onBus)
+        background(this.presence.unsubscribe(eventChannel(id), this.onBus), '[events] unsubscribe')
       await this.presence.hdel(key(id, 'count'), this.roomId)
       for (const address of this.castSent.keys()) {
         this.publish({ t: 'cast-leave', room: this.roomId, address })
@@ -364,7 +369,7 @@ export class EventRoom extends WorldRoom {
     const m = message as EventMessage
     const extra = this.extras.get(seat.client.sessionId)
     if (!extra) return
-    void this.act(seat, extra, m, now).then(
+    this.act(seat, extra, m, now).then(
       () => {
         if (m.type !== 'event.react') this.reply(seat.client, 'event.ok', { op: m.type.slice(6) })
       },
@@ -462,7 +467,7 @@ export class EventRoom extends WorldRoom {
       this.publish({ t: 'status', status: 'ended' })
       // Nobody joins an ended event: its shared keys can go (counts go with their instances).
       for (const what of ['screen', 'seq', 'ann', 'hands', 'seats']) {
-        this.presence.del(key(this.id, what))
+        background(this.presence.del(key(this.id, what)), '[events] clean-up of an ended event')
       }
     }
   }
@@ -564,7 +569,7 @@ export class EventRoom extends WorldRoom {
     await super.onWalletAuth(seat, token)
     if (seat.address === before || !seat.address) return
     const address = seat.address
-    void this.store()
+    this.store()
       .isBanned(this.id, address)
       .then(async (banned) => {
         if (banned) return this.remove(seat, CLOSE_CODES.banned)
@@ -577,7 +582,7 @@ export class EventRoom extends WorldRoom {
   // ---- what every instance hears ---------------------------------------------------------
 
   private publish(m: EventBus) {
-    void this.presence.publish(eventChannel(this.id), m)
+    background(this.presence.publish(eventChannel(this.id), m), '[events] publish')
   }
 
   private hear(m: EventBus) {
@@ -596,7 +601,7 @@ export class EventRoom extends WorldRoom {
         for (const r of REACTIONS) this.summedReactions[r] += m.counts[r] ?? 0
         break
       case 'hands':
-        void this.sendHands()
+        background(this.sendHands(), '[events] raised hands')
         break
       case 'call': {
         const seat = this.seats.get(m.session)
@@ -652,11 +657,11 @@ export class EventRoom extends WorldRoom {
     this.state.event.status = status
     if (status !== 'ended') return
     this.ended = true
-    void this.lock()
+    background(this.lock(), '[events] lock of an ended instance')
     // Let the patch with the status go out, then close every connection.
     this.clock.setTimeout(() => {
       for (const seat of this.seats.values()) seat.kicked = true
-      void this.disconnect(CLOSE_CODES.ended)
+      background(this.disconnect(CLOSE_CODES.ended), '[events] disconnect of an ended instance')
     }, PATCH_MS * 2)
   }
 
@@ -667,9 +672,12 @@ export class EventRoom extends WorldRoom {
     if (role === extra.role) return
     extra.role = role
     this.reply(seat.client, 'event.role', { role })
-    void this.recordSeat(seat)
+    background(this.recordSeat(seat), '[events] seat record')
     if (CAN.callHand(role))
-      void this.hands().then((hands) => this.reply(seat.client, 'event.hands', { hands }))
+      background(
+        this.hands().then((hands) => this.reply(seat.client, 'event.hands', { hands })),
+        '[events] raised hands',
+      )
   }
 
   /** Removes a seat for good (no reconnection) with `code`. */
@@ -688,7 +696,7 @@ export class EventRoom extends WorldRoom {
     if (this.pending.size > 0 && !this.catchUp) {
       // A gap: an earlier one is on its way or was missed; read what presence keeps.
       this.gapSince ||= Date.now()
-      this.catchUp = this.clock.setTimeout(() => void this.fillGap(), 150)
+      this.catchUp = this.clock.setTimeout(() => this.fillGapSoon(), 150)
     }
   }
 
@@ -715,7 +723,11 @@ export class EventRoom extends WorldRoom {
       this.flushAnnouncements()
       return
     }
-    this.catchUp = this.clock.setTimeout(() => void this.fillGap(), 150)
+    this.catchUp = this.clock.setTimeout(() => this.fillGapSoon(), 150)
+  }
+
+  private fillGapSoon() {
+    background(this.fillGap(), '[events] announcement catch-up')
   }
 
   /** The announcements presence keeps, oldest first. */
@@ -831,7 +843,7 @@ export class EventRoom extends WorldRoom {
     if (this.countTimer) return
     this.countTimer = this.clock.setTimeout(() => {
       this.countTimer = null
-      void this.reportCount()
+      background(this.reportCount(), '[events] attendance report')
     }, 100)
   }
 

@@ -32,6 +32,7 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import { worldRules, type WorldRules } from '../worlds'
+import { background } from '../background'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
 import { AuthUnavailableError, type Session, type Sessions } from '../auth'
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
@@ -163,12 +164,13 @@ export class WorldRoom extends Room<WorldState> {
     this.clock.setInterval(() => this.refreshInterest(), INTEREST_TICK_MS)
     if (this.rules.spaces.size > 0) {
       this.onSpaceChange = (change) => {
-        if (change.world === world) void this.reloadSpace(change.space, change.hidden)
+        if (change.world === world)
+          background(this.reloadSpace(change.space, change.hidden), '[spaces] reload')
       }
       await this.presence.subscribe(spacesChannel(world), this.onSpaceChange)
       // The chain and the database may still be starting: load the spaces once they are up.
-      void this.loadSpaces()
-      this.clock.setInterval(() => void this.loadSpaces(), 2000)
+      background(this.loadSpaces(), '[spaces] load')
+      this.clock.setInterval(() => background(this.loadSpaces(), '[spaces] load'), 2000)
     }
   }
 
@@ -248,7 +250,10 @@ export class WorldRoom extends Room<WorldState> {
 
   override async onDispose() {
     if (this.onSpaceChange)
-      this.presence.unsubscribe(spacesChannel(this.state.world), this.onSpaceChange)
+      background(
+        this.presence.unsubscribe(spacesChannel(this.state.world), this.onSpaceChange),
+        '[world] unsubscribe',
+      )
     if (this.instanceKey) await this.presence.srem(this.instanceKey, this.state.instance)
   }
 
@@ -424,10 +429,10 @@ export class WorldRoom extends Room<WorldState> {
         this.reply(client, 'pong', { t: message.payload.t, server: now })
         break
       case 'auth':
-        void this.onWalletAuth(seat, message.payload.token)
+        background(this.onWalletAuth(seat, message.payload.token), '[world] sign-in')
         break
       default:
-        if (isSpaceMessage(message)) void this.onSpaceEdit(seat, message)
+        if (isSpaceMessage(message)) background(this.onSpaceEdit(seat, message), '[spaces] edit')
         else this.onEventMessage(seat, message, now)
     }
   }
