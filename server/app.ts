@@ -4,17 +4,15 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server, matchMaker, type ServerOptions } from '@colyseus/core'
-import { RedisDriver } from '@colyseus/redis-driver'
-import { RedisPresence } from '@colyseus/redis-presence'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
-import { openDatabase, type Database } from './db/database'
+import { openDatabaseRetrying, type Database } from './db/database'
 import { migrate } from './db/migrations'
 import { SpaceStore } from './db/spaces'
 import { SpaceService, type SpaceChange } from './spaces'
 import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
 import type { Config } from './config'
-import { checkRedis, processWithFewestRooms } from './redis'
+import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
 import { openRedisAuth, type RedisAuth } from './authRedis'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
@@ -23,6 +21,7 @@ import { eventsApi } from './events/http'
 import { EventStore } from './events/store'
 import type { ChainServices } from './chain'
 import { worldRules } from './worlds'
+import { background } from './background'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -100,8 +99,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // (one more connection, only when this process signs wallets in at all).
     if (config.chain.mode !== 'off') auth = await openRedisAuth(config.redisUrl)
     scale = {
-      presence: new RedisPresence(config.redisUrl),
-      driver: new RedisDriver(config.redisUrl),
+      ...sharedRooms(config.redisUrl),
       publicAddress: config.publicAddress,
       selectProcessIdToCreateRoom: processWithFewestRooms,
     }
@@ -181,10 +179,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
           'REDIS_URL; without it they are off',
       )
     }
-    const db: Database = await openDatabase({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-    })
+    // PostgreSQL down at boot is waited for (logged, with backoff), not given up on.
+    const waiting = new AbortController()
+    stops.push(() => waiting.abort())
+    const db: Database = await openDatabaseRetrying(
+      { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
+      { signal: waiting.signal },
+    )
     if (stopping) {
       await db.close()
       throw new Error('the server stopped while the database was opening')
@@ -219,7 +220,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
       limitPerAddress: config.spaces.limitPerAddress,
       recheckMs: config.spaces.recheckMs,
       publish: (change: SpaceChange) =>
-        void matchMaker.presence.publish(spacesChannel(change.world), change),
+        background(
+          matchMaker.presence.publish(spacesChannel(change.world), change),
+          '[spaces] publish',
+        ),
     })
     stops.unshift(() => spaces.stop())
     roomServices = { sessions: services.sessions, spaces }

@@ -1,9 +1,53 @@
 // Redis for running several server processes (REDIS_URL): a reachability check made once at
-// start, so a missing Redis is one clear message instead of ioredis retrying forever, and the
-// choice of process for a new room.
+// start, so a missing Redis is one clear message instead of ioredis retrying forever, the
+// shared presence and room listing with their outages logged, and the choice of process for a
+// new room.
 import { matchMaker } from '@colyseus/core'
-import { Redis } from 'ioredis'
+import { RedisDriver } from '@colyseus/redis-driver'
+import { RedisPresence } from '@colyseus/redis-presence'
+import { Redis, type Cluster } from 'ioredis'
+import { errorText } from './background'
 import { redactUrl } from './urls'
+
+type Log = (line: string) => void
+
+/**
+ * Logs one line when a connection to Redis is lost and one when it is back. Without an 'error'
+ * listener ioredis prints every failed reconnect with a stack (several a second per
+ * connection). ioredis reconnects by itself; calls made meanwhile fail or wait.
+ */
+export function watchConnection(redis: Redis | Cluster, name: string, log: Log): void {
+  let down = false
+  const lost = (why: string) => {
+    if (down) return
+    down = true
+    log(`[redis] ${name}: connection lost (${why}); reconnecting, rooms keep running`)
+  }
+  redis.on('error', (err: unknown) => lost(errorText(err)))
+  redis.on('reconnecting', () => lost('connection closed'))
+  redis.on('ready', () => {
+    if (down) log(`[redis] ${name}: connection is back`)
+    down = false
+  })
+}
+
+/** RedisPresence whose two connections log their outages (see watchConnection). */
+class WatchedPresence extends RedisPresence {
+  constructor(url: string, log: Log) {
+    super(url)
+    watchConnection(this.pub, 'presence', log)
+    watchConnection(this.sub, 'presence subscriber', log)
+  }
+}
+
+/** Presence and room listing shared with the other processes through Redis at `url`. */
+export function sharedRooms(url: string, log: Log = (l) => console.error(l)) {
+  const presence = new WatchedPresence(url, log)
+  const driver = new RedisDriver(url)
+  // The driver keeps its connection private; it is an ioredis client all the same.
+  watchConnection((driver as unknown as { _client: Redis })._client, 'room listing', log)
+  return { presence, driver }
+}
 
 /** Resolves when Redis at `url` answers PING; rejects with a message that says what to do. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
