@@ -218,6 +218,10 @@ describe('a server process when its parts fail', () => {
       // An announcement waits for Redis (it is numbered there).
       host.room.send('event.announce', { text: 'paused' })
       await postgres!.down()
+      // The events API says the database is away, and to try again (nothing changed).
+      const away = await fetch(new URL('/api/events', two))
+      expect(away.status).toBe(503)
+      expect(await away.json()).toMatchObject({ error: 'storage_unavailable', retryAfterS: 5 })
       await postgres!.up()
     } finally {
       // The pause itself is a duration: wait it out, then let Redis go on.

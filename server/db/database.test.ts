@@ -256,7 +256,9 @@ describe('PostgreSQL going away and coming back', () => {
           await tx.query('select 1')
         }),
       )
-      expect(err).toBeInstanceOf(Error)
+      // A lost connection, not a bad statement: callers answer "try again".
+      expect(err).toBeInstanceOf(DatabaseError)
+      expect((err as DatabaseError).unreachable).toMatch(/^PostgreSQL at \S+ not reachable \(/)
       expect(await db.query<{ n: number }>('select 1::int as n')).toEqual([{ n: 1 }])
     } finally {
       await admin.end()

@@ -136,14 +136,22 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     client: pg.Pool | pg.PoolClient,
     sql: string,
     params?: readonly SqlParam[],
-  ): Promise<T[]> => (await client.query<T>(sql, params ? [...params] : undefined)).rows
+  ): Promise<T[]> => {
+    try {
+      return (await client.query<T>(sql, params ? [...params] : undefined)).rows
+    } catch (err) {
+      throw lostConnection(err, shown) ?? err
+    }
+  }
 
   return {
     engine: 'postgres',
     location: shown,
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
-      const client = await pool.connect()
+      const client = await pool.connect().catch((err: unknown) => {
+        throw lostConnection(err, shown) ?? err
+      })
       let broken: Error | undefined
       // The pool listens for errors on idle connections only: one that drops while checked
       // out (PostgreSQL restarting between two statements) would emit 'error' with no
@@ -151,9 +159,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       const lost = (err: Error) => (broken = err)
       client.on('error', lost)
       try {
-        await client.query('begin')
+        await run(client, 'begin')
         const result = await fn({ query: (sql, params) => run(client, sql, params) })
-        await client.query('commit')
+        await run(client, 'commit')
         return result
       } catch (err) {
         await client.query('rollback').catch((e: Error) => (broken = e))
@@ -166,6 +174,24 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
     close: () => pool.end(),
   }
+}
+
+/**
+ * A failure of the connection rather than of the statement (PostgreSQL down, restarting, or
+ * cut off) as a DatabaseError with `unreachable` set, so callers can answer "try again"; null
+ * for anything else (constraint violations and the like pass through unchanged).
+ */
+function lostConnection(err: unknown, shown: string): DatabaseError | null {
+  const e = err as { code?: unknown; message?: unknown }
+  const code = typeof e.code === 'string' ? e.code : ''
+  const lost =
+    /^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|57P0|08)/.test(code) ||
+    /connection terminated|connection error|timeout exceeded when trying to connect/i.test(
+      String(e.message ?? ''),
+    )
+  if (!lost) return null
+  const what = `PostgreSQL at ${shown} not reachable (${short(err)})`
+  return new DatabaseError(what, { cause: err, unreachable: what })
 }
 
 /** Errors that no wait fixes: the login or the database name is wrong. */

@@ -6,6 +6,7 @@ import { PerClientLimit, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
 import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
+import { DatabaseError } from '../db/database'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
 
@@ -138,7 +139,17 @@ export function eventsApi(deps: EventsApiDeps) {
         json(res, 503, AUTH_UNAVAILABLE)
         return
       }
-      console.error(`[events] ${req.method} ${path} failed:`, err)
+      if (err instanceof DatabaseError && err.unreachable) {
+        // PostgreSQL restarting: nothing was changed, and it will be back.
+        res.setHeader('retry-after', '5')
+        json(res, 503, {
+          error: 'storage_unavailable',
+          message: 'the database cannot be reached right now: try again shortly',
+          retryAfterS: 5,
+        })
+        return
+      }
+      console.error(`[events] ${req.method} ${path.slice(0, 120)} failed:`, err)
       json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true
