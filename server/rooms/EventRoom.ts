@@ -54,6 +54,7 @@ import { EventStoreError, type EventStore, type StoredEvent } from '../events/st
 import { CastMember, EventRoomState } from './EventState'
 import {
   PATCH_MS,
+  checkJoinOptions,
   WorldRoom,
   type ParsedMessage,
   type Seat,
@@ -138,6 +139,7 @@ export async function authorizeEventJoin(
   services: EventServices | null,
   options: EventJoinOptions,
 ): Promise<EventAuth> {
+  checkJoinOptions(options, 'event')
   if (!services) throw new ServerError(4213, 'events are not available yet: try again shortly')
   const id = EventId.safeParse(options.event)
   if (!id.success) throw joinError('unknown_event', 'not an event id')
