@@ -2,6 +2,13 @@
 // to open, and on Ctrl-C (SIGINT) or SIGTERM stops them all before exiting.
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './app'
+import { cleanText } from '../src/protocol/messages'
+
+/** A thrown value as one short log line: its text may come from a visitor. */
+function describeError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : `thrown ${typeof err}`
+  return cleanText(text, 300)
+}
 
 async function main() {
   let config
@@ -15,6 +22,14 @@ async function main() {
     throw err
   }
   const server = await startServer(config)
+  // Last line of defence, not the fix: rooms refuse bad input and log their own faults. Whatever
+  // still escapes is logged and the process keeps serving every other room and visitor.
+  process.on('uncaughtException', (err) =>
+    console.error(`[server] uncaught: ${describeError(err)}`),
+  )
+  process.on('unhandledRejection', (err) =>
+    console.error(`[server] unhandled rejection: ${describeError(err)}`),
+  )
 
   let signals = 0
   const shutdown = (signal: string) => {
