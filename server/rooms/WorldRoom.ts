@@ -305,6 +305,13 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   override onJoin(client: Client, options: WorldJoinOptions) {
+    // A join by room id skips the world filter: it must still be for this room's world.
+    if (typeof options.world === 'string' && options.world !== this.state.world) {
+      throw new ServerError(
+        MatchmakeCode.MATCHMAKE_INVALID_CRITERIA,
+        `bad_options: this room is world "${this.state.world}"`,
+      )
+    }
     const now = Date.now()
     const player = new Player()
     player.name =
@@ -464,7 +471,9 @@ export class WorldRoom extends Room<WorldState> {
 
   /** Colyseus calls this for whatever a handler, timer or lifecycle method threw: log it, go on. */
   override onUncaughtException(error: Error, methodName: string): void {
-    this.logFault(methodName, (error as Error & { cause?: unknown }).cause ?? error)
+    const cause = (error as Error & { cause?: unknown }).cause ?? error
+    if (cause instanceof ServerError) return // a refusal we threw on purpose (onJoin, onAuth)
+    this.logFault(methodName, cause)
   }
 
   private logFault(where: string, err: unknown) {

@@ -298,6 +298,18 @@ describe('join options', () => {
     )
   })
 
+  it('refuses a join by room id that names another world', async () => {
+    const resident = await join('resident')
+    const client = new Client(server.url.replace(/^http/, 'ws'))
+    const other = { world: 'block-park-cloud-ridge', name: 'lost' }
+    await expect(client.joinById(resident.room.roomId, other)).rejects.toThrow(
+      /bad_options: this room is world "block-park-village"/,
+    )
+    const room = await client.joinById(resident.room.roomId, { world: WORLD, name: 'found' })
+    visitors.push({ room: room as Room<WorldState>, errors: [], closed: null })
+    expect(room.roomId).toBe(resident.room.roomId)
+  })
+
   it('refuses an event join whose options are not an object naming an event', async () => {
     for (const body of ['null', '"e"', '[1]', '{}', '{"event":7}']) {
       const answer = await matchmake('event', body)
