@@ -3,6 +3,13 @@
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './app'
 import { logUnhandledRejections } from './background'
+import { cleanText } from '../src/protocol/messages'
+
+/** A thrown value as one short log line: its text may come from a visitor. */
+function describeError(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : `thrown ${typeof err}`
+  return cleanText(text, 300)
+}
 
 async function main() {
   logUnhandledRejections()
@@ -17,6 +24,12 @@ async function main() {
     throw err
   }
   const server = await startServer(config)
+  // Last line of defence, not the fix: rooms refuse bad input and log their own faults. Whatever
+  // still escapes is logged and the process keeps serving every other room and visitor
+  // (rejections: logUnhandledRejections above).
+  process.on('uncaughtException', (err) =>
+    console.error(`[server] uncaught: ${describeError(err)}`),
+  )
 
   let signals = 0
   const shutdown = (signal: string) => {

@@ -55,6 +55,7 @@ import { background } from '../background'
 import { CastMember, EventRoomState } from './EventState'
 import {
   PATCH_MS,
+  checkJoinOptions,
   WorldRoom,
   type ParsedMessage,
   type Seat,
@@ -139,6 +140,7 @@ export async function authorizeEventJoin(
   services: EventServices | null,
   options: EventJoinOptions,
 ): Promise<EventAuth> {
+  checkJoinOptions(options, 'event')
   if (!services) throw new ServerError(4213, 'events are not available yet: try again shortly')
   const id = EventId.safeParse(options.event)
   if (!id.success) throw joinError('unknown_event', 'not an event id')

@@ -3,14 +3,27 @@
 //
 // Every inbound message goes through the protocol registry (src/protocol/messages.ts): unknown
 // types, wrong shapes, oversized payloads and excess rates get an `error` to that client only;
-// sustained floods close its connection. Poses must also be physically possible (PoseGuard);
-// a refused pose is answered with a `correction` and is never passed on.
+// sustained floods close its connection. Only registered types reach Colyseus' dispatch (its
+// reserved names `*` and `__no_message_handler` and numeric types are refused before it), and a
+// handler that throws is logged by onUncaughtException: no message ends the room or the process.
+// Poses must also be physically possible (PoseGuard); a refused pose is answered with a
+// `correction` and is never passed on.
 //
 // Names and looks are schema state (everyone gets them). Poses go out as binary frames
 // (src/protocol/poseFrame.ts), one per visitor per patch, holding only the nearby avatars that
 // moved or came into view: the cost is O(visitors × nearby), not O(visitors × movers) as when
 // the schema encoder filters every change through a per-visitor StateView.
-import { ClientState, Room, type Client } from '@colyseus/core'
+import {
+  ClientState,
+  ErrorCode as MatchmakeCode,
+  Protocol,
+  Room,
+  ServerError,
+  type AuthContext,
+  type Client,
+  type ClientPrivate,
+} from '@colyseus/core'
+import { decode } from '@colyseus/schema'
 import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
@@ -21,6 +34,7 @@ import {
   RateLimiter,
   animIndex,
   cleanText,
+  closeReason,
   packColor,
   parseClientMessage,
   quantizeHeading,
@@ -31,6 +45,7 @@ import {
   type ErrorCode,
   type ServerMessages,
 } from '../../src/protocol/messages'
+import { WorldId } from '../../src/protocol/scene'
 import { worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
@@ -90,6 +105,24 @@ const ALL_MESSAGES = { perSecond: 40, burst: 60 }
 const PATIENCE = { perSecond: 3, burst: 30 }
 /** Error replies per client (a flood must not turn into a flood of replies). */
 const ERROR_REPLIES = { perSecond: 4, burst: 8 }
+/** Lines a room logs about handlers that threw (an attacker must not flood the log either). */
+const FAULT_LOGS = { perSecond: 1, burst: 10 }
+/** Longest text of a thrown error that goes into a log line. */
+const LOG_TEXT_MAX = 200
+
+/** Matchmaking refusal of join options that are not an object naming a `key` (world, event). */
+export function checkJoinOptions(options: unknown, key: 'world' | 'event'): void {
+  const value =
+    typeof options === 'object' && options !== null && !Array.isArray(options)
+      ? (options as Record<string, unknown>)[key]
+      : undefined
+  if (typeof value !== 'string' || value === '') {
+    throw new ServerError(
+      MatchmakeCode.MATCHMAKE_INVALID_CRITERIA,
+      `bad_options: join options must be an object with a "${key}" id`,
+    )
+  }
+}
 
 /** The last accepted pose, quantized as on the wire. */
 export interface Pose {
@@ -139,7 +172,26 @@ export class WorldRoom extends Room<WorldState> {
   private lastNumber = 0
   private readonly frame = new PoseFrameWriter()
   private spacesLoaded = false
+  private readonly faultLogs = new RateLimiter(FAULT_LOGS.perSecond, FAULT_LOGS.burst, Date.now())
+  private faultsUnlogged = 0
   private onSpaceChange: ((change: SpaceChange) => void) | null = null
+
+  /** Runs before a room is picked: a join must name a world (else it matched any world room). */
+  static override async onAuth(
+    _token: string,
+    options: unknown,
+    _context: AuthContext,
+  ): Promise<unknown> {
+    checkJoinOptions(options, 'world')
+    const world = (options as { world: string }).world
+    if (!WorldId.safeParse(world).success) {
+      throw new ServerError(
+        MatchmakeCode.MATCHMAKE_INVALID_CRITERIA,
+        'bad_options: invalid world id (1–64 lowercase letters, digits or dashes)',
+      )
+    }
+    return { world }
+  }
 
   override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
@@ -258,6 +310,13 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   override onJoin(client: Client, options: WorldJoinOptions) {
+    // A join by room id skips the world filter: it must still be for this room's world.
+    if (typeof options.world === 'string' && options.world !== this.state.world) {
+      throw new ServerError(
+        MatchmakeCode.MATCHMAKE_INVALID_CRITERIA,
+        `bad_options: this room is world "${this.state.world}"`,
+      )
+    }
     const now = Date.now()
     const player = new Player()
     player.name =
@@ -388,12 +447,60 @@ export class WorldRoom extends Room<WorldState> {
     client.send(type, body)
   }
 
+  /**
+   * Every frame from a joined client comes through here. Colyseus looks its handler up by the
+   * frame's type, so a client naming `__no_message_handler` or `*` reached Colyseus' own
+   * handlers (one closes the socket with an over-long reason, which throws in `ws`). Only types
+   * in the registry go on to Colyseus; everything else is refused here, before it decodes the
+   * payload. Whatever still throws is logged, and the socket's 'message' event never throws.
+   */
+  protected override _onMessage(client: Client & ClientPrivate, buffer: Buffer): void {
+    if (client.state === ClientState.LEAVING) return
+    try {
+      const code = buffer?.[0]
+      if (code === Protocol.ROOM_DATA || code === Protocol.ROOM_DATA_BYTES) {
+        const it = { offset: 1 }
+        const type: unknown = decode.stringCheck(buffer, it)
+          ? decode.string(buffer, it)
+          : decode.number(buffer, it)
+        if (typeof type !== 'string' || !Object.hasOwn(ClientMessages, type)) {
+          this.receive(client, type, undefined)
+          return
+        }
+      }
+      super._onMessage(client, buffer)
+    } catch (err) {
+      this.logFault('_onMessage', err)
+    }
+  }
+
+  /** Colyseus calls this for whatever a handler, timer or lifecycle method threw: log it, go on. */
+  override onUncaughtException(error: Error, methodName: string): void {
+    const cause = (error as Error & { cause?: unknown }).cause ?? error
+    if (cause instanceof ServerError) return // a refusal we threw on purpose (onJoin, onAuth)
+    this.logFault(methodName, cause)
+  }
+
+  private logFault(where: string, err: unknown) {
+    if (!this.faultLogs.take(Date.now())) {
+      this.faultsUnlogged++
+      return
+    }
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : `thrown ${typeof err}`
+    const skipped = this.faultsUnlogged ? ` (${this.faultsUnlogged} more not logged)` : ''
+    this.faultsUnlogged = 0
+    console.error(
+      `[room] ${this.roomName} ${this.roomId} ${where} threw ${cleanText(text, LOG_TEXT_MAX)}${skipped}`,
+    )
+  }
+
   private receive(client: Client, type: unknown, payload: unknown) {
     const seat = this.seats.get(client.sessionId)
     if (!seat || seat.kicked) return
     const now = Date.now()
     if (!seat.all.take(now)) {
-      this.refuse(seat, now, 'rate_limited', 'too many messages', String(type))
+      const known = typeof type === 'string' && Object.hasOwn(ClientMessages, type)
+      this.refuse(seat, now, 'rate_limited', 'too many messages', known ? type : undefined)
       return
     }
     let message: ReturnType<typeof parseClientMessage>
@@ -450,7 +557,7 @@ export class WorldRoom extends Room<WorldState> {
         code: 'flood',
         message: 'too many refused messages: disconnected',
       })
-      seat.client.leave(CLOSE_CODES.flood)
+      seat.client.leave(CLOSE_CODES.flood, closeReason('too many refused messages'))
       return
     }
     if (seat.replies.take(now)) this.reply(seat.client, 'error', { code, type, message })

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
   CHAT_MAX_CHARS,
+  CLOSE_REASON_MAX_BYTES,
+  ERROR_MESSAGE_MAX_CHARS,
+  closeReason,
+  describeType,
   MAX_MESSAGE_BYTES,
   parseClientMessage,
   ProtocolError,
@@ -53,6 +57,44 @@ describe('parseClientMessage', () => {
     const loop: Record<string, unknown> = {}
     loop.self = loop
     expect(codeOf('chat', loop)).toBe('too_large')
+  })
+
+  it('refuses any type without calling its toString or valueOf', () => {
+    const hostile = { toString: 'x', valueOf: 'y' } // as msgpack decodes them from a client
+    const trap = {
+      toString() {
+        throw new Error('called')
+      },
+    }
+    for (const type of [hostile, trap, [1], null, undefined, Symbol('s'), 10n, NaN, () => 1]) {
+      expect(codeOf(type, {})).toBe('unknown_type')
+    }
+    expect(() => parseClientMessage(hostile, {})).toThrow('unknown message type an object')
+    expect(() => parseClientMessage('x'.repeat(5000), {})).toThrow(/^unknown message type "x{40}"$/)
+    expect(describeType('a\u0000\u202eb')).toBe('"a b"')
+    expect(describeType(-Infinity)).toBe('a non-finite number')
+  })
+
+  it('keeps refusal messages short whatever the payload', () => {
+    try {
+      parseClientMessage('pose', { x: 1, y: 2, z: 3, h: 0, a: 'x'.repeat(900) })
+      expect.unreachable()
+    } catch (err) {
+      expect((err as ProtocolError).code).toBe('bad_shape')
+      expect((err as Error).message.length).toBeLessThanOrEqual(ERROR_MESSAGE_MAX_CHARS)
+    }
+  })
+})
+
+describe('closeReason', () => {
+  it('cuts to 123 bytes of UTF-8 without splitting a character', () => {
+    const bytes = (s: string) => new TextEncoder().encode(s).length
+    expect(closeReason('too many refused messages')).toBe('too many refused messages')
+    expect(bytes(closeReason('x'.repeat(500)))).toBe(CLOSE_REASON_MAX_BYTES)
+    const cjk = closeReason('苍穹'.repeat(100)) // 3 bytes each: 41 fit
+    expect(cjk).toBe('苍穹'.repeat(20) + '苍')
+    expect(bytes(closeReason('😀'.repeat(100)))).toBe(120)
+    expect(closeReason('a\u0000b')).toBe('a b')
   })
 })
 

@@ -334,6 +334,33 @@ function encodedSize(payload: unknown): number {
   }
 }
 
+/** Longest error message the server sends back about a refused message, in characters. */
+export const ERROR_MESSAGE_MAX_CHARS = 200
+
+/**
+ * A message type as a short, printable label. Never calls the value's own toString or valueOf:
+ * a type can be any decoded value (Colyseus hands the payload over as the type for `*`).
+ */
+export function describeType(type: unknown): string {
+  if (typeof type === 'string') return JSON.stringify(cleanText(type, 40))
+  if (typeof type === 'number') return Number.isFinite(type) ? `${type}` : 'a non-finite number'
+  if (type === null) return 'null'
+  return `a${/^[aeiou]/.test(typeof type) ? 'n' : ''} ${typeof type}`
+}
+
+/** Largest WebSocket close reason, in UTF-8 bytes (RFC 6455: 125 minus the code's two). */
+export const CLOSE_REASON_MAX_BYTES = 123
+
+/** A close reason cut to CLOSE_REASON_MAX_BYTES of UTF-8 at a code point boundary. */
+export function closeReason(text: string): string {
+  const flat = cleanText(text, CLOSE_REASON_MAX_BYTES)
+  const bytes = new TextEncoder().encode(flat)
+  if (bytes.length <= CLOSE_REASON_MAX_BYTES) return flat
+  let end = CLOSE_REASON_MAX_BYTES
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end-- // not inside a code point
+  return new TextDecoder().decode(bytes.subarray(0, end))
+}
+
 /**
  * Validates an inbound message. Returns the typed payload or throws ProtocolError with a code and
  * a message fit to show the sender. Never throws anything else, whatever the input.
@@ -343,20 +370,24 @@ export function parseClientMessage(
   payload: unknown,
 ): { [T in ClientMessageType]: { type: T; payload: ClientMessage<T> } }[ClientMessageType] {
   if (typeof type !== 'string' || !Object.hasOwn(ClientMessages, type)) {
-    throw new ProtocolError(
-      'unknown_type',
-      `unknown message type ${JSON.stringify(String(type)).slice(0, 40)}`,
-    )
+    throw new ProtocolError('unknown_type', `unknown message type ${describeType(type)}`)
   }
   const t = type as ClientMessageType
   if (encodedSize(payload) > MAX_MESSAGE_BYTES) {
     throw new ProtocolError('too_large', `"${t}" is larger than ${MAX_MESSAGE_BYTES} bytes`, t)
   }
-  const result = ClientMessages[t].schema.safeParse(payload)
+  let result: ReturnType<(typeof ClientMessages)[ClientMessageType]['schema']['safeParse']>
+  try {
+    result = ClientMessages[t].schema.safeParse(payload)
+  } catch {
+    // Whatever a decoded payload holds, the answer is a refusal, not a thrown error.
+    throw new ProtocolError('bad_shape', `"${t}": payload could not be read`, t)
+  }
   if (!result.success) {
     const issue = result.error.issues[0]!
-    const where = issue.path.length ? issue.path.join('.') : 'payload'
-    throw new ProtocolError('bad_shape', `"${t}": ${where}: ${issue.message}`, t)
+    const where = issue.path.length ? issue.path.map(String).join('.') : 'payload'
+    const text = `"${t}": ${where}: ${issue.message}`
+    throw new ProtocolError('bad_shape', text.slice(0, ERROR_MESSAGE_MAX_CHARS), t)
   }
   return { type: t, payload: result.data } as ReturnType<typeof parseClientMessage>
 }
