@@ -129,8 +129,8 @@ describe('loadConfig', () => {
       loadConfig({
         MATCHMAKE_RATE: '100',
         MATCHMAKE_BURST: '2000',
-        SEATS_PER_ADDRESS: '2000',
-        CONNECTIONS_PER_ADDRESS: '5000',
+        SEATS_PER_IP: '2000',
+        SOCKETS_PER_IP: '5000',
       }).limits,
     ).toEqual({
       matchmakePerSecond: 100,
@@ -138,8 +138,8 @@ describe('loadConfig', () => {
       seatsPerAddress: 2000,
       connectionsPerAddress: 5000,
     })
-    expect(() => loadConfig({ SEATS_PER_ADDRESS: '0' })).toThrow(/SEATS_PER_ADDRESS/)
-    expect(() => loadConfig({ CONNECTIONS_PER_ADDRESS: 'many' })).toThrow(/CONNECTIONS_PER/)
+    expect(() => loadConfig({ SEATS_PER_IP: '0' })).toThrow(/SEATS_PER_IP/)
+    expect(() => loadConfig({ SOCKETS_PER_IP: 'many' })).toThrow(/SOCKETS_PER_IP/)
   })
 
   it('reads TRUST_PROXY as a hop count or trusted ranges, and refuses anything else', () => {

@@ -107,8 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     limits: {
       matchmakePerSecond: int(env, 'MATCHMAKE_RATE', 10, 1, 100_000),
       matchmakeBurst: int(env, 'MATCHMAKE_BURST', 40, 1, 100_000),
-      seatsPerAddress: int(env, 'SEATS_PER_ADDRESS', 16, 1, 100_000),
-      connectionsPerAddress: int(env, 'CONNECTIONS_PER_ADDRESS', 50, 1, 1_000_000),
+      seatsPerAddress: int(env, 'SEATS_PER_IP', 16, 1, 100_000),
+      connectionsPerAddress: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
     },
   }
 }

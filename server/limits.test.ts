@@ -106,8 +106,8 @@ describe('with TRUST_PROXY=1', () => {
         CLIENT: 'none',
         CHAIN: 'off',
         TRUST_PROXY: '1',
-        SEATS_PER_ADDRESS: '2',
-        CONNECTIONS_PER_ADDRESS: '2',
+        SEATS_PER_IP: '2',
+        SOCKETS_PER_IP: '2',
         MATCHMAKE_RATE: '1',
         MATCHMAKE_BURST: '4',
       }),
@@ -230,8 +230,8 @@ describe('without TRUST_PROXY', () => {
         PORT: '0',
         CLIENT: 'none',
         CHAIN: 'off',
-        SEATS_PER_ADDRESS: '1',
-        CONNECTIONS_PER_ADDRESS: '1',
+        SEATS_PER_IP: '1',
+        SOCKETS_PER_IP: '1',
       }),
     )
   })

@@ -34,8 +34,8 @@ export interface ClientLimits {
 export const LOAD_TEST_LIMITS = {
   MATCHMAKE_RATE: '100000',
   MATCHMAKE_BURST: '100000',
-  SEATS_PER_ADDRESS: '100000',
-  CONNECTIONS_PER_ADDRESS: '1000000',
+  SEATS_PER_IP: '100000',
+  SOCKETS_PER_IP: '1000000',
 }
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
