@@ -97,6 +97,17 @@ function rawRequest(server: RunningServer, head: string, body = '') {
   return { socket, answer }
 }
 
+/** Many concurrent reads of the events API (40 at once, then 10 a second per client). */
+async function apiFlood(server: RunningServer, from: () => string, count = 120) {
+  const answers = await Promise.all(
+    Array.from({ length: count }, () =>
+      fetch(new URL('/api/events', server.url), { headers: { 'x-forwarded-for': from() } }),
+    ),
+  )
+  await Promise.all(answers.map((r) => r.body?.cancel()))
+  return answers.map((r) => r.status)
+}
+
 describe('with TRUST_PROXY=1', () => {
   let server: RunningServer
   beforeAll(async () => {
@@ -202,6 +213,17 @@ describe('with TRUST_PROXY=1', () => {
     expect((await matchmake(server, '203.0.113.31', 'joinById')).status).toBe(200)
   })
 
+  it('limits the HTTP APIs per client address by the same rule', async () => {
+    // Every fourth request from B: 30 of them stay within B's burst, while A runs out.
+    let i = 0
+    const from = () => (i++ % 4 === 3 ? '203.0.113.61' : '203.0.113.60')
+    const statuses = await apiFlood(server, from, 120)
+    const a = statuses.filter((_, k) => k % 4 !== 3)
+    const b = statuses.filter((_, k) => k % 4 === 3)
+    expect(a.filter((s) => s === 429).length).toBeGreaterThan(0)
+    expect(b.filter((s) => s === 429)).toEqual([])
+  })
+
   it('closes a connection whose frame is over MAX_WS_PAYLOAD; others go on', async () => {
     // A frame is the message type and its payload: the largest legitimate one fits with room.
     expect(MAX_WS_PAYLOAD).toBeGreaterThanOrEqual(2 * MAX_MESSAGE_BYTES + 256)
@@ -236,6 +258,12 @@ describe('without TRUST_PROXY', () => {
     )
   })
   afterAll(() => server.stop())
+
+  it('a forged X-Forwarded-For does not escape the HTTP APIs limits', async () => {
+    let i = 0
+    const statuses = await apiFlood(server, () => `198.51.100.${(i++ % 250) + 1}`)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0)
+  })
 
   it('a forged X-Forwarded-For changes nothing: seats and connections count the socket', async () => {
     const first = await seat(server, '203.0.113.50')
