@@ -219,7 +219,7 @@ export class ClientGuard {
     }
     const key = limitKey(address)
     if (!this.rate.take(key)) {
-      answer(
+      refuse(
         res,
         429,
         { ...cors, 'retry-after': '1' },
@@ -232,7 +232,7 @@ export class ClientGuard {
     }
     const route = /^\/matchmake\/([A-Za-z]{1,20})\/([A-Za-z0-9_-]{1,64})$/.exec(path)
     if (!route) {
-      answer(res, 404, cors, {
+      refuse(res, 404, cors, {
         code: 'not_found',
         error: 'matchmaking is /matchmake/<method>/<room>',
       })
@@ -240,24 +240,24 @@ export class ClientGuard {
     }
     const [, method, room] = route as unknown as [string, string, string]
     if (method === 'create') {
-      answer(res, 403, cors, {
+      refuse(res, 403, cors, {
         code: 'create_refused',
         error: 'clients cannot create rooms: rooms are made by joinOrCreate',
       })
       return
     }
     if (!CLIENT_METHODS.has(method)) {
-      answer(res, 404, cors, { code: 'not_found', error: `no matchmaking method "${method}"` })
+      refuse(res, 404, cors, { code: 'not_found', error: `no matchmaking method "${method}"` })
       return
     }
     const length = Number(req.headers['content-length'] ?? 0)
     if (!(length <= MAX_MATCHMAKE_BODY)) {
-      answer(res, 413, cors, tooLarge, true)
+      refuse(res, 413, cors, tooLarge)
       return
     }
     const now = Date.now()
     if (this.seats.held(key, now) >= this.limits.seatsPerAddress) {
-      answer(
+      refuse(
         res,
         429,
         { ...cors, 'retry-after': '5' },
@@ -310,6 +310,20 @@ export class ClientGuard {
       this.seats.end(key, seat, Date.now())
     }
   }
+}
+
+/** An answer before the body was read: a body still coming closes the connection, so Node does
+ * not read it through to reuse the connection. */
+function refuse(
+  res: http.ServerResponse,
+  status: number,
+  headers: http.OutgoingHttpHeaders,
+  body: unknown,
+) {
+  const req = res.req
+  const bodyComing =
+    req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0
+  answer(res, status, headers, body, bodyComing)
 }
 
 const tooLarge = { code: 'too_large', error: `the body is over ${MAX_MATCHMAKE_BODY} bytes` }
