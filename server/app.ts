@@ -22,6 +22,8 @@ import { EventStore } from './events/store'
 import type { ChainServices } from './chain'
 import { worldRules } from './worlds'
 import { background } from './background'
+import { ClientGuard, MAX_WS_PAYLOAD } from './limits'
+import { SEAT_RESERVATION_S } from './rooms/WorldRoom'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -80,12 +82,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
   }
 
-  const httpServer = http.createServer((req, res) => {
+  // The guard answers /matchmake/ (bounded, per client address) and tags every request with its
+  // client (TRUST_PROXY) for the APIs' own limits.
+  const guard = new ClientGuard(config.limits, config.trustProxy, SEAT_RESERVATION_S)
+  const route: Handler = (req, res) => {
     const path = req.url ?? '/'
-    // Colyseus answers /matchmake/ itself (it wraps the listeners attached before it).
     if (path.startsWith('/api/')) api(req, res)
     else if (!chain?.ipfs(req, res)) client(req, res)
-  })
+  }
+  const httpServer = http.createServer()
 
   // With REDIS_URL, processes share room listings (driver) and pub/sub (presence): a join made
   // through any process reserves a seat in a room on any process, and colyseus.js then opens
@@ -105,11 +110,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     }
   }
   const gameServer = new Server({
-    transport: new WebSocketTransport({ server: httpServer }),
+    transport: new WebSocketTransport({
+      server: httpServer,
+      maxPayload: MAX_WS_PAYLOAD,
+      verifyClient: guard.verifyClient,
+    }),
     gracefullyShutdown: false,
     greet: false,
     ...scale,
   })
+  // In place of Colyseus' matchmaking route, which reads any body whole.
+  httpServer.removeAllListeners('request')
+  httpServer.on('request', guard.requests(route))
   gameServer
     .define(
       'world',

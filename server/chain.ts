@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
-import { PerClientLimit, readJson } from './httpKit'
+import { PerClientLimit, clientKey, readJson } from './httpKit'
 import { ChainUnavailableError } from '../src/chain/types'
 import {
   AUTH_UNAVAILABLE,
@@ -189,7 +189,7 @@ export function startChain(
       })
       return
     }
-    const client = req.socket.remoteAddress ?? ''
+    const client = clientKey(req)
     if (path === '/api/auth/nonce') {
       if (!only('POST')) return
       if (!authLimit.take(client)) return slowDown(res)

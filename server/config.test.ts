@@ -1,6 +1,16 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type http from 'node:http'
 import { ConfigError, loadConfig } from './config'
+import { clientAddress, limitKey } from './httpKit'
+
+/** A request as clientAddress sees it: the socket's peer and the headers. */
+function request(peer: string, forwardedFor?: string) {
+  return {
+    socket: { remoteAddress: peer },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  } as unknown as http.IncomingMessage
+}
 
 describe('loadConfig', () => {
   it('has embedded defaults', () => {
@@ -106,5 +116,72 @@ describe('loadConfig', () => {
     })
     expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
     expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)
+  })
+
+  it('reads the per-address limits', () => {
+    expect(loadConfig({}).limits).toEqual({
+      matchmakePerSecond: 10,
+      matchmakeBurst: 40,
+      seatsPerAddress: 16,
+      connectionsPerAddress: 50,
+    })
+    expect(
+      loadConfig({
+        MATCHMAKE_RATE: '100',
+        MATCHMAKE_BURST: '2000',
+        SEATS_PER_IP: '2000',
+        SOCKETS_PER_IP: '5000',
+      }).limits,
+    ).toEqual({
+      matchmakePerSecond: 100,
+      matchmakeBurst: 2000,
+      seatsPerAddress: 2000,
+      connectionsPerAddress: 5000,
+    })
+    expect(() => loadConfig({ SEATS_PER_IP: '0' })).toThrow(/SEATS_PER_IP/)
+    expect(() => loadConfig({ SOCKETS_PER_IP: 'many' })).toThrow(/SOCKETS_PER_IP/)
+  })
+
+  it('reads TRUST_PROXY as a hop count or trusted ranges, and refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toBeNull()
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 })
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).trustProxy).toMatchObject({
+      text: '10.0.0.0/8, ::1, loopback',
+    })
+    for (const bad of ['0', '17', 'true', '10.0.0.0/33', '::/129', 'example.com', '1.2.3/8']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/)
+    }
+  })
+
+  it('finds the client: the socket without TRUST_PROXY, X-Forwarded-For only as trusted', () => {
+    const none = loadConfig({}).trustProxy
+    expect(clientAddress(request('::ffff:127.0.0.1', '203.0.113.9'), none)).toBe('127.0.0.1')
+
+    // Hop count: the Nth entry from the right; fewer entries, the leftmost.
+    const one = loadConfig({ TRUST_PROXY: '1' }).trustProxy
+    const two = loadConfig({ TRUST_PROXY: '2' }).trustProxy
+    const chain = '198.51.100.7, 203.0.113.9, 192.0.2.1'
+    expect(clientAddress(request('10.0.0.2', chain), one)).toBe('192.0.2.1')
+    expect(clientAddress(request('10.0.0.2', chain), two)).toBe('203.0.113.9')
+    expect(clientAddress(request('10.0.0.2', '203.0.113.9'), two)).toBe('203.0.113.9')
+    expect(clientAddress(request('10.0.0.2'), one)).toBe('10.0.0.2')
+    expect(clientAddress(request('10.0.0.2', 'not-an-ip'), one)).toBe('10.0.0.2')
+    expect(clientAddress(request('10.0.0.2', '[2001:db8::1]:443'), one)).toBe('2001:db8::1')
+
+    // Ranges: walk from the right past trusted proxies; a forged entry beyond the client is
+    // never reached, and an untrusted peer's header is ignored.
+    const ranges = loadConfig({ TRUST_PROXY: '10.0.0.0/8' }).trustProxy
+    const forged = '1.1.1.1, 203.0.113.9, 10.0.0.3'
+    expect(clientAddress(request('10.0.0.2', forged), ranges)).toBe('203.0.113.9')
+    expect(clientAddress(request('198.51.100.7', forged), ranges)).toBe('198.51.100.7')
+    expect(clientAddress(request('10.0.0.2', '10.0.0.9, 10.0.0.3'), ranges)).toBe('10.0.0.9')
+  })
+
+  it('counts IPv6 clients by /64', () => {
+    expect(limitKey('203.0.113.9')).toBe('203.0.113.9')
+    expect(limitKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(limitKey('2001:db8:1:2::ffff')).toBe('2001:db8:1:2::/64')
+    expect(limitKey('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(limitKey('::1')).toBe('0:0:0:0::/64')
   })
 })

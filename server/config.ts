@@ -1,6 +1,8 @@
 // Server configuration from environment variables, with the embedded defaults `npm start` uses.
 // Every variable is documented in README.md; a bad value stops start-up with a clear message.
 import path from 'node:path'
+import { parseTrustProxy, type TrustProxy } from './httpKit'
+import type { ClientLimits } from './limits'
 
 export type ClientMode = 'dev' | 'dist' | 'none'
 
@@ -32,6 +34,10 @@ export interface Config {
     /** Spaces given to an address by configuration (SPACE_ASSIGN), claimed at start-up. */
     assign: { world: string; space: string; address: string }[]
   }
+  /** Who the client is behind reverse proxies (TRUST_PROXY; server/httpKit.ts). */
+  trustProxy: TrustProxy
+  /** Matchmaking and connections per client address (server/limits.ts). */
+  limits: ClientLimits
 }
 
 export interface ChainConfig {
@@ -97,6 +103,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,
       assign: spaceAssignments(env.SPACE_ASSIGN),
     },
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    limits: {
+      matchmakePerSecond: int(env, 'MATCHMAKE_RATE', 10, 1, 100_000),
+      matchmakeBurst: int(env, 'MATCHMAKE_BURST', 40, 1, 100_000),
+      seatsPerAddress: int(env, 'SEATS_PER_IP', 16, 1, 100_000),
+      connectionsPerAddress: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
+    },
+  }
+}
+
+function trustProxy(raw: string | undefined): TrustProxy {
+  try {
+    return parseTrustProxy(raw)
+  } catch (err) {
+    throw new ConfigError(`TRUST_PROXY: ${(err as Error).message}`)
   }
 }
 

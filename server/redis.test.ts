@@ -65,6 +65,8 @@ async function startServerProcess(port: number) {
     HOST: '127.0.0.1',
     CLIENT: 'none',
     CHAIN: 'off',
+    // Two seats a room: clients may not `create`, so a full room is how a join opens a new one.
+    MAX_CLIENTS: '2',
     REDIS_URL: redisUrl,
     PUBLIC_ADDRESS: `127.0.0.1:${port}`,
     DATA_DIR: path.join(tmp, `data-${port}`),
@@ -82,8 +84,8 @@ function socketUrl(room: Room) {
   return new URL(transport.ws.url)
 }
 
-async function join(serverUrl: string, method: 'joinOrCreate' | 'create', options: object) {
-  const room = await new Client(serverUrl.replace(/^http/, 'ws'))[method]('world', options)
+async function join(serverUrl: string, options: object) {
+  const room = await new Client(serverUrl.replace(/^http/, 'ws')).joinOrCreate('world', options)
   room.onMessage('*', () => {}) // this test reads only the state
   rooms.push(room)
   return room
@@ -160,8 +162,8 @@ afterAll(async () => {
 describe('several server processes sharing Redis', () => {
   it('puts clients that entered through different processes into one room', async () => {
     const [one, two] = servers as [{ url: string; port: number }, { url: string; port: number }]
-    const a = await join(one.url, 'joinOrCreate', { world: 'block-park-village', name: 'A' })
-    const b = await join(two.url, 'joinOrCreate', { world: 'block-park-village', name: 'B' })
+    const a = await join(one.url, { world: 'block-park-village', name: 'A' })
+    const b = await join(two.url, { world: 'block-park-village', name: 'B' })
     expect(b.roomId).toBe(a.roomId)
 
     // Both WebSockets go to the process that hosts the room, whichever process matched them:
@@ -180,10 +182,18 @@ describe('several server processes sharing Redis', () => {
 
   it('spreads new rooms over both processes, whichever process is asked', async () => {
     const [one, two] = servers as [{ url: string; port: number }, { url: string; port: number }]
-    const worlds = ['block-park-village', 'block-park-cloud-ridge', 'cangqiong', 'cangqiong']
+    // Four new rooms: test 1's village room is full, and the second cangqiong visitor fills the
+    // first cangqiong room.
+    const worlds = [
+      'block-park-village',
+      'block-park-cloud-ridge',
+      'cangqiong',
+      'cangqiong',
+      'cangqiong',
+    ]
     const hosts = new Map<string, string>() // processId → address its WebSocket went to
     for (const world of worlds) {
-      const room = await join(one.url, 'create', { world, name: 'C' })
+      const room = await join(one.url, { world, name: 'C' })
       const url = socketUrl(room)
       hosts.set(url.pathname.split('/')[1]!, url.host)
       await waitFor(`own player in ${world}`, () => hasPlayer(room, room.sessionId))
@@ -222,7 +232,7 @@ describe('several server processes sharing Redis', () => {
     // Enough rooms that some land on this in-process server too.
     const here: Room[] = []
     for (let i = 0; i < 6; i++) {
-      const room = await join(server.url, 'create', { world: 'block-park-cloud-ridge' })
+      const room = await join(server.url, { world: 'block-park-cloud-ridge' })
       if (socketUrl(room).port === String(port)) here.push(room)
     }
     expect(here.length).toBeGreaterThan(0)

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { descendants, freePort, groupMembers, portOpen } from '../../e2e/procs'
+import { LOAD_TEST_LIMITS } from '../../server/limits'
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 export const CLK_TCK = 100
@@ -86,6 +87,8 @@ export async function startServerProcess(
     PORT: String(port),
     CLIENT: 'none',
     CHAIN: 'off',
+    // Every bot comes from 127.0.0.1: lift the per-address limits (docs/protocol.md, Limits).
+    ...LOAD_TEST_LIMITS,
     ...env,
   }
   // One process, alone unless `env` names a REDIS_URL (with HOST 127.0.0.1 the server's public

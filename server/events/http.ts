@@ -2,7 +2,7 @@
 // wallet session (Authorization: Bearer <token from POST /api/auth/verify>). Attendance comes
 // from what the event's instances report through presence.
 import type http from 'node:http'
-import { PerClientLimit, readJson } from '../httpKit'
+import { PerClientLimit, clientKey, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
 import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
@@ -51,7 +51,7 @@ export function eventsApi(deps: EventsApiDeps) {
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
     const method = req.method ?? 'GET'
-    const client = req.socket.remoteAddress ?? ''
+    const client = clientKey(req)
     const id = /^\/api\/events\/([^/]+)$/.exec(path)?.[1]
     if (path !== '/api/events' && id === undefined) {
       json(res, 404, { error: 'not_found', message: `no API route ${path}` })

@@ -98,7 +98,7 @@ export const INTEREST_PERIOD_MS = 500
 const INTEREST_TICK_MS = 100
 const CHAT_HISTORY = 30
 /** How long a reserved seat waits for its client to connect, seconds. */
-const SEAT_RESERVATION_S = 45
+export const SEAT_RESERVATION_S = 45
 /** Any message at all: a client sending more than this is flooding, whatever the type. */
 const ALL_MESSAGES = { perSecond: 40, burst: 60 }
 /** Refused messages a client may send before it is disconnected (refills per second, burst). */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
+import { LOAD_TEST_LIMITS } from '../limits'
 import type { WorldState } from './WorldState'
 
 let server: RunningServer
@@ -12,7 +13,14 @@ const rooms: Room[] = []
 
 beforeAll(async () => {
   server = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '200' }),
+    // 121 visitors from one address, 20 joining at once: over the per-address defaults.
+    loadConfig({
+      PORT: '0',
+      CLIENT: 'none',
+      CHAIN: 'off',
+      MAX_CLIENTS: '200',
+      ...LOAD_TEST_LIMITS,
+    }),
   )
 })
 afterAll(async () => {
