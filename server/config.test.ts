@@ -102,8 +102,11 @@ describe('loadConfig', () => {
     expect(loadConfig({}).spaces).toMatchObject({
       limitPerAddress: 1,
       recheckMs: 300_000,
+      claimTtlMs: 86_400_000,
       assign: [],
     })
+    expect(loadConfig({ SPACE_TTL_S: '0' }).spaces.claimTtlMs).toBe(0)
+    expect(() => loadConfig({ SPACE_TTL_S: '-1' })).toThrow(/SPACE_TTL_S/)
     expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
     expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)
   })

@@ -29,6 +29,8 @@ export interface Config {
   spaces: {
     limitPerAddress: number
     recheckMs: number
+    /** An unused claim (no exhibit placed) lapses after this long, ms; 0: never. */
+    claimTtlMs: number
     /** Spaces given to an address by configuration (SPACE_ASSIGN), claimed at start-up. */
     assign: { world: string; space: string; address: string }[]
   }
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,
+      claimTtlMs: int(env, 'SPACE_TTL_S', 86_400, 0, 31_536_000) * 1000,
       assign: spaceAssignments(env.SPACE_ASSIGN),
     },
   }

@@ -531,6 +531,9 @@ export class WorldRoom extends Room<WorldState> {
         case 'space.claim':
           result = await spaces.claim(world, scene, by)
           break
+        case 'space.release':
+          result = await spaces.release(world, scene, by)
+          break
         case 'space.place':
           result = await spaces.place(
             world,

@@ -65,6 +65,11 @@ export const ClientMessages = {
     schema: z.object({ space: SpaceId }),
     rate: SPACE_RATE,
   },
+  /** The owner gives the space back: it is free again, its layouts are deleted. */
+  'space.release': {
+    schema: z.object({ space: SpaceId }),
+    rate: SPACE_RATE,
+  },
   /** `base` is the layout version the editor saw: a stale edit is refused, not merged. */
   'space.place': {
     schema: z.object({
