@@ -15,6 +15,7 @@ import { freshPgliteDir } from './db/testPglite'
 import {
   attend,
   attendees,
+  type Attendee,
   createEvent,
   draft,
   refusal,
@@ -211,6 +212,19 @@ describe('an event room', () => {
       null,
     )
     expect(await refusal(server.url, event.id, tokens[3])).toBe('joined')
+  })
+
+  it("keeps the host's name the host's: look-alikes and reserved words get a neutral one", async () => {
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const nameOf = (a: Attendee) => a.room.state.players.get(a.room.sessionId)?.name
+    const host = await attend(server.url, event.id, 'Li Wei', tokens[HOST])
+    expect(nameOf(host)).toBe('Li Wei')
+    for (const fake of ['L1 W\u200bei', 'ＬＩ ＷＥＩ', '主持人', '\u3164主持人']) {
+      const impostor = await attend(server.url, event.id, fake, tokens[2])
+      expect(nameOf(impostor), fake).toBe(`Visitor ${impostor.room.sessionId.slice(0, 4)}`)
+    }
+    const guest = await attend(server.url, event.id, 'Li Weiming')
+    expect(nameOf(guest)).toBe('Li Weiming')
   })
 
   it('overflows into a second instance that mirrors the stage', async () => {

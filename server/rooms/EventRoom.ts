@@ -13,6 +13,7 @@
 //   cq:event:K:count      hash roomId → {n, at}: each instance's attendance, refreshed ~1 s
 //   cq:event:K:hands      hash session → RaisedHand JSON
 //   cq:event:K:seats      hash session → {room, address, role}: moderation targets
+//   cq:event:K:host-name  the host's display name (nobody else may look like it)
 //   cq:instances:event:K  instance numbers in use
 // Sign-in: the join option `token` (the bearer token of POST /api/auth/verify) is checked by
 // the static onAuth in the process that matched the join; banned addresses and ended events are
@@ -44,6 +45,8 @@ import {
   POS_SCALE,
   animAt,
   cleanText,
+  displayName,
+  impersonates,
   dequantizeHeading,
   type ClientMessage,
   type ErrorCode,
@@ -320,6 +323,7 @@ export class EventRoom extends WorldRoom {
     seat.address = auth?.address ?? null
     const role = roleOf(this.info, seat.address)
     this.extras.set(client.sessionId, { role, mutedUntil: 0, hand: false })
+    await this.guardHostName(seat, role, options.name)
     this.reply(client, 'event.welcome', {
       event: this.wireInfo(),
       role,
@@ -461,7 +465,7 @@ export class EventRoom extends WorldRoom {
       await store.end(this.id)
       this.publish({ t: 'status', status: 'ended' })
       // Nobody joins an ended event: its shared keys can go (counts go with their instances).
-      for (const what of ['screen', 'seq', 'ann', 'hands', 'seats']) {
+      for (const what of ['screen', 'seq', 'ann', 'hands', 'seats', 'host-name']) {
         this.presence.del(key(this.id, what))
       }
     }
@@ -737,6 +741,25 @@ export class EventRoom extends WorldRoom {
     if (anyReactions(this.localReactions)) {
       this.publish({ t: 'react', counts: this.localReactions })
       this.localReactions = noReactions()
+    }
+  }
+
+  /**
+   * The host's display name is theirs alone in every instance: the host's seat records it, and
+   * anyone else whose name looks like it (confusables included) gets a neutral one. The host and
+   * moderators may carry reserved words ("Host", "主持人"): they are what those words say.
+   */
+  private async guardHostName(seat: Seat, role: EventRole, raw: unknown) {
+    const k = key(this.id, 'host-name')
+    if (CAN.moderate(role)) seat.player.name = displayName(raw) || seat.player.name
+    if (role === 'host') {
+      await this.presence.set(k, seat.player.name)
+      return
+    }
+    if (CAN.moderate(role)) return
+    const host = await this.presence.get(k)
+    if (typeof host === 'string' && impersonates(seat.player.name, [host])) {
+      seat.player.name = `Visitor ${seat.client.sessionId.slice(0, 4)}`
     }
   }
 

@@ -15,11 +15,11 @@ import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
   ClientMessages,
-  NAME_MAX_CHARS,
   ProtocolError,
   RECONNECT_SECONDS,
   RateLimiter,
   animIndex,
+  cleanName,
   cleanText,
   packColor,
   parseClientMessage,
@@ -255,8 +255,8 @@ export class WorldRoom extends Room<WorldState> {
   override onJoin(client: Client, options: WorldJoinOptions) {
     const now = Date.now()
     const player = new Player()
-    player.name =
-      cleanText(options.name, NAME_MAX_CHARS) || `Visitor ${client.sessionId.slice(0, 4)}`
+    // A name that passes for the host, staff or the system becomes a neutral one.
+    player.name = cleanName(options.name) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
     player.n = this.allocateNumber()
     const spawn = this.spawnFor(client)
