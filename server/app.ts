@@ -195,7 +195,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   })()
   const eventsReady = (async () => {
     const db = await dbReady
-    eventStore = new EventStore(db, { scenesDir: config.scenesDir })
+    eventStore = new EventStore(db, {
+      scenesDir: config.scenesDir,
+      createPerHour: config.eventsPerHour,
+    })
     return eventStore
   })()
   eventsReady.catch((err: unknown) => {

@@ -106,6 +106,9 @@ describe('loadConfig', () => {
       assign: [],
     })
     expect(loadConfig({ SPACE_TTL_S: '0' }).spaces.claimTtlMs).toBe(0)
+    expect(loadConfig({}).eventsPerHour).toBe(60)
+    expect(loadConfig({ EVENTS_PER_HOUR: '5' }).eventsPerHour).toBe(5)
+    expect(() => loadConfig({ EVENTS_PER_HOUR: '0' })).toThrow(/EVENTS_PER_HOUR/)
     expect(() => loadConfig({ SPACE_TTL_S: '-1' })).toThrow(/SPACE_TTL_S/)
     expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
     expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)

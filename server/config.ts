@@ -26,6 +26,8 @@ export interface Config {
   chain: ChainConfig
   /** PostgreSQL for spaces and layouts; unset: PGlite in `<dataDir>/pglite`. */
   databaseUrl?: string
+  /** Events all hosts together may create per hour (every process shares the count). */
+  eventsPerHour: number
   spaces: {
     limitPerAddress: number
     recheckMs: number
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     publicAddress: publicAddress(env, host, port, redisUrl),
     chain: chain(env, rootDir),
     databaseUrl: databaseUrl(env),
+    eventsPerHour: int(env, 'EVENTS_PER_HOUR', 60, 1, 100_000),
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,

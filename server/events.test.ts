@@ -42,6 +42,8 @@ beforeAll(async () => {
       CLIENT: 'none',
       DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
       SCENES_DIR: path.join(tmp, 'scenes'),
+      // Room for every test's events; the last test floods past it.
+      EVENTS_PER_HOUR: '40',
       ...signInEnv(path.join(tmp, 'registry.json')),
     }),
   )
@@ -98,6 +100,46 @@ describe('the events API', () => {
     const missing = await fetch(new URL('/api/events/zzzzzzzzzzzz', server.url))
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ error: 'unknown_event' })
+  })
+})
+
+describe('the events listing', () => {
+  type Listing = { events: EventInfo[] }
+  const listing = async () =>
+    (await (await fetch(new URL('/api/events', server.url))).json()) as Listing
+
+  it('ranks live events by attendance, then upcoming ones by start time', async () => {
+    const now = Date.now()
+    const small = await createEvent(server.url, tokens[3]!, { startsAt: now + 60_000 })
+    const big = await createEvent(server.url, tokens[4]!, { startsAt: now + 90_000 })
+    const hours = (h: number) => ({
+      startsAt: now + h * 3600_000,
+      endsAt: now + (h + 1) * 3600_000,
+    })
+    const later = await createEvent(server.url, tokens[1]!, hours(2))
+    const sooner = await createEvent(server.url, tokens[2]!, hours(1))
+    const smallHost = await attend(server.url, small.id, 'Small', tokens[3])
+    const bigHost = await attend(server.url, big.id, 'Big', tokens[4])
+    expect(await smallHost.act('event.live', { live: true })).toBe(null)
+    expect(await bigHost.act('event.live', { live: true })).toBe(null)
+    await attend(server.url, big.id, 'Fan 1')
+    await attend(server.url, big.id, 'Fan 2')
+    const mine = [small.id, big.id, later.id, sooner.id]
+    // Instances report attendance about once a second: wait for the counts, not for a time.
+    let seen: EventInfo[] = []
+    for (let i = 0; i < 400; i++) {
+      const { events } = await listing()
+      seen = events.filter((e) => mine.includes(e.id))
+      const count = (id: string) => seen.find((e) => e.id === id)?.attendance
+      if (count(big.id) === 3 && count(small.id) === 1) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(seen.map((e) => [e.id, e.status])).toEqual([
+      [big.id, 'live'],
+      [small.id, 'live'],
+      [sooner.id, 'upcoming'],
+      [later.id, 'upcoming'],
+    ])
   })
 })
 
@@ -336,3 +378,32 @@ function stagePose() {
   const [x0, z0, x1, z1] = stage.area
   return { x: (x0 + x1) / 2 + 1, y: stage.floorY, z: (z0 + z1) / 2 + 1, h: 0 }
 }
+
+// Last: it uses up the hour's events for the whole server.
+describe('the global create rate', () => {
+  it('refuses new events from fresh wallets past EVENTS_PER_HOUR with 429 and Retry-After', async () => {
+    const post = (token: string) =>
+      fetch(new URL('/api/events', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(draft()),
+      })
+    let refused: Response | null = null
+    let created = 0
+    // Each wallet is within its own limits; together they reach the global one.
+    for (let i = 0; i < 45 && !refused; i++) {
+      const res = await post(tokens[i % tokens.length]!)
+      if (res.status === 201) created++
+      else refused = res
+    }
+    expect(refused?.status).toBe(429)
+    expect(created).toBeLessThanOrEqual(40)
+    const retry = Number(refused!.headers.get('retry-after'))
+    expect(retry).toBeGreaterThanOrEqual(1)
+    expect(retry).toBeLessThanOrEqual(3600)
+    expect(await refused!.json()).toMatchObject({ error: 'busy', retryAfterS: retry })
+    // Any other wallet too; listing and joining still work.
+    expect((await post(tokens[0]!)).status).toBe(429)
+    expect((await fetch(new URL('/api/events', server.url))).status).toBe(200)
+  })
+})
