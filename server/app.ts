@@ -132,6 +132,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         interest: config.interest,
         services: () => roomServices,
         events: eventServices,
+        kickMinutes: config.kickMinutes,
       }),
     )
     .filterBy(['event'])

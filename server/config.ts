@@ -28,6 +28,8 @@ export interface Config {
   databaseUrl?: string
   /** Events all hosts together may create per hour (every process shares the count). */
   eventsPerHour: number
+  /** How long a kick keeps an address (a guest: the client address) out of the event, min. */
+  kickMinutes: number
   spaces: {
     limitPerAddress: number
     recheckMs: number
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     chain: chain(env, rootDir),
     databaseUrl: databaseUrl(env),
     eventsPerHour: int(env, 'EVENTS_PER_HOUR', 60, 1, 100_000),
+    kickMinutes: int(env, 'KICK_MINUTES', 10, 0, 10_080),
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,

@@ -269,6 +269,38 @@ describe('an event room', () => {
     expect(nameOf(guest)).toBe('Li Weiming')
   })
 
+  it('keeps a kicked address out for a while, and a mute across a rejoin', async () => {
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const host = await attend(server.url, event.id, 'Host', tokens[HOST])
+    const chatty = await attend(server.url, event.id, 'Chatty', tokens[2])
+    const rude = await attend(server.url, event.id, 'Rude', tokens[3])
+    const mute = { action: 'mute', session: chatty.room.sessionId, minutes: 5 }
+    expect(await host.act('event.moderate', mute)).toBe(null)
+    await until(() => chatty.inbox['event.muted'][0])
+    // Leaving and coming back does not shake the mute off: it is held by address.
+    await chatty.leave()
+    const again = await attend(server.url, event.id, 'Chatty', tokens[2])
+    const held = await until(() => again.inbox['event.muted'][0], 'the mute on rejoining')
+    expect(held.until).toBeGreaterThan(Date.now() + 4 * 60_000)
+    again.room.send('chat', { text: 'me again' })
+    await until(() => again.inbox.error.some((e) => e.code === 'muted'))
+
+    // A kicked address cannot walk straight back in.
+    expect(await host.act('event.moderate', { action: 'kick', session: rude.room.sessionId })).toBe(
+      null,
+    )
+    expect(await rude.closed).toBe(CLOSE_CODES.kicked)
+    expect(await refusal(server.url, event.id, tokens[3])).toMatch(/^kicked: .*10 min/)
+    // A kicked guest: guests from that client address are held; signed-in people are not.
+    const guest = await attend(server.url, event.id, 'Guest')
+    expect(
+      await host.act('event.moderate', { action: 'kick', session: guest.room.sessionId }),
+    ).toBe(null)
+    expect(await guest.closed).toBe(CLOSE_CODES.kicked)
+    expect(await refusal(server.url, event.id)).toMatch(/^kicked: /)
+    expect(await refusal(server.url, event.id, tokens[4])).toBe('joined')
+  })
+
   it('overflows into a second instance that mirrors the stage', async () => {
     const event = await createEvent(server.url, tokens[HOST]!, { capacity: 2 })
     const host = await attend(server.url, event.id, 'Host', tokens[HOST])

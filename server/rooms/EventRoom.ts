@@ -14,11 +14,14 @@
 //   cq:event:K:hands      hash session → RaisedHand JSON
 //   cq:event:K:seats      hash session → {room, address, role}: moderation targets
 //   cq:event:K:host-name  the host's display name (nobody else may look like it)
+//   cq:event:K:kicked:W   set while W (an address, or ip:<client address> for a guest) may not
+//                         rejoin after a kick; expires after the kick's minutes
+//   cq:event:K:muted:W    W's chat is muted until this time (ms); expires with the mute
 //   cq:instances:event:K  instance numbers in use
 // Sign-in: the join option `token` (the bearer token of POST /api/auth/verify) is checked by
 // the static onAuth in the process that matched the join; banned addresses and ended events are
 // refused there, before a seat is reserved.
-import { ServerError, type AuthContext, type Client } from '@colyseus/core'
+import { ServerError, matchMaker, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,
   EVENT_LIMITS,
@@ -86,7 +89,12 @@ export interface EventServices {
 
 export interface EventRoomSettings extends WorldRoomSettings {
   events: () => EventServices | null
+  /** How long a kick keeps the address (or a guest's client address) out, minutes. */
+  kickMinutes?: number
 }
+
+/** The default of KICK_MINUTES. */
+export const KICK_MINUTES = 10
 
 export interface EventJoinOptions extends WorldJoinOptions {
   event?: unknown
@@ -96,7 +104,29 @@ export interface EventJoinOptions extends WorldJoinOptions {
 /** What onAuth hands the room: the signed-in address, or null for a guest. */
 export interface EventAuth {
   address: string | null
+  /** The client's network address (what holds a guest's kick), or null when unknown. */
+  ip?: string | null
 }
+
+/**
+ * Whom a kick or a mute holds: the wallet address, or for a guest the client's network
+ * address. Bounded, so a hostile value cannot make a long key.
+ */
+export function holdKey(address: string | null, ip: string | null | undefined): string | null {
+  if (address) return address.toLowerCase()
+  return ip ? `ip:${ip.slice(0, 64)}` : null
+}
+
+/**
+ * The client's network address for holds: the socket's peer. Colyseus' own `ctx.ip` prefers
+ * X-Real-IP / X-Forwarded-For, which any client can write. Seam: behind a trusted proxy
+ * (TRUST_PROXY, server/httpKit.ts) resolve the forwarded address here instead.
+ */
+export function clientIp(ctx: Pick<AuthContext, 'req'> | undefined): string | null {
+  return ctx?.req?.socket.remoteAddress ?? null
+}
+
+type Holds = { get(key: string): Promise<string | null> }
 
 export const eventChannel = (id: string) => `cq:event:${id}`
 const key = (id: string, what: string) => `cq:event:${id}:${what}`
@@ -128,11 +158,13 @@ function joinError(code: EventErrorCode | 'bad_token', message: string) {
   const numeric =
     code === 'banned'
       ? CLOSE_CODES.banned
-      : code === 'event_ended'
-        ? CLOSE_CODES.ended
-        : code === 'bad_token'
-          ? 4215 // Colyseus' AUTH_FAILED
-          : 4212 // Colyseus' MATCHMAKE_INVALID_ROOM_ID
+      : code === 'kicked'
+        ? CLOSE_CODES.kicked
+        : code === 'event_ended'
+          ? CLOSE_CODES.ended
+          : code === 'bad_token'
+            ? 4215 // Colyseus' AUTH_FAILED
+            : 4212 // Colyseus' MATCHMAKE_INVALID_ROOM_ID
   return new ServerError(numeric, `${code}: ${message}`)
 }
 
@@ -140,6 +172,7 @@ function joinError(code: EventErrorCode | 'bad_token', message: string) {
 export async function authorizeEventJoin(
   services: EventServices | null,
   options: EventJoinOptions,
+  client: { ip: string | null; holds?: Holds } = { ip: null },
 ): Promise<EventAuth> {
   if (!services) throw new ServerError(4213, 'events are not available yet: try again shortly')
   const id = EventId.safeParse(options.event)
@@ -167,7 +200,15 @@ export async function authorizeEventJoin(
       throw joinError('banned', 'this address is banned from the event')
     }
   }
-  return { address }
+  const who = holdKey(address, client.ip)
+  if (who && client.holds) {
+    const until = Number(await client.holds.get(key(event.id, `kicked:${who}`)))
+    if (until > Date.now()) {
+      const minutes = Math.ceil((until - Date.now()) / 60_000)
+      throw joinError('kicked', `a moderator removed you: you may rejoin in ${minutes} min`)
+    }
+  }
+  return { address, ip: client.ip }
 }
 
 /** Messages on an event's channel. */
@@ -178,7 +219,7 @@ type EventBus =
   | { t: 'react'; counts: ReactionCounts }
   | { t: 'hands' }
   | { t: 'call'; session: string; by: string }
-  | { t: 'mute'; session: string; until: number }
+  | { t: 'mute'; session: string; who: string | null; until: number }
   | { t: 'kick'; session: string }
   | { t: 'ban'; address: string }
   | { t: 'roles'; performers: string[]; moderators: string[] }
@@ -202,12 +243,16 @@ interface SeatEvent {
   role: EventRole
   mutedUntil: number
   hand: boolean
+  /** Whom kicks and mutes hold (holdKey). */
+  who: string | null
+  ip: string | null
 }
 
 interface SeatRecord {
   room: string
   address: string | null
   role: EventRole
+  who?: string | null
 }
 
 type EventMessage = Extract<ParsedMessage, { type: `event.${string}` }>
@@ -322,7 +367,11 @@ export class EventRoom extends WorldRoom {
     if (!seat) return
     seat.address = auth?.address ?? null
     const role = roleOf(this.info, seat.address)
-    this.extras.set(client.sessionId, { role, mutedUntil: 0, hand: false })
+    const ip = auth?.ip ?? null
+    const who = holdKey(seat.address, ip)
+    const extra: SeatEvent = { role, mutedUntil: 0, hand: false, who, ip }
+    this.extras.set(client.sessionId, extra)
+    await this.applyMute(seat, extra)
     await this.guardHostName(seat, role, options.name)
     this.reply(client, 'event.welcome', {
       event: this.wireInfo(),
@@ -539,12 +588,33 @@ export class EventRoom extends WorldRoom {
     if (!outranks(target.role)) {
       throw new Refusal('not_allowed', `a ${role} cannot ${a.action} the ${target.role}`)
     }
+    // Held by address (a guest: client address) in presence, so a rejoin does not shake it off.
+    const who = target.who ?? null
     if (a.action === 'mute') {
-      this.publish({ t: 'mute', session: a.session, until: now + a.minutes * 60_000 })
+      const until = now + a.minutes * 60_000
+      if (who)
+        await this.presence.setex(key(this.id, `muted:${who}`), String(until), a.minutes * 60)
+      this.publish({ t: 'mute', session: a.session, who, until })
     } else if (a.action === 'unmute') {
-      this.publish({ t: 'mute', session: a.session, until: 0 })
+      if (who) await this.presence.del(key(this.id, `muted:${who}`))
+      this.publish({ t: 'mute', session: a.session, who, until: 0 })
     } else {
+      const minutes = this.settings.kickMinutes ?? KICK_MINUTES
+      if (who && minutes > 0) {
+        const until = now + minutes * 60_000
+        await this.presence.setex(key(this.id, `kicked:${who}`), String(until), minutes * 60)
+      }
       this.publish({ t: 'kick', session: a.session })
+    }
+  }
+
+  /** A mute given to this seat's address (or client address) before it (re)joined holds. */
+  private async applyMute(seat: Seat, extra: SeatEvent) {
+    if (!extra.who) return
+    const until = Number(await this.presence.get(key(this.id, `muted:${extra.who}`)))
+    if (until > Date.now()) {
+      extra.mutedUntil = until
+      this.reply(seat.client, 'event.muted', { until })
     }
   }
 
@@ -572,6 +642,11 @@ export class EventRoom extends WorldRoom {
       .isBanned(this.id, address)
       .then(async (banned) => {
         if (banned) return this.remove(seat, CLOSE_CODES.banned)
+        const extra = this.extras.get(seat.client.sessionId)
+        if (extra) {
+          extra.who = holdKey(address, extra.ip)
+          await this.applyMute(seat, extra)
+        }
         this.updateRole(seat)
         await this.recordSeat(seat)
       })
@@ -612,9 +687,10 @@ export class EventRoom extends WorldRoom {
         break
       }
       case 'mute': {
-        const seat = this.seats.get(m.session)
-        const extra = this.extras.get(m.session)
-        if (seat && extra) {
+        // Every seat of that address here (it may sit in several tabs), and the session named.
+        for (const [session, extra] of this.extras) {
+          const seat = this.seats.get(session)
+          if (!seat || (session !== m.session && (!m.who || extra.who !== m.who))) continue
           extra.mutedUntil = m.until
           this.reply(seat.client, 'event.muted', { until: m.until })
         }
@@ -882,6 +958,7 @@ export class EventRoom extends WorldRoom {
       room: this.roomId,
       address: seat.address,
       role: this.extras.get(seat.client.sessionId)?.role ?? 'audience',
+      who: this.extras.get(seat.client.sessionId)?.who ?? null,
     }
     await this.presence.hset(key(this.id, 'seats'), seat.client.sessionId, JSON.stringify(record))
   }
@@ -908,8 +985,11 @@ function safeJson(raw: string): unknown {
 export function eventRoom(settings: EventRoomSettings): typeof EventRoom {
   return class ConfiguredEventRoom extends EventRoom {
     protected override settings = settings
-    static override async onAuth(_token: string, options: EventJoinOptions, _ctx: AuthContext) {
-      return authorizeEventJoin(settings.events(), options)
+    static override async onAuth(_token: string, options: EventJoinOptions, ctx: AuthContext) {
+      return authorizeEventJoin(settings.events(), options, {
+        ip: clientIp(ctx),
+        holds: matchMaker.presence,
+      })
     }
   }
 }

@@ -220,6 +220,7 @@ export const EVENT_ERROR_CODES = [
   'bad_media',
   'unknown_target',
   'event_full',
+  'kicked',
 ] as const
 export type EventErrorCode = (typeof EVENT_ERROR_CODES)[number]
 
