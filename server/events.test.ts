@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type EventInfo, type ScreenState } from '../src/protocol/events'
+import { EVENT_LIMITS, type EventInfo, type ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
 import { startServer, type RunningServer } from './app'
@@ -389,6 +389,34 @@ describe('an event room', () => {
     expect(await until(() => two.inbox['event.called'][0])).toEqual({ by: 'Host' })
     await until(() => host.inbox['event.hands'].at(-1)?.hands.length === 0)
     expect(await host.act('event.call', { session: two.room.sessionId })).toBe('unknown_target')
+  })
+
+  it('sends hosts one capped list per burst of hand changes, not the whole queue per change', async () => {
+    const n = EVENT_LIMITS.handsListed + 5
+    const event = await createEvent(server.url, tokens[HOST]!, { capacity: 15 })
+    const host = await attend(server.url, event.id, 'Host', tokens[HOST])
+    const crowd: Attendee[] = []
+    for (let i = 0; i < n; i++) crowd.push(await attend(server.url, event.id, `P${i}`))
+    const lists = () => host.inbox['event.hands'].slice(1) // [0]: the list on joining
+    for (const p of crowd) p.room.send('event.hand', { up: true })
+    const full = await until(() => lists().find((m) => m.total === n), 'every hand', 30_000)
+    // Capped, oldest first, and counted in full.
+    expect(full.hands).toHaveLength(EVENT_LIMITS.handsListed)
+    const ats = full.hands.map((h) => h.at)
+    expect(ats).toEqual([...ats].sort((x, y) => x - y))
+    // n changes came as a few lists, not n lists of up to n hands each (n² hands in all).
+    const sent = lists().length
+    expect(sent).toBeLessThan(n / 3)
+    const listed = lists().reduce((sum, m) => sum + m.hands.length, 0)
+    expect(listed).toBeLessThanOrEqual(sent * EVENT_LIMITS.handsListed)
+    // Raising a raised hand keeps its place; lowering one drops it from the count.
+    const first = full.hands[0]!.session
+    crowd.find((p) => p.room.sessionId === first)!.room.send('event.hand', { up: true })
+    const other = crowd.find((p) => p.room.sessionId !== first)!
+    other.room.send('event.hand', { up: false })
+    const after = await until(() => lists().find((m) => m.total === n - 1), 'a lowered hand')
+    expect(after.hands[0]!.session).toBe(first)
+    expect(after.hands.some((h) => h.session === other.room.sessionId)).toBe(false)
   })
 
   it('ends: every instance closes and nobody can join any more', async () => {

@@ -11,7 +11,8 @@
 //   cq:event:K:seq        announcement counter (INCR: gap-free across instances)
 //   cq:event:K:ann        hash seq → Announcement JSON, the newest ANNOUNCEMENTS_KEPT
 //   cq:event:K:count      hash roomId → {n, at}: each instance's attendance, refreshed ~1 s
-//   cq:event:K:hands      hash session → RaisedHand JSON
+//   cq:event:K:hands      hash session → RaisedHand JSON (a change is one HSET/HDEL; instances
+//                         with staff read it once per debounce window, not per change)
 //   cq:event:K:seats      hash session → {room, address, role}: moderation targets
 //   cq:event:K:host-name  the host's display name (nobody else may look like it)
 //   cq:event:K:kicked:W   set while W (an address, or ip:<client address> for a guest) may not
@@ -53,6 +54,7 @@ import {
   dequantizeHeading,
   type ClientMessage,
   type ErrorCode,
+  type ServerMessages,
 } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
 import { AuthUnavailableError, type Session, type Sessions } from '../auth'
@@ -295,6 +297,7 @@ export class EventRoom extends WorldRoom {
   private ended = false
   private countTimer: { clear(): void } | null = null
   private onBus: ((m: EventBus) => void) | null = null
+  private handsTimer: { clear(): void } | null = null
 
   private get id() {
     return this.info.id
@@ -379,7 +382,7 @@ export class EventRoom extends WorldRoom {
       instance: this.state.instance,
     })
     for (const a of await this.backlog()) this.reply(client, 'event.announcement', a)
-    if (CAN.callHand(role)) this.reply(client, 'event.hands', { hands: await this.hands() })
+    if (CAN.callHand(role)) this.reply(client, 'event.hands', await this.handsList())
     await this.recordSeat(seat)
     this.countSoon()
   }
@@ -408,6 +411,7 @@ export class EventRoom extends WorldRoom {
       }
     }
     this.catchUp?.clear()
+    this.handsTimer?.clear()
     await super.onDispose()
   }
 
@@ -532,6 +536,8 @@ export class EventRoom extends WorldRoom {
 
   private async raiseHand(seat: Seat, extra: SeatEvent, up: boolean, now: number) {
     const session = seat.client.sessionId
+    // Raising a raised hand changes nothing (and keeps its place in the queue).
+    if (extra.hand === up) return
     if (up) {
       const hand: RaisedHand = {
         session,
@@ -675,7 +681,7 @@ export class EventRoom extends WorldRoom {
         for (const r of REACTIONS) this.summedReactions[r] += m.counts[r] ?? 0
         break
       case 'hands':
-        void this.sendHands()
+        this.handsSoon()
         break
       case 'call': {
         const seat = this.seats.get(m.session)
@@ -748,8 +754,11 @@ export class EventRoom extends WorldRoom {
     extra.role = role
     this.reply(seat.client, 'event.role', { role })
     void this.recordSeat(seat)
-    if (CAN.callHand(role))
-      void this.hands().then((hands) => this.reply(seat.client, 'event.hands', { hands }))
+    if (CAN.callHand(role)) {
+      this.handsList()
+        .then((list) => this.reply(seat.client, 'event.hands', list))
+        .catch((err: unknown) => console.error('[events] hands failed:', err))
+    }
   }
 
   /** Removes a seat for good (no reconnection) with `code`. */
@@ -849,13 +858,35 @@ export class EventRoom extends WorldRoom {
       .sort((a, b) => a.at - b.at)
   }
 
-  private async sendHands() {
-    const staff = [...this.seats.values()].filter((s) =>
+  /** The list for hosts and moderators: the oldest hands, capped, and the total. */
+  private async handsList(): Promise<ServerMessages['event.hands']> {
+    const all = await this.hands()
+    return { hands: all.slice(0, EVENT_LIMITS.handsListed), total: all.length }
+  }
+
+  private staff() {
+    return [...this.seats.values()].filter((s) =>
       CAN.callHand(this.extras.get(s.client.sessionId)?.role ?? 'audience'),
     )
+  }
+
+  /**
+   * A hand changed somewhere: hosts and moderators here get one list after the debounce window,
+   * however many changes it gathers; an instance without staff does no work at all.
+   */
+  private handsSoon() {
+    if (this.handsTimer || this.staff().length === 0) return
+    this.handsTimer = this.clock.setTimeout(() => {
+      this.handsTimer = null
+      this.sendHands().catch((err: unknown) => console.error('[events] hands failed:', err))
+    }, EVENT_LIMITS.handsDebounceMs)
+  }
+
+  private async sendHands() {
+    const staff = this.staff()
     if (staff.length === 0) return
-    const hands = await this.hands()
-    for (const seat of staff) this.reply(seat.client, 'event.hands', { hands })
+    const list = await this.handsList()
+    for (const seat of staff) this.reply(seat.client, 'event.hands', list)
   }
 
   // ---- the cast, mirrored into the other instances ---------------------------------------

@@ -245,8 +245,12 @@ export interface ServerMessages {
   'event.announcement': Announcement
   /** Reactions over the last window, summed over every instance (sent only when non-zero). */
   'event.reactions': ReactionCounts
-  /** To hosts and moderators: the raised hands of every instance, oldest first. */
-  'event.hands': { hands: RaisedHand[] }
+  /**
+   * To hosts and moderators: the oldest raised hands of every instance (at most
+   * EVENT_LIMITS.handsListed), and how many are raised in all. Debounced: one message per
+   * window however many hands change.
+   */
+  'event.hands': { hands: RaisedHand[]; total: number }
   /** To an attendee the host called on. */
   'event.called': { by: string }
   /** To a muted attendee: chat is refused until `until` (ms since the epoch). */
