@@ -166,9 +166,12 @@ describe.each(['pglite', 'postgres'] as const)('EventStore on %s', (engine) => {
     )
     expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(3)
     await failsWith(one.create(C, draft()), 'busy')
-    const err = await one.create(A, draft()).catch((e: unknown) => e as EventStoreError)
-    expect(err.retryAfterS).toBeGreaterThanOrEqual(1)
-    expect(err.retryAfterS).toBeLessThanOrEqual(3600)
+    const err = await one.create(A, draft()).then(
+      () => null,
+      (e: unknown) => e as EventStoreError,
+    )
+    expect(err?.retryAfterS).toBeGreaterThanOrEqual(1)
+    expect(err?.retryAfterS).toBeLessThanOrEqual(3600)
     // An hour on (by the database clock), the window has room again.
     await db.query(`update events set created_at = now() - interval '61 minutes'`)
     expect(await one.create(C, draft())).toMatchObject({ host: C })

@@ -693,10 +693,12 @@ export class EventRoom extends WorldRoom {
         break
       }
       case 'mute': {
-        // Every seat of that address here (it may sit in several tabs), and the session named.
+        // The session named, and every other seat of that wallet here (several tabs); not every
+        // guest behind the same network address (a rejoin from it still finds the mute).
+        const wallet = m.who && !m.who.startsWith('ip:') ? m.who : null
         for (const [session, extra] of this.extras) {
           const seat = this.seats.get(session)
-          if (!seat || (session !== m.session && (!m.who || extra.who !== m.who))) continue
+          if (!seat || (session !== m.session && (!wallet || extra.who !== wallet))) continue
           extra.mutedUntil = m.until
           this.reply(seat.client, 'event.muted', { until: m.until })
         }
