@@ -8,7 +8,7 @@ import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
 import { openDatabaseRetrying, type Database } from './db/database'
 import { migrate } from './db/migrations'
-import { SpaceStore } from './db/spaces'
+import { SpaceError, SpaceStore } from './db/spaces'
 import { SpaceService, type SpaceChange } from './spaces'
 import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
 import type { Config } from './config'
@@ -142,6 +142,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         interest: config.interest,
         services: () => roomServices,
         events: eventServices,
+        kickMinutes: config.kickMinutes,
       }),
     )
     .filterBy(['event'])
@@ -208,7 +209,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   })()
   const eventsReady = (async () => {
     const db = await dbReady
-    eventStore = new EventStore(db, { scenesDir: config.scenesDir })
+    eventStore = new EventStore(db, {
+      scenesDir: config.scenesDir,
+      createPerHour: config.eventsPerHour,
+    })
     return eventStore
   })()
   eventsReady.catch((err: unknown) => {
@@ -224,13 +228,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
     for (const a of config.spaces.assign) {
       const rules = await worldRules(config.scenesDir, a.world)
       if (!rules.spaces.has(a.space)) {
-        throw new Error(`SPACE_ASSIGN: world ${a.world} has no space "${a.space}"`)
+        console.warn(`[spaces] SPACE_ASSIGN skipped: world ${a.world} has no space "${a.space}"`)
+        continue
       }
-      await store.assign(a.space, a.world, a.address)
+      try {
+        await store.assign(a.space, a.world, a.address)
+      } catch (err) {
+        // Someone already owns it: keep spaces (and sign-in) on, skip this one, say so.
+        if (!(err instanceof SpaceError) || err.code === 'bad_data') throw err
+        console.warn(
+          `[spaces] SPACE_ASSIGN ${a.world}/${a.space}=${a.address} skipped: ${err.message.slice(0, 200)}`,
+        )
+      }
     }
     const spaces = new SpaceService(store, services.collectibles, {
       limitPerAddress: config.spaces.limitPerAddress,
       recheckMs: config.spaces.recheckMs,
+      claimTtlMs: config.spaces.claimTtlMs,
       publish: (change: SpaceChange) =>
         background(
           matchMaker.presence.publish(spacesChannel(change.world), change),

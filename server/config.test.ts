@@ -112,8 +112,17 @@ describe('loadConfig', () => {
     expect(loadConfig({}).spaces).toMatchObject({
       limitPerAddress: 1,
       recheckMs: 300_000,
+      claimTtlMs: 86_400_000,
       assign: [],
     })
+    expect(loadConfig({ SPACE_TTL_S: '0' }).spaces.claimTtlMs).toBe(0)
+    expect(loadConfig({}).eventsPerHour).toBe(60)
+    expect(loadConfig({ EVENTS_PER_HOUR: '5' }).eventsPerHour).toBe(5)
+    expect(() => loadConfig({ EVENTS_PER_HOUR: '0' })).toThrow(/EVENTS_PER_HOUR/)
+    expect(loadConfig({}).kickMinutes).toBe(10)
+    expect(loadConfig({ KICK_MINUTES: '0' }).kickMinutes).toBe(0)
+    expect(() => loadConfig({ KICK_MINUTES: 'soon' })).toThrow(/KICK_MINUTES/)
+    expect(() => loadConfig({ SPACE_TTL_S: '-1' })).toThrow(/SPACE_TTL_S/)
     expect(() => loadConfig({ AOI: 'maybe' })).toThrow(/AOI must be on or off/)
     expect(() => loadConfig({ MAX_CLIENTS: '0' })).toThrow(/MAX_CLIENTS/)
   })

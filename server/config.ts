@@ -28,9 +28,15 @@ export interface Config {
   chain: ChainConfig
   /** PostgreSQL for spaces and layouts; unset: PGlite in `<dataDir>/pglite`. */
   databaseUrl?: string
+  /** Events all hosts together may create per hour (every process shares the count). */
+  eventsPerHour: number
+  /** How long a kick keeps an address (a guest: the client address) out of the event, min. */
+  kickMinutes: number
   spaces: {
     limitPerAddress: number
     recheckMs: number
+    /** An unused claim (no exhibit placed) lapses after this long, ms; 0: never. */
+    claimTtlMs: number
     /** Spaces given to an address by configuration (SPACE_ASSIGN), claimed at start-up. */
     assign: { world: string; space: string; address: string }[]
   }
@@ -98,9 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     publicAddress: publicAddress(env, host, port, redisUrl),
     chain: chain(env, rootDir),
     databaseUrl: databaseUrl(env),
+    eventsPerHour: int(env, 'EVENTS_PER_HOUR', 60, 1, 100_000),
+    kickMinutes: int(env, 'KICK_MINUTES', 10, 0, 10_080),
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
       recheckMs: int(env, 'SPACE_RECHECK_S', 300, 0, 86_400) * 1000,
+      claimTtlMs: int(env, 'SPACE_TTL_S', 86_400, 0, 31_536_000) * 1000,
       assign: spaceAssignments(env.SPACE_ASSIGN),
     },
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type EventInfo, type ScreenState } from '../src/protocol/events'
+import { EVENT_LIMITS, type EventInfo, type ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
 import { startServer, type RunningServer } from './app'
@@ -15,6 +15,7 @@ import { freshPgliteDir } from './db/testPglite'
 import {
   attend,
   attendees,
+  type Attendee,
   createEvent,
   draft,
   refusal,
@@ -41,6 +42,8 @@ beforeAll(async () => {
       CLIENT: 'none',
       DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
       SCENES_DIR: path.join(tmp, 'scenes'),
+      // Room for every test's events; the last test floods past it.
+      EVENTS_PER_HOUR: '40',
       ...signInEnv(path.join(tmp, 'registry.json')),
     }),
   )
@@ -97,6 +100,46 @@ describe('the events API', () => {
     const missing = await fetch(new URL('/api/events/zzzzzzzzzzzz', server.url))
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ error: 'unknown_event' })
+  })
+})
+
+describe('the events listing', () => {
+  type Listing = { events: EventInfo[] }
+  const listing = async () =>
+    (await (await fetch(new URL('/api/events', server.url))).json()) as Listing
+
+  it('ranks live events by attendance, then upcoming ones by start time', async () => {
+    const now = Date.now()
+    const small = await createEvent(server.url, tokens[3]!, { startsAt: now + 60_000 })
+    const big = await createEvent(server.url, tokens[4]!, { startsAt: now + 90_000 })
+    const hours = (h: number) => ({
+      startsAt: now + h * 3600_000,
+      endsAt: now + (h + 1) * 3600_000,
+    })
+    const later = await createEvent(server.url, tokens[1]!, hours(2))
+    const sooner = await createEvent(server.url, tokens[2]!, hours(1))
+    const smallHost = await attend(server.url, small.id, 'Small', tokens[3])
+    const bigHost = await attend(server.url, big.id, 'Big', tokens[4])
+    expect(await smallHost.act('event.live', { live: true })).toBe(null)
+    expect(await bigHost.act('event.live', { live: true })).toBe(null)
+    await attend(server.url, big.id, 'Fan 1')
+    await attend(server.url, big.id, 'Fan 2')
+    const mine = [small.id, big.id, later.id, sooner.id]
+    // Instances report attendance about once a second: wait for the counts, not for a time.
+    let seen: EventInfo[] = []
+    for (let i = 0; i < 400; i++) {
+      const { events } = await listing()
+      seen = events.filter((e) => mine.includes(e.id))
+      const count = (id: string) => seen.find((e) => e.id === id)?.attendance
+      if (count(big.id) === 3 && count(small.id) === 1) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(seen.map((e) => [e.id, e.status])).toEqual([
+      [big.id, 'live'],
+      [small.id, 'live'],
+      [sooner.id, 'upcoming'],
+      [later.id, 'upcoming'],
+    ])
   })
 })
 
@@ -213,6 +256,51 @@ describe('an event room', () => {
     expect(await refusal(server.url, event.id, tokens[3])).toBe('joined')
   })
 
+  it("keeps the host's name the host's: look-alikes and reserved words get a neutral one", async () => {
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const nameOf = (a: Attendee) => a.room.state.players.get(a.room.sessionId)?.name
+    const host = await attend(server.url, event.id, 'Li Wei', tokens[HOST])
+    expect(nameOf(host)).toBe('Li Wei')
+    for (const fake of ['L1 W\u200bei', 'ＬＩ ＷＥＩ', '主持人', '\u3164主持人']) {
+      const impostor = await attend(server.url, event.id, fake, tokens[2])
+      expect(nameOf(impostor), fake).toBe(`Visitor ${impostor.room.sessionId.slice(0, 4)}`)
+    }
+    const guest = await attend(server.url, event.id, 'Li Weiming')
+    expect(nameOf(guest)).toBe('Li Weiming')
+  })
+
+  it('keeps a kicked address out for a while, and a mute across a rejoin', async () => {
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const host = await attend(server.url, event.id, 'Host', tokens[HOST])
+    const chatty = await attend(server.url, event.id, 'Chatty', tokens[2])
+    const rude = await attend(server.url, event.id, 'Rude', tokens[3])
+    const mute = { action: 'mute', session: chatty.room.sessionId, minutes: 5 }
+    expect(await host.act('event.moderate', mute)).toBe(null)
+    await until(() => chatty.inbox['event.muted'][0])
+    // Leaving and coming back does not shake the mute off: it is held by address.
+    await chatty.leave()
+    const again = await attend(server.url, event.id, 'Chatty', tokens[2])
+    const held = await until(() => again.inbox['event.muted'][0], 'the mute on rejoining')
+    expect(held.until).toBeGreaterThan(Date.now() + 4 * 60_000)
+    again.room.send('chat', { text: 'me again' })
+    await until(() => again.inbox.error.some((e) => e.code === 'muted'))
+
+    // A kicked address cannot walk straight back in.
+    expect(await host.act('event.moderate', { action: 'kick', session: rude.room.sessionId })).toBe(
+      null,
+    )
+    expect(await rude.closed).toBe(CLOSE_CODES.kicked)
+    expect(await refusal(server.url, event.id, tokens[3])).toMatch(/^kicked: .*10 min/)
+    // A kicked guest: guests from that client address are held; signed-in people are not.
+    const guest = await attend(server.url, event.id, 'Guest')
+    expect(
+      await host.act('event.moderate', { action: 'kick', session: guest.room.sessionId }),
+    ).toBe(null)
+    expect(await guest.closed).toBe(CLOSE_CODES.kicked)
+    expect(await refusal(server.url, event.id)).toMatch(/^kicked: /)
+    expect(await refusal(server.url, event.id, tokens[4])).toBe('joined')
+  })
+
   it('overflows into a second instance that mirrors the stage', async () => {
     const event = await createEvent(server.url, tokens[HOST]!, { capacity: 2 })
     const host = await attend(server.url, event.id, 'Host', tokens[HOST])
@@ -303,6 +391,34 @@ describe('an event room', () => {
     expect(await host.act('event.call', { session: two.room.sessionId })).toBe('unknown_target')
   })
 
+  it('sends hosts one capped list per burst of hand changes, not the whole queue per change', async () => {
+    const n = EVENT_LIMITS.handsListed + 5
+    const event = await createEvent(server.url, tokens[HOST]!, { capacity: 15 })
+    const host = await attend(server.url, event.id, 'Host', tokens[HOST])
+    const crowd: Attendee[] = []
+    for (let i = 0; i < n; i++) crowd.push(await attend(server.url, event.id, `P${i}`))
+    const lists = () => host.inbox['event.hands'].slice(1) // [0]: the list on joining
+    for (const p of crowd) p.room.send('event.hand', { up: true })
+    const full = await until(() => lists().find((m) => m.total === n), 'every hand', 30_000)
+    // Capped, oldest first, and counted in full.
+    expect(full.hands).toHaveLength(EVENT_LIMITS.handsListed)
+    const ats = full.hands.map((h) => h.at)
+    expect(ats).toEqual([...ats].sort((x, y) => x - y))
+    // n changes came as a few lists, not n lists of up to n hands each (n² hands in all).
+    const sent = lists().length
+    expect(sent).toBeLessThan(n / 3)
+    const listed = lists().reduce((sum, m) => sum + m.hands.length, 0)
+    expect(listed).toBeLessThanOrEqual(sent * EVENT_LIMITS.handsListed)
+    // Raising a raised hand keeps its place; lowering one drops it from the count.
+    const first = full.hands[0]!.session
+    crowd.find((p) => p.room.sessionId === first)!.room.send('event.hand', { up: true })
+    const other = crowd.find((p) => p.room.sessionId !== first)!
+    other.room.send('event.hand', { up: false })
+    const after = await until(() => lists().find((m) => m.total === n - 1), 'a lowered hand')
+    expect(after.hands[0]!.session).toBe(first)
+    expect(after.hands.some((h) => h.session === other.room.sessionId)).toBe(false)
+  })
+
   it('ends: every instance closes and nobody can join any more', async () => {
     const event = await createEvent(server.url, tokens[HOST]!, { capacity: 2 })
     const host = await attend(server.url, event.id, 'Host', tokens[HOST])
@@ -322,3 +438,32 @@ function stagePose() {
   const [x0, z0, x1, z1] = stage.area
   return { x: (x0 + x1) / 2 + 1, y: stage.floorY, z: (z0 + z1) / 2 + 1, h: 0 }
 }
+
+// Last: it uses up the hour's events for the whole server.
+describe('the global create rate', () => {
+  it('refuses new events from fresh wallets past EVENTS_PER_HOUR with 429 and Retry-After', async () => {
+    const post = (token: string) =>
+      fetch(new URL('/api/events', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(draft()),
+      })
+    let refused: Response | null = null
+    let created = 0
+    // Each wallet is within its own limits; together they reach the global one.
+    for (let i = 0; i < 45 && !refused; i++) {
+      const res = await post(tokens[i % tokens.length]!)
+      if (res.status === 201) created++
+      else refused = res
+    }
+    expect(refused?.status).toBe(429)
+    expect(created).toBeLessThanOrEqual(40)
+    const retry = Number(refused!.headers.get('retry-after'))
+    expect(retry).toBeGreaterThanOrEqual(1)
+    expect(retry).toBeLessThanOrEqual(3600)
+    expect(await refused!.json()).toMatchObject({ error: 'busy', retryAfterS: retry })
+    // Any other wallet too; listing and joining still work.
+    expect((await post(tokens[0]!)).status).toBe(429)
+    expect((await fetch(new URL('/api/events', server.url))).status).toBe(200)
+  })
+})

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ServerMessages } from '../src/protocol/messages'
 import type { Space } from '../src/protocol/scene'
@@ -26,7 +26,7 @@ let deployment: { pixels: string; copycat: string }
 let bounds: FreeBounds
 const rooms: Room[] = []
 
-function env() {
+function env(extra: Record<string, string> = {}) {
   return {
     PORT: '0',
     CLIENT: 'none',
@@ -36,6 +36,9 @@ function env() {
     CHAIN_POLL_MS: '200',
     SPACE_RECHECK_S: '0',
     SPACE_ASSIGN: `${WORLD}/assigned-plot=${devWallets()[2]!.address}`,
+    // Account #2 holds the assigned plot and may claim one more.
+    SPACE_LIMIT: '2',
+    ...extra,
   }
 }
 
@@ -61,10 +64,12 @@ beforeAll(async () => {
   }
   bounds = { area: space.area, floorY: space.floorY, height: 6 }
   const assigned = { ...space, id: 'assigned-plot', title: { 'zh-CN': '指定', en: 'Assigned' } }
+  const spare = { ...space, id: 'spare-plot', title: { 'zh-CN': '备用', en: 'Spare' } }
   scene.spaces = [
     ...(scene.spaces ?? []).filter((s: { id: string }) => s.id !== SPACE),
     space,
     assigned,
+    spare,
   ]
   fs.writeFileSync(file, JSON.stringify(scene))
   server = await startServer(loadConfig(env()))
@@ -183,6 +188,56 @@ describe('creator spaces', () => {
     expect(space.owner).toBe(devWallets()[2]!.address)
   })
 
+  it('refuses a claim from a wallet without a verified collectible or an assignment', async () => {
+    // Account #0 deploys the demo collections and holds none of them: a throwaway key.
+    const empty = await visitor('empty', 0)
+    expect(await empty.edit('space.claim', { space: 'spare-plot' })).toEqual({
+      error: 'no_credential',
+    })
+    expect(empty.room.state.spaces?.get('spare-plot')).toBeUndefined()
+  })
+
+  it('lets an owner release a claimed space, and nobody else', async () => {
+    const friend = await visitor('friend', 2)
+    const owner = await visitor('owner', 1)
+    const other = await visitor('other')
+    expect((await friend.edit('space.claim', { space: 'spare-plot' })).ok).toMatchObject({
+      op: 'claim',
+    })
+    await until(() => other.room.state.spaces?.get('spare-plot')?.owner)
+    expect(await owner.edit('space.release', { space: 'spare-plot' })).toEqual({
+      error: 'not_owner',
+    })
+    // An assigned space stays with its assignee.
+    expect(await friend.edit('space.release', { space: 'assigned-plot' })).toEqual({
+      error: 'not_owner',
+    })
+    expect((await friend.edit('space.release', { space: 'spare-plot' })).ok).toMatchObject({
+      op: 'release',
+      version: 0,
+    })
+    await until(() => !other.room.state.spaces?.has('spare-plot'))
+    expect(other.room.state.spaces?.get('assigned-plot')?.owner).toBe(devWallets()[2]!.address)
+    expect(await friend.edit('space.release', { space: 'spare-plot' })).toEqual({
+      error: 'unknown_space',
+    })
+  })
+
+  it('frees a claim that got no exhibit within the TTL, and everyone sees it free', async () => {
+    const friend = await visitor('friend', 2)
+    const other = await visitor('other')
+    expect((await friend.edit('space.claim', { space: 'spare-plot' })).ok).toBeDefined()
+    await until(() => other.room.state.spaces?.get('spare-plot')?.owner)
+    const { spaces } = await server.spaces
+    // Not yet: the claim is fresh.
+    expect(await spaces.expireUnused()).toEqual([])
+    // Two TTLs on: the unused spare plot lapses; the test plot (with exhibits) stays.
+    const lapsed = await spaces.expireUnused(Date.now() + 2 * 86_400_000)
+    expect(lapsed).toEqual([{ spaceId: 'spare-plot', world: WORLD }])
+    await until(() => !other.room.state.spaces?.has('spare-plot'))
+    expect(other.room.state.spaces?.get(SPACE)?.owner).toBe(devWallets()[1]!.address)
+  })
+
   it('refuses what the rules do not allow, and changes nothing', async () => {
     const owner = await visitor('owner', 1)
     const friend = await visitor('friend', 2)
@@ -284,11 +339,21 @@ describe('creator spaces', () => {
     provider.destroy()
   })
 
-  it('keeps the layout across a restart', async () => {
+  it('keeps the layout across a restart, and skips an assignment that conflicts', async () => {
     for (const r of rooms.splice(0)) await r.leave().catch(() => {})
     await server.stop()
-    server = await startServer(loadConfig(env()))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    // Configuration now gives the test plot, owned by account #1, to account #0.
+    const conflicting = `${WORLD}/test-plot=${devWallets()[0]!.address}`
+    server = await startServer(
+      loadConfig(env({ SPACE_ASSIGN: `${env().SPACE_ASSIGN},${conflicting}` })),
+    )
     await server.spaces
+    const said = warn.mock.calls.map((c) => String(c[0]))
+    warn.mockRestore()
+    expect(said.some((l) => l.includes('SPACE_ASSIGN') && l.includes('test-plot'))).toBe(true)
+    // Sign-in still works: spaces are on.
+    await visitor('signs-in', 1)
     const late = await visitor('late')
     const space = await until(() => (late.space()?.exhibits.size ? late.space() : null))
     expect(space.owner).toBe(devWallets()[1]!.address)

@@ -7,6 +7,10 @@
 // Re-verification: a Transfer of a placed token (from the chain watcher) or the periodic
 // re-check makes the server verify the exhibit again; one that fails is hidden, the owner is
 // told why, and it comes back when a later check passes.
+//
+// Spaces are scarce: a claim needs a verified collectible from an allowlisted issuer (or a space
+// assigned by configuration), a claim that never gets an exhibit lapses after `claimTtlMs`, and
+// owners can release their space.
 import { randomUUID } from 'node:crypto'
 import { getAddress } from 'ethers'
 import type { Collectible } from '../src/chain/types'
@@ -56,6 +60,8 @@ export interface SpaceServiceOptions {
   limitPerAddress: number
   /** How often every placed exhibit is verified again, ms (0: only on transfers). */
   recheckMs: number
+  /** A claim without any exhibit after this long lapses and the space is free, ms (0: never). */
+  claimTtlMs?: number
   /** Announces a change to every instance of the world (presence publish). */
   publish: (change: SpaceChange) => void
   log?: (line: string) => void
@@ -78,7 +84,7 @@ function refusalFrom(err: unknown): never {
       version_conflict: 'version_conflict',
       too_many_exhibits: 'too_many_exhibits',
       no_space: 'unknown_space',
-      assigned: 'space_taken',
+      assigned: 'not_owner',
       world_mismatch: 'unknown_space',
       no_version: 'version_conflict',
     }
@@ -98,6 +104,7 @@ export class SpaceService {
   >()
   private timer: ReturnType<typeof setInterval> | null = null
   private rechecking = false
+  private sweeper: ReturnType<typeof setInterval> | null = null
   private readonly log: (line: string) => void
   private readonly stopWatching: () => void
 
@@ -123,11 +130,34 @@ export class SpaceService {
         opts.recheckMs,
       )
     }
+    const ttl = opts.claimTtlMs ?? 0
+    if (ttl > 0) {
+      // Sweep a few times per TTL (at most once a minute) so a lapsed claim shows as free.
+      const every = Math.max(60_000, Math.min(ttl / 4, 3_600_000))
+      this.sweeper = setInterval(
+        () => background(this.expireUnused(), '[spaces] expiring unused claims'),
+        every,
+      )
+      this.sweeper.unref?.()
+    }
   }
 
   stop() {
     this.stopWatching()
     if (this.timer) clearInterval(this.timer)
+    if (this.sweeper) clearInterval(this.sweeper)
+  }
+
+  /** Frees claims older than the TTL that never got an exhibit, as of `now`; announces each. */
+  async expireUnused(now = Date.now()) {
+    const ttl = this.opts.claimTtlMs ?? 0
+    if (ttl <= 0) return []
+    const freed = await this.store.expireUnused(now - ttl)
+    for (const f of freed) {
+      this.log(`[spaces] claim on ${f.world}/${f.spaceId} lapsed: no exhibit within the TTL`)
+      this.opts.publish({ world: f.world, space: f.spaceId })
+    }
+    return freed
   }
 
   /** The current state of a space (owner null when free), and indexes its exhibits. */
@@ -165,14 +195,43 @@ export class SpaceService {
 
   async claim(world: string, scene: SceneSpace, address: string) {
     try {
+      await this.requireCredential(address)
+      const ttl = this.opts.claimTtlMs ?? 0
       const space = await this.store.claim(scene.id, world, address, {
         limitPerAddress: this.opts.limitPerAddress,
+        ...(ttl > 0 && { unusedBefore: Date.now() - ttl }),
       })
+      for (const f of space.expired ?? []) this.opts.publish({ world: f.world, space: f.spaceId })
       this.opts.publish({ world, space: scene.id })
       return { version: space.version }
     } catch (err) {
       refusalFrom(err)
     }
+  }
+
+  /** The owner gives a claimed space back (its layouts go with it); assigned spaces stay. */
+  async release(world: string, scene: SceneSpace, address: string) {
+    try {
+      await this.store.release(scene.id, address)
+      this.opts.publish({ world, space: scene.id })
+      return { version: 0 }
+    } catch (err) {
+      refusalFrom(err)
+    }
+  }
+
+  /**
+   * Something scarce behind every claim, so throwaway keys cannot take every space: a space
+   * assigned by configuration, or at least one verified collectible from an allowlisted issuer.
+   */
+  private async requireCredential(address: string) {
+    if ((await this.store.spacesOf(address)).some((s) => s.assigned)) return
+    const { items } = await this.collectibles.list(address)
+    if (items.some((c) => c.verified)) return
+    throw new SpaceRefusal(
+      'no_credential',
+      'claiming a space needs a verified collectible from a trusted issuer in this wallet',
+    )
   }
 
   async collaborator(world: string, scene: SceneSpace, by: string, address: string, add: boolean) {

@@ -29,6 +29,7 @@ export interface Migration {
  *   hold EIP-55 addresses; `world` and `stage` come from scene files; times are timestamptz;
  *   `live_at` is set when the host goes live, `ended_at` when the host ends it.
  * - event_bans: addresses a host or moderator banned from an event (refused at join).
+ * - events_created (3): the global create rate counts the events of the last hour.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -102,6 +103,11 @@ export const migrations: readonly Migration[] = [
         primary key (event_id, address)
       )`,
     ],
+  },
+  {
+    id: 3,
+    name: 'events by creation time',
+    statements: [`create index events_created on events (created_at)`],
   },
 ]
 

@@ -194,6 +194,41 @@ describe.each(['pglite', 'postgres'] as const)('SpaceStore on %s', (engine) => {
     })
   })
 
+  describe('unused claims', () => {
+    it('lapse after the TTL when no exhibit was placed; used and assigned ones stay', async () => {
+      await store.claim('plot-1', WORLD, A, { limitPerAddress: 2 })
+      await store.claim('plot-2', WORLD, A, { limitPerAddress: 2 })
+      await store.commitLayout('plot-2', A, [exhibit()], { baseVersion: 0, note: 'place' })
+      await store.assign('hall-1', 'cangqiong', B)
+      // Two days ago, as the database sees it.
+      await db.query(`update spaces set claimed_at = now() - interval '2 days'`)
+      const dayAgo = Date.now() - 86_400_000
+      expect(await store.expireUnused(dayAgo - 86_400_000 * 2)).toEqual([])
+      expect(await store.expireUnused(dayAgo)).toEqual([{ spaceId: 'plot-1', world: WORLD }])
+      expect(await store.space('plot-1')).toBeNull()
+      expect((await store.space('plot-2'))?.owner).toBe(A)
+      expect((await store.space('hall-1'))?.owner).toBe(B)
+    })
+
+    it('free a lapsed space for the next claimer, and stop counting against the owner', async () => {
+      await store.claim('plot-1', WORLD, A, { limitPerAddress: 1 })
+      await db.query(`update spaces set claimed_at = now() - interval '2 days'`)
+      const dayAgo = Date.now() - 86_400_000
+      // Without the TTL the claim still holds.
+      await failsWith(store.claim('plot-1', WORLD, B, { limitPerAddress: 1 }), 'space_taken')
+      await failsWith(store.claim('plot-2', WORLD, A, { limitPerAddress: 1 }), 'claim_limit')
+      const b = await store.claim('plot-1', WORLD, B, { limitPerAddress: 1, unusedBefore: dayAgo })
+      expect(b).toMatchObject({ owner: B, expired: [{ spaceId: 'plot-1', world: WORLD }] })
+      // B's fresh claim is not lapsed; A may claim elsewhere now.
+      await failsWith(
+        store.claim('plot-1', WORLD, C, { limitPerAddress: 1, unusedBefore: dayAgo }),
+        'space_taken',
+      )
+      const a = await store.claim('plot-2', WORLD, A, { limitPerAddress: 1, unusedBefore: dayAgo })
+      expect(a).toMatchObject({ owner: A, expired: [] })
+    })
+  })
+
   describe('collaborators', () => {
     it('only the owner adds and removes them; they may edit while listed', async () => {
       await store.claim('plot-1', WORLD, A, { limitPerAddress: 1 })

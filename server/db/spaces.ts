@@ -4,7 +4,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 import { Space as SceneSpace, SpaceSlot, WorldId } from '../../src/protocol/scene'
-import type { Database, Queryable } from './database'
+import type { Database, Queryable, SqlParam } from './database'
 
 /** The most exhibits any layout may hold (a scene may set a lower limit per space). */
 export const MAX_EXHIBITS = 64
@@ -108,6 +108,12 @@ export interface Space {
   collaborators: string[]
   /** The current layout version; 0 before the first commit. */
   version: number
+}
+
+/** A space a lapsed claim gave back. */
+export interface Freed {
+  spaceId: string
+  world: string
 }
 
 export interface Layout {
@@ -231,33 +237,78 @@ export class SpaceStore {
     spaceId: string,
     world: string,
     address: string,
-    options: { limitPerAddress: number },
-  ): Promise<Space> {
+    options: {
+      limitPerAddress: number
+      /** Claims made before this (ms since the epoch) that never got an exhibit are free again. */
+      unusedBefore?: number
+    },
+  ): Promise<Space & { expired?: Freed[] }> {
     const id = input(SpaceId, spaceId, 'spaceId')
     const w = input(WorldId, world, 'world')
     const owner = input(Address, address, 'address')
     const limit = input(z.number().int().min(0), options.limitPerAddress, 'limitPerAddress')
     return this.db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [CLAIM_LOCK, owner])
-      const existing = await this.spaceIn(tx, id)
-      if (existing) return this.alreadyOwned(existing, w, owner)
-      const [{ n } = { n: 0 }] = await tx.query<{ n: number }>(
-        'select count(*)::int as n from spaces where owner = $1',
-        [owner],
+      // Lapsed claims on this space or of this address do not block the claim nor count.
+      if (options.unusedBefore === undefined) return this.claimIn(tx, id, w, owner, limit)
+      const expired = await this.expireIn(
+        tx,
+        options.unusedBefore,
+        'and (space_id = $2 or owner = $3)',
+        [id, owner],
       )
-      if (n >= limit) {
-        throw new SpaceError('claim_limit', `${owner} already owns ${n} spaces (limit ${limit})`)
-      }
-      await tx.query(
-        `insert into spaces (space_id, world, owner) values ($1, $2, $3)
-         on conflict (space_id) do nothing`,
-        [id, w, owner],
-      )
-      // Read back: another transaction may have inserted it first (it then waited for us).
-      const space = await this.spaceIn(tx, id)
-      if (!space) throw new SpaceError('no_space', `space ${id} vanished while claiming it`)
-      return this.alreadyOwned(space, w, owner)
+      return { ...(await this.claimIn(tx, id, w, owner, limit)), expired }
     })
+  }
+
+  /**
+   * Frees every claim made before `before` (ms since the epoch) that never got an exhibit
+   * (layout version 0); assigned spaces never lapse. Returns the freed spaces.
+   */
+  async expireUnused(before: number): Promise<Freed[]> {
+    return this.expireIn(this.db, before, '', [])
+  }
+
+  private async expireIn(
+    q: Queryable,
+    before: number,
+    also: string,
+    params: SqlParam[],
+  ): Promise<Freed[]> {
+    const at = input(z.number().int().min(0).max(8.64e15), before, 'before')
+    const rows = await q.query<{ space_id: string; world: string }>(
+      `delete from spaces where not assigned and current_version = 0 and claimed_at < $1 ${also}
+       returning space_id, world`,
+      [new Date(at), ...params],
+    )
+    return rows.map((r) => ({ spaceId: r.space_id, world: r.world }))
+  }
+
+  private async claimIn(
+    tx: Queryable,
+    id: string,
+    w: string,
+    owner: string,
+    limit: number,
+  ): Promise<Space> {
+    const existing = await this.spaceIn(tx, id)
+    if (existing) return this.alreadyOwned(existing, w, owner)
+    const [{ n } = { n: 0 }] = await tx.query<{ n: number }>(
+      'select count(*)::int as n from spaces where owner = $1',
+      [owner],
+    )
+    if (n >= limit) {
+      throw new SpaceError('claim_limit', `${owner} already owns ${n} spaces (limit ${limit})`)
+    }
+    await tx.query(
+      `insert into spaces (space_id, world, owner) values ($1, $2, $3)
+       on conflict (space_id) do nothing`,
+      [id, w, owner],
+    )
+    // Read back: another transaction may have inserted it first (it then waited for us).
+    const space = await this.spaceIn(tx, id)
+    if (!space) throw new SpaceError('no_space', `space ${id} vanished while claiming it`)
+    return this.alreadyOwned(space, w, owner)
   }
 
   /** Gives a space to an address by configuration: idempotent; no claim limit applies. */

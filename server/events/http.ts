@@ -36,6 +36,19 @@ const STATUS: Record<EventStoreError['code'], number> = {
   not_allowed: 403,
   too_many: 409,
   bad_data: 500,
+  busy: 429,
+}
+
+/** Live events first, most attended first; then upcoming by start time; ended ones last. */
+export function rankEvents(events: EventInfo[]): EventInfo[] {
+  const rank = (e: EventInfo) => (e.status === 'live' ? 0 : e.status === 'upcoming' ? 1 : 2)
+  return [...events].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.status === 'live' ? b.attendance - a.attendance : 0) ||
+      a.startsAt - b.startsAt ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
 }
 
 /** Returns a handler that answers /api/events routes (true) or leaves the request (false). */
@@ -83,7 +96,7 @@ export function eventsApi(deps: EventsApiDeps) {
     }
     if (method === 'GET' && id === undefined) {
       const events = await store.list()
-      json(res, 200, { events: await Promise.all(events.map(wire)) })
+      json(res, 200, { events: rankEvents(await Promise.all(events.map(wire))) })
       return
     }
     if (method === 'GET') {
@@ -125,6 +138,11 @@ export function eventsApi(deps: EventsApiDeps) {
       json(res, 201, await wire(event))
     } catch (err) {
       if (!(err instanceof EventStoreError)) throw err
+      if (err.code === 'busy') {
+        res.setHeader('retry-after', String(err.retryAfterS ?? 60))
+        json(res, 429, { error: 'busy', message: err.message, retryAfterS: err.retryAfterS ?? 60 })
+        return
+      }
       json(res, STATUS[err.code], { error: err.code, message: err.message })
     }
   }

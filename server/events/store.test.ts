@@ -151,6 +151,32 @@ describe.each(['pglite', 'postgres'] as const)('EventStore on %s', (engine) => {
     expect(await store.list()).toEqual([])
   })
 
+  it('lists live events before upcoming ones that start sooner', async () => {
+    const upcoming = await store.create(A, draft({ startsAt: now + HOUR, endsAt: now + 2 * HOUR }))
+    const live = await store.create(B, draft({ startsAt: now + 3 * HOUR, endsAt: now + 4 * HOUR }))
+    await store.setLive(live.id)
+    expect((await store.list()).map((e) => e.id)).toEqual([live.id, upcoming.id])
+  })
+
+  it('holds every host together to createPerHour new events, across stores', async () => {
+    const opts = { scenesDir: path.join(tmp, 'scenes'), createPerHour: 3 }
+    const [one, two] = [new EventStore(db, opts), new EventStore(db, opts)]
+    const tries = await Promise.allSettled(
+      [A, B, C, A, B, C].map((host, i) => (i % 2 ? one : two).create(host, draft())),
+    )
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(3)
+    await failsWith(one.create(C, draft()), 'busy')
+    const err = await one.create(A, draft()).then(
+      () => null,
+      (e: unknown) => e as EventStoreError,
+    )
+    expect(err?.retryAfterS).toBeGreaterThanOrEqual(1)
+    expect(err?.retryAfterS).toBeLessThanOrEqual(3600)
+    // An hour on (by the database clock), the window has room again.
+    await db.query(`update events set created_at = now() - interval '61 minutes'`)
+    expect(await one.create(C, draft())).toMatchObject({ host: C })
+  })
+
   it('goes live and ends; an ended event cannot go live again', async () => {
     const e = await store.create(A, draft())
     expect((await store.setLive(e.id)).status).toBe('live')

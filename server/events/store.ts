@@ -33,11 +33,14 @@ export type EventStoreErrorCode =
   | 'not_allowed'
   | 'too_many'
   | 'bad_data'
+  | 'busy'
 
 export class EventStoreError extends Error {
   constructor(
     readonly code: EventStoreErrorCode,
     message: string,
+    /** busy: seconds until the hourly window has room again. */
+    readonly retryAfterS?: number,
   ) {
     super(message)
     this.name = 'EventStoreError'
@@ -130,11 +133,18 @@ export function newEventId(): string {
 
 /** Advisory lock class for creating events, keyed by the host (see create()). */
 const CREATE_LOCK = 6_370_003
+/** Advisory lock for the global create rate (one key: every creator). */
+const GLOBAL_CREATE_LOCK = 6_370_004
 
 export class EventStore {
   constructor(
     private readonly db: Database,
-    private readonly options: { scenesDir: string; now?: () => number },
+    private readonly options: {
+      scenesDir: string
+      now?: () => number
+      /** Events all hosts together may create per hour (EVENTS_PER_HOUR); unset: no cap. */
+      createPerHour?: number
+    },
   ) {}
 
   private now() {
@@ -145,7 +155,9 @@ export class EventStore {
    * Creates an event hosted by `host`. The draft is validated; its world and stage must exist
    * in the scenes; it must not be over yet nor start more than a year ahead; a host holds at
    * most MAX_EVENTS_PER_HOST upcoming or live events (an advisory lock on the host makes the
-   * count-then-insert atomic across processes).
+   * count-then-insert atomic across processes). All hosts together create at most
+   * `createPerHour` events an hour (by the database clock, so every process shares one window):
+   * fresh wallets cannot flood the listing.
    */
   async create(host: string, draft: unknown): Promise<StoredEvent> {
     const by = input(Address, host, 'host')
@@ -181,6 +193,7 @@ export class EventStore {
           `${by} already hosts ${n} upcoming or live events (limit ${MAX_EVENTS_PER_HOST})`,
         )
       }
+      await this.holdGlobalRate(tx)
       await tx.query(
         `insert into events (event_id, host, title_zh, title_en, description_zh, description_en,
            world, stage, starts_at, ends_at, capacity)
@@ -203,6 +216,26 @@ export class EventStore {
     })
   }
 
+  /** Refuses with `busy` when the last hour already holds `createPerHour` new events. */
+  private async holdGlobalRate(tx: Queryable) {
+    const cap = this.options.createPerHour
+    if (cap === undefined) return
+    // One creator at a time over every host, so the count cannot be raced past the cap.
+    await tx.query('select pg_advisory_xact_lock($1, 0)', [GLOBAL_CREATE_LOCK])
+    const [row] = await tx.query<{ n: number; wait: number | null }>(
+      `select count(*)::int as n,
+         ceil(extract(epoch from min(created_at) + interval '1 hour' - now()))::int as wait
+       from events where created_at > now() - interval '1 hour'`,
+    )
+    if ((row?.n ?? 0) < cap) return
+    const wait = Math.min(3600, Math.max(1, row?.wait ?? 60))
+    throw new EventStoreError(
+      'busy',
+      `${cap} events were created in the last hour, the most this server takes: try again in ${wait} s`,
+      wait,
+    )
+  }
+
   /** The event, or null when there is none with this id (or the id is malformed). */
   async get(id: string): Promise<StoredEvent | null> {
     const ok = EventId.safeParse(id)
@@ -210,14 +243,17 @@ export class EventStore {
     return this.eventIn(this.db, ok.data)
   }
 
-  /** Upcoming and live events, soonest first, then those ended within the last hour. */
+  /**
+   * Live events, then upcoming ones, each soonest first, then those ended within the last hour;
+   * at most LIST_LIMIT. (The API ranks live events by attendance, which presence knows.)
+   */
   async list(): Promise<StoredEvent[]> {
     const now = this.now()
     const rows = await this.db.query(
       `select * from events
        where (ended_at is null and ends_at > $1)
           or least(coalesce(ended_at, ends_at), ends_at) > $2
-       order by (ended_at is not null or ends_at <= $1), starts_at, event_id
+       order by (ended_at is not null or ends_at <= $1), live_at is null, starts_at, event_id
        limit $3`,
       [new Date(now), new Date(now - ENDED_LISTED_MS), LIST_LIMIT],
     )

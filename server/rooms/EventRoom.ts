@@ -11,13 +11,18 @@
 //   cq:event:K:seq        announcement counter (INCR: gap-free across instances)
 //   cq:event:K:ann        hash seq → Announcement JSON, the newest ANNOUNCEMENTS_KEPT
 //   cq:event:K:count      hash roomId → {n, at}: each instance's attendance, refreshed ~1 s
-//   cq:event:K:hands      hash session → RaisedHand JSON
+//   cq:event:K:hands      hash session → RaisedHand JSON (a change is one HSET/HDEL; instances
+//                         with staff read it once per debounce window, not per change)
 //   cq:event:K:seats      hash session → {room, address, role}: moderation targets
+//   cq:event:K:host-name  the host's display name (nobody else may look like it)
+//   cq:event:K:kicked:W   set while W (an address, or ip:<client address> for a guest) may not
+//                         rejoin after a kick; expires after the kick's minutes
+//   cq:event:K:muted:W    W's chat is muted until this time (ms); expires with the mute
 //   cq:instances:event:K  instance numbers in use
 // Sign-in: the join option `token` (the bearer token of POST /api/auth/verify) is checked by
 // the static onAuth in the process that matched the join; banned addresses and ended events are
 // refused there, before a seat is reserved.
-import { ServerError, type AuthContext, type Client } from '@colyseus/core'
+import { ServerError, matchMaker, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,
   EVENT_LIMITS,
@@ -44,9 +49,12 @@ import {
   POS_SCALE,
   animAt,
   cleanText,
+  displayName,
+  impersonates,
   dequantizeHeading,
   type ClientMessage,
   type ErrorCode,
+  type ServerMessages,
 } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
 import { AuthUnavailableError, type Session, type Sessions } from '../auth'
@@ -85,7 +93,12 @@ export interface EventServices {
 
 export interface EventRoomSettings extends WorldRoomSettings {
   events: () => EventServices | null
+  /** How long a kick keeps the address (or a guest's client address) out, minutes. */
+  kickMinutes?: number
 }
+
+/** The default of KICK_MINUTES. */
+export const KICK_MINUTES = 10
 
 export interface EventJoinOptions extends WorldJoinOptions {
   event?: unknown
@@ -95,7 +108,29 @@ export interface EventJoinOptions extends WorldJoinOptions {
 /** What onAuth hands the room: the signed-in address, or null for a guest. */
 export interface EventAuth {
   address: string | null
+  /** The client's network address (what holds a guest's kick), or null when unknown. */
+  ip?: string | null
 }
+
+/**
+ * Whom a kick or a mute holds: the wallet address, or for a guest the client's network
+ * address. Bounded, so a hostile value cannot make a long key.
+ */
+export function holdKey(address: string | null, ip: string | null | undefined): string | null {
+  if (address) return address.toLowerCase()
+  return ip ? `ip:${ip.slice(0, 64)}` : null
+}
+
+/**
+ * The client's network address for holds: the socket's peer. Colyseus' own `ctx.ip` prefers
+ * X-Real-IP / X-Forwarded-For, which any client can write. Seam: behind a trusted proxy
+ * (TRUST_PROXY, server/httpKit.ts) resolve the forwarded address here instead.
+ */
+export function clientIp(ctx: Pick<AuthContext, 'req'> | undefined): string | null {
+  return ctx?.req?.socket.remoteAddress ?? null
+}
+
+type Holds = { get(key: string): Promise<string | null> }
 
 export const eventChannel = (id: string) => `cq:event:${id}`
 const key = (id: string, what: string) => `cq:event:${id}:${what}`
@@ -127,11 +162,13 @@ function joinError(code: EventErrorCode | 'bad_token', message: string) {
   const numeric =
     code === 'banned'
       ? CLOSE_CODES.banned
-      : code === 'event_ended'
-        ? CLOSE_CODES.ended
-        : code === 'bad_token'
-          ? 4215 // Colyseus' AUTH_FAILED
-          : 4212 // Colyseus' MATCHMAKE_INVALID_ROOM_ID
+      : code === 'kicked'
+        ? CLOSE_CODES.kicked
+        : code === 'event_ended'
+          ? CLOSE_CODES.ended
+          : code === 'bad_token'
+            ? 4215 // Colyseus' AUTH_FAILED
+            : 4212 // Colyseus' MATCHMAKE_INVALID_ROOM_ID
   return new ServerError(numeric, `${code}: ${message}`)
 }
 
@@ -139,6 +176,7 @@ function joinError(code: EventErrorCode | 'bad_token', message: string) {
 export async function authorizeEventJoin(
   services: EventServices | null,
   options: EventJoinOptions,
+  client: { ip: string | null; holds?: Holds } = { ip: null },
 ): Promise<EventAuth> {
   checkJoinOptions(options, 'event')
   if (!services) throw new ServerError(4213, 'events are not available yet: try again shortly')
@@ -167,7 +205,15 @@ export async function authorizeEventJoin(
       throw joinError('banned', 'this address is banned from the event')
     }
   }
-  return { address }
+  const who = holdKey(address, client.ip)
+  if (who && client.holds) {
+    const until = Number(await client.holds.get(key(event.id, `kicked:${who}`)))
+    if (until > Date.now()) {
+      const minutes = Math.ceil((until - Date.now()) / 60_000)
+      throw joinError('kicked', `a moderator removed you: you may rejoin in ${minutes} min`)
+    }
+  }
+  return { address, ip: client.ip }
 }
 
 /** Messages on an event's channel. */
@@ -178,7 +224,7 @@ type EventBus =
   | { t: 'react'; counts: ReactionCounts }
   | { t: 'hands' }
   | { t: 'call'; session: string; by: string }
-  | { t: 'mute'; session: string; until: number }
+  | { t: 'mute'; session: string; who: string | null; until: number }
   | { t: 'kick'; session: string }
   | { t: 'ban'; address: string }
   | { t: 'roles'; performers: string[]; moderators: string[] }
@@ -202,12 +248,16 @@ interface SeatEvent {
   role: EventRole
   mutedUntil: number
   hand: boolean
+  /** Whom kicks and mutes hold (holdKey). */
+  who: string | null
+  ip: string | null
 }
 
 interface SeatRecord {
   room: string
   address: string | null
   role: EventRole
+  who?: string | null
 }
 
 type EventMessage = Extract<ParsedMessage, { type: `event.${string}` }>
@@ -250,6 +300,7 @@ export class EventRoom extends WorldRoom {
   private ended = false
   private countTimer: { clear(): void } | null = null
   private onBus: ((m: EventBus) => void) | null = null
+  private handsTimer: { clear(): void } | null = null
 
   private get id() {
     return this.info.id
@@ -325,14 +376,19 @@ export class EventRoom extends WorldRoom {
     if (!seat) return
     seat.address = auth?.address ?? null
     const role = roleOf(this.info, seat.address)
-    this.extras.set(client.sessionId, { role, mutedUntil: 0, hand: false })
+    const ip = auth?.ip ?? null
+    const who = holdKey(seat.address, ip)
+    const extra: SeatEvent = { role, mutedUntil: 0, hand: false, who, ip }
+    this.extras.set(client.sessionId, extra)
+    await this.applyMute(seat, extra)
+    await this.guardHostName(seat, role, options.name)
     this.reply(client, 'event.welcome', {
       event: this.wireInfo(),
       role,
       instance: this.state.instance,
     })
     for (const a of await this.backlog()) this.reply(client, 'event.announcement', a)
-    if (CAN.callHand(role)) this.reply(client, 'event.hands', { hands: await this.hands() })
+    if (CAN.callHand(role)) this.reply(client, 'event.hands', await this.handsList())
     await this.recordSeat(seat)
     this.countSoon()
   }
@@ -362,6 +418,7 @@ export class EventRoom extends WorldRoom {
       }
     }
     this.catchUp?.clear()
+    this.handsTimer?.clear()
     await super.onDispose()
   }
 
@@ -468,7 +525,7 @@ export class EventRoom extends WorldRoom {
       await store.end(this.id)
       this.publish({ t: 'status', status: 'ended' })
       // Nobody joins an ended event: its shared keys can go (counts go with their instances).
-      for (const what of ['screen', 'seq', 'ann', 'hands', 'seats']) {
+      for (const what of ['screen', 'seq', 'ann', 'hands', 'seats', 'host-name']) {
         background(this.presence.del(key(this.id, what)), '[events] clean-up of an ended event')
       }
     }
@@ -486,6 +543,8 @@ export class EventRoom extends WorldRoom {
 
   private async raiseHand(seat: Seat, extra: SeatEvent, up: boolean, now: number) {
     const session = seat.client.sessionId
+    // Raising a raised hand changes nothing (and keeps its place in the queue).
+    if (extra.hand === up) return
     if (up) {
       const hand: RaisedHand = {
         session,
@@ -542,12 +601,33 @@ export class EventRoom extends WorldRoom {
     if (!outranks(target.role)) {
       throw new Refusal('not_allowed', `a ${role} cannot ${a.action} the ${target.role}`)
     }
+    // Held by address (a guest: client address) in presence, so a rejoin does not shake it off.
+    const who = target.who ?? null
     if (a.action === 'mute') {
-      this.publish({ t: 'mute', session: a.session, until: now + a.minutes * 60_000 })
+      const until = now + a.minutes * 60_000
+      if (who)
+        await this.presence.setex(key(this.id, `muted:${who}`), String(until), a.minutes * 60)
+      this.publish({ t: 'mute', session: a.session, who, until })
     } else if (a.action === 'unmute') {
-      this.publish({ t: 'mute', session: a.session, until: 0 })
+      if (who) await this.presence.del(key(this.id, `muted:${who}`))
+      this.publish({ t: 'mute', session: a.session, who, until: 0 })
     } else {
+      const minutes = this.settings.kickMinutes ?? KICK_MINUTES
+      if (who && minutes > 0) {
+        const until = now + minutes * 60_000
+        await this.presence.setex(key(this.id, `kicked:${who}`), String(until), minutes * 60)
+      }
       this.publish({ t: 'kick', session: a.session })
+    }
+  }
+
+  /** A mute given to this seat's address (or client address) before it (re)joined holds. */
+  private async applyMute(seat: Seat, extra: SeatEvent) {
+    if (!extra.who) return
+    const until = Number(await this.presence.get(key(this.id, `muted:${extra.who}`)))
+    if (until > Date.now()) {
+      extra.mutedUntil = until
+      this.reply(seat.client, 'event.muted', { until })
     }
   }
 
@@ -575,6 +655,11 @@ export class EventRoom extends WorldRoom {
       .isBanned(this.id, address)
       .then(async (banned) => {
         if (banned) return this.remove(seat, CLOSE_CODES.banned)
+        const extra = this.extras.get(seat.client.sessionId)
+        if (extra) {
+          extra.who = holdKey(address, extra.ip)
+          await this.applyMute(seat, extra)
+        }
         this.updateRole(seat)
         await this.recordSeat(seat)
       })
@@ -603,7 +688,7 @@ export class EventRoom extends WorldRoom {
         for (const r of REACTIONS) this.summedReactions[r] += m.counts[r] ?? 0
         break
       case 'hands':
-        background(this.sendHands(), '[events] raised hands')
+        this.handsSoon()
         break
       case 'call': {
         const seat = this.seats.get(m.session)
@@ -615,9 +700,12 @@ export class EventRoom extends WorldRoom {
         break
       }
       case 'mute': {
-        const seat = this.seats.get(m.session)
-        const extra = this.extras.get(m.session)
-        if (seat && extra) {
+        // The session named, and every other seat of that wallet here (several tabs); not every
+        // guest behind the same network address (a rejoin from it still finds the mute).
+        const wallet = m.who && !m.who.startsWith('ip:') ? m.who : null
+        for (const [session, extra] of this.extras) {
+          const seat = this.seats.get(session)
+          if (!seat || (session !== m.session && (!wallet || extra.who !== wallet))) continue
           extra.mutedUntil = m.until
           this.reply(seat.client, 'event.muted', { until: m.until })
         }
@@ -675,11 +763,12 @@ export class EventRoom extends WorldRoom {
     extra.role = role
     this.reply(seat.client, 'event.role', { role })
     background(this.recordSeat(seat), '[events] seat record')
-    if (CAN.callHand(role))
+    if (CAN.callHand(role)) {
       background(
-        this.hands().then((hands) => this.reply(seat.client, 'event.hands', { hands })),
+        this.handsList().then((list) => this.reply(seat.client, 'event.hands', list)),
         '[events] raised hands',
       )
+    }
   }
 
   /** Removes a seat for good (no reconnection) with `code`. */
@@ -754,6 +843,25 @@ export class EventRoom extends WorldRoom {
     }
   }
 
+  /**
+   * The host's display name is theirs alone in every instance: the host's seat records it, and
+   * anyone else whose name looks like it (confusables included) gets a neutral one. The host and
+   * moderators may carry reserved words ("Host", "主持人"): they are what those words say.
+   */
+  private async guardHostName(seat: Seat, role: EventRole, raw: unknown) {
+    const k = key(this.id, 'host-name')
+    if (CAN.moderate(role)) seat.player.name = displayName(raw) || seat.player.name
+    if (role === 'host') {
+      await this.presence.set(k, seat.player.name)
+      return
+    }
+    if (CAN.moderate(role)) return
+    const host = await this.presence.get(k)
+    if (typeof host === 'string' && impersonates(seat.player.name, [host])) {
+      seat.player.name = `Visitor ${seat.client.sessionId.slice(0, 4)}`
+    }
+  }
+
   // ---- hands -----------------------------------------------------------------------------
 
   private async hands(): Promise<RaisedHand[]> {
@@ -764,13 +872,35 @@ export class EventRoom extends WorldRoom {
       .sort((a, b) => a.at - b.at)
   }
 
-  private async sendHands() {
-    const staff = [...this.seats.values()].filter((s) =>
+  /** The list for hosts and moderators: the oldest hands, capped, and the total. */
+  private async handsList(): Promise<ServerMessages['event.hands']> {
+    const all = await this.hands()
+    return { hands: all.slice(0, EVENT_LIMITS.handsListed), total: all.length }
+  }
+
+  private staff() {
+    return [...this.seats.values()].filter((s) =>
       CAN.callHand(this.extras.get(s.client.sessionId)?.role ?? 'audience'),
     )
+  }
+
+  /**
+   * A hand changed somewhere: hosts and moderators here get one list after the debounce window,
+   * however many changes it gathers; an instance without staff does no work at all.
+   */
+  private handsSoon() {
+    if (this.handsTimer || this.staff().length === 0) return
+    this.handsTimer = this.clock.setTimeout(() => {
+      this.handsTimer = null
+      this.sendHands().catch((err: unknown) => console.error('[events] hands failed:', err))
+    }, EVENT_LIMITS.handsDebounceMs)
+  }
+
+  private async sendHands() {
+    const staff = this.staff()
     if (staff.length === 0) return
-    const hands = await this.hands()
-    for (const seat of staff) this.reply(seat.client, 'event.hands', { hands })
+    const list = await this.handsList()
+    for (const seat of staff) this.reply(seat.client, 'event.hands', list)
   }
 
   // ---- the cast, mirrored into the other instances ---------------------------------------
@@ -873,6 +1003,7 @@ export class EventRoom extends WorldRoom {
       room: this.roomId,
       address: seat.address,
       role: this.extras.get(seat.client.sessionId)?.role ?? 'audience',
+      who: this.extras.get(seat.client.sessionId)?.who ?? null,
     }
     await this.presence.hset(key(this.id, 'seats'), seat.client.sessionId, JSON.stringify(record))
   }
@@ -899,8 +1030,11 @@ function safeJson(raw: string): unknown {
 export function eventRoom(settings: EventRoomSettings): typeof EventRoom {
   return class ConfiguredEventRoom extends EventRoom {
     protected override settings = settings
-    static override async onAuth(_token: string, options: EventJoinOptions, _ctx: AuthContext) {
-      return authorizeEventJoin(settings.events(), options)
+    static override async onAuth(_token: string, options: EventJoinOptions, ctx: AuthContext) {
+      return authorizeEventJoin(settings.events(), options, {
+        ip: clientIp(ctx),
+        holds: matchMaker.presence,
+      })
     }
   }
 }

@@ -93,6 +93,16 @@ describe('world room', () => {
     expect(me.color).toBe(0xaa3322)
   })
 
+  it('gives a neutral name to a visitor who passes for staff or the system', async () => {
+    for (const fake of ['h\u2060o\ufeffst', 'ＳＹＳＴＥＭ', '\u3164管理员', 'Аdmin']) {
+      const a = await join(fake)
+      const me = a.room.state.players.get(a.room.sessionId)
+      expect(me.name, fake).toBe(`Visitor ${a.room.sessionId.slice(0, 4)}`)
+    }
+    const b = await join('ｍｉｎｇ\u200b')
+    expect(b.room.state.players.get(b.room.sessionId).name).toBe('ming')
+  })
+
   it('relays a pose to another visitor, quantized', async () => {
     const a = await join('A')
     const b = await join('B')

@@ -28,11 +28,11 @@ import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
   ClientMessages,
-  NAME_MAX_CHARS,
   ProtocolError,
   RECONNECT_SECONDS,
   RateLimiter,
   animIndex,
+  cleanName,
   cleanText,
   closeReason,
   packColor,
@@ -319,8 +319,8 @@ export class WorldRoom extends Room<WorldState> {
     }
     const now = Date.now()
     const player = new Player()
-    player.name =
-      cleanText(options.name, NAME_MAX_CHARS) || `Visitor ${client.sessionId.slice(0, 4)}`
+    // A name that passes for the host, staff or the system becomes a neutral one.
+    player.name = cleanName(options.name) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
     player.n = this.allocateNumber()
     const spawn = this.spawnFor(client)
@@ -642,6 +642,9 @@ export class WorldRoom extends Room<WorldState> {
       switch (type) {
         case 'space.claim':
           result = await spaces.claim(world, scene, by)
+          break
+        case 'space.release':
+          result = await spaces.release(world, scene, by)
           break
         case 'space.place':
           result = await spaces.place(

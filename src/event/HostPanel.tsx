@@ -401,11 +401,12 @@ function Megaphone() {
 function Hands() {
   const t = useT()
   const hands = useEvent((s) => s.hands)
+  const total = useEvent((s) => s.handsTotal)
   const { status, run } = useAction()
   return (
     <section className="host-section" aria-labelledby="hands-h">
       <h3 id="hands-h">
-        {t('event.hands')} · {hands.length}
+        {t('event.hands')} · {Math.max(total, hands.length)}
       </h3>
       {hands.length === 0 ? (
         <p className="events-muted small">{t('event.hands.none')}</p>

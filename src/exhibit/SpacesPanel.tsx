@@ -1,6 +1,6 @@
 // The creator's editor for the spaces of the open world: claim a free space, then exhibit
 // verified collectibles from the wallet in its slots, remove them, and undo (restore the
-// previous version). Every edit goes to the server, which verifies the collectible on chain and
+// previous version), or release the space (it is free again). Every edit goes to the server, which verifies the collectible on chain and
 // commits the layout before it answers; the panel shows the answer, and the world shows the
 // result to everyone. A budget meter shows the space's limits while editing.
 import { lazy, Suspense, useState } from 'react'
@@ -50,6 +50,15 @@ addStrings({
   'spaces.saved': { 'zh-CN': '已保存（版本 {v}）', en: 'Saved (version {v})' },
   'spaces.version': { 'zh-CN': '版本 {v}', en: 'Version {v}' },
   'spaces.arrange': { 'zh-CN': '调整位置', en: 'Arrange' },
+  'spaces.release': { 'zh-CN': '释放空间', en: 'Release space' },
+  'spaces.releaseSure': {
+    'zh-CN': '确认释放？展品和历史版本都会删除',
+    en: 'Release it? Its exhibits and history are deleted',
+  },
+  'spaces.needCredential': {
+    'zh-CN': '认领空间需要钱包里有一件可信发行方的已验证藏品（或由管理员指定）。',
+    en: 'Claiming a space needs a verified collectible from a trusted issuer in your wallet (or an assignment by the operator).',
+  },
 })
 
 // Free placement loads with the first space the wallet may edit, not with the first bundle.
@@ -101,7 +110,9 @@ export function SpacesPanel() {
     setStatus(
       result.ok
         ? { text: t('spaces.saved').replace('{v}', String(result.version)), error: false }
-        : { text: result.message, error: true },
+        : result.code === 'no_credential'
+          ? { text: t('spaces.needCredential'), error: true }
+          : { text: result.message, error: true },
     )
   }
 
@@ -163,6 +174,8 @@ function SpaceSection({
 }) {
   const t = useT()
   const lang = useSettings((s) => s.language)
+  // Releasing deletes the layouts: the button asks once more before it sends.
+  const [releasing, setReleasing] = useState(false)
   const owner = view?.owner ?? null
   const canEdit =
     !!address && (same(owner, address) || (view?.collaborators ?? []).some((c) => same(c, address)))
@@ -283,6 +296,20 @@ function SpaceSection({
             </button>
           )}
           {view && <SpaceHistory space={space} view={view} run={run} />}
+          {same(owner, address) && (
+            <button
+              className="btn"
+              data-testid="release"
+              onClick={() => {
+                if (!releasing) return setReleasing(true)
+                setReleasing(false)
+                void run(() => edit?.editSpace('space.release', { space: space.id }))
+              }}
+              onBlur={() => setReleasing(false)}
+            >
+              {t(releasing ? 'spaces.releaseSure' : 'spaces.release')}
+            </button>
+          )}
           {view && (
             <SpaceCollaborators
               space={space}

@@ -382,7 +382,7 @@ export class WorldSession {
       ev().set({ reactions: { counts: m, at: performance.now() } })
     })
     room.onMessage('event.hands', (m: ServerMessages['event.hands']) =>
-      ev().set({ hands: m.hands }),
+      ev().set({ hands: m.hands, handsTotal: m.total }),
     )
     room.onMessage('event.called', (m: ServerMessages['event.called']) => {
       ev().set({ called: { by: m.by, at: performance.now() }, handUp: false })

@@ -47,6 +47,10 @@ export const EVENT_LIMITS = {
   slides: 50,
   /** Longest chat mute a moderator can give (minutes). */
   muteMinutes: 24 * 60,
+  /** Raised hands the host's list shows (the oldest; `total` counts them all). */
+  handsListed: 20,
+  /** Hand changes are gathered this long before hosts and moderators get one list (ms). */
+  handsDebounceMs: 300,
 } as const
 
 /** Media a screen may load: a file of this site under /assets/, or an http(s) URL. */
@@ -220,6 +224,7 @@ export const EVENT_ERROR_CODES = [
   'bad_media',
   'unknown_target',
   'event_full',
+  'kicked',
 ] as const
 export type EventErrorCode = (typeof EVENT_ERROR_CODES)[number]
 

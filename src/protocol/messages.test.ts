@@ -9,7 +9,9 @@ import {
   parseClientMessage,
   ProtocolError,
   RateLimiter,
+  cleanName,
   cleanText,
+  impersonates,
   dequantizeHeading,
   dequantizePos,
   packColor,
@@ -127,5 +129,57 @@ describe('state encoding', () => {
     expect(cleanText(' a\u0000b\u202e  c\n', 24)).toBe('a b c')
     expect(cleanText('😀'.repeat(30), 24)).toBe('😀'.repeat(24))
     expect(cleanText(42, 24)).toBe('')
+  })
+  it('strips every invisible and format character, and the Hangul fillers', () => {
+    const invisible = [
+      0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2060,
+      0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xfeff, 0x3164, 0x115f,
+      0x1160, 0xffa0, 0x180e, 0x00ad, 0x061c, 0xe0041,
+    ]
+    for (const cp of invisible) {
+      const c = String.fromCodePoint(cp)
+      expect(cleanText(`a${c}b`, 24), cp.toString(16)).toBe('ab')
+      // A name of nothing but fillers is no name.
+      expect(cleanName(c.repeat(5)), cp.toString(16)).toBe('')
+    }
+    expect(cleanText('\u3164\u3164', 24)).toBe('')
+  })
+  it('normalises names (NFKC) and refuses names that pass for the host, staff or the system', () => {
+    expect(cleanName('ｍｉｎｇ　Ｌｉ')).toBe('ming Li')
+    expect(cleanName('  小明 ')).toBe('小明')
+    expect(cleanName(42)).toBe('')
+    for (const fake of [
+      'host',
+      'HOST',
+      'H0ST',
+      'ｈｏｓｔ',
+      'hоst', // Cyrillic о
+      'h\u200bost',
+      'h\u2060o\ufeffst',
+      'Host Bob',
+      '[moderator]',
+      'rnoderator',
+      'Admin',
+      'SYSTEM',
+      'system!',
+      'Cangqiong',
+      '主持人',
+      '主持人小王',
+      '管理员',
+      '系统',
+      '苍穹',
+      '\u3164主持人',
+    ]) {
+      expect(cleanName(fake), fake).toBe('')
+      expect(impersonates(fake), fake).toBe(true)
+    }
+    for (const fine of ['Ghost', 'Hostel Zhang', '小明', 'Mina', 'alice', 'Bob 2']) {
+      expect(cleanName(fine), fine).toBe(fine)
+    }
+    // The host's own name, and look-alikes of it, are taken for everyone else.
+    expect(impersonates('Li Wei', ['Li Wei'])).toBe(true)
+    expect(cleanName('LI\u200bWEI', ['Li Wei'])).toBe('')
+    expect(cleanName('L1 Wei', ['Li Wei'])).toBe('')
+    expect(cleanName('Li Weiming', ['Li Wei'])).toBe('Li Weiming')
   })
 })

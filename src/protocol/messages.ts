@@ -65,6 +65,11 @@ export const ClientMessages = {
     schema: z.object({ space: SpaceId }),
     rate: SPACE_RATE,
   },
+  /** The owner gives the space back: it is free again, its layouts are deleted. */
+  'space.release': {
+    schema: z.object({ space: SpaceId }),
+    rate: SPACE_RATE,
+  },
   /** `base` is the layout version the editor saw: a stale edit is refused, not merged. */
   'space.place': {
     schema: z.object({
@@ -240,8 +245,12 @@ export interface ServerMessages {
   'event.announcement': Announcement
   /** Reactions over the last window, summed over every instance (sent only when non-zero). */
   'event.reactions': ReactionCounts
-  /** To hosts and moderators: the raised hands of every instance, oldest first. */
-  'event.hands': { hands: RaisedHand[] }
+  /**
+   * To hosts and moderators: the oldest raised hands of every instance (at most
+   * EVENT_LIMITS.handsListed), and how many are raised in all. Debounced: one message per
+   * window however many hands change.
+   */
+  'event.hands': { hands: RaisedHand[]; total: number }
   /** To an attendee the host called on. */
   'event.called': { by: string }
   /** To a muted attendee: chat is refused until `until` (ms since the epoch). */
@@ -308,11 +317,89 @@ export const NAME_MAX_CHARS = 24
 export function cleanText(raw: unknown, max: number): string {
   if (typeof raw !== 'string') return ''
   const flat = raw
+    // Invisible format characters (Unicode Cf: zero-width, bidi, word joiners, BOM…) and the
+    // Hangul fillers that render as blanks go without a trace; control characters become spaces.
+    .replace(INVISIBLE, '')
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
   return [...flat].slice(0, max).join('').trim()
+}
+
+const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u180e\u2800]/gu
+
+/**
+ * Display names nobody may take: they would pass for the host, staff or the system. Compared
+ * by `nameSkeleton`, so "H0ST", "ｈｏｓｔ" and "hоst" (Cyrillic о) count too.
+ */
+export const RESERVED_NAMES = [
+  'host',
+  'moderator',
+  'mod',
+  'admin',
+  'administrator',
+  'system',
+  'official',
+  'staff',
+  'cangqiong',
+  '主持人',
+  '主持',
+  '管理员',
+  '版主',
+  '系统',
+  '官方',
+  '苍穹',
+] as const
+
+// Look-alikes folded onto one letter: Cyrillic and Greek letters that look Latin, digits that
+// look like letters, and "rn" that reads as "m".
+const CONFUSABLE_FROM = [...'авеёкмнорстухѕіїјԁӏԛԝһαβεηικνορτυχγω01345789@$|!i']
+const CONFUSABLE_TO = 'abeekmhopctyxslljdlqwhabenlkvoptuxywoleastbgaslll'
+const CONFUSABLE = new Map(CONFUSABLE_FROM.map((c, i) => [c, CONFUSABLE_TO[i]!]))
+
+/** A name reduced to what it looks like: NFKC, lower case, look-alikes folded, letters only. */
+export function nameSkeleton(name: string): string {
+  const folded = [...name.normalize('NFKC').toLowerCase()]
+    .map((c) => CONFUSABLE.get(c) ?? c)
+    .join('')
+  return folded.replace(/rn/g, 'm').replace(/[^\p{L}\p{N}]/gu, '')
+}
+
+const RESERVED_SKELETONS = RESERVED_NAMES.map(nameSkeleton)
+
+/**
+ * Whether `name` passes for a reserved name or for one of `taken` (e.g. the host's): the whole
+ * name or any word of it looks like one; reserved CJK words count anywhere in the name.
+ */
+export function impersonates(name: string, taken: readonly string[] = []): boolean {
+  const whole = nameSkeleton(name)
+  if (!whole) return false
+  const words = name
+    .normalize('NFKC')
+    .split(/[\s\p{P}\p{S}]+/u)
+    .map(nameSkeleton)
+    .filter(Boolean)
+  const looks = (target: string) => !!target && (whole === target || words.includes(target))
+  if (RESERVED_SKELETONS.some(looks)) return true
+  // Chinese has no spaces between words: 主持人小王 is still 主持人.
+  if (RESERVED_SKELETONS.some((r) => /[^\p{ASCII}]/u.test(r) && whole.includes(r))) return true
+  return taken.some((t) => looks(nameSkeleton(t)))
+}
+
+/**
+ * A display name as the server keeps it: NFKC-normalised and cleaned like chat; '' when it is
+ * empty or impersonates a reserved name or one of `taken` (the caller then picks a neutral one).
+ */
+export function cleanName(raw: unknown, taken: readonly string[] = []): string {
+  const name = displayName(raw)
+  return impersonates(name, taken) ? '' : name
+}
+
+/** NFKC-normalised and cleaned like chat, without the impersonation check (for staff). */
+export function displayName(raw: unknown): string {
+  if (typeof raw !== 'string') return ''
+  return cleanText(raw.slice(0, 4 * NAME_MAX_CHARS).normalize('NFKC'), NAME_MAX_CHARS)
 }
 
 export class ProtocolError extends Error {

@@ -54,6 +54,7 @@ export const SPACE_ERROR_CODES = [
   'unknown_exhibit',
   'chain_unavailable',
   'storage_unavailable',
+  'no_credential',
 ] as const
 export type SpaceErrorCode = (typeof SPACE_ERROR_CODES)[number]
 

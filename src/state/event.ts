@@ -33,6 +33,8 @@ export interface EventState {
   reactions: { counts: ReactionCounts; at: number } | null
   /** Hosts and moderators: every raised hand, oldest first. */
   hands: RaisedHand[]
+  /** Hands raised in all (the list holds only the oldest few). */
+  handsTotal: number
   /** Whether this visitor's hand is up. */
   handUp: boolean
   /** The host called on this visitor (performance.now() of the call), and who. */
@@ -57,6 +59,7 @@ const INITIAL = {
   announcements: [],
   reactions: null,
   hands: [],
+  handsTotal: 0,
   handUp: false,
   called: null,
   mutedUntil: 0,
