@@ -30,6 +30,7 @@ import {
 import type { ServerMessages } from '../src/protocol/messages'
 import { startServer, type RunningServer } from './app'
 import { openRedisAuth, type RedisAuth } from './authRedis'
+import { startChain } from './chain'
 import { loadConfig } from './config'
 import { signInEnv, until, wallet, writeSignInRegistry } from './events/testKit'
 import { checkRedis } from './redis'
@@ -169,6 +170,42 @@ describe('signInSites', () => {
     const configured = ['https://cq.example.com']
     expect(signInSites(configured, 'http://0.0.0.0:2567/')).toEqual({ origins: configured })
     expect(signInSites(configured, 'http://127.0.0.1:2567/')).toEqual({ origins: configured })
+  })
+})
+
+describe('sign-in off', () => {
+  it('answers 503 sign_in_off, saying what to set, on a server listening beyond loopback without PUBLIC_ORIGIN', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-off-'))
+    writeSignInRegistry(path.join(tmp, 'registry.json'))
+    const logs: string[] = []
+    const chain = startChain(loadConfig(signInEnv(path.join(tmp, 'registry.json'))).chain, {
+      dataDir: tmp,
+      // Where app.ts says the server listens; nothing needs to listen there for this test.
+      serverUrl: () => 'http://0.0.0.0:2567/',
+      json: (res, status, body) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      log: (l) => logs.push(l),
+    })
+    const httpServer = http.createServer((req, res) => {
+      if (!chain.handle(req, res, new URL(req.url ?? '/', 'http://x'))) res.writeHead(404).end()
+    })
+    try {
+      await chain.ready
+      await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r))
+      const base = `http://127.0.0.1:${(httpServer.address() as { port: number }).port}`
+      for (const route of ['/api/auth/nonce', '/api/auth/verify']) {
+        const res = await fetch(base + route, { method: 'POST', body: '{}' })
+        expect(res.status, route).toBe(503)
+        const body = (await res.json()) as { error: string; message: string }
+        expect(body.error).toBe('sign_in_off')
+        expect(body.message).toMatch(/set PUBLIC_ORIGIN/)
+      }
+      expect(logs.some((l) => l.includes('sign-in is off'))).toBe(true)
+    } finally {
+      httpServer.close()
+      await chain.stop()
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
   })
 })
 
