@@ -14,6 +14,7 @@ import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
 import { openRedisAuth, type RedisAuth } from './authRedis'
+import { SIGN_OUT_CHANNEL } from './auth'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
 import { eventAttendance, eventRoom, type EventServices } from './rooms/EventRoom'
@@ -170,6 +171,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     serverUrl: () => url,
     json,
     ...(auth && { auth }),
+    onSignOut: (hash) => matchMaker.presence.publish(SIGN_OUT_CHANNEL, hash),
   })
   stops.push(() => chain?.stop())
   if (auth) stops.push(() => auth.close())

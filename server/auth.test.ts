@@ -1,14 +1,17 @@
 // The sign-in stores: one contract for nonces and sessions, held by the memory stores (one
 // process) and the Redis stores (every process, REDIS_URL) against Debian's redis-server on a
-// free loopback port. Two Sessions over the same stores stand for two server processes.
+// free loopback port. Two Sessions over the same stores stand for two server processes. Then
+// sign-in through a whole server: bound to its origins, and signing out unbinds room seats.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import { Client, type Room } from 'colyseus.js'
 import { Wallet } from 'ethers'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { freePort } from '../e2e/procs'
 import {
   MemoryNonceStore,
@@ -21,9 +24,15 @@ import {
   MemorySessionStore,
   SESSION_TTL_MS,
   Sessions,
+  signInSites,
   type SessionStore,
 } from './auth'
+import type { ServerMessages } from '../src/protocol/messages'
+import { startServer, type RunningServer } from './app'
 import { openRedisAuth, type RedisAuth } from './authRedis'
+import { startChain } from './chain'
+import { loadConfig } from './config'
+import { signInEnv, until, wallet, writeSignInRegistry } from './events/testKit'
 import { checkRedis } from './redis'
 
 const DOMAIN = 'cangqiong.test'
@@ -147,6 +156,58 @@ function contract(open: (rememberMs: number) => Stores | Promise<Stores>) {
     expect(await sessions.fromHeader(`Bearer ${token}`)).toBeNull()
   })
 }
+
+describe('signInSites', () => {
+  it("defaults to the server's own loopback origins, and only on loopback", () => {
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].map((h) => `http://${h}:2567`)
+    for (const url of ['http://127.0.0.1:2567/', 'http://localhost:2567/', 'http://[::1]:2567/']) {
+      expect(signInSites(undefined, url)).toEqual({ origins: loopback })
+    }
+    for (const url of ['http://0.0.0.0:2567/', 'http://[::]:2567/', 'http://10.0.0.5:2567/']) {
+      const sites = signInSites(undefined, url)
+      expect('off' in sites && sites.off, url).toMatch(/set PUBLIC_ORIGIN/)
+    }
+    const configured = ['https://cq.example.com']
+    expect(signInSites(configured, 'http://0.0.0.0:2567/')).toEqual({ origins: configured })
+    expect(signInSites(configured, 'http://127.0.0.1:2567/')).toEqual({ origins: configured })
+  })
+})
+
+describe('sign-in off', () => {
+  it('answers 503 sign_in_off, saying what to set, on a server listening beyond loopback without PUBLIC_ORIGIN', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-off-'))
+    writeSignInRegistry(path.join(tmp, 'registry.json'))
+    const logs: string[] = []
+    const chain = startChain(loadConfig(signInEnv(path.join(tmp, 'registry.json'))).chain, {
+      dataDir: tmp,
+      // Where app.ts says the server listens; nothing needs to listen there for this test.
+      serverUrl: () => 'http://0.0.0.0:2567/',
+      json: (res, status, body) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      log: (l) => logs.push(l),
+    })
+    const httpServer = http.createServer((req, res) => {
+      if (!chain.handle(req, res, new URL(req.url ?? '/', 'http://x'))) res.writeHead(404).end()
+    })
+    try {
+      await chain.ready
+      await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r))
+      const base = `http://127.0.0.1:${(httpServer.address() as { port: number }).port}`
+      for (const route of ['/api/auth/nonce', '/api/auth/verify']) {
+        const res = await fetch(base + route, { method: 'POST', body: '{}' })
+        expect(res.status, route).toBe(503)
+        const body = (await res.json()) as { error: string; message: string }
+        expect(body.error).toBe('sign_in_off')
+        expect(body.message).toMatch(/set PUBLIC_ORIGIN/)
+      }
+      expect(logs.some((l) => l.includes('sign-in is off'))).toBe(true)
+    } finally {
+      httpServer.close()
+      await chain.stop()
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+})
 
 describe('memory stores', () => {
   contract((rememberMs) => ({
@@ -319,3 +380,204 @@ describe.skipIf(!hasRedis)(
     })
   },
 )
+
+// Sign-in bound to this site, through a whole server on loopback (no chain runs: the sign-in
+// registry names one whose RPC is never called; spaces on PGlite in a temporary folder).
+describe('sign-in over HTTP is bound to this site', () => {
+  let tmp: string
+  let server: RunningServer
+  const rooms: Room[] = []
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-http-'))
+    writeSignInRegistry(path.join(tmp, 'registry.json'))
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        CLIENT: 'none',
+        DATA_DIR: path.join(tmp, 'data'),
+        ...signInEnv(path.join(tmp, 'registry.json')),
+      }),
+    )
+    await server.spaces
+  }, 60_000)
+
+  // Each test signs in from its own loopback address: the nonce route's per-client limit
+  // (burst 10) would otherwise refuse the later tests.
+  let from = 1
+  beforeEach(() => void from++)
+
+  afterAll(async () => {
+    await Promise.all(rooms.map((r) => r.connection.isOpen && r.leave().catch(() => {})))
+    await server?.stop()
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  })
+
+  /** A request with whatever Host header an attacker likes (fetch does not let one set it). */
+  function post(route: string, body: string, host?: string, token?: string) {
+    return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const url = new URL(route, server.url)
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          localAddress: `127.0.0.${from}`,
+          headers: {
+            'content-type': 'application/json',
+            ...(host && { host }),
+            ...(token && { authorization: `Bearer ${token}` }),
+          },
+        },
+        (res) => {
+          let text = ''
+          res.on('data', (d: Buffer) => (text += d.toString()))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }))
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  async function attempt(
+    w: Pick<Wallet, 'address' | 'signMessage'>,
+    fields: { domain: string; uri: string; scheme?: string; expirationTime?: string },
+    host?: string,
+  ) {
+    const { nonce, issuedAt } = (await post('/api/auth/nonce', '{}', host)).body as {
+      nonce: string
+      issuedAt: string
+    }
+    const message = buildSiweMessage({
+      address: w.address,
+      version: '1',
+      chainId: CHAIN_ID,
+      nonce,
+      issuedAt,
+      ...fields,
+    })
+    const body = JSON.stringify({ message, signature: await w.signMessage(message) })
+    return post('/api/auth/verify', body, host)
+  }
+
+  const here = () => new URL(server.url).host // 127.0.0.1:<port>
+
+  it('refuses a message naming a hostile site replayed with a forged Host header', async () => {
+    // The victim signed on evil.example; the attacker replays it here, Host and all.
+    const stolen = await attempt(
+      wallet(1),
+      { domain: 'evil.example', uri: 'https://evil.example/' },
+      'evil.example',
+    )
+    expect(stolen).toMatchObject({ status: 401, body: { error: 'wrong_domain' } })
+    expect(stolen.body['token']).toBeUndefined()
+  })
+
+  it("refuses another host, port, URI origin or scheme; accepts this server's loopback origins", async () => {
+    const port = server.port
+    const refused = [
+      { domain: `127.0.0.1:${port + 1}`, uri: `http://127.0.0.1:${port + 1}/` },
+      { domain: here(), uri: 'https://evil.example/' },
+      { domain: here(), uri: `https://${here()}/` },
+      { domain: here(), uri: `http://${here()}/`, scheme: 'https' },
+      { domain: `192.168.1.9:${port}`, uri: `http://192.168.1.9:${port}/` },
+    ]
+    for (const fields of refused) {
+      const r = await attempt(wallet(1), fields)
+      expect(r, JSON.stringify(fields)).toMatchObject({
+        status: 401,
+        body: { error: 'wrong_domain' },
+      })
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      const r = await attempt(wallet(1), { domain: host, uri: `http://${host}/`, scheme: 'http' })
+      expect(r, host).toMatchObject({ status: 200, body: { address: wallet(1).address } })
+    }
+  })
+
+  it('tells the client which origin to name, the one the browser used when it is ours', async () => {
+    const chainFor = async (host: string) => {
+      const res = await new Promise<string>((resolve, reject) => {
+        http
+          .get(new URL('/api/chain', server.url), { headers: { host } }, (r) => {
+            let text = ''
+            r.on('data', (d: Buffer) => (text += d.toString()))
+            r.on('end', () => resolve(text))
+          })
+          .on('error', reject)
+      })
+      return (JSON.parse(res) as { siwe: { domain: string; uri: string; origins: string[] } }).siwe
+    }
+    const port = server.port
+    expect(await chainFor(`localhost:${port}`)).toMatchObject({
+      domain: `localhost:${port}`,
+      uri: `http://localhost:${port}/`,
+    })
+    const forged = await chainFor('evil.example')
+    expect(forged).toMatchObject({ domain: `127.0.0.1:${port}`, uri: `http://127.0.0.1:${port}/` })
+    expect(forged.origins).toEqual([
+      `http://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+      `http://[::1]:${port}`,
+    ])
+  })
+
+  it("ends the session at the message's Expiration Time when that comes first", async () => {
+    const inTenMinutes = new Date(Date.now() + 10 * 60_000)
+    const r = await attempt(wallet(1), {
+      domain: here(),
+      uri: `http://${here()}/`,
+      expirationTime: inTenMinutes.toISOString(),
+    })
+    expect(r.status).toBe(200)
+    expect(r.body['expiresAt']).toBe(inTenMinutes.toISOString())
+    const session = await (
+      await fetch(new URL('/api/auth/session', server.url), {
+        headers: { authorization: `Bearer ${r.body['token'] as string}` },
+      })
+    ).json()
+    expect(session).toMatchObject({ expiresAt: inTenMinutes.toISOString() })
+  })
+
+  it('signing out unbinds the room seats that authenticated with that token', async () => {
+    const token = (await attempt(wallet(2), { domain: here(), uri: `http://${here()}/` })).body[
+      'token'
+    ] as string
+    const other = (await attempt(wallet(3), { domain: here(), uri: `http://${here()}/` })).body[
+      'token'
+    ] as string
+    const join = async (t: string) => {
+      const room = await new Client(server.url.replace(/^http/, 'ws')).joinOrCreate('world', {
+        world: 'cangqiong',
+        name: 'Signer',
+      })
+      rooms.push(room)
+      const inbox = {
+        authed: [] as unknown[],
+        error: [] as ServerMessages['error'][],
+        ok: [] as ServerMessages['space.ok'][],
+      }
+      room.onMessage('authed', (m) => inbox.authed.push(m))
+      room.onMessage('space.ok', (m: ServerMessages['space.ok']) => inbox.ok.push(m))
+      room.onMessage('error', (m: ServerMessages['error']) => inbox.error.push(m))
+      room.onMessage('*', () => {})
+      room.send('auth', { token: t })
+      await until(() => inbox.authed.length > 0 || inbox.error.length > 0)
+      expect(inbox.error).toEqual([])
+      return { room, inbox }
+    }
+    const [seat, bystander] = [await join(token), await join(other)]
+
+    expect((await post('/api/auth/logout', '{}', undefined, token)).status).toBe(200)
+    await until(() => seat.inbox.error.find((e) => e.type === 'auth'))
+    expect(seat.inbox.error[0]).toMatchObject({ code: 'bad_token', type: 'auth' })
+
+    seat.room.send('space.claim', { space: 'lakeside-gallery' })
+    const refused = await until(() => seat.inbox.error.find((e) => e.type === 'space.claim'))
+    expect(refused.code).toBe('not_signed_in')
+    // Another wallet's seat keeps its address.
+    bystander.room.send('space.history', { space: 'lakeside-gallery' })
+    await until(() => bystander.inbox.ok.length > 0 || bystander.inbox.error.length > 0)
+    expect(bystander.inbox.error.filter((e) => e.code === 'not_signed_in')).toEqual([])
+  })
+})

@@ -5,8 +5,18 @@
 // all of it (src/chain/siwe.ts) and returns a bearer token bound to the signing address.
 // Nonces and sessions live in stores: this process's memory by default (a restart signs
 // everyone out), or Redis shared by every process with REDIS_URL (server/authRedis.ts).
-import { randomBytes } from 'node:crypto'
-import { SiweError, SiweVerifier, type SiweNonceStore } from '../src/chain/siwe'
+//
+// Sign-in is bound to this site: a message must name one of its origins (PUBLIC_ORIGIN, or this
+// server's own loopback origins when it listens on loopback), so a signature a hostile site
+// collected cannot be replayed here. Signing out tells every room (SIGN_OUT_CHANNEL) to unbind
+// the seats that authenticated with that token.
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  SiweError,
+  SiweVerifier,
+  type SiweExpectation,
+  type SiweNonceStore,
+} from '../src/chain/siwe'
 
 export interface Session {
   address: string
@@ -41,6 +51,43 @@ export const AUTH_UNAVAILABLE = {
 } as const
 
 export const SESSION_TTL_MS = 24 * 60 * 60_000
+
+/** Presence channel on which a sign-out names the token's hash (tokenHash) to every room. */
+export const SIGN_OUT_CHANNEL = 'cq:auth:signout'
+
+/** SHA-256 hex of a bearer token: what Redis keys and room seats keep instead of the token. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** The sites a server signs in for, or why it signs no one in. */
+export type SignInSites = { origins: string[] } | { off: string }
+
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])$/i
+
+/**
+ * The origins sign-in messages must name: PUBLIC_ORIGIN when set; otherwise, when the server
+ * listens on loopback (`serverUrl` is how it is reached there), its own loopback origins on its
+ * port; otherwise none, and sign-in is off until PUBLIC_ORIGIN says where browsers load it.
+ */
+export function signInSites(
+  configured: readonly string[] | undefined,
+  serverUrl: string,
+): SignInSites {
+  if (configured && configured.length > 0) return { origins: [...configured] }
+  const url = new URL(serverUrl)
+  if (!LOOPBACK.test(url.hostname)) {
+    return {
+      off:
+        `sign-in is off: this server listens on ${url.hostname}, not loopback, and PUBLIC_ORIGIN ` +
+        'is unset; set PUBLIC_ORIGIN to the origin(s) browsers load it from (https://cq.example.com)',
+    }
+  }
+  const port = url.port ? `:${url.port}` : ''
+  return {
+    origins: ['127.0.0.1', 'localhost', '[::1]'].map((host) => `${url.protocol}//${host}${port}`),
+  }
+}
 const MAX_SESSIONS = 100_000
 
 /** Sessions in this process's memory: at most `maxSessions`, expired then oldest go first. */
@@ -93,6 +140,9 @@ export interface SessionsOptions {
   sessions?: SessionStore
   /** Default: the SIWE verifier's MemoryNonceStore. */
   nonces?: SiweNonceStore
+  /** Told the token hash of every session signed out (to unbind room seats everywhere). */
+  onSignOut?: (hash: string) => Promise<void> | void
+  log?: (line: string) => void
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/
@@ -101,21 +151,29 @@ export class Sessions {
   readonly siwe: SiweVerifier
   private readonly now: () => number
   private readonly store: SessionStore
+  private readonly onSignOut: SessionsOptions['onSignOut']
+  private readonly log: (line: string) => void
 
   constructor(opts: SessionsOptions = {}) {
     this.now = opts.now ?? Date.now
     this.store = opts.sessions ?? new MemorySessionStore({ now: this.now })
     this.siwe = new SiweVerifier({ now: this.now, ...(opts.nonces && { nonces: opts.nonces }) })
+    this.onSignOut = opts.onSignOut
+    this.log = opts.log ?? ((l: string) => console.error(l))
   }
 
-  /** Checks a signed message; on success opens a session for the address that signed it. */
+  /**
+   * Checks a signed message; on success opens a session for the address that signed it, until
+   * the message's Expiration Time or SESSION_TTL_MS from now, whichever comes first.
+   */
   async signIn(
     body: { message: string; signature: string },
-    expect: { domain: string; chainId: number },
+    expect: SiweExpectation,
   ): Promise<{ token: string; session: Session }> {
-    const { address } = await this.siwe.verify(body, expect)
+    const verified = await this.siwe.verify(body, expect)
     const token = randomBytes(32).toString('base64url')
-    const session = { address, expiresAt: this.now() + SESSION_TTL_MS }
+    const expiresAt = Math.min(this.now() + SESSION_TTL_MS, verified.expiresAt ?? Infinity)
+    const session = { address: verified.address, expiresAt }
     await this.store.put(token, session)
     return { token, session }
   }
@@ -136,9 +194,17 @@ export class Sessions {
     return session
   }
 
+  /** Ends the header's session and has the rooms unbind the seats that used it. */
   async signOut(header: string | undefined): Promise<void> {
     const token = BEARER.exec(header ?? '')?.[1]
-    if (token) await this.store.delete(token)
+    if (!token) return
+    await this.store.delete(token)
+    try {
+      await this.onSignOut?.(tokenHash(token))
+    } catch (err) {
+      // The session is gone; only seats already bound keep their address until they leave.
+      this.log(`[auth] could not tell the rooms about a sign-out: ${String(err).slice(0, 200)}`)
+    }
   }
 }
 

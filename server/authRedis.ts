@@ -7,10 +7,9 @@
 //                          hash of the bearer token, so whoever reads Redis cannot sign in
 // A Redis that cannot be reached makes each call reject with AuthUnavailableError at once (no
 // offline queue, short command timeout): that request gets a 503, the process keeps running.
-import { createHash } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { NonceSpend, SiweNonceStore } from '../src/chain/siwe'
-import { AuthUnavailableError, type Session, type SessionStore } from './auth'
+import { AuthUnavailableError, tokenHash, type Session, type SessionStore } from './auth'
 
 export const AUTH_KEY_PREFIX = 'cq:auth:'
 
@@ -79,8 +78,7 @@ export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): P
     }
   }
   const nonceKey = (nonce: string) => `${prefix}nonce:${nonce}`
-  const sessionKey = (token: string) =>
-    `${prefix}session:${createHash('sha256').update(token).digest('hex')}`
+  const sessionKey = (token: string) => `${prefix}session:${tokenHash(token)}`
 
   const nonces: SiweNonceStore = {
     async add(nonce, expiresAt, at) {

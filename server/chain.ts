@@ -13,8 +13,10 @@ import { ChainUnavailableError } from '../src/chain/types'
 import {
   AUTH_UNAVAILABLE,
   AuthUnavailableError,
+  SESSION_TTL_MS,
   Sessions,
   SiweError,
+  signInSites,
   type SessionStore,
 } from './auth'
 import type { SiweNonceStore } from '../src/chain/siwe'
@@ -57,9 +59,23 @@ export function startChain(
     log?: (l: string) => void
     /** Shared nonce and session stores (Redis with REDIS_URL); default: this process's memory. */
     auth?: { nonces: SiweNonceStore; sessions: SessionStore }
+    /** Told the token hash of each session signed out (rooms unbind its seats). */
+    onSignOut?: (hash: string) => Promise<void> | void
   },
 ): ChainPart {
   const log = opts.log ?? ((l: string) => console.log(l))
+  // The origins sign-in messages must name (docs/api.md): fixed at start, the port is known.
+  const sites = signInSites(config.publicOrigins, opts.serverUrl())
+  if (config.mode !== 'off') {
+    if ('off' in sites) log(`[auth] ${sites.off}`)
+    else log(`[auth] sign-in for ${sites.origins.join(', ')}`)
+    if (config.siweDomain !== undefined) {
+      log(
+        `[auth] SIWE_DOMAIN is deprecated: read as PUBLIC_ORIGIN=https://${config.siweDomain}; ` +
+          'set PUBLIC_ORIGIN (with the scheme browsers use) instead',
+      )
+    }
+  }
   const stops: Array<() => Promise<void> | void> = []
   let services: ChainServices | null = null
   let failure: string | null = null
@@ -94,9 +110,11 @@ export function startChain(
     })
     collectibles.start()
     stops.push(() => collectibles.stop())
-    const sessions = new Sessions(
-      opts.auth ? { nonces: opts.auth.nonces, sessions: opts.auth.sessions } : {},
-    )
+    const sessions = new Sessions({
+      ...(opts.auth && { nonces: opts.auth.nonces, sessions: opts.auth.sessions }),
+      ...(opts.onSignOut && { onSignOut: opts.onSignOut }),
+      log,
+    })
     services = { registry, collectibles, sessions, devWallet }
     return services
   })()
@@ -169,10 +187,14 @@ export function startChain(
       opts.json(res, 405, { error: 'method_not_allowed', message: `${path} takes ${m}` })
       return false
     }
-    const domain = config.siweDomain ?? req.headers.host ?? ''
     const primary = s.registry.chains[0]!
     if (path === '/api/chain') {
       if (!only('GET')) return
+      // The origin the browser used when it is one of ours (the Host only picks among them).
+      const origins = 'origins' in sites ? sites.origins : []
+      const host = (req.headers.host ?? '').toLowerCase()
+      const site = origins.find((o) => new URL(o).host === host) ?? origins[0]
+      const siteUrl = site ? new URL(site) : null
       opts.json(res, 200, {
         chains: s.registry.chains.map((c) => ({
           chainId: c.chainId,
@@ -181,23 +203,35 @@ export function startChain(
         })),
         devWallet: s.devWallet,
         siwe: {
-          domain,
-          uri: `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${domain}/`,
+          // With sign-in off these name no site of ours: /api/auth/nonce says why.
+          domain: siteUrl?.host ?? (host.slice(0, 255) || 'localhost'),
+          uri: siteUrl ? `${siteUrl.origin}/` : `http://${host.slice(0, 255) || 'localhost'}/`,
           chainId: primary.chainId,
           statement: SIWE_STATEMENT,
+          origins,
         },
       })
       return
     }
     const client = clientKey(req)
+    const signInOff = (res: http.ServerResponse) => {
+      if (!('off' in sites)) return false
+      opts.json(res, 503, { error: 'sign_in_off', message: sites.off })
+      return true
+    }
     if (path === '/api/auth/nonce') {
       if (!only('POST')) return
+      if (signInOff(res)) return
       if (!authLimit.take(client)) return slowDown(res)
-      opts.json(res, 200, await s.sessions.siwe.issueNonce())
+      const issued = await s.sessions.siwe.issueNonce()
+      // The longest session a sign-in opens: the message's Expiration Time may be up to this.
+      const sessionExpiresAt = new Date(Date.parse(issued.issuedAt) + SESSION_TTL_MS)
+      opts.json(res, 200, { ...issued, sessionExpiresAt: sessionExpiresAt.toISOString() })
       return
     }
     if (path === '/api/auth/verify') {
       if (!only('POST')) return
+      if (signInOff(res)) return
       const body = await readJson(req)
       if (!body.ok) {
         opts.json(res, body.status, { error: 'bad_request', message: body.message })
@@ -214,7 +248,7 @@ export function startChain(
       try {
         const { token, session } = await s.sessions.signIn(
           { message, signature },
-          { domain, chainId: primary.chainId },
+          { origins: 'origins' in sites ? sites.origins : [], chainId: primary.chainId },
         )
         opts.json(res, 200, {
           address: session.address,

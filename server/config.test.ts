@@ -47,6 +47,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CLIENT: 'prod' })).toThrow(/CLIENT must be one of/)
   })
 
+  it('reads PUBLIC_ORIGIN as a list of origins, and SIWE_DOMAIN as its deprecated https form', () => {
+    expect(loadConfig({}).chain.publicOrigins).toBeUndefined()
+    expect(
+      loadConfig({ PUBLIC_ORIGIN: 'https://CQ.example.com/, http://10.0.0.5:2567 ,' }).chain,
+    ).toMatchObject({ publicOrigins: ['https://cq.example.com', 'http://10.0.0.5:2567'] })
+    expect(loadConfig({ PUBLIC_ORIGIN: 'https://cq.example.com:443' }).chain.publicOrigins).toEqual(
+      ['https://cq.example.com'],
+    )
+    for (const bad of [
+      'cq.example.com',
+      'ftp://cq.example.com',
+      'https://cq.example.com/play',
+      'https://cq.example.com?x=1',
+      'https://u:p@cq.example.com',
+      'https://',
+    ]) {
+      expect(() => loadConfig({ PUBLIC_ORIGIN: bad }), bad).toThrow(/PUBLIC_ORIGIN: each origin/)
+    }
+    expect(() => loadConfig({ PUBLIC_ORIGIN: Array(17).fill('http://a.b').join(',') })).toThrow(
+      /at most 16/,
+    )
+    expect(loadConfig({ SIWE_DOMAIN: 'cq.example.com' }).chain).toMatchObject({
+      publicOrigins: ['https://cq.example.com'],
+      siweDomain: 'cq.example.com',
+    })
+    expect(() =>
+      loadConfig({ SIWE_DOMAIN: 'cq.example.com', PUBLIC_ORIGIN: 'https://cq.example.com' }),
+    ).toThrow(/SIWE_DOMAIN is replaced by PUBLIC_ORIGIN/)
+  })
+
   it('runs as one process without REDIS_URL', () => {
     const c = loadConfig({})
     expect(c.redisUrl).toBeUndefined()

@@ -62,7 +62,12 @@ export interface ChainConfig {
   pollMs: number
   /** Serve `/ipfs/<cid>/<path>` from this folder (the embedded chain's demo content). */
   ipfsDir?: string
-  /** The domain Sign-In with Ethereum messages must name; unset: the Host the browser used. */
+  /**
+   * The origins sign-in messages must name (PUBLIC_ORIGIN; or https://SIWE_DOMAIN, its
+   * deprecated form); unset: this server's own loopback origins, and only on loopback.
+   */
+  publicOrigins?: string[]
+  /** Set when publicOrigins came from the deprecated SIWE_DOMAIN (start-up says so). */
   siweDomain?: string
 }
 
@@ -181,15 +186,52 @@ function chain(env: NodeJS.ProcessEnv, rootDir: string): ChainConfig {
   if (siweDomain !== undefined && !/^[^\s/]+$/.test(siweDomain)) {
     throw new ConfigError(`SIWE_DOMAIN is a host[:port] without a scheme, got "${siweDomain}"`)
   }
+  let publicOrigins = origins(env.PUBLIC_ORIGIN)
+  if (siweDomain !== undefined) {
+    if (publicOrigins) {
+      throw new ConfigError(
+        'SIWE_DOMAIN is replaced by PUBLIC_ORIGIN: remove SIWE_DOMAIN (PUBLIC_ORIGIN is set)',
+      )
+    }
+    publicOrigins = origins(`https://${siweDomain}`, 'SIWE_DOMAIN')
+  }
   return {
     mode,
     registryPath: registry ? path.resolve(rootDir, registry) : undefined,
     anvilPort: int(env, 'ANVIL_PORT', 8545, 0, 65535),
     ipfsGateways,
     pollMs: int(env, 'CHAIN_POLL_MS', 1000, 100, 600_000),
+    publicOrigins,
     siweDomain,
     ipfsDir: env.IPFS_DIR ? path.resolve(rootDir, env.IPFS_DIR) : undefined,
   }
+}
+
+/** PUBLIC_ORIGIN: comma-separated http(s) origins, each without a path, normalised. */
+function origins(raw: string | undefined, name = 'PUBLIC_ORIGIN'): string[] | undefined {
+  if (!raw) return undefined
+  const list = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+  if (list.length === 0) return undefined
+  if (list.length > 16) throw new ConfigError(`${name} lists at most 16 origins`)
+  return list.map((o) => {
+    const bad = () =>
+      new ConfigError(
+        `${name}: each origin is scheme://host[:port] as browsers load the site ` +
+          `(https://cq.example.com), without a path; got "${o.slice(0, 200)}"`,
+      )
+    let url: URL
+    try {
+      url = new URL(o)
+    } catch {
+      throw bad()
+    }
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password
+    if (!/^https?:$/.test(url.protocol) || !bare || !/^https?:\/\/[^/]+\/?$/i.test(o)) throw bad()
+    return url.origin
+  })
 }
 
 // Colyseus hands this address to clients that matched a room here through another process,

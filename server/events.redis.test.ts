@@ -242,6 +242,11 @@ describe('an event over two processes sharing Redis', () => {
     await until(() => guest.inbox.authed.length > 0 || guest.inbox.error.length > 0)
     expect(guest.inbox.error).toEqual([])
     expect(guest.inbox.authed[0]).toEqual({ address: w3.address })
+    // Signing out through the process that does not hold the room unbinds the seat there.
+    const signOut = { method: 'POST', headers: { authorization: `Bearer ${late}` } }
+    expect((await call(issuer, '/api/auth/logout', signOut)).status).toBe(200)
+    const unbound = await until(() => guest.inbox.error.find((e) => e.type === 'auth'))
+    expect(unbound.code).toBe('bad_token')
 
     // Signing out on process 1 ends the session on process 2.
     expect((await call(one, '/api/auth/logout', { method: 'POST', headers: auth })).status).toBe(

@@ -49,7 +49,13 @@ import { WorldId } from '../../src/protocol/scene'
 import { worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
-import { AuthUnavailableError, type Session, type Sessions } from '../auth'
+import {
+  AuthUnavailableError,
+  SIGN_OUT_CHANNEL,
+  tokenHash,
+  type Session,
+  type Sessions,
+} from '../auth'
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
@@ -154,6 +160,8 @@ export interface Seat {
   kicked: boolean
   /** The wallet this seat signed in with (`auth`), checksummed. */
   address: string | null
+  /** SHA-256 of the token that bound `address` (a sign-out names it), never the token. */
+  authHash: string | null
 }
 
 export class WorldRoom extends Room<WorldState> {
@@ -175,6 +183,7 @@ export class WorldRoom extends Room<WorldState> {
   private readonly faultLogs = new RateLimiter(FAULT_LOGS.perSecond, FAULT_LOGS.burst, Date.now())
   private faultsUnlogged = 0
   private onSpaceChange: ((change: SpaceChange) => void) | null = null
+  private onSignOut: ((hash: unknown) => void) | null = null
 
   /** Runs before a room is picked: a join must name a world (else it matched any world room). */
   static override async onAuth(
@@ -214,6 +223,9 @@ export class WorldRoom extends Room<WorldState> {
     this.patchRate = PATCH_MS
     this.onMessage('*', (client, type, payload) => this.receive(client, type, payload))
     this.clock.setInterval(() => this.refreshInterest(), INTEREST_TICK_MS)
+    // A sign-out on any process unbinds the seats here that used that token.
+    this.onSignOut = (hash) => this.signedOut(hash)
+    await this.presence.subscribe(SIGN_OUT_CHANNEL, this.onSignOut)
     if (this.rules.spaces.size > 0) {
       this.onSpaceChange = (change) => {
         if (change.world === world)
@@ -301,6 +313,7 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   override async onDispose() {
+    if (this.onSignOut) this.presence.unsubscribe(SIGN_OUT_CHANNEL, this.onSignOut)
     if (this.onSpaceChange)
       background(
         this.presence.unsubscribe(spacesChannel(this.state.world), this.onSpaceChange),
@@ -352,6 +365,7 @@ export class WorldRoom extends Room<WorldState> {
       replies: new RateLimiter(ERROR_REPLIES.perSecond, ERROR_REPLIES.burst, now),
       kicked: false,
       address: null,
+      authHash: null,
     }
     this.seats.set(client.sessionId, seat)
     this.state.players.set(client.sessionId, player)
@@ -616,7 +630,23 @@ export class WorldRoom extends Room<WorldState> {
       return
     }
     seat.address = session.address
+    seat.authHash = tokenHash(token)
     this.reply(seat.client, 'authed', { address: session.address })
+  }
+
+  /** A session was signed out: the seats bound with its token lose their address. */
+  protected signedOut(hash: unknown) {
+    if (typeof hash !== 'string') return
+    for (const seat of this.seats.values()) {
+      if (seat.authHash !== hash) continue
+      seat.address = null
+      seat.authHash = null
+      this.reply(seat.client, 'error', {
+        code: 'bad_token',
+        type: 'auth',
+        message: 'signed out: sign in with the wallet again to edit spaces',
+      })
+    }
   }
 
   /** Space edits: checked and committed by the space service, then shown to everyone here. */

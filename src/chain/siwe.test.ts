@@ -320,6 +320,52 @@ describe('SiweVerifier', () => {
     expect((await v.verify(upper, expectation)).address).toBe(wallet.address)
   })
 
+  it('binds a message to the origins this server signs in for: domain, scheme and URI', async () => {
+    const v = new SiweVerifier({ now: clock().now })
+    const wallet = Wallet.createRandom()
+    const site = {
+      origins: ['https://cq.example.com', 'http://127.0.0.1:2567', 'http://[::1]:2567'],
+      chainId: CHAIN,
+    }
+    const at = (domain: string, uri: string, scheme?: string): Partial<SiweFields> => ({
+      domain,
+      uri,
+      ...(scheme !== undefined && { scheme }),
+    })
+    const refused: Partial<SiweFields>[] = [
+      at('evil.example', 'https://evil.example/'),
+      at('cq.example.com.evil.example', 'https://cq.example.com/'),
+      at('evil@cq.example.com', 'https://cq.example.com/'),
+      at('cq.example.com:8443', 'https://cq.example.com:8443/'),
+      at('127.0.0.1:2568', 'http://127.0.0.1:2568/'),
+      at('cq.example.com', 'https://evil.example/'),
+      at('cq.example.com', 'http://cq.example.com/'), // the right host over the wrong scheme
+      at('cq.example.com', 'https://cq.example.com/', 'http'),
+      at('127.0.0.1:2567', 'https://127.0.0.1:2567/'),
+      at('cq.example.com', 'did:pkh:eip155:1:0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'),
+    ]
+    for (const extra of refused) {
+      const n = await v.issueNonce()
+      const body = await signed(wallet, fieldsFor(wallet.address, n.nonce, extra))
+      expect(await rejection(v.verify(body, site)), JSON.stringify(extra)).toBe('wrong_domain')
+    }
+    const accepted: Partial<SiweFields>[] = [
+      at('cq.example.com', 'https://cq.example.com/'),
+      at('CQ.Example.com:443', 'https://cq.example.com/login?x=1', 'https'),
+      at('127.0.0.1:2567', 'http://127.0.0.1:2567/'),
+      at('[::1]:2567', 'http://[::1]:2567/', 'http'),
+    ]
+    for (const extra of accepted) {
+      const n = await v.issueNonce()
+      const body = await signed(wallet, fieldsFor(wallet.address, n.nonce, extra))
+      expect((await v.verify(body, site)).address, JSON.stringify(extra)).toBe(wallet.address)
+    }
+    // No origin at all: nothing is accepted.
+    const n = await v.issueNonce()
+    const body = await signed(wallet, fieldsFor(wallet.address, n.nonce, accepted[0]))
+    expect(await rejection(v.verify(body, { origins: [], chainId: CHAIN }))).toBe('wrong_domain')
+  })
+
   it('honours Expiration Time, Not Before and Issued At', async () => {
     const c = clock()
     const v = new SiweVerifier({ now: c.now, clockSkewMs: 1000 })

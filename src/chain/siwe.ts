@@ -318,15 +318,26 @@ export interface IssuedNonce {
   expiresAt: string
 }
 
-export interface SiweExpectation {
-  /** This server's host[:port], compared case-insensitively. */
-  domain: string
-  chainId: number
-  /** When given, the message's URI must have this origin (exact match for non-http URIs). */
-  uri?: string
-  /** When given and the message names a scheme, it must be this one ("https"). */
-  scheme?: string
-}
+/** What a message must name: the sites this server signs in for, or one bare domain. */
+export type SiweExpectation =
+  | {
+      /**
+       * The origins this server signs in for ("https://cq.example.com"): the message's domain
+       * must be one's host[:port], its URI must have that origin (scheme included), and a
+       * scheme, when the message names one, must be that origin's.
+       */
+      origins: readonly string[]
+      chainId: number
+    }
+  | {
+      /** This server's host[:port], compared case-insensitively. */
+      domain: string
+      chainId: number
+      /** When given, the message's URI must have this origin (exact match for non-http URIs). */
+      uri?: string
+      /** When given and the message names a scheme, it must be this one ("https"). */
+      scheme?: string
+    }
 
 export interface SiweVerified {
   /** The signer, EIP-55 checksummed. */
@@ -461,22 +472,8 @@ export class SiweVerifier {
     if (spent === 'used') throw new SiweError('nonce_used', 'that nonce was already used')
     if (spent === 'expired') throw new SiweError('nonce_expired', 'that nonce has expired')
 
-    if (fields.domain.toLowerCase() !== expect.domain.toLowerCase()) {
-      throw new SiweError(
-        'wrong_domain',
-        `the message is for ${fields.domain.slice(0, 100)}, not ${expect.domain}`,
-      )
-    }
-    if (
-      expect.scheme !== undefined &&
-      fields.scheme !== undefined &&
-      fields.scheme.toLowerCase() !== expect.scheme.toLowerCase()
-    ) {
-      throw new SiweError('wrong_domain', `the message is for scheme ${fields.scheme}`)
-    }
-    if (expect.uri !== undefined && !sameOrigin(fields.uri, expect.uri)) {
-      throw new SiweError('wrong_domain', `the message URI is not under ${expect.uri}`)
-    }
+    if ('origins' in expect) checkSite(fields, expect.origins)
+    else checkDomain(fields, expect)
     if (fields.chainId !== expect.chainId) {
       throw new SiweError(
         'wrong_chain',
@@ -513,6 +510,62 @@ export class SiweVerifier {
       ...(expiresAt !== undefined && { expiresAt }),
       fields,
     }
+  }
+}
+
+/** Domain, scheme and URI against the sites this server signs in for; throws wrong_domain. */
+function checkSite(fields: SiweFields, origins: readonly string[]) {
+  const named = fields.domain.slice(0, 100)
+  const list = origins.slice(0, 4).join(', ') + (origins.length > 4 ? ', …' : '')
+  const sites: URL[] = []
+  for (const origin of origins) {
+    try {
+      const site = new URL(origin)
+      // The domain read as an authority under the site's scheme: default ports and case fold.
+      const host = new URL(`${site.protocol}//${fields.domain}`)
+      if (!host.username && !host.password && host.host === site.host) sites.push(site)
+    } catch {
+      // Not a URL: matches nothing.
+    }
+  }
+  if (sites.length === 0) {
+    throw new SiweError('wrong_domain', `the message is for ${named}, not this site (${list})`)
+  }
+  const scheme = fields.scheme?.toLowerCase()
+  const withScheme = sites.filter((s) => scheme === undefined || `${scheme}:` === s.protocol)
+  if (withScheme.length === 0) {
+    throw new SiweError(
+      'wrong_domain',
+      `the message is for ${fields.scheme!.slice(0, 20)}://${named}, not this site (${list})`,
+    )
+  }
+  if (!withScheme.some((s) => sameOrigin(fields.uri, s.origin))) {
+    throw new SiweError(
+      'wrong_domain',
+      `the message URI ${fields.uri.slice(0, 100)} is not on this site (${list})`,
+    )
+  }
+}
+
+function checkDomain(
+  fields: SiweFields,
+  expect: { domain: string; uri?: string; scheme?: string },
+) {
+  if (fields.domain.toLowerCase() !== expect.domain.toLowerCase()) {
+    throw new SiweError(
+      'wrong_domain',
+      `the message is for ${fields.domain.slice(0, 100)}, not ${expect.domain}`,
+    )
+  }
+  if (
+    expect.scheme !== undefined &&
+    fields.scheme !== undefined &&
+    fields.scheme.toLowerCase() !== expect.scheme.toLowerCase()
+  ) {
+    throw new SiweError('wrong_domain', `the message is for scheme ${fields.scheme.slice(0, 20)}`)
+  }
+  if (expect.uri !== undefined && !sameOrigin(fields.uri, expect.uri)) {
+    throw new SiweError('wrong_domain', `the message URI is not under ${expect.uri}`)
   }
 }
 

@@ -280,6 +280,8 @@ export class WorldSession {
         }
         return
       }
+      // Signed out in this tab: the seat lost its wallet as the visitor asked, nothing to report.
+      if (e.type === 'auth' && !useWallet.getState().session) return
       useNet.getState().set({ problem: e.message })
     })
     room.onMessage('pong', (m: ServerMessages['pong']) => {

@@ -20,11 +20,19 @@ const ChainConfig = z.object({
     uri: z.string().min(1),
     chainId: z.number().int().positive(),
     statement: z.string(),
+    // The origins the server signs in for (older servers leave it out).
+    origins: z.array(z.string()).optional(),
   }),
 })
 export type ChainConfig = z.infer<typeof ChainConfig>
 
-const Nonce = z.object({ nonce: z.string().min(1), issuedAt: z.string(), expiresAt: z.string() })
+const Nonce = z.object({
+  nonce: z.string().min(1),
+  issuedAt: z.string(),
+  expiresAt: z.string(),
+  // The longest session the server opens (older servers leave it out).
+  sessionExpiresAt: z.string().optional(),
+})
 export type Nonce = z.infer<typeof Nonce>
 
 const Session = z.object({ address: z.string(), expiresAt: z.string() })

@@ -38,7 +38,10 @@ export async function injectedSigner(provider: Eip1193Provider): Promise<Signer>
   }
 }
 
-/** The sign-in message: domain, uri, chain and statement from the server, its fresh nonce. */
+/**
+ * The sign-in message: domain, uri, chain and statement from the server, its fresh nonce. Its
+ * Expiration Time ends the session the server opens: the longest the server allows.
+ */
 export function siweMessage(siwe: ChainConfig['siwe'], address: string, nonce: Nonce): string {
   return buildSiweMessage({
     domain: siwe.domain,
@@ -49,6 +52,6 @@ export function siweMessage(siwe: ChainConfig['siwe'], address: string, nonce: N
     chainId: siwe.chainId,
     nonce: nonce.nonce,
     issuedAt: nonce.issuedAt,
-    expirationTime: nonce.expiresAt,
+    expirationTime: nonce.sessionExpiresAt ?? nonce.expiresAt,
   })
 }

@@ -233,6 +233,10 @@ const WALLET_STRINGS = {
     'zh-CN': '登录消息已过期，请重试',
     en: 'The sign-in message expired; try again',
   },
+  'wallet.error.sign_in_off': {
+    'zh-CN': '此服务器未开放钱包登录（运营者需设置 PUBLIC_ORIGIN）',
+    en: 'Wallet sign-in is off on this server (its operator must set PUBLIC_ORIGIN)',
+  },
   'wallet.error.generic': { 'zh-CN': '出错了：{message}', en: 'Something went wrong: {message}' },
 } satisfies Record<string, Record<Language, string>>
 
