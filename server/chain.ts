@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
-import { PerClientLimit, readJson } from './httpKit'
+import { PerClientLimit, decodePathPart, readJson } from './httpKit'
 import { ChainUnavailableError } from '../src/chain/types'
 import {
   AUTH_UNAVAILABLE,
@@ -254,8 +254,13 @@ export function startChain(
     if (address !== undefined) {
       if (!only('GET')) return
       if (!listLimit.take(client)) return slowDown(res)
+      const decoded = decodePathPart(address)
+      if (decoded === null) {
+        opts.json(res, 400, { error: 'bad_request', message: 'malformed percent-encoding in path' })
+        return
+      }
       try {
-        opts.json(res, 200, await s.collectibles.list(decodeURIComponent(address)))
+        opts.json(res, 200, await s.collectibles.list(decoded))
       } catch (err) {
         if (err instanceof BadAddressError) {
           opts.json(res, 400, { error: 'bad_address', message: err.message })

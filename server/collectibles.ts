@@ -161,7 +161,8 @@ export class CollectibleService {
 
   /** What `address` holds on every trusted chain, verified; cached until a transfer touches it. */
   async list(address: string): Promise<CollectiblesResponse> {
-    if (!isAddress(address)) throw new BadAddressError(`"${address}" is not an EVM address`)
+    if (!isAddress(address))
+      throw new BadAddressError(`"${String(address).slice(0, 60)}" is not an EVM address`)
     const owner = getAddress(address)
     const now = Date.now()
     const hit = this.cache.get(owner)
@@ -195,7 +196,8 @@ export class CollectibleService {
    * placement or a re-check relies on. Unknown chains come back unverified, not as errors.
    */
   async verify(owner: string, token: TokenRef & { standard?: Standard }): Promise<Collectible> {
-    if (!isAddress(owner)) throw new BadAddressError(`"${owner}" is not an EVM address`)
+    if (!isAddress(owner))
+      throw new BadAddressError(`"${String(owner).slice(0, 60)}" is not an EVM address`)
     owner = getAddress(owner)
     const reader = this.readers.find((r) => r.chain.chainId === token.chainId)
     const rule = this.registry.issuer(token.chainId, token.contract) ?? null
