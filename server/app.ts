@@ -159,6 +159,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     serverUrl: () => url,
     json,
     ...(auth && { auth }),
+    // PGlite's start blocks the event loop: the chain waits for it before it says "ready".
+    // (dbReady is assigned below, before this is first called.)
+    ...(!config.databaseUrl && { storage: () => dbReady }),
   })
   stops.push(() => chain?.stop())
   if (auth) stops.push(() => auth.close())

@@ -57,6 +57,11 @@ export function startChain(
     log?: (l: string) => void
     /** Shared nonce and session stores (Redis with REDIS_URL); default: this process's memory. */
     auth?: { nonces: SiweNonceStore; sessions: SessionStore }
+    /**
+     * Announce ready only once this settles: opening PGlite blocks the event loop for seconds,
+     * which must happen before /api/chain says "ready", not right after.
+     */
+    storage?: () => Promise<unknown>
   },
 ): ChainPart {
   const log = opts.log ?? ((l: string) => console.log(l))
@@ -97,6 +102,7 @@ export function startChain(
     const sessions = new Sessions(
       opts.auth ? { nonces: opts.auth.nonces, sessions: opts.auth.sessions } : {},
     )
+    if (opts.storage) await opts.storage().catch(() => {})
     services = { registry, collectibles, sessions, devWallet }
     return services
   })()

@@ -1,5 +1,5 @@
-// The composed server with a registry-file chain (no anvil): malformed request paths answer 4xx
-// JSON, over a raw socket.
+// The composed server with a registry-file chain (no anvil): the chain API announces ready only
+// once storage is open, and malformed request paths answer 4xx JSON, over a raw socket.
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
@@ -64,6 +64,17 @@ function dechunk(text: string): string {
   return out
 }
 
+/** Whether `p` has settled once the microtasks queued so far have run. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  )
+  await new Promise((r) => setImmediate(r))
+  return done
+}
+
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-startup-'))
   const file = path.join(tmp, 'registry.json')
@@ -76,6 +87,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop()
   fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+describe('start-up', () => {
+  it('announces the chain ready only once storage is open', async () => {
+    // Reading a registry file takes a moment; opening PGlite takes seconds and blocks the event
+    // loop while it compiles. Whenever /api/chain first answers 200, storage must be open.
+    for (let i = 0; i < 3000; i++) {
+      // A fresh connection each time (a kept-alive one may be closed under a stalled loop).
+      const res = await raw(server.port, '/api/chain')
+      if (res.status === 200) break
+      expect(res.status).toBe(503)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(await settled(server.events)).toBe(true)
+    await server.events
+  }, 240_000)
 })
 
 describe('malformed requests', () => {
