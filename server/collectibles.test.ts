@@ -323,3 +323,35 @@ describe('chain down', () => {
     }
   })
 })
+
+describe('transfer watcher', () => {
+  it('drops listings cached before its first poll when a transfer was mined in between', async () => {
+    const registry = parseTrustRegistry(
+      JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
+      'registry.json',
+    )
+    // No timer: this test decides when the watcher polls.
+    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    try {
+      const tokenId = String(SEED_PLAN.visitor.pixels[1])
+      const has = (r: CollectiblesResponse) =>
+        of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      const pixels = new Contract(
+        deployment.pixels,
+        ['function transferFrom(address from, address to, uint256 tokenId)'],
+        signer(1),
+      )
+      await (
+        await pixels.getFunction('transferFrom')(accounts.visitor, accounts.friend, tokenId)
+      ).wait()
+      // The first poll comes after the transfer: it must still see it.
+      await service.poll()
+      expect(has(await service.list(accounts.visitor))).toBe(false)
+      expect(has(await service.list(accounts.friend))).toBe(true)
+    } finally {
+      service.stop()
+    }
+  })
+})

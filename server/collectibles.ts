@@ -56,6 +56,8 @@ interface ChainReader {
   chain: TrustedChain
   adapter: EvmAdapter
   watchedTo: number
+  /** Lowest block a listing was read at since the watcher's last poll (Infinity: none). */
+  readFloor: number
 }
 
 export class CollectibleService {
@@ -86,6 +88,7 @@ export class CollectibleService {
       chain,
       adapter: makeAdapter(chain),
       watchedTo: -1,
+      readFloor: Infinity,
     }))
   }
 
@@ -104,7 +107,7 @@ export class CollectibleService {
   start() {
     const pollMs = this.opts.pollMs ?? 1000
     if (pollMs <= 0 || this.timer) return
-    this.timer = setInterval(() => void this.poll(), pollMs)
+    this.timer = setInterval(() => void this.poll().catch(() => {}), pollMs)
   }
 
   stop() {
@@ -124,7 +127,8 @@ export class CollectibleService {
     for (const a of addresses) if (isAddress(a)) this.cache.delete(getAddress(a))
   }
 
-  private async poll() {
+  /** Looks for transfers on every chain once (the watcher's timer calls this; tests too). */
+  async poll() {
     if (this.polling) return
     this.polling = true
     try {
@@ -136,25 +140,31 @@ export class CollectibleService {
 
   private async pollChain(reader: ChainReader) {
     const { chain, adapter } = reader
+    // Transfers after the oldest block a cached listing was read at matter, even those mined
+    // before this watcher's first poll or behind where it had got to.
+    const floor = reader.readFloor
+    reader.readFloor = Infinity
     try {
       const block = await adapter.blockNumber()
-      if (reader.watchedTo < 0) {
-        // Listings are read fresh at first use; only transfers after now matter.
+      const from = Math.min(reader.watchedTo < 0 ? Infinity : reader.watchedTo, floor)
+      if (from === Infinity) {
+        // Nothing listed yet and nothing watched: only transfers after now matter.
         reader.watchedTo = block
         return
       }
-      if (block <= reader.watchedTo) return
+      if (block <= from) return
       const logs = await adapter.transfers({
-        fromBlock: reader.watchedTo + 1,
+        fromBlock: from + 1,
         toBlock: block,
         contracts: chain.issuers.map((i) => i.contract),
       })
-      reader.watchedTo = block
+      reader.watchedTo = Math.max(reader.watchedTo, block)
       for (const log of logs) {
         this.invalidate(log.from, log.to)
         for (const listener of this.listeners) listener({ ...log, chainId: chain.chainId })
       }
     } catch (err) {
+      reader.readFloor = Math.min(reader.readFloor, floor)
       this.log(`[chain ${chain.chainId}] transfer watch failed: ${(err as Error).message}`)
     }
   }
@@ -249,6 +259,7 @@ export class CollectibleService {
     const { chain, adapter } = reader
     try {
       const block = await adapter.blockNumber()
+      reader.readFloor = Math.min(reader.readFloor, block)
       const allowlisted: ContractRef[] = chain.issuers.map((i) => ({
         address: i.contract,
         standard: i.standard,
