@@ -2,6 +2,8 @@
 // (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
 // copycat unverified, a transfer flipping verification, hostile metadata, sign-in, RPC down.
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
@@ -352,6 +354,38 @@ describe('transfer watcher', () => {
       expect(has(await service.list(accounts.friend))).toBe(true)
     } finally {
       service.stop()
+    }
+  })
+})
+
+describe('verify', () => {
+  it('fetches no metadata for a contract that is not allowlisted', async () => {
+    let hits = 0
+    const meta = http.createServer((_req, res) => {
+      hits++
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"copy"}')
+    })
+    await new Promise<void>((ok) => meta.listen(0, '127.0.0.1', ok))
+    try {
+      const uri = `http://127.0.0.1:${(meta.address() as AddressInfo).port}/copy.json`
+      const copycat = new Contract(
+        deployment.copycat,
+        ['function mint(address to, string uri) returns (uint256)'],
+        signer(0),
+      )
+      const tx = await copycat.getFunction('mint')(accounts.visitor, uri)
+      const receipt = await tx.wait()
+      const minted = receipt.logs
+        .map((l: { topics: string[] }) => l.topics)
+        .find((t: string[]) => t.length === 4)
+      const tokenId = BigInt(minted[3]).toString()
+      const token = { chainId: 31337, contract: deployment.copycat, tokenId }
+      const checked = await services.collectibles.verify(accounts.visitor, token)
+      expect(checked).toMatchObject({ verified: false, reasons: ['issuer_not_allowlisted'] })
+      expect(hits).toBe(0)
+    } finally {
+      meta.closeAllConnections()
+      await new Promise((ok) => meta.close(ok))
     }
   })
 })

@@ -22,6 +22,7 @@ import {
   type TokenRef,
 } from '../src/chain/types'
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
+import { pinnedFetch } from './pinnedFetch'
 
 export interface CollectiblesResponse {
   address: string
@@ -43,6 +44,8 @@ export interface CollectibleServiceOptions {
   log?: (line: string) => void
   /** How to read a chain (default: the batched EVM adapter; the bench swaps in a naive one). */
   makeAdapter?: (chain: TrustedChain) => EvmAdapter
+  /** How metadata is fetched for a chain (default: pinnedFetch, private hosts only if local). */
+  metadataFetch?: (local: boolean) => typeof fetch
 }
 
 export class BadAddressError extends Error {}
@@ -69,6 +72,7 @@ export class CollectibleService {
   private polling = false
   private readonly ttlMs: number
   private readonly log: (line: string) => void
+  private readonly fetchers: { local: typeof fetch; public: typeof fetch }
 
   constructor(
     readonly registry: TrustRegistry,
@@ -84,6 +88,17 @@ export class CollectibleService {
           rpcUrls: chain.rpcUrls,
           multicall3: chain.multicall3,
         }))
+    const trustedOrigins = opts.ipfsGateways.flatMap((g) => {
+      try {
+        return [new URL(g).origin]
+      } catch {
+        return []
+      }
+    })
+    const makeFetch =
+      opts.metadataFetch ??
+      ((local: boolean) => pinnedFetch({ allowPrivate: local, trustedOrigins }))
+    this.fetchers = { local: makeFetch(true), public: makeFetch(false) }
     this.readers = registry.chains.map((chain) => ({
       chain,
       adapter: makeAdapter(chain),
@@ -223,6 +238,7 @@ export class CollectibleService {
         metadata: { ok: false, uri: null, reason: 'metadata_unavailable' },
       })
     }
+    const local = reader.chain.local ?? false
     const { adapter } = reader
     try {
       const contract = getAddress(token.contract)
@@ -243,7 +259,10 @@ export class CollectibleService {
         balance: balance ?? '0',
         block,
         checkedAt: Date.now(),
-        metadata: await this.metadataFor(holding, uri ?? null),
+        // Not allowlisted: unverified whatever the metadata says, so none is fetched.
+        metadata: rule
+          ? await this.metadataFor(holding, uri ?? null, local)
+          : { ok: false, uri: uri ?? null, reason: null },
       })
     } catch (err) {
       if (err instanceof ChainUnavailableError) throw err
@@ -282,7 +301,7 @@ export class CollectibleService {
       const kinds = await adapter.detect([...new Set(holdings.map((h) => h.contract))], block)
       const uris = await adapter.tokenUris(holdings, block)
       const metadata = await mapLimited(holdings, this.opts.metadataConcurrency ?? 16, (h, i) =>
-        this.metadataFor(h, uris[i] ?? null),
+        this.metadataFor(h, uris[i] ?? null, chain.local ?? false),
       )
       const checkedAt = Date.now()
       const items = holdings.map((holding, i) =>
@@ -314,24 +333,31 @@ export class CollectibleService {
     }
   }
 
-  private metadataFor(holding: Holding, rawUri: string | null): Promise<MetadataOutcome> {
+  private metadataFor(
+    holding: Holding,
+    rawUri: string | null,
+    local: boolean,
+  ): Promise<MetadataOutcome> {
     if (rawUri === null) {
       return Promise.resolve({ ok: false, uri: null, reason: 'metadata_unavailable' })
     }
     const uri = holding.standard === 'erc1155' ? substituteId(rawUri, holding.tokenId) : rawUri
     const now = Date.now()
-    const hit = this.metadata.get(uri)
+    // The same URI may be allowed for a local chain and refused for another one.
+    const key = `${local ? 'local' : 'public'} ${uri}`
+    const hit = this.metadata.get(key)
     // data: URIs never change; fetched documents are read again after the listing TTL.
     if (hit && (uri.startsWith('data:') || now - hit.at < this.ttlMs)) return hit.value
-    const value = this.fetchOne(uri)
+    const value = this.fetchOne(uri, local)
     if (this.metadata.size > 5000) this.metadata.clear()
-    this.metadata.set(uri, { at: now, value })
+    this.metadata.set(key, { at: now, value })
     return value
   }
 
-  private async fetchOne(uri: string): Promise<MetadataOutcome> {
-    const gateways = { ipfsGateways: this.opts.ipfsGateways }
-    const got = await fetchMetadata(uri, gateways)
+  private async fetchOne(uri: string, local: boolean): Promise<MetadataOutcome> {
+    const gateways = { ipfsGateways: this.opts.ipfsGateways, local }
+    const fetchFn = local ? this.fetchers.local : this.fetchers.public
+    const got = await fetchMetadata(uri, { ...gateways, fetch: fetchFn })
     if (!got.ok) return { ok: false, uri, reason: got.reason }
     const clean = sanitizeMetadata(got.json, gateways)
     return { ok: true, uri, sha256: got.sha256, ...clean }
