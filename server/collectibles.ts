@@ -11,6 +11,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, type TransferLog } from '../src/chain/evm'
 import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
+import { Lru } from '../src/chain/lru'
 import type { TrustRegistry, TrustedChain } from '../src/chain/registry'
 import {
   ChainUnavailableError,
@@ -24,9 +25,17 @@ import {
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
 import { pinnedFetch } from './pinnedFetch'
 
+/** Largest listing, bytes of JSON: items past it are left out (`truncated`). */
+export const MAX_LISTING_BYTES = 4 * 1024 * 1024
+/** Wallet listings and metadata documents kept, at most (least recently used go first). */
+export const LISTING_CACHE_MAX = 10_000
+export const METADATA_CACHE_MAX = 5_000
+
 export interface CollectiblesResponse {
   address: string
   items: Collectible[]
+  /** True when items were left out to keep the listing under MAX_LISTING_BYTES. */
+  truncated: boolean
   /** Per trusted chain: the block every item of that chain was checked at. */
   chains: { chainId: number; name: LocalText; local: boolean; block: number }[]
   /** The block of the first chain (convenience for single-chain set-ups). */
@@ -44,6 +53,8 @@ export interface CollectibleServiceOptions {
   log?: (line: string) => void
   /** How to read a chain (default: the batched EVM adapter; the bench swaps in a naive one). */
   makeAdapter?: (chain: TrustedChain) => EvmAdapter
+  /** Largest listing in bytes of JSON (default MAX_LISTING_BYTES). */
+  maxListingBytes?: number
   /** How metadata is fetched for a chain (default: pinnedFetch, private hosts only if local). */
   metadataFetch?: (local: boolean) => typeof fetch
 }
@@ -65,8 +76,10 @@ interface ChainReader {
 
 export class CollectibleService {
   private readonly readers: ChainReader[]
-  private readonly cache = new Map<string, Cached>()
-  private readonly metadata = new Map<string, { at: number; value: Promise<MetadataOutcome> }>()
+  private readonly cache = new Lru<string, Cached>(LISTING_CACHE_MAX)
+  private readonly metadata = new Lru<string, { at: number; value: Promise<MetadataOutcome> }>(
+    METADATA_CACHE_MAX,
+  )
   private readonly listeners = new Set<(t: TransferLog & { chainId: number }) => void>()
   private timer: ReturnType<typeof setInterval> | null = null
   private polling = false
@@ -203,9 +216,22 @@ export class CollectibleService {
 
   private async read(owner: string): Promise<CollectiblesResponse> {
     const perChain = await Promise.all(this.readers.map((r) => this.readChain(r, owner)))
+    // Verified items come first in each chain's list, so they are the last to be cut.
+    const items: Collectible[] = []
+    let bytes = 0
+    let truncated = false
+    for (const item of perChain.flatMap((c) => c.items)) {
+      bytes += JSON.stringify(item).length + 1
+      if (bytes > (this.opts.maxListingBytes ?? MAX_LISTING_BYTES)) {
+        truncated = true
+        break
+      }
+      items.push(item)
+    }
     return {
       address: owner,
-      items: perChain.flatMap((c) => c.items),
+      items,
+      truncated,
       chains: perChain.map(({ reader, block }) => ({
         chainId: reader.chain.chainId,
         name: reader.chain.name,
@@ -349,7 +375,6 @@ export class CollectibleService {
     // data: URIs never change; fetched documents are read again after the listing TTL.
     if (hit && (uri.startsWith('data:') || now - hit.at < this.ttlMs)) return hit.value
     const value = this.fetchOne(uri, local)
-    if (this.metadata.size > 5000) this.metadata.clear()
     this.metadata.set(key, { at: now, value })
     return value
   }
