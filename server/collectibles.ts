@@ -294,7 +294,7 @@ export class CollectibleService {
       if (err instanceof ChainUnavailableError) throw err
       throw new ChainUnavailableError(
         token.chainId,
-        `chain ${token.chainId} could not be read: ${(err as Error).message}`,
+        `chain ${token.chainId} could not be read: ${(err as Error).message.slice(0, 300)}`,
         err,
       )
     }
@@ -353,7 +353,7 @@ export class CollectibleService {
       if (err instanceof ChainUnavailableError) throw err
       throw new ChainUnavailableError(
         chain.chainId,
-        `chain ${chain.chainId} could not be read: ${(err as Error).message}`,
+        `chain ${chain.chainId} could not be read: ${(err as Error).message.slice(0, 300)}`,
         err,
       )
     }
