@@ -172,6 +172,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     json,
     ...(auth && { auth }),
     onSignOut: (hash) => matchMaker.presence.publish(SIGN_OUT_CHANNEL, hash),
+    // PGlite's start blocks the event loop: the chain waits for it before it says "ready".
+    // (dbReady is assigned below, before this is first called.)
+    ...(!config.databaseUrl && { storage: () => dbReady }),
   })
   stops.push(() => chain?.stop())
   if (auth) stops.push(() => auth.close())

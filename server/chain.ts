@@ -8,7 +8,7 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import { parseTrustRegistryText, type TrustRegistry } from '../src/chain/registry'
-import { PerClientLimit, clientKey, readJson } from './httpKit'
+import { PerClientLimit, clientKey, decodePathPart, readJson } from './httpKit'
 import { ChainUnavailableError } from '../src/chain/types'
 import {
   AUTH_UNAVAILABLE,
@@ -61,6 +61,11 @@ export function startChain(
     auth?: { nonces: SiweNonceStore; sessions: SessionStore }
     /** Told the token hash of each session signed out (rooms unbind its seats). */
     onSignOut?: (hash: string) => Promise<void> | void
+    /**
+     * Announce ready only once this settles: opening PGlite blocks the event loop for seconds,
+     * which must happen before /api/chain says "ready", not right after.
+     */
+    storage?: () => Promise<unknown>
   },
 ): ChainPart {
   const log = opts.log ?? ((l: string) => console.log(l))
@@ -115,6 +120,7 @@ export function startChain(
       ...(opts.onSignOut && { onSignOut: opts.onSignOut }),
       log,
     })
+    if (opts.storage) await opts.storage().catch(() => {})
     services = { registry, collectibles, sessions, devWallet }
     return services
   })()
@@ -288,8 +294,13 @@ export function startChain(
     if (address !== undefined) {
       if (!only('GET')) return
       if (!listLimit.take(client)) return slowDown(res)
+      const decoded = decodePathPart(address)
+      if (decoded === null) {
+        opts.json(res, 400, { error: 'bad_request', message: 'malformed percent-encoding in path' })
+        return
+      }
       try {
-        opts.json(res, 200, await s.collectibles.list(decodeURIComponent(address)))
+        opts.json(res, 200, await s.collectibles.list(decoded))
       } catch (err) {
         if (err instanceof BadAddressError) {
           opts.json(res, 400, { error: 'bad_address', message: err.message })

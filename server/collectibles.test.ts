@@ -2,9 +2,12 @@
 // (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
 // copycat unverified, a transfer flipping verification, hostile metadata, sign-in, RPC down.
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
+import { EvmAdapter } from '../src/chain/evm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseTrustRegistry } from '../src/chain/registry'
 import { buildSiweMessage } from '../src/chain/siwe'
@@ -322,4 +325,207 @@ describe('chain down', () => {
       service.stop()
     }
   })
+})
+
+describe('transfer watcher', () => {
+  it('drops listings cached before its first poll when a transfer was mined in between', async () => {
+    const registry = parseTrustRegistry(
+      JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
+      'registry.json',
+    )
+    // No timer: this test decides when the watcher polls.
+    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    try {
+      const tokenId = String(SEED_PLAN.visitor.pixels[1])
+      const has = (r: CollectiblesResponse) =>
+        of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      const pixels = new Contract(
+        deployment.pixels,
+        ['function transferFrom(address from, address to, uint256 tokenId)'],
+        signer(1),
+      )
+      await (
+        await pixels.getFunction('transferFrom')(accounts.visitor, accounts.friend, tokenId)
+      ).wait()
+      // The first poll comes after the transfer: it must still see it.
+      await service.poll()
+      expect(has(await service.list(accounts.visitor))).toBe(false)
+      expect(has(await service.list(accounts.friend))).toBe(true)
+    } finally {
+      service.stop()
+    }
+  })
+})
+
+describe('verify', () => {
+  it('fetches no metadata for a contract that is not allowlisted', async () => {
+    let hits = 0
+    const meta = http.createServer((_req, res) => {
+      hits++
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"copy"}')
+    })
+    await new Promise<void>((ok) => meta.listen(0, '127.0.0.1', ok))
+    try {
+      const uri = `http://127.0.0.1:${(meta.address() as AddressInfo).port}/copy.json`
+      const copycat = new Contract(
+        deployment.copycat,
+        ['function mint(address to, string uri) returns (uint256)'],
+        signer(0),
+      )
+      const tx = await copycat.getFunction('mint')(accounts.visitor, uri)
+      const receipt = await tx.wait()
+      const minted = receipt.logs
+        .map((l: { topics: string[] }) => l.topics)
+        .find((t: string[]) => t.length === 4)
+      const tokenId = BigInt(minted[3]).toString()
+      const token = { chainId: 31337, contract: deployment.copycat, tokenId }
+      const checked = await services.collectibles.verify(accounts.visitor, token)
+      expect(checked).toMatchObject({ verified: false, reasons: ['issuer_not_allowlisted'] })
+      expect(hits).toBe(0)
+    } finally {
+      meta.closeAllConnections()
+      await new Promise((ok) => meta.close(ok))
+    }
+  })
+})
+
+// Hand-assembled hostile contracts (no compiler needed). GREEDY claims ERC-721 Enumerable
+// (supportsInterface: true for anything), says every wallet holds 2^255 tokens, numbers them
+// index + 1 and reverts tokenURI. BURNER is the same but burns all its gas on anything but
+// supportsInterface and tokenURI.
+const GREEDY =
+  '60003560e01c806301ffc9a71460315780632f745c5914603c578063c87b56dd14604b57600160ff1b6000' +
+  '5260206000f35b600160005260206000f35b60243560010160005260206000f35b600080fd'
+const BURNER =
+  '60003560e01c806301ffc9a71460285780632f745c59146033578063c87b56dd146042575b6024565b6001' +
+  '60005260206000f35b60243560010160005260206000f35b600080fd'
+
+/** Creation code that returns `runtime`, first emitting Transfer(0, to, 1) if `to` is given. */
+function creation(runtime: string, to?: string): string {
+  const len = runtime.length / 2
+  const emit = to
+    ? '6001' +
+      '73' +
+      to.slice(2).toLowerCase() +
+      '6000' +
+      '7f' +
+      TRANSFER_TOPIC.slice(2) +
+      '60006000a4'
+    : ''
+  const copyLen = 3 + 3 + 2 + 1 + 3 + 2 + 1
+  const word = (n: number) => n.toString(16).padStart(4, '0')
+  const offset = emit.length / 2 + copyLen
+  return (
+    '0x' +
+    emit +
+    '61' +
+    word(len) +
+    '61' +
+    word(offset) +
+    '600039' +
+    '61' +
+    word(len) +
+    '6000f3' +
+    runtime
+  )
+}
+const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef'
+
+async function deploy(code: string): Promise<string> {
+  const wallet = signer(2)
+  const tx = await wallet.sendTransaction({ data: code })
+  const receipt = await tx.wait()
+  return receipt!.contractAddress!
+}
+
+function registryWith(issuers: { contract: string; standard: 'erc721' }[]) {
+  const raw = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8'))
+  const text = (s: string) => ({ 'zh-CN': s, en: s })
+  raw.chains[0].issuers = [
+    ...issuers.map((i) => ({ ...i, name: text('x'), issuer: text('x'), platform: text('x') })),
+    ...raw.chains[0].issuers,
+  ]
+  return parseTrustRegistry(raw, 'hostile.json')
+}
+
+describe('hostile contracts', () => {
+  it('reads at most 200 tokens of a contract claiming 2^255, and caps the listing bytes', async () => {
+    const greedy = await deploy(creation(GREEDY))
+    const service = new CollectibleService(
+      registryWith([{ contract: greedy, standard: 'erc721' }]),
+      { ipfsGateways: [], pollMs: 0 },
+    )
+    const small = new CollectibleService(registryWith([{ contract: greedy, standard: 'erc721' }]), {
+      ipfsGateways: [],
+      pollMs: 0,
+      maxListingBytes: 20_000,
+    })
+    try {
+      const owner = Wallet.createRandom().address
+      const r = await service.list(owner)
+      const mine = of(r.items, greedy)
+      expect(mine).toHaveLength(200)
+      expect(mine.every((i) => !i.verified && i.reasons.includes('metadata_unavailable'))).toBe(
+        true,
+      )
+      const cut = await small.list(owner)
+      expect(cut.truncated).toBe(true)
+      expect(JSON.stringify(cut.items).length).toBeLessThanOrEqual(20_000)
+      expect(cut.items.length).toBeGreaterThan(0)
+    } finally {
+      service.stop()
+      small.stop()
+    }
+  }, 120_000)
+
+  it('keeps verifying the other tokens when contracts burn all their gas', async () => {
+    const burners = [
+      await deploy(creation(BURNER)),
+      await deploy(creation(BURNER)),
+      await deploy(creation(BURNER)),
+    ]
+    const service = new CollectibleService(
+      registryWith(burners.map((contract) => ({ contract, standard: 'erc721' as const }))),
+      { ipfsGateways: [], pollMs: 0, log: () => {} },
+    )
+    try {
+      const r = await service.list(accounts.friend)
+      for (const b of burners) expect(of(r.items, b)).toEqual([])
+      const pixels = of(r.items, deployment.pixels)
+      expect(pixels.length).toBeGreaterThan(0)
+      expect(pixels.every((p) => p.verified)).toBe(true)
+    } finally {
+      service.stop()
+    }
+  }, 120_000)
+
+  it('looks at no more than 50 contracts that sent a wallet tokens', async () => {
+    const owner = Wallet.createRandom().address
+    const wallet = signer(2)
+    const txs = []
+    for (let i = 0; i < 60; i++)
+      txs.push(await wallet.sendTransaction({ data: creation(GREEDY, owner) }))
+    await Promise.all(txs.map((t) => t.wait()))
+    const registry = registryWith([])
+    const service = new CollectibleService(registry, {
+      ipfsGateways: [],
+      pollMs: 0,
+      makeAdapter: (c) =>
+        new EvmAdapter({
+          chainId: c.chainId,
+          rpcUrls: c.rpcUrls,
+          multicall3: c.multicall3,
+          maxTokensPerContract: 1,
+        }),
+    })
+    try {
+      const r = await service.list(owner)
+      const contracts = new Set(r.items.map((i) => i.contract))
+      expect(contracts.size).toBe(50)
+    } finally {
+      service.stop()
+    }
+  }, 180_000)
 })

@@ -11,6 +11,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, type TransferLog } from '../src/chain/evm'
 import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
+import { Lru } from '../src/chain/lru'
 import type { TrustRegistry, TrustedChain } from '../src/chain/registry'
 import {
   ChainUnavailableError,
@@ -23,10 +24,19 @@ import {
 } from '../src/chain/types'
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
 import { background } from './background'
+import { pinnedFetch } from './pinnedFetch'
+
+/** Largest listing, bytes of JSON: items past it are left out (`truncated`). */
+export const MAX_LISTING_BYTES = 4 * 1024 * 1024
+/** Wallet listings and metadata documents kept, at most (least recently used go first). */
+export const LISTING_CACHE_MAX = 10_000
+export const METADATA_CACHE_MAX = 5_000
 
 export interface CollectiblesResponse {
   address: string
   items: Collectible[]
+  /** True when items were left out to keep the listing under MAX_LISTING_BYTES. */
+  truncated: boolean
   /** Per trusted chain: the block every item of that chain was checked at. */
   chains: { chainId: number; name: LocalText; local: boolean; block: number }[]
   /** The block of the first chain (convenience for single-chain set-ups). */
@@ -44,6 +54,10 @@ export interface CollectibleServiceOptions {
   log?: (line: string) => void
   /** How to read a chain (default: the batched EVM adapter; the bench swaps in a naive one). */
   makeAdapter?: (chain: TrustedChain) => EvmAdapter
+  /** Largest listing in bytes of JSON (default MAX_LISTING_BYTES). */
+  maxListingBytes?: number
+  /** How metadata is fetched for a chain (default: pinnedFetch, private hosts only if local). */
+  metadataFetch?: (local: boolean) => typeof fetch
 }
 
 export class BadAddressError extends Error {}
@@ -57,17 +71,22 @@ interface ChainReader {
   chain: TrustedChain
   adapter: EvmAdapter
   watchedTo: number
+  /** Lowest block a listing was read at since the watcher's last poll (Infinity: none). */
+  readFloor: number
 }
 
 export class CollectibleService {
   private readonly readers: ChainReader[]
-  private readonly cache = new Map<string, Cached>()
-  private readonly metadata = new Map<string, { at: number; value: Promise<MetadataOutcome> }>()
+  private readonly cache = new Lru<string, Cached>(LISTING_CACHE_MAX)
+  private readonly metadata = new Lru<string, { at: number; value: Promise<MetadataOutcome> }>(
+    METADATA_CACHE_MAX,
+  )
   private readonly listeners = new Set<(t: TransferLog & { chainId: number }) => void>()
   private timer: ReturnType<typeof setInterval> | null = null
   private polling = false
   private readonly ttlMs: number
   private readonly log: (line: string) => void
+  private readonly fetchers: { local: typeof fetch; public: typeof fetch }
 
   constructor(
     readonly registry: TrustRegistry,
@@ -83,10 +102,22 @@ export class CollectibleService {
           rpcUrls: chain.rpcUrls,
           multicall3: chain.multicall3,
         }))
+    const trustedOrigins = opts.ipfsGateways.flatMap((g) => {
+      try {
+        return [new URL(g).origin]
+      } catch {
+        return []
+      }
+    })
+    const makeFetch =
+      opts.metadataFetch ??
+      ((local: boolean) => pinnedFetch({ allowPrivate: local, trustedOrigins }))
+    this.fetchers = { local: makeFetch(true), public: makeFetch(false) }
     this.readers = registry.chains.map((chain) => ({
       chain,
       adapter: makeAdapter(chain),
       watchedTo: -1,
+      readFloor: Infinity,
     }))
   }
 
@@ -125,7 +156,8 @@ export class CollectibleService {
     for (const a of addresses) if (isAddress(a)) this.cache.delete(getAddress(a))
   }
 
-  private async poll() {
+  /** Looks for transfers on every chain once (the watcher's timer calls this; tests too). */
+  async poll() {
     if (this.polling) return
     this.polling = true
     try {
@@ -137,32 +169,39 @@ export class CollectibleService {
 
   private async pollChain(reader: ChainReader) {
     const { chain, adapter } = reader
+    // Transfers after the oldest block a cached listing was read at matter, even those mined
+    // before this watcher's first poll or behind where it had got to.
+    const floor = reader.readFloor
+    reader.readFloor = Infinity
     try {
       const block = await adapter.blockNumber()
-      if (reader.watchedTo < 0) {
-        // Listings are read fresh at first use; only transfers after now matter.
+      const from = Math.min(reader.watchedTo < 0 ? Infinity : reader.watchedTo, floor)
+      if (from === Infinity) {
+        // Nothing listed yet and nothing watched: only transfers after now matter.
         reader.watchedTo = block
         return
       }
-      if (block <= reader.watchedTo) return
+      if (block <= from) return
       const logs = await adapter.transfers({
-        fromBlock: reader.watchedTo + 1,
+        fromBlock: from + 1,
         toBlock: block,
         contracts: chain.issuers.map((i) => i.contract),
       })
-      reader.watchedTo = block
+      reader.watchedTo = Math.max(reader.watchedTo, block)
       for (const log of logs) {
         this.invalidate(log.from, log.to)
         for (const listener of this.listeners) listener({ ...log, chainId: chain.chainId })
       }
     } catch (err) {
+      reader.readFloor = Math.min(reader.readFloor, floor)
       this.log(`[chain ${chain.chainId}] transfer watch failed: ${(err as Error).message}`)
     }
   }
 
   /** What `address` holds on every trusted chain, verified; cached until a transfer touches it. */
   async list(address: string): Promise<CollectiblesResponse> {
-    if (!isAddress(address)) throw new BadAddressError(`"${address}" is not an EVM address`)
+    if (!isAddress(address))
+      throw new BadAddressError(`"${String(address).slice(0, 60)}" is not an EVM address`)
     const owner = getAddress(address)
     const now = Date.now()
     const hit = this.cache.get(owner)
@@ -178,9 +217,22 @@ export class CollectibleService {
 
   private async read(owner: string): Promise<CollectiblesResponse> {
     const perChain = await Promise.all(this.readers.map((r) => this.readChain(r, owner)))
+    // Verified items come first in each chain's list, so they are the last to be cut.
+    const items: Collectible[] = []
+    let bytes = 0
+    let truncated = false
+    for (const item of perChain.flatMap((c) => c.items)) {
+      bytes += JSON.stringify(item).length + 1
+      if (bytes > (this.opts.maxListingBytes ?? MAX_LISTING_BYTES)) {
+        truncated = true
+        break
+      }
+      items.push(item)
+    }
     return {
       address: owner,
-      items: perChain.flatMap((c) => c.items),
+      items,
+      truncated,
       chains: perChain.map(({ reader, block }) => ({
         chainId: reader.chain.chainId,
         name: reader.chain.name,
@@ -196,7 +248,8 @@ export class CollectibleService {
    * placement or a re-check relies on. Unknown chains come back unverified, not as errors.
    */
   async verify(owner: string, token: TokenRef & { standard?: Standard }): Promise<Collectible> {
-    if (!isAddress(owner)) throw new BadAddressError(`"${owner}" is not an EVM address`)
+    if (!isAddress(owner))
+      throw new BadAddressError(`"${String(owner).slice(0, 60)}" is not an EVM address`)
     owner = getAddress(owner)
     const reader = this.readers.find((r) => r.chain.chainId === token.chainId)
     const rule = this.registry.issuer(token.chainId, token.contract) ?? null
@@ -212,6 +265,7 @@ export class CollectibleService {
         metadata: { ok: false, uri: null, reason: 'metadata_unavailable' },
       })
     }
+    const local = reader.chain.local ?? false
     const { adapter } = reader
     try {
       const contract = getAddress(token.contract)
@@ -232,13 +286,16 @@ export class CollectibleService {
         balance: balance ?? '0',
         block,
         checkedAt: Date.now(),
-        metadata: await this.metadataFor(holding, uri ?? null),
+        // Not allowlisted: unverified whatever the metadata says, so none is fetched.
+        metadata: rule
+          ? await this.metadataFor(holding, uri ?? null, local)
+          : { ok: false, uri: uri ?? null, reason: null },
       })
     } catch (err) {
       if (err instanceof ChainUnavailableError) throw err
       throw new ChainUnavailableError(
         token.chainId,
-        `chain ${token.chainId} could not be read: ${(err as Error).message}`,
+        `chain ${token.chainId} could not be read: ${(err as Error).message.slice(0, 300)}`,
         err,
       )
     }
@@ -248,6 +305,7 @@ export class CollectibleService {
     const { chain, adapter } = reader
     try {
       const block = await adapter.blockNumber()
+      reader.readFloor = Math.min(reader.readFloor, block)
       const allowlisted: ContractRef[] = chain.issuers.map((i) => ({
         address: i.contract,
         standard: i.standard,
@@ -270,7 +328,7 @@ export class CollectibleService {
       const kinds = await adapter.detect([...new Set(holdings.map((h) => h.contract))], block)
       const uris = await adapter.tokenUris(holdings, block)
       const metadata = await mapLimited(holdings, this.opts.metadataConcurrency ?? 16, (h, i) =>
-        this.metadataFor(h, uris[i] ?? null),
+        this.metadataFor(h, uris[i] ?? null, chain.local ?? false),
       )
       const checkedAt = Date.now()
       const items = holdings.map((holding, i) =>
@@ -296,30 +354,36 @@ export class CollectibleService {
       if (err instanceof ChainUnavailableError) throw err
       throw new ChainUnavailableError(
         chain.chainId,
-        `chain ${chain.chainId} could not be read: ${(err as Error).message}`,
+        `chain ${chain.chainId} could not be read: ${(err as Error).message.slice(0, 300)}`,
         err,
       )
     }
   }
 
-  private metadataFor(holding: Holding, rawUri: string | null): Promise<MetadataOutcome> {
+  private metadataFor(
+    holding: Holding,
+    rawUri: string | null,
+    local: boolean,
+  ): Promise<MetadataOutcome> {
     if (rawUri === null) {
       return Promise.resolve({ ok: false, uri: null, reason: 'metadata_unavailable' })
     }
     const uri = holding.standard === 'erc1155' ? substituteId(rawUri, holding.tokenId) : rawUri
     const now = Date.now()
-    const hit = this.metadata.get(uri)
+    // The same URI may be allowed for a local chain and refused for another one.
+    const key = `${local ? 'local' : 'public'} ${uri}`
+    const hit = this.metadata.get(key)
     // data: URIs never change; fetched documents are read again after the listing TTL.
     if (hit && (uri.startsWith('data:') || now - hit.at < this.ttlMs)) return hit.value
-    const value = this.fetchOne(uri)
-    if (this.metadata.size > 5000) this.metadata.clear()
-    this.metadata.set(uri, { at: now, value })
+    const value = this.fetchOne(uri, local)
+    this.metadata.set(key, { at: now, value })
     return value
   }
 
-  private async fetchOne(uri: string): Promise<MetadataOutcome> {
-    const gateways = { ipfsGateways: this.opts.ipfsGateways }
-    const got = await fetchMetadata(uri, gateways)
+  private async fetchOne(uri: string, local: boolean): Promise<MetadataOutcome> {
+    const gateways = { ipfsGateways: this.opts.ipfsGateways, local }
+    const fetchFn = local ? this.fetchers.local : this.fetchers.public
+    const got = await fetchMetadata(uri, { ...gateways, fetch: fetchFn })
     if (!got.ok) return { ok: false, uri, reason: got.reason }
     const clean = sanitizeMetadata(got.json, gateways)
     return { ok: true, uri, sha256: got.sha256, ...clean }

@@ -27,6 +27,18 @@ export class PerClientLimit {
   }
 }
 
+/**
+ * One percent-encoded path segment as text; null when the encoding is broken ("%E0%A4%A",
+ * "%ZZ", a lone "%"), so the route can answer 400 instead of throwing.
+ */
+export function decodePathPart(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+}
+
 export async function readJson(
   req: http.IncomingMessage,
 ): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {

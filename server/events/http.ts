@@ -2,7 +2,7 @@
 // wallet session (Authorization: Bearer <token from POST /api/auth/verify>). Attendance comes
 // from what the event's instances report through presence.
 import type http from 'node:http'
-import { PerClientLimit, clientKey, readJson } from '../httpKit'
+import { PerClientLimit, clientKey, decodePathPart, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
 import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
@@ -100,7 +100,12 @@ export function eventsApi(deps: EventsApiDeps) {
       return
     }
     if (method === 'GET') {
-      const event = await store.get(decodeURIComponent(id!))
+      const decoded = decodePathPart(id!)
+      if (decoded === null) {
+        json(res, 400, { error: 'bad_request', message: 'malformed percent-encoding in path' })
+        return
+      }
+      const event = await store.get(decoded)
       if (!event) {
         json(res, 404, { error: 'unknown_event', message: `there is no event ${id}` })
         return

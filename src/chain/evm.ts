@@ -23,6 +23,14 @@ import {
   type HoldingQuery,
   type Standard,
 } from './types'
+import { Lru } from './lru'
+
+/** Tokens read per contract and wallet, at most (a contract may claim any balance). */
+export const MAX_TOKENS_PER_CONTRACT = 200
+/** Contracts discovered per wallet, at most (anyone can send a wallet tokens of new contracts). */
+export const MAX_CONTRACTS_PER_WALLET = 50
+/** Calls that failed inside a batch are tried again alone, at most this many per batch. */
+const MAX_SOLO_RETRIES = 32
 
 export const INTERFACE_IDS = {
   erc165: '0x01ffc9a7',
@@ -71,6 +79,10 @@ export interface EvmAdapterOptions {
   headers?: Record<string, string>
   /** false: one HTTP request per JSON-RPC call (the bench's naive baseline). */
   batch?: boolean
+  /** Tokens read per contract and wallet (default 200). */
+  maxTokensPerContract?: number
+  /** Contracts `discover` returns per wallet (default 50). */
+  maxContracts?: number
 }
 
 export interface ContractKind {
@@ -138,7 +150,9 @@ export class EvmAdapter implements ChainAdapter {
   private readonly logRange: number
   private readonly chunk: number
   private readonly multicall3: string | null
-  private readonly kinds = new Map<string, ContractKind>()
+  private readonly kinds = new Lru<string, ContractKind>(10_000)
+  private readonly maxTokens: number
+  private readonly maxContracts: number
 
   constructor(opts: EvmAdapterOptions) {
     if (opts.rpcUrls.length === 0) throw new Error(`chain ${opts.chainId}: no RPC URL`)
@@ -146,6 +160,8 @@ export class EvmAdapter implements ChainAdapter {
     this.logRange = opts.logRange ?? 5_000
     this.chunk = opts.multicallChunk ?? 400
     this.multicall3 = opts.multicall3 ? getAddress(opts.multicall3) : null
+    this.maxTokens = opts.maxTokensPerContract ?? MAX_TOKENS_PER_CONTRACT
+    this.maxContracts = opts.maxContracts ?? MAX_CONTRACTS_PER_WALLET
     const network = Network.from(opts.chainId)
     this.providers = opts.rpcUrls.map((url) => {
       const req = new FetchRequest(url)
@@ -199,21 +215,54 @@ export class EvmAdapter implements ChainAdapter {
     }
     const chunks: Call[][] = []
     for (let i = 0; i < calls.length; i += this.chunk) chunks.push(calls.slice(i, i + this.chunk))
-    const results = await Promise.all(
-      chunks.map(async (chunk) => {
-        const data = encodeAggregate3(chunk)
-        const raw = await this.send<string>('eth_call', [{ to: this.multicall3, data }, tag])
-        const decoded = decodeAggregate3(raw, chunk.length)
-        if (!decoded) {
-          throw new ChainUnavailableError(
-            this.chainId,
-            `chain ${this.chainId}: Multicall3 at ${this.multicall3} answered malformed data`,
-          )
-        }
-        return decoded
+    const results = (await Promise.all(chunks.map((c) => this.aggregate(c, tag)))).flat()
+    // A call that burns all its gas starves the calls after it in the same batch: those that
+    // failed are tried again alone (a few), so one hostile contract fails only its own items.
+    const failed = results.flatMap((r, i) => (r.ok ? [] : [i])).slice(0, MAX_SOLO_RETRIES)
+    await Promise.all(
+      failed.map(async (i) => {
+        results[i] = await this.callOne(calls[i]!, tag)
       }),
     )
-    return results.flat()
+    return results
+  }
+
+  /** One aggregate3; when the whole batch fails (out of gas), its halves are tried apart. */
+  private async aggregate(chunk: readonly Call[], tag: string): Promise<CallResult[]> {
+    let raw: string
+    try {
+      raw = await this.send<string>('eth_call', [
+        { to: this.multicall3, data: encodeAggregate3(chunk) },
+        tag,
+      ])
+    } catch (err) {
+      if (err instanceof ChainUnavailableError) throw err
+      if (chunk.length === 1) return [{ ok: false, data: '0x' }]
+      const half = Math.ceil(chunk.length / 2)
+      const [a, b] = await Promise.all([
+        this.aggregate(chunk.slice(0, half), tag),
+        this.aggregate(chunk.slice(half), tag),
+      ])
+      return [...a, ...b]
+    }
+    const decoded = decodeAggregate3(raw, chunk.length)
+    if (!decoded) {
+      throw new ChainUnavailableError(
+        this.chainId,
+        `chain ${this.chainId}: Multicall3 at ${this.multicall3} answered malformed data`,
+      )
+    }
+    return decoded
+  }
+
+  private async callOne(call: Call, tag: string): Promise<CallResult> {
+    try {
+      const data = await this.send<string>('eth_call', [{ to: call.target, data: call.data }, tag])
+      return { ok: true, data }
+    } catch (err) {
+      if (err instanceof ChainUnavailableError) throw err
+      return { ok: false, data: '0x' }
+    }
   }
 
   /** ERC-165 kinds of these contracts at `block` (cached: a contract's code does not change). */
@@ -278,7 +327,8 @@ export class EvmAdapter implements ChainAdapter {
   /** Contracts that ever sent `owner` a token, with their ERC-165 kind. */
   async discover(owner: string, fromBlock: number, block: number): Promise<ContractRef[]> {
     const logs = await this.transfers({ fromBlock, toBlock: block, to: owner })
-    const seen = [...new Set(logs.map((l) => l.contract))]
+    // Anyone can send a wallet tokens of new contracts: only the first few are looked at.
+    const seen = [...new Set(logs.map((l) => l.contract))].slice(0, this.maxContracts)
     const kinds = await this.detect(seen, block)
     return seen.flatMap((address) => {
       const standard = kinds.get(address)?.standard
@@ -323,7 +373,7 @@ export class EvmAdapter implements ChainAdapter {
     contracts.forEach((target, i) => {
       const r = counts[i]!
       const n = r.ok ? Number(decodeUint(r.data) ?? 0n) : 0
-      for (let k = 0; k < Math.min(n, 10_000); k++) {
+      for (let k = 0; k < Math.min(n, this.maxTokens); k++) {
         calls.push({
           target,
           data: SELECTORS.tokenOfOwnerByIndex + addressWord(owner) + uintWord(BigInt(k)),
@@ -357,11 +407,17 @@ export class EvmAdapter implements ChainAdapter {
     })
     const standardOf = new Map(contracts.map((c) => [getAddress(c.address), c.standard]))
     const candidates = new Map<string, HoldingQuery>()
+    const perContract = new Map<string, number>()
     for (const log of logs) {
       const standard = standardOf.get(log.contract)
       if (!standard || standard !== log.standard) continue
       for (const tokenId of log.tokenIds) {
-        candidates.set(`${log.contract}:${tokenId}`, {
+        const key = `${log.contract}:${tokenId}`
+        if (candidates.has(key)) continue
+        const n = perContract.get(log.contract) ?? 0
+        if (n >= this.maxTokens) break
+        perContract.set(log.contract, n + 1)
+        candidates.set(key, {
           chainId: this.chainId,
           contract: log.contract,
           tokenId,

@@ -14,7 +14,12 @@ import {
 } from './metadata'
 
 const CID = 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi'
-const GATEWAYS = { ipfsGateways: ['https://ipfs.io/ipfs/', 'http://127.0.0.1:2567/ipfs/'] }
+// A local chain's rules (loopback allowed); PUBLIC is every other chain's.
+const GATEWAYS = {
+  ipfsGateways: ['https://ipfs.io/ipfs/', 'http://127.0.0.1:2567/ipfs/'],
+  local: true,
+}
+const PUBLIC = { ...GATEWAYS, local: false }
 const DOC = JSON.stringify({
   name: 'Pixel #1',
   description: 'A pixel',
@@ -92,7 +97,7 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const local = { ipfsGateways: [] as string[] }
+const local = { ipfsGateways: [] as string[], local: true }
 
 // ---- ERC-1155 {id} -----------------------------------------------------------------------
 
@@ -146,6 +151,30 @@ describe('resolveUri', () => {
     }
   })
 
+  it('refuses loopback and private hosts unless the chain is local', () => {
+    for (const uri of [
+      'http://127.0.0.1:8080/a.json',
+      'https://127.0.0.1/a.json',
+      'https://127.1.2.3/a.json',
+      'https://localhost/a.json',
+      'https://a.localhost/a.json',
+      'https://[::1]/a.json',
+      'https://[::ffff:127.0.0.1]/a.json',
+      'https://0.0.0.0/a.json',
+      'https://2130706433/a.json',
+      'https://10.0.0.1/a.json',
+      'https://100.64.0.1/a.json',
+      'https://[fd00::1]/a.json',
+    ]) {
+      expect(resolveUri(uri, PUBLIC), uri).toEqual([])
+    }
+    expect(resolveUri('http://127.0.0.1:8080/a.json', GATEWAYS)).toHaveLength(1)
+    expect(resolveUri('https://10.0.0.1/a.json', GATEWAYS)).toHaveLength(1)
+    // Images and models follow the same rule: a visitor's browser is not sent to loopback.
+    const doc = { image: 'http://127.0.0.1:2567/1.png', animation_url: 'https://[::1]/m.glb' }
+    expect(sanitizeMetadata(doc, PUBLIC)).toMatchObject({ image: null, model: null })
+  })
+
   it('refuses other schemes and tricks', () => {
     for (const uri of [
       'javascript:alert(1)',
@@ -167,7 +196,7 @@ describe('resolveUri', () => {
       'ipfs://not-a-cid!/1.json',
       'ipfs:bafy/1.json',
     ]) {
-      expect(resolveUri(uri, GATEWAYS), uri).toEqual([])
+      expect(resolveUri(uri, PUBLIC), uri).toEqual([])
     }
     expect(resolveUri(`ipfs://${CID}/1.json`, { ipfsGateways: [] })).toEqual([])
   })
@@ -526,7 +555,7 @@ describe('sanitizeMetadata: 3D models', () => {
       42,
       { url: 'https://a.example/m.glb' },
     ]) {
-      expect(clean({ animation_url }), String(animation_url)).toBeNull()
+      expect(sanitizeMetadata({ animation_url }, PUBLIC).model, String(animation_url)).toBeNull()
     }
     // A declared type that is not a glTF type: still only by extension.
     expect(

@@ -3,7 +3,9 @@
 // Everything here is untrusted input chosen by whoever deployed or minted the token: the URI
 // may point anywhere, the document may be huge, slow, not JSON or full of markup, and the image
 // may be a script. So: only http(s) (plain http to loopback only), ipfs (through configured
-// gateways) and data: URIs are read; bodies are read as a stream and cut off past `maxBytes`;
+// gateways) and data: URIs are read; loopback and private addresses only for a chain the
+// registry marks `local` (the server also resolves host names and checks every address, see
+// server/pinnedFetch.ts); bodies are read as a stream and cut off past `maxBytes`;
 // every attempt has a timeout; names and descriptions come out as plain text that the UI
 // renders as text (never as HTML); an image comes out only as an http(s), gateway or
 // data:image/ URL, which the client shows through <img> or a texture, never inlined; a 3D
@@ -27,6 +29,11 @@ export const MODEL_TYPES: readonly string[] = ['model/gltf-binary', 'model/gltf+
 export interface GatewayOptions {
   /** IPFS gateway bases, tried in order: "https://ipfs.io/ipfs/", "http://127.0.0.1:2567/ipfs/". */
   ipfsGateways: readonly string[]
+  /**
+   * The token's chain is `local: true` in the registry: loopback and private addresses are
+   * allowed. Otherwise (the default) they are refused, in URIs and in redirects.
+   */
+  local?: boolean
 }
 
 export interface FetchMetadataOptions extends GatewayOptions {
@@ -97,15 +104,16 @@ function isLoopback(host: string): boolean {
 
 /**
  * IP literals a server must not be talked into calling (private, link-local, cloud metadata,
- * multicast, unspecified). Loopback is allowed: development set-ups serve metadata there.
- * Host names are not resolved here: a name pointing at a private address is not caught.
+ * multicast, unspecified; loopback too unless `local`). Host names are not resolved here (this
+ * module also runs in browsers): the server's fetch resolves them and checks every address.
  */
-function isForbiddenIpLiteral(host: string): boolean {
+function isForbiddenIpLiteral(host: string, local: boolean): boolean {
+  if (local) return false
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)
   if (v4) return forbiddenV4(v4.slice(1).map(Number))
-  if (!host.startsWith('[')) return false
+  if (!host.startsWith('[')) return host === 'localhost' || host.endsWith('.localhost')
   const v6 = host.slice(1, -1).toLowerCase()
-  if (v6 === '::1') return false
+  if (v6 === '::1') return true
   const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6)
   if (mapped) {
     const hi = parseInt(mapped[1]!, 16)
@@ -120,10 +128,10 @@ function isForbiddenIpLiteral(host: string): boolean {
   )
 }
 
-function forbiddenV4([a = 0, b = 0, c = 0, d = 0]: number[]): boolean {
-  if (a === 127) return !(b === 0 && c === 0 && d === 1)
+function forbiddenV4([a = 0, b = 0]: number[]): boolean {
   return (
     a === 0 ||
+    a === 127 ||
     a === 10 ||
     (a === 100 && b >= 64 && b < 128) ||
     (a === 169 && b === 254) ||
@@ -133,8 +141,11 @@ function forbiddenV4([a = 0, b = 0, c = 0, d = 0]: number[]): boolean {
   )
 }
 
-/** http(s) URLs anything here may load: https anywhere public, http only to loopback. */
-function checkWebUrl(raw: string): URL | Refused {
+/**
+ * http(s) URLs anything here may load: https anywhere public; for a local chain also loopback
+ * and private addresses, and plain http to loopback.
+ */
+function checkWebUrl(raw: string, local: boolean): URL | Refused {
   let url: URL
   try {
     url = new URL(raw)
@@ -147,10 +158,13 @@ function checkWebUrl(raw: string): URL | Refused {
   if (url.username || url.password) {
     return { kind: 'refused', detail: 'URLs with credentials are not allowed' }
   }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    return { kind: 'refused', detail: 'plain http:// is only allowed to loopback hosts' }
+  if (url.protocol === 'http:' && !(local && isLoopback(url.hostname))) {
+    return {
+      kind: 'refused',
+      detail: 'plain http:// is only allowed to loopback hosts of a local chain',
+    }
   }
-  if (isForbiddenIpLiteral(url.hostname)) {
+  if (isForbiddenIpLiteral(url.hostname, local)) {
     return { kind: 'refused', detail: `host ${url.hostname} is a private or reserved address` }
   }
   return url
@@ -219,7 +233,7 @@ function resolve(rawUri: string, opts: GatewayOptions): Resolved {
     return resolveIpfs(uri.slice(7), opts.ipfsGateways)
   }
   if (scheme === 'https' || scheme === 'http') {
-    const url = checkWebUrl(uri)
+    const url = checkWebUrl(uri, opts.local ?? false)
     return url instanceof URL ? { kind: 'fetch', urls: [url.href] } : url
   }
   return {
@@ -246,7 +260,7 @@ export function resolveUri(uri: string, opts: GatewayOptions): string[] {
  */
 export function uriUnderBase(uri: string, base: string): boolean {
   const canonical = (u: string) => {
-    const r = resolve(u, { ipfsGateways: ['https://gateway.invalid/ipfs/'] })
+    const r = resolve(u, { ipfsGateways: ['https://gateway.invalid/ipfs/'], local: true })
     return r.kind === 'fetch' ? r.urls[0]! : null
   }
   const b = canonical(base)
@@ -345,6 +359,9 @@ type Attempt =
 
 const REDIRECT = new Set([301, 302, 303, 307, 308])
 
+/** `code` of the error a fetch throws when it refuses a host's address (server/pinnedFetch). */
+export const ADDRESS_REFUSED = 'ADDRESS_REFUSED'
+
 async function discard(res: Response) {
   try {
     await res.body?.cancel()
@@ -360,6 +377,7 @@ async function fetchBounded(
   maxBytes: number,
   timeoutMs: number,
   maxRedirects: number,
+  local: boolean,
 ): Promise<Attempt> {
   const controller = new AbortController()
   let timedOut = false
@@ -386,7 +404,7 @@ async function fetchBounded(
         if (!location || hop >= maxRedirects) {
           return { kind: 'unavailable', detail: `${url}: too many or empty redirects` }
         }
-        const next = checkWebUrl(new URL(location, url).href)
+        const next = checkWebUrl(new URL(location, url).href, local)
         if (!(next instanceof URL)) {
           return { kind: 'unavailable', detail: `${url}: redirect refused: ${next.detail}` }
         }
@@ -411,6 +429,9 @@ async function fetchBounded(
     }
   } catch (err) {
     if (timedOut) return { kind: 'unavailable', detail: `${url}: no answer in ${timeoutMs} ms` }
+    if ((err as { code?: unknown }).code === ADDRESS_REFUSED) {
+      return { kind: 'invalid', detail: `${url}: ${(err as Error).message.slice(0, 200)}` }
+    }
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : ''
     return {
       kind: 'unavailable',
@@ -517,6 +538,7 @@ export async function fetchMetadata(
         maxBytes,
         timeoutMs,
         opts.maxRedirects ?? METADATA_MAX_REDIRECTS,
+        opts.local ?? false,
       )
       if (attempt.kind !== 'unavailable') break
       failures.push(attempt.detail)

@@ -24,7 +24,12 @@ export type MetadataOutcome =
       image: string | null
       model: string | null
     }
-  | { ok: false; uri: string | null; reason: 'metadata_unavailable' | 'metadata_invalid' }
+  | {
+      ok: false
+      uri: string | null
+      /** null: not read at all (the contract is not allowlisted, so it cannot verify anyway). */
+      reason: 'metadata_unavailable' | 'metadata_invalid' | null
+    }
 
 export interface VerifyInput {
   holding: Holding
@@ -51,8 +56,9 @@ export function verifyHolding(input: VerifyInput): Collectible {
   }
   if (input.balance === '0') reasons.push('not_owner')
   const pinned = rule?.metadata?.sha256?.[holding.tokenId]
-  if (!metadata.ok) reasons.push(metadata.reason)
-  else if (rule) {
+  if (!metadata.ok) {
+    if (metadata.reason) reasons.push(metadata.reason)
+  } else if (rule) {
     if (pinned !== undefined && pinned.toLowerCase() !== metadata.sha256) {
       reasons.push('metadata_hash_mismatch')
     }
