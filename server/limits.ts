@@ -284,9 +284,10 @@ export class ClientGuard {
         options = null
       }
       if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+        // The same code and words as the rooms' own refusal (docs/protocol.md: bad_options).
         answer(res, 400, cors, {
-          code: 'bad_options',
-          error: 'the body is a JSON object of options',
+          code: 4211,
+          error: 'bad_options: join options must be a JSON object',
         })
         return
       }

@@ -93,7 +93,13 @@ async function until<T>(read: () => T, ms = 10_000): Promise<NonNullable<T>> {
   }
 }
 
+/** A session per wallet, reused: sign-in is rate-limited per client address (10, then one per
+ * 2 s), and this file's visitors all come from 127.0.0.1. Cleared when the server restarts. */
+const tokens = new Map<number, string>()
+
 async function signIn(index: number): Promise<string> {
+  const known = tokens.get(index)
+  if (known) return known
   const wallet = devWallets()[index]!
   const get = async (route: string, init?: RequestInit) =>
     (await (await fetch(new URL(route, server.url), init)).json()) as Record<string, unknown>
@@ -111,7 +117,9 @@ async function signIn(index: number): Promise<string> {
   })
   const body = JSON.stringify({ message, signature: await wallet.signMessage(message) })
   const ok = await get('/api/auth/verify', { method: 'POST', body })
-  return ok['token'] as string
+  const token = ok['token'] as string
+  tokens.set(index, token)
+  return token
 }
 
 type Inbox = { [T in keyof ServerMessages]: ServerMessages[T][] }
@@ -342,6 +350,7 @@ describe('creator spaces', () => {
   it('keeps the layout across a restart, and skips an assignment that conflicts', async () => {
     for (const r of rooms.splice(0)) await r.leave().catch(() => {})
     await server.stop()
+    tokens.clear() // sessions live in this process's memory
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     // Configuration now gives the test plot, owned by account #1, to account #0.
     const conflicting = `${WORLD}/test-plot=${devWallets()[0]!.address}`
