@@ -33,6 +33,7 @@ import {
 } from '../../src/protocol/messages'
 import { worldRules, type WorldRules } from '../worlds'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
+import { metrics } from '../metrics'
 import { AuthUnavailableError, type Session, type Sessions } from '../auth'
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
@@ -352,9 +353,9 @@ export class WorldRoom extends Room<WorldState> {
           w.reset()
           for (const other of seat.fresh) writePose(w, other)
           seat.fresh.clear()
-          seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+          seat.client.sendBytes(POSE_FRAME, counted(w.finish()), after)
         }
-        if (movers) seat.client.sendBytes(POSE_FRAME, movers, after)
+        if (movers) seat.client.sendBytes(POSE_FRAME, counted(movers), after)
       }
     } else {
       for (const seat of this.seats.values()) {
@@ -367,7 +368,7 @@ export class WorldRoom extends Room<WorldState> {
         }
         seat.left.length = 0
         seat.fresh.clear()
-        if (!w.empty) seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+        if (!w.empty) seat.client.sendBytes(POSE_FRAME, counted(w.finish()), after)
       }
     }
     for (const seat of this.seats.values()) seat.moved = false
@@ -387,6 +388,7 @@ export class WorldRoom extends Room<WorldState> {
     const seat = this.seats.get(client.sessionId)
     if (!seat || seat.kicked) return
     const now = Date.now()
+    metrics.message(type)
     if (!seat.all.take(now)) {
       this.refuse(seat, now, 'rate_limited', 'too many messages', String(type))
       return
@@ -439,6 +441,7 @@ export class WorldRoom extends Room<WorldState> {
 
   /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
   protected refuse(seat: Seat, now: number, code: ErrorCode, message: string, type?: string) {
+    metrics.refusal(code)
     if (!seat.patience.take(now)) {
       seat.kicked = true
       this.reply(seat.client, 'error', {
@@ -617,6 +620,12 @@ export class WorldRoom extends Room<WorldState> {
       seat.fresh.add(m.item)
     }
   }
+}
+
+/** A pose frame on its way to one visitor, counted for /metrics. */
+function counted(frame: Uint8Array): Uint8Array {
+  metrics.poseBytes(frame.byteLength)
+  return frame
 }
 
 function writePose(w: PoseFrameWriter, seat: Seat) {
