@@ -220,15 +220,26 @@ export function watchAttendance(read: () => Promise<Map<string, number>>): () =>
   }
 }
 
+const SOURCE_TIMEOUT_MS = 1500
+
 /** The Prometheus text of every metric, after refreshing the scrape-time gauges. */
 export async function scrape(): Promise<{ contentType: string; body: string }> {
   await Promise.all(
     [...sources].map(async (source) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
       try {
-        await source()
+        // A part that hangs (Redis behind the room listing) must not hang the scrape.
+        await Promise.race([
+          source(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timed out')), SOURCE_TIMEOUT_MS)
+          }),
+        ])
       } catch (err) {
         // A part that is stopping or down leaves its gauges as they were; the scrape goes on.
         log.debug({ err: errorField(err) }, 'metrics source failed')
+      } finally {
+        clearTimeout(timer)
       }
     }),
   )
