@@ -11,7 +11,10 @@ import { freePort, portOpen } from '../e2e/procs'
 import { EvmAdapter } from '../src/chain/evm'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
-import { instrumentRpc, metricsAccess, scrape } from './metrics'
+import { instrumentRpc, metricsAccess, scrape, watchDatabase } from './metrics'
+import { openDatabase } from './db/database'
+import { freshPgliteDir } from './db/testPglite'
+import { startTestPostgres } from './db/testPostgres'
 
 const WORLD = 'block-park-village'
 const TOKEN = 'test-metrics-token-0123456789'
@@ -141,6 +144,35 @@ describe('/metrics', () => {
     expect(sample(body, `cangqiong_chain_rpc_seconds_count${series}`)).toBe(1)
     expect(sample(body, `cangqiong_chain_rpc_errors_total${series}`)).toBe(1)
   })
+})
+
+describe('database metrics', () => {
+  it('report the open database, and a PostgreSQL pool in use', async () => {
+    const pg = await startTestPostgres()
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-dbm-'))
+    const lite = await openDatabase({ dataDir: await freshPgliteDir(dir) })
+    const postgres = await openDatabase({ dataDir: dir, databaseUrl: pg.url })
+    const unwatch = [watchDatabase(lite), watchDatabase(postgres)]
+    try {
+      // Hold one connection in a transaction while scraping.
+      let scraped = ''
+      await postgres.transaction(async (tx) => {
+        await tx.query('select 1')
+        scraped = (await scrape()).body
+      })
+      expect(sample(scraped, 'cangqiong_db_open{engine="pglite"}')).toBe(1)
+      expect(sample(scraped, 'cangqiong_db_open{engine="postgres"}')).toBe(1)
+      expect(sample(scraped, 'cangqiong_db_pool_connections{state="total"}')).toBe(1)
+      expect(sample(scraped, 'cangqiong_db_pool_connections{state="idle"}')).toBe(0)
+    } finally {
+      unwatch.forEach((u) => u())
+      await lite.close()
+      await postgres.close()
+      await pg.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+    expect((await scrape()).body).not.toContain('cangqiong_db_open{')
+  }, 120_000)
 })
 
 /** A server process as `npm start` starts it, with these settings on top. */
