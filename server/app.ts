@@ -110,7 +110,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     })
     if (path === '/metrics' || path.startsWith('/metrics?')) {
       serveMetrics(req, res, config.ops.metricsToken).catch((err: unknown) => {
-        log.error({ err: errorField(err) }, 'metrics scrape failed')
+        log.error({ error: errorField(err) }, 'metrics scrape failed')
         if (!res.headersSent) res.writeHead(500)
         res.end()
       })
@@ -279,7 +279,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   })()
   spacesReady.catch((err: unknown) => {
     if (config.chain.mode !== 'off') {
-      log.error({ part: 'spaces', err: errorField(err) }, 'spaces not available')
+      log.error({ part: 'spaces', error: errorField(err) }, 'spaces not available')
     }
   })
   stops.unshift(async () => {
@@ -304,7 +304,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
           try {
             await stop()
           } catch (err) {
-            log.error({ err: errorField(err) }, 'error while stopping')
+            log.error({ error: errorField(err) }, 'error while stopping')
           }
         }
         log.info({ ms: Date.now() - drainingSince }, 'server stopped')
@@ -369,7 +369,7 @@ async function tellVisitors(noticeS: number) {
   try {
     here = await matchMaker.query({ processId: matchMaker.processId })
   } catch (err) {
-    log.warn({ err: errorField(err) }, 'draining: cannot list rooms to tell visitors')
+    log.warn({ error: errorField(err) }, 'draining: cannot list rooms to tell visitors')
     return
   }
   const notice: ServerMessages['server.shutdown'] = { seconds: noticeS }

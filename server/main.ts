@@ -37,7 +37,7 @@ async function main() {
     server.stop(Math.floor(boundS / 2)).then(
       () => process.exit(0),
       (err: unknown) => {
-        log.error({ err: errorField(err) }, 'drain failed')
+        log.error({ error: errorField(err) }, 'drain failed')
         process.exit(1)
       },
     )
@@ -45,14 +45,12 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
 
-  // Scripts and tests find the URL with /Open (http\S+)/: keep a space after it.
-  log.info(
-    { url: server.url, client: config.client },
-    `Open ${server.url} (苍穹 Cangqiong is running)`,
-  )
+  // Scripts and tests find the URL with /Open (http\S+)/ and want it once in the output: keep
+  // a space after it, and no copy of it in a field.
+  log.info({ client: config.client }, `Open ${server.url} (苍穹 Cangqiong is running)`)
 }
 
 main().catch((err: unknown) => {
-  log.fatal({ err: errorField(err) }, 'failed to start')
+  log.fatal({ error: errorField(err) }, 'failed to start')
   process.exit(1)
 })

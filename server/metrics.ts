@@ -237,7 +237,7 @@ export async function scrape(): Promise<{ contentType: string; body: string }> {
         ])
       } catch (err) {
         // A part that is stopping or down leaves its gauges as they were; the scrape goes on.
-        log.debug({ err: errorField(err) }, 'metrics source failed')
+        log.debug({ error: errorField(err) }, 'metrics source failed')
       } finally {
         clearTimeout(timer)
       }
