@@ -76,7 +76,7 @@ function prefixLines(n: number, stream: NodeJS.WritableStream) {
     const lines = (pending + chunk.toString()).split('\n')
     pending = lines.pop()!
     for (const line of lines) {
-      if (line.trim() && !/is running \(client|^\s*Open http/.test(line)) {
+      if (line.trim() && !/is running \(client|^\s*Open http|"msg":"Open http/.test(line)) {
         stream.write(`[${n}] ${line}\n`)
       }
     }

@@ -3,6 +3,7 @@
 // registers a stop function so that shutdown leaves no process or port behind.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { Server, matchMaker, type ServerOptions } from '@colyseus/core'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
@@ -25,6 +26,16 @@ import { worldRules } from './worlds'
 import { background } from './background'
 import { ClientGuard, MAX_WS_PAYLOAD } from './limits'
 import { SEAT_RESERVATION_S } from './rooms/WorldRoom'
+import type { ServerMessages } from '../src/protocol/messages'
+import { clip, errorField, log, requestLogger } from './log'
+import {
+  metrics,
+  serveMetrics,
+  watchAttendance,
+  watchDatabase,
+  watchRedis,
+  watchRooms,
+} from './metrics'
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void
 
@@ -37,7 +48,12 @@ export interface RunningServer {
   spaces: Promise<RoomServices>
   /** Live gatherings (needs the database; sign-in needs the chain). */
   events: Promise<EventStore>
-  stop(): Promise<void>
+  /**
+   * Drains and stops: new requests and connections get 503, visitors get `server.shutdown` and
+   * `noticeS` seconds (or until they all left), then Colyseus closes the rooms and every part
+   * stops. Later calls return the same promise.
+   */
+  stop(noticeS?: number): Promise<void>
 }
 
 const startedAt = Date.now()
@@ -54,6 +70,7 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 export async function startServer(config: Config): Promise<RunningServer> {
   const stops: Array<() => Promise<void> | void> = []
   let stopping: Promise<void> | undefined
+  let drainingSince: number | null = null
   let chain: ChainPart | null = null
   let roomServices: RoomServices | null = null
   let chainServices: ChainServices | null = null
@@ -88,6 +105,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const guard = new ClientGuard(config.limits, config.trustProxy, SEAT_RESERVATION_S)
   const route: Handler = (req, res) => {
     const path = req.url ?? '/'
+    // One id per request, on its log lines and in the answer, so a user's report can be found.
+    const rlog = requestLogger(req.headers['x-request-id'])
+    res.setHeader('x-request-id', String(rlog.bindings().reqId))
+    res.on('finish', () => {
+      const line = { method: req.method, path: clip(path), status: res.statusCode }
+      if (res.statusCode >= 500) rlog.warn(line, 'http request failed')
+      else rlog.debug(line, 'http request')
+    })
+    if (path === '/metrics' || path.startsWith('/metrics?')) {
+      serveMetrics(req, res, config.ops.metricsToken).catch((err: unknown) => {
+        log.error({ error: errorField(err) }, 'metrics scrape failed')
+        if (!res.headersSent) res.writeHead(500)
+        res.end()
+      })
+      return
+    }
     if (path.startsWith('/api/')) api(req, res)
     else if (!chain?.ipfs(req, res)) client(req, res)
   }
@@ -164,6 +197,24 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   await gameServer.listen(config.port, config.host)
+  gateWhileDraining(httpServer, () => drainingSince !== null)
+  metrics.draining(false)
+  const unwatch = [watchRooms()]
+  if (config.redisUrl) unwatch.push(watchRedis(() => matchMaker.presence.exists('cq:metrics')))
+  unwatch.push(
+    watchAttendance(async () => {
+      const here = await matchMaker.query({ name: 'event', processId: matchMaker.processId })
+      const ids = new Set(here.map((r) => (r.metadata as { event?: unknown } | undefined)?.event))
+      const out = new Map<string, number>()
+      for (const id of ids) {
+        if (typeof id === 'string') {
+          out.set(id, (await eventAttendance(matchMaker.presence, id)).attendance)
+        }
+      }
+      return out
+    }),
+  )
+  stops.push(() => unwatch.forEach((u) => u()))
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
   chain = startChain(config.chain, {
@@ -209,6 +260,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       throw new Error('the server stopped while the database was opening')
     }
     stops.push(() => db.close())
+    stops.push(watchDatabase(db))
     await migrate(db)
     return db
   })()
@@ -223,7 +275,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   eventsReady.catch((err: unknown) => {
     eventsFailure = (err as Error).message
     if (config.chain.mode !== 'off' || config.databaseUrl) {
-      console.error(`[events] not available: ${eventsFailure}`)
+      log.error({ part: 'events', reason: eventsFailure }, 'events not available')
     }
   })
   const spacesReady = (async () => {
@@ -262,7 +314,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   })()
   spacesReady.catch((err: unknown) => {
     if (config.chain.mode !== 'off') {
-      console.error(`[spaces] not available: ${(err as Error).message}`)
+      log.error({ part: 'spaces', error: errorField(err) }, 'spaces not available')
     }
   })
   stops.unshift(async () => {
@@ -278,17 +330,94 @@ export async function startServer(config: Config): Promise<RunningServer> {
     chain: chain.ready,
     spaces: spacesReady,
     events: eventsReady,
-    stop() {
+    stop(noticeS = 0) {
       stopping ??= (async () => {
+        drainingSince = Date.now()
+        metrics.draining(true)
+        await tellVisitors(noticeS)
         for (const stop of stops) {
           try {
             await stop()
           } catch (err) {
-            console.error('[server] error while stopping:', err)
+            log.error({ error: errorField(err) }, 'error while stopping')
           }
         }
+        log.info({ ms: Date.now() - drainingSince }, 'server stopped')
       })()
       return stopping
     },
+  }
+}
+
+/** Seconds a refused client is asked to wait before it tries again (Retry-After). */
+const DRAIN_RETRY_AFTER_S = 5
+
+/**
+ * While the process drains, every new request and WebSocket upgrade gets 503 with Retry-After:
+ * the matchmaker (/matchmake/) and reconnections included, and /api/health too, so a load
+ * balancer takes the process out. Only /metrics still answers. Wraps the listeners Colyseus
+ * installed, so call it after `listen`.
+ */
+function gateWhileDraining(server: http.Server, draining: () => boolean) {
+  const onRequest = server.listeners('request') as Handler[]
+  server.removeAllListeners('request')
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (draining() && !/^\/metrics(\?|$)/.test(req.url ?? '')) {
+      res.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': String(DRAIN_RETRY_AFTER_S),
+        connection: 'close',
+      })
+      res.end(
+        JSON.stringify({
+          ok: false,
+          error: 'draining',
+          message: 'this server is shutting down: try again in a few seconds',
+        }),
+      )
+      return
+    }
+    for (const listener of onRequest) listener(req, res)
+  })
+  type Upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void
+  const onUpgrade = server.listeners('upgrade') as Upgrade[]
+  server.removeAllListeners('upgrade')
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (draining()) {
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\n' +
+          `Retry-After: ${DRAIN_RETRY_AFTER_S}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      )
+      return
+    }
+    for (const listener of onUpgrade) listener(req, socket, head)
+  })
+}
+
+/**
+ * Sends `server.shutdown` to everyone in this process's rooms, then waits until they all left or
+ * `noticeS` passed (Colyseus closes whoever is left right after).
+ */
+async function tellVisitors(noticeS: number) {
+  let here: Awaited<ReturnType<typeof matchMaker.query>>
+  try {
+    here = await matchMaker.query({ processId: matchMaker.processId })
+  } catch (err) {
+    log.warn({ error: errorField(err) }, 'draining: cannot list rooms to tell visitors')
+    return
+  }
+  const notice: ServerMessages['server.shutdown'] = { seconds: noticeS }
+  let told = 0
+  for (const listing of here) {
+    const room = matchMaker.getLocalRoomById(listing.roomId)
+    if (!room) continue
+    room.broadcast('server.shutdown', notice)
+    told += room.clients.length
+  }
+  log.info({ rooms: here.length, clients: told, noticeS }, 'draining: visitors told')
+  const deadline = Date.now() + noticeS * 1000
+  while (matchMaker.stats.local.ccu > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }

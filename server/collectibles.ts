@@ -10,6 +10,7 @@
 // list: an empty list would say "owns nothing".
 import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, type TransferLog } from '../src/chain/evm'
+import { instrumentRpc } from './metrics'
 import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
 import { Lru } from '../src/chain/lru'
 import type { TrustRegistry, TrustedChain } from '../src/chain/registry'
@@ -115,7 +116,7 @@ export class CollectibleService {
     this.fetchers = { local: makeFetch(true), public: makeFetch(false) }
     this.readers = registry.chains.map((chain) => ({
       chain,
-      adapter: makeAdapter(chain),
+      adapter: instrumentRpc(makeAdapter(chain), chain.chainId),
       watchedTo: -1,
       readFloor: Infinity,
     }))

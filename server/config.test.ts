@@ -223,4 +223,20 @@ describe('loadConfig', () => {
     expect(limitKey('2001:db8::1')).toBe('2001:db8:0:0::/64')
     expect(limitKey('::1')).toBe('0:0:0:0::/64')
   })
+
+  it('reads the operations settings: metrics token, log level, drain bound', () => {
+    expect(loadConfig({}).ops).toEqual({
+      metricsToken: undefined,
+      logLevel: 'info',
+      drainTimeoutS: 10,
+    })
+    const token = 'a'.repeat(16)
+    expect(
+      loadConfig({ METRICS_TOKEN: token, LOG_LEVEL: 'debug', DRAIN_TIMEOUT_S: '30' }).ops,
+    ).toEqual({ metricsToken: token, logLevel: 'debug', drainTimeoutS: 30 })
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16/)
+    expect(() => loadConfig({ METRICS_TOKEN: `${token} x` })).toThrow(/METRICS_TOKEN/)
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/)
+    expect(() => loadConfig({ DRAIN_TIMEOUT_S: '0' })).toThrow(/DRAIN_TIMEOUT_S/)
+  })
 })

@@ -44,6 +44,20 @@ export interface Config {
   trustProxy: TrustProxy
   /** Matchmaking and connections per client address (server/limits.ts). */
   limits: ClientLimits
+  ops: OpsConfig
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface OpsConfig {
+  /** METRICS_TOKEN: /metrics answers `Authorization: Bearer <token>` from anywhere; unset:
+   * loopback clients only. */
+  metricsToken?: string
+  /** LOG_LEVEL: the least severe log line written. */
+  logLevel: LogLevel
+  /** DRAIN_TIMEOUT_S: on SIGTERM the process exits within this many seconds. */
+  drainTimeoutS: number
 }
 
 export interface ChainConfig {
@@ -124,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
       seatsPerAddress: int(env, 'SEATS_PER_IP', 16, 1, 100_000),
       connectionsPerAddress: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
     },
+    ops: ops(env),
   }
 }
 
@@ -133,6 +148,21 @@ function trustProxy(raw: string | undefined): TrustProxy {
   } catch (err) {
     throw new ConfigError(`TRUST_PROXY: ${(err as Error).message}`)
   }
+}
+
+function ops(env: NodeJS.ProcessEnv): OpsConfig {
+  const token = env.METRICS_TOKEN || undefined
+  // A short token is guessable from anywhere /metrics is reachable.
+  if (token !== undefined && !/^[\x21-\x7e]{16,256}$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN must be 16 to 256 printable characters without spaces')
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${String(env.LOG_LEVEL).slice(0, 40)}"`,
+    )
+  }
+  return { metricsToken: token, logLevel, drainTimeoutS: int(env, 'DRAIN_TIMEOUT_S', 10, 1, 600) }
 }
 
 /** `world/space=0xaddress`, comma-separated. */

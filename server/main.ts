@@ -1,8 +1,11 @@
-// `npm start`: starts every part of the product with its embedded default, prints the one URL
-// to open, and on Ctrl-C (SIGINT) or SIGTERM stops them all before exiting.
+// `npm start`: starts every part of the product with its embedded default and logs the one URL
+// to open (JSON lines, see log.ts). SIGTERM or Ctrl-C (SIGINT) drains: new requests get 503,
+// visitors are told and given half of DRAIN_TIMEOUT_S, then everything stops; the process exits
+// within DRAIN_TIMEOUT_S even if a part hangs. A second signal exits at once.
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './app'
 import { logUnhandledRejections } from './background'
+import { errorField, log, setLogLevel } from './log'
 import { cleanText } from '../src/protocol/messages'
 
 /** A thrown value as one short log line: its text may come from a visitor. */
@@ -18,31 +21,38 @@ async function main() {
     config = loadConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`[config] ${err.message}`)
+      log.fatal({ part: 'config', reason: err.message }, 'bad configuration')
       process.exit(2)
     }
     throw err
   }
+  setLogLevel(config.ops.logLevel)
   const server = await startServer(config)
   // Last line of defence, not the fix: rooms refuse bad input and log their own faults. Whatever
   // still escapes is logged and the process keeps serving every other room and visitor
   // (rejections: logUnhandledRejections above).
   process.on('uncaughtException', (err) =>
-    console.error(`[server] uncaught: ${describeError(err)}`),
+    log.error({ error: describeError(err) }, 'uncaught exception'),
   )
+  const boundS = config.ops.drainTimeoutS
 
   let signals = 0
   const shutdown = (signal: string) => {
     signals += 1
     if (signals > 1) {
-      console.error(`[server] ${signal} again: exiting now`)
+      log.warn({ signal }, 'signal again: exiting now')
       process.exit(130)
     }
-    console.log(`\n[server] ${signal}: stopping…`)
-    server.stop().then(
+    log.info({ signal, drainTimeoutS: boundS }, 'draining')
+    // The bound holds whatever hangs (a room's dispose, the database, the chain).
+    setTimeout(() => {
+      log.error({ drainTimeoutS: boundS }, 'drain did not finish in time: exiting')
+      process.exit(1)
+    }, boundS * 1000)
+    server.stop(Math.floor(boundS / 2)).then(
       () => process.exit(0),
-      (err) => {
-        console.error(err)
+      (err: unknown) => {
+        log.error({ error: errorField(err) }, 'drain failed')
         process.exit(1)
       },
     )
@@ -50,10 +60,12 @@ async function main() {
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
 
-  console.log(`\n  苍穹 Cangqiong is running (client: ${config.client})\n\n  Open ${server.url}\n`)
+  // Scripts and tests find the URL with /Open (http\S+)/ and want it once in the output: keep
+  // a space after it, and no copy of it in a field.
+  log.info({ client: config.client }, `Open ${server.url} (苍穹 Cangqiong is running)`)
 }
 
 main().catch((err: unknown) => {
-  console.error('[server] failed to start:', err instanceof Error ? err.message : err)
+  log.fatal({ error: errorField(err) }, 'failed to start')
   process.exit(1)
 })

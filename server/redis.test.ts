@@ -362,8 +362,9 @@ describe('npm run cluster', { timeout: 120_000 }, () => {
     process.kill(-proc.child.pid!, 'SIGINT')
     await waitFor('every process to exit', () => (tree.some(isAlive) ? undefined : true))
     expect(proc.output).toContain('[cluster] SIGINT: stopping 2 server processes')
-    expect(proc.output).toContain('[1] [server] SIGINT: stopping')
-    expect(proc.output).toContain('[2] [server] SIGINT: stopping')
+    // Each server's JSON log line (server/log.ts) under its number.
+    expect(proc.output).toMatch(/\[1\] \{.*"signal":"SIGINT".*"msg":"draining"/)
+    expect(proc.output).toMatch(/\[2\] \{.*"signal":"SIGINT".*"msg":"draining"/)
     expect(await portOpen(port)).toBe(false)
     expect(await portOpen(port + 2)).toBe(false)
   })

@@ -236,6 +236,7 @@ export class Swarm {
       authed: () => {},
       'space.ok': () => {},
       'space.hidden': () => {},
+      'server.shutdown': () => {},
       error: (m) => (this.serverErrors[m.code] = (this.serverErrors[m.code] ?? 0) + 1),
       correction: (m) => {
         this.corrections++

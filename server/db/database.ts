@@ -12,6 +12,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { redactUrl } from '../urls'
+import { clip, log } from '../log'
 
 /** A value bound to a `$n` parameter. Pass JSON as a string and cast it: `$1::jsonb`. */
 export type SqlParam = string | number | boolean | null | Date
@@ -34,6 +35,8 @@ export interface Database extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /** PostgreSQL only: the pool's connections (for /metrics). */
+  pool?(): { total: number; idle: number; waiting: number }
 }
 
 /** The database cannot be opened or reached; the message says what to do. */
@@ -119,7 +122,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 })
   // An idle connection that drops (server restart) emits here; without a listener it would
   // crash the process. The pool replaces it on the next query.
-  pool.on('error', (err) => console.error(`[db] PostgreSQL connection lost: ${err.message}`))
+  pool.on('error', (err) =>
+    log.error({ part: 'db', reason: clip(err.message) }, 'PostgreSQL connection lost'),
+  )
   try {
     await pool.query('select 1')
   } catch (err) {
@@ -173,6 +178,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       }
     },
     close: () => pool.end(),
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   }
 }
 

@@ -49,6 +49,7 @@ async function join(name: string, world = WORLD) {
     authed: [],
     'space.ok': [],
     'space.hidden': [],
+    'server.shutdown': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

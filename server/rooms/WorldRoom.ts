@@ -49,6 +49,7 @@ import { WorldId } from '../../src/protocol/scene'
 import { worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
+import { metrics } from '../metrics'
 import {
   AuthUnavailableError,
   SIGN_OUT_CHANNEL,
@@ -430,9 +431,9 @@ export class WorldRoom extends Room<WorldState> {
           w.reset()
           for (const other of seat.fresh) writePose(w, other)
           seat.fresh.clear()
-          seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+          seat.client.sendBytes(POSE_FRAME, counted(w.finish()), after)
         }
-        if (movers) seat.client.sendBytes(POSE_FRAME, movers, after)
+        if (movers) seat.client.sendBytes(POSE_FRAME, counted(movers), after)
       }
     } else {
       for (const seat of this.seats.values()) {
@@ -445,7 +446,7 @@ export class WorldRoom extends Room<WorldState> {
         }
         seat.left.length = 0
         seat.fresh.clear()
-        if (!w.empty) seat.client.sendBytes(POSE_FRAME, w.finish(), after)
+        if (!w.empty) seat.client.sendBytes(POSE_FRAME, counted(w.finish()), after)
       }
     }
     for (const seat of this.seats.values()) seat.moved = false
@@ -512,6 +513,7 @@ export class WorldRoom extends Room<WorldState> {
     const seat = this.seats.get(client.sessionId)
     if (!seat || seat.kicked) return
     const now = Date.now()
+    metrics.message(type)
     if (!seat.all.take(now)) {
       const known = typeof type === 'string' && Object.hasOwn(ClientMessages, type)
       this.refuse(seat, now, 'rate_limited', 'too many messages', known ? type : undefined)
@@ -565,6 +567,7 @@ export class WorldRoom extends Room<WorldState> {
 
   /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
   protected refuse(seat: Seat, now: number, code: ErrorCode, message: string, type?: string) {
+    metrics.refusal(code)
     if (!seat.patience.take(now)) {
       seat.kicked = true
       this.reply(seat.client, 'error', {
@@ -762,6 +765,12 @@ export class WorldRoom extends Room<WorldState> {
       seat.fresh.add(m.item)
     }
   }
+}
+
+/** A pose frame on its way to one visitor, counted for /metrics. */
+function counted(frame: Uint8Array): Uint8Array {
+  metrics.poseBytes(frame.byteLength)
+  return frame
 }
 
 function writePose(w: PoseFrameWriter, seat: Seat) {

@@ -236,6 +236,10 @@ export class WorldSession {
       }
     })
 
+    // The process is going away: once it closes the room, join afresh (another process, or
+    // this one restarted) rather than take the seat back, which goes with it.
+    let serverLeaving = false
+    room.onMessage('server.shutdown', () => (serverLeaving = true))
     room.onMessage('welcome', (m: ServerMessages['welcome']) => {
       useNet.getState().set({ instance: m.instance, capacity: m.capacity, chat: m.chat })
     })
@@ -326,7 +330,12 @@ export class WorldSession {
     room.onLeave((code) => {
       this.stopPoses()
       this.stopPings()
-      if (this.closed || code === CONSENTED) return
+      if (this.closed) return
+      if (serverLeaving) {
+        void this.rejoinAfterShutdown()
+        return
+      }
+      if (code === CONSENTED) return
       if (code === CLOSE_CODES.flood) {
         useNet.getState().set({ status: 'failed', problem: 'disconnected: too many messages' })
         return
@@ -482,6 +491,13 @@ export class WorldSession {
   private stopPings() {
     if (this.pingTimer) clearTimeout(this.pingTimer)
     this.pingTimer = null
+  }
+
+  /** Joins again after the server shut down, spread over a few seconds so not all at once. */
+  private async rejoinAfterShutdown() {
+    useNet.getState().set({ status: 'reconnecting' })
+    await new Promise((r) => setTimeout(r, 1000 + Math.random() * 3000))
+    if (!this.closed) await this.start()
   }
 
   /** Tries to take the same seat back for as long as the server keeps it. */

@@ -255,6 +255,11 @@ export interface ServerMessages {
   'event.called': { by: string }
   /** To a muted attendee: chat is refused until `until` (ms since the epoch). */
   'event.muted': { until: number }
+  /**
+   * This server process is shutting down: it closes the room within `seconds` (Colyseus'
+   * normal close, 4000). Join again after that; another process may take the visitor sooner.
+   */
+  'server.shutdown': { seconds: number }
 }
 
 /** WebSocket close codes the server uses besides Colyseus' own. */
