@@ -40,7 +40,7 @@ interface EditorHooks {
 
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 }
 
 const editorState = (page: Page) =>
@@ -91,7 +91,11 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     await wallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
     await wallet.getByTestId('connect-dev').click()
     await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.wallet.state().status === 'ready',
+      undefined,
+      WAIT,
+    )
     await creator.keyboard.press('Escape')
 
     // Stand just south of the plot, facing into it (+z).

@@ -57,14 +57,14 @@ test('a host runs an event that an attendee follows by link, until the host kick
   const errors = [watchErrors(host), watchErrors(attendee), watchErrors(second)]
   try {
     await openWorld(host, WORLD)
-    await host.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+    await host.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 
     // Sign in with the development wallet.
     await host.getByRole('button', { name: 'Wallet' }).first().click()
     const wallet = host.getByTestId('wallet-panel')
     await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
     await wallet.getByTestId('sign-in').click()
-    await host.waitForFunction(() => window.__cq!.wallet.state().signedIn, WAIT)
+    await host.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
     await host.keyboard.press('Escape')
 
     // Create an event through the form.

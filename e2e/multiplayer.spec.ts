@@ -34,10 +34,14 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     await openWorld(alice.page, WORLD)
     await openWorld(bob.page, WORLD)
     for (const p of [alice.page, bob.page]) {
-      await p.waitForFunction(() => {
-        const n = window.__cq!.net.state()
-        return n.status === 'online' && n.people === 2
-      }, WAIT)
+      await p.waitForFunction(
+        () => {
+          const n = window.__cq!.net.state()
+          return n.status === 'online' && n.people === 2
+        },
+        undefined,
+        WAIT,
+      )
     }
     const a = await net(alice.page)
     const b = await net(bob.page)

@@ -65,7 +65,7 @@ async function visit(page: Page, base: string) {
   await page.goto(`${base}/?world=${WORLD}`)
   await waitForWorld(page, WORLD)
   await waitForFrames(page, 3)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 }
 
 test('an exhibit placed through the panel is still there after the server restarts', async ({
@@ -87,7 +87,11 @@ test('an exhibit placed through the panel is still there after the server restar
     const wallet = creator.getByTestId('wallet-panel')
     await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
     await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.wallet.state().status === 'ready',
+      undefined,
+      WAIT,
+    )
     await creator.keyboard.press('Escape')
 
     await creator.getByTestId('spaces-button').click()
