@@ -88,12 +88,14 @@ export default tseslint.config(
         {
           selector:
             "CallExpression[callee.property.name='waitForFunction'][arguments.length=2][arguments.1.type='Identifier'][arguments.1.name=/^[A-Z_]+$/]",
-          message: 'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
+          message:
+            'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
         },
         {
           selector:
             "CallExpression[callee.property.name='waitForFunction'][arguments.length=2] > ObjectExpression.arguments:nth-child(2):has(> Property[key.name='timeout'])",
-          message: 'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
+          message:
+            'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
         },
       ],
     },
