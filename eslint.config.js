@@ -93,4 +93,26 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [SERVER, CLIENT_LAYERS, ...RENDER_AND_NET] }],
     },
   },
+  {
+    // waitForFunction(fn, arg, options): options passed second are the page function's argument,
+    // and the wait has no time limit at all.
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name='waitForFunction'][arguments.length=2][arguments.1.type='Identifier'][arguments.1.name=/^[A-Z_]+$/]",
+          message:
+            'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name='waitForFunction'][arguments.length=2] > ObjectExpression.arguments:nth-child(2):has(> Property[key.name='timeout'])",
+          message:
+            'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
+        },
+      ],
+    },
+  },
 )

@@ -13,7 +13,9 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/artifacts',
   globalSetup: './e2e/global-setup.ts',
-  timeout: 120_000,
+  // A ceiling, not an expectation: opening one world waits up to 150 s (waitForWorld) on a
+  // busy 2-core machine, so a test must be allowed longer than that.
+  timeout: 240_000,
   expect: { timeout: 30_000 },
   // SwiftShader renders on the CPU: two browsers at once on two cores only slow each other.
   workers: 1,

@@ -4,7 +4,7 @@
 // sees the exhibit at the snapped position. Then arranging it again and pressing Escape changes
 // nothing.
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, playerPosition, watchErrors } from './helpers'
+import { newSettingsPage, openWorld, playerPosition, waitForFrames, watchErrors } from './helpers'
 
 const WORLD = 'block-park-village'
 const SPACE = 'village-plot-4'
@@ -40,23 +40,29 @@ interface EditorHooks {
 
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 }
 
 const editorState = (page: Page) =>
   page.evaluate(() => (window.__cq!.editor as EditorHooks | undefined)?.state() ?? null)
 
-/** Walks with the keyboard (camera turned towards the goal, W held) until near (x, z). */
+/**
+ * Walks with the keyboard (camera turned towards the goal, W held) until near (x, z). Stuck
+ * means no step closer in 200 looks, however slowly a busy machine draws: not a clock.
+ */
 async function walkTo(page: Page, x: number, z: number) {
-  const end = Date.now() + 40_000
+  let best = Infinity
+  let since = 0
   await page.keyboard.down('KeyW')
   try {
     for (;;) {
       const p = await playerPosition(page)
       const dx = x - p.x
       const dz = z - p.z
-      if (Math.hypot(dx, dz) < 0.4) return
-      if (Date.now() > end) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
+      const left = Math.hypot(dx, dz)
+      if (left < 0.4) return
+      if (left < best - 0.05) [best, since] = [left, 0]
+      else if (++since > 200) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
       // The camera looks towards (-sin yaw, -cos yaw); W walks that way.
       await page.evaluate(
         ([dx, dz]) => {
@@ -91,13 +97,17 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     await wallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
     await wallet.getByTestId('connect-dev').click()
     await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.wallet.state().status === 'ready',
+      undefined,
+      WAIT,
+    )
     await creator.keyboard.press('Escape')
 
     // Stand just south of the plot, facing into it (+z).
     await walkTo(creator, 104, 106.5)
     await walkTo(creator, 104, 108.5)
-    await creator.waitForTimeout(600)
+    await creator.waitForFunction(() => window.__cq!.player.speed < 0.05, undefined, WAIT)
 
     // Claim it, then place the first verified collectible freely.
     await creator.getByTestId('spaces-button').click()
@@ -124,7 +134,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     expect(p0.z).toBeLessThanOrEqual(AREA[3])
     expect(p0.y).toBe(FLOOR_Y)
     expect(onGrid(p0.x) && onGrid(p0.z)).toBe(true)
-    await creator.waitForTimeout(500)
+    await waitForFrames(creator, 2)
     await creator.screenshot({ path: 'test-results/screenshots/editor-start.png' })
 
     // Drag the ring with the mouse: the preview follows over the floor, the avatar stays put.
@@ -167,7 +177,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     const still = await playerPosition(creator)
     expect(Math.hypot(still.x - before.x, still.z - before.z)).toBeLessThan(0.05)
     await expect(toolbar.getByTestId('editor-readout')).toContainText(`x ${p3.x.toFixed(2)}`)
-    await creator.waitForTimeout(300)
+    await waitForFrames(creator, 2)
     await creator.screenshot({ path: 'test-results/screenshots/editor-edit.png' })
 
     // Save: the server commits, the editor closes, the exhibit stands where the preview was.
@@ -176,7 +186,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
       timeout: 30_000,
     })
     await expect(toolbar).toBeHidden()
-    await creator.waitForTimeout(300)
+    await waitForFrames(creator, 2)
     await creator.screenshot({ path: 'test-results/screenshots/editor-saved.png' })
 
     // The other visitor sees it at the new snapped position, with no reload.

@@ -3,14 +3,17 @@
 // makes an announcement. Two attendees follow the deep link: the first shares the host's room,
 // the second lands in a second room of the same event; both see the announcement (on screen)
 // and a screen within 0.5 s of the host's, the second sees the host mirrored in, and everyone
-// sees the total. The host kicks the first attendee, who is told they were removed.
+// sees the total. The host kicks the first attendee, who is told they were removed. The first
+// attendee's link meets a busy API (503, then a request that hangs) and still opens; a link to
+// an event that does not exist says so, with Try again, instead of showing the directory.
+// Three pages render on the CPU at once here: every wait is on state and generously bounded.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, waitForWorld, watchErrors } from './helpers'
+import { newSettingsPage, openWorld, waitForFrames, waitForWorld, watchErrors } from './helpers'
 
 const WORLD = 'cangqiong'
-/** waitForFunction has no timeout of its own: bound every wait. */
-const WAIT = { timeout: 60_000 }
+/** waitForFunction has no timeout of its own: bound every wait (joining may take three tries). */
+const WAIT = { timeout: 120_000 }
 const SHOTS = 'test-results/screenshots'
 
 async function eventsState(page: Page) {
@@ -45,10 +48,78 @@ async function screenAt(page: Page): Promise<{ position: number; wall: number; f
   })
 }
 
+/** Until `release()`: the first GET of the event answers 503, the second hangs, then it fails. */
+async function busyEventApi(page: Page, eventId: string) {
+  let seen = 0
+  let release = () => {}
+  const released = new Promise<void>((r) => (release = r))
+  await page.route(`**/api/events/${eventId}`, async (route) => {
+    seen++
+    if (seen === 1) {
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: 'storage_starting',
+          message: 'the database is starting',
+          retryAfterS: 1,
+        }),
+      })
+    } else if (seen === 2) {
+      await released
+      await route.abort('timedout')
+    } else {
+      await route.continue()
+    }
+  })
+  return { release, seen: () => seen }
+}
+
+test('a link to an event that does not exist says so, with Try again, not the directory', async ({
+  browser,
+}) => {
+  const page = await newSettingsPage(
+    browser,
+    { width: 800, height: 600 },
+    { language: 'en', quality: 'low' },
+  )
+  try {
+    // The database may still be starting (503, retried by the page): this test is about 404.
+    await expect
+      .poll(async () => (await page.request.get('/api/events')).status(), { timeout: 150_000 })
+      .toBe(200)
+    await page.goto('/?event=zzzzzzzzzzzz')
+    const screen = page.getByTestId('event-link')
+    await expect(screen).toHaveAttribute('data-state', 'error', { timeout: 60_000 })
+    await expect(screen).toHaveAttribute('data-code', 'unknown_event')
+    await expect(screen).toContainText('This event does not exist')
+    await expect(page.locator('.directory')).toHaveCount(0)
+    await page.screenshot({ path: `${SHOTS}/events-link-unknown.png` })
+    // Try again asks once more (a 404 is not retried by itself) and says so again.
+    let asked = 0
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/events/zzzzzzzzzzzz')) asked++
+    })
+    await screen.getByTestId('event-link-retry').click()
+    await expect.poll(() => asked, { timeout: 60_000 }).toBe(1)
+    await expect(screen).toHaveAttribute('data-state', 'error', { timeout: 60_000 })
+    await expect(screen).toHaveAttribute('data-code', 'unknown_event')
+    // The way back leads to the directory and out of the link.
+    await screen.getByTestId('event-link-back').click()
+    await expect(page.locator('.directory')).toBeVisible()
+    await expect(screen).toHaveCount(0)
+    expect(new URL(page.url()).searchParams.has('event')).toBe(false)
+  } finally {
+    await page.context().close()
+  }
+})
+
 test('a host runs an event that an attendee follows by link, until the host kicks them', async ({
   browser,
 }) => {
-  test.setTimeout(300_000)
+  // A ceiling, not an expectation: three pages render on the CPU at once, and on a 2-core
+  // machine shared with other work each world took 100 s to open and the test over 10 min.
+  test.setTimeout(900_000)
   fs.mkdirSync(SHOTS, { recursive: true })
   const settings = { language: 'en' as const, quality: 'low' as const }
   const host = await newSettingsPage(browser, { width: 1100, height: 700 }, settings)
@@ -57,14 +128,14 @@ test('a host runs an event that an attendee follows by link, until the host kick
   const errors = [watchErrors(host), watchErrors(attendee), watchErrors(second)]
   try {
     await openWorld(host, WORLD)
-    await host.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+    await host.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 
     // Sign in with the development wallet.
     await host.getByRole('button', { name: 'Wallet' }).first().click()
     const wallet = host.getByTestId('wallet-panel')
     await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
     await wallet.getByTestId('sign-in').click()
-    await host.waitForFunction(() => window.__cq!.wallet.state().signedIn, WAIT)
+    await host.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
     await host.keyboard.press('Escape')
 
     // Create an event through the form.
@@ -119,8 +190,30 @@ test('a host runs an event that an attendee follows by link, until the host kick
     // Two attendees follow the deep link: the first fills the host's room (two per room), the
     // second gets the event's second room.
     for (const page of [attendee, second]) {
+      const api = page === attendee ? await busyEventApi(attendee, eventId) : null
       await page.goto(`/?event=${eventId}`)
-      await waitForWorld(page, WORLD)
+      if (api) {
+        // The busy API does not strand the attendee: the page says it tries again, and does.
+        // Wait for the second request (held until release: the page stays on try 2 meanwhile),
+        // however long a starved page takes to load and ask.
+        await expect.poll(() => api.seen(), { timeout: 240_000 }).toBe(2)
+        const link = await page.evaluate(
+          () =>
+            (window.__cq!.events as { state: () => { link: { attempt: number } } }).state().link,
+        )
+        expect(link.attempt).toBe(2)
+        const screen = page.getByTestId('event-link')
+        await expect(screen.getByTestId('event-link-try')).toHaveText('try 2 of 4')
+        await expect(screen).toContainText('the database is starting')
+        await expect(page.locator('.directory')).toHaveCount(0)
+        await page.screenshot({ path: `${SHOTS}/events-link-retrying.png` })
+        api.release()
+      }
+      await waitForWorld(page, WORLD, 300_000)
+      if (api) {
+        expect(api.seen()).toBe(3)
+        await page.unrouteAll()
+      }
       await page.waitForFunction(
         (id) => {
           const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
@@ -166,7 +259,7 @@ test('a host runs an event that an attendee follows by link, until the host kick
     )
     // A phone-sized look at an attendee's HUD.
     await attendee.setViewportSize({ width: 390, height: 760 })
-    await attendee.waitForTimeout(500)
+    await waitForFrames(attendee, 1)
     await attendee.screenshot({ path: `${SHOTS}/events-attendee-phone.png` })
     await attendee.setViewportSize({ width: 900, height: 600 })
 
@@ -180,12 +273,12 @@ test('a host runs an event that an attendee follows by link, until the host kick
 
     // Each attendee's screen is within 0.5 s of the host's, as the stages show them. On this
     // CPU-rendered browser a page can stall for a moment under load; the claim is about playback
-    // once joined, so it must hold for three samples in a row (1.5 s) within 20 s.
+    // once joined, so it must hold for three samples in a row, within 40 samples (however long
+    // a busy machine takes to read them).
     for (const page of [attendee, second]) {
       const gaps: number[] = []
       let inRow = 0
-      const until = Date.now() + 20_000
-      while (inRow < 3 && Date.now() < until) {
+      while (inRow < 3 && gaps.length < 40) {
         const a = await screenAt(host)
         const b = await screenAt(page)
         expect(a.from).toBe('stage')

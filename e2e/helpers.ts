@@ -119,6 +119,31 @@ export async function playerPosition(page: Page) {
   })
 }
 
+/**
+ * Holds a key (or keeps a touch down: `press`/`release`) until the visitor has moved `distance`
+ * metres, however few frames a busy machine draws meanwhile; returns where they started.
+ */
+export async function holdUntilMoved(
+  page: Page,
+  press: () => Promise<void>,
+  release: () => Promise<void>,
+  distance: number,
+  timeout = 60_000,
+) {
+  const start = await playerPosition(page)
+  await press()
+  try {
+    await page.waitForFunction(
+      ([x, z, d]) => Math.hypot(window.__cq!.player.x - x!, window.__cq!.player.z - z!) > d!,
+      [start.x, start.z, distance],
+      { timeout },
+    )
+  } finally {
+    await release()
+  }
+  return start
+}
+
 /** A fresh browser context whose stored settings start as given (quality, language, …). */
 export async function newSettingsPage(
   browser: Browser,

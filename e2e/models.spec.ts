@@ -26,14 +26,22 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
       .poll(async () => (await creator.request.get('/api/chain')).status(), { timeout: 150_000 })
       .toBe(200)
     await openWorld(creator, WORLD)
-    await creator.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.net.state().status === 'online',
+      undefined,
+      WAIT,
+    )
 
     // The dev wallet's collectibles: exactly one carries a 3D badge.
     await creator.getByRole('button', { name: 'Wallet' }).first().click()
     const wallet = creator.getByTestId('wallet-panel')
     await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
     await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.wallet.state().status === 'ready',
+      undefined,
+      WAIT,
+    )
     const modelCards = wallet
       .getByTestId('collectible')
       .filter({ has: creator.getByTestId('has-model') })

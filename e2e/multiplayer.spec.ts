@@ -2,7 +2,7 @@
 // move (with a name tag), each other's chat (log and bubble) and gestures, the same instance
 // and occupancy, and a dropped connection comes back to the same seat.
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, shootCanvas, watchErrors } from './helpers'
+import { holdUntilMoved, newSettingsPage, openWorld, shootCanvas, watchErrors } from './helpers'
 
 const WORLD = 'block-park-village'
 
@@ -15,8 +15,8 @@ async function visitor(browser: Browser, name: string, color: string) {
   return { page, errors: watchErrors(page), close: () => page.context().close() }
 }
 
-/** waitForFunction has no timeout of its own: bound every wait. */
-const WAIT = { timeout: 30_000 }
+/** waitForFunction has no timeout of its own: bound every wait (generously: pages share 2 CPUs). */
+const WAIT = { timeout: 60_000 }
 
 function net(page: Page) {
   return page.evaluate(() => window.__cq!.net.state())
@@ -34,10 +34,14 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     await openWorld(alice.page, WORLD)
     await openWorld(bob.page, WORLD)
     for (const p of [alice.page, bob.page]) {
-      await p.waitForFunction(() => {
-        const n = window.__cq!.net.state()
-        return n.status === 'online' && n.people === 2
-      }, WAIT)
+      await p.waitForFunction(
+        () => {
+          const n = window.__cq!.net.state()
+          return n.status === 'online' && n.people === 2
+        },
+        undefined,
+        WAIT,
+      )
     }
     const a = await net(alice.page)
     const b = await net(bob.page)
@@ -55,9 +59,12 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     const start = (await remoteOf(bob.page, a.sessionId!))!
 
     // Alice walks; Bob sees her avatar arrive where she is.
-    await alice.page.keyboard.down('w')
-    await alice.page.waitForTimeout(1500)
-    await alice.page.keyboard.up('w')
+    await holdUntilMoved(
+      alice.page,
+      () => alice.page.keyboard.down('w'),
+      () => alice.page.keyboard.up('w'),
+      3,
+    )
     await alice.page.waitForFunction(() => window.__cq!.player.speed < 0.05, null, WAIT)
     const there = await alice.page.evaluate(() => ({
       x: window.__cq!.player.x,
@@ -105,7 +112,7 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
         return n.status === 'online' && n.reconnects === 1
       },
       null,
-      { timeout: 20_000 },
+      WAIT,
     )
     expect((await net(alice.page)).sessionId).toBe(a.sessionId)
     expect((await net(bob.page)).people).toBe(2)

@@ -9,7 +9,7 @@ const WAIT = { timeout: 60_000 }
 
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', WAIT)
+  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
 }
 
 test('a creator claims a plot and exhibits a collectible that another visitor sees', async ({
@@ -29,7 +29,11 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     const wallet = creator.getByTestId('wallet-panel')
     await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
     await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', WAIT)
+    await creator.waitForFunction(
+      () => window.__cq!.wallet.state().status === 'ready',
+      undefined,
+      WAIT,
+    )
     await creator.keyboard.press('Escape')
 
     // Claim the first plot and exhibit the first verified collectible in its first slot.

@@ -190,6 +190,8 @@ test('slides and reactions on the village stage', async ({ page }) => {
   })
   await page.waitForFunction(
     () => (window.__cq!.event as { screen: () => Probe }).screen().slide === 1,
+    null,
+    WAIT,
   )
   await page.evaluate(() =>
     (window.__cq!.event as { react: (c: unknown) => void }).react({

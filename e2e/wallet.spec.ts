@@ -27,10 +27,14 @@ test('the development wallet signs in and shows verified and unverified collecti
     await panel.getByTestId('connect-dev').click()
     await expect(panel.getByTestId('wallet-address')).toHaveText(/^0x7099…79C8$/)
     await panel.getByTestId('sign-in').click()
-    await page.waitForFunction(() => {
-      const w = window.__cq!.wallet.state()
-      return w.signedIn && w.status === 'ready'
-    }, WAIT)
+    await page.waitForFunction(
+      () => {
+        const w = window.__cq!.wallet.state()
+        return w.signedIn && w.status === 'ready'
+      },
+      undefined,
+      WAIT,
+    )
     const state = await page.evaluate(() => window.__cq!.wallet.state())
     // 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified; 2 copycats, not.
     expect(state).toMatchObject({

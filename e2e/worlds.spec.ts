@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import {
+  holdUntilMoved,
   imageDifference,
   openWorld,
   playerPosition,
@@ -64,9 +65,12 @@ test('walking with the keyboard moves the visitor and the view', async ({ page }
     .click({ position: { x: 5, y: 5 } }) // focus the page, not a panel
   const before = await playerPosition(page)
   const shotBefore = await shootCanvas(page, testInfo, 'walk-before')
-  await page.keyboard.down('w')
-  await page.waitForTimeout(1500)
-  await page.keyboard.up('w')
+  await holdUntilMoved(
+    page,
+    () => page.keyboard.down('w'),
+    () => page.keyboard.up('w'),
+    1.5,
+  )
   await waitForFrames(page, 3)
   const after = await playerPosition(page)
   const moved = Math.hypot(after.x - before.x, after.z - before.z)
@@ -75,17 +79,25 @@ test('walking with the keyboard moves the visitor and the view', async ({ page }
   expect(imageDifference(shotBefore.png, shotAfter.png)).toBeGreaterThan(2)
 })
 
-async function touchDrag(page: Page, from: { x: number; y: number }, dy: number, ms: number) {
+/** Drags the joystick by `dy` and holds it there until the visitor has walked `metres`. */
+async function touchDrag(page: Page, from: { x: number; y: number }, dy: number, metres: number) {
   const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] })
-  for (let i = 1; i <= 5; i++) {
-    await cdp.send('Input.dispatchTouchEvent', {
-      type: 'touchMove',
-      touchPoints: [{ x: from.x, y: from.y + (dy * i) / 5 }],
-    })
-  }
-  await page.waitForTimeout(ms)
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await holdUntilMoved(
+    page,
+    async () => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] })
+      for (let i = 1; i <= 5; i++) {
+        await cdp.send('Input.dispatchTouchEvent', {
+          type: 'touchMove',
+          touchPoints: [{ x: from.x, y: from.y + (dy * i) / 5 }],
+        })
+      }
+    },
+    async () => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+    },
+    metres,
+  )
 }
 
 test.describe('on a phone', () => {
@@ -97,7 +109,7 @@ test.describe('on a phone', () => {
     await expect(stick).toBeVisible()
     const box = (await stick.boundingBox())!
     const before = await playerPosition(page)
-    await touchDrag(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, -45, 1500)
+    await touchDrag(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, -45, 1.5)
     await waitForFrames(page, 3)
     const after = await playerPosition(page)
     expect(Math.hypot(after.x - before.x, after.z - before.z)).toBeGreaterThan(1)

@@ -2,10 +2,12 @@
 // loading/error screens are DOM siblings of it.
 import { useEffect } from 'react'
 import { Canvas } from '@react-three/fiber'
+import { useEventLink } from '../state/eventLink'
 import { useWorld } from '../state/world'
 import { StartScene } from '../world/StartScene'
 import { WorldScene } from '../world/WorldScene'
 import { TouchControls } from '../avatar/TouchControls'
+import { EventLinkScreen } from '../event/EventLinkScreen'
 import { ErrorPanel } from './ErrorPanel'
 import { FrameProbe } from './FrameProbe'
 import { InfoCard } from './InfoCard'
@@ -27,6 +29,8 @@ if (THUMBNAIL) document.documentElement.classList.add('thumbnail')
 export function App() {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
+  // A deep link that is loading or failed shows that, never the directory in its place.
+  const linkPending = useEventLink((s) => s.status === 'loading' || s.status === 'error')
   const retry = useWorldLoader()
   useWorldSession(!THUMBNAIL && !SOLO)
 
@@ -47,10 +51,11 @@ export function App() {
         {worldId ? <WorldScene /> : <StartScene />}
         <FrameProbe />
       </Canvas>
-      {THUMBNAIL ? null : worldId ? <WorldHud /> : <WorldDirectory />}
+      {THUMBNAIL ? null : worldId ? <WorldHud /> : linkPending ? null : <WorldDirectory />}
       {worldId && ready && !THUMBNAIL && <TouchControls />}
       {!THUMBNAIL && <InfoCard />}
       <LoadingScreen />
+      {!THUMBNAIL && <EventLinkScreen />}
       <ErrorPanel onRetry={retry} />
       <SettingsPanel />
     </>

@@ -6,14 +6,13 @@ import { pick, useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import type { EventInfo } from '../protocol/events'
 import type { CatalogEntry } from '../protocol/scene'
-import { useEventLink } from '../state/eventLink'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWallet } from '../state/wallet'
 import { WalletPanelHost } from '../wallet/WalletButton'
 import { loadCatalog } from '../world/loadScene'
 import { eventsApi } from './api'
-import { forgetEvent, openEvent } from './link'
+import { openEvent } from './link'
 import {
   eventLink,
   eventTitle,
@@ -271,10 +270,9 @@ export function EventsPanel() {
   )
 }
 
-/** The start page's section, with the state of a followed link (opening, or why it failed). */
+/** The start page's section (a followed link's state has its own screen: EventLinkScreen). */
 export function EventsSection() {
   const t = useT()
-  const link = useEventLink((s) => s)
   const [walletHere, setWalletHere] = useState(false)
   return (
     <section className="events-section" aria-labelledby="events-section-title">
@@ -287,23 +285,6 @@ export function EventsSection() {
           }}
         />
       </div>
-      {link.status === 'loading' && (
-        <p className="events-muted" role="status" data-testid="event-link-status">
-          {t('events.opening')}
-        </p>
-      )}
-      {link.status === 'error' && link.error && (
-        <div className="events-error" role="alert" data-testid="event-link-status">
-          <span>
-            {link.error.code === 'event_ended'
-              ? t('events.linkEnded')
-              : t('events.linkFailed').replace('{why}', link.error.message)}
-          </span>
-          <button className="btn small" onClick={() => forgetEvent()}>
-            {t('events.dismiss')}
-          </button>
-        </div>
-      )}
       <EventList />
       {walletHere && <WalletPanelHost />}
     </section>

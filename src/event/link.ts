@@ -1,6 +1,7 @@
-// Event deep links: `/?event=<id>` loads the event (GET /api/events/:id) and opens its world,
-// whose session then joins the event's room. Small and in the first bundle; the API client
-// loads with the first link followed.
+// Event deep links: `/?event=<id>` loads the event (GET /api/events/:id, retried with backoff)
+// and opens its world, whose session then joins the event's room. While it loads or after it
+// failed, EventLinkScreen shows the tries and the reason instead of the directory. Small and in
+// the first bundle; the API client loads with the first link followed.
 import type { EventInfo } from '../protocol/events'
 import { useEvent } from '../state/event'
 import { useEventLink } from '../state/eventLink'
@@ -15,15 +16,32 @@ export function eventFromLocation(): string | null {
 
 let loading: AbortController | null = null
 
-/** Loads event `id` and opens its world; a failure stays in useEventLink for the start page. */
+/** Loads event `id` and opens its world; a failure stays in useEventLink for EventLinkScreen. */
 export async function followEvent(id: string) {
   loading?.abort()
   const ctl = new AbortController()
   loading = ctl
-  useEventLink.getState().set({ id, info: null, status: 'loading', error: null })
+  useEventLink.getState().set({
+    id,
+    info: null,
+    status: 'loading',
+    error: null,
+    attempt: 1,
+    attempts: 0,
+    lastError: null,
+  })
   try {
-    const { eventsApi } = await import('./api')
-    const info = await eventsApi.get(id, ctl.signal)
+    const { getWithRetry, LINK_RETRY } = await import('./api')
+    const info = await getWithRetry(id, {
+      ...LINK_RETRY,
+      signal: ctl.signal,
+      onAttempt: (attempt, attempts, previous) => {
+        if (ctl.signal.aborted) return
+        useEventLink
+          .getState()
+          .set({ attempt, attempts, lastError: previous ? previous.message : null })
+      },
+    })
     if (ctl.signal.aborted) return
     if (info.status === 'ended') {
       useEventLink.getState().set({
@@ -40,7 +58,7 @@ export async function followEvent(id: string) {
     const e = err as { code?: string; message?: string }
     useEventLink.getState().set({
       status: 'error',
-      error: { code: e.code ?? 'network', message: e.message ?? String(err) },
+      error: { code: e.code ?? 'network', message: (e.message ?? String(err)).slice(0, 300) },
     })
     useWorld.getState().set({ worldId: null, openPoi: null })
   } finally {

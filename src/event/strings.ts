@@ -42,13 +42,6 @@ export const EVENT_STRINGS = {
     'zh-CN': '活动已创建：{title}',
     en: 'Event created: {title}',
   },
-  'events.opening': { 'zh-CN': '正在打开活动…', en: 'Opening the event…' },
-  'events.linkFailed': {
-    'zh-CN': '无法打开这个活动：{why}',
-    en: 'This event cannot be opened: {why}',
-  },
-  'events.linkEnded': { 'zh-CN': '这个活动已经结束。', en: 'This event has ended.' },
-  'events.dismiss': { 'zh-CN': '知道了', en: 'Dismiss' },
   // create form
   'events.form.title': { 'zh-CN': '创建活动', en: 'Create an event' },
   'events.form.titleZh': { 'zh-CN': '中文标题', en: 'Title (Chinese)' },

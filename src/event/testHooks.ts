@@ -8,7 +8,7 @@ import { serverNow } from './clock'
 
 export interface EventsHooks {
   state: () => {
-    link: { id: string | null; status: string; error: string | null }
+    link: { id: string | null; status: string; error: string | null; attempt: number }
     event: string | null
     status: string | null
     role: string
@@ -28,7 +28,7 @@ export const eventsHooks: EventsHooks = {
     const l = useEventLink.getState()
     const m = e.screen.media
     return {
-      link: { id: l.id, status: l.status, error: l.error?.code ?? null },
+      link: { id: l.id, status: l.status, error: l.error?.code ?? null, attempt: l.attempt },
       event: e.event?.id ?? null,
       status: e.event?.status ?? null,
       role: e.role,

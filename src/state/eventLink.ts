@@ -9,8 +9,12 @@ export interface EventLinkState {
   id: string | null
   info: EventInfo | null
   status: 'idle' | 'loading' | 'ready' | 'error'
-  /** Why it could not be loaded (the server's message), shown on the start page. */
+  /** Why it could not be loaded (the server's message), shown instead of the directory. */
   error: { code: string; message: string } | null
+  /** While loading: which try this is (1-based) of how many, and why the last one failed. */
+  attempt: number
+  attempts: number
+  lastError: string | null
   set: (patch: Partial<Omit<EventLinkState, 'set'>>) => void
 }
 
@@ -19,5 +23,8 @@ export const useEventLink = create<EventLinkState>()((set) => ({
   info: null,
   status: 'idle',
   error: null,
+  attempt: 0,
+  attempts: 0,
+  lastError: null,
   set: (patch) => set(patch),
 }))
