@@ -211,6 +211,23 @@ describe('an event room', () => {
     expect(host.inbox.correction).toEqual([])
   })
 
+  it('a host who signs out in the event is a guest there from then on', async () => {
+    // A token of the host's own, so the file's shared one stays signed in.
+    const token = await signIn(server.url, HOST)
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const host = await attend(server.url, event.id, 'Host', token)
+    expect(host.inbox['event.welcome'][0]!.role).toBe('host')
+    const out = await fetch(new URL('/api/auth/logout', server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: '{}',
+    })
+    expect(out.status).toBe(200)
+    await until(() => host.inbox['event.role'].some((r) => r.role === 'audience'))
+    expect(host.inbox.error.some((e) => e.code === 'bad_token' && e.type === 'auth')).toBe(true)
+    expect(await host.act('event.live', { live: true })).toBe('not_allowed')
+  })
+
   it('mutes, kicks and bans', async () => {
     const event = await createEvent(server.url, tokens[HOST]!)
     const host = await attend(server.url, event.id, 'Host', tokens[HOST])

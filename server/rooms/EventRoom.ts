@@ -57,7 +57,7 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
-import { AuthUnavailableError, type Session, type Sessions } from '../auth'
+import { AuthUnavailableError, tokenHash, type Session, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from '../events/store'
 import { background } from '../background'
 import { CastMember, EventRoomState } from './EventState'
@@ -108,6 +108,8 @@ export interface EventJoinOptions extends WorldJoinOptions {
 /** What onAuth hands the room: the signed-in address, or null for a guest. */
 export interface EventAuth {
   address: string | null
+  /** tokenHash of the sign-in token the seat joined with: a sign-out of it unbinds the seat. */
+  tokenHash?: string | null
   /** The client's network address (what holds a guest's kick), or null when unknown. */
   ip?: string | null
 }
@@ -186,6 +188,7 @@ export async function authorizeEventJoin(
   if (!event) throw joinError('unknown_event', `there is no event ${id.data}`)
   if (event.status === 'ended') throw joinError('event_ended', 'this event has ended')
   let address: string | null = null
+  let signedInWith: string | null = null
   if (options.token !== undefined && options.token !== null && options.token !== '') {
     let session: Session | null
     try {
@@ -201,6 +204,7 @@ export async function authorizeEventJoin(
       throw joinError('bad_token', 'not a live sign-in session: sign in with the wallet again')
     }
     address = session.address
+    signedInWith = tokenHash(options.token as string)
     if (await services.store.isBanned(event.id, address)) {
       throw joinError('banned', 'this address is banned from the event')
     }
@@ -213,7 +217,7 @@ export async function authorizeEventJoin(
       throw joinError('kicked', `a moderator removed you: you may rejoin in ${minutes} min`)
     }
   }
-  return { address, ip: client.ip }
+  return { address, ip: client.ip, tokenHash: signedInWith }
 }
 
 /** Messages on an event's channel. */
@@ -375,6 +379,7 @@ export class EventRoom extends WorldRoom {
     const seat = this.seats.get(client.sessionId)
     if (!seat) return
     seat.address = auth?.address ?? null
+    seat.authHash = auth?.tokenHash ?? null
     const role = roleOf(this.info, seat.address)
     const ip = auth?.ip ?? null
     const who = holdKey(seat.address, ip)
@@ -644,6 +649,14 @@ export class EventRoom extends WorldRoom {
       return
     }
     super.onChat(seat, raw, now)
+  }
+
+  /** A signed-out seat is a guest from now on: its role goes with its address. */
+  protected override signedOut(hash: unknown) {
+    const bound = [...this.seats.values()].filter((s) => s.authHash === hash)
+    super.signedOut(hash)
+    // Kicks and mutes keep holding whom they held (`who` stays): signing out frees nobody.
+    for (const seat of bound) this.updateRole(seat)
   }
 
   protected override async onWalletAuth(seat: Seat, token: string) {
