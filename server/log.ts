@@ -7,14 +7,41 @@ import type { LogLevel } from './config'
 
 export type { Logger }
 
+const LEVEL_TAGS: Record<string, string> = { warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' }
+
+/**
+ * One JSON log line as a person reads it in a terminal: `12:00:01 message key=value …`.
+ * Used only when stdout is a terminal (npm start by hand); pipes and files get the JSON.
+ */
+export function readableLine(json: string): string {
+  let o: Record<string, unknown>
+  try {
+    o = JSON.parse(json) as Record<string, unknown>
+  } catch {
+    return json
+  }
+  const { level, time, msg, pid: _pid, ...rest } = o
+  const clock = typeof time === 'string' ? time.slice(11, 19) : ''
+  const fields = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ')
+  const tag = LEVEL_TAGS[String(level)] ?? ''
+  return `${clock} ${tag}${String(msg ?? '')}${fields ? `  ${fields}` : ''}\n`
+}
+
+const terminal = process.stdout.isTTY && process.env.LOG_FORMAT !== 'json'
+
 /** The process's logger. main.ts sets its level from LOG_LEVEL once the config is read. */
-export const log: Logger = pino({
-  level: process.env.LOG_LEVEL || 'info',
-  base: { pid: process.pid },
-  // `time` as an ISO string is easier to read and to search than epoch milliseconds.
-  timestamp: pino.stdTimeFunctions.isoTime,
-  formatters: { level: (label) => ({ level: label }) },
-})
+export const log: Logger = pino(
+  {
+    level: process.env.LOG_LEVEL || 'info',
+    base: { pid: process.pid },
+    // `time` as an ISO string is easier to read and to search than epoch milliseconds.
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  terminal ? { write: (line: string) => process.stdout.write(readableLine(line)) } : undefined,
+)
 
 export function setLogLevel(level: LogLevel) {
   log.level = level
