@@ -100,6 +100,11 @@ describe('the events API', () => {
     const missing = await fetch(new URL('/api/events/zzzzzzzzzzzz', server.url))
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ error: 'unknown_event' })
+    // A long id is not quoted back (log lines and answers stay bounded).
+    const long = await fetch(new URL(`/api/events/${'x'.repeat(4000)}`, server.url))
+    expect(long.status).toBe(404)
+    const body = (await long.json()) as { message: string }
+    expect(body.message).toBe('there is no event with that id')
   })
 })
 

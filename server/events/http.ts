@@ -107,7 +107,9 @@ export function eventsApi(deps: EventsApiDeps) {
       }
       const event = await store.get(decoded)
       if (!event) {
-        json(res, 404, { error: 'unknown_event', message: `there is no event ${id}` })
+        // The id is the visitor's text: quoted only when it has an id's shape (12 letters or digits).
+        const shown = /^[a-z0-9]{12}$/.test(decoded) ? ` ${decoded}` : ' with that id'
+        json(res, 404, { error: 'unknown_event', message: `there is no event${shown}` })
         return
       }
       json(res, 200, await wire(event))
