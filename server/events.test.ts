@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EVENT_LIMITS, type EventInfo, type ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
+import { matchMaker } from '@colyseus/core'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
 import { freshPgliteDir } from './db/testPglite'
@@ -231,6 +232,21 @@ describe('an event room', () => {
     await until(() => host.inbox['event.role'].some((r) => r.role === 'audience'))
     expect(host.inbox.error.some((e) => e.code === 'bad_token' && e.type === 'auth')).toBe(true)
     expect(await host.act('event.live', { live: true })).toBe('not_allowed')
+  })
+
+  it('delivers an announcement that pub/sub lost (as while Redis restarts) from the backlog', async () => {
+    const event = await createEvent(server.url, tokens[HOST]!)
+    const host = await attend(server.url, event.id, 'Host', tokens[HOST])
+    const guest = await attend(server.url, event.id, 'Guest')
+    expect(await host.act('event.announce', { text: 'one' })).toBe(null)
+    await until(() => guest.inbox['event.announcement'].length === 1)
+    // Stored as the megaphone stores it, but never published: only the counter says so.
+    const presence = matchMaker.presence
+    const seq = Number(await presence.incr(`cq:event:${event.id}:seq`))
+    const lost = { seq, text: 'missed', from: 'Host', at: Date.now() }
+    await presence.hset(`cq:event:${event.id}:ann`, String(seq), JSON.stringify(lost))
+    await until(() => guest.inbox['event.announcement'].some((a) => a.text === 'missed'))
+    expect(guest.inbox['event.announcement'].map((a) => a.seq)).toEqual([1, 2])
   })
 
   it('mutes, kicks and bans', async () => {

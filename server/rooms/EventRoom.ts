@@ -83,6 +83,8 @@ const CAST_FULL_MS = 1000
 const CAST_STALE_MS = 5000
 /** Each instance reports its attendance this often (ms); a report older than 3 s is dropped. */
 export const COUNT_MS = 1000
+/** How often an instance checks the announcement counter for ones pub/sub lost, ms. */
+const ANNOUNCEMENT_CHECK_MS = 2000
 const COUNT_STALE_MS = 3500
 
 export interface EventServices {
@@ -346,6 +348,10 @@ export class EventRoom extends WorldRoom {
     this.clock.setInterval(
       () => background(this.reportCount(), '[events] attendance report'),
       COUNT_MS,
+    )
+    this.clock.setInterval(
+      () => background(this.checkAnnouncements(), '[events] announcement check'),
+      ANNOUNCEMENT_CHECK_MS,
     )
     await this.reportCount()
   }
@@ -828,6 +834,18 @@ export class EventRoom extends WorldRoom {
       return
     }
     this.catchUp = this.clock.setTimeout(() => this.fillGapSoon(), 150)
+  }
+
+  /**
+   * Pub/sub drops what is published while a subscriber reconnects (Redis restarting): the
+   * shared counter tells whether this instance missed any, and the backlog holds them.
+   */
+  private async checkAnnouncements() {
+    if (this.catchUp) return
+    const latest = Number((await this.presence.get(key(this.id, 'seq'))) ?? 0) || 0
+    if (latest <= this.delivered) return
+    this.gapSince ||= Date.now()
+    await this.fillGap()
   }
 
   private fillGapSoon() {
