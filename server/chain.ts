@@ -73,7 +73,9 @@ export function startChain(
   const sites = signInSites(config.publicOrigins, opts.serverUrl())
   if (config.mode !== 'off') {
     if ('off' in sites) log(`[auth] ${sites.off}`)
-    else log(`[auth] sign-in for ${sites.origins.join(', ')}`)
+    else if (config.publicOrigins?.length) log(`[auth] sign-in for ${sites.origins.join(', ')}`)
+    // The default needs no list (and the one URL a person should open stays the only URL).
+    else log('[auth] sign-in for this server on its loopback names (127.0.0.1, localhost, [::1])')
     if (config.siweDomain !== undefined) {
       log(
         `[auth] SIWE_DOMAIN is deprecated: read as PUBLIC_ORIGIN=https://${config.siweDomain}; ` +
