@@ -364,6 +364,37 @@ describe('transfer watcher', () => {
       service.stop()
     }
   })
+  it('still drops a listing when a poll found no new block before the transfer', async () => {
+    const registry = parseTrustRegistry(
+      JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
+      'registry.json',
+    )
+    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    try {
+      // The token the test above moved to the friend goes back to the visitor.
+      const tokenId = String(SEED_PLAN.visitor.pixels[1])
+      const has = (r: CollectiblesResponse) =>
+        of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
+      expect(has(await service.list(accounts.friend))).toBe(true)
+      expect(has(await service.list(accounts.visitor))).toBe(false)
+      // Nothing mined since the listings were read: this poll has nothing to scan. It once
+      // forgot the listings' block then, and the next poll started after the transfer.
+      await service.poll()
+      const pixels = new Contract(
+        deployment.pixels,
+        ['function transferFrom(address from, address to, uint256 tokenId)'],
+        signer(2),
+      )
+      await (
+        await pixels.getFunction('transferFrom')(accounts.friend, accounts.visitor, tokenId)
+      ).wait()
+      await service.poll()
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+    } finally {
+      service.stop()
+    }
+  })
 })
 
 describe('verify', () => {

@@ -182,7 +182,12 @@ export class CollectibleService {
         reader.watchedTo = block
         return
       }
-      if (block <= from) return
+      if (block <= from) {
+        // Nothing mined since: remember how far that is, or the floor just taken would be lost
+        // and the next poll would start after a transfer mined in between.
+        reader.watchedTo = Math.max(reader.watchedTo, block)
+        return
+      }
       const logs = await adapter.transfers({
         fromBlock: from + 1,
         toBlock: block,
