@@ -336,26 +336,14 @@ describe('chain down', () => {
 
 describe('transfer watcher', () => {
   it('drops listings cached before its first poll when a transfer was mined in between', async () => {
-    const registry = parseTrustRegistry(
-      JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
-      'registry.json',
-    )
-    // No timer: this test decides when the watcher polls.
-    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    const service = unwatchedService()
     try {
       const tokenId = String(SEED_PLAN.visitor.pixels[1])
       const has = (r: CollectiblesResponse) =>
         of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
       expect(has(await service.list(accounts.visitor))).toBe(true)
       expect(has(await service.list(accounts.friend))).toBe(false)
-      const pixels = new Contract(
-        deployment.pixels,
-        ['function transferFrom(address from, address to, uint256 tokenId)'],
-        signer(1),
-      )
-      await (
-        await pixels.getFunction('transferFrom')(accounts.visitor, accounts.friend, tokenId)
-      ).wait()
+      await movePixel(1, accounts.visitor, accounts.friend, tokenId)
       // The first poll comes after the transfer: it must still see it.
       await service.poll()
       expect(has(await service.list(accounts.visitor))).toBe(false)
@@ -365,11 +353,7 @@ describe('transfer watcher', () => {
     }
   })
   it('still drops a listing when a poll found no new block before the transfer', async () => {
-    const registry = parseTrustRegistry(
-      JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
-      'registry.json',
-    )
-    const service = new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+    const service = unwatchedService()
     try {
       // The token the test above moved to the friend goes back to the visitor.
       const tokenId = String(SEED_PLAN.visitor.pixels[1])
@@ -380,14 +364,7 @@ describe('transfer watcher', () => {
       // Nothing mined since the listings were read: this poll has nothing to scan. It once
       // forgot the listings' block then, and the next poll started after the transfer.
       await service.poll()
-      const pixels = new Contract(
-        deployment.pixels,
-        ['function transferFrom(address from, address to, uint256 tokenId)'],
-        signer(2),
-      )
-      await (
-        await pixels.getFunction('transferFrom')(accounts.friend, accounts.visitor, tokenId)
-      ).wait()
+      await movePixel(2, accounts.friend, accounts.visitor, tokenId)
       await service.poll()
       expect(has(await service.list(accounts.friend))).toBe(false)
       expect(has(await service.list(accounts.visitor))).toBe(true)
@@ -396,6 +373,25 @@ describe('transfer watcher', () => {
     }
   })
 })
+
+/** A collectibles service on the local chain with no timer: the test decides when it polls. */
+function unwatchedService() {
+  const registry = parseTrustRegistry(
+    JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
+    'registry.json',
+  )
+  return new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+}
+
+/** Transfers a Block Park Pixel, signed by dev wallet `by`, and waits for it to be mined. */
+async function movePixel(by: number, from: string, to: string, tokenId: string) {
+  const pixels = new Contract(
+    deployment.pixels,
+    ['function transferFrom(address from, address to, uint256 tokenId)'],
+    signer(by),
+  )
+  await (await pixels.getFunction('transferFrom')(from, to, tokenId)).wait()
+}
 
 describe('verify', () => {
   it('fetches no metadata for a contract that is not allowlisted', async () => {
