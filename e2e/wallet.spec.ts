@@ -66,6 +66,29 @@ test('the development wallet signs in and shows verified and unverified collecti
     await expect(detail).toContainText('31337')
     await expect(detail).toContainText(/block/i)
     await page.screenshot({ path: 'test-results/screenshots/wallet-verified.png' })
+    await page.keyboard.press('Escape')
+
+    // A whole listing says nothing of truncation; a listing the server cut (over 4 MiB of JSON,
+    // which the demo wallet cannot reach: the server's own answer with its flag set) says so.
+    await expect(panel.getByTestId('collectibles-truncated')).toHaveCount(0)
+    await page.route('**/api/collectibles/**', async (route) => {
+      const real = await route.fetch()
+      const body = { ...((await real.json()) as object), truncated: true }
+      await route.fulfill({ response: real, json: body })
+    })
+    await panel.getByRole('button', { name: /Check again/ }).click()
+    await expect(panel.getByTestId('collectibles-truncated')).toContainText(/left out/)
+    await expect(cards).toHaveCount(16)
+    // The refreshed cards are new elements: their (lazy) images load again before the picture.
+    await expect
+      .poll(() =>
+        cards
+          .first()
+          .locator('img')
+          .evaluate((img: HTMLImageElement) => img.naturalWidth),
+      )
+      .toBeGreaterThan(0)
+    await page.screenshot({ path: 'test-results/screenshots/wallet-truncated.png' })
     expect(errors).toEqual([])
   } finally {
     await page.context().close()

@@ -35,7 +35,14 @@ export interface WalletSession {
 export type CollectiblesState =
   | { status: 'idle' }
   | { status: 'loading' }
-  | { status: 'ready'; items: Collectible[]; block: number; chains: ChainInfo[] }
+  | {
+      status: 'ready'
+      items: Collectible[]
+      block: number
+      chains: ChainInfo[]
+      /** The server left items out (more than its per-listing bounds): the panel says so. */
+      truncated: boolean
+    }
   | { status: 'error'; error: WalletError }
 
 export type ConfigState =

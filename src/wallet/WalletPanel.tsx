@@ -325,6 +325,11 @@ function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
           </button>
         </div>
       )}
+      {state.status === 'ready' && state.truncated && (
+        <p className="wallet-note" role="note" data-testid="collectibles-truncated">
+          {t('wallet.truncated')}
+        </p>
+      )}
       {state.status === 'ready' && state.items.length === 0 && (
         <p className="wallet-empty" data-testid="collectibles-empty">
           {t('wallet.empty')}

@@ -309,7 +309,15 @@ export async function loadCollectibles(attempt = 0) {
     if (seq !== loadSeq) return
     if (r.address.toLowerCase() !== session.address.toLowerCase())
       throw new ApiError('bad_response', 200, `collectibles of ${r.address}`)
-    set({ collectibles: { status: 'ready', items: r.items, block: r.block, chains: r.chains } })
+    set({
+      collectibles: {
+        status: 'ready',
+        items: r.items,
+        block: r.block,
+        chains: r.chains,
+        truncated: r.truncated,
+      },
+    })
   } catch (e) {
     if (seq !== loadSeq) return
     if (e instanceof ApiError && e.status === 401) {

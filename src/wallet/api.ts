@@ -92,6 +92,8 @@ const Collectibles = z.object({
   items: z.array(CollectibleSchema),
   block: z.number(),
   chains: z.array(ChainInfo).catch([]),
+  /** The server left items out to keep the listing bounded (docs/api.md). */
+  truncated: z.boolean().catch(false),
 })
 export type Collectibles = z.infer<typeof Collectibles>
 

@@ -52,6 +52,10 @@ const WALLET_STRINGS = {
   'wallet.atBlock': { 'zh-CN': '区块 {block}', en: 'block {block}' },
   'wallet.refresh': { 'zh-CN': '重新核验', en: 'Check again' },
   'wallet.checking': { 'zh-CN': '正在链上核验藏品…', en: 'Checking collectibles on chain…' },
+  'wallet.truncated': {
+    'zh-CN': '藏品太多，只显示了其中一部分（已验证的优先）',
+    en: 'This wallet holds more than one listing can show: some items are left out (verified ones are kept first)',
+  },
   'wallet.empty': {
     'zh-CN': '这个钱包在可信链上没有数字藏品',
     en: 'This wallet has no collectibles on trusted chains',
