@@ -52,7 +52,7 @@ export function rawRequest(
         const colon = line.indexOf(':')
         parsed[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim()
       }
-      let body = raw.subarray(split + 4)
+      let body: Buffer = raw.subarray(split + 4)
       if (parsed['transfer-encoding'] === 'chunked') body = dechunk(body)
       resolve({ status, headers: parsed, body, raw })
     })
