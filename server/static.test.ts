@@ -140,6 +140,9 @@ describe('staticHandler', () => {
         if (method === 'HEAD') expect(r.body.length, what).toBe(0)
       }
     }
+    // docs/api.md: broken percent-encoding gets a plain-text 400.
+    const broken = await rawRequest(port, '/w/%E0%A4%A')
+    expect([broken.status, broken.headers['content-type']]).toEqual([400, 'text/plain'])
     // And the server still serves everyone else.
     const after = await rawRequest(port, '/assets/app-abc.js')
     expect(after.status).toBe(200)

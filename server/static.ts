@@ -42,7 +42,7 @@ export function staticHandler(root: string) {
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     } catch {
-      res.writeHead(400).end('bad path')
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path')
       return
     }
     let file = path.resolve(rootAbs, '.' + pathname)
