@@ -178,6 +178,24 @@ describe('staticHandler', () => {
     expect(byteRange('bytes=0-99', 10)).toEqual({ start: 0, end: 9 })
   })
 
+  it('types and caches what it serves, unsniffed, and only reads', async () => {
+    const js = await rawRequest(port, '/assets/app-abc.js', { method: 'HEAD' })
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    expect(js.headers['x-content-type-options']).toBe('nosniff')
+    const page = await rawRequest(port, '/index.html', { method: 'HEAD' })
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['cache-control']).toBe('no-cache')
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const r = await rawRequest(port, '/index.html', {
+        method,
+        headers: { 'content-length': '0' },
+      })
+      expect([r.status, r.headers.allow], method).toEqual([405, 'GET, HEAD'])
+    }
+    expect(fs.readFileSync(path.join(root, 'index.html'), 'utf8')).toBe(INDEX)
+  })
+
   it('refuses a missing build with the fix named', () => {
     expect(() => staticHandler(path.join(root, 'nope'))).toThrow(/npm run build/)
   })
