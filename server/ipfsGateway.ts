@@ -20,9 +20,23 @@ export function ipfsGateway(root: string) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname
-    const segments = pathname.split('/').slice(2) // '', 'ipfs', cid, ...path
-    if (segments.length < 2 || !segments.every((s) => SAFE_SEGMENT.test(s) && !/^\.+$/.test(s))) {
+    let pathname: string
+    try {
+      // An absolute-form target with a bad host or port throws here; broken %-encoding is a 400
+      // as on every other route.
+      pathname = new URL(req.url ?? '/', 'http://x').pathname
+      decodeURIComponent(pathname)
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path')
+      return
+    }
+    // Names are never decoded: a '%' is not in SAFE_SEGMENT, so '%2f' and '%5c' stay out.
+    const [, prefix, ...segments] = pathname.split('/') // '', 'ipfs', cid, ...path
+    if (
+      prefix !== 'ipfs' ||
+      segments.length < 2 ||
+      !segments.every((s) => SAFE_SEGMENT.test(s) && !/^\.+$/.test(s))
+    ) {
       notFound()
       return
     }
@@ -48,6 +62,10 @@ export function ipfsGateway(root: string) {
       'access-control-allow-origin': '*',
     })
     if (req.method === 'HEAD') res.end()
-    else fs.createReadStream(file).pipe(res)
+    // A file removed between stat and read ends this response, not the server.
+    else
+      fs.createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res)
   }
 }

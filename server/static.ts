@@ -42,12 +42,16 @@ export function staticHandler(root: string) {
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     } catch {
-      res.writeHead(400).end('bad path')
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path')
       return
     }
     let file = path.resolve(rootAbs, '.' + pathname)
-    // Never leave the root, whatever "..", "%2e%2e" or NUL tricks the path holds.
-    if (!file.startsWith(rootAbs + path.sep) && file !== rootAbs) file = index
+    // Never leave the root, whatever "..", "%2e%2e" or NUL tricks the path holds: a decoded path
+    // that points outside it or holds a NUL is malformed, not a client route.
+    if ((!file.startsWith(rootAbs + path.sep) && file !== rootAbs) || pathname.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad path')
+      return
+    }
     let stat: fs.Stats | undefined
     try {
       stat = fs.statSync(file)
