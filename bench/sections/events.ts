@@ -20,10 +20,13 @@
 // Latency is host send → arrival at a bot, both on the machine clock (performance.timeOrigin +
 // performance.now() in every thread): the announcement's text carries its send time. Screen
 // latency is host send → the bot's state showing that screen (a state patch, so up to one patch
-// interval later by design). hostToAllMsP95 is the p95 over every (announcement, attendee) pair;
-// allHadItMs is, per announcement, the time until the last attendee had it (p50/p95/max over
-// announcements). lostAnnouncements = announcements × attendees present for the whole window −
-// distinct (attendee, announcement) pairs received; seqGaps counts holes in the seq each bot saw.
+// interval later by design). Every admitted attendee counts (`attendees`: every bot that
+// joined), those that dropped too: lostAnnouncements = announcements × attendees − distinct
+// (attendee, announcement) pairs received; hostToAllMsP95 is the p95 over every (announcement,
+// attendee) pair, a lost one counting as never arriving (null when over 5 % are lost);
+// allHadItMs is, per announcement, the time until the last attendee had it (null: one never
+// did). droppedBots counts attendees that left without being asked; lostAmongWholeWindow is the
+// loss among those present for the whole window only. seqGaps counts holes in the seq each bot saw.
 // reactionMsgsPerAttendeePerSec is server → client `event.reactions` messages: it should stay at
 // about one per aggregation window (4/s) however many clap.
 //
@@ -52,6 +55,7 @@ import {
   type JoinResult,
   type SwarmReport,
 } from '../events/swarm'
+import { stats, tallyAnnouncements } from '../events/tally'
 import type { WorkerCall } from '../events/worker'
 import { machineCpuSeconds } from '../net/server'
 
@@ -79,7 +83,7 @@ const S = {
   stage: process.env.EVENTS_STAGE || 'village-stage',
 }
 
-const TARGETS = { attendees: 1000, hostToAllMsP95: 250, lostAnnouncements: 0 }
+const TARGETS = { attendees: 1000, hostToAllMsP95: 250, lostAnnouncements: 0, droppedBots: 0 }
 /** Host wallet: dev wallet #1 (#0 is the deployer in the dev chain). */
 const HOST_WALLET = 1
 /** After the last host action: time for stragglers (and the server's gap filling, 2 s). */
@@ -91,21 +95,6 @@ const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** di
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const sleepUntil = (t: number) => sleep(Math.max(0, t - clock()))
 const log = (s: string) => console.log(`[events] ${s}`)
-
-/** The p-th percentile of sorted values (nearest rank), or null. */
-function pct(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null
-  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!)
-}
-const stats = (values: number[]) => {
-  const s = [...values].sort((a, b) => a - b)
-  return {
-    p50: pct(s, 50),
-    p95: pct(s, 95),
-    p99: pct(s, 99),
-    max: s.length ? round(s.at(-1)!) : null,
-  }
-}
 
 // ---- bot threads -------------------------------------------------------------------------
 
@@ -469,55 +458,17 @@ function summarize(
 ) {
   const N = S.announcements
   const windowS = (m.cpu1.at - m.cpu0.at) / 1000
-  // Attendees present for the whole window: joined before it, not dropped before its end.
-  const present = bots.filter(
-    (b) => b.joinedAt < m.windowStart && (b.droppedAt === 0 || b.droppedAt >= m.windowEnd),
-  )
-  const latencies: number[] = []
-  const serverMs: number[] = []
-  /** Latencies by the process holding the attendee's instance (host:port). */
-  const byHost = new Map<string, number[]>()
-  const lastPerK: number[] = new Array<number>(N).fill(0)
-  const receivedPerK: number[] = new Array<number>(N).fill(0)
-  let received = 0
-  let duplicates = 0
-  let seqGaps = 0
-  let outOfOrder = 0
-  for (const b of present) {
-    const seen = new Set<number>()
-    let lastSeq = 0
-    for (let i = 0; i < b.ann.length; i += 4) {
-      const [k, seq, ms, srv] = [b.ann[i]!, b.ann[i + 1]!, b.ann[i + 2]!, b.ann[i + 3]!]
-      if (seq <= lastSeq) outOfOrder++
-      else if (seq > lastSeq + 1) seqGaps += seq - lastSeq - 1
-      lastSeq = Math.max(lastSeq, seq)
-      if (k < 0 || k >= N) continue
-      if (seen.has(k)) {
-        duplicates++
-        continue
-      }
-      seen.add(k)
-      received++
-      receivedPerK[k]!++
-      latencies.push(ms)
-      serverMs.push(srv)
-      let list = byHost.get(b.host)
-      if (!list) byHost.set(b.host, (list = []))
-      list.push(ms)
-      lastPerK[k] = Math.max(lastPerK[k]!, ms)
-    }
-    if (lastSeq < N) seqGaps += N - lastSeq // the tail never came
-  }
-  const expected = N * present.length
-  const lat = stats(latencies)
-  // Per announcement: when the last present attendee had it (only for those everyone got).
-  const complete = lastPerK.filter((_, k) => receivedPerK[k] === present.length)
-  const allHad = stats(complete)
+  // Every admitted attendee counts (dropped ones too): see bench/events/tally.ts.
+  const admitted = bots
+  const t = tallyAnnouncements(admitted, N, { start: m.windowStart, end: m.windowEnd })
+  const { present, expected, latencies, serverMs, byHost } = t
+  const lat = t.latency
+  const allHad = t.allHad
 
   // Screen actions: host send → the bot's state shows the new screen.
   const screenLat: number[] = []
   let screenChanges = 0
-  for (const b of present) {
+  for (const b of admitted) {
     for (const [json, at] of b.screens) {
       const sent = host.screenSent.get(json)
       if (sent === undefined) continue
@@ -525,7 +476,8 @@ function summarize(
       screenLat.push(at - sent)
     }
   }
-  const screen = stats(screenLat)
+  const screenChangesExpected = host.screenSent.size * admitted.length
+  const screen = stats(screenLat, screenChangesExpected - screenChanges)
 
   // Reactions.
   const clappers = present.filter((b) => b.clapper)
@@ -572,12 +524,15 @@ function summarize(
     instances: rooms.size,
     processes: new Set(bots.map((b) => b.host)).size,
     hostToAllMsP95: lat.p95,
-    lostAnnouncements: expected - received,
+    /** Over every admitted attendee, those that dropped included. */
+    lostAnnouncements: t.lost,
+    /** Admitted attendees that left without being asked (by close code in `dropped`). */
+    droppedBots: t.droppedBots,
     // extras
     hostToAllMsP50: lat.p50,
     hostToAllMsP99: lat.p99,
     hostToAllMsMax: lat.max,
-    /** Per announcement: until the last attendee had it. */
+    /** Per announcement: until the last admitted attendee had it (null: one never did). */
     allHadItMs: allHad,
     /** Host send → the server handling it (the announcement's `at`): the host's own leg. */
     hostToServerMsP95: stats(serverMs).p95,
@@ -585,16 +540,18 @@ function summarize(
     serverToAttendeeMsP95: stats(latencies.map((v, i) => v - serverMs[i]!)).p95,
     announcements: N,
     attendeesWholeWindow: present.length,
+    /** Lost among those present for the whole window only (the count before drops counted). */
+    lostAmongWholeWindow: t.lostAmongWholeWindow,
     expectedDeliveries: expected,
-    delivered: received,
-    duplicates,
-    seqGaps,
-    outOfOrder,
+    delivered: t.received,
+    duplicates: t.duplicates,
+    seqGaps: t.seqGaps,
+    outOfOrder: t.outOfOrder,
     hostReceivedOwn: host.own.size,
     screenActions: m.screenOps,
     screenMs: screen,
     screenChangesSeen: screenChanges,
-    screenChangesExpected: host.screenSent.size * present.length,
+    screenChangesExpected,
     reactions: {
       clappers: clappers.length,
       reactsSentPerSec: round(reactsSent / windowS),
@@ -638,7 +595,8 @@ function summarize(
   log(
     `${run.label}: ${result.attendees} attendees in ${result.instances} instances on ` +
       `${result.processes} processes; host→all p50/p95/p99 ${lat.p50}/${lat.p95}/${lat.p99} ms, ` +
-      `all had it p95 ${allHad.p95} ms; lost ${result.lostAnnouncements}; screen p95 ${screen.p95} ms; ` +
+      `all had it p95 ${allHad.p95} ms; lost ${result.lostAnnouncements}, ` +
+      `dropped ${result.droppedBots}; screen p95 ${screen.p95} ms; ` +
       `reactions ${result.reactions.msgsPerAttendeePerSec}/s per attendee; servers ` +
       perProcess.map((p) => `${p.cpuPct}%`).join(' + ') +
       ` CPU, bench ${benchCpuPct}%, others ${result.otherCpuPct}%`,
@@ -697,6 +655,7 @@ export async function events() {
       twoProcesses: main.processes >= 2,
       hostToAllMsP95: main.hostToAllMsP95 !== null && main.hostToAllMsP95 <= TARGETS.hostToAllMsP95,
       lostAnnouncements: main.lostAnnouncements === TARGETS.lostAnnouncements,
+      droppedBots: main.droppedBots === TARGETS.droppedBots,
     },
     targetValues: TARGETS,
     settings: S,
@@ -705,8 +664,9 @@ export async function events() {
       'Loopback; redis-server, PostgreSQL, 2 server processes (CPU from /proc, 100 = one core) ' +
       'and the bots (bench process, worker threads) share 2 cores with whatever else runs ' +
       '(otherCpuPct). Latency: host send → arrival at each attendee, same machine clock; ' +
-      'hostToAllMsP95 over every (announcement, attendee) pair of attendees present for the ' +
-      'whole window; allHadItMs per announcement until the last of them had it. Screen: host ' +
+      'hostToAllMsP95 over every (announcement, attendee) pair of every admitted attendee, ' +
+      'dropped ones included (a lost pair counts as never arriving); allHadItMs per ' +
+      'announcement until the last of them had it. Screen: host ' +
       'send → the state patch showing it (patches go out every 50 ms). Reactions: server → ' +
       'client messages per attendee per second (one per 250 ms window with any reaction).',
   }
