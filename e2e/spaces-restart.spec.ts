@@ -18,7 +18,7 @@ interface Server {
 }
 
 function startServer(port: number, dataDir: string): Server {
-  const child = spawn('npx', ['tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     detached: true,
     env: {
       ...process.env,
