@@ -88,6 +88,13 @@ export default tseslint.config(
     },
   },
   {
+    // The server logs through server/log.ts (levels, JSON lines, request and room ids); a bare
+    // console line has none of that and is missed by whoever reads the JSON.
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['src/protocol/**/*.ts', 'src/chain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [SERVER, CLIENT_LAYERS, ...RENDER_AND_NET] }],

@@ -106,7 +106,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const route: Handler = (req, res) => {
     const path = req.url ?? '/'
     // One id per request, on its log lines and in the answer, so a user's report can be found.
-    const rlog = requestLogger(req.headers['x-request-id'])
+    const rlog = requestLogger(req.headers['x-request-id'], req)
     res.setHeader('x-request-id', String(rlog.bindings().reqId))
     res.on('finish', () => {
       const line = { method: req.method, path: clip(path), status: res.statusCode }
@@ -285,7 +285,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     for (const a of config.spaces.assign) {
       const rules = await worldRules(config.scenesDir, a.world)
       if (!rules.spaces.has(a.space)) {
-        console.warn(`[spaces] SPACE_ASSIGN skipped: world ${a.world} has no space "${a.space}"`)
+        const reason = 'the world has no such space'
+        log.warn({ world: a.world, space: a.space, reason }, 'SPACE_ASSIGN skipped')
         continue
       }
       try {
@@ -293,9 +294,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       } catch (err) {
         // Someone already owns it: keep spaces (and sign-in) on, skip this one, say so.
         if (!(err instanceof SpaceError) || err.code === 'bad_data') throw err
-        console.warn(
-          `[spaces] SPACE_ASSIGN ${a.world}/${a.space}=${a.address} skipped: ${err.message.slice(0, 200)}`,
-        )
+        const at = { world: a.world, space: a.space, address: a.address }
+        log.warn({ ...at, reason: clip(err.message) }, 'SPACE_ASSIGN skipped')
       }
     }
     const spaces = new SpaceService(store, services.collectibles, {

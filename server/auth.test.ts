@@ -32,6 +32,7 @@ import { startServer, type RunningServer } from './app'
 import { openRedisAuth, type RedisAuth } from './authRedis'
 import { startChain } from './chain'
 import { loadConfig } from './config'
+import { captureLogs } from './log'
 import { signInEnv, until, wallet, writeSignInRegistry } from './events/testKit'
 import { checkRedis } from './redis'
 
@@ -177,14 +178,13 @@ describe('sign-in off', () => {
   it('answers 503 sign_in_off, saying what to set, on a server listening beyond loopback without PUBLIC_ORIGIN', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-off-'))
     writeSignInRegistry(path.join(tmp, 'registry.json'))
-    const logs: string[] = []
+    const logs = captureLogs()
     const chain = startChain(loadConfig(signInEnv(path.join(tmp, 'registry.json'))).chain, {
       dataDir: tmp,
       // Where app.ts says the server listens; nothing needs to listen there for this test.
       serverUrl: () => 'http://0.0.0.0:2567/',
       json: (res, status, body) =>
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
-      log: (l) => logs.push(l),
     })
     const httpServer = http.createServer((req, res) => {
       if (!chain.handle(req, res, new URL(req.url ?? '/', 'http://x'))) res.writeHead(404).end()
@@ -200,8 +200,11 @@ describe('sign-in off', () => {
         expect(body.error).toBe('sign_in_off')
         expect(body.message).toMatch(/set PUBLIC_ORIGIN/)
       }
-      expect(logs.some((l) => l.includes('sign-in is off'))).toBe(true)
+      const off = logs.entries.find((e) => e.msg === 'sign-in off')
+      expect(off).toMatchObject({ level: 'warn' })
+      expect(off!.reason).toMatch(/sign-in is off/)
     } finally {
+      logs.stop()
       httpServer.close()
       await chain.stop()
       fs.rmSync(tmp, { recursive: true, force: true })
@@ -320,11 +323,9 @@ describe.skipIf(!hasRedis)(
 
     it('answers AuthUnavailableError at once while Redis is down, and recovers', async () => {
       const own = await startRedis()
-      const logs: string[] = []
-      const auth = await openRedisAuth(own.url, {
-        prefix: 'cq:auth:outage:',
-        log: (l) => logs.push(l),
-      })
+      const logs = captureLogs()
+      const said = (msg: string) => logs.entries.filter((e) => e.msg === msg)
+      const auth = await openRedisAuth(own.url, { prefix: 'cq:auth:outage:' })
       opened.push(auth)
       const sessions = new Sessions(auth)
       await sessions.siwe.issueNonce()
@@ -339,7 +340,7 @@ describe.skipIf(!hasRedis)(
         AuthUnavailableError,
       )
       expect(Date.now() - started).toBeLessThan(3000)
-      expect(logs.filter((l) => l.includes('Redis unavailable'))).toHaveLength(1)
+      expect(said('sign-in redis unavailable: sign-in answers 503')).toHaveLength(1)
 
       // Back: the same connection reconnects on its own.
       const again = await startRedis(Number(new URL(own.url).port))
@@ -353,14 +354,15 @@ describe.skipIf(!hasRedis)(
           await sleep(100)
         }
       }
-      expect(logs).toContain('[auth] Redis is back')
+      expect(said('sign-in redis back')).toHaveLength(1)
+      logs.stop()
       await auth.close()
       await stopRedis(again.child)
 
       // Nothing open on a Redis that is not there.
-      await expect(
-        openRedisAuth(`redis://127.0.0.1:${await freePort()}`, { log: () => {} }),
-      ).rejects.toBeInstanceOf(AuthUnavailableError)
+      await expect(openRedisAuth(`redis://127.0.0.1:${await freePort()}`)).rejects.toBeInstanceOf(
+        AuthUnavailableError,
+      )
     }, 20_000)
 
     it('closes its one connection', async () => {
@@ -369,14 +371,15 @@ describe.skipIf(!hasRedis)(
           .trim()
           .split('\n').length
       const before = await count()
-      const logs: string[] = []
-      const auth = await openRedisAuth(redisUrl, { log: (l) => logs.push(l) })
+      const logs = captureLogs()
+      const auth = await openRedisAuth(redisUrl)
       expect(await count()).toBe(before + 1)
       await auth.close()
       for (let i = 0; i < 40 && (await count()) !== before; i++) await sleep(25)
       expect(await count()).toBe(before)
       await sleep(100)
-      expect(logs).toEqual([]) // a deliberate close is not an outage
+      logs.stop()
+      expect(logs.entries).toEqual([]) // a deliberate close is not an outage
     })
   },
 )

@@ -11,6 +11,7 @@
 // collected cannot be replayed here. Signing out tells every room (SIGN_OUT_CHANNEL) to unbind
 // the seats that authenticated with that token.
 import { createHash, randomBytes } from 'node:crypto'
+import { errorField, log as processLog, type Logger } from './log'
 import {
   SiweError,
   SiweVerifier,
@@ -142,7 +143,7 @@ export interface SessionsOptions {
   nonces?: SiweNonceStore
   /** Told the token hash of every session signed out (to unbind room seats everywhere). */
   onSignOut?: (hash: string) => Promise<void> | void
-  log?: (line: string) => void
+  log?: Logger
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,100})$/
@@ -152,14 +153,14 @@ export class Sessions {
   private readonly now: () => number
   private readonly store: SessionStore
   private readonly onSignOut: SessionsOptions['onSignOut']
-  private readonly log: (line: string) => void
+  private readonly log: Logger
 
   constructor(opts: SessionsOptions = {}) {
     this.now = opts.now ?? Date.now
     this.store = opts.sessions ?? new MemorySessionStore({ now: this.now })
     this.siwe = new SiweVerifier({ now: this.now, ...(opts.nonces && { nonces: opts.nonces }) })
     this.onSignOut = opts.onSignOut
-    this.log = opts.log ?? ((l: string) => console.error(l))
+    this.log = opts.log ?? processLog
   }
 
   /**
@@ -203,7 +204,7 @@ export class Sessions {
       await this.onSignOut?.(tokenHash(token))
     } catch (err) {
       // The session is gone; only seats already bound keep their address until they leave.
-      this.log(`[auth] could not tell the rooms about a sign-out: ${String(err).slice(0, 200)}`)
+      this.log.error({ error: errorField(err) }, 'sign-out not told to the rooms')
     }
   }
 }

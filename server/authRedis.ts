@@ -10,6 +10,7 @@
 import { Redis } from 'ioredis'
 import type { NonceSpend, SiweNonceStore } from '../src/chain/siwe'
 import { AuthUnavailableError, tokenHash, type Session, type SessionStore } from './auth'
+import { clip, log as processLog, type Logger } from './log'
 
 export const AUTH_KEY_PREFIX = 'cq:auth:'
 
@@ -29,12 +30,12 @@ export interface RedisAuthOptions {
   commandTimeoutMs?: number
   /** Key prefix (tests use their own). */
   prefix?: string
-  log?: (line: string) => void
+  log?: Logger
 }
 
 /** Opens one connection for both stores; rejects when Redis cannot be reached. */
 export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): Promise<RedisAuth> {
-  const log = opts.log ?? ((l: string) => console.error(l))
+  const log = opts.log ?? processLog
   const timeout = opts.commandTimeoutMs ?? 2000
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -50,12 +51,12 @@ export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): P
   const lost = (why: string) => {
     if (down || closing) return
     down = true
-    log(`[auth] Redis unavailable (${why}): sign-in answers 503 until it is back`)
+    log.warn({ reason: clip(why) }, 'sign-in redis unavailable: sign-in answers 503')
   }
   redis.on('error', (err: Error) => lost(err.message))
   redis.on('close', () => lost('connection closed'))
   redis.on('ready', () => {
-    if (down) log('[auth] Redis is back')
+    if (down) log.info('sign-in redis back')
     down = false
   })
   try {

@@ -1,16 +1,18 @@
 // background(): a failure of work nobody awaits becomes one bounded log line, repeated
 // failures of the same work are counted instead of logged, and nothing is left unhandled.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { background, errorText } from './background'
+import { captureLogs, type LogEntry } from './log'
 
-afterEach(() => vi.restoreAllMocks())
+let logs: { entries: LogEntry[]; stop(): void }
+beforeEach(() => (logs = captureLogs()))
+afterEach(() => logs.stop())
+const failures = () => logs.entries.filter((e) => e.msg === 'background work failed')
 
 const settled = () => new Promise((r) => setTimeout(r, 0))
 
 describe('background', () => {
   it('logs a rejection in one bounded line and leaves nothing unhandled', async () => {
-    const lines: string[] = []
-    vi.spyOn(console, 'error').mockImplementation((line: string) => lines.push(line))
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown) => unhandled.push(reason)
     process.on('unhandledRejection', onUnhandled)
@@ -23,18 +25,21 @@ describe('background', () => {
       process.off('unhandledRejection', onUnhandled)
     }
     expect(unhandled).toEqual([])
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^\[t\] one failed: bad \[31mx+…$/)
-    expect(lines[0]!.length).toBeLessThan(260)
+    expect(failures()).toHaveLength(1)
+    const [line] = failures()
+    expect(line).toMatchObject({ level: 'error', work: '[t] one' })
+    expect(line!.reason).toMatch(/^bad \[31mx+…$/)
+    expect(String(line!.reason).length).toBeLessThan(210)
   })
 
   it('logs the same failure once while it repeats', async () => {
-    const lines: string[] = []
-    vi.spyOn(console, 'error').mockImplementation((line: string) => lines.push(line))
     for (let i = 0; i < 50; i++) background(Promise.reject(new Error('down')), '[t] repeat')
     background(Promise.reject(new Error('other')), '[t] another')
     await settled()
-    expect(lines).toEqual(['[t] repeat failed: down', '[t] another failed: other'])
+    expect(failures().map((e) => [e.work, e.reason])).toEqual([
+      ['[t] repeat', 'down'],
+      ['[t] another', 'other'],
+    ])
   })
 
   it('names what was thrown, whatever it is', () => {

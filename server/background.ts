@@ -1,6 +1,7 @@
 // Server side: work that nobody awaits (a presence call, a timer's check, a message handler)
 // runs through `background`, which logs its failure in one bounded line instead of leaving an
 // unhandled rejection, on which Node ends the process and every room on it.
+import { log } from './log'
 
 /** Longest error text a log line carries (errors may quote client input or a whole query). */
 const ERROR_CHARS = 200
@@ -19,8 +20,9 @@ export function errorText(err: unknown): string {
 }
 
 /**
- * Lets `work` run on its own; if it rejects, logs `[scope] what failed: reason`. `work` may be
- * any value (Colyseus' presence types many promise-returning calls as `any` or `void`).
+ * Lets `work` run on its own; if it rejects, logs 'background work failed' with `work: what`.
+ * `work` may be any value (Colyseus' presence types many promise-returning calls as `any` or
+ * `void`).
  * During an outage every room repeats the same failure: one line per 10 s per `what`.
  */
 export function background(work: unknown, what: string): void {
@@ -31,10 +33,13 @@ export function background(work: unknown, what: string): void {
       seen.skipped++
       return
     }
-    const more = seen?.skipped ? ` (and ${seen.skipped} more since)` : ''
+    const skipped = seen?.skipped ?? 0
     lastLogged.set(what, { at: now, skipped: 0 })
     if (lastLogged.size > 1000) lastLogged.clear() // `what` is code-chosen; a bound anyway
-    console.error(`${what} failed: ${errorText(err)}${more}`)
+    log.error(
+      { work: what, reason: errorText(err), ...(skipped > 0 && { skippedSince: skipped }) },
+      'background work failed',
+    )
   })
 }
 

@@ -23,6 +23,7 @@ import type { SiweNonceStore } from '../src/chain/siwe'
 import { BadAddressError, CollectibleService } from './collectibles'
 import type { ChainConfig } from './config'
 import { ipfsGateway } from './ipfsGateway'
+import { clip, errorField, log as processLog, logFor, type Logger } from './log'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
 
@@ -56,7 +57,7 @@ export function startChain(
     dataDir: string
     serverUrl: () => string
     json: Json
-    log?: (l: string) => void
+    log?: Logger
     /** Shared nonce and session stores (Redis with REDIS_URL); default: this process's memory. */
     auth?: { nonces: SiweNonceStore; sessions: SessionStore }
     /** Told the token hash of each session signed out (rooms unbind its seats). */
@@ -68,18 +69,21 @@ export function startChain(
     storage?: () => Promise<unknown>
   },
 ): ChainPart {
-  const log = opts.log ?? ((l: string) => console.log(l))
+  const log = opts.log ?? processLog
   // The origins sign-in messages must name (docs/api.md): fixed at start, the port is known.
   const sites = signInSites(config.publicOrigins, opts.serverUrl())
   if (config.mode !== 'off') {
-    if ('off' in sites) log(`[auth] ${sites.off}`)
-    else if (config.publicOrigins?.length) log(`[auth] sign-in for ${sites.origins.join(', ')}`)
+    if ('off' in sites) log.warn({ reason: sites.off }, 'sign-in off')
+    else if (config.publicOrigins?.length) log.info({ origins: sites.origins }, 'sign-in sites')
     // The default needs no list (and the one URL a person should open stays the only URL).
-    else log('[auth] sign-in for this server on its loopback names (127.0.0.1, localhost, [::1])')
+    else log.info({ origins: 'loopback names (127.0.0.1, localhost, [::1])' }, 'sign-in sites')
     if (config.siweDomain !== undefined) {
-      log(
-        `[auth] SIWE_DOMAIN is deprecated: read as PUBLIC_ORIGIN=https://${config.siweDomain}; ` +
-          'set PUBLIC_ORIGIN (with the scheme browsers use) instead',
+      log.warn(
+        {
+          siweDomain: config.siweDomain,
+          reason: `read as PUBLIC_ORIGIN=https://${config.siweDomain}; set PUBLIC_ORIGIN (with the scheme browsers use) instead`,
+        },
+        'SIWE_DOMAIN is deprecated',
       )
     }
   }
@@ -99,7 +103,9 @@ export function startChain(
       const started = Date.now()
       const chain = await startDevChain({ dataDir: opts.dataDir, port: config.anvilPort })
       stops.push(() => chain.stop())
-      log(`[chain] local anvil ready at ${chain.rpcUrl} in ${Date.now() - started} ms`)
+      // The port, not the URL: npm start's output holds one URL, the one to open.
+      const anvilPort = Number(new URL(chain.rpcUrl).port)
+      log.info({ anvilPort, ms: Date.now() - started }, 'local anvil ready')
       registry = await readRegistry(chain.registryPath)
       devWallet = true
       ipfsHandler = ipfsGateway(chain.ipfsDir)
@@ -128,7 +134,8 @@ export function startChain(
   })()
   ready.catch((err: unknown) => {
     failure = err instanceof Error ? err.message : String(err)
-    if (config.mode !== 'off') log(`[chain] not available: ${failure}`)
+    if (config.mode !== 'off')
+      log.error({ part: 'chain', reason: clip(failure) }, 'chain not available')
   })
 
   const authLimit = new PerClientLimit(LIMITS.auth.perSecond, LIMITS.auth.burst)
@@ -176,7 +183,8 @@ export function startChain(
     void route(services, req, res, path).catch((err: unknown) => {
       if (res.headersSent) return
       if (err instanceof AuthUnavailableError) return authUnavailable(res)
-      log(`[chain] ${req.method} ${path} failed: ${(err as Error).stack ?? err}`)
+      const at = { method: clip(req.method, 16), path: clip(path, 120) }
+      logFor(req).error({ ...at, error: errorField(err) }, 'chain api request failed')
       opts.json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true
@@ -329,7 +337,7 @@ export function startChain(
         try {
           await stop()
         } catch (err) {
-          log(`[chain] error while stopping: ${(err as Error).message}`)
+          log.error({ part: 'chain', error: errorField(err) }, 'error while stopping')
         }
       }
     },

@@ -522,7 +522,7 @@ describe('hostile contracts', () => {
     ]
     const service = new CollectibleService(
       registryWith(burners.map((contract) => ({ contract, standard: 'erc721' as const }))),
-      { ipfsGateways: [], pollMs: 0, log: () => {} },
+      { ipfsGateways: [], pollMs: 0 },
     )
     try {
       const r = await service.list(accounts.friend)

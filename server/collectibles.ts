@@ -26,6 +26,7 @@ import {
 import { verifyHolding, type MetadataOutcome } from '../src/chain/verify'
 import { background } from './background'
 import { pinnedFetch } from './pinnedFetch'
+import { errorField, log as processLog, type Logger } from './log'
 
 /** Largest listing, bytes of JSON: items past it are left out (`truncated`). */
 export const MAX_LISTING_BYTES = 4 * 1024 * 1024
@@ -52,7 +53,7 @@ export interface CollectibleServiceOptions {
   pollMs?: number
   /** Metadata fetched at most this many at a time. */
   metadataConcurrency?: number
-  log?: (line: string) => void
+  log?: Logger
   /** How to read a chain (default: the batched EVM adapter; the bench swaps in a naive one). */
   makeAdapter?: (chain: TrustedChain) => EvmAdapter
   /** Largest listing in bytes of JSON (default MAX_LISTING_BYTES). */
@@ -86,7 +87,7 @@ export class CollectibleService {
   private timer: ReturnType<typeof setInterval> | null = null
   private polling = false
   private readonly ttlMs: number
-  private readonly log: (line: string) => void
+  private readonly log: Logger
   private readonly fetchers: { local: typeof fetch; public: typeof fetch }
 
   constructor(
@@ -94,7 +95,7 @@ export class CollectibleService {
     private readonly opts: CollectibleServiceOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? 5 * 60_000
-    this.log = opts.log ?? ((line) => console.log(line))
+    this.log = opts.log ?? processLog
     const makeAdapter =
       opts.makeAdapter ??
       ((chain: TrustedChain) =>
@@ -200,7 +201,7 @@ export class CollectibleService {
       }
     } catch (err) {
       reader.readFloor = Math.min(reader.readFloor, floor)
-      this.log(`[chain ${chain.chainId}] transfer watch failed: ${(err as Error).message}`)
+      this.log.warn({ chainId: chain.chainId, error: errorField(err) }, 'transfer watch failed')
     }
   }
 

@@ -30,6 +30,15 @@ interface Proc {
   exited: Promise<void>
 }
 
+/** The JSON log lines a server wrote from character `from` of its output on (whole lines). */
+function said(s: Proc, from = 0): Array<{ msg: string; [field: string]: unknown }> {
+  return s.output
+    .slice(from)
+    .split('\n')
+    .filter((l) => l.startsWith('{') && l.endsWith('}'))
+    .map((l) => JSON.parse(l) as { msg: string })
+}
+
 const PAUSE_MS = 30_000
 let tmp: string
 let postgres: TestPostgres | undefined
@@ -179,8 +188,10 @@ describe('a server process when its parts fail', () => {
   it('waits for PostgreSQL that is down at boot, says so, and comes up when it appears', async () => {
     for (const s of servers) {
       await waitFor('the retry line', () =>
-        /\[db\] PostgreSQL at \S+ not reachable \(ECONNREFUSED\): retrying in \d+(\.\d)? s/.test(
-          s.output,
+        said(s).some(
+          (l) =>
+            l.msg === 'database not reachable: retrying' &&
+            /^PostgreSQL at \S+ not reachable \(ECONNREFUSED\)$/.test(String(l.reason)),
         )
           ? true
           : undefined,
@@ -264,14 +275,20 @@ describe('a server process when its parts fail', () => {
     await waitFor(
       'failed presence calls',
       () =>
-        servers.some((s, i) => s.output.slice(seen[i]).includes('attendance report failed'))
+        servers.some((s, i) =>
+          said(s, seen[i]).some(
+            (l) => l.msg === 'background work failed' && l.work === '[events] attendance report',
+          ),
+        )
           ? true
           : undefined,
       60_000,
     )
     await startRedis()
     await waitFor('reconnections', () =>
-      servers.every((s) => s.output.includes('[redis] presence: connection is back'))
+      servers.every((s) =>
+        said(s).some((l) => l.msg === 'redis connection back' && l.connection === 'presence'),
+      )
         ? true
         : undefined,
     )
@@ -279,7 +296,10 @@ describe('a server process when its parts fail', () => {
       expect(alive(s)).toBe(true)
       const outage = s.output.slice(seen[i])
       // One line each way per connection, not one per failed reconnect.
-      expect(outage.match(/\[redis\] presence: connection lost/g)).toHaveLength(1)
+      const lost = said(s, seen[i]).filter(
+        (l) => l.msg === 'redis connection lost: reconnecting' && l.connection === 'presence',
+      )
+      expect(lost).toHaveLength(1)
       expect(outage).not.toContain('Unhandled error event')
     }
 

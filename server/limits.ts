@@ -6,6 +6,7 @@ import { getBearerToken, matchMaker } from '@colyseus/core'
 import type { VerifyClientCallbackAsync } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../src/protocol/messages'
 import { PerClientLimit, limitKey, tagClient, type TrustProxy } from './httpKit'
+import { errorField, logFor } from './log'
 
 /** Largest matchmaking request body: join options are a world, a name, a colour and a token. */
 export const MAX_MATCHMAKE_BODY = 4 * 1024
@@ -160,7 +161,7 @@ export class ClientGuard {
       const path = (req.url ?? '/').split('?')[0]!
       if (path === '/matchmake' || path.startsWith('/matchmake/')) {
         this.matchmake(req, res, path, address).catch((err: unknown) => {
-          console.error('[matchmake] request failed:', String(err).slice(0, 200))
+          logFor(req).error({ error: errorField(err) }, 'matchmake request failed')
           if (!res.headersSent) answer(res, 500, {}, { code: 'internal', error: 'server error' })
           else res.destroy()
         })

@@ -2,6 +2,7 @@
 // pretty printer: that would be one more dependency). Child loggers carry a request id (HTTP)
 // or a room and session id (rooms), so one visitor's lines can be followed.
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { pino, type Logger } from 'pino'
 import type { LogLevel } from './config'
 
@@ -31,6 +32,25 @@ export function readableLine(json: string): string {
 
 const terminal = process.stdout.isTTY && process.env.LOG_FORMAT !== 'json'
 
+/** One parsed log line, as tests read it (see captureLogs). */
+export interface LogEntry {
+  level: string
+  msg: string
+  [field: string]: unknown
+}
+
+/** Tests' readers of the log; while one is there, lines go to it instead of stdout. */
+const captures = new Set<LogEntry[]>()
+
+function write(line: string) {
+  if (captures.size > 0) {
+    const entry = JSON.parse(line) as LogEntry
+    for (const entries of captures) entries.push(entry)
+    return
+  }
+  process.stdout.write(terminal ? readableLine(line) : line)
+}
+
 /** The process's logger. main.ts sets its level from LOG_LEVEL once the config is read. */
 export const log: Logger = pino(
   {
@@ -40,16 +60,31 @@ export const log: Logger = pino(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   },
-  terminal ? { write: (line: string) => process.stdout.write(readableLine(line)) } : undefined,
+  { write },
 )
+
+/**
+ * For tests: every line the process logger (and its children) writes from now on, parsed,
+ * until `stop()`. Lines captured are not printed.
+ */
+export function captureLogs(): { entries: LogEntry[]; stop(): void } {
+  const entries: LogEntry[] = []
+  captures.add(entries)
+  return { entries, stop: () => captures.delete(entries) }
+}
 
 export function setLogLevel(level: LogLevel) {
   log.level = level
 }
 
-/** At most `max` characters of text that may come from outside (client input, remote errors). */
+/**
+ * At most `max` characters of text that may come from outside (client input, remote errors),
+ * on one line: control characters (escape sequences a terminal would obey) become spaces.
+ */
 export function clip(text: unknown, max = 200): string {
-  const s = typeof text === 'string' ? text : text instanceof Error ? text.message : String(text)
+  const raw = typeof text === 'string' ? text : text instanceof Error ? text.message : String(text)
+  // eslint-disable-next-line no-control-regex
+  const s = raw.replace(/[\u0000-\u001f\u007f]+/g, ' ')
   return s.length > max ? `${s.slice(0, max)}…` : s
 }
 
@@ -61,10 +96,25 @@ export function errorField(err: unknown): { name: string; message: string } {
   }
 }
 
-/** A logger for one HTTP request: its id (a client's X-Request-Id when sane) on every line. */
-export function requestLogger(header: string | string[] | undefined): Logger {
+const requestLogs = new WeakMap<IncomingMessage, Logger>()
+
+/**
+ * A logger for one HTTP request: its id (a client's X-Request-Id when sane) on every line.
+ * Given the request, handlers further on find it with `logFor(req)`.
+ */
+export function requestLogger(
+  header: string | string[] | undefined,
+  req?: IncomingMessage,
+): Logger {
   const given = typeof header === 'string' && /^[\w.:-]{1,64}$/.test(header) ? header : null
-  return log.child({ reqId: given ?? randomUUID() })
+  const child = log.child({ reqId: given ?? randomUUID() })
+  if (req) requestLogs.set(req, child)
+  return child
+}
+
+/** The request's logger (its reqId on the line), or the process's. */
+export function logFor(req: IncomingMessage): Logger {
+  return requestLogs.get(req) ?? log
 }
 
 /** A logger for one visitor in one room. */

@@ -7,33 +7,32 @@ import { RedisDriver } from '@colyseus/redis-driver'
 import { RedisPresence } from '@colyseus/redis-presence'
 import { Redis, type Cluster } from 'ioredis'
 import { errorText } from './background'
+import { log as processLog, type Logger } from './log'
 import { redactUrl } from './urls'
-
-type Log = (line: string) => void
 
 /**
  * Logs one line when a connection to Redis is lost and one when it is back. Without an 'error'
  * listener ioredis prints every failed reconnect with a stack (several a second per
  * connection). ioredis reconnects by itself; calls made meanwhile fail or wait.
  */
-export function watchConnection(redis: Redis | Cluster, name: string, log: Log): void {
+export function watchConnection(redis: Redis | Cluster, name: string, log: Logger): void {
   let down = false
   const lost = (why: string) => {
     if (down) return
     down = true
-    log(`[redis] ${name}: connection lost (${why}); reconnecting, rooms keep running`)
+    log.warn({ connection: name, reason: why }, 'redis connection lost: reconnecting')
   }
   redis.on('error', (err: unknown) => lost(errorText(err)))
   redis.on('reconnecting', () => lost('connection closed'))
   redis.on('ready', () => {
-    if (down) log(`[redis] ${name}: connection is back`)
+    if (down) log.info({ connection: name }, 'redis connection back')
     down = false
   })
 }
 
 /** RedisPresence whose two connections log their outages (see watchConnection). */
 class WatchedPresence extends RedisPresence {
-  constructor(url: string, log: Log) {
+  constructor(url: string, log: Logger) {
     super(url)
     watchConnection(this.pub, 'presence', log)
     watchConnection(this.sub, 'presence subscriber', log)
@@ -41,7 +40,7 @@ class WatchedPresence extends RedisPresence {
 }
 
 /** Presence and room listing shared with the other processes through Redis at `url`. */
-export function sharedRooms(url: string, log: Log = (l) => console.error(l)) {
+export function sharedRooms(url: string, log: Logger = processLog) {
   const presence = new WatchedPresence(url, log)
   const driver = new RedisDriver(url)
   // The driver keeps its connection private; it is an ioredis client all the same.

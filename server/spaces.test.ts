@@ -7,13 +7,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ServerMessages } from '../src/protocol/messages'
 import type { Space } from '../src/protocol/scene'
 import { clampFree, type FreeBounds } from '../src/protocol/spaces'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
+import { captureLogs } from './log'
 import { devWallets } from './devchain'
 import type { WorldState } from './rooms/WorldState'
 
@@ -351,16 +352,16 @@ describe('creator spaces', () => {
     for (const r of rooms.splice(0)) await r.leave().catch(() => {})
     await server.stop()
     tokens.clear() // sessions live in this process's memory
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const logs = captureLogs()
     // Configuration now gives the test plot, owned by account #1, to account #0.
     const conflicting = `${WORLD}/test-plot=${devWallets()[0]!.address}`
     server = await startServer(
       loadConfig(env({ SPACE_ASSIGN: `${env().SPACE_ASSIGN},${conflicting}` })),
     )
     await server.spaces
-    const said = warn.mock.calls.map((c) => String(c[0]))
-    warn.mockRestore()
-    expect(said.some((l) => l.includes('SPACE_ASSIGN') && l.includes('test-plot'))).toBe(true)
+    logs.stop()
+    const skipped = logs.entries.filter((e) => e.msg === 'SPACE_ASSIGN skipped')
+    expect(skipped).toMatchObject([{ level: 'warn', world: WORLD, space: 'test-plot' }])
     // Sign-in still works: spaces are on.
     await visitor('signs-in', 1)
     const late = await visitor('late')

@@ -26,6 +26,7 @@ import {
 } from '../src/protocol/spaces'
 import { ChainUnavailableError } from '../src/chain/types'
 import { background } from './background'
+import { errorField, log as processLog, type Logger } from './log'
 import type { CollectibleService } from './collectibles'
 import { SpaceError, type Exhibit, type SpaceStore } from './db/spaces'
 
@@ -64,7 +65,7 @@ export interface SpaceServiceOptions {
   claimTtlMs?: number
   /** Announces a change to every instance of the world (presence publish). */
   publish: (change: SpaceChange) => void
-  log?: (line: string) => void
+  log?: Logger
 }
 
 /** How many versions the history lists (restoring any of them makes a new one). */
@@ -105,7 +106,7 @@ export class SpaceService {
   private timer: ReturnType<typeof setInterval> | null = null
   private rechecking = false
   private sweeper: ReturnType<typeof setInterval> | null = null
-  private readonly log: (line: string) => void
+  private readonly log: Logger
   private readonly stopWatching: () => void
 
   constructor(
@@ -113,7 +114,7 @@ export class SpaceService {
     private readonly collectibles: CollectibleService,
     private readonly opts: SpaceServiceOptions,
   ) {
-    this.log = opts.log ?? ((l) => console.log(l))
+    this.log = opts.log ?? processLog
     this.stopWatching = collectibles.onTransfer((t) => {
       for (const tokenId of t.tokenIds) {
         const at = this.placed.get(tokenKey({ chainId: t.chainId, contract: t.contract, tokenId }))
@@ -154,7 +155,10 @@ export class SpaceService {
     if (ttl <= 0) return []
     const freed = await this.store.expireUnused(now - ttl)
     for (const f of freed) {
-      this.log(`[spaces] claim on ${f.world}/${f.spaceId} lapsed: no exhibit within the TTL`)
+      this.log.info(
+        { world: f.world, space: f.spaceId },
+        'space claim lapsed: no exhibit within the TTL',
+      )
       this.opts.publish({ world: f.world, space: f.spaceId })
     }
     return freed
@@ -426,7 +430,7 @@ export class SpaceService {
       proof = await this.collectibles.verify(exhibit.addedBy, exhibit)
     } catch (err) {
       // Chain trouble proves nothing either way: keep the exhibit as it is and try later.
-      this.log(`[spaces] re-check of ${tokenKey(exhibit)} failed: ${(err as Error).message}`)
+      this.log.warn({ token: tokenKey(exhibit), error: errorField(err) }, 'exhibit re-check failed')
       return
     }
     try {
@@ -441,7 +445,10 @@ export class SpaceService {
         this.opts.publish({ world, space })
       }
     } catch (err) {
-      this.log(`[spaces] could not record the re-check of ${exhibit.id}: ${(err as Error).message}`)
+      this.log.error(
+        { exhibit: exhibit.id, error: errorField(err) },
+        'exhibit re-check not recorded',
+      )
     }
   }
 

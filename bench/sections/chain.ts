@@ -19,6 +19,7 @@ import { Contract, HDNodeWallet, JsonRpcProvider, NonceManager, Wallet } from 'e
 import { EvmAdapter } from '../../src/chain/evm'
 import { parseTrustRegistry, type TrustRegistry } from '../../src/chain/registry'
 import { CollectibleService } from '../../server/collectibles'
+import { log } from '../../server/log'
 import { DEV_MNEMONIC, startDevChain } from '../../server/devchain'
 
 const COUNTS = { pixels: 80, landmarks: 60, souvenirs: 60 }
@@ -89,7 +90,7 @@ export async function chain() {
       const service = new CollectibleService(registry, {
         ipfsGateways: [gatewayUrl],
         pollMs: 0,
-        log: () => {},
+        log: log.child({}, { level: 'silent' }),
         ...(mode === 'naive' && {
           makeAdapter: (c) =>
             new EvmAdapter({ chainId: c.chainId, rpcUrls: c.rpcUrls, batch: false }),

@@ -15,6 +15,7 @@ import {
   redactUrl,
   type Database,
 } from './database'
+import { captureLogs, type LogEntry } from '../log'
 import { migrate, migrations, type Migration } from './migrations'
 import { freshPgliteDir } from './testPglite'
 import { findPostgresBin, startTestPostgres, type TestPostgres } from './testPostgres'
@@ -267,49 +268,54 @@ describe('PostgreSQL going away and coming back', () => {
   })
 
   it('at start-up, waits for an unreachable PostgreSQL with backoff and says so', async () => {
-    const lines: string[] = []
+    const logs = captureLogs()
+    const lines = () => logs.entries.filter((e) => e.msg === 'database not reachable: retrying')
     await postgres.down()
     let opened: Database | undefined
     try {
       const opening = openDatabaseRetrying(
         { dataDir: tmp, databaseUrl: postgres.url },
-        { log: (l) => lines.push(l), delaysMs: [50, 100, 200] },
+        { delaysMs: [50, 100, 200] },
       )
-      for (let i = 0; i < 400 && lines.length < 4; i++) await new Promise((r) => setTimeout(r, 25))
+      for (let i = 0; i < 400 && lines().length < 3; i++)
+        await new Promise((r) => setTimeout(r, 25))
       await postgres.up()
       opened = await opening
       expect(await opened.query<{ n: number }>('select 1::int as n')).toEqual([{ n: 1 }])
     } finally {
+      logs.stop()
       await postgres.up()
       await opened?.close()
     }
     const shown = postgres.url
-    expect(lines[0]).toContain(`[db] cannot reach PostgreSQL at ${shown}`)
-    expect(lines[1]).toBe(
-      `[db] PostgreSQL at ${shown} not reachable (ECONNREFUSED): retrying in 0.1 s`,
-    )
-    expect(lines[2]).toBe(
-      `[db] PostgreSQL at ${shown} not reachable (ECONNREFUSED): retrying in 0.1 s`,
-    )
+    const [first, second, third] = lines()
+    const reason = `PostgreSQL at ${shown} not reachable (ECONNREFUSED)`
+    expect(first).toMatchObject({ level: 'warn', reason, retryInS: 0.1, attempt: 1 })
+    expect(first!.detail).toContain(`cannot reach PostgreSQL at ${shown}`)
+    expect(second).toMatchObject({ reason, retryInS: 0.1, attempt: 2 })
+    expect(second).not.toHaveProperty('detail')
+    expect(third).toMatchObject({ reason, retryInS: 0.2, attempt: 3 })
   })
 
   it('does not wait for what waiting cannot fix, and stops waiting when told', async () => {
     const missing = postgres.url.replace(/\/cangqiong$/, '/nothere')
-    const lines: string[] = []
-    const err = await rejection(
-      openDatabaseRetrying({ dataDir: tmp, databaseUrl: missing }, { log: (l) => lines.push(l) }),
-    )
+    const logs = captureLogs()
+    const lines = (): LogEntry[] =>
+      logs.entries.filter((e) => e.msg === 'database not reachable: retrying')
+    const err = await rejection(openDatabaseRetrying({ dataDir: tmp, databaseUrl: missing }))
     expect(err.message).toContain('has no database "nothere"')
-    expect(lines).toEqual([])
+    expect(lines()).toEqual([])
 
     const stop = new AbortController()
     const port = await freePort()
     const waiting = openDatabaseRetrying(
       { dataDir: tmp, databaseUrl: `postgres://cq@127.0.0.1:${port}/cangqiong` },
-      { signal: stop.signal, log: (l) => lines.push(l) },
+      { signal: stop.signal },
     )
-    for (let i = 0; i < 400 && lines.length < 2; i++) await new Promise((r) => setTimeout(r, 25))
-    expect(lines[1]).toMatch(/not reachable \(ECONNREFUSED\): retrying in 1 s$/)
+    for (let i = 0; i < 400 && lines().length < 1; i++) await new Promise((r) => setTimeout(r, 25))
+    logs.stop()
+    expect(lines()[0]).toMatchObject({ retryInS: 1 })
+    expect(lines()[0]!.reason).toMatch(/not reachable \(ECONNREFUSED\)$/)
     stop.abort()
     expect((await rejection(waiting)).message).toBe(
       'the server stopped while waiting for the database',

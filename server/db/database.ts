@@ -12,7 +12,7 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { redactUrl } from '../urls'
-import { clip, log } from '../log'
+import { clip, log, type Logger } from '../log'
 
 /** A value bound to a `$n` parameter. Pass JSON as a string and cast it: `$1::jsonb`. */
 export type SqlParam = string | number | boolean | null | Date
@@ -73,7 +73,7 @@ export const RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 4000, 8000, 15_00
 export interface RetryOptions {
   /** Ends the waiting (the server stops): the promise rejects. */
   signal?: AbortSignal
-  log?: (line: string) => void
+  log?: Logger
   delaysMs?: readonly number[]
 }
 
@@ -86,7 +86,7 @@ export async function openDatabaseRetrying(
   options: OpenOptions,
   retry: RetryOptions = {},
 ): Promise<Database> {
-  const log = retry.log ?? ((line) => console.error(line))
+  const logger = retry.log ?? log
   const delays = retry.delaysMs ?? RETRY_DELAYS_MS
   for (let attempt = 0; ; attempt++) {
     try {
@@ -95,8 +95,13 @@ export async function openDatabaseRetrying(
     } catch (err) {
       if (!(err instanceof DatabaseError) || !err.unreachable || retry.signal?.aborted) throw err
       const ms = delays[Math.min(attempt, delays.length - 1)] ?? 1000
-      if (attempt === 0) log(`[db] ${err.message}`)
-      log(`[db] ${err.unreachable}: retrying in ${Math.round(ms / 100) / 10} s`)
+      const retryInS = Math.round(ms / 100) / 10
+      // The first line says what to do (err.message); the next ones only that it still waits.
+      const detail = attempt === 0 ? { detail: clip(err.message, 500) } : {}
+      logger.warn(
+        { reason: err.unreachable, retryInS, attempt: attempt + 1, ...detail },
+        'database not reachable: retrying',
+      )
       await new Promise<void>((resolve, reject) => {
         const done = () => {
           clearTimeout(timer)

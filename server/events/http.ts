@@ -7,6 +7,7 @@ import type { EventInfo } from '../../src/protocol/events'
 import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
 import { DatabaseError } from '../db/database'
+import { clip, errorField, logFor } from '../log'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
 
@@ -174,7 +175,8 @@ export function eventsApi(deps: EventsApiDeps) {
         })
         return
       }
-      console.error(`[events] ${req.method} ${path.slice(0, 120)} failed:`, err)
+      const at = { method: clip(req.method, 16), path: clip(path, 120) }
+      logFor(req).error({ ...at, error: errorField(err) }, 'events api request failed')
       json(res, 500, { error: 'internal', message: 'internal error' })
     })
     return true

@@ -60,6 +60,7 @@ import type { Stage } from '../../src/protocol/scene'
 import { AuthUnavailableError, tokenHash, type Session, type Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from '../events/store'
 import { background } from '../background'
+import { errorField, log } from '../log'
 import { CastMember, EventRoomState } from './EventState'
 import {
   PATCH_MS,
@@ -450,7 +451,8 @@ export class EventRoom extends WorldRoom {
           const code = err.code === 'event_ended' ? 'event_ended' : 'not_allowed'
           this.refuse(seat, Date.now(), code, err.message, m.type)
         } else {
-          console.error(`[events] ${m.type} failed:`, err)
+          const at = { roomId: this.roomId, sessionId: seat.client.sessionId }
+          log.error({ ...at, op: m.type, error: errorField(err) }, 'event action failed')
           this.reply(seat.client, 'error', {
             code: 'storage_unavailable',
             type: m.type,
@@ -682,7 +684,12 @@ export class EventRoom extends WorldRoom {
         this.updateRole(seat)
         await this.recordSeat(seat)
       })
-      .catch((err: unknown) => console.error('[events] ban check failed:', err))
+      .catch((err: unknown) =>
+        log.error(
+          { roomId: this.roomId, sessionId: seat.client.sessionId, error: errorField(err) },
+          'event ban check failed',
+        ),
+      )
   }
 
   // ---- what every instance hears ---------------------------------------------------------
@@ -923,7 +930,9 @@ export class EventRoom extends WorldRoom {
     if (this.handsTimer || this.staff().length === 0) return
     this.handsTimer = this.clock.setTimeout(() => {
       this.handsTimer = null
-      this.sendHands().catch((err: unknown) => console.error('[events] hands failed:', err))
+      this.sendHands().catch((err: unknown) =>
+        log.error({ roomId: this.roomId, error: errorField(err) }, 'event hands failed'),
+      )
     }, EVENT_LIMITS.handsDebounceMs)
   }
 

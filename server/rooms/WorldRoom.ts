@@ -48,6 +48,7 @@ import {
 import { WorldId } from '../../src/protocol/scene'
 import { worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
+import { errorField, log } from '../log'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
 import { metrics } from '../metrics'
 import {
@@ -277,7 +278,10 @@ export class WorldRoom extends Room<WorldState> {
     try {
       view = await services.spaces.view(this.state.world, spaceId)
     } catch (err) {
-      console.error(`[spaces] could not load ${spaceId}:`, (err as Error).message)
+      log.error(
+        { roomId: this.roomId, space: spaceId, error: errorField(err) },
+        'space could not be loaded',
+      )
       this.spacesLoaded = false
       return
     }
@@ -502,10 +506,17 @@ export class WorldRoom extends Room<WorldState> {
       return
     }
     const text = err instanceof Error ? `${err.name}: ${err.message}` : `thrown ${typeof err}`
-    const skipped = this.faultsUnlogged ? ` (${this.faultsUnlogged} more not logged)` : ''
+    const skipped = this.faultsUnlogged
     this.faultsUnlogged = 0
-    console.error(
-      `[room] ${this.roomName} ${this.roomId} ${where} threw ${cleanText(text, LOG_TEXT_MAX)}${skipped}`,
+    log.error(
+      {
+        room: this.roomName,
+        roomId: this.roomId,
+        where,
+        error: cleanText(text, LOG_TEXT_MAX),
+        ...(skipped > 0 && { notLogged: skipped }),
+      },
+      'room handler threw',
     )
   }
 
@@ -614,7 +625,10 @@ export class WorldRoom extends Room<WorldState> {
     try {
       session = (await this.services()?.sessions.fromHeader(`Bearer ${token}`)) ?? null
     } catch (err) {
-      if (!(err instanceof AuthUnavailableError)) console.error('[world] auth failed:', err)
+      if (!(err instanceof AuthUnavailableError)) {
+        const at = { roomId: this.roomId, sessionId: seat.client.sessionId }
+        log.error({ ...at, error: errorField(err) }, 'room sign-in failed')
+      }
       if (this.seats.get(seat.client.sessionId) !== seat) return
       this.reply(seat.client, 'error', {
         code: 'storage_unavailable',
@@ -706,7 +720,10 @@ export class WorldRoom extends Room<WorldState> {
       this.reply(seat.client, 'space.ok', { op: type.slice(6), space: scene.id, ...result })
     } catch (err) {
       if (err instanceof SpaceRefusal) return refuse(err.code, err.message)
-      console.error(`[spaces] ${type} failed:`, err)
+      log.error(
+        { roomId: this.roomId, sessionId: seat.client.sessionId, op: type, error: errorField(err) },
+        'space edit failed',
+      )
       refuse('storage_unavailable', 'the space could not be saved: nothing changed, try again')
     }
   }

@@ -6,6 +6,7 @@ import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
 import { LOAD_TEST_LIMITS } from '../limits'
+import { captureLogs } from '../log'
 import type { WorldState } from './WorldState'
 
 let server: RunningServer
@@ -32,6 +33,7 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
   const errors: unknown[] = []
   const origError = console.error
   console.error = (...args: unknown[]) => errors.push(args)
+  const logs = captureLogs() // the rooms' own faults
   try {
     const url = server.url.replace(/^http/, 'ws')
     const name = (i: number) => `远方来的旅人·长长的名字${String(i).padStart(3, '0')}`
@@ -74,7 +76,9 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
     // An early joiner decoded every later join as patches.
     expect(rooms[0]!.state.players.size).toBe(121)
     expect(errors).toEqual([])
+    expect(logs.entries.filter((e) => e.level === 'error' && e.roomId !== undefined)).toEqual([])
   } finally {
+    logs.stop()
     console.error = origError
   }
 }, 60_000)

@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { Server } from '@colyseus/core'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import { Client } from 'colyseus.js'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { ServerMessages } from '../../src/protocol/messages'
+import { captureLogs } from '../log'
 import { worldRoom } from './WorldRoom'
 
 const WORLD = 'block-park-village'
@@ -57,7 +58,7 @@ async function until(ok: () => unknown, what: string) {
 }
 
 it('logs a throwing handler or timer in one short line and keeps the room', async () => {
-  const logged = vi.spyOn(console, 'error')
+  const logged = captureLogs()
   const room = await new Client(url).joinOrCreate('world', { world: WORLD, name: 'A' })
   const other = await new Client(url).joinOrCreate('world', { world: WORLD, name: 'B' })
   const pongs: ServerMessages['pong'][] = []
@@ -70,18 +71,18 @@ it('logs a throwing handler or timer in one short line and keeps the room', asyn
   room.send('chat', { text: 'hello' })
   room.send('ping', { t: 1 })
   await until(() => pongs.length === 1, 'a pong after the throwing handler')
-  const faults = () =>
-    logged.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[room] '))
+  const faults = () => logged.entries.filter((e) => e.msg === 'room handler threw')
   await until(() => faults().length >= 2, 'the fault lines')
   const lines = faults()
-  logged.mockRestore()
+  logged.stop()
 
   expect(crashes).toEqual([])
   expect(closed).toBeNull()
   expect(other.connection.isOpen).toBe(true)
-  const handler = lines.find((l) => l.includes('onMessage'))!
-  expect(handler).toMatch(/^\[room\] world \S+ onMessage threw Error: handler \[31mx+$/)
-  expect(lines.find((l) => l.includes('setTimeout'))).toMatch(/setTimeout threw Error: timer/)
-  for (const line of lines) expect(line.length).toBeLessThan(300)
+  const handler = lines.find((l) => l.where === 'onMessage')
+  expect(handler).toMatchObject({ level: 'error', room: 'world', roomId: room.roomId })
+  expect(handler!.error).toMatch(/^Error: handler \[31mx+$/)
+  expect(lines.find((l) => l.where === 'setTimeout')?.error).toMatch(/^Error: timer y+$/)
+  for (const line of lines) expect(String(line.error).length).toBeLessThan(300)
   await Promise.all([room.leave(), other.leave()])
 })
