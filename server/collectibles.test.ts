@@ -1,6 +1,7 @@
 // Verified collectibles end to end on the server, against a real anvil with the demo collections
 // (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
-// copycat unverified, a transfer flipping verification, hostile metadata, sign-in, RPC down.
+// copycat unverified, ERC-721 and ERC-1155 transfers dropping both sides' listings, hostile
+// metadata, sign-in, RPC down.
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -185,6 +186,40 @@ describe('collectibles API on the local chain', () => {
       false,
     )
   })
+
+  it("drops both sides' listings on ERC-1155 TransferSingle and TransferBatch", async () => {
+    const ids = SEED_PLAN.visitor.souvenirs.ids
+    // What a listing says each souvenir id's balance is ('0': not listed).
+    const balances = (r: CollectiblesResponse) =>
+      ids.map((id) => of(r.items, deployment.souvenirs).find((s) => s.tokenId === String(id)))
+    const amounts = (r: CollectiblesResponse) => balances(r).map((s) => s?.balance ?? '0')
+    // Both listings are cached now: only the watcher can make them current before they expire.
+    expect(amounts(await holdings(accounts.visitor))).toEqual(['1', '2', '5', '1'])
+    expect(amounts(await holdings(accounts.friend))).toEqual(['1', '0', '0', '0'])
+    const souvenirs = new Contract(
+      deployment.souvenirs,
+      [
+        'function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes data)',
+        'function safeBatchTransferFrom(address from, address to, uint256[] ids, uint256[] values, bytes data)',
+      ],
+      signer(1),
+    )
+    const move = async (fn: string, ...args: unknown[]) =>
+      (await souvenirs.getFunction(fn)(accounts.visitor, accounts.friend, ...args, '0x')).wait()
+
+    // TransferSingle: 2 of the visitor's 5 of id 3.
+    await move('safeTransferFrom', 3, 2)
+    const holds = (want: string[]) => (r: CollectiblesResponse) =>
+      JSON.stringify(amounts(r)) === JSON.stringify(want)
+    await until(() => holdings(accounts.friend), holds(['1', '0', '2', '0']), 90_000)
+    await until(() => holdings(accounts.visitor), holds(['1', '2', '3', '1']), 90_000)
+
+    // TransferBatch: 1 of id 2 and the visitor's only id 4.
+    await move('safeBatchTransferFrom', [2, 4], [1, 1])
+    const friend = await until(() => holdings(accounts.friend), holds(['1', '1', '2', '1']), 90_000)
+    await until(() => holdings(accounts.visitor), holds(['1', '1', '3', '0']), 90_000)
+    for (const s of balances(friend)) expect(s).toMatchObject({ verified: true, reasons: [] })
+  }, 240_000)
 
   it('shows a token with hostile metadata as unverified text, without its script', async () => {
     const hostile = [
