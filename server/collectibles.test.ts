@@ -1,10 +1,10 @@
 // Verified collectibles end to end on the server, against a real anvil with the demo collections
 // (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
-// copycat unverified, ERC-721 and ERC-1155 transfers dropping both sides' listings, hostile
-// metadata, sign-in, RPC down.
+// copycat unverified, ERC-721 and ERC-1155 transfers dropping both sides' listings, the watcher
+// catching up after an RPC outage, hostile metadata, sign-in, RPC down.
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
@@ -407,15 +407,100 @@ describe('transfer watcher', () => {
       service.stop()
     }
   })
+  it('catches up after failed polls, with transfers mined while the RPC was down', async () => {
+    const relay = await rpcRelay(rpcUrl)
+    const lines: string[] = []
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const service = unwatchedService({ rpcUrl: relay.url, log: (l) => lines.push(l) })
+    try {
+      const tokenId = String(SEED_PLAN.visitor.pixels[2])
+      const has = (r: CollectiblesResponse) =>
+        of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
+      const failed = () => lines.filter((l) => /transfer watch failed: .*unreachable/.test(l))
+      // Listings read, then the RPC goes down before the watcher's first poll: the poll fails,
+      // and the listings' block must survive it.
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      relay.down()
+      await service.poll()
+      expect(failed()).toHaveLength(1)
+      await movePixel(1, accounts.visitor, accounts.friend, tokenId)
+      relay.up()
+      await service.poll()
+      expect(has(await service.list(accounts.visitor))).toBe(false)
+      expect(has(await service.list(accounts.friend))).toBe(true)
+
+      // Caught up (nothing mined since the listings): the watcher's own position must survive
+      // two failed polls.
+      await service.poll()
+      relay.down()
+      await service.poll()
+      await service.poll()
+      expect(failed()).toHaveLength(3)
+      await movePixel(2, accounts.friend, accounts.visitor, tokenId)
+      relay.up()
+      await service.poll()
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      service.stop()
+      await relay.close()
+    }
+  }, 120_000)
 })
 
 /** A collectibles service on the local chain with no timer: the test decides when it polls. */
-function unwatchedService() {
-  const registry = parseTrustRegistry(
-    JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
-    'registry.json',
-  )
-  return new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+function unwatchedService(opts: { rpcUrl?: string; log?: (line: string) => void } = {}) {
+  const raw = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8'))
+  if (opts.rpcUrl) raw.chains[0].rpcUrls = [opts.rpcUrl]
+  const registry = parseTrustRegistry(raw, 'registry.json')
+  return new CollectibleService(registry, {
+    ipfsGateways: [],
+    pollMs: 0,
+    ...(opts.log && { log: opts.log }),
+  })
+}
+
+/**
+ * A loopback TCP relay in front of anvil's RPC that can be cut: while down it resets every
+ * connection, open or new, as an endpoint that crashed would.
+ */
+async function rpcRelay(target: string) {
+  const { hostname, port } = new URL(target)
+  let up = true
+  const open = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    if (!up) return void client.resetAndDestroy()
+    const node = net.connect(Number(port), hostname)
+    const end = () => {
+      client.destroy()
+      node.destroy()
+      open.delete(client)
+    }
+    open.add(client)
+    client.on('error', end).on('close', end)
+    node.on('error', end).on('close', end)
+    client.pipe(node).pipe(client)
+  })
+  await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok))
+  return {
+    url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    down() {
+      up = false
+      for (const s of open) s.resetAndDestroy()
+    },
+    up() {
+      up = true
+    },
+    close() {
+      for (const s of open) s.destroy()
+      return new Promise((ok) => relay.close(ok))
+    },
+  }
 }
 
 /** Transfers a Block Park Pixel, signed by dev wallet `by`, and waits for it to be mined. */
