@@ -44,7 +44,7 @@ beforeAll(async () => {
   deployment = deployed
   const [issuer, visitor, friend] = devWallets().map((w) => w.address)
   accounts = { issuer: issuer!, visitor: visitor!, friend: friend! }
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await server?.stop()

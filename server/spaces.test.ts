@@ -76,7 +76,7 @@ beforeAll(async () => {
   server = await startServer(loadConfig(env()))
   await server.spaces
   deployment = JSON.parse(fs.readFileSync(path.join(tmp, 'data/chain/deployment.json'), 'utf8'))
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await Promise.all(rooms.map((r) => r.connection.isOpen && r.leave().catch(() => {})))
