@@ -1,9 +1,10 @@
 // Verified collectibles end to end on the server, against a real anvil with the demo collections
 // (the embedded default `npm start` runs): holdings of each standard through the HTTP API, the
-// copycat unverified, a transfer flipping verification, hostile metadata, sign-in, RPC down.
+// copycat unverified, ERC-721 and ERC-1155 transfers dropping both sides' listings, the watcher
+// catching up after an RPC outage, hostile metadata, sign-in, RPC down.
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
@@ -43,7 +44,7 @@ beforeAll(async () => {
   deployment = deployed
   const [issuer, visitor, friend] = devWallets().map((w) => w.address)
   accounts = { issuer: issuer!, visitor: visitor!, friend: friend! }
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await server?.stop()
@@ -185,6 +186,40 @@ describe('collectibles API on the local chain', () => {
       false,
     )
   })
+
+  it("drops both sides' listings on ERC-1155 TransferSingle and TransferBatch", async () => {
+    const ids = SEED_PLAN.visitor.souvenirs.ids
+    // What a listing says each souvenir id's balance is ('0': not listed).
+    const balances = (r: CollectiblesResponse) =>
+      ids.map((id) => of(r.items, deployment.souvenirs).find((s) => s.tokenId === String(id)))
+    const amounts = (r: CollectiblesResponse) => balances(r).map((s) => s?.balance ?? '0')
+    // Both listings are cached now: only the watcher can make them current before they expire.
+    expect(amounts(await holdings(accounts.visitor))).toEqual(['1', '2', '5', '1'])
+    expect(amounts(await holdings(accounts.friend))).toEqual(['1', '0', '0', '0'])
+    const souvenirs = new Contract(
+      deployment.souvenirs,
+      [
+        'function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes data)',
+        'function safeBatchTransferFrom(address from, address to, uint256[] ids, uint256[] values, bytes data)',
+      ],
+      signer(1),
+    )
+    const move = async (fn: string, ...args: unknown[]) =>
+      (await souvenirs.getFunction(fn)(accounts.visitor, accounts.friend, ...args, '0x')).wait()
+
+    // TransferSingle: 2 of the visitor's 5 of id 3.
+    await move('safeTransferFrom', 3, 2)
+    const holds = (want: string[]) => (r: CollectiblesResponse) =>
+      JSON.stringify(amounts(r)) === JSON.stringify(want)
+    await until(() => holdings(accounts.friend), holds(['1', '0', '2', '0']), 90_000)
+    await until(() => holdings(accounts.visitor), holds(['1', '2', '3', '1']), 90_000)
+
+    // TransferBatch: 1 of id 2 and the visitor's only id 4.
+    await move('safeBatchTransferFrom', [2, 4], [1, 1])
+    const friend = await until(() => holdings(accounts.friend), holds(['1', '1', '2', '1']), 90_000)
+    await until(() => holdings(accounts.visitor), holds(['1', '1', '3', '0']), 90_000)
+    for (const s of balances(friend)) expect(s).toMatchObject({ verified: true, reasons: [] })
+  }, 240_000)
 
   it('shows a token with hostile metadata as unverified text, without its script', async () => {
     const hostile = [
@@ -372,15 +407,100 @@ describe('transfer watcher', () => {
       service.stop()
     }
   })
+  it('catches up after failed polls, with transfers mined while the RPC was down', async () => {
+    const relay = await rpcRelay(rpcUrl)
+    const lines: string[] = []
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    const service = unwatchedService({ rpcUrl: relay.url, log: (l) => lines.push(l) })
+    try {
+      const tokenId = String(SEED_PLAN.visitor.pixels[2])
+      const has = (r: CollectiblesResponse) =>
+        of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
+      const failed = () => lines.filter((l) => /transfer watch failed: .*unreachable/.test(l))
+      // Listings read, then the RPC goes down before the watcher's first poll: the poll fails,
+      // and the listings' block must survive it.
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      relay.down()
+      await service.poll()
+      expect(failed()).toHaveLength(1)
+      await movePixel(1, accounts.visitor, accounts.friend, tokenId)
+      relay.up()
+      await service.poll()
+      expect(has(await service.list(accounts.visitor))).toBe(false)
+      expect(has(await service.list(accounts.friend))).toBe(true)
+
+      // Caught up (nothing mined since the listings): the watcher's own position must survive
+      // two failed polls.
+      await service.poll()
+      relay.down()
+      await service.poll()
+      await service.poll()
+      expect(failed()).toHaveLength(3)
+      await movePixel(2, accounts.friend, accounts.visitor, tokenId)
+      relay.up()
+      await service.poll()
+      expect(has(await service.list(accounts.friend))).toBe(false)
+      expect(has(await service.list(accounts.visitor))).toBe(true)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      service.stop()
+      await relay.close()
+    }
+  }, 120_000)
 })
 
 /** A collectibles service on the local chain with no timer: the test decides when it polls. */
-function unwatchedService() {
-  const registry = parseTrustRegistry(
-    JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8')),
-    'registry.json',
-  )
-  return new CollectibleService(registry, { ipfsGateways: [], pollMs: 0 })
+function unwatchedService(opts: { rpcUrl?: string; log?: (line: string) => void } = {}) {
+  const raw = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8'))
+  if (opts.rpcUrl) raw.chains[0].rpcUrls = [opts.rpcUrl]
+  const registry = parseTrustRegistry(raw, 'registry.json')
+  return new CollectibleService(registry, {
+    ipfsGateways: [],
+    pollMs: 0,
+    ...(opts.log && { log: opts.log }),
+  })
+}
+
+/**
+ * A loopback TCP relay in front of anvil's RPC that can be cut: while down it resets every
+ * connection, open or new, as an endpoint that crashed would.
+ */
+async function rpcRelay(target: string) {
+  const { hostname, port } = new URL(target)
+  let up = true
+  const open = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    if (!up) return void client.resetAndDestroy()
+    const node = net.connect(Number(port), hostname)
+    const end = () => {
+      client.destroy()
+      node.destroy()
+      open.delete(client)
+    }
+    open.add(client)
+    client.on('error', end).on('close', end)
+    node.on('error', end).on('close', end)
+    client.pipe(node).pipe(client)
+  })
+  await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok))
+  return {
+    url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+    down() {
+      up = false
+      for (const s of open) s.resetAndDestroy()
+    },
+    up() {
+      up = true
+    },
+    close() {
+      for (const s of open) s.destroy()
+      return new Promise((ok) => relay.close(ok))
+    },
+  }
 }
 
 /** Transfers a Block Park Pixel, signed by dev wallet `by`, and waits for it to be mined. */

@@ -1,7 +1,8 @@
 // Creator spaces through the real stack: a world room over WebSocket, wallet sign-in, the local
 // anvil with the demo collections, PGlite. Claims and placements follow the rules (owner or
 // collaborator, verified on chain now, free slot, fresh version), everyone in the room sees
-// them, a transfer hides the exhibit and tells the owner, and layouts survive a restart.
+// them, a transfer hides the exhibit and tells the owner, and so does the periodic re-check when
+// the watcher has not seen it, and layouts survive a restart.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -76,7 +77,7 @@ beforeAll(async () => {
   server = await startServer(loadConfig(env()))
   await server.spaces
   deployment = JSON.parse(fs.readFileSync(path.join(tmp, 'data/chain/deployment.json'), 'utf8'))
-}, 120_000)
+}, 300_000)
 
 afterAll(async () => {
   await Promise.all(rooms.map((r) => r.connection.isOpen && r.leave().catch(() => {})))
@@ -396,4 +397,54 @@ describe('creator spaces', () => {
     for (const k of ['x', 'y', 'z', 'rotY', 'scale'] as const) expect(e[k]).toBeCloseTo(p[k], 4)
     expect(e.slot).toBe('')
   })
+
+  it('hides an exhibit on the periodic re-check once its token is gone, and keeps the others', async () => {
+    for (const r of rooms.splice(0)) await r.leave().catch(() => {})
+    await server.stop()
+    tokens.clear()
+    // The watcher's first poll is 10 minutes away: only the re-check (every second) can notice.
+    server = await startServer(loadConfig(env({ SPACE_RECHECK_S: '1', CHAIN_POLL_MS: '600000' })))
+    await server.spaces
+    const owner = await visitor('owner', 1)
+    const other = await visitor('other')
+    const base = (await until(() => owner.space())).version
+    const gone = await owner.edit('space.place', { base, token: pixel(3), placement: slot('b') })
+    const kept = await owner.edit('space.place', {
+      base: base + 1,
+      token: pixel(4),
+      placement: slot('c'),
+    })
+    expect(gone.ok && kept.ok, JSON.stringify([gone, kept])).toBeTruthy()
+    const [a, b] = [gone.ok!.id!, kept.ok!.id!]
+    await until(() => other.space()?.exhibits.get(b))
+    const rpc = JSON.parse(
+      fs.readFileSync(path.join(tmp, 'data/chain/trust-registry.json'), 'utf8'),
+    ).chains[0].rpcUrls[0]
+    const provider = new JsonRpcProvider(rpc, 31337, { staticNetwork: true })
+    const move = async (by: number, to: number) => {
+      const pixels = new Contract(
+        deployment.pixels,
+        ['function transferFrom(address from, address to, uint256 tokenId)'],
+        new NonceManager(new Wallet(devWallets()[by]!.privateKey, provider)),
+      )
+      const [from, dest] = [devWallets()[by]!.address, devWallets()[to]!.address]
+      await (await pixels.getFunction('transferFrom')(from, dest, 3)).wait()
+    }
+    try {
+      await move(1, 2)
+      const hidden = await until(() => other.space()?.exhibits.get(a)?.hidden, 90_000)
+      expect(hidden).toContain('not_owner')
+      expect(await until(() => owner.inbox['space.hidden'][0], 30_000)).toMatchObject({ id: a })
+      // Back with its owner: a later re-check shows it again. Rounds run one at a time, so a
+      // whole round (the one that hid it) checked the other exhibit while its owner held it;
+      // the owner's patches and messages come in order on one connection.
+      await move(2, 1)
+      await until(() => owner.space()?.exhibits.get(a)?.hidden === '', 90_000)
+      expect(owner.space()?.exhibits.get(b)?.hidden).toBe('')
+      expect(owner.inbox['space.hidden'].map((m) => m.id)).toEqual([a])
+      expect(other.space()?.owner).toBe(devWallets()[1]!.address)
+    } finally {
+      provider.destroy()
+    }
+  }, 240_000)
 })
