@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
 import { freshPgliteDir } from './db/testPglite'
@@ -154,6 +154,21 @@ async function burstFrom(req: Req, from: string, count: number): Promise<Answer[
   return Promise.all(answers)
 }
 
+/**
+ * Runs `fn` with Date.now() held still (timers and sockets run as usual): the server's buckets
+ * do not refill while it reads a burst, so exactly the burst is served however slowly this busy
+ * machine delivers it (unheld, 80 requests to the events routes trickled in over a second and
+ * 11 more got through).
+ */
+async function withClockHeld<T>(fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  try {
+    return await fn()
+  } finally {
+    vi.useRealTimers()
+  }
+}
+
 /** Splits HTTP/1.1 answers (Content-Length or chunked bodies). */
 function parseResponses(buf: Buffer, count: number): Answer[] {
   const answers: Answer[] = []
@@ -168,7 +183,7 @@ function parseResponses(buf: Buffer, count: number): Answer[] {
       headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim()
     }
     at = end + 4
-    let body = Buffer.alloc(0)
+    let body: Buffer = Buffer.alloc(0)
     if (headers['transfer-encoding'] === 'chunked') {
       for (;;) {
         const eol = buf.indexOf('\r\n', at)
@@ -199,8 +214,7 @@ function expectRefusals(
   codeField: 'error' | 'code',
 ) {
   const refused = answers.filter((a) => a.status === 429)
-  expect(answers.length - refused.length, 'the burst goes through').toBeGreaterThanOrEqual(burst)
-  expect(refused.length, 'the excess is refused').toBeGreaterThan(0)
+  expect(answers.length - refused.length, 'exactly the burst goes through').toBe(burst)
   for (const r of refused) {
     expect(r.headers['retry-after']).toBe(String(retryAfterS))
     expect(r.headers['content-type']).toMatch(/^application\/json/)
@@ -217,8 +231,8 @@ describe('per-client HTTP limits', () => {
       const burst = row.burst()
       const a = `203.0.113.${100 + i}`
       const b = `198.51.100.${100 + i}`
-      // Twice the burst at once: the bucket cannot refill that much while they arrive.
-      const answers = await burstFrom(row.request, a, 2 * burst)
+      // Twice the burst at once, the clock held: exactly the burst is served.
+      const answers = await withClockHeld(() => burstFrom(row.request, a, 2 * burst))
       expectRefusals(answers, burst, row.retryAfterS, row.codeField)
       const other = await burstFrom(row.request, b, 1)
       expect(other[0]!.status).not.toBe(429)
@@ -237,7 +251,9 @@ describe('per-client HTTP limits', () => {
       body: '{}',
     })
     // Within the events routes' own burst for that address (40): only the host's limit bites.
-    const answers = await burstFrom(create(tokens[1]!), '203.0.113.200', burst + 10)
+    const answers = await withClockHeld(() =>
+      burstFrom(create(tokens[1]!), '203.0.113.200', burst + 10),
+    )
     expectRefusals(answers, burst, 30, 'error')
     expect(answers.filter((a) => a.status !== 429).every((a) => a.status === 400)).toBe(true)
     // Another host from the same address is served; the first host is held from any address.
