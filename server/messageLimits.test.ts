@@ -118,6 +118,7 @@ type Inbox = { [T in keyof ServerMessages]?: ServerMessages[T][] }
 interface Sender {
   room: Room
   inbox: Inbox
+  client?: Client
 }
 
 interface Row {
@@ -240,7 +241,7 @@ async function worldSeat(name: string): Promise<Sender> {
   }
   room.onMessage('*', () => {})
   await until(() => inbox.welcome!.length > 0, `${name}'s welcome`)
-  return { room, inbox }
+  return { room, inbox, client }
 }
 
 async function eventSeat(name: string, token?: string): Promise<Sender> {
@@ -351,5 +352,37 @@ describe('every client message type', () => {
       sender.room.send('ping', { t: i })
       await until(() => sender.inbox.pong!.length > 0, 'a pong', 200).catch(() => {})
     }
+  }, 60_000)
+  it('answers refusals at most at the stated reply rate, and ends the patience where stated', async () => {
+    const replies = /Error replies are themselves limited to (\d+) a second \(burst (\d+)\)/.exec(
+      protocolDoc,
+    )
+    const patience = /refusals keep coming \(patience: (\d+), \+(\d+)\/s\)/.exec(protocolDoc)
+    expect(replies && patience, 'docs/protocol.md states both').toBeTruthy()
+    const [replyBurst, patienceBurst] = [Number(replies![2]), Number(patience![1])]
+    const flooder = await worldSeat('F')
+    const other = await worldSeat('O')
+    const closed = new Promise<number>((resolve) => flooder.room.onLeave(resolve))
+    const token = flooder.room.reconnectionToken
+    await withClockHeld(async () => {
+      // As many refusals as the patience holds: answered up to the reply burst, still served.
+      for (let i = 0; i < patienceBurst; i++) flooder.room.send('no-such-type', {})
+      await served(flooder)
+      expect(flooder.inbox.error!.length).toBe(replyBurst)
+      expect(flooder.inbox.error!.every((e) => e.code === 'unknown_type')).toBe(true)
+      // One more: `flood`, and the connection closes with 4290 (a ping after it goes unanswered).
+      const pongs = flooder.inbox.pong!.length
+      flooder.room.send('no-such-type', {})
+      flooder.room.send('ping', { t: 3 })
+      const answered = waitFor(() => flooder.inbox.pong!.length > pongs, 'a pong').then(() => 0)
+      expect(await Promise.race([closed, answered])).toBe(4290)
+    })
+    expect(flooder.inbox.error!.at(-1)?.code).toBe('flood')
+    // No reconnection is offered to a flooder; the others are served.
+    await expect(flooder.client!.reconnect(token)).rejects.toMatchObject({
+      message: expect.stringMatching(/reconnection token invalid or expired/),
+    })
+    await until(() => !other.room.state.players.has(flooder.room.sessionId), 'the flooder gone')
+    await served(other)
   }, 60_000)
 })
