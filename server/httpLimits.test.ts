@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startServer, type RunningServer } from './app'
 import { loadConfig } from './config'
@@ -150,7 +151,8 @@ async function burstFrom(req: Req, from: string, count: number): Promise<Answer[
         })
       }),
   )
-  for (const socket of sockets) socket.end(text)
+  // Not end(): a half-closed request is one whose client went away (matchmaking drops it).
+  for (const socket of sockets) socket.write(text)
   return Promise.all(answers)
 }
 
@@ -260,4 +262,45 @@ describe('per-client HTTP limits', () => {
     expect((await burstFrom(create(tokens[2]!), '203.0.113.200', 1))[0]!.status).toBe(400)
     expect((await burstFrom(create(tokens[1]!), '198.51.100.200', 1))[0]!.status).toBe(429)
   }, 60_000)
+  it('matchmaking: 429 too_many_seats past the stated seats per address (Retry-After 5); another address is served', async () => {
+    const stated =
+      /\| seats reserved, WebSocket not yet open +\| (\d+) \(a seat waits 45 s\) +\| `SEATS_PER_IP` +\| `429 too_many_seats`, `Retry-After: (\d+)`/.exec(
+        protocolDoc,
+      )
+    expect(stated, 'docs/protocol.md states the seat limit').not.toBeNull()
+    const [seatsPerAddress, retryAfterS] = [Number(stated![1]), Number(stated![2])]
+    const join: Req = {
+      method: 'POST',
+      path: '/matchmake/joinOrCreate/world',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ world: 'block-park-village', name: 'seat' }),
+    }
+    const a = '203.0.113.210'
+    const seats: Answer[] = []
+    for (let i = 0; i < seatsPerAddress; i++) seats.push((await burstFrom(join, a, 1))[0]!)
+    expect(seats.map((s) => s.status)).toEqual(seats.map(() => 200))
+    const refused = (await burstFrom(join, a, 1))[0]!
+    expect(refused.status).toBe(429)
+    expect(refused.headers['retry-after']).toBe(String(retryAfterS))
+    expect(refused.headers['content-type']).toMatch(/^application\/json/)
+    expect(refused.body['code']).toBe('too_many_seats')
+    const other = (await burstFrom(join, '198.51.100.210', 1))[0]!
+    expect(other.status).toBe(200)
+    // Take every seat and leave: a seat left reserved would hold the server's stop for 45 s.
+    for (const [seat, from] of [
+      ...seats.map((s) => [s, a] as const),
+      [other, '198.51.100.210'] as const,
+    ]) {
+      const { room, sessionId } = seat.body as {
+        room: { processId: string; roomId: string }
+        sessionId: string
+      }
+      const url = new URL(`/${room.processId}/${room.roomId}`, server.url.replace(/^http/, 'ws'))
+      url.searchParams.set('sessionId', sessionId)
+      const ws = new WebSocket(url, { headers: { 'x-forwarded-for': from } })
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+      ws.close()
+      await new Promise((resolve) => ws.once('close', resolve))
+    }
+  }, 120_000)
 })
