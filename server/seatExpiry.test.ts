@@ -30,6 +30,8 @@ let server: RunningServer
 const rooms: Room[] = []
 /** Generous: the window itself plus a machine many times slower than expected. */
 const PAST_WINDOW_MS = RECONNECT_SECONDS * 1000 + 60_000
+/** Ceiling of every other wait (each ends as soon as its state is reached). */
+const WAIT_MS = 30_000
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-seats-'))
@@ -63,7 +65,7 @@ async function visit(client: Client, name: string) {
   const room = await client.joinOrCreate<WorldState>('world', { world: TEST_WORLD, name })
   rooms.push(room)
   room.onMessage('*', () => {})
-  await until(() => room.state.players?.has(room.sessionId), `${name} in its own state`)
+  await until(() => room.state.players?.has(room.sessionId), `${name} in its own state`, WAIT_MS)
   return room
 }
 
@@ -75,7 +77,7 @@ async function drop(room: Room) {
   expect(isConnected()).toBe(true)
   const at = Date.now()
   room.connection.close(4100, 'network lost')
-  await until(() => !isConnected(), 'the server to see the drop')
+  await until(() => !isConnected(), 'the server to see the drop', WAIT_MS)
   return at
 }
 
@@ -89,7 +91,7 @@ describe('a seat after its connection dropped', () => {
 
     // A patch that comes after the drop: C joins. B gets C and still has A; so does C.
     const c = await visit(new Client(wsUrl()), 'C')
-    await until(() => b.state.players.has(c.sessionId), "C in B's state")
+    await until(() => b.state.players.has(c.sessionId), "C in B's state", WAIT_MS)
     expect(b.state.players.has(a.sessionId)).toBe(true)
     expect(c.state.players.has(a.sessionId)).toBe(true)
     expect(b.state.players.size).toBe(3)
@@ -97,7 +99,7 @@ describe('a seat after its connection dropped', () => {
     // Then the seat goes, for everyone, and not before the window has passed.
     await until(() => !b.state.players.has(a.sessionId), 'A gone from B', PAST_WINDOW_MS)
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RECONNECT_SECONDS * 1000 - 100)
-    await until(() => !c.state.players.has(a.sessionId), 'A gone from C')
+    await until(() => !c.state.players.has(a.sessionId), 'A gone from C', WAIT_MS)
     expect(b.state.players.size).toBe(2)
 
     await expect(aClient.reconnect(token)).rejects.toMatchObject({
@@ -106,7 +108,7 @@ describe('a seat after its connection dropped', () => {
     // A fresh join is a new seat.
     const again = await visit(aClient, 'A')
     expect(again.sessionId).not.toBe(a.sessionId)
-    await until(() => b.state.players.has(again.sessionId), "A's new seat in B's state")
+    await until(() => b.state.players.has(again.sessionId), "A's new seat in B's state", WAIT_MS)
     expect(b.state.players.size).toBe(3)
   }, 120_000)
 
@@ -116,26 +118,30 @@ describe('a seat after its connection dropped', () => {
     const b = await attend(server.url, event.id, 'B')
     const a = await attend(server.url, event.id, 'A')
     const attendance = () => b.room.state.event?.attendance
-    await until(() => attendance() === 2, 'attendance 2')
+    await until(() => attendance() === 2, 'attendance 2', WAIT_MS)
     const aClient = new Client(wsUrl())
     const token = a.room.reconnectionToken
     const droppedAt = await drop(a.room)
 
     // After the drop, C joins: the attendance counts A's seat still, and B still has A.
     const c = await attend(server.url, event.id, 'C')
-    await until(() => attendance() === 3 && b.room.state.players.has(c.room.sessionId), 'C counted')
+    await until(
+      () => attendance() === 3 && b.room.state.players.has(c.room.sessionId),
+      'C counted',
+      WAIT_MS,
+    )
     expect(b.room.state.players.has(a.room.sessionId)).toBe(true)
     expect(c.room.state.players.has(a.room.sessionId)).toBe(true)
 
     await until(() => !b.room.state.players.has(a.room.sessionId), 'A gone', PAST_WINDOW_MS)
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RECONNECT_SECONDS * 1000 - 100)
-    await until(() => attendance() === 2, 'attendance back to 2')
+    await until(() => attendance() === 2, 'attendance back to 2', WAIT_MS)
 
     await expect(aClient.reconnect(token)).rejects.toMatchObject({
       message: expect.stringMatching(/reconnection token invalid or expired/),
     })
     const again = await attend(server.url, event.id, 'A')
     expect(again.room.sessionId).not.toBe(a.room.sessionId)
-    await until(() => attendance() === 3, 'attendance 3 with the fresh seat')
+    await until(() => attendance() === 3, 'attendance 3 with the fresh seat', WAIT_MS)
   }, 120_000)
 })
