@@ -1,0 +1,147 @@
+// docs/protocol.md, Reconnection: a connection that drops without a leave keeps its seat and
+// avatar for RECONNECT_SECONDS (20 s, not a setting), then the seat is gone. Proven for world
+// and event rooms over real WebSockets: others keep the avatar (and the attendance) through the
+// window, see it leave after it, and a reconnect after the window is refused while a fresh join
+// works. Every wait ends on state; the one time check is a lower bound (the seat cannot go early).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { matchMaker } from '@colyseus/core'
+import { Client, type Room } from 'colyseus.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { RECONNECT_SECONDS } from '../src/protocol/messages'
+import { startServer, type RunningServer } from './app'
+import { loadConfig } from './config'
+import { freshPgliteDir } from './db/testPglite'
+import {
+  attend,
+  attendees,
+  createEvent,
+  signIn,
+  signInEnv,
+  until,
+  writeSignInRegistry,
+} from './events/testKit'
+import { TEST_WORLD, writeTestScenes } from './events/testScenes'
+import type { WorldState } from './rooms/WorldState'
+
+let tmp: string
+let server: RunningServer
+const rooms: Room[] = []
+/** Generous: the window itself plus a machine many times slower than expected. */
+const PAST_WINDOW_MS = RECONNECT_SECONDS * 1000 + 60_000
+/** Ceiling of every other wait (each ends as soon as its state is reached). */
+const WAIT_MS = 30_000
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-seats-'))
+  writeTestScenes(path.join(tmp, 'scenes'))
+  writeSignInRegistry(path.join(tmp, 'registry.json'))
+  server = await startServer(
+    loadConfig({
+      PORT: '0',
+      CLIENT: 'none',
+      DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
+      SCENES_DIR: path.join(tmp, 'scenes'),
+      ...signInEnv(path.join(tmp, 'registry.json')),
+    }),
+  )
+  await Promise.all([server.chain, server.events])
+}, 60_000)
+
+afterEach(async () => {
+  await Promise.all(attendees.splice(0).map((a) => a.leave()))
+  await Promise.all(rooms.splice(0).map((r) => r.connection.isOpen && r.leave().catch(() => {})))
+})
+
+afterAll(async () => {
+  await server?.stop()
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+const wsUrl = () => server.url.replace(/^http/, 'ws')
+
+async function visit(client: Client, name: string) {
+  const room = await client.joinOrCreate<WorldState>('world', { world: TEST_WORLD, name })
+  rooms.push(room)
+  room.onMessage('*', () => {})
+  await until(() => room.state.players?.has(room.sessionId), `${name} in its own state`, WAIT_MS)
+  return room
+}
+
+/** Drops the connection without a leave (as a lost network does); resolves once the server's
+ * room has taken the client out of its connected clients, i.e. its reconnection window began. */
+async function drop(room: Room) {
+  const serverRoom = matchMaker.getLocalRoomById(room.roomId)!
+  const isConnected = () => serverRoom.clients.some((c) => c.sessionId === room.sessionId)
+  expect(isConnected()).toBe(true)
+  const at = Date.now()
+  room.connection.close(4100, 'network lost')
+  await until(() => !isConnected(), 'the server to see the drop', WAIT_MS)
+  return at
+}
+
+describe('a seat after its connection dropped', () => {
+  it('world room: kept through the window, gone after it; a late reconnect is refused', async () => {
+    const aClient = new Client(wsUrl())
+    const a = await visit(aClient, 'A')
+    const b = await visit(new Client(wsUrl()), 'B')
+    const token = a.reconnectionToken
+    const droppedAt = await drop(a)
+
+    // A patch that comes after the drop: C joins. B gets C and still has A; so does C.
+    const c = await visit(new Client(wsUrl()), 'C')
+    await until(() => b.state.players.has(c.sessionId), "C in B's state", WAIT_MS)
+    expect(b.state.players.has(a.sessionId)).toBe(true)
+    expect(c.state.players.has(a.sessionId)).toBe(true)
+    expect(b.state.players.size).toBe(3)
+
+    // Then the seat goes, for everyone, and not before the window has passed.
+    await until(() => !b.state.players.has(a.sessionId), 'A gone from B', PAST_WINDOW_MS)
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RECONNECT_SECONDS * 1000 - 100)
+    await until(() => !c.state.players.has(a.sessionId), 'A gone from C', WAIT_MS)
+    expect(b.state.players.size).toBe(2)
+
+    await expect(aClient.reconnect(token)).rejects.toMatchObject({
+      message: expect.stringMatching(/reconnection token invalid or expired/),
+    })
+    // A fresh join is a new seat.
+    const again = await visit(aClient, 'A')
+    expect(again.sessionId).not.toBe(a.sessionId)
+    await until(() => b.state.players.has(again.sessionId), "A's new seat in B's state", WAIT_MS)
+    expect(b.state.players.size).toBe(3)
+  }, 120_000)
+
+  it('event room: the attendee and the attendance stay through the window, then drop', async () => {
+    const host = await signIn(server.url, 0)
+    const event = await createEvent(server.url, host)
+    const b = await attend(server.url, event.id, 'B')
+    const a = await attend(server.url, event.id, 'A')
+    const attendance = () => b.room.state.event?.attendance
+    await until(() => attendance() === 2, 'attendance 2', WAIT_MS)
+    const aClient = new Client(wsUrl())
+    const token = a.room.reconnectionToken
+    const droppedAt = await drop(a.room)
+
+    // After the drop, C joins: the attendance counts A's seat still, and B still has A.
+    const c = await attend(server.url, event.id, 'C')
+    await until(
+      () => attendance() === 3 && b.room.state.players.has(c.room.sessionId),
+      'C counted',
+      WAIT_MS,
+    )
+    expect(b.room.state.players.has(a.room.sessionId)).toBe(true)
+    expect(c.room.state.players.has(a.room.sessionId)).toBe(true)
+
+    await until(() => !b.room.state.players.has(a.room.sessionId), 'A gone', PAST_WINDOW_MS)
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(RECONNECT_SECONDS * 1000 - 100)
+    await until(() => attendance() === 2, 'attendance back to 2', WAIT_MS)
+
+    await expect(aClient.reconnect(token)).rejects.toMatchObject({
+      message: expect.stringMatching(/reconnection token invalid or expired/),
+    })
+    const again = await attend(server.url, event.id, 'A')
+    expect(again.room.sessionId).not.toBe(a.room.sessionId)
+    await until(() => attendance() === 3, 'attendance 3 with the fresh seat', WAIT_MS)
+  }, 120_000)
+})
