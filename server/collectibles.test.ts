@@ -17,6 +17,7 @@ import { startServer, type RunningServer } from './app'
 import type { ChainServices } from './chain'
 import { CollectibleService, type CollectiblesResponse } from './collectibles'
 import { loadConfig } from './config'
+import { captureLogs } from './log'
 import { SEED_PLAN, devWallets, type DevAccounts } from './devchain'
 
 let tmp: string
@@ -409,16 +410,21 @@ describe('transfer watcher', () => {
   })
   it('catches up after failed polls, with transfers mined while the RPC was down', async () => {
     const relay = await rpcRelay(rpcUrl)
-    const lines: string[] = []
+    const logs = captureLogs()
     const unhandled: unknown[] = []
     const onUnhandled = (reason: unknown) => unhandled.push(reason)
     process.on('unhandledRejection', onUnhandled)
-    const service = unwatchedService({ rpcUrl: relay.url, log: (l) => lines.push(l) })
+    const service = unwatchedService({ rpcUrl: relay.url })
     try {
       const tokenId = String(SEED_PLAN.visitor.pixels[2])
       const has = (r: CollectiblesResponse) =>
         of(r.items, deployment.pixels).some((p) => p.tokenId === tokenId)
-      const failed = () => lines.filter((l) => /transfer watch failed: .*unreachable/.test(l))
+      const failed = () =>
+        logs.entries.filter(
+          (e) =>
+            e.msg === 'transfer watch failed' &&
+            /unreachable/.test((e.error as { message?: string } | undefined)?.message ?? ''),
+        )
       // Listings read, then the RPC goes down before the watcher's first poll: the poll fails,
       // and the listings' block must survive it.
       expect(has(await service.list(accounts.visitor))).toBe(true)
@@ -447,6 +453,7 @@ describe('transfer watcher', () => {
       expect(unhandled).toEqual([])
     } finally {
       process.off('unhandledRejection', onUnhandled)
+      logs.stop()
       service.stop()
       await relay.close()
     }
@@ -454,14 +461,13 @@ describe('transfer watcher', () => {
 })
 
 /** A collectibles service on the local chain with no timer: the test decides when it polls. */
-function unwatchedService(opts: { rpcUrl?: string; log?: (line: string) => void } = {}) {
+function unwatchedService(opts: { rpcUrl?: string } = {}) {
   const raw = JSON.parse(fs.readFileSync(path.join(tmp, 'chain/trust-registry.json'), 'utf8'))
   if (opts.rpcUrl) raw.chains[0].rpcUrls = [opts.rpcUrl]
   const registry = parseTrustRegistry(raw, 'registry.json')
   return new CollectibleService(registry, {
     ipfsGateways: [],
     pollMs: 0,
-    ...(opts.log && { log: opts.log }),
   })
 }
 
