@@ -1,12 +1,16 @@
 // `npm start`: starts every part of the product with its embedded default and logs the one URL
 // to open (JSON lines, see log.ts). SIGTERM or Ctrl-C (SIGINT) drains: new requests get 503,
 // visitors are told and given half of DRAIN_TIMEOUT_S, then everything stops; the process exits
-// within DRAIN_TIMEOUT_S even if a part hangs. A second signal exits at once.
+// within DRAIN_TIMEOUT_S even if a part hangs. A second signal (2 s or more after the
+// first) exits at once.
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './app'
 import { logUnhandledRejections } from './background'
 import { errorField, log, setLogLevel } from './log'
 import { cleanText } from '../src/protocol/messages'
+
+/** A second SIGINT/SIGTERM within this long of the first is the same one, delivered twice. */
+const SAME_SIGNAL_MS = 2000
 
 /** A thrown value as one short log line: its text may come from a visitor. */
 function describeError(err: unknown): string {
@@ -36,13 +40,16 @@ async function main() {
   )
   const boundS = config.ops.drainTimeoutS
 
-  let signals = 0
+  let firstSignalAt: number | null = null
   const shutdown = (signal: string) => {
-    signals += 1
-    if (signals > 1) {
+    if (firstSignalAt !== null) {
+      // Ctrl-C on `npm start` arrives twice: from the terminal (the whole process group) and
+      // relayed by npm to its child. Only a press some time later means "stop waiting".
+      if (performance.now() - firstSignalAt < SAME_SIGNAL_MS) return
       log.warn({ signal }, 'signal again: exiting now')
       process.exit(130)
     }
+    firstSignalAt = performance.now()
     log.info({ signal, drainTimeoutS: boundS }, 'draining')
     // The bound holds whatever hangs (a room's dispose, the database, the chain).
     setTimeout(() => {
