@@ -17,7 +17,7 @@ export const AUTH_KEY_PREFIX = 'cq:auth:'
 export interface RedisAuth {
   nonces: SiweNonceStore
   sessions: SessionStore
-  /** Closes the connection (idempotent). */
+  /** Closes the connection (idempotent); resolves once it has ended and emits nothing more. */
   close(): Promise<void>
 }
 
@@ -126,7 +126,12 @@ export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): P
       closed ??= (async () => {
         closing = true
         try {
-          if (redis.status === 'ready') await redis.quit()
+          if (redis.status === 'ready') {
+            // QUIT ends the connection for good: ioredis emits 'end' after its last 'close'.
+            const ended = new Promise((r) => redis.once('end', r))
+            await redis.quit()
+            await ended
+          }
         } catch {
           // Already gone: disconnect below is enough.
         } finally {

@@ -11,6 +11,7 @@ import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
 import { matchMaker } from '@colyseus/core'
 import { startServer, type RunningServer } from './app'
+import { REACTION_WINDOW_MS } from './rooms/EventRoom'
 import { loadConfig } from './config'
 import { freshPgliteDir } from './db/testPglite'
 import {
@@ -188,10 +189,13 @@ describe('an event room', () => {
 
     // The host runs the screen: every screen changes with the server's time.
     expect(await host.act('event.screen', video)).toBe(null)
+    const pressed = Date.now()
     expect(await host.act('event.screen', { action: 'play', position: 12 })).toBe(null)
     const screen = await until(() => (screenOf(guest)?.playing ? screenOf(guest) : null))
     expect(screen).toMatchObject({ media: video.media, position: 12 })
-    expect(Math.abs(screen.at - Date.now())).toBeLessThan(5_000)
+    // Stamped when the server took the play (this process's clock), however slowly it came.
+    expect(screen.at).toBeGreaterThanOrEqual(pressed)
+    expect(screen.at).toBeLessThanOrEqual(Date.now())
     expect(await host.act('event.screen', { action: 'slide', slide: 1 })).toBe('bad_media')
   })
 
@@ -210,10 +214,12 @@ describe('an event room', () => {
     const fix = await until(() => guest.inbox.correction[0])
     expect(fix.z).toBeLessThan(z0)
     expect(guest.inbox.error.map((e) => e.code)).toContain('out_of_bounds')
-    // The host spawned on the stage and moves about on it without corrections.
+    // The host spawned on the stage and moves about on it without corrections. The room
+    // answers a seat's messages in order: a correction would come before the pong.
     host.room.send('pose', onStage)
     host.room.send('ping', { t: 1 })
-    await new Promise((r) => setTimeout(r, 300))
+    await until(() => host.inbox.pong.length === 1, 'the pong after the pose')
+    expect(host.inbox.error).toEqual([])
     expect(host.inbox.correction).toEqual([])
   })
 
@@ -383,7 +389,9 @@ describe('an event room', () => {
     ).json()) as EventInfo
     expect(api.status).toBe('live')
 
-    // Reactions from both instances arrive summed, in few messages.
+    // Reactions from both instances arrive summed, at most one message per window that passed
+    // (a slow machine may spread them over more windows, never send one per reaction).
+    const sentAt = Date.now()
     for (const a of [one, two, late]) a.room.send('event.react', { reaction: 'applause' })
     two.room.send('event.react', { reaction: 'hearts' })
     const sum = () =>
@@ -392,7 +400,8 @@ describe('an event room', () => {
         { applause: 0, hearts: 0 },
       )
     await until(() => sum().applause === 3 && sum().hearts === 1)
-    expect(one.inbox['event.reactions'].length).toBeLessThanOrEqual(2)
+    const windows = Math.floor((Date.now() - sentAt) / REACTION_WINDOW_MS) + 1
+    expect(one.inbox['event.reactions'].length).toBeLessThanOrEqual(windows)
   })
 
   it('delivers every announcement to every instance in order, with no gaps', async () => {

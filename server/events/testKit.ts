@@ -105,6 +105,7 @@ const TYPES = [
   'error',
   'chat',
   'correction',
+  'pong',
   'authed',
   'event.welcome',
   'event.role',

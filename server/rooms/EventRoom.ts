@@ -344,7 +344,13 @@ export class EventRoom extends WorldRoom {
 
     this.onBus = (m) => this.hear(m)
     await this.presence.subscribe(eventChannel(event.id), this.onBus)
-    this.clock.setInterval(() => this.reactionTick(), REACTION_WINDOW_MS)
+    // A timeout re-armed after each window, not an interval: the clock's interval catches up
+    // after a stall, firing on consecutive ticks, and reactions would go out more than once a window.
+    const reactions = () => {
+      this.clock.setTimeout(reactions, REACTION_WINDOW_MS)
+      this.reactionTick()
+    }
+    this.clock.setTimeout(reactions, REACTION_WINDOW_MS)
     this.clock.setInterval(() => this.castTick(), CAST_MS)
     this.clock.setInterval(
       () => background(this.reportCount(), '[events] attendance report'),

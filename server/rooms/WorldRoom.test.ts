@@ -1,9 +1,10 @@
 // The world room over real WebSockets with colyseus.js clients: state sync, interest
 // management, overflow into a second instance, reconnection, and every kind of bad input.
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
+import { matchMaker } from '@colyseus/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODES, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
-import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
+import { POSE_FRAME, PoseBook, decodePoseFrame } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
 import { worldRules } from '../worlds'
@@ -60,16 +61,38 @@ async function join(name: string, world = WORLD) {
 }
 
 /** The poses this client sees, from its pose frames (as the browser client keeps them). */
-function track(room: Room) {
+function track(room: Room, early?: Uint8Array[]) {
   const book = new PoseBook(room.sessionId)
   const $ = getStateCallbacks(room as Room<WorldState>)
   $(room.state as WorldState).players.onAdd((p, id) => book.addPlayer(id, p.n))
   $(room.state as WorldState).players.onRemove((p, id) => book.removePlayer(id, p.n))
-  room.onMessage(POSE_FRAME, (bytes: Uint8Array) => book.apply(bytes))
+  if (!early) room.onMessage(POSE_FRAME, (bytes: Uint8Array) => book.apply(bytes))
+  else {
+    // The frames so far, then each as it comes (the early handler keeps collecting them).
+    const applied = { n: 0 }
+    const catchUp = () => {
+      while (applied.n < early.length) book.apply(early[applied.n++]!)
+    }
+    catchUp()
+    room.onMessage(POSE_FRAME, catchUp)
+  }
   return book
 }
 
-async function until(ok: () => unknown, ms = 4000) {
+/**
+ * A client whose rooms keep their pose frames from the first one: a reconnected seat's first
+ * frame may come in the same read as the join, before `await reconnect()` returns.
+ */
+class EarlyFrames extends Client {
+  readonly frames: Uint8Array[] = []
+  protected override createRoom<T>(name: string, schema?: new (...args: unknown[]) => T) {
+    const room = super.createRoom<T>(name, schema)
+    room.onMessage(POSE_FRAME, (bytes: Uint8Array) => this.frames.push(bytes))
+    return room
+  }
+}
+
+async function until(ok: () => unknown, ms = 20_000) {
   const end = Date.now() + ms
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${ok.toString()}`)
@@ -184,6 +207,12 @@ describe('world room', () => {
   it('corrects impossible poses instead of copying them', async () => {
     const a = await join('A')
     const b = await join('B')
+    // Every x of A's that reaches B, not only the latest.
+    const n = a.room.state.players.get(a.room.sessionId).n as number
+    const xs: number[] = []
+    b.room.onMessage(POSE_FRAME, (bytes: Uint8Array) => {
+      for (const p of decodePoseFrame(bytes).poses) if (p.n === n) xs.push(p.x)
+    })
     a.room.send('pose', pose(50, 0))
     await until(() => a.inbox.correction.length === 1)
     expect(a.inbox.error[0]!.code).toBe('too_fast')
@@ -191,9 +220,13 @@ describe('world room', () => {
     a.room.send('pose', { ...pose(), x: -500 })
     await until(() => a.inbox.correction.length === 2)
     expect(a.inbox.error[1]!.code).toBe('out_of_bounds')
-    // B never sees A leave the spawn.
-    await until(() => b.book.poses.has(a.room.sessionId))
-    expect(b.book.poses.get(a.room.sessionId)?.x).toBe(Math.round(spawn.x * POS_SCALE))
+    // B never sees A leave the spawn: A's next good pose reaches B after anything the refused
+    // ones could have sent.
+    a.room.send('pose', pose(0.5, 0, 'run'))
+    await until(() => b.book.poses.get(a.room.sessionId)?.a === 2)
+    const good = Math.round((spawn.x + 0.5) * POS_SCALE)
+    expect(b.book.poses.get(a.room.sessionId)?.x).toBe(good)
+    expect(xs.filter((x) => x !== good && x !== Math.round(spawn.x * POS_SCALE))).toEqual([])
   })
 
   it('answers unknown types, bad shapes, NaN/Infinity and oversized payloads with errors', async () => {
@@ -245,20 +278,27 @@ describe('world room', () => {
     const a = await join('A')
     const b = await join('B')
     const token = a.room.reconnectionToken
-    const before = b.room.state.players.size
+    const live = matchMaker.getLocalRoomById(a.room.roomId)
     a.room.connection.close(4100, 'network lost')
-    await new Promise((r) => setTimeout(r, 300))
+    // Once the room has let go of the connection, a newcomer reaches B in a later patch than
+    // a removal of A's avatar would have.
+    await until(() => live.clients.length === 1)
+    const c = await join('C')
+    expect(c.room.roomId).toBe(a.room.roomId)
+    await until(() => b.room.state.players.has(c.room.sessionId))
     expect(b.room.state.players.has(a.room.sessionId)).toBe(true)
-    const back = await a.client.reconnect(token)
+    const count = b.room.state.players.size
+    const again = new EarlyFrames(server.url.replace(/^http/, 'ws'))
+    const back = await again.reconnect(token)
     rooms.push(back)
-    const seen = track(back)
+    const seen = track(back, again.frames)
     expect(back.sessionId).toBe(a.room.sessionId)
-    await until(() => back.state.players?.size === before)
-    await new Promise((r) => setTimeout(r, 300))
-    expect(b.room.state.players.size).toBe(before)
-    // The seat is live again: a pose goes through.
+    // The seat is live again: a pose goes through, in a patch no earlier than a duplicate's.
     back.send('pose', pose(0.5, 0, 'run'))
     await until(() => b.book.poses.get(back.sessionId)?.a === 2)
+    expect(b.room.state.players.size).toBe(count)
+    await until(() => back.state.players?.has(c.room.sessionId))
+    expect(back.state.players.size).toBe(count)
     // The rejoined client starts over and gets B's avatar again, though B has not moved.
     await until(() => seen.poses.has(b.room.sessionId))
   })
