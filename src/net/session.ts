@@ -190,6 +190,8 @@ export class WorldSession {
 
     // Many joins arrive in one patch: rebuild each list once per task.
     const refreshPeople = oncePerTask(() => {
+      // Left: a patch still on its way (state callbacks outlive removeAllListeners) changes nothing.
+      if (this.room !== room) return
       const people: Person[] = []
       room.state.players.forEach((p, id) => {
         const person: Person = { id, name: p.name, color: unpackColor(p.color) }
@@ -653,6 +655,9 @@ export class WorldSession {
     const room = this.room
     this.room = null
     useNet.getState().set({ ...initialNet })
+    // Frames, chat and patches still on their way must not bring this room back into the stores.
+    room?.removeAllListeners()
+    room?.onMessage('*', () => {})
     if (room?.connection.isOpen) await room.leave(true).catch(() => {})
   }
 }
