@@ -152,6 +152,8 @@ describe('world session', { timeout: 120_000 }, () => {
     await until('Bo in the log', () => useNet.getState().chat.some((l) => l.text === 'hi Ana'))
     expect(useNet.getState().bubbles[bo.room.sessionId]?.text).toBe('hi Ana')
 
+    // An emote goes to those who receive the avatar: wait until Bo does.
+    await until('Ana in view at Bo', () => bo.book.poses.has(me()))
     expect(session.sendEmote('wave')).toBe(true)
     expect(localMotion.emote).toBe('wave')
     await until('the wave at Bo', () => bo.inbox.emote.some((e) => e.from === me()))
@@ -173,8 +175,10 @@ describe('world session', { timeout: 120_000 }, () => {
     // A signed-in wallet whose session the server does not know: said so, seat stays online.
     useNet.getState().set({ problem: null })
     useWallet.getState().set({ session: { token: 'no-such', address: '0x1', expiresAt: '' } })
-    await until('the sign-in refusal', () => useNet.getState().problem)
-    expect(useNet.getState().problem).toMatch(/not a live sign-in session/)
+    // (Refusals of poses sent before the correction arrived may still come first.)
+    await until('the sign-in refusal', () =>
+      /not a live sign-in session/.test(useNet.getState().problem ?? ''),
+    )
     // A space edit gets its refusal's code (this server runs without spaces).
     expect(await session.editSpace('space.claim', { space: 'plaza' })).toMatchObject({
       ok: false,
@@ -259,7 +263,8 @@ describe('world session', { timeout: 120_000 }, () => {
     unsubscribe()
     expect(useNet.getState()).toMatchObject({ status: 'online', sessionId: id, problem: null })
     expect(seen).toContain('reconnecting')
-    expect(proxy.requests.slice(mark)).toEqual(['reconnect'])
+    // Only reconnections (the first may come before the server saw the drop), no fresh join.
+    expect(new Set(proxy.requests.slice(mark))).toEqual(new Set(['reconnect']))
     // Bo, who has not moved, comes again in full; the seat is live: a new pose reaches Bo.
     await until('Bo in view again', () => remotes.get(bo.room.sessionId))
     localMotion.z += 0.5
