@@ -21,6 +21,8 @@ import type { WorldState } from '../server/rooms/WorldState'
 
 const WORLD = 'block-park-village'
 const OTHER_WORLD = 'block-park-cloud-ridge'
+/** The seat is kept this long after a drop (RECONNECT_SECONDS), plus a busy machine's delays. */
+const SEAT_EXPIRY_WAIT_MS = 90_000
 
 let server: RunningServer
 let proxy: Proxy
@@ -273,6 +275,31 @@ describe('world session', { timeout: 120_000 }, () => {
     expect(bo.people().sort()).toEqual([bo.room.sessionId, id].sort())
     expect(session.sendChat('back')).toBe('sent')
   })
+
+  it(
+    'joins afresh once the network is back after the seat was given up, however long it took',
+    async () => {
+      const bo = await visitor('Bo')
+      await open()
+      const old = me()
+      await until('Ana at Bo', () => bo.people().includes(old))
+      proxy.down()
+      await until('the seat given up', () => !bo.people().includes(old), SEAT_EXPIRY_WAIT_MS)
+      // The network stays down for several more tries: the session must keep at it.
+      const tries = proxy.refused
+      await until('four more tries', () => proxy.refused >= tries + 4, SEAT_EXPIRY_WAIT_MS)
+      expect(useNet.getState().status).not.toBe('failed')
+      const mark = proxy.requests.length
+      proxy.up()
+      await until('a new seat', () => useNet.getState().status === 'online', SEAT_EXPIRY_WAIT_MS)
+      expect(me()).not.toBe(old)
+      expect(proxy.requests.slice(mark)).toContain('joinOrCreate')
+      await until('the new seat at Bo', () => bo.people().includes(me()))
+      expect(bo.people()).toHaveLength(2)
+      await until('Bo in the people list', () => useNet.getState().people.length === 2)
+    },
+    3 * SEAT_EXPIRY_WAIT_MS,
+  )
 })
 
 interface Proxy {

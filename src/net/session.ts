@@ -111,6 +111,8 @@ const CONSENTED = 4000
 
 /** Tries at joining a room before the session reports failure. */
 const JOIN_ATTEMPTS = 3
+/** Longest wait between tries at joining again after a drop, ms. */
+const REJOIN_MAX_WAIT_MS = 8000
 
 export class WorldSession {
   private client: Client
@@ -143,7 +145,8 @@ export class WorldSession {
     this.reactLimiter = new RateLimiter(REACT_RATE.perSecond, REACT_RATE.burst, now)
   }
 
-  async start(attempt = 1): Promise<void> {
+  /** `afterDrop`: joining again once a dropped seat is gone, so the network may still be down. */
+  async start(attempt = 1, afterDrop = false): Promise<void> {
     if (attempt === 1) {
       useNet.getState().set({ ...initialNet, status: 'connecting' })
       if (this.event) useEvent.getState().reset()
@@ -171,9 +174,12 @@ export class WorldSession {
       if (removed) useEvent.getState().set({ removed })
       // Anything else may pass (a seat that expired while the page was busy, a process that
       // was starting): try again a couple of times before saying so.
-      if (!removed && attempt < JOIN_ATTEMPTS) {
-        await new Promise((r) => setTimeout(r, 1500 * attempt))
-        if (!this.closed) return this.start(attempt + 1)
+      // After a drop, the network may be back only after the seat: a try that got no answer
+      // from the matchmaker (no 42xx code) is made again for as long as the page stays.
+      const unanswered = typeof code !== 'number' || code < 4000
+      if (!removed && (attempt < JOIN_ATTEMPTS || (afterDrop && unanswered))) {
+        await new Promise((r) => setTimeout(r, Math.min(1500 * attempt, REJOIN_MAX_WAIT_MS)))
+        if (!this.closed) return this.start(attempt + 1, afterDrop)
         return
       }
       useNet.getState().set({ status: 'failed', problem: describe(err) })
@@ -523,7 +529,7 @@ export class WorldSession {
       }
     }
     // The seat is gone: join afresh.
-    if (!this.closed) await this.start()
+    if (!this.closed) await this.start(1, true)
   }
 
   private sendPose() {
