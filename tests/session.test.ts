@@ -4,6 +4,7 @@
 // after it. The session reaches the server through a loopback proxy that the tests cut the way
 // a network does; the other visitors are plain colyseus.js clients connected directly.
 import net from 'node:net'
+import { matchMaker } from '@colyseus/core'
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WorldSession } from '../src/net/session'
@@ -300,6 +301,29 @@ describe('world session', { timeout: 120_000 }, () => {
     },
     3 * SEAT_EXPIRY_WAIT_MS,
   )
+
+  it(
+    'joins afresh at once when it learns of the drop after its room closed',
+    async () => {
+      await open()
+      const old = me()
+      // The server loses the connection; the page does not notice yet (a sleeping laptop).
+      proxy.silence()
+      // The seat expires after 20 s and the room, with nobody left, closes.
+      const end = Date.now() + SEAT_EXPIRY_WAIT_MS
+      while ((await matchMaker.query({ name: 'world' })).length > 0) {
+        if (Date.now() > end) throw new Error('timed out waiting for the room to close')
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(useNet.getState()).toMatchObject({ status: 'online', sessionId: old })
+      const mark = proxy.requests.length
+      proxy.drop()
+      await until('a new seat', () => useNet.getState().status === 'online' && me() !== old)
+      // One refused try with the closed room's token, then straight to a fresh join.
+      expect(proxy.requests.slice(mark)).toEqual(['reconnect', 'joinOrCreate'])
+    },
+    3 * SEAT_EXPIRY_WAIT_MS,
+  )
 })
 
 interface Proxy {
@@ -313,6 +337,8 @@ interface Proxy {
   /** Holds back what the server sends until `release()` (a slow link). */
   hold(): void
   release(): void
+  /** The server's end closes; the client's stays open and hears nothing more. */
+  silence(): void
   /** Connections so far that found the network down. */
   refused: number
   /** The network goes down: open connections drop and new ones close at once. */
@@ -323,7 +349,7 @@ interface Proxy {
 
 /** A TCP proxy on loopback to `port`, which a test cuts the way a network fails. */
 async function startProxy(port: number): Promise<Proxy> {
-  const pairs = new Set<{ near: net.Socket; far: net.Socket }>()
+  const pairs = new Set<{ near: net.Socket; far: net.Socket; silent: boolean }>()
   let held: { near: net.Socket; data: Buffer }[] | null = null
   const requests: string[] = []
   let down = false
@@ -334,7 +360,7 @@ async function startProxy(port: number): Promise<Proxy> {
       return
     }
     const far = net.connect(port, '127.0.0.1')
-    const pair = { near, far }
+    const pair = { near, far, silent: false }
     pairs.add(pair)
     let tail = ''
     near.on('data', (d: Buffer) => {
@@ -342,7 +368,7 @@ async function startProxy(port: number): Promise<Proxy> {
       const text = tail + d.toString('latin1')
       for (const m of text.matchAll(/POST \/matchmake\/(\w+)\//g)) requests.push(m[1]!)
       tail = text.slice(-40)
-      far.write(d)
+      if (!pair.silent) far.write(d)
     })
     far.on('data', (d: Buffer) => {
       if (!held) return near.write(d)
@@ -354,7 +380,7 @@ async function startProxy(port: number): Promise<Proxy> {
       far.destroy()
       pairs.delete(pair)
     })
-    far.on('close', () => near.destroy())
+    far.on('close', () => pair.silent || near.destroy())
     near.on('error', () => {})
     far.on('error', () => {})
   })
@@ -376,6 +402,12 @@ async function startProxy(port: number): Promise<Proxy> {
     drop() {
       for (const p of pairs) {
         p.near.destroy()
+        p.far.destroy()
+      }
+    },
+    silence() {
+      for (const p of pairs) {
+        p.silent = true
         p.far.destroy()
       }
     },

@@ -8,7 +8,7 @@
 // the cast standing in other instances becomes remote avatars, and pings keep the clock that
 // the synced screen reads (src/event/clock.ts).
 import type { MapSchema } from '@colyseus/schema'
-import { Client, getStateCallbacks, type Room } from 'colyseus.js'
+import { Client, ErrorCode, getStateCallbacks, type Room } from 'colyseus.js'
 import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
@@ -523,7 +523,10 @@ export class WorldSession {
         useNet.getState().set({ reconnects: useNet.getState().reconnects + 1 })
         this.bind(room)
         return
-      } catch {
+      } catch (err) {
+        // The room is gone (its last seat expired, or its process ended): no seat to wait for.
+        // An expired token is no proof: the server may not have seen the drop yet.
+        if ((err as { code?: unknown }).code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID) break
         await new Promise((r) => setTimeout(r, wait))
         wait = Math.min(wait * 2, 4000)
       }
