@@ -8,7 +8,7 @@
 // the cast standing in other instances becomes remote avatars, and pings keep the clock that
 // the synced screen reads (src/event/clock.ts).
 import type { MapSchema } from '@colyseus/schema'
-import { Client, getStateCallbacks, type Room } from 'colyseus.js'
+import { Client, ErrorCode, getStateCallbacks, type Room } from 'colyseus.js'
 import {
   CHAT_MAX_CHARS,
   CLOSE_CODES,
@@ -111,6 +111,8 @@ const CONSENTED = 4000
 
 /** Tries at joining a room before the session reports failure. */
 const JOIN_ATTEMPTS = 3
+/** Longest wait between tries at joining again after a drop, ms. */
+const REJOIN_MAX_WAIT_MS = 8000
 
 export class WorldSession {
   private client: Client
@@ -143,7 +145,8 @@ export class WorldSession {
     this.reactLimiter = new RateLimiter(REACT_RATE.perSecond, REACT_RATE.burst, now)
   }
 
-  async start(attempt = 1): Promise<void> {
+  /** `afterDrop`: joining again once a dropped seat is gone, so the network may still be down. */
+  async start(attempt = 1, afterDrop = false): Promise<void> {
     if (attempt === 1) {
       useNet.getState().set({ ...initialNet, status: 'connecting' })
       if (this.event) useEvent.getState().reset()
@@ -171,9 +174,12 @@ export class WorldSession {
       if (removed) useEvent.getState().set({ removed })
       // Anything else may pass (a seat that expired while the page was busy, a process that
       // was starting): try again a couple of times before saying so.
-      if (!removed && attempt < JOIN_ATTEMPTS) {
-        await new Promise((r) => setTimeout(r, 1500 * attempt))
-        if (!this.closed) return this.start(attempt + 1)
+      // After a drop, the network may be back only after the seat: a try that got no answer
+      // from the matchmaker (no 42xx code) is made again for as long as the page stays.
+      const unanswered = typeof code !== 'number' || code < 4000
+      if (!removed && (attempt < JOIN_ATTEMPTS || (afterDrop && unanswered))) {
+        await new Promise((r) => setTimeout(r, Math.min(1500 * attempt, REJOIN_MAX_WAIT_MS)))
+        if (!this.closed) return this.start(attempt + 1, afterDrop)
         return
       }
       useNet.getState().set({ status: 'failed', problem: describe(err) })
@@ -190,6 +196,8 @@ export class WorldSession {
 
     // Many joins arrive in one patch: rebuild each list once per task.
     const refreshPeople = oncePerTask(() => {
+      // Left: a patch still on its way (state callbacks outlive removeAllListeners) changes nothing.
+      if (this.room !== room) return
       const people: Person[] = []
       room.state.players.forEach((p, id) => {
         const person: Person = { id, name: p.name, color: unpackColor(p.color) }
@@ -515,13 +523,16 @@ export class WorldSession {
         useNet.getState().set({ reconnects: useNet.getState().reconnects + 1 })
         this.bind(room)
         return
-      } catch {
+      } catch (err) {
+        // The room is gone (its last seat expired, or its process ended): no seat to wait for.
+        // An expired token is no proof: the server may not have seen the drop yet.
+        if ((err as { code?: unknown }).code === ErrorCode.MATCHMAKE_INVALID_ROOM_ID) break
         await new Promise((r) => setTimeout(r, wait))
         wait = Math.min(wait * 2, 4000)
       }
     }
     // The seat is gone: join afresh.
-    if (!this.closed) await this.start()
+    if (!this.closed) await this.start(1, true)
   }
 
   private sendPose() {
@@ -653,6 +664,9 @@ export class WorldSession {
     const room = this.room
     this.room = null
     useNet.getState().set({ ...initialNet })
+    // Frames, chat and patches still on their way must not bring this room back into the stores.
+    room?.removeAllListeners()
+    room?.onMessage('*', () => {})
     if (room?.connection.isOpen) await room.leave(true).catch(() => {})
   }
 }
