@@ -39,6 +39,33 @@ export function NetChip() {
   )
 }
 
+/**
+ * The server is restarting: says so (with the seconds left while the room is still open) until
+ * the session is back, so a visitor knows the world will come back by itself.
+ */
+export function RestartNotice() {
+  const t = useT()
+  const restart = useNet((s) => s.restart)
+  const status = useNet((s) => s.status)
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!restart) return
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [restart])
+  if (!restart) return null
+  const left = Math.ceil((restart.at - now) / 1000)
+  const text =
+    status === 'online' && left > 0
+      ? t('net.restart.soon').replace('{n}', String(left))
+      : t('net.restart.rejoining')
+  return (
+    <div className="restart-notice" role="status" data-testid="restart-notice">
+      {text}
+    </div>
+  )
+}
+
 export function PeoplePanel() {
   const t = useT()
   const open = useUi((s) => s.peopleOpen)

@@ -5,7 +5,7 @@ import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { other, pick, useT } from './i18n'
 import { Minimap } from './Minimap'
-import { ChatPanel, EmoteBar, NetChip, PeoplePanel } from './Social'
+import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
 import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
@@ -76,6 +76,7 @@ export function WorldHud() {
           ⚙
         </button>
       </div>
+      <RestartNotice />
       <Places />
       <PeoplePanel />
       <ChatPanel />

@@ -50,6 +50,14 @@ const STRINGS = {
   'net.status.online': { 'zh-CN': '在线', en: 'Online' },
   'net.status.reconnecting': { 'zh-CN': '重新连接中…', en: 'Reconnecting…' },
   'net.status.failed': { 'zh-CN': '连接失败', en: 'Connection failed' },
+  'net.restart.soon': {
+    'zh-CN': '服务器即将重启（{n} 秒后），之后会自动重新进入',
+    en: 'The server restarts in {n} s; you will be back in this world by yourself',
+  },
+  'net.restart.rejoining': {
+    'zh-CN': '服务器正在重启，正在重新进入…',
+    en: 'The server is restarting; rejoining…',
+  },
   'net.people': { 'zh-CN': '在场的人', en: 'People here' },
   'net.you': { 'zh-CN': '你', en: 'you' },
   'net.near': { 'zh-CN': '附近', en: 'nearby' },

@@ -148,7 +148,9 @@ export class WorldSession {
   /** `afterDrop`: joining again once a dropped seat is gone, so the network may still be down. */
   async start(attempt = 1, afterDrop = false): Promise<void> {
     if (attempt === 1) {
-      useNet.getState().set({ ...initialNet, status: 'connecting' })
+      // Joining again after a shutdown keeps saying so until the session is back.
+      const restart = afterDrop ? useNet.getState().restart : null
+      useNet.getState().set({ ...initialNet, status: 'connecting', restart })
       if (this.event) useEvent.getState().reset()
     }
     try {
@@ -190,7 +192,13 @@ export class WorldSession {
     this.room = room
     remotes.clear()
     const net = useNet.getState()
-    net.set({ status: 'online', problem: null, sessionId: room.sessionId, visible: [] })
+    net.set({
+      status: 'online',
+      problem: null,
+      sessionId: room.sessionId,
+      visible: [],
+      restart: null,
+    })
     const $ = getStateCallbacks(room)
     const state = $(room.state)
 
@@ -247,7 +255,11 @@ export class WorldSession {
     // The process is going away: once it closes the room, join afresh (another process, or
     // this one restarted) rather than take the seat back, which goes with it.
     let serverLeaving = false
-    room.onMessage('server.shutdown', () => (serverLeaving = true))
+    room.onMessage('server.shutdown', (m: ServerMessages['server.shutdown']) => {
+      serverLeaving = true
+      const seconds = Number.isFinite(m?.seconds) ? Math.max(0, Math.min(m.seconds, 600)) : 0
+      useNet.getState().set({ restart: { at: Date.now() + seconds * 1000 } })
+    })
     room.onMessage('welcome', (m: ServerMessages['welcome']) => {
       useNet.getState().set({ instance: m.instance, capacity: m.capacity, chat: m.chat })
     })
@@ -501,11 +513,14 @@ export class WorldSession {
     this.pingTimer = null
   }
 
-  /** Joins again after the server shut down, spread over a few seconds so not all at once. */
+  /**
+   * Joins again after the server shut down, spread over a few seconds so not all at once, and
+   * for as long as it takes the service to come back (a restart may take a minute).
+   */
   private async rejoinAfterShutdown() {
     useNet.getState().set({ status: 'reconnecting' })
     await new Promise((r) => setTimeout(r, 1000 + Math.random() * 3000))
-    if (!this.closed) await this.start()
+    if (!this.closed) await this.start(1, true)
   }
 
   /** Tries to take the same seat back for as long as the server keeps it. */

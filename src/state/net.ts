@@ -33,6 +33,11 @@ export interface NetState {
   chat: ChatLine[]
   /** Latest chat line per sender, for bubbles. */
   bubbles: Record<string, { text: string; at: number }>
+  /**
+   * The server said it is shutting down (a restart or a deploy): when it closes this room (ms
+   * since the epoch). Kept while the session joins again; cleared once it is back online.
+   */
+  restart: { at: number } | null
   set: (patch: Partial<Omit<NetState, 'set'>>) => void
 }
 
@@ -47,6 +52,7 @@ export const initialNet = {
   visible: [],
   chat: [],
   bubbles: {},
+  restart: null,
 }
 
 export const useNet = create<NetState>()((set) => ({
