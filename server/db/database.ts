@@ -1,15 +1,19 @@
 // The server's SQL database: embedded PGlite in `<DATA_DIR>/pglite` by default, PostgreSQL
 // through `pg.Pool` when DATABASE_URL is set. Both run the same SQL with `$1` parameters.
 //
-// Durability. A PGlite commit resolves after Postgres wrote its WAL record with a synchronous
-// write(2) through Emscripten's NODEFS, so a `kill -9` of this process right after a commit
-// resolves loses nothing (the kernel holds the page). It is NOT durable against an OS crash or
-// power loss: PGlite starts Postgres with fsync off (`-F`), and NODEFS has no fsync at all.
+// PGlite runs in a worker thread (pgliteWorker.mjs): its initdb (seconds on a first start),
+// migrations and queries run beside the event loop, which only posts messages to it.
+//
+// Durability. A PGlite commit resolves after Postgres, in that thread, wrote its WAL record
+// with a synchronous write(2) through Emscripten's NODEFS, and only then does the worker answer,
+// so a `kill -9` of this process right after a commit resolves loses nothing (the kernel holds
+// the page). It is NOT durable against an OS crash or power loss: PGlite starts Postgres with
+// fsync off (`-F`), and NODEFS has no fsync at all.
 // `relaxedDurability` only matters for browser file systems; it is set to false here anyway.
 // Use PostgreSQL (DATABASE_URL) where power loss must not lose acknowledged writes.
 import fs from 'node:fs'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import { redactUrl } from '../urls'
 import { clip, log, type Logger } from '../log'
@@ -253,30 +257,155 @@ async function openPglite(dir: string): Promise<Database> {
     )
   }
   const unlock = lockFolder(dir)
-  let db: PGlite
+  let worker: PgliteWorker
   try {
-    db = await PGlite.create({ dataDir: dir, relaxedDurability: false })
+    worker = await startPgliteWorker(dir)
   } catch (err) {
     unlock()
     const why = err instanceof Error ? err.message : String(err)
     throw new DatabaseError(`cannot open the PGlite database in ${dir}: ${why}`, { cause: err })
   }
 
-  const run = async <T extends object>(
-    q: Pick<PGlite, 'query'>,
-    sql: string,
-    params?: readonly SqlParam[],
-  ): Promise<T[]> => (await q.query<T>(sql, params ? [...params] : undefined)).rows
+  const query = <T extends object>(sql: string, params?: readonly SqlParam[], tx?: number) =>
+    worker.call<T[]>({ op: 'query', sql, params: params ? [...params] : undefined, tx })
+  const end = (tx: number, commit: boolean) => worker.call<null>({ op: 'end', tx, commit })
+
+  // The worker holds BEGIN open and serves this tx's queries until told to end it.
+  async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const tx = await worker.call<number>({ op: 'begin' })
+    let result: T
+    try {
+      result = await fn({
+        query: <R extends object>(sql: string, params?: readonly SqlParam[]) =>
+          query<R>(sql, params, tx),
+      })
+    } catch (err) {
+      // fn's error is the one to report; a worker that died meanwhile has been logged.
+      await end(tx, false).catch(() => {})
+      throw err
+    }
+    await end(tx, true)
+    return result
+  }
 
   let closed: Promise<void> | undefined
-  return {
+  const db: Database = {
     engine: 'pglite',
     location: dir,
-    query: (sql, params) => run(db, sql, params),
-    transaction: (fn) =>
-      db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
-    close: () => (closed ??= db.close().finally(unlock)),
+    query: <T extends object>(sql: string, params?: readonly SqlParam[]) => query<T>(sql, params),
+    transaction,
+    close: () => (closed ??= worker.close().finally(unlock)),
   }
+  workers.set(db, worker)
+  return db
+}
+
+/** A request to server/db/pgliteWorker.mjs (see the list there). */
+type WorkerRequest =
+  | { op: 'query'; sql: string; params?: SqlParam[]; tx?: number }
+  | { op: 'begin' }
+  | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'close' }
+
+type WorkerAnswer =
+  | { id: number; result: unknown }
+  | {
+      id: number
+      error: {
+        name: string
+        message: string
+        stack?: string
+        fields: Record<string, string | number>
+      }
+    }
+
+interface PgliteWorker {
+  call<T>(request: WorkerRequest): Promise<T>
+  /** Closes the database and ends the thread. */
+  close(): Promise<void>
+  readonly thread: Worker
+}
+
+/** Tests only: the thread behind a PGlite database, to make it die. */
+export const workers = new WeakMap<Database, PgliteWorker>()
+
+const WORKER_URL = new URL('./pgliteWorker.mjs', import.meta.url)
+
+/**
+ * Starts the thread that opens PGlite in `dir` and resolves once it is open. If the thread dies
+ * later, every call waiting on it and every later call rejects with a DatabaseError.
+ */
+function startPgliteWorker(dir: string): Promise<PgliteWorker> {
+  // execArgv: [] keeps tsx's loader (inherited otherwise) out of a thread that needs none.
+  const thread = new Worker(WORKER_URL, { workerData: { dataDir: dir }, execArgv: [] })
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  let nextId = 1
+  let dead: DatabaseError | null = null
+  let closing = false
+
+  // The thread keeps the process alive only while a call waits on it, as PGlite in this
+  // thread did: an idle open database does not stop the process from ending.
+  const settle = (id: number) => {
+    const p = pending.get(id)
+    pending.delete(id)
+    if (pending.size === 0) thread.unref()
+    return p
+  }
+  const die = (why: string) => {
+    if (dead) return
+    dead = new DatabaseError(
+      closing
+        ? `the PGlite database in ${dir} is closed`
+        : `the PGlite database in ${dir} is gone: its worker thread stopped (${why})`,
+    )
+    if (!closing) log.error({ part: 'db', dir, reason: clip(why) }, 'PGlite worker thread died')
+    for (const id of [...pending.keys()]) settle(id)?.reject(dead)
+  }
+  thread.on('message', (m: WorkerAnswer) => {
+    const p = settle(m.id)
+    if ('error' in m) p?.reject(fromWorker(m.error))
+    else p?.resolve(m.result)
+  })
+  thread.on('error', (err) => die(err.message))
+  thread.on('exit', (code) => die(`exit code ${code}`))
+
+  const send = <T>(id: number, request?: WorkerRequest) =>
+    new Promise<T>((resolve, reject) => {
+      if (dead) return reject(dead)
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
+      thread.ref()
+      if (request) thread.postMessage({ ...request, id })
+    })
+
+  const worker: PgliteWorker = {
+    thread,
+    call: (request) => send(nextId++, request),
+    async close() {
+      try {
+        if (!dead) await worker.call({ op: 'close' })
+      } finally {
+        closing = true
+        await thread.terminate()
+      }
+    },
+  }
+  // Id 0 is the open: the thread answers it when PGlite is ready, or with why it is not.
+  return send<null>(0).then(
+    () => worker,
+    async (err: unknown) => {
+      closing = true
+      await thread.terminate()
+      throw err
+    },
+  )
+}
+
+/** An error from the worker with its message and Postgres fields (code, detail, constraint…). */
+function fromWorker(e: { name: string; message: string; stack?: string; fields: object }): Error {
+  const err = Object.assign(new Error(e.message), e.fields)
+  err.name = e.name
+  if (e.stack) err.stack = e.stack
+  return err
 }
 
 // PGlite does not stop a second process from opening the same folder (both would write it and

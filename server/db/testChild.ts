@@ -63,8 +63,8 @@ async function main(mode: string | undefined) {
     ))
     // stdout to a pipe is synchronous on Linux: the line is out before the next commit starts.
     process.stdout.write(`committed v${version}\n`)
-    // PGlite settles its promises without returning to the event loop; yield so that timers
-    // and a broken stdout get their turn.
+    // Yield so that timers and a broken stdout get their turn between commits (PGlite in this
+    // thread used to settle its promises without returning to the event loop).
     await new Promise((resolve) => setImmediate(resolve))
   }
 }
