@@ -124,23 +124,22 @@ function idleCard(title: string, style: StageStyle): Texture {
 }
 
 /** A slide that could not be loaded: a dark red card that says so (never the idle card). */
-function failedCard(style: StageStyle): Texture {
+function failedCard(): Texture {
+  // Full size in both styles: the message must be legible, even in Block Park.
   const c = document.createElement('canvas')
-  c.width = style === 'voxel' ? 256 : 1024
-  c.height = style === 'voxel' ? 144 : 576
+  c.width = 1024
+  c.height = 576
   const g = c.getContext('2d')!
-  const k = c.width / 1024
   g.fillStyle = '#4a0d12'
   g.fillRect(0, 0, c.width, c.height)
   g.textAlign = 'center'
   g.fillStyle = 'rgba(255,214,214,0.85)'
-  g.font = `bold ${Math.round(72 * k)}px "Noto Sans CJK SC", sans-serif`
+  g.font = 'bold 72px "Noto Sans CJK SC", sans-serif'
   g.fillText('幻灯片无法加载', c.width / 2, c.height * 0.45)
-  g.font = `${Math.round(48 * k)}px "Noto Sans CJK SC", sans-serif`
+  g.font = '48px "Noto Sans CJK SC", sans-serif'
   g.fillText('This slide could not be loaded', c.width / 2, c.height * 0.62)
   const t = new CanvasTexture(c)
   t.colorSpace = SRGBColorSpace
-  if (style === 'voxel') t.magFilter = t.minFilter = NearestFilter
   return t
 }
 
@@ -174,7 +173,7 @@ function StageScreen({
   const videoUrl = media?.kind === 'video' ? media.url : null
   const slides = useMemo(() => new Map<string, Texture>(), [])
   const failedSlides = useMemo(() => new Set<string>(), [])
-  const failed = useMemo(() => failedCard(style), [style])
+  const failed = useMemo(() => failedCard(), [])
 
   // The video, while the screen plays one: element, texture, driver (made in an effect, so a
   // discarded render never leaves an element loading).
