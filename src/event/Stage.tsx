@@ -123,13 +123,33 @@ function idleCard(title: string, style: StageStyle): Texture {
   return t
 }
 
+/** A slide that could not be loaded: a dark red card that says so (never the idle card). */
+function failedCard(): Texture {
+  // Full size in both styles: the message must be legible, even in Block Park.
+  const c = document.createElement('canvas')
+  c.width = 1024
+  c.height = 576
+  const g = c.getContext('2d')!
+  g.fillStyle = '#4a0d12'
+  g.fillRect(0, 0, c.width, c.height)
+  g.textAlign = 'center'
+  g.fillStyle = 'rgba(255,214,214,0.85)'
+  g.font = 'bold 72px "Noto Sans CJK SC", sans-serif'
+  g.fillText('幻灯片无法加载', c.width / 2, c.height * 0.45)
+  g.font = '48px "Noto Sans CJK SC", sans-serif'
+  g.fillText('This slide could not be loaded', c.width / 2, c.height * 0.62)
+  const t = new CanvasTexture(c)
+  t.colorSpace = SRGBColorSpace
+  return t
+}
+
 const loader = new TextureLoader().setCrossOrigin('anonymous')
 
-/** Slides by URL, loaded once per stage mount. */
-function slideTexture(cache: Map<string, Texture>, url: string): Texture {
+/** Slides by URL, loaded once per stage mount; `failed` collects the URLs that did not load. */
+function slideTexture(cache: Map<string, Texture>, failed: Set<string>, url: string): Texture {
   let t = cache.get(url)
   if (!t) {
-    t = loader.load(url)
+    t = loader.load(url, undefined, undefined, () => failed.add(url))
     t.colorSpace = SRGBColorSpace
     t.minFilter = LinearFilter
     cache.set(url, t)
@@ -152,6 +172,8 @@ function StageScreen({
   const media = useEvent((s) => (active ? s.screen.media : null))
   const videoUrl = media?.kind === 'video' ? media.url : null
   const slides = useMemo(() => new Map<string, Texture>(), [])
+  const failedSlides = useMemo(() => new Set<string>(), [])
+  const failed = useMemo(() => failedCard(), [])
 
   // The video, while the screen plays one: element, texture, driver (made in an effect, so a
   // discarded render never leaves an element loading).
@@ -174,9 +196,10 @@ function StageScreen({
     () => () => {
       for (const t of slides.values()) t.dispose()
       idle.dispose()
+      failed.dispose()
       material.dispose()
     },
-    [slides, idle, material],
+    [slides, idle, failed, material],
   )
 
   useFrame(() => {
@@ -191,15 +214,20 @@ function StageScreen({
         v.driver.setDistance(
           Math.hypot(localMotion.x - px, localMotion.y + 1.5 - py, localMotion.z - pz),
         )
-        if (v.driver.video.readyState >= 2) map = v.texture
+        // Only a frame on the host's timeline: a late joiner keeps the idle card until it lands.
+        if (v.driver.shown) map = v.texture
         screenProbe.slide = -1
+        screenProbe.slideState = 'none'
       } else if (screen.media?.kind === 'slides') {
         const i = slideIndex(screen)
-        map = slideTexture(slides, screen.media.urls[i]!)
+        const url = screen.media.urls[i]!
+        map = slideTexture(slides, failedSlides, url)
         // The next slide loads ahead, so a click forward shows at once.
         const next = screen.media.urls[i + 1]
-        if (next) slideTexture(slides, next)
-        if (!map.image) map = idle
+        if (next) slideTexture(slides, failedSlides, next)
+        screenProbe.slideState = failedSlides.has(url) ? 'failed' : map.image ? 'shown' : 'loading'
+        if (screenProbe.slideState === 'failed') map = failed
+        else if (!map.image) map = idle
         screenProbe.slide = i
       }
     }

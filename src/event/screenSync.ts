@@ -44,6 +44,12 @@ export interface SyncDecision {
   drift: number
   /** The position is at or past the end of the file. */
   ended: boolean
+  /**
+   * The element's frame may be drawn: since this media loaded it has landed on the timeline
+   * (within SEEK_DRIFT) with a frame decoded. Until then the screen keeps its idle picture, so a
+   * late joiner never shows the file's first frames or a frame from before its first seek.
+   */
+  show: boolean
 }
 
 /** Drift beyond this is fixed by seeking (s). */
@@ -81,6 +87,8 @@ export class ScreenSync {
   private judged = false
   /** The screen state last seen, to notice a host's seek or a new media. */
   private lastState: ScreenState | null = null
+  /** Whether a frame on the timeline has been shown since the load (see SyncDecision.show). */
+  private shown = false
 
   /** Forget everything: a new media URL (the element reloads). */
   reset(): void {
@@ -90,6 +98,7 @@ export class ScreenSync {
     this.measureAfterSeek = false
     this.judged = false
     this.lastState = null
+    this.shown = false
   }
 
   /** The learned seek lead (s), for tests and debugging. */
@@ -123,6 +132,7 @@ export class ScreenSync {
       expected,
       drift: 0,
       ended,
+      show: this.shown,
     }
 
     // Nothing to judge before metadata: the first seek happens once the duration is known.
@@ -161,7 +171,7 @@ export class ScreenSync {
       if (Math.abs(drift) > PAUSED_TOLERANCE) {
         out.seekTo = expected
         this.noteSeek(nowMs)
-      }
+      } else this.showFrom(v, out)
       return out
     }
 
@@ -188,7 +198,13 @@ export class ScreenSync {
     else if (a >= NUDGE_FROM || this.rate !== 1)
       this.rate = Math.min(MAX_RATE, Math.max(MIN_RATE, 1 - drift * GAIN))
     out.rate = this.rate
+    if (Math.abs(drift) <= SEEK_DRIFT) this.showFrom(v, out)
     return out
+  }
+
+  /** The element holds a frame on the timeline: from now on it may be drawn. */
+  private showFrom(v: VideoProbe, out: SyncDecision) {
+    if (v.readyState >= HAVE_CURRENT_DATA) out.show = this.shown = true
   }
 
   private noteSeek(nowMs: number) {

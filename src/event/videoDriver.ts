@@ -24,6 +24,12 @@ export const screenProbe = {
   muted: true,
   rate: 1,
   slide: -1,
+  /** The current slide's picture: drawn, still loading (idle card) or failed (a card says so). */
+  slideState: 'none' as 'none' | 'loading' | 'shown' | 'failed',
+  /** The screen draws the video's frame now (not the idle picture). */
+  shown: false,
+  /** The first frame drawn since the load: media time, where it belonged, Date.now() (ms). */
+  firstShown: null as { mediaTime: number; expected: number; wall: number } | null,
 }
 
 /** The element of the screen that plays now, for live reads between frames (test hooks). */
@@ -42,6 +48,8 @@ export class VideoDriver {
   private playing: Promise<void> | null = null
   private rate = 1
   last: SyncDecision | null = null
+  /** The screen may draw the element's frame (ScreenSync's `show`, with a frame decoded). */
+  shown = false
 
   constructor(readonly url: string) {
     const v = document.createElement('video')
@@ -56,6 +64,8 @@ export class VideoDriver {
     activeVideo = v
     screenProbe.url = url
     screenProbe.muted = v.muted
+    screenProbe.shown = false
+    screenProbe.firstShown = null
     useStageSound.setState({ needsTap: v.muted, unmute: () => this.unmute() })
   }
 
@@ -71,6 +81,10 @@ export class VideoDriver {
     }
     if (d.play === true && !this.playing) this.play()
     else if (d.play === false && !v.paused) v.pause()
+    this.shown = d.show && v.readyState >= 2
+    if (this.shown && !screenProbe.firstShown)
+      screenProbe.firstShown = { mediaTime: v.currentTime, expected: d.expected, wall: Date.now() }
+    screenProbe.shown = this.shown
     screenProbe.mediaTime = v.currentTime
     screenProbe.paused = v.paused
     screenProbe.expected = d.expected
@@ -120,6 +134,7 @@ export class VideoDriver {
     if (screenProbe.url === this.url) {
       screenProbe.url = null
       screenProbe.readyState = 0
+      screenProbe.shown = false
     }
     useStageSound.setState({ needsTap: false, unmute: null })
   }
