@@ -136,12 +136,25 @@ test('an exhibit placed through the panel is still there after the server restar
     const before = await creator.evaluate((id) => window.__cq!.spaces.state()[id]!, spaceId)
     expect(before.exhibits).toHaveLength(1)
     expect(errors).toEqual([])
-    await creator.context().close()
 
-    // Restart everything: server, chain and storage come back from the data folder.
-    await server.stop()
+    // Restart everything: server, chain and storage come back from the data folder. The
+    // creator's page stays open: it is told, with the seconds left, and comes back by itself.
+    await creator.keyboard.press('Escape')
+    await expect(panel).toBeHidden()
+    const stopping = server.stop()
+    const notice = creator.getByTestId('restart-notice')
+    await expect(notice).toBeVisible({ timeout: 60_000 })
+    await expect(notice).toContainText(/restarts in \d+ s/)
+    await creator.screenshot({ path: 'test-results/screenshots/restart-notice.png' })
+    await stopping
+    await expect(notice).toContainText(/restarting; rejoining/)
     server = startServer(port, dataDir)
     await ready(base, server)
+    await creator.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, {
+      timeout: 120_000,
+    })
+    await expect(notice).toHaveCount(0)
+    await creator.context().close()
 
     const guest = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
     await visit(guest, base)
