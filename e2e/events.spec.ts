@@ -271,25 +271,29 @@ test('a host runs an event that an attendee follows by link, until the host kick
     }
     await second.screenshot({ path: `${SHOTS}/events-second-room.png` })
 
-    // Each attendee's screen is within 0.5 s of the host's, as the stages show them. On this
-    // CPU-rendered browser a page can stall for a moment under load; the claim is about playback
-    // once joined, so it must hold for three samples in a row, within 40 samples (however long
-    // a busy machine takes to read them).
+    // Each attendee's screen is within 0.5 s of the host's (README), from the first frame it
+    // draws, at every sample. Positions are read live from the video elements (not from the
+    // last rendered frame, which on a CPU-starved page is old) and corrected for the moment
+    // each was read.
+    const HALF_SECOND = 0.5
     for (const page of [attendee, second]) {
+      await page.waitForFunction(
+        () => (window.__cq!.event as { screen: () => { shown: boolean } }).screen().shown,
+        undefined,
+        WAIT,
+      )
       const gaps: number[] = []
-      let inRow = 0
-      while (inRow < 3 && gaps.length < 40) {
+      for (let i = 0; i < 8; i++) {
         const a = await screenAt(host)
         const b = await screenAt(page)
         expect(a.from).toBe('stage')
         expect(b.from).toBe('stage')
-        const gap = Math.abs(b.position - (a.position + (b.wall - a.wall) / 1000))
-        gaps.push(Math.round(gap * 1000) / 1000)
-        inRow = gap < 0.5 ? inRow + 1 : 0
-        await page.waitForTimeout(500)
+        gaps.push(Math.abs(b.position - (a.position + (b.wall - a.wall) / 1000)))
+        await page.waitForTimeout(250)
       }
-      test.info().annotations.push({ type: 'screen gaps (s)', description: gaps.join(', ') })
-      expect(inRow, `gaps: ${gaps.join(', ')}`).toBe(3)
+      const report = gaps.map((g) => g.toFixed(3)).join(', ')
+      test.info().annotations.push({ type: 'screen gaps (s)', description: report })
+      for (const gap of gaps) expect(gap, `gaps: ${report}`).toBeLessThan(HALF_SECOND)
     }
 
     // The host kicks the attendee.
