@@ -3,31 +3,25 @@
 // stage closed to the audience, moderation (mute, kick, ban), overflow into a second instance
 // that mirrors the screen, announcements, the cast and attendance, and ending the event.
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EVENT_LIMITS, type EventInfo, type ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
 import { matchMaker } from '@colyseus/core'
-import { startServer, type RunningServer } from './app'
+import { type RunningServer } from './app'
 import { REACTION_WINDOW_MS } from './rooms/EventRoom'
-import { loadConfig } from './config'
-import { freshPgliteDir } from './db/testPglite'
 import {
   attend,
   attendees,
-  type Attendee,
   createEvent,
   draft,
   refusal,
   signIn,
-  signInEnv,
+  type Attendee,
   until,
   wallet,
-  writeSignInRegistry,
 } from './events/testKit'
-import { writeTestScenes } from './events/testScenes'
+import { startEventsServer } from './events/testServer'
 
 let tmp: string
 let server: RunningServer
@@ -35,21 +29,8 @@ let stage: Stage
 const tokens: string[] = []
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-events-'))
-  stage = writeTestScenes(path.join(tmp, 'scenes'))
-  writeSignInRegistry(path.join(tmp, 'registry.json'))
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      CLIENT: 'none',
-      DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
-      SCENES_DIR: path.join(tmp, 'scenes'),
-      // Room for every test's events; the last test floods past it.
-      EVENTS_PER_HOUR: '40',
-      ...signInEnv(path.join(tmp, 'registry.json')),
-    }),
-  )
-  await Promise.all([server.chain, server.events])
+  // Room for every test's events; the last test floods past it.
+  ;({ server, tmp, stage } = await startEventsServer('events', { EVENTS_PER_HOUR: '40' }))
   for (let i = 0; i < 5; i++) tokens.push(await signIn(server.url, i))
 }, 60_000)
 

@@ -5,35 +5,18 @@
 // come from the docs' text, so a limit the code does not enforce as written fails here.
 import fs from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
-import { freshPgliteDir } from './db/testPglite'
-import { signIn, signInEnv, writeSignInRegistry } from './events/testKit'
-import { writeTestScenes } from './events/testScenes'
+import { type RunningServer } from './app'
+import { signIn } from './events/testKit'
+import { startEventsServer } from './events/testServer'
 
 let tmp: string
 let server: RunningServer
 const tokens: string[] = []
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-httplimits-'))
-  writeTestScenes(path.join(tmp, 'scenes'))
-  writeSignInRegistry(path.join(tmp, 'registry.json'))
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      CLIENT: 'none',
-      TRUST_PROXY: '1',
-      DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
-      SCENES_DIR: path.join(tmp, 'scenes'),
-      ...signInEnv(path.join(tmp, 'registry.json')),
-    }),
-  )
-  await Promise.all([server.chain, server.events])
+  ;({ server, tmp } = await startEventsServer('httplimits', { TRUST_PROXY: '1' }))
   // Signed in from the socket's address (no X-Forwarded-For): no row below counts these.
   for (const i of [1, 2]) tokens[i] = await signIn(server.url, i)
 }, 60_000)

@@ -5,7 +5,6 @@
 // take effect), while the sender and another visitor keep being served. Also the limit across
 // all types. World types run in a world room, event types in an event room (as the host).
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -15,20 +14,10 @@ import {
   type ClientMessageType,
   type ServerMessages,
 } from '../src/protocol/messages'
-import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
-import { freshPgliteDir } from './db/testPglite'
-import {
-  attend,
-  attendees,
-  createEvent,
-  signIn,
-  signInEnv,
-  until,
-  wallet,
-  writeSignInRegistry,
-} from './events/testKit'
-import { TEST_WORLD, writeTestScenes } from './events/testScenes'
+import { type RunningServer } from './app'
+import { attend, attendees, createEvent, signIn, until, wallet } from './events/testKit'
+import { startEventsServer } from './events/testServer'
+import { TEST_WORLD } from './events/testScenes'
 import { worldRules } from './worlds'
 import type { WorldState } from './rooms/WorldState'
 
@@ -67,19 +56,7 @@ let eventId: string
 const rooms: Room[] = []
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-msglimits-'))
-  writeTestScenes(path.join(tmp, 'scenes'))
-  writeSignInRegistry(path.join(tmp, 'registry.json'))
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      CLIENT: 'none',
-      DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
-      SCENES_DIR: path.join(tmp, 'scenes'),
-      ...signInEnv(path.join(tmp, 'registry.json')),
-    }),
-  )
-  await Promise.all([server.chain, server.events])
+  ;({ server, tmp } = await startEventsServer('msglimits'))
   spawn = (await worldRules(path.join(tmp, 'scenes'), TEST_WORLD)).spawn
   hostToken = await signIn(server.url, 0)
   eventId = (await createEvent(server.url, hostToken)).id

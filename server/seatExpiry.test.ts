@@ -4,25 +4,14 @@
 // window, see it leave after it, and a reconnect after the window is refused while a fresh join
 // works. Every wait ends on state; the one time check is a lower bound (the seat cannot go early).
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { matchMaker } from '@colyseus/core'
 import { Client, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RECONNECT_SECONDS } from '../src/protocol/messages'
-import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
-import { freshPgliteDir } from './db/testPglite'
-import {
-  attend,
-  attendees,
-  createEvent,
-  signIn,
-  signInEnv,
-  until,
-  writeSignInRegistry,
-} from './events/testKit'
-import { TEST_WORLD, writeTestScenes } from './events/testScenes'
+import { type RunningServer } from './app'
+import { attend, attendees, createEvent, signIn, until } from './events/testKit'
+import { startEventsServer } from './events/testServer'
+import { TEST_WORLD } from './events/testScenes'
 import type { WorldState } from './rooms/WorldState'
 
 let tmp: string
@@ -34,19 +23,7 @@ const PAST_WINDOW_MS = RECONNECT_SECONDS * 1000 + 60_000
 const WAIT_MS = 30_000
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-seats-'))
-  writeTestScenes(path.join(tmp, 'scenes'))
-  writeSignInRegistry(path.join(tmp, 'registry.json'))
-  server = await startServer(
-    loadConfig({
-      PORT: '0',
-      CLIENT: 'none',
-      DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),
-      SCENES_DIR: path.join(tmp, 'scenes'),
-      ...signInEnv(path.join(tmp, 'registry.json')),
-    }),
-  )
-  await Promise.all([server.chain, server.events])
+  ;({ server, tmp } = await startEventsServer('seats'))
 }, 60_000)
 
 afterEach(async () => {
