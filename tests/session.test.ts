@@ -219,7 +219,7 @@ describe('world session', { timeout: 120_000 }, () => {
     expect(useNet.getState().chat).toEqual([])
     expect(remotes.has(bo.room.sessionId)).toBe(false)
     await until('Ana gone from the village', () => !bo.people().includes(firstId))
-    expect(cy.people()).toContain(me())
+    await until('Ana at Cy', () => cy.people().includes(me()))
   })
 
   it('leaves at once: the seat is freed (not kept for a reconnection) and the state cleared', async () => {
