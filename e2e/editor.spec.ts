@@ -157,6 +157,8 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     expect(p1.x).toBeLessThanOrEqual(AREA[2])
     expect(p1.z).toBeGreaterThanOrEqual(AREA[1])
     expect(p1.z).toBeLessThanOrEqual(AREA[3])
+    // Frames after the drag, so that a walk it started would show.
+    await waitForFrames(creator, 3)
     const after = await playerPosition(creator)
     expect(Math.hypot(after.x - before.x, after.z - before.z)).toBeLessThan(0.05)
     expect(await creator.evaluate(() => window.__cq!.cameraRig.yaw)).toBeCloseTo(yaw, 6)
@@ -174,6 +176,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     await creator.keyboard.press('ArrowLeft')
     const p3 = (await editorState(creator))!.preview
     expect(Math.abs(p3.x - p2.x) + Math.abs(p3.z - p2.z)).toBeCloseTo(GRID, 6)
+    await waitForFrames(creator, 3)
     const still = await playerPosition(creator)
     expect(Math.hypot(still.x - before.x, still.z - before.z)).toBeLessThan(0.05)
     await expect(toolbar.getByTestId('editor-readout')).toContainText(`x ${p3.x.toFixed(2)}`)
@@ -241,10 +244,30 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     await creator.keyboard.press('Escape')
     await expect(toolbar).toBeHidden()
     expect(await editorState(creator)).toBeNull()
-    await creator.waitForTimeout(1000)
-    const unchanged = await guest.evaluate((id) => window.__cq!.spaces.state()[id]!, SPACE)
-    expect(unchanged.version).toBe(1)
-    expect((unchanged.exhibits[0]!.placement as Free).x).toBeCloseTo(p3.x, 4)
+    // Nothing was sent: the next save is version 2 (a cancelled move that reached the server
+    // would have been 2, and this one 3), and the guest sees exactly it.
+    await creator.getByTestId('spaces-button').click()
+    await plot.getByTestId('free-placements').getByTestId('arrange').click()
+    await expect(toolbar).toContainText('Arranging:')
+    expect((await editorState(creator))!.preview).toMatchObject({ x: p3.x, z: p3.z })
+    await creator.keyboard.press('ArrowRight')
+    const p6 = (await editorState(creator))!.preview
+    await toolbar.getByTestId('editor-save').click()
+    await expect(creator.getByTestId('editor-notice')).toContainText('Saved (version 2)', {
+      timeout: 30_000,
+    })
+    const next = await guest.waitForFunction(
+      (id) => {
+        const view = window.__cq!.spaces.state()[id]
+        return view && view.version >= 2 ? view : null
+      },
+      SPACE,
+      WAIT,
+    )
+    const unchanged = (await next.jsonValue())!
+    expect(unchanged.version).toBe(2)
+    expect((unchanged.exhibits[0]!.placement as Free).x).toBeCloseTo(p6.x, 4)
+    expect((unchanged.exhibits[0]!.placement as Free).z).toBeCloseTo(p6.z, 4)
     expect(errors.flat()).toEqual([])
   } finally {
     await creator.context().close()
