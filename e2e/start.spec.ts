@@ -41,7 +41,9 @@ test('npm start serves a rendering page and Ctrl-C leaves no process behind', as
     const { stats } = await shootCanvas(page, testInfo, 'npm-start')
     expect(stats.litFraction).toBeGreaterThan(0.5)
     expect(stats.dominantFraction).toBeLessThan(0.85)
-    expect(errors).toEqual([])
+    // While the database opens (off the main thread now, so the server answers meanwhile) the
+    // storage routes say 503 with Retry-After and the page asks again: that is the design.
+    expect(errors.filter((e) => !/Failed to load resource: .* status of 503/.test(e))).toEqual([])
     await page.close()
 
     const tree = descendants(pgid)
