@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ipfsGateway } from './ipfsGateway'
-import { rawRequest } from './rawHttp'
+import { expectProbes, rawRequest } from './rawHttp'
 
 let server: http.Server
 let port: number
@@ -86,20 +86,7 @@ describe('ipfsGateway', () => {
       [`/ipfs/./${CID}/%2e/image.svg`, SVG],
       [`http://127.0.0.1/ipfs/${CID}/sub/meta.json`, '{"name":"x"}'],
     ]
-    for (const [target, expected] of probes) {
-      for (const method of ['GET', 'HEAD']) {
-        const what = `${method} ${target}`
-        const r = await rawRequest(port, target, { method })
-        expect(r.raw.includes(SECRET), what).toBe(false)
-        if (typeof expected === 'number') expect(r.status, what).toBe(expected)
-        else {
-          expect(r.status, what).toBe(200)
-          expect(Number(r.headers['content-length']), what).toBe(Buffer.byteLength(expected))
-          if (method === 'GET') expect(r.body.toString(), what).toBe(expected)
-        }
-        if (method === 'HEAD') expect(r.body.length, what).toBe(0)
-      }
-    }
+    await expectProbes(port, probes, SECRET)
     // docs/api.md: broken percent-encoding gets a plain-text 400.
     const broken = await rawRequest(port, `/ipfs/${CID}/%E0%A4%A`)
     expect([broken.status, broken.headers['content-type']]).toEqual([400, 'text/plain'])

@@ -2,6 +2,7 @@
 // percent-encodings, backslashes and absolute-form targets reach the server as sent (http.get
 // and fetch normalise "/../x" and "/%2e%2e/x" before they leave the client).
 import net from 'node:net'
+import { expect } from 'vitest'
 
 export interface RawResponse {
   status: number
@@ -70,4 +71,29 @@ function dechunk(data: Buffer): Buffer {
     at = eol + 2 + size + 2
   }
   return Buffer.concat(out)
+}
+
+/**
+ * Sends each target with GET and HEAD: never a byte of `secret` back; a number expects that
+ * status, a string a 200 with exactly that body (and its length); HEAD has no body.
+ */
+export async function expectProbes(
+  port: number,
+  probes: ReadonlyArray<readonly [string, number | string]>,
+  secret: Buffer | string,
+) {
+  for (const [target, expected] of probes) {
+    for (const method of ['GET', 'HEAD']) {
+      const what = `${method} ${target}`
+      const r = await rawRequest(port, target, { method })
+      expect(r.raw.includes(secret), what).toBe(false)
+      if (typeof expected === 'number') expect(r.status, what).toBe(expected)
+      else {
+        expect(r.status, what).toBe(200)
+        expect(Number(r.headers['content-length']), what).toBe(Buffer.byteLength(expected))
+        if (method === 'GET') expect(r.body.toString(), what).toBe(expected)
+      }
+      if (method === 'HEAD') expect(r.body.length, what).toBe(0)
+    }
+  }
 }

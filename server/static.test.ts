@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rawRequest } from './rawHttp'
+import { expectProbes, rawRequest } from './rawHttp'
 import { byteRange, staticHandler } from './static'
 
 let server: http.Server
@@ -126,20 +126,7 @@ describe('staticHandler', () => {
       ['/assets/%2e%2e/assets/app-abc.js', APP_JS],
       ['/assets/..%2fassets%2fapp-abc.js', APP_JS],
     ]
-    for (const [target, expected] of probes) {
-      for (const method of ['GET', 'HEAD']) {
-        const what = `${method} ${target}`
-        const r = await rawRequest(port, target, { method })
-        expect(r.raw.includes(SECRET), what).toBe(false)
-        if (typeof expected === 'number') expect(r.status, what).toBe(expected)
-        else {
-          expect(r.status, what).toBe(200)
-          expect(Number(r.headers['content-length']), what).toBe(Buffer.byteLength(expected))
-          if (method === 'GET') expect(r.body.toString(), what).toBe(expected)
-        }
-        if (method === 'HEAD') expect(r.body.length, what).toBe(0)
-      }
-    }
+    await expectProbes(port, probes, SECRET)
     // docs/api.md: broken percent-encoding gets a plain-text 400.
     const broken = await rawRequest(port, '/w/%E0%A4%A')
     expect([broken.status, broken.headers['content-type']]).toEqual([400, 'text/plain'])
