@@ -121,7 +121,7 @@ function pixels(png: Buffer, match: (r: number, g: number, b: number) => boolean
 
 /** The test deck's second slide: solid magenta, a colour neither world has. */
 const MAGENTA = (r: number, g: number, b: number) => r > 200 && g < 90 && b > 200
-/** The failure card's background (#4a0d12 in src/event/Stage.tsx). */
+/** The failure card's background (#4a0d12 in src/events/Stage.tsx). */
 const FAILURE = (r: number, g: number, b: number) =>
   Math.abs(r - 0x4a) < 24 && Math.abs(g - 0x0d) < 24 && Math.abs(b - 0x12) < 24
 

@@ -1,13 +1,13 @@
-// The client's checks on untrusted glTF files (src/exhibit/gltf.ts) and the choice of which
+// The client's checks on untrusted glTF files (src/spaces/gltf.ts) and the choice of which
 // exhibits stand a model (modelState.ts), against GLBs from the devchain's writer and hostile
 // variations of them.
 import { describe, expect, it } from 'vitest'
 import { boxesToMesh, encodeGlb, type Box } from '../server/devchain/glb'
 import { modelContent } from '../server/devchain/models'
-import { MODEL_MAX_TRIANGLES, checkGltf, fitModel, gltfJson } from '../src/exhibit/gltf'
-import { modelExhibits } from '../src/exhibit/modelState'
-import type { FrameSpot } from '../src/exhibit/layout'
-import type { ResolvedExhibit } from '../src/exhibit/resolve'
+import { MODEL_MAX_TRIANGLES, checkGltf, fitModel, gltfJson } from '../src/spaces/gltf'
+import { modelExhibits } from '../src/spaces/modelState'
+import type { FrameSpot } from '../src/spaces/layout'
+import type { ResolvedExhibit } from '../src/spaces/resolve'
 import type { Collectible } from '../src/chain/types'
 
 const cube = (x: number): Box => ({ min: [x, 0, 0], max: [x + 1, 1, 1], color: '#c8312b' })

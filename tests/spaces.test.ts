@@ -11,7 +11,7 @@ import { KIND_AIR } from '../src/world/voxel/grid'
 import { createHeightField } from '../src/world/hd/terrain'
 import { layoutLandmarks } from '../src/world/hd/landmarks'
 import { placeVegetation } from '../src/world/hd/vegetation'
-import { STYLES, frameSpot, layoutSpace } from '../src/exhibit/layout'
+import { STYLES, frameSpot, layoutSpace } from '../src/spaces/layout'
 
 const dir = path.resolve('scenes')
 const scenes: Scene[] = sceneFileNames(dir).map((f) =>

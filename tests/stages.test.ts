@@ -15,9 +15,9 @@ import { layoutLandmarks } from '../src/world/hd/landmarks'
 import { HdCollider } from '../src/world/hd/collider'
 import { placeVegetation } from '../src/world/hd/vegetation'
 import type { WorldCollider } from '../src/world/collision'
-import { withSpaces } from '../src/exhibit/collider'
-import { withStages } from '../src/event/collider'
-import { layoutStage, stageClearArea, PLATFORM_DEPTH } from '../src/event/layout'
+import { withSpaces } from '../src/spaces/collider'
+import { withStages } from '../src/events/collider'
+import { layoutStage, stageClearArea, PLATFORM_DEPTH } from '../src/events/layout'
 import { PLAYER_HEIGHT, PLAYER_RADIUS, STEP_HEIGHT, standingHeight } from '../src/avatar/controller'
 
 const dir = path.resolve('scenes')

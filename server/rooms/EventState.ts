@@ -3,10 +3,11 @@
 // JSON strings so that a change arrives whole in one patch.
 import { MapSchema, Schema, type } from '@colyseus/schema'
 import { EMPTY_SCREEN } from '../../src/protocol/events'
+import type * as Wire from '../../src/protocol/state'
 import { WorldState } from './WorldState'
 
 /** The host or a performer standing in another instance (WireCastMember). */
-export class CastMember extends Schema {
+export class CastMember extends Schema implements Wire.CastMemberState {
   @type('string') name = ''
   @type('uint32') color = 0
   @type('string') role = ''
@@ -18,7 +19,7 @@ export class CastMember extends Schema {
   @type('string') a = 'idle'
 }
 
-export class EventSchema extends Schema {
+export class EventSchema extends Schema implements Wire.EventPartState {
   @type('string') id = ''
   @type('string') status = 'upcoming'
   @type('string') screen = JSON.stringify(EMPTY_SCREEN)
@@ -29,6 +30,6 @@ export class EventSchema extends Schema {
   @type({ map: CastMember }) cast = new MapSchema<CastMember>()
 }
 
-export class EventRoomState extends WorldState {
+export class EventRoomState extends WorldState implements Wire.EventRoomState {
   @type(EventSchema) event = new EventSchema()
 }

@@ -61,6 +61,7 @@ import {
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
+import { writeExhibit } from '../../src/protocol/state'
 import { ExhibitState, Player, SpaceState, WorldState } from './WorldState'
 
 export type ParsedMessage = ReturnType<typeof parseClientMessage>
@@ -828,23 +829,6 @@ function applySpace(state: WorldState, view: SpaceView) {
       x = new ExhibitState()
       space.exhibits.set(e.id, x)
     }
-    x.chainId = e.chainId
-    x.contract = e.contract
-    x.tokenId = e.tokenId
-    x.standard = e.standard
-    x.title = e.title
-    x.issuer = e.issuer ?? ''
-    x.addedBy = e.addedBy
-    x.hidden = e.hidden ?? ''
-    if (e.placement.kind === 'slot') {
-      x.slot = e.placement.slot
-    } else {
-      x.slot = ''
-      x.x = e.placement.x
-      x.y = e.placement.y
-      x.z = e.placement.z
-      x.rotY = e.placement.rotY
-      x.scale = e.placement.scale
-    }
+    writeExhibit(x, e)
   }
 }

@@ -1,4 +1,4 @@
-// Replicated state of a world instance, kept compact: the schema encoder sends only changed
+// Replicated state of a world instance (the interfaces in src/protocol/state.ts), kept compact: the schema encoder sends only changed
 // fields, and positions travel as int16 (see the encoding helpers in src/protocol/messages.ts).
 //
 // `players` (name and look) goes to everyone in the instance: the people list needs it.
@@ -6,6 +6,7 @@
 // (src/protocol/poseFrame.ts, server/rooms/WorldRoom.ts), so bytes per visitor stay flat as
 // rooms grow.
 import { ArraySchema, Encoder, MapSchema, Schema, type } from '@colyseus/schema'
+import type * as Wire from '../../src/protocol/state'
 
 // @colyseus/schema 3.0.76 encodes into an 8 KB buffer by default. A patch or full state that
 // outgrows it is re-encoded into a larger buffer that the per-client (StateView) paths ignore,
@@ -13,7 +14,7 @@ import { ArraySchema, Encoder, MapSchema, Schema, type } from '@colyseus/schema'
 // room holds a full instance with room to spare (server/rooms/bigRoom.test.ts checks it).
 Encoder.BUFFER_SIZE = 1024 * 1024
 
-export class Player extends Schema {
+export class Player extends Schema implements Wire.PlayerState {
   @type('string') name = ''
   /** Avatar colour, 0xrrggbb. */
   @type('uint32') color = 0
@@ -22,7 +23,7 @@ export class Player extends Schema {
 }
 
 /** A placed collectible as every visitor sees it (details and proof come from the API). */
-export class ExhibitState extends Schema {
+export class ExhibitState extends Schema implements Wire.ExhibitState {
   @type('number') chainId = 0
   @type('string') contract = ''
   @type('string') tokenId = ''
@@ -43,14 +44,14 @@ export class ExhibitState extends Schema {
 }
 
 /** A claimed creator space (free spaces are absent). */
-export class SpaceState extends Schema {
+export class SpaceState extends Schema implements Wire.SpaceState {
   @type('string') owner = ''
   @type(['string']) collaborators = new ArraySchema<string>()
   @type('uint32') version = 0
   @type({ map: ExhibitState }) exhibits = new MapSchema<ExhibitState>()
 }
 
-export class WorldState extends Schema {
+export class WorldState extends Schema implements Wire.WorldRoomState {
   @type('string') world = ''
   /** 1-based number of this instance among the world's instances. */
   @type('uint16') instance = 0

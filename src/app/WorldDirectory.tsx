@@ -5,7 +5,7 @@ import type { CatalogEntry } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { loadCatalog } from '../world/loadScene'
-import { EventsSectionHost } from '../event/EventsEntry'
+import { EventsSectionHost } from '../events/EventsEntry'
 import { other, pick, useT } from './i18n'
 import { openWorld } from './router'
 

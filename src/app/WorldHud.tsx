@@ -8,11 +8,11 @@ import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
-import { SpacesButton, SpacesPanel } from '../exhibit/SpacesPanel'
+import { SpacesButton, SpacesPanel } from '../spaces/SpacesPanel'
 import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
-import { ExhibitCardHost } from '../exhibit/ExhibitCardHost'
-import { EventHudHost, EventsButton, EventsPanelHost } from '../event/EventsEntry'
-import { EditorHud } from '../exhibit/EditorHud'
+import { ExhibitCardHost } from '../spaces/ExhibitCardHost'
+import { EventHudHost, EventsButton, EventsPanelHost } from '../events/EventsEntry'
+import { EditorHud } from '../spaces/EditorHud'
 
 function Places() {
   const t = useT()

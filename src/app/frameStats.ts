@@ -6,7 +6,7 @@ import { current } from '../net/current'
 import { remotes } from '../net/remotes'
 import { useNet } from '../state/net'
 import { walletSummary, type WalletSummary } from '../state/wallet'
-import { spacesHooks, type SpacesHooks } from '../exhibit/testHooks'
+import { spacesHooks, type SpacesHooks } from '../spaces/testHooks'
 
 export interface FrameStats {
   frames: number

@@ -1,7 +1,7 @@
 // The world in the address bar: `/?world=<id>` opens a world directly, `/?event=<id>` the
-// event's world (src/event/link.ts); no parameter shows the directory. History entries make the
+// event's world (src/events/link.ts); no parameter shows the directory. History entries make the
 // back button leave a world.
-import { syncEventWithLocation } from '../event/link'
+import { syncEventWithLocation } from '../events/link'
 import { useEventLink } from '../state/eventLink'
 import { useWorld } from '../state/world'
 

@@ -4,7 +4,7 @@
 // rule, src/protocol/events.ts onStage). Pure; allocates nothing per query.
 import type { Stage } from '../protocol/scene'
 import type { WorldCollider } from '../world/collision'
-import { SpacesCollider } from '../exhibit/collider'
+import { SpacesCollider } from '../spaces/collider'
 import { layoutStage, stageColliderBoxes, type StageStyle } from './layout'
 
 /**

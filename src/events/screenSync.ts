@@ -1,6 +1,6 @@
 // Keeps a stage screen's <video> on the host's timeline: given the screen state, server time and
 // what the element reports, decides whether to seek, nudge the playback rate, play or pause.
-// Pure TypeScript with no DOM access; src/event/videoDriver.ts applies its decisions once a frame.
+// Pure TypeScript with no DOM access; src/events/videoDriver.ts applies its decisions once a frame.
 //
 // Policy:
 // - The video belongs at screenPosition(state, serverNow) (src/protocol/events.ts).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { EMPTY_SCREEN, type WireCastMember } from '../protocol/events'
+import { EMPTY_SCREEN } from '../protocol/events'
+import type { CastMemberState } from '../protocol/state'
 import { CLOSE_CODES } from '../protocol/messages'
 import {
   castId,
@@ -11,7 +12,7 @@ import {
   removalFor,
 } from './eventWire'
 
-const member = (instance: number, x = 1): WireCastMember => ({
+const member = (instance: number, x = 1): CastMemberState => ({
   name: 'Host',
   color: 0xff0000,
   role: 'host',
@@ -59,7 +60,7 @@ describe('event room state → event store', () => {
   })
 
   it('draws the cast of other instances only, by a distinct id', () => {
-    const cast: [string, WireCastMember][] = [
+    const cast: [string, CastMemberState][] = [
       ['0xAbC', member(1)],
       ['0xdef', member(2)],
     ]

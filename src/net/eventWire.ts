@@ -1,13 +1,8 @@
 // How an event room's state and close codes turn into what the event store holds: the screen
 // JSON into a ScreenState, the latest announcement, attendance, and which cast members (host and
 // performers in other instances) to show as avatars. Pure functions, tested without a server.
-import {
-  EMPTY_SCREEN,
-  ScreenState,
-  type Announcement,
-  type EventStatus,
-  type WireCastMember,
-} from '../protocol/events'
+import { EMPTY_SCREEN, ScreenState, type Announcement, type EventStatus } from '../protocol/events'
+import type { CastMemberState } from '../protocol/state'
 import { CLOSE_CODES } from '../protocol/messages'
 
 /** The screen as the state carries it (JSON); anything malformed shows an empty screen. */
@@ -69,10 +64,10 @@ export const isCastId = (id: string) => id.startsWith('cast:')
  * (in this one they are ordinary players already). Keyed by remote-avatar id.
  */
 export function castToShow(
-  cast: Iterable<[string, WireCastMember]>,
+  cast: Iterable<[string, CastMemberState]>,
   myInstance: number,
-): Map<string, WireCastMember & { address: string }> {
-  const out = new Map<string, WireCastMember & { address: string }>()
+): Map<string, CastMemberState & { address: string }> {
+  const out = new Map<string, CastMemberState & { address: string }>()
   for (const [address, m] of cast) {
     if (!m || m.instance === myInstance || myInstance === 0) continue
     out.set(castId(address), { ...m, address })

@@ -6,8 +6,8 @@
 // Attending an event, it joins the event's room instead (a world room plus the event): the
 // `event.*` messages and the state's `event` part go into the event store (src/state/event.ts),
 // the cast standing in other instances becomes remote avatars, and pings keep the clock that
-// the synced screen reads (src/event/clock.ts).
-import type { MapSchema } from '@colyseus/schema'
+// the synced screen reads (src/events/clock.ts).
+import type { ArraySchema, MapSchema } from '@colyseus/schema'
 import { Client, ErrorCode, getStateCallbacks, type Room } from 'colyseus.js'
 import {
   CHAT_MAX_CHARS,
@@ -25,8 +25,15 @@ import {
   type Emote,
   type ServerMessages,
 } from '../protocol/messages'
-import { stageSpawn, type Reaction, type WireCastMember } from '../protocol/events'
-import { clock, localNow } from '../event/clock'
+import { stageSpawn, type Reaction } from '../protocol/events'
+import {
+  readSpace,
+  type EventRoomState,
+  type StateList,
+  type StateMap,
+  type WorldRoomState,
+} from '../protocol/state'
+import { clock, localNow } from '../events/clock'
 import { useEvent } from '../state/event'
 import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './eventWire'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
@@ -35,61 +42,24 @@ import { useWorld } from '../state/world'
 import { resetMotion, standingHeight } from '../avatar/controller'
 import { clearTarget, input } from '../avatar/input'
 import { useWallet } from '../state/wallet'
-import { useSpaces, type SpaceView } from '../state/spaces'
+import { useSpaces } from '../state/spaces'
 import type { EventActionResult, EventActionType, SpaceEditResult, SpaceEditType } from './current'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 
-/** The room state as colyseus.js decodes it (server/rooms/WorldState.ts). */
-type WireMap<T> = MapSchema<T>
-interface WirePlayer {
-  name: string
-  color: number
-  n: number
-  /** The signed-in wallet, where the room shares it (event rooms, for moderators). */
-  address?: string
-}
-interface WireExhibit {
-  chainId: number
-  contract: string
-  tokenId: string
-  standard: string
-  slot: string
-  x: number
-  y: number
-  z: number
-  rotY: number
-  scale: number
-  title: string
-  issuer: string
-  addedBy: string
-  hidden: string
-}
-interface WireSpace {
-  owner: string
-  collaborators: { toArray(): string[] }
-  version: number
-  exhibits: WireMap<WireExhibit>
-}
-/** The `event` part of an event room's state (WireEventState in src/protocol/events.ts). */
-interface WireEvent {
-  id: string
-  status: string
-  screen: string
-  attendance: number
-  instances: number
-  announcement: string
-  cast: WireMap<WireCastMember>
-}
-interface WireState {
-  world: string
-  instance: number
-  capacity: number
-  players: WireMap<WirePlayer>
-  spaces: WireMap<WireSpace>
-  /** Event rooms only. */
-  event?: WireEvent
-}
+/**
+ * The room state as colyseus.js decodes it: the interfaces the server's schemas implement
+ * (src/protocol/state.ts), with their maps and lists as the schema collections they arrive as.
+ */
+type Decoded<T> =
+  T extends StateMap<infer V>
+    ? MapSchema<Decoded<V>>
+    : T extends StateList<infer V>
+      ? ArraySchema<V>
+      : T extends object
+        ? { [K in keyof T]: Decoded<T[K]> }
+        : T
+type WireState = Decoded<WorldRoomState & { event?: EventRoomState['event'] }>
 
 const EDIT_TIMEOUT_MS = 20_000
 
@@ -208,9 +178,7 @@ export class WorldSession {
       if (this.room !== room) return
       const people: Person[] = []
       room.state.players.forEach((p, id) => {
-        const person: Person = { id, name: p.name, color: unpackColor(p.color) }
-        if (p.address) person.address = p.address
-        people.push(person)
+        people.push({ id, name: p.name, color: unpackColor(p.color) })
       })
       people.push(...this.castPeople)
       people.sort((a, b) =>
@@ -331,7 +299,7 @@ export class WorldSession {
       const seen = new Set<string>()
       room.state.spaces?.forEach((space, id) => {
         seen.add(id)
-        const view = spaceView(space)
+        const view = readSpace(space)
         const json = JSON.stringify(view)
         if (shown.get(id) === json) return
         shown.set(id, json)
@@ -703,31 +671,4 @@ function describe(err: unknown): string {
   if (err instanceof Error) return err.message
   if (typeof err === 'object' && err && 'message' in err) return String(err.message)
   return String(err)
-}
-
-function spaceView(space: WireSpace): SpaceView {
-  const exhibits: SpaceView['exhibits'] = []
-  space.exhibits.forEach((e, id) => {
-    exhibits.push({
-      id,
-      chainId: e.chainId,
-      contract: e.contract,
-      tokenId: e.tokenId,
-      standard: e.standard === 'erc1155' ? 'erc1155' : 'erc721',
-      placement: e.slot
-        ? { kind: 'slot', slot: e.slot }
-        : { kind: 'free', x: e.x, y: e.y, z: e.z, rotY: e.rotY, scale: e.scale },
-      title: e.title,
-      issuer: e.issuer || null,
-      addedBy: e.addedBy || null,
-      hidden: e.hidden ? { reason: e.hidden } : null,
-    })
-  })
-  exhibits.sort((a, b) => a.id.localeCompare(b.id))
-  return {
-    owner: space.owner || null,
-    collaborators: space.collaborators.toArray(),
-    version: space.version,
-    exhibits,
-  }
 }

@@ -79,7 +79,7 @@ export type ScreenMedia = z.infer<typeof ScreenMedia>
 /**
  * What every screen shows. A playing video is at `position + (serverNow - at) / 1000` seconds;
  * a paused one at `position`. Clients turn their own clock into server time with an offset
- * estimated from pings (src/event/clock.ts), so late joiners land on the same frame.
+ * estimated from pings (src/events/clock.ts), so late joiners land on the same frame.
  */
 export const ScreenState = z.object({
   media: ScreenMedia.nullable(),
@@ -248,31 +248,3 @@ export interface Announcement {
 
 /** Reaction counts over the last aggregation window, summed over every instance. */
 export type ReactionCounts = Record<Reaction, number>
-
-/** What the room state of an event instance carries (besides the world's players and spaces). */
-export interface WireEventState {
-  id: string
-  status: EventStatus
-  /** JSON of ScreenState: one string, so a screen change arrives whole in one patch. */
-  screen: string
-  /** People in all instances of the event, and how many instances there are. */
-  attendance: number
-  instances: number
-  /** JSON of the latest Announcement, or '' before the first. */
-  announcement: string
-  /** The host and performers, mirrored from whichever instance they are in (by address). */
-  cast: Map<string, WireCastMember>
-}
-
-export interface WireCastMember {
-  name: string
-  color: number
-  role: EventRole
-  /** The instance the member stands in; that instance shows them as an ordinary player. */
-  instance: number
-  x: number
-  y: number
-  z: number
-  h: number
-  a: string
-}

@@ -1,7 +1,7 @@
 // The live gathering the visitor attends, as the UI and the stage see it: the event, the
 // visitor's role, the synced screen, attendance over every instance, announcements, reactions,
 // raised hands and moderation notices. The network code (src/net/session.ts) fills it from the
-// event room; the stage (src/event/) and the HUD read it. Human-speed state only: the cast's
+// event room; the stage (src/events/) and the HUD read it. Human-speed state only: the cast's
 // avatars move through src/net/remotes.ts like every other avatar, never through React state.
 import { create } from 'zustand'
 import {

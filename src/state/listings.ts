@@ -1,6 +1,6 @@
 // Verified listings of space owners (GET /api/collectibles/<owner>), cached per owner so the
 // exhibits of a space can be matched against what its owner provably holds. Filled by
-// src/exhibit/listings.ts; read by the renderer, the exhibit card and the test hooks.
+// src/spaces/listings.ts; read by the renderer, the exhibit card and the test hooks.
 import { create } from 'zustand'
 import type { Collectible } from '../chain/types'
 

@@ -11,10 +11,10 @@ const VoxelWorldView = lazy(() =>
   import('./voxel/VoxelWorldView').then((m) => ({ default: m.VoxelWorldView })),
 )
 const HdWorldView = lazy(() => import('./hd/HdWorldView').then((m) => ({ default: m.HdWorldView })))
-// Creator spaces (src/exhibit) draw in either style; their own chunk, fetched once the world stands.
-const Spaces = lazy(() => import('../exhibit/Spaces').then((m) => ({ default: m.Spaces })))
-// Event stages (src/event): platform, synced screen and reactions; their own chunk too.
-const Stages = lazy(() => import('../event/Stage').then((m) => ({ default: m.Stages })))
+// Creator spaces (src/spaces) draw in either style; their own chunk, fetched once the world stands.
+const Spaces = lazy(() => import('../spaces/Spaces').then((m) => ({ default: m.Spaces })))
+// Event stages (src/events): platform, synced screen and reactions; their own chunk too.
+const Stages = lazy(() => import('../events/Stage').then((m) => ({ default: m.Stages })))
 
 export function WorldScene() {
   const scene = useWorld((s) => s.scene)
