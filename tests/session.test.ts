@@ -13,7 +13,7 @@ import { POS_SCALE, animIndex, type ServerMessages } from '../src/protocol/messa
 import { POSE_FRAME, PoseBook } from '../src/protocol/poseFrame'
 import { localMotion } from '../src/state/player'
 import { useNet } from '../src/state/net'
-import { useWallet } from '../src/state/wallet'
+import { useWallet } from '../src/wallet/store'
 import { resetMotion } from '../src/avatar/controller'
 import { startServer, type RunningServer } from '../server/app'
 import { loadConfig } from '../server/config'

@@ -2,7 +2,7 @@
 // loading/error screens are DOM siblings of it.
 import { useEffect } from 'react'
 import { Canvas } from '@react-three/fiber'
-import { useEventLink } from '../state/eventLink'
+import { useEventLink } from '../events/linkStore'
 import { useWorld } from '../state/world'
 import { StartScene } from '../world/StartScene'
 import { WorldScene } from '../world/WorldScene'

@@ -5,7 +5,7 @@ import { useWorld } from '../state/world'
 import { current } from '../net/current'
 import { remotes } from '../net/remotes'
 import { useNet } from '../state/net'
-import { walletSummary, type WalletSummary } from '../state/wallet'
+import { walletSummary, type WalletSummary } from '../wallet/store'
 import { spacesHooks, type SpacesHooks } from '../spaces/testHooks'
 
 export interface FrameStats {

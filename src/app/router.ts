@@ -2,7 +2,7 @@
 // event's world (src/events/link.ts); no parameter shows the directory. History entries make the
 // back button leave a world.
 import { syncEventWithLocation } from '../events/link'
-import { useEventLink } from '../state/eventLink'
+import { useEventLink } from '../events/linkStore'
 import { useWorld } from '../state/world'
 
 export function worldFromLocation(): string | null {

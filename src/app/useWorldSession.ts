@@ -3,7 +3,7 @@
 // The network code is a lazy chunk: it never delays the first frame.
 import { useEffect } from 'react'
 import { current } from '../net/current'
-import { useEventLink } from '../state/eventLink'
+import { useEventLink } from '../events/linkStore'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
 

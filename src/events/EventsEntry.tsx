@@ -2,8 +2,8 @@
 // events list, the create form and the in-event HUD as lazy chunks when they are first needed.
 import { Suspense, lazy } from 'react'
 import { useT } from '../app/i18n'
-import { useEvent } from '../state/event'
-import { useEventLink } from '../state/eventLink'
+import { useEvent } from './store'
+import { useEventLink } from './linkStore'
 import { useUi } from '../state/ui'
 import './testHooks'
 

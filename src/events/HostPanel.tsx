@@ -14,7 +14,7 @@ import {
   screenPosition,
   type ScreenMedia,
 } from '../protocol/events'
-import { useEvent } from '../state/event'
+import { useEvent } from './store'
 import { useNet } from '../state/net'
 import { isCastId } from '../net/eventWire'
 import { serverNow } from './clock'

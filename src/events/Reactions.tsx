@@ -16,7 +16,7 @@ import {
   SRGBColorSpace,
 } from 'three'
 import type { Reaction, ReactionCounts } from '../protocol/events'
-import { useEvent } from '../state/event'
+import { useEvent } from './store'
 import { useSettings } from '../state/settings'
 import type { StageLayout } from './layout'
 

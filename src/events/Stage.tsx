@@ -20,7 +20,7 @@ import {
 } from 'three'
 import type { Scene } from '../protocol/scene'
 import type { ScreenState } from '../protocol/events'
-import { useEvent } from '../state/event'
+import { useEvent } from './store'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { MeshBuilder } from '../spaces/geometry'

@@ -3,7 +3,7 @@
 // screen readers) and "tap for sound" while the stage's video plays muted because the browser
 // wanted a gesture first.
 import { useEffect, useState } from 'react'
-import { useEvent } from '../state/event'
+import { useEvent } from './store'
 import { useSettings, type Language } from '../state/settings'
 import { useStageSound } from './videoDriver'
 import './stage.css'

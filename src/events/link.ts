@@ -3,8 +3,8 @@
 // failed, EventLinkScreen shows the tries and the reason instead of the directory. Small and in
 // the first bundle; the API client loads with the first link followed.
 import type { EventInfo } from '../protocol/events'
-import { useEvent } from '../state/event'
-import { useEventLink } from '../state/eventLink'
+import { useEvent } from './store'
+import { useEventLink } from './linkStore'
 import { useWorld } from '../state/world'
 
 const ID = /^[a-z0-9]{12}$/

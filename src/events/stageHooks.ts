@@ -8,7 +8,7 @@ import {
   type EventInfo,
   type ReactionCounts,
 } from '../protocol/events'
-import { useEvent } from '../state/event'
+import { useEvent } from './store'
 import { useWorld } from '../state/world'
 import { clock, serverNow } from './clock'
 import { reactionsProbe } from './Reactions'

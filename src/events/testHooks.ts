@@ -2,8 +2,8 @@
 // the event session hold, for end-to-end tests and developers. Small: it rides in the first
 // bundle with the HUD's Events button.
 import { screenPosition } from '../protocol/events'
-import { useEvent } from '../state/event'
-import { useEventLink } from '../state/eventLink'
+import { useEvent } from './store'
+import { useEventLink } from './linkStore'
 import { serverNow } from './clock'
 
 export interface EventsHooks {

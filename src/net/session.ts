@@ -4,7 +4,7 @@
 // ready, so the first frame never waits for the network code.
 //
 // Attending an event, it joins the event's room instead (a world room plus the event): the
-// `event.*` messages and the state's `event` part go into the event store (src/state/event.ts),
+// `event.*` messages and the state's `event` part go into the event store (src/events/store.ts),
 // the cast standing in other instances becomes remote avatars, and pings keep the clock that
 // the synced screen reads (src/events/clock.ts).
 import type { ArraySchema, MapSchema } from '@colyseus/schema'
@@ -34,15 +34,15 @@ import {
   type WorldRoomState,
 } from '../protocol/state'
 import { clock, localNow } from '../events/clock'
-import { useEvent } from '../state/event'
+import { useEvent } from '../events/store'
 import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './eventWire'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
 import { cameraRig, localMotion } from '../state/player'
 import { useWorld } from '../state/world'
 import { resetMotion, standingHeight } from '../avatar/controller'
 import { clearTarget, input } from '../avatar/input'
-import { useWallet } from '../state/wallet'
-import { useSpaces } from '../state/spaces'
+import { useWallet } from '../wallet/store'
+import { useSpaces } from '../spaces/store'
 import type { EventActionResult, EventActionType, SpaceEditResult, SpaceEditType } from './current'
 import { BUBBLE_MS, CHAT_LOG_LINES, initialNet, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'

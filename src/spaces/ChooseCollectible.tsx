@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { useT } from '../app/i18n'
 import type { Collectible } from '../chain/types'
-import { useWallet } from '../state/wallet'
+import { useWallet } from '../wallet/store'
 
 /** Identity of a token across listings (contracts compared case-insensitively). */
 export const tokenKey = (c: { chainId: number; contract: string; tokenId: string }) =>

@@ -1,7 +1,7 @@
 // The free-placement editor's place in the HUD: loads the toolbar while a creator arranges an
 // exhibit, and shows a short notice after it closed. First bundle, so kept tiny.
 import { lazy, Suspense, useEffect, type CSSProperties } from 'react'
-import { useEditor } from '../state/editor'
+import { useEditor } from './editorStore'
 
 const EditorToolbar = lazy(() => import('./EditorToolbar'))
 const NOTICE_MS = 5000

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react'
 import { useT } from '../app/i18n'
 import { focusOwnsKey } from '../avatar/input'
-import { useEditor } from '../state/editor'
+import { useEditor } from './editorStore'
 import { cameraRig } from '../state/player'
 import { cancel, propose, save } from './freeEdit'
 import { nudge, raise, readout, resize, screenStep, turn, type ScreenDirection } from './gizmo'

@@ -1,7 +1,7 @@
 // Shows the exhibit card while one is open, loading its chunk the first time. The only part of
 // the exhibit code in the HUD's bundle.
 import { useEffect, useState, type ComponentType } from 'react'
-import { useSpaces } from '../state/spaces'
+import { useSpaces } from './store'
 import type * as CardModule from './ExhibitCard'
 
 let cardModule: Promise<typeof CardModule> | null = null

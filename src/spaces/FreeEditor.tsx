@@ -27,7 +27,7 @@ import {
 } from 'three'
 import { setInputBlocked } from '../avatar/input'
 import type { FreePlacement } from '../protocol/spaces'
-import { useEditor, type FreeEdit } from '../state/editor'
+import { useEditor, type FreeEdit } from './editorStore'
 import { dragTo } from './gizmo'
 import { propose } from './freeEdit'
 import { STYLES, facing, fitPicture, frameSpot, type SpaceLayout, type SpaceStyle } from './layout'

@@ -1,7 +1,7 @@
 // Mounts the free-placement editor in the world while a creator arranges an exhibit, loading
 // its chunk on first use. Inside the Canvas; leaving the world leaves the editor.
 import { lazy, Suspense, useEffect } from 'react'
-import { useEditor } from '../state/editor'
+import { useEditor } from './editorStore'
 import type { SpaceLayout, SpaceStyle } from './layout'
 
 const FreeEditor = lazy(() => import('./FreeEditor'))

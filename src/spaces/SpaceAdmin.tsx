@@ -7,7 +7,7 @@ import { addStrings, useT } from '../app/i18n'
 import { current, type SpaceEditResult } from '../net/current'
 import type { LayoutVersionInfo } from '../protocol/messages'
 import type { Space } from '../protocol/scene'
-import type { SpaceView } from '../state/spaces'
+import type { SpaceView } from './store'
 import { useSettings } from '../state/settings'
 
 addStrings({

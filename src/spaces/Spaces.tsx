@@ -17,9 +17,9 @@ import {
   type Mesh,
 } from 'three'
 import type { Scene } from '../protocol/scene'
-import { useListings, ownerKey } from '../state/listings'
+import { useListings, ownerKey } from './listingsStore'
 import { useSettings } from '../state/settings'
-import { useSpaces, type SpaceView } from '../state/spaces'
+import { useSpaces, type SpaceView } from './store'
 import { other, pick, useT } from '../app/i18n'
 import { shortAddress } from '../wallet/wallets'
 import { FreeEditorHost, useArranging } from './FreeEditorHost'

@@ -2,7 +2,7 @@
 // its wall slots, its pedestals, the sign, the floor, where each exhibit's frame hangs or stands,
 // and the boxes the avatar collides with. Pure math (no three), shared by the renderer and tests.
 import type { Space, SpaceSlot } from '../protocol/scene'
-import type { ExhibitPlacement } from '../state/spaces'
+import type { ExhibitPlacement } from './store'
 
 export type SpaceStyle = 'voxel' | 'hd'
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { useListings } from '../state/listings'
-import { useSpaces, type SpaceView } from '../state/spaces'
+import { useListings } from './listingsStore'
+import { useSpaces, type SpaceView } from './store'
 import { ApiError } from '../wallet/api'
 import { REFRESH_MS, retryDelay, watchListings, type FetchedListing } from './listings'
 

@@ -4,8 +4,8 @@
 // re-checked) and after the server's cache lifetime; failures retry with backoff.
 // Plain TypeScript, browser; results go to useListings.
 import type { Collectible } from '../chain/types'
-import { useListings, ownerKey, type ListingChain } from '../state/listings'
-import { holderOf, useSpaces, type SpaceView } from '../state/spaces'
+import { useListings, ownerKey, type ListingChain } from './listingsStore'
+import { holderOf, useSpaces, type SpaceView } from './store'
 import { api, ApiError } from '../wallet/api'
 
 /** The server caches listings this long: older ones are fetched again while in view. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Collectible } from '../chain/types'
-import type { Listing } from '../state/listings'
-import type { ExhibitView, SpaceView } from '../state/spaces'
+import type { Listing } from './listingsStore'
+import type { ExhibitView, SpaceView } from './store'
 import { exhibitImage, isVeiled, resolveExhibit, resolveSpace, sameToken } from './resolve'
 
 const CONTRACT = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512'

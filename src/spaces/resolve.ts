@@ -3,8 +3,8 @@
 // server verified is shown as verified; everything else is veiled. Pure functions, used by the
 // renderer, the exhibit card and the test hooks.
 import type { Collectible, TokenRef } from '../chain/types'
-import type { Listing } from '../state/listings'
-import { holderOf, type ExhibitView, type SpaceView } from '../state/spaces'
+import type { Listing } from './listingsStore'
+import { holderOf, type ExhibitView, type SpaceView } from './store'
 
 /**
  * verified: in the owner's listing and verified by the server.

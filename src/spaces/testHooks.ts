@@ -1,8 +1,8 @@
 // `window.__cq.spaces` (see src/app/frameStats.ts): lets end-to-end tests, benchmarks and
 // developers read what the visitor's spaces show and put a layout into the store without a
 // server. Small on purpose: it rides in the first-frame bundle.
-import { ownerKey, useListings } from '../state/listings'
-import { SpaceView, useSpaces, type ExhibitView, type OpenExhibit } from '../state/spaces'
+import { ownerKey, useListings } from './listingsStore'
+import { SpaceView, useSpaces, type ExhibitView, type OpenExhibit } from './store'
 import { modelsSnapshot } from './modelState'
 import { resolveSpace, type ExhibitStatus } from './resolve'
 

@@ -4,7 +4,7 @@ import { useEffect, useState, type ComponentType } from 'react'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { useUi } from '../state/ui'
-import { useWallet } from '../state/wallet'
+import { useWallet } from './store'
 import type * as PanelModule from './WalletPanel'
 
 let panelModule: Promise<typeof PanelModule> | null = null

@@ -6,7 +6,7 @@ import type { Collectible } from '../chain/types'
 import { useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
 import { useSettings } from '../state/settings'
-import { useWallet, type WalletConnection, type WalletError } from '../state/wallet'
+import { useWallet, type WalletConnection, type WalletError } from './store'
 import {
   connectDev,
   connectInjected,

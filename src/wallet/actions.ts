@@ -1,12 +1,7 @@
 // What the wallet panel does: read the chain settings, connect a wallet, sign in with Ethereum
 // (EIP-4361), keep the tab's session, load the collectibles. Part of the lazy wallet chunk;
 // ethers arrives later still, with signers.ts, the first time a key is derived or asked for.
-import {
-  useWallet,
-  type WalletConnection,
-  type WalletError,
-  type WalletSession,
-} from '../state/wallet'
+import { useWallet, type WalletConnection, type WalletError, type WalletSession } from './store'
 import { api, ApiError } from './api'
 import type * as Signers from './signers'
 import type { Signer } from './signers'

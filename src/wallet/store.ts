@@ -3,7 +3,7 @@
 // fill it (and everything that needs ethers) live in the lazily loaded src/wallet/ chunk.
 import { create } from 'zustand'
 import type { Collectible } from '../chain/types'
-import type { ChainConfig, ChainInfo } from '../wallet/api'
+import type { ChainConfig, ChainInfo } from './api'
 
 /** An error as the panel shows it: a code it translates, the server's message as a fallback. */
 export interface WalletError {
