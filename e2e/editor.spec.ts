@@ -108,6 +108,16 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     await walkTo(creator, 104, 106.5)
     await walkTo(creator, 104, 108.5)
     await creator.waitForFunction(() => window.__cq!.player.speed < 0.05, undefined, WAIT)
+    // Face the plot exactly: the avatar turns towards its motion at a finite rate, so on a
+    // starved page the short last leg can end before the turn from the first leg is done, and
+    // the placement would start at the plot's west edge (the drag below then moves nothing).
+    // Standing still, nothing turns it back.
+    await creator.evaluate(() => {
+      window.__cq!.player.heading = Math.PI
+      window.__cq!.cameraRig.yaw = Math.PI
+    })
+    await waitForFrames(creator, 2)
+    expect(await creator.evaluate(() => window.__cq!.player.heading)).toBeCloseTo(Math.PI, 6)
 
     // Claim it, then place the first verified collectible freely.
     await creator.getByTestId('spaces-button').click()
