@@ -16,6 +16,7 @@ import {
   type Object3D,
 } from 'three'
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js'
+import { readBody, BodyTooLargeError } from '../protocol/body'
 import { MODEL_MAX_BYTES, MODEL_MAX_TRIANGLES, checkGltf, type Bounds } from './gltf'
 import { textureBytes } from './textures'
 
@@ -65,30 +66,11 @@ export async function fetchCapped(
       mode: 'cors',
     })
     if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    if (Number(res.headers.get('content-length') ?? NaN) > maxBytes) {
-      throw new Error(`larger than ${maxBytes} bytes`)
-    }
-    if (!res.body) return new Uint8Array(await res.arrayBuffer())
-    const reader = res.body.getReader()
-    const chunks: Uint8Array[] = []
-    let total = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        controller.abort()
-        throw new Error(`larger than ${maxBytes} bytes`)
-      }
-      chunks.push(value)
-    }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const c of chunks) {
-      out.set(c, at)
-      at += c.byteLength
-    }
-    return out
+    return await readBody(res, maxBytes)
+  } catch (err) {
+    // Stop the download too, not only the read.
+    if (err instanceof BodyTooLargeError) controller.abort()
+    throw err
   } finally {
     clearTimeout(timer)
   }

@@ -1,5 +1,6 @@
 // Token metadata, the fetch: one document from a resolved URI or a data: URI, every redirect
 // re-checked, the body cut off past its cap, one timeout per attempt. Isomorphic (fetch only).
+import { BodyTooLargeError, readBody } from '../../protocol/body'
 import { isPlainObject, parseDataUrl, sha256Hex } from './bytes'
 import { checkWebUrl, refused, resolve, type GatewayOptions, type Resolved } from './uri'
 
@@ -96,19 +97,14 @@ async function fetchBounded(
         await discard(res)
         return { kind: 'unavailable', detail: `${url}: HTTP ${res.status}` }
       }
-      const declared = Number(res.headers.get('content-length') ?? NaN)
-      if (declared > maxBytes) {
-        controller.abort()
-        return { kind: 'invalid', detail: `${url}: larger than ${maxBytes} bytes` }
-      }
-      const bytes = await readBounded(res, maxBytes)
-      if (!bytes) {
-        controller.abort()
-        return { kind: 'invalid', detail: `${url}: larger than ${maxBytes} bytes` }
-      }
+      const bytes = await readBody(res, maxBytes)
       return { kind: 'bytes', bytes, url }
     }
   } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      controller.abort()
+      return { kind: 'invalid', detail: `${url}: ${err.message}` }
+    }
     if (timedOut) return { kind: 'unavailable', detail: `${url}: no answer in ${timeoutMs} ms` }
     if ((err as { code?: unknown }).code === ADDRESS_REFUSED) {
       return { kind: 'invalid', detail: `${url}: ${(err as Error).message.slice(0, 200)}` }
@@ -121,31 +117,6 @@ async function fetchBounded(
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** The body, or null as soon as it grows past `maxBytes` (the rest is never read). */
-async function readBounded(res: Response, maxBytes: number): Promise<Uint8Array | null> {
-  if (!res.body) return new Uint8Array(0)
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
 }
 
 /** Decodes a data: URI holding a metadata document (see fetchMetadata for the rules). */
