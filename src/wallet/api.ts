@@ -100,7 +100,7 @@ export type Collectibles = z.infer<typeof Collectibles>
 const ErrorBody = z.object({
   error: z.string(),
   message: z.string().optional(),
-  retryAfterS: z.number().optional(),
+  retryAfterS: z.number().nonnegative().optional(),
 })
 
 /** Only images a plain <img> may load: http(s) and data:image/ URLs (the server resolves ipfs). */
@@ -123,7 +123,8 @@ export class ApiError extends Error {
     message: string,
     readonly retryAfterS: number | null = null,
   ) {
-    super(message)
+    // Server messages are shown as they are: never more than 200 characters of one.
+    super(message.length > 200 ? `${message.slice(0, 200)}…` : message)
     this.name = 'ApiError'
   }
 }
@@ -136,13 +137,14 @@ async function call<T>(
   const headers: Record<string, string> = { accept: 'application/json' }
   if (init.body !== undefined) headers['content-type'] = 'application/json'
   if (init.token) headers.authorization = `Bearer ${init.token}`
+  const timeout = AbortSignal.timeout(init.timeoutMs ?? 15_000)
   let res: Response
   try {
     res = await fetch(path, {
       method: init.method ?? 'GET',
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
+      signal: timeout,
     })
   } catch (e) {
     const timeout = e instanceof DOMException && e.name === 'TimeoutError'
@@ -151,7 +153,9 @@ async function call<T>(
   let body: unknown = null
   try {
     body = await res.json()
-  } catch {
+  } catch (e) {
+    // The time ran out while the body was arriving: that is a timeout, not a bad answer.
+    if (timeout.aborted) throw new ApiError('timeout', 0, String(e))
     // Not JSON: judged by the status below.
   }
   if (!res.ok) {
