@@ -1,4 +1,4 @@
-// The fetch the server reads token metadata with (injected into src/chain/metadata.ts): it
+// The fetch the server reads token metadata with (injected into src/chain/metadata): it
 // resolves a host name once, refuses it when any address is loopback, private, link-local,
 // multicast or otherwise reserved (unless the chain is local), and connects to exactly the
 // address it checked, so DNS cannot answer differently the second time (no rebinding window).

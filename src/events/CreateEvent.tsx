@@ -12,7 +12,8 @@ import { useUi } from '../state/ui'
 import { useWallet } from '../wallet/store'
 import { useWorld } from '../state/world'
 import { loadScene } from '../world/loadScene'
-import { EventApiError, eventsApi } from './api'
+import { ApiError } from '../net/api'
+import { eventsApi } from './api'
 import { emptyForm, fieldOfPath, formToDraft, type EventForm, type FormErrors } from './draft'
 import { rememberCreated, worldCatalog } from './EventsPanel'
 import { eventTitle } from './list'
@@ -119,7 +120,7 @@ export function CreateEventDialog() {
       announceCreated(fill(t('events.created'), { title: eventTitle(created, lang) }))
     } catch (err) {
       setBusy(false)
-      const e = err instanceof EventApiError ? err : null
+      const e = err instanceof ApiError ? err : null
       const field = e?.field ? fieldOfPath([e.field]) : null
       if (field) setErrors({ [field]: '' })
       setStatus({

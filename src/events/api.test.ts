@@ -3,7 +3,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EventApiError, getWithRetry, LINK_RETRY, retryDelay, type RetryOptions } from './api'
+import { ApiError } from '../net/api'
+import { getWithRetry, LINK_RETRY, retryDelay, type RetryOptions } from './api'
 
 const ID = 'abcdef123456'
 const EVENT = {
@@ -95,7 +96,7 @@ describe('getWithRetry', () => {
       json(404, { error: 'unknown_event', message: `there is no event ${ID}` }),
     ])
     const err = await getWithRetry(ID, quick(origin)).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(EventApiError)
+    expect(err).toBeInstanceOf(ApiError)
     expect(err).toMatchObject({ code: 'unknown_event', status: 404 })
     expect(seen).toHaveLength(1)
   })
@@ -121,7 +122,7 @@ describe('getWithRetry', () => {
       signal: ctl.signal,
     }).catch((e: unknown) => e)
     expect(ctl.signal.aborted).toBe(true)
-    expect(err).not.toBeInstanceOf(EventApiError)
+    expect(err).not.toBeInstanceOf(ApiError)
     expect(seen).toHaveLength(1)
   })
 
@@ -134,7 +135,7 @@ describe('getWithRetry', () => {
 
 describe('retryDelay', () => {
   const prev = (retryAfterS: number | null = null) =>
-    new EventApiError('storage_starting', 503, 'busy', null, retryAfterS)
+    new ApiError('storage_starting', 503, 'busy', retryAfterS)
 
   it('doubles from the base up to the cap', () => {
     expect([2, 3, 4, 5, 6].map((n) => retryDelay(n, LINK_RETRY, prev()))).toEqual([

@@ -1,7 +1,9 @@
 // The browser side of the events HTTP API (same origin): list, read and create events. Every
-// answer is checked at run time; failures become an EventApiError with the server's code and
-// message, which the UI shows as they are. Reading an event for a deep link retries with backoff.
+// answer is checked at run time; failures become an ApiError (src/net/api.ts) with the server's
+// code and message, which the UI shows as they are. Reading an event for a deep link retries
+// with backoff.
 import { z } from 'zod'
+import { API_TIMEOUT_MS, ApiError, apiRequest } from '../net/api'
 import { EVENT_STATUSES, type EventDraft, type EventInfo } from '../protocol/events'
 
 const LocalText = z.object({ 'zh-CN': z.string(), en: z.string() })
@@ -25,101 +27,10 @@ export const EventInfoSchema = z.object({
 }) satisfies z.ZodType<EventInfo>
 
 const EventList = z.object({ events: z.array(EventInfoSchema) })
-const ErrorBody = z.object({
-  error: z.string(),
-  message: z.string().optional(),
-  field: z.string().optional(),
-  path: z.array(z.union([z.string(), z.number()])).optional(),
-  retryAfterS: z.number().nonnegative().optional(),
-})
-
-/** Every request gives up after this long (a starved page may take a while: see getWithRetry). */
-const TIMEOUT_MS = 15_000
-/** Server messages are shown as they are: never more than this much of one. */
-const MESSAGE_MAX = 200
-
-export class EventApiError extends Error {
-  constructor(
-    /** The server's error code, or network / timeout / bad_response from this client. */
-    readonly code: string,
-    readonly status: number,
-    message: string,
-    /** The draft field the server blamed, when it said. */
-    readonly field: string | null = null,
-    /** How long the server asked us to wait before trying again (503, 429). */
-    readonly retryAfterS: number | null = null,
-  ) {
-    super(message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX)}…` : message)
-    this.name = 'EventApiError'
-  }
-}
-
-async function call<T>(
-  schema: z.ZodType<T>,
-  path: string,
-  init: {
-    method?: 'GET' | 'POST'
-    body?: unknown
-    token?: string
-    signal?: AbortSignal
-    timeoutMs?: number
-    /** Another origin (tests run in Node, where a bare path means nothing). */
-    origin?: string
-  } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' }
-  if (init.body !== undefined) headers['content-type'] = 'application/json'
-  if (init.token) headers.authorization = `Bearer ${init.token}`
-  const timeout = AbortSignal.timeout(init.timeoutMs ?? TIMEOUT_MS)
-  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout
-  let res: Response
-  try {
-    res = await fetch(`${init.origin ?? ''}${path}`, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal,
-    })
-  } catch (e) {
-    if (init.signal?.aborted) throw e
-    const timeout = e instanceof DOMException && e.name === 'TimeoutError'
-    throw new EventApiError(timeout ? 'timeout' : 'network', 0, String(e))
-  }
-  let body: unknown = null
-  try {
-    body = await res.json()
-  } catch (e) {
-    // The time ran out while the body was arriving: that is a timeout, not a bad answer.
-    if (init.signal?.aborted) throw e
-    if (timeout.aborted) throw new EventApiError('timeout', 0, String(e))
-    // Not JSON: judged by the status below.
-  }
-  if (!res.ok) {
-    const err = ErrorBody.safeParse(body)
-    if (err.success) {
-      const { error, message, field, path: at, retryAfterS } = err.data
-      throw new EventApiError(
-        error,
-        res.status,
-        message ?? error,
-        field ?? (at?.length ? String(at[0]) : null),
-        retryAfterS ?? null,
-      )
-    }
-    throw new EventApiError(
-      `http_${res.status}`,
-      res.status,
-      res.statusText || `HTTP ${res.status}`,
-    )
-  }
-  const parsed = schema.safeParse(body)
-  if (!parsed.success) throw new EventApiError('bad_response', res.status, parsed.error.message)
-  return parsed.data
-}
 
 /** Worth another try: no answer in time, no connection, a busy or failing server. */
 export function retryable(e: unknown): boolean {
-  if (!(e instanceof EventApiError)) return false
+  if (!(e instanceof ApiError)) return false
   return e.code === 'timeout' || e.code === 'network' || e.status === 429 || e.status >= 500
 }
 
@@ -133,7 +44,7 @@ export interface RetryOptions {
   timeoutsMs: readonly number[]
   signal?: AbortSignal
   /** Told before each try (1-based), with why the previous one failed. */
-  onAttempt?: (attempt: number, attempts: number, previous: EventApiError | null) => void
+  onAttempt?: (attempt: number, attempts: number, previous: ApiError | null) => void
   origin?: string
 }
 
@@ -145,11 +56,11 @@ export const LINK_RETRY = {
   attempts: 4,
   baseDelayMs: 1_000,
   maxDelayMs: 8_000,
-  timeoutsMs: [TIMEOUT_MS, 2 * TIMEOUT_MS],
+  timeoutsMs: [API_TIMEOUT_MS, 2 * API_TIMEOUT_MS],
 } as const satisfies RetryOptions
 
 /** The wait before try `attempt` (2…): doubling backoff, or what the server asked, capped. */
-export function retryDelay(attempt: number, opts: RetryOptions, previous: EventApiError): number {
+export function retryDelay(attempt: number, opts: RetryOptions, previous: ApiError): number {
   const backoff = opts.baseDelayMs * 2 ** (attempt - 2)
   const asked = (previous.retryAfterS ?? 0) * 1000
   return Math.min(opts.maxDelayMs, Math.max(backoff, asked))
@@ -176,27 +87,28 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export async function getWithRetry(id: string, opts: RetryOptions): Promise<EventInfo> {
   const path = `/api/events/${encodeURIComponent(id)}`
-  let previous: EventApiError | null = null
+  let previous: ApiError | null = null
   for (let attempt = 1; ; attempt++) {
     if (previous) await sleep(retryDelay(attempt, opts, previous), opts.signal)
     opts.onAttempt?.(attempt, opts.attempts, previous)
     try {
-      return await call(EventInfoSchema, path, {
+      return await apiRequest(EventInfoSchema, path, {
         signal: opts.signal,
-        timeoutMs: opts.timeoutsMs[Math.min(attempt, opts.timeoutsMs.length) - 1] ?? TIMEOUT_MS,
+        timeoutMs: opts.timeoutsMs[Math.min(attempt, opts.timeoutsMs.length) - 1] ?? API_TIMEOUT_MS,
         origin: opts.origin,
       })
     } catch (e) {
       if (opts.signal?.aborted || !retryable(e) || attempt >= opts.attempts) throw e
-      previous = e as EventApiError
+      previous = e as ApiError
     }
   }
 }
 
 export const eventsApi = {
-  list: (signal?: AbortSignal) => call(EventList, '/api/events', { signal }).then((r) => r.events),
+  list: (signal?: AbortSignal) =>
+    apiRequest(EventList, '/api/events', { signal }).then((r) => r.events),
   get: (id: string, signal?: AbortSignal) =>
-    call(EventInfoSchema, `/api/events/${encodeURIComponent(id)}`, { signal }),
+    apiRequest(EventInfoSchema, `/api/events/${encodeURIComponent(id)}`, { signal }),
   create: (draft: EventDraft, token: string) =>
-    call(EventInfoSchema, '/api/events', { method: 'POST', body: draft, token }),
+    apiRequest(EventInfoSchema, '/api/events', { method: 'POST', body: draft, token }),
 }

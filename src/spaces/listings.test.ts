@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useListings } from './listingsStore'
 import { useSpaces, type SpaceView } from './store'
-import { ApiError } from '../wallet/api'
+import { ApiError } from '../net/api'
 import { REFRESH_MS, retryDelay, watchListings, type FetchedListing } from './listings'
 
 const OWNER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'

@@ -6,7 +6,8 @@
 import type { Collectible } from '../chain/types'
 import { useListings, ownerKey, type ListingChain } from './listingsStore'
 import { holderOf, useSpaces, type SpaceView } from './store'
-import { api, ApiError } from '../wallet/api'
+import { ApiError } from '../net/api'
+import { api } from '../wallet/api'
 
 /** The server caches listings this long: older ones are fetched again while in view. */
 export const REFRESH_MS = 5 * 60_000

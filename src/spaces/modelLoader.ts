@@ -1,9 +1,9 @@
 // Exhibit models: an untrusted glTF 2.0 file fetched with a byte cap, checked (gltf.ts), parsed
 // by three's GLTFLoader, its textures scaled into the space's texture budget, greyed when the
 // exhibit is veiled. Shared and reference-counted per (URL, texture size, veil) like the
-// pictures in textures.ts; everything it made is disposed when nobody shows it any more.
+// pictures in textures.ts (one SharedCache each); everything it made is disposed when nobody
+// shows it any more.
 // Browser only; main thread; part of the lazy models chunk.
-import { useMemo, useSyncExternalStore } from 'react'
 import {
   Box3,
   BufferAttribute,
@@ -16,8 +16,10 @@ import {
   type Object3D,
 } from 'three'
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js'
+import { readBody, BodyTooLargeError } from '../protocol/body'
 import { MODEL_MAX_BYTES, MODEL_MAX_TRIANGLES, checkGltf, type Bounds } from './gltf'
-import { textureBytes } from './textures'
+import { SharedCache, useShared } from './sharedCache'
+import { textureBytes, veilCanvas } from './textures'
 
 export interface ModelRequest {
   url: string
@@ -65,30 +67,11 @@ export async function fetchCapped(
       mode: 'cors',
     })
     if (!res.ok) throw new Error(`HTTP ${res.status}`)
-    if (Number(res.headers.get('content-length') ?? NaN) > maxBytes) {
-      throw new Error(`larger than ${maxBytes} bytes`)
-    }
-    if (!res.body) return new Uint8Array(await res.arrayBuffer())
-    const reader = res.body.getReader()
-    const chunks: Uint8Array[] = []
-    let total = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > maxBytes) {
-        controller.abort()
-        throw new Error(`larger than ${maxBytes} bytes`)
-      }
-      chunks.push(value)
-    }
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const c of chunks) {
-      out.set(c, at)
-      at += c.byteLength
-    }
-    return out
+    return await readBody(res, maxBytes)
+  } catch (err) {
+    // Stop the download too, not only the read.
+    if (err instanceof BodyTooLargeError) controller.abort()
+    throw err
   } finally {
     clearTimeout(timer)
   }
@@ -128,14 +111,7 @@ function redraw(texture: Texture, maxSide: number, veiled: boolean): number {
   const ctx = canvas.getContext('2d')
   if (!ctx) throw new Error('no 2D canvas')
   ctx.drawImage(image, 0, 0, canvas.width, canvas.height)
-  if (veiled) {
-    ctx.globalCompositeOperation = 'saturation'
-    ctx.fillStyle = 'hsl(0, 0%, 50%)'
-    ctx.fillRect(0, 0, canvas.width, canvas.height)
-    ctx.globalCompositeOperation = 'source-over'
-    ctx.fillStyle = 'rgba(236, 236, 236, 0.45)'
-    ctx.fillRect(0, 0, canvas.width, canvas.height)
-  }
+  if (veiled) veilCanvas(ctx, canvas.width, canvas.height)
   if ('close' in image && typeof image.close === 'function') image.close()
   texture.image = canvas
   texture.needsUpdate = true
@@ -244,74 +220,35 @@ export async function loadModel(req: ModelRequest): Promise<ModelEntry> {
 
 // ---- sharing ------------------------------------------------------------------------------
 
-interface Slot {
-  entry: ModelEntry
-  refs: number
-  listeners: Set<() => void>
-  dispose: ReturnType<typeof setTimeout> | undefined
-}
-
 const LOADING: ModelEntry = { status: 'loading' }
-const cache = new Map<string, Slot>()
 
 export const modelKey = (r: ModelRequest) =>
   `${r.veiled ? 'v' : 'c'}${Math.floor(r.maxSide)}|${r.url}`
 
-function acquire(req: ModelRequest, listener: () => void): () => void {
-  const key = modelKey(req)
-  let slot = cache.get(key)
-  if (!slot) {
-    const created: Slot = { entry: LOADING, refs: 0, listeners: new Set(), dispose: undefined }
-    cache.set(key, created)
-    slot = created
-    loadModel(req)
-      .catch((err: unknown): ModelEntry => ({
-        status: 'error',
-        reason: err instanceof Error ? err.message : String(err),
-      }))
-      .then((entry) => {
-        if (cache.get(key) !== created) {
-          if (entry.status === 'ready') disposeModel(entry.scene)
-          return
-        }
-        created.entry = entry
-        for (const l of created.listeners) l()
-      })
-  }
-  const s = slot
-  clearTimeout(s.dispose)
-  s.refs++
-  s.listeners.add(listener)
-  return () => {
-    s.listeners.delete(listener)
-    if (--s.refs > 0) return
-    s.dispose = setTimeout(() => {
-      if (s.refs > 0 || cache.get(key) !== s) return
-      cache.delete(key)
-      if (s.entry.status === 'ready') disposeModel(s.entry.scene)
-    }, KEEP_MS)
-  }
-}
+const models = new SharedCache<ModelRequest, ModelEntry>({
+  key: modelKey,
+  load: loadModel,
+  loading: LOADING,
+  failed: (err) => ({ status: 'error', reason: err instanceof Error ? err.message : String(err) }),
+  dispose: (e) => {
+    if (e.status === 'ready') disposeModel(e.scene)
+  },
+  keepMs: KEEP_MS,
+})
 
 /** The model for an exhibit (loading, ready or failed); null asks for none. */
 export function useExhibitModel(req: ModelRequest | null): ModelEntry | null {
-  const key = req ? modelKey(req) : null
-  const subscribe = useMemo(
-    () => (notify: () => void) => (req ? acquire(req, notify) : () => {}),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [key],
-  )
-  return useSyncExternalStore(subscribe, () => (key ? (cache.get(key)?.entry ?? LOADING) : null))
+  return useShared(models, req)
 }
 
 /** Models held now, and their triangles (for the dev hook and tests). */
 export function loadedModels(): { count: number; triangles: number } {
   let count = 0
   let triangles = 0
-  for (const s of cache.values()) {
-    if (s.entry.status !== 'ready') continue
+  for (const e of models.entries()) {
+    if (e.status !== 'ready') continue
     count++
-    triangles += s.entry.triangles
+    triangles += e.triangles
   }
   return { count, triangles }
 }

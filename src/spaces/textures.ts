@@ -2,8 +2,7 @@
 // or data:image/ URL, through a plain <img> element (which cannot run script, even for SVG),
 // then drawn into a canvas of bounded size: that caps GPU memory, gives SVG a raster size,
 // keeps pixel art crisp (whole-texel upscaling, nearest filtering) and greys veiled exhibits.
-// Shared and reference-counted per (URL, size, veil). Browser only; main thread.
-import { useMemo, useSyncExternalStore } from 'react'
+// Shared and reference-counted per (URL, size, veil) in a SharedCache. Browser only; main thread.
 import {
   CanvasTexture,
   LinearFilter,
@@ -11,6 +10,7 @@ import {
   NearestFilter,
   SRGBColorSpace,
 } from 'three'
+import { SharedCache, useShared } from './sharedCache'
 
 export interface TextureRequest {
   url: string
@@ -90,6 +90,19 @@ export function maxTextureSide(budgetMB: number, count: number, ceiling = 1024):
   return Math.max(64, Math.min(ceiling, 2 ** Math.floor(Math.log2(Math.max(1, side)))))
 }
 
+/**
+ * The veil over a drawn picture (or a model's texture): drain the colour, then wash it out:
+ * recognisable, never mistaken for a verified piece.
+ */
+export function veilCanvas(ctx: CanvasRenderingContext2D, width: number, height: number): void {
+  ctx.globalCompositeOperation = 'saturation'
+  ctx.fillStyle = 'hsl(0, 0%, 50%)'
+  ctx.fillRect(0, 0, width, height)
+  ctx.globalCompositeOperation = 'source-over'
+  ctx.fillStyle = 'rgba(236, 236, 236, 0.45)'
+  ctx.fillRect(0, 0, width, height)
+}
+
 const isVectorUrl = (url: string) => /^data:image\/svg\+xml[;,]/i.test(url)
 
 function loadImage(url: string): Promise<HTMLImageElement> {
@@ -126,15 +139,7 @@ async function rasterize(req: TextureRequest): Promise<TextureEntry> {
   if (!ctx) return { status: 'error' }
   ctx.imageSmoothingEnabled = !plan.pixelArt
   ctx.drawImage(img, 0, 0, plan.width, plan.height)
-  if (req.veiled) {
-    // Drain the colour, then wash it out: recognisable, never mistaken for a verified piece.
-    ctx.globalCompositeOperation = 'saturation'
-    ctx.fillStyle = 'hsl(0, 0%, 50%)'
-    ctx.fillRect(0, 0, plan.width, plan.height)
-    ctx.globalCompositeOperation = 'source-over'
-    ctx.fillStyle = 'rgba(236, 236, 236, 0.45)'
-    ctx.fillRect(0, 0, plan.width, plan.height)
-  }
+  if (req.veiled) veilCanvas(ctx, plan.width, plan.height)
   // A canvas that cannot be read back cannot be uploaded either (a tainting SVG).
   ctx.getImageData(0, 0, 1, 1)
   const texture = new CanvasTexture(canvas)
@@ -152,67 +157,30 @@ async function rasterize(req: TextureRequest): Promise<TextureEntry> {
   }
 }
 
-interface Slot {
-  entry: TextureEntry
-  refs: number
-  listeners: Set<() => void>
-  dispose: ReturnType<typeof setTimeout> | undefined
-}
-
 const LOADING: TextureEntry = { status: 'loading' }
-const cache = new Map<string, Slot>()
 
 export const textureKey = (r: TextureRequest) =>
   `${r.veiled ? 'v' : 'c'}${r.pixelWorld ? 'p' : 's'}${Math.floor(r.maxSide)}|${r.url}`
 
-function acquire(req: TextureRequest, listener: () => void): () => void {
-  const key = textureKey(req)
-  let slot = cache.get(key)
-  if (!slot) {
-    const created: Slot = { entry: LOADING, refs: 0, listeners: new Set(), dispose: undefined }
-    cache.set(key, created)
-    slot = created
-    rasterize(req)
-      .catch((): TextureEntry => ({ status: 'error' }))
-      .then((entry) => {
-        if (cache.get(key) !== created) {
-          if (entry.status === 'ready') entry.texture.dispose()
-          return
-        }
-        created.entry = entry
-        for (const l of created.listeners) l()
-      })
-  }
-  const s = slot
-  clearTimeout(s.dispose)
-  s.refs++
-  s.listeners.add(listener)
-  return () => {
-    s.listeners.delete(listener)
-    if (--s.refs > 0) return
-    s.dispose = setTimeout(() => {
-      if (s.refs > 0 || cache.get(key) !== s) return
-      cache.delete(key)
-      if (s.entry.status === 'ready') s.entry.texture.dispose()
-    }, KEEP_MS)
-  }
-}
+const textures = new SharedCache<TextureRequest, TextureEntry>({
+  key: textureKey,
+  load: rasterize,
+  loading: LOADING,
+  failed: () => ({ status: 'error' }),
+  dispose: (e) => {
+    if (e.status === 'ready') e.texture.dispose()
+  },
+  keepMs: KEEP_MS,
+})
 
 /** The texture for a picture (loading, ready or failed); null asks for none. */
 export function useExhibitTexture(req: TextureRequest | null): TextureEntry | null {
-  const key = req ? textureKey(req) : null
-  // The key names everything the request asks for: resubscribe only when it changes.
-  const subscribe = useMemo(
-    () => (notify: () => void) => (req ? acquire(req, notify) : () => {}),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [key],
-  )
-  return useSyncExternalStore(subscribe, () => (key ? (cache.get(key)?.entry ?? LOADING) : null))
+  return useShared(textures, req)
 }
 
 /** Sum of the GPU bytes of every texture loaded now (for tests and the dev hook). */
 export function loadedTextureBytes(): number {
   let sum = 0
-  for (const s of cache.values()) if (s.entry.status === 'ready') sum += s.entry.bytes
+  for (const e of textures.entries()) if (e.status === 'ready') sum += e.bytes
   return sum
 }

@@ -2,7 +2,8 @@
 // (EIP-4361), keep the tab's session, load the collectibles. Part of the lazy wallet chunk;
 // ethers arrives later still, with signers.ts, the first time a key is derived or asked for.
 import { useWallet, type WalletConnection, type WalletError, type WalletSession } from './store'
-import { api, ApiError } from './api'
+import { ApiError } from '../net/api'
+import { api } from './api'
 import type * as Signers from './signers'
 import type { Signer } from './signers'
 import type { InjectedWallet } from './wallets'

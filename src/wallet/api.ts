@@ -1,7 +1,9 @@
 // The browser side of the chain, auth and collectibles HTTP API (same origin as the page).
-// Every answer is checked at run time; failures become an ApiError with the server's code.
+// Every answer is checked at run time; failures become an ApiError (src/net/api.ts) with the
+// server's code.
 import { z } from 'zod'
 import type { Collectible, UnverifiedReason } from '../chain/types'
+import { apiRequest } from '../net/api'
 
 const LocalText = z.object({ 'zh-CN': z.string(), en: z.string() })
 
@@ -97,12 +99,6 @@ const Collectibles = z.object({
 })
 export type Collectibles = z.infer<typeof Collectibles>
 
-const ErrorBody = z.object({
-  error: z.string(),
-  message: z.string().optional(),
-  retryAfterS: z.number().optional(),
-})
-
 /** Only images a plain <img> may load: http(s) and data:image/ URLs (the server resolves ipfs). */
 export function safeImageUrl(url: string | null): string | null {
   if (!url) return null
@@ -115,68 +111,16 @@ export function safeModelUrl(url: string | null): string | null {
   return /^(https?:\/\/|data:model\/gltf(-binary|\+json)[;,])/i.test(url) ? url : null
 }
 
-export class ApiError extends Error {
-  constructor(
-    /** The server's error code, or network / timeout / bad_response from this client. */
-    readonly code: string,
-    readonly status: number,
-    message: string,
-    readonly retryAfterS: number | null = null,
-  ) {
-    super(message)
-    this.name = 'ApiError'
-  }
-}
-
-async function call<T>(
-  schema: z.ZodType<T>,
-  path: string,
-  init: { method?: 'GET' | 'POST'; body?: unknown; token?: string; timeoutMs?: number } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' }
-  if (init.body !== undefined) headers['content-type'] = 'application/json'
-  if (init.token) headers.authorization = `Bearer ${init.token}`
-  let res: Response
-  try {
-    res = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
-    })
-  } catch (e) {
-    const timeout = e instanceof DOMException && e.name === 'TimeoutError'
-    throw new ApiError(timeout ? 'timeout' : 'network', 0, String(e))
-  }
-  let body: unknown = null
-  try {
-    body = await res.json()
-  } catch {
-    // Not JSON: judged by the status below.
-  }
-  if (!res.ok) {
-    const err = ErrorBody.safeParse(body)
-    if (err.success) {
-      const { error, message, retryAfterS } = err.data
-      throw new ApiError(error, res.status, message ?? error, retryAfterS ?? null)
-    }
-    throw new ApiError(`http_${res.status}`, res.status, res.statusText || `HTTP ${res.status}`)
-  }
-  const parsed = schema.safeParse(body)
-  if (!parsed.success) throw new ApiError('bad_response', res.status, parsed.error.message)
-  return parsed.data
-}
-
 export const api = {
-  chain: () => call(ChainConfig, '/api/chain'),
-  nonce: () => call(Nonce, '/api/auth/nonce', { method: 'POST', body: {} }),
+  chain: () => apiRequest(ChainConfig, '/api/chain'),
+  nonce: () => apiRequest(Nonce, '/api/auth/nonce', { method: 'POST', body: {} }),
   verify: (message: string, signature: string) =>
-    call(Verified, '/api/auth/verify', { method: 'POST', body: { message, signature } }),
-  session: (token: string) => call(Session, '/api/auth/session', { token }),
+    apiRequest(Verified, '/api/auth/verify', { method: 'POST', body: { message, signature } }),
+  session: (token: string) => apiRequest(Session, '/api/auth/session', { token }),
   logout: (token: string) =>
-    call(z.unknown(), '/api/auth/logout', { method: 'POST', body: {}, token }),
+    apiRequest(z.unknown(), '/api/auth/logout', { method: 'POST', body: {}, token }),
   collectibles: (address: string, token?: string) =>
-    call(Collectibles, `/api/collectibles/${encodeURIComponent(address)}`, {
+    apiRequest(Collectibles, `/api/collectibles/${encodeURIComponent(address)}`, {
       token,
       timeoutMs: 60_000,
     }),

@@ -1,5 +1,6 @@
 // Fetches and validates a world file, reporting byte progress. Errors become a readable panel
 // (file, field, message), never a white screen.
+import { readBody } from '../protocol/body'
 import { parseScene, WorldId, type CatalogEntry, type Scene } from '../protocol/scene'
 
 export class WorldLoadError extends Error {
@@ -30,34 +31,14 @@ export async function loadScene(
   if (res.status === 404) throw new WorldLoadError('error.notFound', file, `${file} does not exist`)
   if (!res.ok) throw new WorldLoadError('error.network', file, `HTTP ${res.status}`)
   const total = Number(res.headers.get('content-length')) || 0
-  let text: string
-  if (res.body && total > 0) {
-    const reader = res.body.getReader()
-    const parts: Uint8Array[] = []
-    let got = 0
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      parts.push(value)
-      got += value.length
-      onProgress(Math.min(1, got / total))
-    }
-    text = new TextDecoder().decode(concat(parts, got))
-  } else {
-    text = await res.text()
-  }
+  const bytes = await readBody(
+    res,
+    Infinity,
+    total > 0 ? (got) => onProgress(Math.min(1, got / total)) : undefined,
+  )
+  const text = new TextDecoder().decode(bytes)
   onProgress(1)
   return parseScene(text, file)
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length)
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
 }
 
 export async function loadCatalog(signal?: AbortSignal): Promise<CatalogEntry[]> {
