@@ -61,12 +61,17 @@ async function serve(steps: Step[], onRequest?: (n: number) => void) {
   return { origin: `http://127.0.0.1:${port}`, seen }
 }
 
-/** Fast backoff; the first try gives up quickly (it stalls on purpose), later tries get long. */
+/**
+ * Fast backoff; the first try gives up soon (it stalls on purpose), later tries get long. The
+ * server runs in this process: a first limit shorter than a busy machine's pauses would fire
+ * before the request is even read (timers run before I/O), and the server's scripted answers
+ * would then go to the wrong tries. 3 s leaves room for that and costs this file 3 s.
+ */
 const quick = (origin: string, more: Partial<RetryOptions> = {}): RetryOptions => ({
   attempts: 4,
   baseDelayMs: 5,
   maxDelayMs: 20,
-  timeoutsMs: [300, 20_000],
+  timeoutsMs: [3000, 20_000],
   origin,
   ...more,
 })
