@@ -1,16 +1,23 @@
 // `npm run stage-media`: makes the stage's demo media in code, in Debian's Chromium: a 20 s,
 // 640×360, 25 fps VP8 title card of 苍穹 with a large running timecode (seconds.frames) and a
 // moving bar, so screen sync is visible and measurable in screenshots, encoded with WebCodecs
-// and muxed here into a seekable WebM (scripts/webm.ts); and four slide images (PNG). Then it
+// and muxed in Node by mediabunny into a seekable WebM (Duration, SeekHead, Cues, a cluster per
+// key frame); and four slide images (PNG). Then it
 // plays the video back in Chromium and checks the duration, seekability and a seek.
 // Writes public/assets/video/cangqiong-stage.webm and public/assets/slides/cangqiong-{1..4}.png.
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
+import {
+  BufferTarget,
+  EncodedPacket,
+  EncodedVideoPacketSource,
+  Output,
+  WebMOutputFormat,
+} from 'mediabunny'
 import { chromium } from 'playwright'
 import { CHROMIUM_ARGS, chromiumPath, chromiumProblem } from '../e2e/chromium'
-import { writeWebm, type VideoChunk } from './webm'
 
 export const VIDEO = { width: 640, height: 360, fps: 25, seconds: 20, bitrate: 380_000 }
 const videoFile = path.join('public', 'assets', 'video', 'cangqiong-stage.webm')
@@ -176,6 +183,27 @@ function serveFile(file: string): Promise<{ url: string; close: () => Promise<vo
   )
 }
 
+/** The encoder's chunks (in order, the first a key frame) as one VP8 track in a WebM file. */
+async function muxWebm(chunks: { timestampUs: number; key: boolean; data: string }[]) {
+  const output = new Output({ format: new WebMOutputFormat(), target: new BufferTarget() })
+  const track = new EncodedVideoPacketSource('vp8')
+  output.addVideoTrack(track, { frameRate: VIDEO.fps })
+  await output.start()
+  const config = { codec: 'vp8', codedWidth: VIDEO.width, codedHeight: VIDEO.height }
+  for (const [i, c] of chunks.entries()) {
+    const data = new Uint8Array(Buffer.from(c.data, 'base64'))
+    const packet = new EncodedPacket(
+      data,
+      c.key ? 'key' : 'delta',
+      c.timestampUs / 1e6,
+      1 / VIDEO.fps,
+    )
+    await track.add(packet, i === 0 ? { decoderConfig: config } : undefined)
+  }
+  await output.finalize()
+  return new Uint8Array(output.target.buffer!)
+}
+
 const decodeDataUrl = (u: string) => Buffer.from(u.slice(u.indexOf(',') + 1), 'base64')
 
 async function main() {
@@ -194,19 +222,11 @@ async function main() {
       stills: string[]
       slides: string[]
     }
-    const chunks: VideoChunk[] = made.chunks.map((c) => ({
-      timestampUs: c.timestampUs,
-      key: c.key,
-      data: new Uint8Array(Buffer.from(c.data, 'base64')),
-    }))
-    const webm = writeWebm(
-      { width: VIDEO.width, height: VIDEO.height, frameUs: 1e6 / VIDEO.fps, codec: 'V_VP8' },
-      chunks,
-    )
+    const webm = await muxWebm(made.chunks)
     fs.mkdirSync(path.dirname(videoFile), { recursive: true })
     fs.writeFileSync(videoFile, webm)
     console.log(
-      `wrote ${videoFile}: ${chunks.length} frames, ${chunks.filter((c) => c.key).length} key frames, ${(webm.length / 1024).toFixed(0)} KiB`,
+      `wrote ${videoFile}: ${made.chunks.length} frames, ${made.chunks.filter((c) => c.key).length} key frames, ${(webm.length / 1024).toFixed(0)} KiB`,
     )
     fs.mkdirSync(slidesDir, { recursive: true })
     made.slides.forEach((s, i) => {

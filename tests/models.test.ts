@@ -34,9 +34,9 @@ function withJson(glb: Uint8Array, change: (doc: Record<string, unknown>) => voi
   return out
 }
 
-describe('checkGltf', () => {
-  const two = encodeGlb(boxesToMesh([cube(0), cube(2)]), { name: 'two' })
+const two = await encodeGlb(boxesToMesh([cube(0), cube(2)]), { name: 'two' })
 
+describe('checkGltf', () => {
   it('accepts the demo model and counts its triangles', () => {
     const glb = modelContent().files.get('lantern-pagoda.glb')!
     const r = checkGltf(glb)

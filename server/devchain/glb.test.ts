@@ -1,4 +1,4 @@
-// The hand-written GLB writer against the spec's container rules and three's own GLTFLoader
+// The GLB writer against the spec's container rules and three's own GLTFLoader
 // (the loader the client uses), parsing the demo model back in Node.
 import { describe, expect, it } from 'vitest'
 import { GLTFLoader, type GLTF } from 'three/examples/jsm/loaders/GLTFLoader.js'
@@ -28,8 +28,8 @@ const TWO: Box[] = [
 ]
 
 describe('glb writer', () => {
-  it('writes a GLB 2.0 container: header, padded JSON chunk, BIN chunk', () => {
-    const glb = encodeGlb(boxesToMesh(TWO), { name: 'two' })
+  it('writes a GLB 2.0 container: header, padded JSON chunk, BIN chunk', async () => {
+    const glb = await encodeGlb(boxesToMesh(TWO), { name: 'two' })
     const {
       view,
       chunks: [json, bin, ...rest],
@@ -54,7 +54,7 @@ describe('glb writer', () => {
   })
 
   it('parses back with three.js GLTFLoader: one mesh, colours, normals, the right size', async () => {
-    const gltf = await parse(encodeGlb(boxesToMesh(TWO), { name: 'two' }))
+    const gltf = await parse(await encodeGlb(boxesToMesh(TWO), { name: 'two' }))
     const meshes: Mesh[] = []
     gltf.scene.traverse((o) => {
       if (o instanceof Mesh) meshes.push(o)
@@ -89,7 +89,7 @@ describe('the Lantern Pagoda model', () => {
   it('is a small, deterministic GLB that three parses, with its 2D picture and metadata', async () => {
     const { cid, files } = modelContent()
     const glb = files.get('lantern-pagoda.glb')!
-    expect(encodeGlb(boxesToMesh(LANTERN_PAGODA), { name: 'lantern-pagoda' })).toEqual(glb)
+    expect(await encodeGlb(boxesToMesh(LANTERN_PAGODA), { name: 'lantern-pagoda' })).toEqual(glb)
     expect(glb.byteLength).toBeLessThan(128 * 1024)
     const gltf = await parse(glb)
     let triangles = 0

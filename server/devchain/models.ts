@@ -159,17 +159,21 @@ export interface ModelContent {
   files: Map<string, Uint8Array>
 }
 
-let cached: ModelContent | null = null
-
-/** The .glb files of LANDMARK_MODELS (computed once; the same bytes every run). */
-export function modelContent(): ModelContent {
-  if (cached) return cached
+async function makeModelContent(): Promise<ModelContent> {
   const files = new Map<string, Uint8Array>()
   for (const it of LANDMARK_MODELS) {
-    files.set(`${it.slug}.glb`, encodeGlb(boxesToMesh(it.boxes), { name: it.slug }))
+    files.set(`${it.slug}.glb`, await encodeGlb(boxesToMesh(it.boxes), { name: it.slug }))
   }
-  cached = { cid: demoDirCid(files), files }
-  return cached
+  return { cid: demoDirCid(files), files }
+}
+
+// Made once, when this module loads: the writer is asynchronous, its callers (the seed's token
+// lists, the trust registry) are not.
+const content = await makeModelContent()
+
+/** The .glb files of LANDMARK_MODELS (the same bytes every run). */
+export function modelContent(): ModelContent {
+  return content
 }
 
 /** The tokens' URIs: on-chain JSON (like the other landmarks) naming the model on IPFS. */

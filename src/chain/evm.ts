@@ -14,6 +14,11 @@
 //   balanceOf per id.
 // `discover` finds contracts that sent the owner tokens at all (from the same logs), so tokens
 // of contracts that are not allowlisted are listed too, and shown as unverified.
+//
+// The aggregate3 calldata and answers are coded by hand (end of this file), not by ethers'
+// Interface coder: for one aggregate3 of 200 calls, encoding plus decoding took 0.5 ms here
+// against 215–260 ms with ethers (about 400×; Node 20, a loaded 2-core machine). Measure it
+// with `npx tsx scripts/bench-abi.ts`.
 import { FetchRequest, Interface, JsonRpcProvider, Network, getAddress, zeroPadValue } from 'ethers'
 import {
   ChainUnavailableError,
@@ -548,7 +553,8 @@ function decodeAddress(data: string): string | null {
 // ---- ABI coding by hand for the hot paths --------------------------------------------------
 // ethers' Interface coder costs ~0.3 ms per call here: 60 ms to encode one aggregate3 of 200
 // calls and as much to decode it, three times the round trip to the node. These few fixed
-// layouts are simple enough to write directly; the tests compare them with ethers' coder.
+// layouts are simple enough to write directly; the tests compare them with ethers' coder, and
+// scripts/bench-abi.ts times both.
 
 const selector = (sig: string) => erc721.getFunction(sig)?.selector ?? ''
 export const SELECTORS = {
