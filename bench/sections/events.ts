@@ -38,6 +38,9 @@
 // EVENTS_WALK_EVERY=20  EVENTS_WALK_HZ=5  EVENTS_CLAP_EVERY=10  EVENTS_CLAP_HZ=1
 // EVENTS_SPREAD_M=8  EVENTS_QUIET_WAIT_S=20  EVENTS_WORLD=block-park-village
 // EVENTS_STAGE=village-stage  EVENTS_PROCESSES=2
+//
+// It is one file because it is the events bench's scenario (host, runs, summary, targets); the
+// plumbing it shares with the net bench is in bench/lib/.
 import { Client, type Room } from 'colyseus.js'
 import { groupMembers, isAlive } from '../../e2e/procs'
 import type { EventInfo } from '../../src/protocol/events'
