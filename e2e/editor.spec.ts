@@ -4,7 +4,17 @@
 // sees the exhibit at the snapped position. Then arranging it again and pressing Escape changes
 // nothing.
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, playerPosition, waitForFrames, watchErrors } from './helpers'
+import type { FreePlacement } from '../src/protocol/spaces'
+import type { EditorHooks } from '../src/spaces/FreeEditor'
+import {
+  claimPlot,
+  creatorAndGuest,
+  openWorld,
+  playerPosition,
+  signInDevWallet,
+  waitForFrames,
+  waitOnline,
+} from './helpers'
 
 const WORLD = 'block-park-village'
 const SPACE = 'village-plot-4'
@@ -16,31 +26,9 @@ const ROT_STEP = Math.PI / 12
 /** waitForFunction has no timeout of its own: bound every wait. */
 const WAIT = { timeout: 60_000 }
 
-interface Free {
-  kind: 'free'
-  x: number
-  y: number
-  z: number
-  rotY: number
-  scale: number
-}
-interface EditorHooks {
-  state: () => {
-    spaceId: string
-    preview: Free
-    status: string
-    dragging: boolean
-    lastPress: string
-  } | null
-  handles: () => {
-    ring: { x: number; y: number } | null
-    frame: { x: number; y: number } | null
-  } | null
-}
-
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
+  await waitOnline(page)
 }
 
 const editorState = (page: Page) =>
@@ -83,25 +71,13 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
   browser,
 }) => {
   test.setTimeout(300_000)
-  const settings = { language: 'en' as const, quality: 'low' as const }
-  const creator = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  const guest = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  const errors = [watchErrors(creator), watchErrors(guest)]
+  const { creator, guest, errors } = await creatorAndGuest(browser)
   try {
     await visitor(creator)
     await visitor(guest)
 
     // Sign in with the development wallet's second account; its collectibles load.
-    await creator.getByRole('button', { name: 'Wallet' }).first().click()
-    const wallet = creator.getByTestId('wallet-panel')
-    await wallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
-    await wallet.getByTestId('connect-dev').click()
-    await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(
-      () => window.__cq!.wallet.state().status === 'ready',
-      undefined,
-      WAIT,
-    )
+    await signInDevWallet(creator, 2)
     await creator.keyboard.press('Escape')
 
     // Stand just south of the plot, facing into it (+z).
@@ -120,11 +96,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     expect(await creator.evaluate(() => window.__cq!.player.heading)).toBeCloseTo(Math.PI, 6)
 
     // Claim it, then place the first verified collectible freely.
-    await creator.getByTestId('spaces-button').click()
-    const panel = creator.getByTestId('spaces-panel')
-    const plot = panel.getByTestId(`space-${SPACE}`)
-    await plot.getByTestId('claim').click()
-    await expect(plot).toContainText('Your space', { timeout: 30_000 })
+    const { panel, plot } = await claimPlot(creator, SPACE)
     const free = plot.getByTestId('free-placements')
     const choose = free.getByTestId('choose-free')
     await choose.selectOption((await choose.locator('option').nth(1).getAttribute('value'))!)
@@ -218,7 +190,7 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     )
     const view = (await seen.jsonValue())!
     expect(view.owner?.toLowerCase()).toBe('0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc')
-    const placed = view.exhibits[0]!.placement as Free
+    const placed = view.exhibits[0]!.placement as FreePlacement
     expect(placed.kind).toBe('free')
     // The room state carries float32s.
     expect(placed.x).toBeCloseTo(p3.x, 4)
@@ -286,8 +258,8 @@ test('a creator places an exhibit freely, drags and turns it, and another visito
     )
     const unchanged = (await next.jsonValue())!
     expect(unchanged.version).toBe(2)
-    expect((unchanged.exhibits[0]!.placement as Free).x).toBeCloseTo(p6.x, 4)
-    expect((unchanged.exhibits[0]!.placement as Free).z).toBeCloseTo(p6.z, 4)
+    expect((unchanged.exhibits[0]!.placement as FreePlacement).x).toBeCloseTo(p6.x, 4)
+    expect((unchanged.exhibits[0]!.placement as FreePlacement).z).toBeCloseTo(p6.z, 4)
     expect(errors.flat()).toEqual([])
   } finally {
     await creator.context().close()

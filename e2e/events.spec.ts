@@ -9,6 +9,7 @@
 // Three pages render on the CPU at once here: every wait is on state and generously bounded.
 import fs from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import type { EventsHooks } from '../src/events/testHooks'
 import { newSettingsPage, openWorld, waitForFrames, waitForWorld, watchErrors } from './helpers'
 
 const WORLD = 'cangqiong'
@@ -18,18 +19,8 @@ const SHOTS = 'test-results/screenshots'
 
 async function eventsState(page: Page) {
   return page.evaluate(() => {
-    const hooks = window.__cq!.events as { state: () => Record<string, unknown> }
-    return hooks.state() as {
-      event: string | null
-      status: string | null
-      role: string
-      instance: number
-      instances: number
-      attendance: number
-      announcements: string[]
-      removed: string | null
-      screen: { media: string | null; playing: boolean; position: number; wall: number }
-    }
+    const hooks = window.__cq!.events as EventsHooks
+    return hooks.state()
   })
 }
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PNG } from 'pngjs'
-import type { Browser, Page, TestInfo } from '@playwright/test'
+import { expect, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test'
 
 /** Collects console errors and uncaught page errors; assert on it at the end of a test. */
 export function watchErrors(page: Page): string[] {
@@ -93,6 +93,66 @@ export async function openWorld(page: Page, id: string, frames = 5, { solo = fal
   await page.goto(`/?world=${id}${solo ? '&solo=1' : ''}`)
   await waitForWorld(page, id)
   await waitForFrames(page, frames)
+}
+
+/**
+ * A creator's and a guest's pages (English, low quality, 960 × 600), each in a context of its
+ * own, with their errors watched (assert `errors.flat()` is empty at the end).
+ */
+export async function creatorAndGuest(browser: Browser) {
+  const settings = { language: 'en' as const, quality: 'low' as const }
+  const creator = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+  const guest = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+  return { creator, guest, errors: [watchErrors(creator), watchErrors(guest)] }
+}
+
+/** Waits until the page's room session is online (waitForFunction has no timeout of its own). */
+export async function waitOnline(page: Page, timeout = 60_000) {
+  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, {
+    timeout,
+  })
+}
+
+/**
+ * Signs in with the development wallet (its account `account` when given) and waits until its
+ * collectibles are loaded. Returns the wallet panel, still open.
+ */
+export async function signInDevWallet(page: Page, account?: number): Promise<Locator> {
+  await page.getByRole('button', { name: 'Wallet' }).first().click()
+  const wallet = page.getByTestId('wallet-panel')
+  // The first step waits for the panel to load its accounts.
+  if (account === undefined) {
+    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
+  } else {
+    await wallet.getByTestId('dev-account').selectOption(String(account), { timeout: 60_000 })
+    await wallet.getByTestId('connect-dev').click()
+  }
+  await wallet.getByTestId('sign-in').click()
+  await page.waitForFunction(() => window.__cq!.wallet.state().status === 'ready', undefined, {
+    timeout: 60_000,
+  })
+  return wallet
+}
+
+/**
+ * Opens the spaces panel and claims a plot: `spaceId`, or else the first free one (other tests
+ * in a run may hold some; SPACE_LIMIT is raised for them). Returns the panel, the plot (by its
+ * id: once claimed it no longer matches "free") and the id.
+ */
+export async function claimPlot(page: Page, spaceId?: string) {
+  await page.getByTestId('spaces-button').click()
+  const panel = page.getByTestId('spaces-panel')
+  let id = spaceId
+  if (id === undefined) {
+    const free = panel
+      .locator('section[data-testid^="space-"]', { has: page.getByTestId('claim') })
+      .first()
+    id = (await free.getAttribute('data-testid'))!.slice('space-'.length)
+  }
+  const plot = panel.getByTestId(`space-${id}`)
+  await plot.getByTestId('claim').click()
+  await expect(plot).toContainText('Your space', { timeout: 30_000 })
+  return { panel, plot, spaceId: id }
 }
 
 /** Mean absolute per-channel difference of two equally sized PNG screenshots (0..255). */

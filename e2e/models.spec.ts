@@ -3,7 +3,15 @@
 // who joins the room later gets the exhibit through it, walks up to the pedestal and sees the
 // model, and its card says it is a 3D model.
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, waitForFrames, watchErrors } from './helpers'
+import {
+  claimPlot,
+  newSettingsPage,
+  openWorld,
+  signInDevWallet,
+  waitForFrames,
+  waitOnline,
+  watchErrors,
+} from './helpers'
 
 const WORLD = 'block-park-village'
 const WAIT = { timeout: 60_000 }
@@ -53,22 +61,10 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
       )
       .toBe(200)
     await openWorld(creator, WORLD)
-    await creator.waitForFunction(
-      () => window.__cq!.net.state().status === 'online',
-      undefined,
-      WAIT,
-    )
+    await waitOnline(creator)
 
     // The dev wallet's collectibles: exactly one carries a 3D badge.
-    await creator.getByRole('button', { name: 'Wallet' }).first().click()
-    const wallet = creator.getByTestId('wallet-panel')
-    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
-    await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(
-      () => window.__cq!.wallet.state().status === 'ready',
-      undefined,
-      WAIT,
-    )
+    const wallet = await signInDevWallet(creator)
     const modelCards = wallet
       .getByTestId('collectible')
       .filter({ has: creator.getByTestId('has-model') })
@@ -80,17 +76,7 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
     await creator.keyboard.press('Escape')
 
     // Claim a plot and put the pagoda on its first pedestal.
-    await creator.getByTestId('spaces-button').click()
-    const panel = creator.getByTestId('spaces-panel')
-    // A free plot (other tests in this run may hold some; SPACE_LIMIT is raised for them).
-    const free = panel
-      .locator('section[data-testid^="space-"]', { has: creator.getByTestId('claim') })
-      .first()
-    const spaceId = (await free.getAttribute('data-testid'))!.slice('space-'.length)
-    // That plot by its id: once claimed it no longer matches "free".
-    const plot = panel.getByTestId(`space-${spaceId}`)
-    await plot.getByTestId('claim').click()
-    await expect(plot).toContainText('Your space', { timeout: 30_000 })
+    const { panel, plot, spaceId } = await claimPlot(creator)
     const slot = plot.locator('li[data-testid^="slot-pedestal-"]').first()
     const choose = slot.getByTestId('choose')
     const value = await choose
@@ -129,7 +115,7 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
     )
     errors.push(watchErrors(guest))
     await openWorld(guest, WORLD)
-    await guest.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
+    await waitOnline(guest)
     await guest.waitForFunction(
       ([id, ex]) => window.__cq!.spaces.state()[id]?.exhibits.some((e) => e.id === ex) ?? false,
       [spaceId, exhibitId] as const,

@@ -4,7 +4,15 @@
 // visitor finds the exhibit there, still verified.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, waitForFrames, waitForWorld, watchErrors } from './helpers'
+import {
+  claimPlot,
+  newSettingsPage,
+  signInDevWallet,
+  waitForFrames,
+  waitForWorld,
+  waitOnline,
+  watchErrors,
+} from './helpers'
 import { freePort, groupMembers } from './procs'
 
 const WORLD = 'block-park-village'
@@ -66,7 +74,7 @@ async function visit(page: Page, base: string) {
   await page.goto(`${base}/?world=${WORLD}`)
   await waitForWorld(page, WORLD)
   await waitForFrames(page, 3)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
+  await waitOnline(page)
 }
 
 test('an exhibit placed through the panel is still there after the server restarts', async ({
@@ -84,24 +92,12 @@ test('an exhibit placed through the panel is still there after the server restar
     const errors = watchErrors(creator)
     await visit(creator, base)
 
-    await creator.getByRole('button', { name: 'Wallet' }).first().click()
-    const wallet = creator.getByTestId('wallet-panel')
-    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
-    await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(
-      () => window.__cq!.wallet.state().status === 'ready',
-      undefined,
-      WAIT,
-    )
+    await signInDevWallet(creator)
     await creator.keyboard.press('Escape')
 
-    await creator.getByTestId('spaces-button').click()
-    const panel = creator.getByTestId('spaces-panel')
+    // This server's plots are all free: the first one.
+    const { panel, plot, spaceId } = await claimPlot(creator)
     const status = panel.getByTestId('spaces-status')
-    const plot = panel.locator('section[data-testid^="space-"]').first()
-    const spaceId = (await plot.getAttribute('data-testid'))!.slice('space-'.length)
-    await plot.getByTestId('claim').click()
-    await expect(plot).toContainText('Your space', { timeout: 30_000 })
 
     // Two exhibits, in the first two slots: versions 1 and 2.
     const slots = plot.locator('li[data-testid^="slot-"]')
@@ -150,9 +146,7 @@ test('an exhibit placed through the panel is still there after the server restar
     await expect(notice).toContainText(/restarting; rejoining/)
     server = startServer(port, dataDir)
     await ready(base, server)
-    await creator.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, {
-      timeout: 120_000,
-    })
+    await waitOnline(creator, 120_000)
     await expect(notice).toHaveCount(0)
     await creator.context().close()
 

@@ -1,7 +1,7 @@
 // A creator claims a plot with the development wallet and exhibits a verified collectible
 // through the spaces panel; a second visitor in another browser sees the exhibit arrive.
 import { expect, test, type Page } from '@playwright/test'
-import { newSettingsPage, openWorld, watchErrors } from './helpers'
+import { claimPlot, creatorAndGuest, openWorld, signInDevWallet, waitOnline } from './helpers'
 
 const WORLD = 'block-park-village'
 /** waitForFunction has no timeout of its own: bound every wait. */
@@ -9,45 +9,24 @@ const WAIT = { timeout: 60_000 }
 
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
-  await page.waitForFunction(() => window.__cq!.net.state().status === 'online', undefined, WAIT)
+  await waitOnline(page)
 }
 
 test('a creator claims a plot and exhibits a collectible that another visitor sees', async ({
   browser,
 }) => {
   test.setTimeout(240_000)
-  const settings = { language: 'en' as const, quality: 'low' as const }
-  const creator = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  const guest = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  const errors = [watchErrors(creator), watchErrors(guest)]
+  const { creator, guest, errors } = await creatorAndGuest(browser)
   try {
     await visitor(creator)
     await visitor(guest)
 
     // Sign in with the development wallet; its collectibles load.
-    await creator.getByRole('button', { name: 'Wallet' }).first().click()
-    const wallet = creator.getByTestId('wallet-panel')
-    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
-    await wallet.getByTestId('sign-in').click()
-    await creator.waitForFunction(
-      () => window.__cq!.wallet.state().status === 'ready',
-      undefined,
-      WAIT,
-    )
+    await signInDevWallet(creator)
     await creator.keyboard.press('Escape')
 
-    // Claim the first plot and exhibit the first verified collectible in its first slot.
-    await creator.getByTestId('spaces-button').click()
-    const panel = creator.getByTestId('spaces-panel')
-    // A free plot (other tests in this run may hold some; SPACE_LIMIT is raised for them).
-    const free = panel
-      .locator('section[data-testid^="space-"]', { has: creator.getByTestId('claim') })
-      .first()
-    const spaceId = (await free.getAttribute('data-testid'))!.slice('space-'.length)
-    // That plot by its id: once claimed it no longer matches "free".
-    const plot = panel.getByTestId(`space-${spaceId}`)
-    await plot.getByTestId('claim').click()
-    await expect(plot).toContainText('Your space', { timeout: 30_000 })
+    // Claim a free plot and exhibit the first verified collectible in its first slot.
+    const { panel, plot, spaceId } = await claimPlot(creator)
     const slot = plot.locator('li[data-testid^="slot-"]').first()
     const choose = slot.getByTestId('choose')
     const first = await choose.locator('option').nth(1).getAttribute('value')

@@ -1,6 +1,9 @@
 // Composes the running product: one HTTP server carries the API, the Colyseus matchmaker and
 // WebSocket rooms, and the client (Vite middleware in dev, dist/ when built). Every part
 // registers a stop function so that shutdown leaves no process or port behind.
+//
+// It is one file because it is the composition root: every part's start and stop order reads in one
+// place.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'

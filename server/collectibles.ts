@@ -8,6 +8,9 @@
 //
 // Chain trouble is an error (ChainUnavailableError → HTTP 503 with a retry hint), never an empty
 // list: an empty list would say "owns nothing".
+//
+// It is one file because the listing, its cache and the transfer watcher that invalidates it share
+// the cache's keys and lifetimes.
 import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, type TransferLog } from '../src/chain/evm'
 import { instrumentRpc } from './metrics'

@@ -2,7 +2,6 @@
 // event rooms over WebSocket with colyseus.js clients, PGlite. Roles and permissions, the
 // stage closed to the audience, moderation (mute, kick, ban), overflow into a second instance
 // that mirrors the screen, announcements, the cast and attendance, and ending the event.
-import fs from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EVENT_LIMITS, type EventInfo, type ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
@@ -21,7 +20,7 @@ import {
   until,
   wallet,
 } from './events/testKit'
-import { startEventsServer } from './events/testServer'
+import { startEventsServer, stopEventsServer } from './events/testServer'
 
 let tmp: string
 let server: RunningServer
@@ -38,10 +37,7 @@ afterEach(async () => {
   await Promise.all(attendees.splice(0).map((a) => a.leave()))
 })
 
-afterAll(async () => {
-  await server?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-})
+afterAll(() => stopEventsServer(server, tmp))
 
 const HOST = 0
 const screenOf = (a: { room: { state: { event?: { screen: string } } } }) =>

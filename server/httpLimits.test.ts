@@ -3,13 +3,13 @@
 // address goes through, the excess gets 429 with Retry-After and a JSON error as documented,
 // and another client address (TRUST_PROXY=1, X-Forwarded-For) is not affected. The numbers
 // come from the docs' text, so a limit the code does not enforce as written fails here.
-import fs from 'node:fs'
 import net from 'node:net'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningServer } from './app'
 import { signIn } from './events/testKit'
-import { startEventsServer } from './events/testServer'
+import { startEventsServer, stopEventsServer } from './events/testServer'
+import { apiDoc, protocolDoc, stated, withClockHeld } from './testLimits'
 
 let tmp: string
 let server: RunningServer
@@ -21,22 +21,7 @@ beforeAll(async () => {
   for (const i of [1, 2]) tokens[i] = await signIn(server.url, i)
 }, 60_000)
 
-afterAll(async () => {
-  await server?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-})
-
-const apiDoc = fs
-  .readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8')
-  .replace(/\s+/g, ' ')
-const protocolDoc = fs.readFileSync(new URL('../docs/protocol.md', import.meta.url), 'utf8')
-
-/** The burst ("N at once") a doc states for a route, from the sentence that names it. */
-function statedBurst(doc: string, pattern: RegExp): number {
-  const m = pattern.exec(doc)
-  if (!m) throw new Error(`the docs do not state ${pattern}`)
-  return Number(m[1])
-}
+afterAll(() => stopEventsServer(server, tmp))
 
 interface Req {
   method: 'GET' | 'POST'
@@ -63,7 +48,7 @@ interface Answer {
 const ROWS: Row[] = [
   {
     name: 'POST /api/auth/nonce',
-    burst: () => statedBurst(apiDoc, /`POST \/api\/auth\/nonce` (\d+) at once, then one every 2 s/),
+    burst: () => stated(apiDoc, /`POST \/api\/auth\/nonce` (\d+) at once, then one every 2 s/)[0],
     retryAfterS: 5,
     codeField: 'error',
     request: { method: 'POST', path: '/api/auth/nonce' },
@@ -71,7 +56,7 @@ const ROWS: Row[] = [
   {
     name: 'GET /api/collectibles/:address',
     burst: () =>
-      statedBurst(apiDoc, /`GET \/api\/collectibles\/:address` (\d+) at once, then 2 a second/),
+      stated(apiDoc, /`GET \/api\/collectibles\/:address` (\d+) at once, then 2 a second/)[0],
     retryAfterS: 5,
     codeField: 'error',
     // 400 bad_address within the limit: no chain is read.
@@ -79,7 +64,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'the events routes (GET /api/events/:id)',
-    burst: () => statedBurst(apiDoc, /the events routes (\d+) at once, then 10 a second/),
+    burst: () => stated(apiDoc, /the events routes (\d+) at once, then 10 a second/)[0],
     retryAfterS: 5,
     codeField: 'error',
     // 400 bad_request (broken percent-encoding) within the limit: no database read.
@@ -87,7 +72,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'matchmaking (POST /matchmake/…)',
-    burst: () => statedBurst(protocolDoc, /\| matchmaking requests +\| 10 a second, (\d+) at once/),
+    burst: () => stated(protocolDoc, /\| matchmaking requests +\| 10 a second, (\d+) at once/)[0],
     retryAfterS: 1,
     codeField: 'code',
     // 404 within the limit: no seat is reserved.
@@ -137,21 +122,6 @@ async function burstFrom(req: Req, from: string, count: number): Promise<Answer[
   // Not end(): a half-closed request is one whose client went away (matchmaking drops it).
   for (const socket of sockets) socket.write(text)
   return Promise.all(answers)
-}
-
-/**
- * Runs `fn` with Date.now() held still (timers and sockets run as usual): the server's buckets
- * do not refill while it reads a burst, so exactly the burst is served however slowly this busy
- * machine delivers it (unheld, 80 requests to the events routes trickled in over a second and
- * 11 more got through).
- */
-async function withClockHeld<T>(fn: () => Promise<T>): Promise<T> {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  try {
-    return await fn()
-  } finally {
-    vi.useRealTimers()
-  }
 }
 
 /** Splits HTTP/1.1 answers (Content-Length or chunked bodies). */
@@ -226,7 +196,7 @@ describe('per-client HTTP limits', () => {
   )
 
   it('POST /api/events: 429 past the stated burst per host (Retry-After 30); another host is served', async () => {
-    const burst = statedBurst(apiDoc, /creating events (\d+) at once per host, then one every 30 s/)
+    const burst = stated(apiDoc, /creating events (\d+) at once per host, then one every 30 s/)[0]
     expect(apiDoc).toContain('with a `Retry-After` header (30 s for creating events)')
     // An invalid draft (400) still counts: the limit is taken before the body is read.
     const create = (token: string): Req => ({
@@ -246,12 +216,10 @@ describe('per-client HTTP limits', () => {
     expect((await burstFrom(create(tokens[1]!), '198.51.100.200', 1))[0]!.status).toBe(429)
   }, 60_000)
   it('matchmaking: 429 too_many_seats past the stated seats per address (Retry-After 5); another address is served', async () => {
-    const stated =
-      /\| seats reserved, WebSocket not yet open +\| (\d+) \(a seat waits 45 s\) +\| `SEATS_PER_IP` +\| `429 too_many_seats`, `Retry-After: (\d+)`/.exec(
-        protocolDoc,
-      )
-    expect(stated, 'docs/protocol.md states the seat limit').not.toBeNull()
-    const [seatsPerAddress, retryAfterS] = [Number(stated![1]), Number(stated![2])]
+    const [seatsPerAddress, retryAfterS] = stated(
+      protocolDoc,
+      /\| seats reserved, WebSocket not yet open +\| (\d+) \(a seat waits 45 s\) +\| `SEATS_PER_IP` +\| `429 too_many_seats`, `Retry-After: (\d+)`/,
+    ) as [number, number]
     const join: Req = {
       method: 'POST',
       path: '/matchmake/joinOrCreate/world',

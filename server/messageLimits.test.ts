@@ -4,10 +4,9 @@
 // WebSocket; the excess is refused with `rate_limited` and dropped (only the accepted messages
 // take effect), while the sender and another visitor keep being served. Also the limit across
 // all types. World types run in a world room, event types in an event room (as the host).
-import fs from 'node:fs'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { REACTIONS } from '../src/protocol/events'
 import {
   ClientMessages,
@@ -15,29 +14,15 @@ import {
   type ServerMessages,
 } from '../src/protocol/messages'
 import { type RunningServer } from './app'
-import { attend, attendees, createEvent, signIn, until, wallet } from './events/testKit'
-import { startEventsServer } from './events/testServer'
+import { attend, createEvent, leaveAll, signIn, until, wallet } from './events/testKit'
+import { startEventsServer, stopEventsServer } from './events/testServer'
+import { protocolDoc, stated, withClockHeld } from './testLimits'
 import { TEST_WORLD } from './events/testScenes'
 import { worldRules } from './worlds'
 import type { WorldState } from './rooms/WorldState'
 
 /** Messages past the burst in each row. */
 const EXCESS = 4
-
-/**
- * Runs `fn` with Date.now() held still (timers run as usual): the server's token buckets do not
- * refill while it reads a burst, so exactly the burst goes through however slowly this busy
- * machine delivers it. Unheld, pose (18/s) refilled 2 of 4 and the overall limit (40/s) all 4
- * while tsc ran beside the test. Waits inside use performance.now(), which is not held.
- */
-async function withClockHeld<T>(fn: () => Promise<T>): Promise<T> {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  try {
-    return await fn()
-  } finally {
-    vi.useRealTimers()
-  }
-}
 
 /** Waits on state with a ceiling on performance.now() (Date.now() may be held). */
 async function waitFor(ok: () => unknown, what: string, ms = 10_000) {
@@ -62,19 +47,11 @@ beforeAll(async () => {
   eventId = (await createEvent(server.url, hostToken)).id
 }, 60_000)
 
-afterEach(async () => {
-  await Promise.all(attendees.splice(0).map((a) => a.leave()))
-  await Promise.all(rooms.splice(0).map((r) => r.connection.isOpen && r.leave().catch(() => {})))
-})
+afterEach(() => leaveAll(rooms))
 
-afterAll(async () => {
-  await server?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-})
+afterAll(() => stopEventsServer(server, tmp))
 
 // ---- what the docs state ------------------------------------------------------------------
-
-const protocolDoc = fs.readFileSync(new URL('../docs/protocol.md', import.meta.url), 'utf8')
 
 /** The rate docs/protocol.md states for `type`: its row in the client → server table, or
  * "`type` n, m" in the event actions' rate list. */
@@ -296,9 +273,10 @@ describe('every client message type', () => {
   )
 
   it('is limited across all types too (docs: "at most N messages a second (burst M)")', async () => {
-    const m = /a client may send at most (\d+) messages a second \(burst (\d+)\)/.exec(protocolDoc)
-    expect(m, 'docs/protocol.md states the overall rate').not.toBeNull()
-    const overall = Number(m![2])
+    const [, overall] = stated(
+      protocolDoc,
+      /a client may send at most (\d+) messages a second \(burst (\d+)\)/,
+    ) as [number, number]
     const sender = await worldSeat('S')
     const other = await worldSeat('O')
     // Within every type's own burst, the overall burst and EXCESS more.

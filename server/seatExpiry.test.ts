@@ -3,14 +3,13 @@
 // and event rooms over real WebSockets: others keep the avatar (and the attendance) through the
 // window, see it leave after it, and a reconnect after the window is refused while a fresh join
 // works. Every wait ends on state; the one time check is a lower bound (the seat cannot go early).
-import fs from 'node:fs'
 import { matchMaker } from '@colyseus/core'
 import { Client, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RECONNECT_SECONDS } from '../src/protocol/messages'
 import { type RunningServer } from './app'
-import { attend, attendees, createEvent, signIn, until } from './events/testKit'
-import { startEventsServer } from './events/testServer'
+import { attend, createEvent, leaveAll, signIn, until } from './events/testKit'
+import { startEventsServer, stopEventsServer } from './events/testServer'
 import { TEST_WORLD } from './events/testScenes'
 import type { WorldState } from './rooms/WorldState'
 
@@ -26,15 +25,9 @@ beforeAll(async () => {
   ;({ server, tmp } = await startEventsServer('seats'))
 }, 60_000)
 
-afterEach(async () => {
-  await Promise.all(attendees.splice(0).map((a) => a.leave()))
-  await Promise.all(rooms.splice(0).map((r) => r.connection.isOpen && r.leave().catch(() => {})))
-})
+afterEach(() => leaveAll(rooms))
 
-afterAll(async () => {
-  await server?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-})
+afterAll(() => stopEventsServer(server, tmp))
 
 const wsUrl = () => server.url.replace(/^http/, 'ws')
 

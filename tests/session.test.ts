@@ -17,6 +17,7 @@ import { useWallet } from '../src/wallet/store'
 import { resetMotion } from '../src/avatar/controller'
 import { startServer, type RunningServer } from '../server/app'
 import { loadConfig } from '../server/config'
+import { until as waitUntil } from '../server/events/testKit'
 import { worldRules } from '../server/worlds'
 import type { WorldState } from '../server/rooms/WorldState'
 
@@ -51,15 +52,8 @@ afterAll(async () => {
   await server.stop(0)
 })
 
-async function until<T>(what: string, read: () => T, ms = 60_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = read()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+/** testKit's wait, named first here, with a ceiling for a busy machine. */
+const until = <T>(what: string, read: () => T, ms = 60_000) => waitUntil(read, what, ms)
 
 /** A session as the app opens one: the avatar at the world's spawn, joined through the proxy. */
 async function open(world = WORLD, name = 'Ana') {

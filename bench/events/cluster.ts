@@ -1,6 +1,6 @@
 // What the events bench runs against, all on loopback and all thrown away at the end: Debian's
 // redis-server on a free port, a throwaway PostgreSQL (server/db/testPostgres.ts), and server
-// processes (bench/net/server.ts: CPU from /proc) sharing both, each able to sign wallets in
+// processes (bench/lib/server.ts: CPU from /proc) sharing both, each able to sign wallets in
 // through a trust registry whose chain is never called (sign-in checks signatures only).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -10,7 +10,7 @@ import { descendants, freePort, isAlive } from '../../e2e/procs'
 import { startTestPostgres, findPostgresBin, type TestPostgres } from '../../server/db/testPostgres'
 import { writeSignInRegistry } from '../../server/events/testKit'
 import { checkRedis } from '../../server/redis'
-import { CLK_TCK, procCpuTicks, startServerProcess, type ServerProcess } from '../net/server'
+import { CLK_TCK, procCpuTicks, startServerProcess, type ServerProcess } from '../lib/server'
 
 /**
  * CPU seconds a process used so far; with `tree`, its live descendants' too and what its
@@ -66,7 +66,7 @@ export function checkInstalled() {
 }
 
 /**
- * What to undo if the bench exits before stop() (Ctrl-C, a crash; bench/net/server.ts kills the
+ * What to undo if the bench exits before stop() (Ctrl-C, a crash; bench/lib/server.ts kills the
  * servers): processes to kill, then synchronous clean-ups (temp folders).
  */
 const leftovers = new Set<ChildProcess>()

@@ -8,14 +8,12 @@
 // Announcement latency needs no shared memory: the host writes its send time (machine clock,
 // ms) into the text, "bench <k> <sentAt>", and the bot takes arrival - sentAt.
 import type { Socket } from 'node:net'
-import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { Client, type Room } from 'colyseus.js'
 import type { Announcement, ReactionCounts } from '../../src/protocol/events'
 import { onStage } from '../../src/protocol/events'
 import type { ServerMessages } from '../../src/protocol/messages'
-
-/** The machine clock in ms, the same in every thread (unlike performance.now() alone). */
-export const clock = () => performance.timeOrigin + performance.now()
+import { BotSwarm, botColor, clock, listen, withTimeout, wsOf, type JoinTally } from '../lib/swarm'
 
 export interface EventSwarmOptions {
   /** ws:// URLs of the server processes; bot i matchmakes through urls[i % urls.length]. */
@@ -37,10 +35,7 @@ export interface EventSwarmOptions {
   walkHz: number
 }
 
-export interface JoinResult {
-  joined: number
-  failed: number
-  errors: string[]
+export interface JoinResult extends JoinTally {
   /** How long each join took (ms), in join order. */
   joinMs: number[]
 }
@@ -107,14 +102,7 @@ interface Bot {
   nextClapAt: number
 }
 
-export class EventSwarm {
-  private readonly bots: Bot[] = []
-  private stopping = false
-  private windowStart = Infinity
-  private windowEnd = Infinity
-  private readonly loop = monitorEventLoopDelay({ resolution: 10 })
-  private readonly ticker: ReturnType<typeof setInterval>
-  private readonly timers: ReturnType<typeof setTimeout>[] = []
+export class EventSwarm extends BotSwarm<Bot> {
   private gcMs = 0
   private gcMsMax = 0
   private readonly gc = new PerformanceObserver((list) => {
@@ -126,51 +114,45 @@ export class EventSwarm {
   })
 
   constructor(private readonly opts: EventSwarmOptions) {
-    this.ticker = setInterval(() => this.tick(), TICK_MS)
+    super(TICK_MS)
     this.gc.observe({ entryTypes: ['gc'] })
   }
 
   /** Joins these bots, `concurrency` at a time; each starts moving as soon as it is in. */
   async join(indices: number[], concurrency: number): Promise<JoinResult> {
-    const result: JoinResult = { joined: 0, failed: 0, errors: [], joinMs: [] }
-    let next = 0
-    const worker = async () => {
-      while (next < indices.length && !this.stopping) {
-        const index = indices[next++]!
+    const joinMs: number[] = []
+    const tally = await this.joinEach(
+      indices,
+      concurrency,
+      async (index) => {
         const t0 = clock()
-        try {
-          await this.joinOne(index)
-          result.joined++
-          result.joinMs.push(clock() - t0)
-        } catch (err) {
-          result.failed++
-          if (result.errors.length < 5) result.errors.push(String(err))
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: concurrency }, worker))
-    return result
+        await this.joinOne(index)
+        joinMs.push(clock() - t0)
+      },
+      true,
+    )
+    return { ...tally, joinMs }
   }
 
   private async joinOne(index: number) {
     const o = this.opts
     const via = index % o.urls.length
     const client = new Client(o.urls[via]!)
-    const color = `#${((index * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(-6)}`
+    const color = botColor(index)
     const room = await withTimeout(
       client.joinOrCreate('event', { event: o.event, name: `bot-${index}`, color }),
       60_000,
       `bot ${index} join`,
     )
     const now = clock()
-    const transport = (room.connection as unknown as { transport: { ws: WsLike } }).transport
+    const ws = wsOf(room)
     const walker = o.walkEvery > 0 && index % o.walkEvery === 0
     const clapper = o.clapEvery > 0 && index % o.clapEvery === 0
     const bot: Bot = {
       r: {
         index,
         via,
-        host: new URL(transport.ws.url).host,
+        host: new URL(ws.url).host,
         roomId: room.roomId,
         instance: 0,
         joinedAt: now,
@@ -189,7 +171,7 @@ export class EventSwarm {
         bytes: 0,
       },
       room,
-      socket: transport.ws._socket ?? null,
+      socket: ws._socket ?? null,
       bytesAtStart: 0,
       live: true,
       x: o.audience.x,
@@ -201,7 +183,6 @@ export class EventSwarm {
       nextClapAt: now + Math.random() * (1000 / o.clapHz),
     }
     const r = bot.r
-    const inWindow = (t: number) => t >= this.windowStart && t < this.windowEnd
     const inbox: Partial<{ [T in keyof ServerMessages]: (m: ServerMessages[T]) => void }> = {
       'event.welcome': (m) => (r.instance = m.instance),
       'event.announcement': (m: Announcement) => {
@@ -211,20 +192,12 @@ export class EventSwarm {
         r.ann.push(Number(k), m.seq, at - Number(sent), m.at - Number(sent))
       },
       'event.reactions': (m: ReactionCounts) => {
-        if (!inWindow(clock())) return
+        if (!this.inWindow(clock())) return
         r.reactionMsgs++
         r.reactionCountSum += m.applause + m.hearts + m.fireworks
       },
-      error: (m) => (r.errors[m.code] = (r.errors[m.code] ?? 0) + 1),
-      correction: (m) => {
-        r.corrections++
-        bot.x = m.x
-        bot.z = m.z
-      },
     }
-    for (const [type, handler] of Object.entries(inbox)) {
-      room.onMessage(type, handler as (m: unknown) => void)
-    }
+    listen(room, bot, r, inbox)
     // Pose frames and everything else: received (bytes are counted), not decoded.
     room.onMessage('*', () => {})
     let screen: string | null = null
@@ -269,7 +242,7 @@ export class EventSwarm {
     )
   }
 
-  private tick() {
+  protected tick() {
     const now = clock()
     const o = this.opts
     const period = 1000 / o.walkHz
@@ -332,48 +305,20 @@ export class EventSwarm {
     }
   }
 
-  private inWindow(t: number) {
-    return t >= this.windowStart && t < this.windowEnd
+  // The measurement window covers reactions, bytes and event-loop delay.
+  protected windowOpened() {
+    for (const bot of this.bots) bot.bytesAtStart = bot.socket?.bytesRead ?? 0
   }
 
-  /** The measurement window (reactions, bytes, event-loop delay), on the machine clock. */
-  setWindow(start: number, end: number) {
-    this.windowStart = start
-    this.windowEnd = end
-    this.timers.push(
-      setTimeout(
-        () => {
-          for (const bot of this.bots) bot.bytesAtStart = bot.socket?.bytesRead ?? 0
-          this.loop.enable()
-        },
-        Math.max(0, start - clock()),
-      ),
-      setTimeout(
-        () => {
-          this.loop.disable()
-          for (const bot of this.bots) {
-            if (bot.socket) bot.r.bytes = Math.max(0, bot.socket.bytesRead - bot.bytesAtStart)
-          }
-        },
-        Math.max(0, end - clock()),
-      ),
-    )
+  protected windowClosed() {
+    for (const bot of this.bots) {
+      if (bot.socket) bot.r.bytes = Math.max(0, bot.socket.bytesRead - bot.bytesAtStart)
+    }
   }
 
   /** Every bot leaves (consented) and closes; returns what each saw. */
   async stop(): Promise<SwarmReport> {
-    this.stopping = true
-    clearInterval(this.ticker)
-    for (const t of this.timers) clearTimeout(t)
-    await Promise.all(
-      this.bots.map((bot) =>
-        bot.live
-          ? withTimeout(bot.room.leave(true), 10_000, 'leave').catch(() => {
-              bot.room.connection.close()
-            })
-          : undefined,
-      ),
-    )
+    await this.leaveAll()
     for (const b of this.bots) {
       b.r.instance ||= (b.room.state as { instance?: number } | undefined)?.instance ?? 0
     }
@@ -382,21 +327,7 @@ export class EventSwarm {
       gcMs: this.gcMs,
       gcMsMax: this.gcMsMax,
       bots: this.bots.map((b) => b.r),
-      loopDelayMsP99: this.loop.count ? this.loop.percentile(99) / 1e6 : 0,
-      loopDelayMsMax: this.loop.count ? this.loop.max / 1e6 : 0,
+      ...this.loopDelay(),
     }
   }
-}
-
-interface WsLike {
-  url: string
-  _socket?: Socket
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }

@@ -9,12 +9,23 @@
 //
 // Bytes: what each bot's socket reads (WebSocket frames with their headers), from the net.Socket
 // under the `ws` WebSocket that colyseus.js uses in Node (Node 20 has no global WebSocket).
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Socket } from 'node:net'
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import type { WorldState } from '../../server/rooms/WorldState'
+import {
+  BotSwarm,
+  botColor,
+  clock,
+  listen,
+  withTimeout,
+  wsOf,
+  type JoinTally,
+  type Refusals,
+} from '../lib/swarm'
+
+export { clock }
 
 export interface SwarmOptions {
   url: string
@@ -30,10 +41,7 @@ export interface SwarmOptions {
   sentAt: SharedArrayBuffer
 }
 
-export interface JoinResult {
-  joined: number
-  failed: number
-  errors: string[]
+export interface JoinResult extends JoinTally {
   roomIds: string[]
 }
 
@@ -76,9 +84,6 @@ const TURN = 0.35
 /** Heading bytes step by 7 per send (coprime with 256: all 256 values before a repeat, 25.6 s). */
 const HEADING_STEP = 7
 
-/** The machine clock in ms, the same in every thread (unlike performance.now() alone). */
-export const clock = () => performance.timeOrigin + performance.now()
-
 /** Radians that quantizeHeading maps back to exactly q. */
 export const headingOf = (q: number) => (q / 256) * Math.PI * 2
 
@@ -103,7 +108,9 @@ interface Bot {
 // exceptions, which colyseus.js would otherwise let escape from the socket's message handler.
 /** What a world room (not an event room) sends. */
 type Inbox = {
-  [T in Exclude<keyof ServerMessages, `event.${string}`>]: (m: ServerMessages[T]) => void
+  [T in Exclude<keyof ServerMessages, `event.${string}` | 'error' | 'correction'>]: (
+    m: ServerMessages[T],
+  ) => void
 }
 
 let decoding: Bot | null = null
@@ -150,57 +157,36 @@ function attributeDecoding(bot: Bot) {
   }
 }
 
-export class Swarm {
-  private readonly bots: Bot[] = []
+export class Swarm extends BotSwarm<Bot> {
   private readonly sentAt: Float64Array
   private readonly hist = new Uint32Array(HIST_BUCKETS)
   private overflow = 0
-  private stopping = false
-  private windowStart = Infinity
-  private windowEnd = Infinity
   private clients = 0
   private sends = 0
   private lateSends = 0
   private bytes = 0
   private readonly dropped: Record<string, number> = {}
-  private readonly serverErrors: Record<string, number> = {}
-  private corrections = 0
-  private readonly loop = monitorEventLoopDelay({ resolution: 10 })
-  private readonly ticker: ReturnType<typeof setInterval>
-  private readonly timers: ReturnType<typeof setTimeout>[] = []
+  private readonly refusals: Refusals = { errors: {}, corrections: 0 }
 
   constructor(private readonly opts: SwarmOptions) {
+    super(TICK_MS)
     hookConsole()
     this.sentAt = new Float64Array(opts.sentAt)
-    this.ticker = setInterval(() => this.tick(), TICK_MS)
   }
 
   /** Joins these bots, `concurrency` at a time; each starts walking as soon as it is in. */
   async join(indices: number[], concurrency: number): Promise<JoinResult> {
-    const result: JoinResult = { joined: 0, failed: 0, errors: [], roomIds: [] }
     const rooms = new Set<string>()
-    let next = 0
-    const worker = async () => {
-      while (next < indices.length) {
-        const index = indices[next++]!
-        try {
-          const bot = await this.joinOne(index)
-          rooms.add(bot.room.roomId)
-          result.joined++
-        } catch (err) {
-          result.failed++
-          if (result.errors.length < 5) result.errors.push(String(err))
-        }
-      }
-    }
-    await Promise.all(Array.from({ length: concurrency }, worker))
-    result.roomIds = [...rooms]
-    return result
+    const tally = await this.joinEach(indices, concurrency, async (index) => {
+      const bot = await this.joinOne(index)
+      rooms.add(bot.room.roomId)
+    })
+    return { ...tally, roomIds: [...rooms] }
   }
 
   private async joinOne(index: number): Promise<Bot> {
     const client = new Client(this.opts.url)
-    const color = `#${((index * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(-6)}`
+    const color = botColor(index)
     const room = await withTimeout(
       client.joinOrCreate<WorldState>('world', {
         world: this.opts.world,
@@ -211,12 +197,10 @@ export class Swarm {
       `bot ${index} join`,
     )
     const now = clock()
-    const ws = (room.connection as unknown as { transport: { ws: { _socket?: Socket } } }).transport
-      .ws
     const bot: Bot = {
       index,
       room,
-      socket: ws._socket ?? null,
+      socket: wsOf(room)._socket ?? null,
       x: this.opts.spawn.x,
       z: this.opts.spawn.z,
       dir: Math.random() * Math.PI * 2,
@@ -237,16 +221,8 @@ export class Swarm {
       'space.ok': () => {},
       'space.hidden': () => {},
       'server.shutdown': () => {},
-      error: (m) => (this.serverErrors[m.code] = (this.serverErrors[m.code] ?? 0) + 1),
-      correction: (m) => {
-        this.corrections++
-        bot.x = m.x
-        bot.z = m.z
-      },
     }
-    for (const [type, handler] of Object.entries(inbox)) {
-      room.onMessage(type, handler as (m: unknown) => void)
-    }
+    listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {
       bot.live = false
       if (!this.stopping) this.dropped[code] = (this.dropped[code] ?? 0) + 1
@@ -268,7 +244,7 @@ export class Swarm {
       move: (id, pose) => {
         if (!sample) return
         const now = clock()
-        if (now < this.windowStart || now >= this.windowEnd) return
+        if (!this.inWindow(now)) return
         const from = sender.get(id) ?? -1
         if (from < 0) return
         const sent = this.sentAt[from * 256 + pose.h]!
@@ -300,7 +276,7 @@ export class Swarm {
   }
 
   /** Sends a pose for every bot that is due (10 Hz each, phases spread at random). */
-  private tick() {
+  protected tick() {
     const now = clock()
     const [minX, minZ, maxX, maxZ] = this.opts.area
     for (const bot of this.bots) {
@@ -309,7 +285,7 @@ export class Swarm {
       if (bot.nextSendAt < now) {
         // More than a period late (a busy thread): skip ahead instead of sending a burst.
         bot.nextSendAt = now + SEND_PERIOD_MS
-        if (now >= this.windowStart && now < this.windowEnd) this.lateSends++
+        if (this.inWindow(now)) this.lateSends++
       }
       const dt = Math.min(0.3, (now - bot.movedAt) / 1000)
       bot.movedAt = now
@@ -334,52 +310,27 @@ export class Swarm {
       } catch {
         continue // the socket closed under us; onLeave counts it
       }
-      if (now >= this.windowStart && now < this.windowEnd) this.sends++
+      if (this.inWindow(now)) this.sends++
     }
   }
 
-  /** The measurement window, on the machine clock. */
-  setWindow(start: number, end: number) {
-    this.windowStart = start
-    this.windowEnd = end
-    this.timers.push(
-      setTimeout(
-        () => {
-          for (const bot of this.bots) {
-            if (!bot.live) continue
-            this.clients++
-            bot.bytesAtStart = bot.socket?.bytesRead ?? 0
-          }
-          this.loop.enable()
-        },
-        Math.max(0, start - clock()),
-      ),
-      setTimeout(
-        () => {
-          this.loop.disable()
-          for (const bot of this.bots) {
-            if (bot.socket) this.bytes += Math.max(0, bot.socket.bytesRead - bot.bytesAtStart)
-          }
-        },
-        Math.max(0, end - clock()),
-      ),
-    )
+  protected windowOpened() {
+    for (const bot of this.bots) {
+      if (!bot.live) continue
+      this.clients++
+      bot.bytesAtStart = bot.socket?.bytesRead ?? 0
+    }
+  }
+
+  protected windowClosed() {
+    for (const bot of this.bots) {
+      if (bot.socket) this.bytes += Math.max(0, bot.socket.bytesRead - bot.bytesAtStart)
+    }
   }
 
   /** Every bot leaves (consented) and closes; returns what the swarm measured. */
   async stop(): Promise<SwarmReport> {
-    this.stopping = true
-    clearInterval(this.ticker)
-    await Promise.all(
-      this.bots.map((bot) =>
-        bot.live
-          ? withTimeout(bot.room.leave(true), 10_000, 'leave').catch(() => {
-              bot.room.connection.close()
-            })
-          : undefined,
-      ),
-    )
-    for (const t of this.timers) clearTimeout(t)
+    await this.leaveAll()
     unhookConsole()
     return {
       clients: this.clients,
@@ -391,18 +342,9 @@ export class Swarm {
       lateSends: this.lateSends,
       hist: this.hist,
       overflow: this.overflow,
-      serverErrors: this.serverErrors,
-      corrections: this.corrections,
-      loopDelayMsP99: this.loop.count ? this.loop.percentile(99) / 1e6 : 0,
-      loopDelayMsMax: this.loop.count ? this.loop.max / 1e6 : 0,
+      serverErrors: this.refusals.errors,
+      corrections: this.refusals.corrections,
+      ...this.loopDelay(),
     }
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }

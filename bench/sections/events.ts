@@ -7,7 +7,7 @@
 //  "baseline":{…the same with EVENTS_BASELINE attendees through one process},"ratios","targets"}
 //
 // What runs: redis-server and a throwaway PostgreSQL (Debian packages), two server processes
-// (bench/net/server.ts: children whose CPU is read from /proc; CHAIN=registry with a registry
+// (bench/lib/server.ts: children whose CPU is read from /proc; CHAIN=registry with a registry
 // whose chain is never called: sign-in checks signatures only). The host (dev wallet #1) signs
 // in through process 1, creates an event on the village stage (capacity EVENTS_CAPACITY per
 // instance), joins with its token and goes live. Bots join as guests, bot i matchmaking through
@@ -38,7 +38,9 @@
 // EVENTS_WALK_EVERY=20  EVENTS_WALK_HZ=5  EVENTS_CLAP_EVERY=10  EVENTS_CLAP_HZ=1
 // EVENTS_SPREAD_M=8  EVENTS_QUIET_WAIT_S=20  EVENTS_WORLD=block-park-village
 // EVENTS_STAGE=village-stage  EVENTS_PROCESSES=2
-import { Worker } from 'node:worker_threads'
+//
+// It is one file because it is the events bench's scenario (host, runs, summary, targets); the
+// plumbing it shares with the net bench is in bench/lib/.
 import { Client, type Room } from 'colyseus.js'
 import { groupMembers, isAlive } from '../../e2e/procs'
 import type { EventInfo } from '../../src/protocol/events'
@@ -48,21 +50,16 @@ import { worldRules } from '../../server/worlds'
 import { startCluster, type Cluster } from '../events/cluster'
 import {
   EventSwarm,
-  clock,
-  withTimeout,
   type BotReport,
   type EventSwarmOptions,
   type JoinResult,
   type SwarmReport,
 } from '../events/swarm'
 import { stats, tallyAnnouncements } from '../events/tally'
-import type { WorkerCall } from '../events/worker'
-import { machineCpuSeconds } from '../net/server'
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name]
-  return raw ? Number(raw) : fallback
-}
+import { envNumber, round, sleep, sleepUntil, waitForQuiet } from '../lib/section'
+import { machineCpuSeconds } from '../lib/server'
+import { clock, withTimeout } from '../lib/swarm'
+import { startSwarms } from '../lib/threads'
 
 const S = {
   attendees: envNumber('EVENTS_ATTENDEES', 1000),
@@ -83,6 +80,8 @@ const S = {
   stage: process.env.EVENTS_STAGE || 'village-stage',
 }
 
+/** The bot threads' entry. */
+const WORKER = new URL('../events/worker.ts', import.meta.url)
 const TARGETS = { attendees: 1000, hostToAllMsP95: 250, lostAnnouncements: 0, droppedBots: 0 }
 /** Host wallet: dev wallet #1 (#0 is the deployer in the dev chain). */
 const HOST_WALLET = 1
@@ -91,64 +90,7 @@ const SETTLE_MS = 3000
 /** Other processes' CPU (100 = a core) under which the machine counts as quiet. */
 const QUIET_PCT = 40
 
-const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const sleepUntil = (t: number) => sleep(Math.max(0, t - clock()))
 const log = (s: string) => console.log(`[events] ${s}`)
-
-// ---- bot threads -------------------------------------------------------------------------
-
-interface SwarmHandle {
-  join(indices: number[], concurrency: number): Promise<JoinResult>
-  setWindow(start: number, end: number): Promise<unknown>
-  stop(): Promise<SwarmReport>
-  close(): Promise<void>
-}
-
-function localSwarm(opts: EventSwarmOptions): SwarmHandle {
-  const swarm = new EventSwarm(opts)
-  return {
-    join: (indices, concurrency) => swarm.join(indices, concurrency),
-    setWindow: async (start, end) => swarm.setWindow(start, end),
-    stop: () => swarm.stop(),
-    close: async () => {},
-  }
-}
-
-function remoteSwarm(opts: EventSwarmOptions): SwarmHandle {
-  // Worker threads do not inherit tsx's loader: the thread loads worker.ts through tsx's API.
-  const entry = new URL('../events/worker.ts', import.meta.url).href
-  const code =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-    `.then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
-  const worker = new Worker(code, { eval: true, workerData: opts })
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-  let nextId = 1
-  worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-    const p = pending.get(m.id)
-    pending.delete(m.id)
-    if (m.error !== undefined) p?.reject(new Error(m.error))
-    else p?.resolve(m.result)
-  })
-  worker.on('error', (err) => {
-    for (const p of pending.values()) p.reject(err)
-    pending.clear()
-  })
-  const call = <T>(req: WorkerCall): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      worker.postMessage({ ...req, id })
-    })
-  return {
-    join: (indices, concurrency) => call({ op: 'join', indices, concurrency }),
-    setWindow: (start, end) => call({ op: 'window', start, end }),
-    stop: () => call({ op: 'stop' }),
-    close: async () => {
-      await worker.terminate()
-    },
-  }
-}
 
 // ---- the host ----------------------------------------------------------------------------
 
@@ -252,23 +194,6 @@ async function createEvent(http: string, token: string, capacity: number): Promi
   return body
 }
 
-/** Waits (up to quietWaitS) while other processes use more than QUIET_PCT of a core. */
-async function waitForQuiet(label: string, ours: () => number): Promise<number> {
-  const deadline = clock() + S.quietWaitS * 1000
-  for (;;) {
-    const [m0, o0, t0] = [machineCpuSeconds(), ours(), clock()]
-    await sleep(2000)
-    const s = (clock() - t0) / 1000
-    const busy = ((machineCpuSeconds() - m0 - (ours() - o0)) / s) * 100
-    if (busy < QUIET_PCT || clock() > deadline) {
-      if (busy >= QUIET_PCT)
-        log(`${label}: machine still busy (${round(busy)}% of a core), going on`)
-      return round(busy)
-    }
-    log(`${label}: other processes use ${round(busy)}% CPU, waiting…`)
-  }
-}
-
 interface RunSettings {
   label: string
   attendees: number
@@ -288,7 +213,13 @@ async function runOnce(cluster: Cluster, token: string, run: RunSettings) {
     cluster.redis.cpuSeconds() +
     cluster.postgres.cpuSeconds() +
     (process.cpuUsage().user + process.cpuUsage().system) / 1e6
-  const otherCpuPctBefore = await waitForQuiet(label, ourCpu)
+  const otherCpuPctBefore = await waitForQuiet({
+    label,
+    waitS: S.quietWaitS,
+    quietPct: QUIET_PCT,
+    log,
+    ours: ourCpu,
+  })
 
   const host = await Host.join(cluster.servers[0]!.url, event.id, token)
   await host.act('event.live', { live: true })
@@ -314,10 +245,8 @@ async function runOnce(cluster: Cluster, token: string, run: RunSettings) {
     clapHz: S.clapHz,
     walkHz: S.walkHz,
   }
-  const count = Math.max(1, S.workers)
-  const swarms = Array.from({ length: count }, () =>
-    S.workers > 0 ? remoteSwarm(opts) : localSwarm(opts),
-  )
+  const swarms = startSwarms(S.workers, WORKER, opts, () => new EventSwarm(opts))
+  const count = swarms.length
   try {
     const joinStart = clock()
     const progress = setInterval(

@@ -3,7 +3,7 @@
 // {"runs":[{"clients","aoi","bytesPerClientPerSec","latencyMsP50","latencyMsP95","latencyMsP99",
 //   "serverCpuPct","failed", …extras}],"aoiBytesRatio500to100","targets":{…},"notes"}
 //
-// The server runs as a child process (bench/net/server.ts) so its CPU is measured on its own;
+// The server runs as a child process (bench/lib/server.ts) so its CPU is measured on its own;
 // the bots run in this process, split over worker threads (NET_WORKERS, 2 by default: one thread
 // keeps 500 AOI-on bots at 10 Hz but with ~70 ms event-loop stalls of its own, and without AOI
 // one thread falls to 3–7 Hz from 300 clients up).
@@ -20,28 +20,15 @@
 // NET_ENCODER_KB=0, NET_PATCH_MS=0 (else: the server with a bigger schema encode buffer or
 // another patch interval, through bench/net/serve.ts: to measure a change before making it)
 // NET_QUIET_WAIT_S=60  NET_SERVER_NODE_ARGS='' (e.g. --cpu-prof for the server process).
-import { Worker } from 'node:worker_threads'
 import { worldRules } from '../../server/worlds'
-import { machineCpuSeconds, startServerProcess } from '../net/server'
-import {
-  HIST_BUCKETS,
-  HIST_STEP_MS,
-  Swarm,
-  clock,
-  type JoinResult,
-  type SwarmOptions,
-  type SwarmReport,
-} from '../net/swarm'
-import type { WorkerCall } from '../net/worker'
+import { envList, envNumber, round, sleepUntil, waitForQuiet } from '../lib/section'
+import { machineCpuSeconds, startServerProcess } from '../lib/server'
+import { clock } from '../lib/swarm'
+import { startSwarms } from '../lib/threads'
+import { HIST_BUCKETS, HIST_STEP_MS, Swarm, type SwarmOptions } from '../net/swarm'
 
-function envList(name: string, fallback: string): string[] {
-  return (process.env[name] || fallback).split(',').map((s) => s.trim())
-}
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name]
-  return raw ? Number(raw) : fallback
-}
-
+/** The bot threads' entry. */
+const WORKER = new URL('../net/worker.ts', import.meta.url)
 const WORLD = 'block-park-village'
 const JOIN_CONCURRENCY = 20
 /** Before each run: wait while other processes use more than this much CPU (100 = a core)… */
@@ -58,58 +45,6 @@ const TARGETS = {
   aoiBytesRatio: 1.2,
 }
 
-interface SwarmHandle {
-  join(indices: number[], concurrency: number): Promise<JoinResult>
-  setWindow(start: number, end: number): Promise<unknown>
-  stop(): Promise<SwarmReport>
-  close(): Promise<void>
-}
-
-function localSwarm(opts: SwarmOptions): SwarmHandle {
-  const swarm = new Swarm(opts)
-  return {
-    join: (indices, concurrency) => swarm.join(indices, concurrency),
-    setWindow: async (start, end) => swarm.setWindow(start, end),
-    stop: () => swarm.stop(),
-    close: async () => {},
-  }
-}
-
-function remoteSwarm(opts: SwarmOptions): SwarmHandle {
-  // Worker threads do not inherit tsx's loader: the thread loads worker.ts through tsx's API.
-  const entry = new URL('../net/worker.ts', import.meta.url).href
-  const code =
-    `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
-    `.then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`
-  const worker = new Worker(code, { eval: true, workerData: opts })
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
-  let nextId = 1
-  worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-    const p = pending.get(m.id)
-    pending.delete(m.id)
-    if (m.error !== undefined) p?.reject(new Error(m.error))
-    else p?.resolve(m.result)
-  })
-  worker.on('error', (err) => {
-    for (const p of pending.values()) p.reject(err)
-    pending.clear()
-  })
-  const call = <T>(req: WorkerCall): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = nextId++
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
-      worker.postMessage({ ...req, id })
-    })
-  return {
-    join: (indices, concurrency) => call({ op: 'join', indices, concurrency }),
-    setWindow: (start, end) => call({ op: 'window', start, end }),
-    stop: () => call({ op: 'stop' }),
-    close: async () => {
-      await worker.terminate()
-    },
-  }
-}
-
 function percentile(hist: Uint32Array, total: number, p: number): number | null {
   if (total === 0) return null
   const rank = Math.ceil((p / 100) * total)
@@ -121,35 +56,18 @@ function percentile(hist: Uint32Array, total: number, p: number): number | null 
   return null // in the overflow: later than the histogram reaches
 }
 
-const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - clock())))
-const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits
-
 function addCounts(into: Record<string, number>, from: Record<string, number>) {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
 }
 
-/**
- * The machine is shared: waits (up to QUIET_WAIT_S) until other processes use less than
- * QUIET_PCT of a core, so that runs do not measure someone else's load. Returns their last use.
- */
-async function waitForQuiet(label: string): Promise<number> {
-  const deadline = clock() + QUIET_WAIT_S * 1000
-  for (;;) {
-    const c0 = machineCpuSeconds()
-    const t0 = clock()
-    await sleepUntil(t0 + 2000)
-    const busy = ((machineCpuSeconds() - c0) / ((clock() - t0) / 1000)) * 100
-    if (busy < QUIET_PCT || clock() > deadline) {
-      if (busy >= QUIET_PCT) console.log(`${label}: machine still busy (${round(busy)}%), going on`)
-      return round(busy)
-    }
-    console.log(`${label}: other processes use ${round(busy)}% CPU, waiting…`)
-  }
-}
-
 async function runOnce(clients: number, aoi: boolean, settings: Settings) {
   const label = `[net] ${clients} clients, AOI ${aoi ? 'on' : 'off'}`
-  const otherCpuPctBefore = await waitForQuiet(label)
+  const otherCpuPctBefore = await waitForQuiet({
+    label,
+    waitS: QUIET_WAIT_S,
+    quietPct: QUIET_PCT,
+    log: (line) => console.log(line),
+  })
   const started = clock()
   const env = { MAX_CLIENTS: '1000', AOI: aoi ? 'on' : 'off' }
   // With overrides, the bench's own entry (bench/net/serve.ts) wraps the product's server.
@@ -181,10 +99,8 @@ async function runOnce(clients: number, aoi: boolean, settings: Settings) {
     sampleEvery: settings.sampleEvery,
     sentAt: new SharedArrayBuffer(clients * 256 * 8),
   }
-  const count = Math.max(1, settings.workers)
-  const swarms = Array.from({ length: count }, () =>
-    settings.workers > 0 ? remoteSwarm(opts) : localSwarm(opts),
-  )
+  const swarms = startSwarms(settings.workers, WORKER, opts, () => new Swarm(opts))
+  const count = swarms.length
   try {
     // The first bot creates the room alone, so that concurrent joins cannot create a second one.
     const joinStart = clock()

@@ -17,7 +17,7 @@ import {
 } from './database'
 import { captureLogs, type LogEntry } from '../log'
 import { migrate, migrations, type Migration } from './migrations'
-import { freshPgliteDir } from './testPglite'
+import { freshPgliteDir, rejection } from './testPglite'
 import { findPostgresBin, startTestPostgres, type TestPostgres } from './testPostgres'
 
 let tmp: string
@@ -37,15 +37,6 @@ afterAll(async () => {
   await postgres?.stop()
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected it to fail')
-    },
-    (e: unknown) => e as Error,
-  )
-}
 
 /** Processes whose command line mentions `text` (Linux /proc). */
 function processesMentioning(text: string): number[] {

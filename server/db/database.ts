@@ -11,6 +11,9 @@
 // fsync off (`-F`), and NODEFS has no fsync at all.
 // `relaxedDurability` only matters for browser file systems; it is set to false here anyway.
 // Use PostgreSQL (DATABASE_URL) where power loss must not lose acknowledged writes.
+//
+// It is one file because both engines sit behind one Database interface whose errors, retries and
+// durability rules apply to both.
 import fs from 'node:fs'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { log } from '../log'
 import { DatabaseError, openDatabase, workers, type Database } from './database'
-import { freshPgliteDir } from './testPglite'
+import { freshPgliteDir, rejection } from './testPglite'
 
 let tmp: string
 beforeAll(() => {
@@ -16,15 +16,6 @@ beforeAll(() => {
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => {
-      throw new Error('expected it to fail')
-    },
-    (e: unknown) => e as Error,
-  )
-}
 
 it('keeps this thread free while PGlite initialises a fresh folder', async () => {
   // The share of the open this thread spent running rather than waiting for events. With

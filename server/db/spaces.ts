@@ -1,6 +1,9 @@
 // Creator spaces in the database: who owns a space, who may edit it, and its exhibit layouts as
 // immutable versions. Server only; rooms call it after checking the session and the chain.
 // Everything going in or coming out is validated (stored rows are input too).
+//
+// It is one file because ownership, collaborators and layout versions change together in the same
+// transactions.
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 import { Space as SceneSpace, SpaceSlot, WorldId } from '../../src/protocol/scene'

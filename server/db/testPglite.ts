@@ -1,7 +1,8 @@
 // Tests only: a fresh PGlite data folder in well under a second. PGlite's first open of an
 // empty folder runs initdb (about 4 s); the first call here does that once, through
 // openDatabase, into node_modules/.cache (keyed by the PGlite version), and every later call,
-// from any test file or run, copies that cleanly closed folder.
+// from any test file or run, copies that cleanly closed folder. Also what the database tests
+// share to look at a failure.
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -34,4 +35,14 @@ export async function freshPgliteDir(dataDir: string): Promise<string> {
   }
   fs.cpSync(path.join(template, 'pglite'), path.join(dataDir, 'pglite'), { recursive: true })
   return dataDir
+}
+
+/** The error `promise` rejects with (fails when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected it to fail')
+    },
+    (e: unknown) => e as Error,
+  )
 }

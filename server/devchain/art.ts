@@ -3,6 +3,9 @@
 // colour. Deterministic (the same bytes every run, so metadata hashes can be pinned), and the
 // SVG holds only <svg> and <rect> elements with fill attributes: no scripts, no event handlers,
 // no links, no text.
+//
+// It is one file because most of it is the pixel grids themselves; the SVG renderer is a few lines
+// beside them.
 
 export interface PixelArt {
   /** Colour behind '.' pixels. */

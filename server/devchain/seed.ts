@@ -8,6 +8,9 @@
 // with a 3D model, models.ts) are "top-ups": minted into the recorded deployment when missing,
 // so an existing chain keeps its contracts and tokens. It also writes the trust registry of the
 // local chain (the three real collections, not the copycat) with the metadata hashes pinned.
+//
+// It is one file because deploying, minting, top-ups and the trust registry all read and write the
+// one deployment record and its pins.
 import fs from 'node:fs'
 import path from 'node:path'
 import {

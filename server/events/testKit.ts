@@ -128,6 +128,12 @@ export interface Attendee {
 
 export const attendees: Attendee[] = []
 
+/** After each test: every attendee leaves, and every room in `rooms` still open (it empties). */
+export async function leaveAll(rooms: Room[]) {
+  await Promise.all(attendees.splice(0).map((a) => a.leave()))
+  await Promise.all(rooms.splice(0).map((r) => r.connection.isOpen && r.leave().catch(() => {})))
+}
+
 export async function attend(
   server: string,
   event: string,

@@ -34,3 +34,9 @@ export async function startEventsServer(
   await Promise.all([server.chain, server.events])
   return { server, tmp, stage }
 }
+
+/** After the file: stops the server and removes its folder (either unset if the start failed). */
+export async function stopEventsServer(server: RunningServer | undefined, tmp: string | undefined) {
+  await server?.stop()
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+}

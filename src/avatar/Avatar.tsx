@@ -1,5 +1,8 @@
 // A visitor's figure, for the local player and (later) remote ones: a blocky figure with a pixel
 // face in voxel worlds, a robed figure in HD ones, posed procedurally from a Motion every frame.
+//
+// It is one file because both figures are driven by the one pose() from the same Motion and share
+// its rig and materials.
 import { useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
 import {

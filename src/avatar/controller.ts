@@ -1,5 +1,8 @@
 // The visitor's movement rules against a WorldCollider: camera-relative walking and running,
 // jumps, gravity, step-up, sliding, bounds, water edges and click-to-move. Pure TypeScript.
+//
+// It is one file because the movement rules are the stages of one step (walk, jump, gravity, step-
+// up, slide, bounds), each using the previous one's result.
 import type { Movement } from '../protocol/scene'
 import type { AnimState, Motion } from '../state/player'
 import type { WorldCollider } from '../world/collision'

@@ -10,6 +10,9 @@
 // Isomorphic: the verifier keeps its nonces in an injected async store (memory by default),
 // takes a clock function and gets its randomness from crypto.getRandomValues; signatures are
 // checked with ethers.
+//
+// It is one file because building, parsing and checking the message follow the one grammar and must
+// agree line for line.
 import { getAddress, verifyMessage } from 'ethers'
 
 export interface SiweFields {

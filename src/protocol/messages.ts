@@ -1,6 +1,9 @@
 // The multiplayer protocol: one typed registry of every message a client may send, with its
 // shape, size and rate limits, plus what the server sends back. Client and server both import
 // it; the server validates every inbound message against it. Documented in docs/protocol.md.
+//
+// It is one file because it is the one registry both sides import: each message's shape, size, rate
+// and text rules stand together.
 import { z } from 'zod'
 import {
   Address,

@@ -1,5 +1,8 @@
 // The scene file format (scenes/*.json), version 1: a world as data. Runs in the browser, the
 // mesher worker and Node. Documented in scenes/README.md; every error names the field.
+//
+// It is one file because it is the one schema of the scene format: its types and the cross-checks
+// between their parts validate together.
 import { z } from 'zod'
 
 export const SCENE_FORMAT = 'cangqiong-scene'

@@ -1,6 +1,9 @@
 // The wallet panel (lazy chunk): connect a wallet, sign in with Ethereum, and see the wallet's
 // collectibles with the server's verification of each. Metadata is untrusted: names and
 // descriptions are text nodes, images are plain <img> elements from http(s) or data:image/ URLs.
+//
+// It is one file because its sections (connect, account, collectibles, detail) are the steps of one
+// panel, switched by one wallet status.
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
 import { useT } from '../app/i18n'

@@ -1,5 +1,8 @@
 // Layout of Cangqiong's Chinese landmarks (pavilion, pagoda, bridge, gate, hall) as primitive
 // parts plus collision boxes, built by the same calls so meshes and collider agree. Pure math.
+//
+// It is one file because every landmark is built by the same Builder calls that make both its
+// meshes and its collision boxes.
 import type { HdWorld, Landmark } from '../../protocol/scene'
 
 export type Vec3 = [number, number, number]

@@ -1,6 +1,9 @@
 // Builds the voxel grid of a Block Park world from its scene description: seeded terrain, then
 // ops, prefab placements and scatter, in that order. Pure and deterministic; runs in the mesher
 // worker (and in Vitest), never on the render thread.
+//
+// It is one file because terrain, ops, prefabs and scatter write one grid in a fixed order that
+// each step relies on.
 import type { Prefab, VoxelOp, VoxelWorld } from '../../protocol/scene'
 import { KIND_SOLID, VoxelGrid, materialId, materialTable } from './grid'
 import type { MaterialTable } from './grid'

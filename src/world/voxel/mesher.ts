@@ -1,6 +1,9 @@
 // Turns a VoxelGrid into per-chunk triangle meshes as plain typed arrays: a greedy mesher for
 // rendering and a naive one for comparison. No three.js here, so it runs in the mesher worker
 // and in Vitest; the view wraps the arrays in BufferGeometry on the main thread.
+//
+// It is one file because the greedy and naive meshers share the chunk layout, face and colour
+// tables and the quad buffer, and are compared with each other.
 import { KIND_AIR, KIND_DECOR, KIND_LIQUID, KIND_SOLID } from './grid'
 import type { MaterialTable, VoxelGrid } from './grid'
 
