@@ -58,7 +58,7 @@ import {
   type Session,
   type Sessions,
 } from '../auth'
-import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
+import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces/service'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
 import { writeExhibit } from '../../src/protocol/state'

@@ -58,10 +58,10 @@ import {
 } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
 import { AuthUnavailableError, tokenHash, type Session, type Sessions } from '../auth'
-import { EventStoreError, type EventStore, type StoredEvent } from '../events/store'
+import { EventStoreError, type EventStore, type StoredEvent } from './store'
 import { background } from '../background'
 import { errorField, log } from '../log'
-import { CastMember, EventRoomState } from './EventState'
+import { CastMember, EventRoomState } from './state'
 import {
   PATCH_MS,
   checkJoinOptions,
@@ -71,7 +71,7 @@ import {
   type Spawn,
   type WorldJoinOptions,
   type WorldRoomSettings,
-} from './WorldRoom'
+} from '../rooms/WorldRoom'
 
 /** Announcements kept in presence for late joiners and instances that missed one. */
 export const ANNOUNCEMENTS_KEPT = 20

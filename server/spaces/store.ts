@@ -4,7 +4,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 import { Space as SceneSpace, SpaceSlot, WorldId } from '../../src/protocol/scene'
-import type { Database, Queryable, SqlParam } from './database'
+import type { Database, Queryable, SqlParam } from '../db/database'
 
 /** The most exhibits any layout may hold (a scene may set a lower limit per space). */
 export const MAX_EXHIBITS = 64

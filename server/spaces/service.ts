@@ -13,8 +13,8 @@
 // owners can release their space.
 import { randomUUID } from 'node:crypto'
 import { getAddress } from 'ethers'
-import type { Collectible } from '../src/chain/types'
-import type { Space as SceneSpace } from '../src/protocol/scene'
+import type { Collectible } from '../../src/chain/types'
+import type { Space as SceneSpace } from '../../src/protocol/scene'
 import {
   GRID_STEP,
   SCALE_RANGE,
@@ -23,12 +23,12 @@ import {
   type Placement,
   type SpaceErrorCode,
   type TokenRef,
-} from '../src/protocol/spaces'
-import { ChainUnavailableError } from '../src/chain/types'
-import { background } from './background'
-import { errorField, log as processLog, type Logger } from './log'
-import type { CollectibleService } from './collectibles'
-import { SpaceError, type Exhibit, type SpaceStore } from './db/spaces'
+} from '../../src/protocol/spaces'
+import { ChainUnavailableError } from '../../src/chain/types'
+import { background } from '../background'
+import { errorField, log as processLog, type Logger } from '../log'
+import type { CollectibleService } from '../collectibles'
+import { SpaceError, type Exhibit, type SpaceStore } from './store'
 
 /** A refusal the creator sees: a protocol error code and a sentence. */
 export class SpaceRefusal extends Error {
