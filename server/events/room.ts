@@ -7,7 +7,8 @@
 // event's presence bus (bus.ts, with the keys); the jobs live beside it: the announcement
 // sequencer (announcements.ts), cast mirroring (cast.ts), reactions and raised hands
 // (audience.ts), moderation (moderation.ts), the join check (join.ts) and the `event.*`
-// handlers (handlers.ts).
+// handlers (handlers.ts). What stays (~500 lines) is one job: the lifecycle hooks and the bus
+// both read and change each seat's event state (`extras`), which no other file touches.
 import { matchMaker, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,

@@ -16,6 +16,8 @@
 // (src/protocol/poseFrame.ts), one per visitor per patch, holding only the nearby avatars that
 // moved or came into view: the cost is O(visitors × nearby), not O(visitors × movers) as when
 // the schema encoder filters every change through a per-visitor StateView.
+// One file (~700 lines): seats, the message gate, pose frames and interest sets all read and
+// write the same Seat record on every patch; features live in their own folders.
 import {
   ClientState,
   ErrorCode as MatchmakeCode,

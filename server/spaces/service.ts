@@ -11,6 +11,9 @@
 // Spaces are scarce: a claim needs a verified collectible from an allowlisted issuer (or a space
 // assigned by configuration), a claim that never gets an exhibit lapses after `claimTtlMs`, and
 // owners can release their space.
+//
+// One file (~470 lines): claims, edits and re-verification share the service's view of which
+// exhibit is where (the recheck index), kept in step by every edit.
 import { randomUUID } from 'node:crypto'
 import { getAddress } from 'ethers'
 import type { Collectible } from '../../src/chain/types'
