@@ -36,6 +36,16 @@ const CLIENT_LAYERS = {
   message: 'src/protocol and src/chain may only import each other',
 }
 
+/**
+ * Seen from server/rooms (the engine): any server folder but rooms itself, i.e. every feature
+ * (server/spaces, server/events, and the next without an edit here) and the storage layers.
+ */
+const SERVER_FOLDERS = {
+  regex: '^\\.\\./(?!rooms/)[\\w-]+/|(^|/)server/(?!rooms/)[\\w-]+/',
+  message:
+    'server/rooms is the engine: features plug into it through server/features.ts, never imported here',
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -121,5 +131,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The world room is the engine: features (server/spaces, server/events…) plug into it at one
+    // composition point, server/features.ts, and the rooms never import them.
+    files: ['server/rooms/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [SERVER_FOLDERS] }] },
   },
 )

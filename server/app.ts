@@ -12,16 +12,20 @@ import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
 import { openDatabaseRetrying, type Database } from './db/database'
 import { migrate } from './db/migrations'
-import { SpaceError, SpaceStore } from './db/spaces'
-import { SpaceService, type SpaceChange } from './spaces'
-import { spacesChannel, type RoomServices } from './rooms/WorldRoom'
+import { SpaceError, SpaceStore } from './spaces/store'
+import { SpaceService, type SpaceChange } from './spaces/service'
+import { spacesChannel } from './spaces/room'
+import { roomFeatures } from './features'
+import { broadcast } from './rooms/send'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
 import { openRedisAuth, type RedisAuth } from './authRedis'
-import { SIGN_OUT_CHANNEL } from './auth'
+import { SIGN_OUT_CHANNEL, type Sessions } from './auth'
 import { staticHandler } from './static'
 import { worldRoom } from './rooms/WorldRoom'
-import { eventAttendance, eventRoom, type EventServices } from './rooms/EventRoom'
+import { eventRoom } from './events/room'
+import { eventAttendance } from './events/bus'
+import type { EventServices } from './events/join'
 import { eventsApi } from './events/http'
 import { EventStore } from './events/store'
 import type { ChainServices } from './chain'
@@ -60,6 +64,12 @@ export interface RunningServer {
 }
 
 const startedAt = Date.now()
+
+/** Wallet sessions and creator spaces: both up once the chain and the database are. */
+export interface RoomServices {
+  sessions: Sessions
+  spaces: SpaceService
+}
 
 function json(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body)
@@ -159,6 +169,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // In place of Colyseus' matchmaking route, which reads any body whole.
   httpServer.removeAllListeners('request')
   httpServer.on('request', guard.requests(route))
+  const features = roomFeatures(() => roomServices?.spaces ?? null)
   gameServer
     .define(
       'world',
@@ -167,6 +178,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         maxClients: config.maxClients,
         interest: config.interest,
         services: () => roomServices,
+        features,
       }),
     )
     .filterBy(['world'])
@@ -178,6 +190,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         maxClients: config.maxClients,
         interest: config.interest,
         services: () => roomServices,
+        features,
         events: eventServices,
         kickMinutes: config.kickMinutes,
       }),
@@ -415,7 +428,7 @@ async function tellVisitors(noticeS: number) {
   for (const listing of here) {
     const room = matchMaker.getLocalRoomById(listing.roomId)
     if (!room) continue
-    room.broadcast('server.shutdown', notice)
+    broadcast(room, 'server.shutdown', notice)
     told += room.clients.length
   }
   log.info({ rooms: here.length, clients: told, noticeS }, 'draining: visitors told')

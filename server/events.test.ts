@@ -8,7 +8,7 @@ import { CLOSE_CODES } from '../src/protocol/messages'
 import type { Stage } from '../src/protocol/scene'
 import { matchMaker } from '@colyseus/core'
 import { type RunningServer } from './app'
-import { REACTION_WINDOW_MS } from './rooms/EventRoom'
+import { REACTION_WINDOW_MS } from './events/audience'
 import {
   attend,
   attendees,

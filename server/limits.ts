@@ -2,7 +2,7 @@
 // each client address are bounded here, before Colyseus spends anything on them.
 // Documented in docs/protocol.md, "Limits".
 import type http from 'node:http'
-import { getBearerToken, matchMaker } from '@colyseus/core'
+import { ErrorCode, getBearerToken, matchMaker } from '@colyseus/core'
 import type { VerifyClientCallbackAsync } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../src/protocol/messages'
 import { PerClientLimit, limitKey, tagClient, type TrustProxy } from './httpKit'
@@ -287,7 +287,7 @@ export class ClientGuard {
       if (typeof options !== 'object' || options === null || Array.isArray(options)) {
         // The same code and words as the rooms' own refusal (docs/protocol.md: bad_options).
         answer(res, 400, cors, {
-          code: 4211,
+          code: ErrorCode.MATCHMAKE_INVALID_CRITERIA,
           error: 'bad_options: join options must be a JSON object',
         })
         return

@@ -78,4 +78,17 @@ describe('architecture lint', () => {
     expect(rules).toContain('@react-three/no-new-in-loop')
     expect(rules).toContain('@react-three/no-clone-in-loop')
   })
+
+  it('keeps server features out of server/rooms but for the composition point', async () => {
+    // Test-file paths: the type-aware server rules need real files, this rule does not.
+    for (const mod of ['../spaces/room', '../events/handlers', '../../server/spaces/service']) {
+      expect(await rulesFor('server/rooms/x.test.ts', `import '${mod}'\n`), mod).toContain(
+        'no-restricted-imports',
+      )
+    }
+    const engine = ['../features', '../log', '../../src/protocol/spaces', './WorldState']
+    const imports = engine.map((m) => `import '${m}'\n`).join('')
+    expect(await rulesFor('server/rooms/x.test.ts', imports)).toEqual([])
+    expect(await rulesFor('server/x.test.ts', `import './spaces/room'\n`)).toEqual([])
+  })
 })

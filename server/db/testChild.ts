@@ -7,7 +7,7 @@
 import { getAddress } from 'ethers'
 import { openDatabase } from './database'
 import { migrate } from './migrations'
-import { SpaceStore, type Exhibit } from './spaces'
+import { SpaceStore, type Exhibit } from '../spaces/store'
 
 export const CHILD_SPACE = 'durable-plot'
 export const CHILD_WORLD = 'block-park-village'

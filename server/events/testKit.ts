@@ -8,7 +8,7 @@ import { buildSiweMessage } from '../../src/chain/siwe'
 import type { EventDraft, EventInfo } from '../../src/protocol/events'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { devWallets } from '../devchain'
-import type { EventRoomState } from '../rooms/EventState'
+import type { EventRoomState } from './state'
 import { TEST_STAGE, TEST_WORLD } from './testScenes'
 
 /** A registry naming a local chain whose RPC is never called (the poll interval is huge). */

@@ -257,6 +257,17 @@ describe('world room', () => {
     await until(() => a.inbox.pong.length === 1)
   })
 
+  it('refuses event messages: a world room composes no event handlers', async () => {
+    const a = await join('A')
+    a.room.send('event.live', { live: true })
+    await until(() => a.inbox.error.length === 1)
+    expect(a.inbox.error[0]).toEqual({
+      code: 'unknown_type',
+      type: 'event.live',
+      message: 'this is not an event room',
+    })
+  })
+
   it('disconnects a flooding client while the others keep getting updates', async () => {
     const flooder = await join('F')
     const a = await join('A')

@@ -6,6 +6,9 @@
 // sustained floods close its connection. Only registered types reach Colyseus' dispatch (its
 // reserved names `*` and `__no_message_handler` and numeric types are refused before it), and a
 // handler that throws is logged by onUncaughtException: no message ends the room or the process.
+// A message that passes goes to the one handler of its type among the tables the room composed
+// (server/rooms/handlers.ts): the engine's (WorldRoom.engine) and those of the features it hosts,
+// plugged in by server/features.ts; this folder imports no feature.
 // Poses must also be physically possible (PoseGuard); a refused pose is answered with a
 // `correction` and is never passed on.
 //
@@ -13,6 +16,8 @@
 // (src/protocol/poseFrame.ts), one per visitor per patch, holding only the nearby avatars that
 // moved or came into view: the cost is O(visitors × nearby), not O(visitors × movers) as when
 // the schema encoder filters every change through a per-visitor StateView.
+// One file (~700 lines): seats, the message gate, pose frames and interest sets all read and
+// write the same Seat record on every patch; features live in their own folders.
 import {
   ClientState,
   ErrorCode as MatchmakeCode,
@@ -58,15 +63,19 @@ import {
   type Session,
   type Sessions,
 } from '../auth'
-import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from '../spaces'
+import {
+  Handlers,
+  type FeaturePart,
+  type HandlerTable,
+  type RoomFeature,
+  type RoomHost,
+} from './handlers'
 import { InterestGrid, type InterestOptions, type Member } from './interest'
 import { PoseGuard } from './poseGuard'
-import { writeExhibit } from '../../src/protocol/state'
-import { ExhibitState, Player, SpaceState, WorldState } from './WorldState'
+import { broadcast, send } from './send'
+import { Player, WorldState } from './WorldState'
 
 export type ParsedMessage = ReturnType<typeof parseClientMessage>
-type SpaceMessage = Extract<ParsedMessage, { type: `space.${string}` }>
-const isSpaceMessage = (m: ParsedMessage): m is SpaceMessage => m.type.startsWith('space.')
 
 export interface WorldRoomSettings {
   /** Folder of scene files; the room reads its world's bounds and speeds there. */
@@ -74,17 +83,15 @@ export interface WorldRoomSettings {
   maxClients: number
   /** null: everyone receives every avatar (no interest management). */
   interest: InterestOptions | null
-  /** Wallet sessions and creator spaces, once the chain and the database are up. */
+  /** Wallet sessions, once the chain and the database are up. */
   services?: () => RoomServices | null
+  /** The features this room hosts besides the engine (server/features.ts composes them). */
+  features?: readonly RoomFeature[]
 }
 
 export interface RoomServices {
   sessions: Sessions
-  spaces: SpaceService
 }
-
-/** Presence channel on which every instance of a world hears about its spaces' changes. */
-export const spacesChannel = (world: string) => `cq:spaces:${world}`
 
 export interface WorldJoinOptions {
   world?: unknown
@@ -182,10 +189,11 @@ export class WorldRoom extends Room<WorldState> {
   private readonly numbers = new Set<number>()
   private lastNumber = 0
   private readonly frame = new PoseFrameWriter()
-  private spacesLoaded = false
+  /** The message handlers of the engine and of every feature this room hosts. */
+  protected readonly handlers = new Handlers()
+  private readonly parts: FeaturePart[] = []
   private readonly faultLogs = new RateLimiter(FAULT_LOGS.perSecond, FAULT_LOGS.burst, Date.now())
   private faultsUnlogged = 0
-  private onSpaceChange: ((change: SpaceChange) => void) | null = null
   private onSignOut: ((hash: unknown) => void) | null = null
 
   /** Runs before a room is picked: a join must name a world (else it matched any world room). */
@@ -229,15 +237,18 @@ export class WorldRoom extends Room<WorldState> {
     // A sign-out on any process unbinds the seats here that used that token.
     this.onSignOut = (hash) => this.signedOut(hash)
     await this.presence.subscribe(SIGN_OUT_CHANNEL, this.onSignOut)
-    if (this.rules.spaces.size > 0) {
-      this.onSpaceChange = (change) => {
-        if (change.world === world)
-          background(this.reloadSpace(change.space, change.hidden), '[spaces] reload')
-      }
-      await this.presence.subscribe(spacesChannel(world), this.onSpaceChange)
-      // The chain and the database may still be starting: load the spaces once they are up.
-      background(this.loadSpaces(), '[spaces] load')
-      this.clock.setInterval(() => background(this.loadSpaces(), '[spaces] load'), 2000)
+    this.handlers.add('engine', this, WorldRoom.engine)
+    const host: RoomHost = {
+      roomId: this.roomId,
+      state: this.state,
+      presence: this.presence,
+      clock: this.clock,
+      rules: this.rules,
+      seats: this.seats,
+      reply: this.reply.bind(this),
+    }
+    for (const feature of this.settings.features ?? []) {
+      this.parts.push(await feature.attach(host, this.handlers))
     }
   }
 
@@ -265,41 +276,6 @@ export class WorldRoom extends Room<WorldState> {
     return this.settings.services?.() ?? null
   }
 
-  private async loadSpaces() {
-    if (this.spacesLoaded || !this.services()) return
-    this.spacesLoaded = true
-    await Promise.all([...this.rules.spaces.keys()].map((id) => this.reloadSpace(id)))
-  }
-
-  /** Reads a space from the database into the state (everyone sees it with the next patch). */
-  private async reloadSpace(spaceId: string, hidden?: SpaceChange['hidden']) {
-    const services = this.services()
-    if (!services || !this.rules.spaces.has(spaceId)) return
-    let view: SpaceView
-    try {
-      view = await services.spaces.view(this.state.world, spaceId)
-    } catch (err) {
-      log.error(
-        { roomId: this.roomId, space: spaceId, error: errorField(err) },
-        'space could not be loaded',
-      )
-      this.spacesLoaded = false
-      return
-    }
-    applySpace(this.state, view)
-    if (hidden) {
-      for (const seat of this.seats.values()) {
-        if (seat.address === hidden.owner) {
-          this.reply(seat.client, 'space.hidden', {
-            space: spaceId,
-            id: hidden.id,
-            reason: hidden.reason,
-          })
-        }
-      }
-    }
-  }
-
   /** The smallest instance number no other instance of this world holds (across processes). */
   private async allocateInstance(key: string): Promise<number> {
     this.instanceKey = key
@@ -320,11 +296,7 @@ export class WorldRoom extends Room<WorldState> {
 
   override async onDispose() {
     if (this.onSignOut) this.presence.unsubscribe(SIGN_OUT_CHANNEL, this.onSignOut)
-    if (this.onSpaceChange)
-      background(
-        this.presence.unsubscribe(spacesChannel(this.state.world), this.onSpaceChange),
-        '[world] unsubscribe',
-      )
+    for (const part of this.parts) part.dispose()
     if (this.instanceKey) await this.presence.srem(this.instanceKey, this.state.instance)
   }
 
@@ -459,12 +431,9 @@ export class WorldRoom extends Room<WorldState> {
 
   // ---- messages ------------------------------------------------------------------------
 
-  protected reply<T extends keyof ServerMessages>(
-    client: Client,
-    type: T,
-    body: ServerMessages[T],
-  ) {
-    client.send(type, body)
+  /** Sends one registered server message; its payload is checked against the registry. */
+  reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]) {
+    send(client, type, body)
   }
 
   /**
@@ -550,31 +519,22 @@ export class WorldRoom extends Room<WorldState> {
       )
       return
     }
-    switch (message.type) {
-      case 'pose':
-        this.onPose(seat, message.payload, now)
-        break
-      case 'chat':
-        this.onChat(seat, message.payload.text, now)
-        break
-      case 'emote':
-        this.onEmote(seat, message.payload.emote)
-        break
-      case 'ping':
-        this.reply(client, 'pong', { t: message.payload.t, server: now })
-        break
-      case 'auth':
-        background(this.onWalletAuth(seat, message.payload.token), '[world] sign-in')
-        break
-      default:
-        if (isSpaceMessage(message)) background(this.onSpaceEdit(seat, message), '[spaces] edit')
-        else this.onEventMessage(seat, message, now)
+    if (!this.handlers.handle(seat, message, now)) {
+      // Registered, but for a feature this room does not host (the wording is on the wire).
+      const why = message.type.startsWith('event.')
+        ? 'this is not an event room'
+        : `"${message.type}" is not handled in this room`
+      this.refuse(seat, now, 'unknown_type', why, message.type)
     }
   }
 
-  /** Event messages: only event rooms take them. */
-  protected onEventMessage(seat: Seat, message: ParsedMessage, now: number) {
-    this.refuse(seat, now, 'unknown_type', 'this is not an event room', message.type)
+  /** The engine's messages: poses, chat, emotes, clock pings and signing in. */
+  static readonly engine: HandlerTable<WorldRoom> = {
+    pose: (room, seat, p, now) => room.onPose(seat, p, now),
+    chat: (room, seat, p, now) => room.onChat(seat, p.text, now),
+    emote: (room, seat, p) => room.onEmote(seat, p.emote),
+    ping: (room, seat, p, now) => room.reply(seat.client, 'pong', { t: p.t, server: now }),
+    auth: (room, seat, p) => background(room.onWalletAuth(seat, p.token), '[world] sign-in'),
   }
 
   /** Tells the client why its message was dropped; a client that keeps at it is disconnected. */
@@ -667,68 +627,6 @@ export class WorldRoom extends Room<WorldState> {
     }
   }
 
-  /** Space edits: checked and committed by the space service, then shown to everyone here. */
-  private async onSpaceEdit(seat: Seat, message: SpaceMessage) {
-    const { type, payload } = message
-    const refuse = (code: ErrorCode, text: string) =>
-      this.reply(seat.client, 'error', { code, type, message: text })
-    const services = this.services()
-    if (!services) return refuse('storage_unavailable', 'spaces are not available yet: try again')
-    if (!seat.address) return refuse('not_signed_in', 'sign in with a wallet to edit spaces')
-    const scene = this.rules.spaces.get(payload.space)
-    if (!scene) return refuse('unknown_space', `this world has no space "${payload.space}"`)
-    const world = this.state.world
-    const by = seat.address
-    const spaces = services.spaces
-    try {
-      if (type === 'space.history') {
-        const history = await spaces.history(scene, by)
-        this.reply(seat.client, 'space.ok', { op: 'history', space: scene.id, ...history })
-        return
-      }
-      let result: { version: number; id?: string }
-      switch (type) {
-        case 'space.claim':
-          result = await spaces.claim(world, scene, by)
-          break
-        case 'space.release':
-          result = await spaces.release(world, scene, by)
-          break
-        case 'space.place':
-          result = await spaces.place(
-            world,
-            scene,
-            by,
-            payload.base,
-            payload.token,
-            payload.placement,
-          )
-          break
-        case 'space.move':
-          result = await spaces.move(world, scene, by, payload.base, payload.id, payload.placement)
-          break
-        case 'space.remove':
-          result = await spaces.remove(world, scene, by, payload.base, payload.id)
-          break
-        case 'space.restore':
-          result = await spaces.restore(world, scene, by, payload.version)
-          break
-        case 'space.collaborator':
-          result = await spaces.collaborator(world, scene, by, payload.address, payload.add)
-          break
-      }
-      await this.reloadSpace(scene.id)
-      this.reply(seat.client, 'space.ok', { op: type.slice(6), space: scene.id, ...result })
-    } catch (err) {
-      if (err instanceof SpaceRefusal) return refuse(err.code, err.message)
-      log.error(
-        { roomId: this.roomId, sessionId: seat.client.sessionId, op: type, error: errorField(err) },
-        'space edit failed',
-      )
-      refuse('storage_unavailable', 'the space could not be saved: nothing changed, try again')
-    }
-  }
-
   protected onChat(seat: Seat, raw: string, now: number) {
     const text = cleanText(raw, CHAT_MAX_CHARS)
     if (!text) {
@@ -738,13 +636,13 @@ export class WorldRoom extends Room<WorldState> {
     const line: ChatLine = { from: seat.client.sessionId, name: seat.player.name, text, at: now }
     this.chat.push(line)
     if (this.chat.length > CHAT_HISTORY) this.chat.shift()
-    this.broadcast('chat', line)
+    broadcast(this, 'chat', line)
   }
 
   private onEmote(seat: Seat, emote: ServerMessages['emote']['emote']) {
     const body: ServerMessages['emote'] = { from: seat.client.sessionId, emote }
     if (!seat.member) {
-      this.broadcast('emote', body)
+      broadcast(this, 'emote', body)
       return
     }
     // Only those who can see the avatar (and the sender) need the gesture.
@@ -800,35 +698,5 @@ function writePose(w: PoseFrameWriter, seat: Seat) {
 export function worldRoom(settings: WorldRoomSettings): typeof WorldRoom {
   return class ConfiguredWorldRoom extends WorldRoom {
     protected override settings = settings
-  }
-}
-
-/** Writes a space as the database holds it into the room state (free spaces are removed). */
-function applySpace(state: WorldState, view: SpaceView) {
-  if (!view.owner) {
-    state.spaces.delete(view.spaceId)
-    return
-  }
-  let space = state.spaces.get(view.spaceId)
-  if (!space) {
-    space = new SpaceState()
-    state.spaces.set(view.spaceId, space)
-  }
-  space.owner = view.owner
-  space.version = view.version
-  const collaborators = [...view.collaborators]
-  if (space.collaborators.join() !== collaborators.join()) {
-    space.collaborators.clear()
-    space.collaborators.push(...collaborators)
-  }
-  const keep = new Set(view.exhibits.map((e) => e.id))
-  for (const id of [...space.exhibits.keys()]) if (!keep.has(id)) space.exhibits.delete(id)
-  for (const e of view.exhibits) {
-    let x = space.exhibits.get(e.id)
-    if (!x) {
-      x = new ExhibitState()
-      space.exhibits.set(e.id, x)
-    }
-    writeExhibit(x, e)
   }
 }

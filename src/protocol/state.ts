@@ -1,5 +1,5 @@
 // The replicated room state, defined once. The server's schema classes
-// (server/rooms/WorldState.ts, server/rooms/EventState.ts) implement these interfaces, and the
+// (server/rooms/WorldState.ts, server/events/state.ts) implement these interfaces, and the
 // client reads the state colyseus.js decodes through them; the exhibit mapping both ways is
 // here too, so a field added to an exhibit is written in one place.
 //

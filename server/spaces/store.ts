@@ -1,13 +1,12 @@
 // Creator spaces in the database: who owns a space, who may edit it, and its exhibit layouts as
 // immutable versions. Server only; rooms call it after checking the session and the chain.
 // Everything going in or coming out is validated (stored rows are input too).
-//
-// It is one file because ownership, collaborators and layout versions change together in the same
-// transactions.
+// One file (~600 lines): every operation is a transaction over the same rows, checked by the same
+// row schemas; splitting it would split the one place that says what a stored space is.
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 import { Space as SceneSpace, SpaceSlot, WorldId } from '../../src/protocol/scene'
-import type { Database, Queryable, SqlParam } from './database'
+import type { Database, Queryable, SqlParam } from '../db/database'
 
 /** The most exhibits any layout may hold (a scene may set a lower limit per space). */
 export const MAX_EXHIBITS = 64

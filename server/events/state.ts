@@ -4,7 +4,7 @@
 import { MapSchema, Schema, type } from '@colyseus/schema'
 import { EMPTY_SCREEN } from '../../src/protocol/events'
 import type * as Wire from '../../src/protocol/state'
-import { WorldState } from './WorldState'
+import { WorldState } from '../rooms/WorldState'
 
 /** The host or a performer standing in another instance (WireCastMember). */
 export class CastMember extends Schema implements Wire.CastMemberState {

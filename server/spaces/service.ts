@@ -11,10 +11,13 @@
 // Spaces are scarce: a claim needs a verified collectible from an allowlisted issuer (or a space
 // assigned by configuration), a claim that never gets an exhibit lapses after `claimTtlMs`, and
 // owners can release their space.
+//
+// One file (~470 lines): claims, edits and re-verification share the service's view of which
+// exhibit is where (the recheck index), kept in step by every edit.
 import { randomUUID } from 'node:crypto'
 import { getAddress } from 'ethers'
-import type { Collectible } from '../src/chain/types'
-import type { Space as SceneSpace } from '../src/protocol/scene'
+import type { Collectible } from '../../src/chain/types'
+import type { Space as SceneSpace } from '../../src/protocol/scene'
 import {
   GRID_STEP,
   SCALE_RANGE,
@@ -23,12 +26,12 @@ import {
   type Placement,
   type SpaceErrorCode,
   type TokenRef,
-} from '../src/protocol/spaces'
-import { ChainUnavailableError } from '../src/chain/types'
-import { background } from './background'
-import { errorField, log as processLog, type Logger } from './log'
-import type { CollectibleService } from './collectibles'
-import { SpaceError, type Exhibit, type SpaceStore } from './db/spaces'
+} from '../../src/protocol/spaces'
+import { ChainUnavailableError } from '../../src/chain/types'
+import { background } from '../background'
+import { errorField, log as processLog, type Logger } from '../log'
+import type { CollectibleService } from '../collectibles'
+import { SpaceError, type Exhibit, type SpaceStore } from './store'
 
 /** A refusal the creator sees: a protocol error code and a sentence. */
 export class SpaceRefusal extends Error {

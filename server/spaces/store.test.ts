@@ -5,11 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { getAddress } from 'ethers'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, type Database } from './database'
-import { migrate } from './migrations'
-import { SpaceError, SpaceStore, type Exhibit, type SpaceErrorCode } from './spaces'
-import { freshPgliteDir } from './testPglite'
-import { startTestPostgres, type TestPostgres } from './testPostgres'
+import { openDatabase, type Database } from '../db/database'
+import { migrate } from '../db/migrations'
+import { SpaceError, SpaceStore, type Exhibit, type SpaceErrorCode } from './store'
+import { freshPgliteDir } from '../db/testPglite'
+import { startTestPostgres, type TestPostgres } from '../db/testPostgres'
 
 const addr = (digit: string) => getAddress(`0x${digit.repeat(40)}`)
 const [A, B, C, D] = ['a', 'b', 'c', 'd'].map(addr) as [string, string, string, string]

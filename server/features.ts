@@ -1,0 +1,24 @@
+// The composition point of the server's features: the one place that plugs them into the rooms
+// (server/rooms, the engine, never imports a feature; lint holds it to that). A new feature is a
+// folder with its handler table and a line here.
+import type { RoomFeature } from './rooms/handlers'
+import { WorldRoom } from './rooms/WorldRoom'
+import { eventHandlers } from './events/handlers'
+import { spacesHandlers } from './spaces/handlers'
+import { spacesFeature } from './spaces/room'
+import type { SpaceService } from './spaces/service'
+
+/**
+ * What world and event rooms host besides the engine. The event room is the events feature's
+ * own room class (server/events/room.ts): it adds the event table itself.
+ */
+export function roomFeatures(spaces: () => SpaceService | null): RoomFeature[] {
+  return [spacesFeature(spaces)]
+}
+
+/** Every handler table by owner: together they handle each registered message type once. */
+export const handlerTables = {
+  engine: WorldRoom.engine,
+  spaces: spacesHandlers,
+  events: eventHandlers,
+}
