@@ -3,6 +3,7 @@
 // the roles (performers, moderators). Only what the visitor's role may do is shown; the server
 // decides, and every refusal is shown with its reason.
 import { useEffect, useRef, useState } from 'react'
+import { fill, shortAddress } from '../app/format'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { current, type EventActionResult } from '../net/current'
@@ -20,11 +21,6 @@ import { isCastId } from '../net/eventWire'
 import { serverNow } from './clock'
 import { eventsApi } from './api'
 import { MEDIA_PRESETS, mediaLabel } from './media'
-
-const fill = (s: string, vars: Record<string, string | number>) =>
-  s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
-
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`
 
 type Status = { text: string; error: boolean } | null
 
@@ -477,7 +473,7 @@ function People() {
                 {p.id === self
                   ? t('event.people.you')
                   : p.address
-                    ? short(p.address)
+                    ? shortAddress(p.address)
                     : t('event.people.guest')}
               </small>
             </span>
@@ -588,9 +584,7 @@ function Roles() {
   const reload = async () => {
     try {
       const fresh = await eventsApi.get(event.id)
-      const store = useEvent.getState()
-      if (store.event?.id === fresh.id)
-        store.set({ event: { ...fresh, status: store.event.status } })
+      useEvent.getState().eventEdited(fresh)
     } catch {
       // The lists stay as they were; the change itself was confirmed.
     }
@@ -618,7 +612,7 @@ function Roles() {
           <ul className="host-list">
             {event[list].map((a) => (
               <li key={a}>
-                <code className="grow">{short(a)}</code>
+                <code className="grow">{shortAddress(a)}</code>
                 <button
                   className="btn small"
                   aria-label={fill(t('event.roles.take'), { address: a })}

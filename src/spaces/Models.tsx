@@ -52,7 +52,7 @@ function PedestalModel({ ex }: { ex: ModelExhibit }) {
   const onClick = (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > CLICK_SLOP) return
     e.stopPropagation()
-    useSpaces.getState().setOpen({ spaceId: ex.spaceId, exhibitId: ex.exhibitId })
+    useSpaces.getState().openExhibit({ spaceId: ex.spaceId, exhibitId: ex.exhibitId })
   }
   const [x, , z] = ex.spot.center
   return (

@@ -20,8 +20,8 @@ import type { Scene } from '../protocol/scene'
 import { useListings, ownerKey } from './listingsStore'
 import { useSettings } from '../state/settings'
 import { useSpaces, type SpaceView } from './store'
+import { fill, shortAddress } from '../app/format'
 import { other, pick, useT } from '../app/i18n'
-import { shortAddress } from '../wallet/wallets'
 import { FreeEditorHost, useArranging } from './FreeEditorHost'
 import { buildSpacesGeometry, rangeAt, type FramePart } from './geometry'
 import {
@@ -39,7 +39,7 @@ import { watchListings } from './listings'
 import { modelExhibits, modelLabelAnchor, useModels } from './modelState'
 import { isVeiled, resolveSpace, type ResolvedExhibit } from './resolve'
 import { maxTextureSide, useExhibitTexture } from './textures'
-import { fill } from './strings'
+import './strings'
 import './exhibit.css'
 
 /** One quad for every picture, scaled per exhibit. */
@@ -101,7 +101,7 @@ function placeholder(veiled: boolean): MeshBasicMaterial {
 // ---- interaction ------------------------------------------------------------------------
 
 function openExhibit(spaceId: string, exhibitId: string) {
-  useSpaces.getState().setOpen({ spaceId, exhibitId })
+  useSpaces.getState().openExhibit({ spaceId, exhibitId })
 }
 
 const setCursor = (pointer: boolean) => {

@@ -9,7 +9,6 @@ import type { Scene } from '../protocol/scene'
 import { sightBlocked, type WorldCollider } from './collision'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
-import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { openWorld } from '../app/router'
 import { other, pick } from '../app/i18n'
@@ -158,13 +157,12 @@ export function Markers({ scene }: { scene: Scene }) {
       if (near && !inside.current.has(p.id)) {
         inside.current.add(p.id)
         if (world.openPoi !== p.id) {
-          useUi.getState().set({ cardVia: 'proximity' })
-          world.set({ openPoi: p.id })
+          world.openCard(p.id, 'proximity')
         }
       } else if (!near && inside.current.has(p.id)) {
         inside.current.delete(p.id)
-        if (world.openPoi === p.id && useUi.getState().cardVia === 'proximity') {
-          world.set({ openPoi: null })
+        if (world.openPoi === p.id && world.cardVia === 'proximity') {
+          world.closeCard()
         }
       }
     }
@@ -184,8 +182,7 @@ export function Markers({ scene }: { scene: Scene }) {
 
   const onPoiClick = (id: string) => (e: ThreeEvent<MouseEvent>) => {
     e.stopPropagation()
-    useUi.getState().set({ cardVia: 'click' })
-    useWorld.getState().set({ openPoi: id })
+    useWorld.getState().openCard(id, 'click')
   }
 
   return (

@@ -140,12 +140,9 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     const fail = (message: string) => {
       live = false
       worker.terminate()
-      store.set({
-        status: 'error',
-        error: {
-          title: translate(useSettings.getState().language, 'error.title'),
-          issues: [{ field: 'voxel', message }],
-        },
+      store.failed({
+        title: translate(useSettings.getState().language, 'error.title'),
+        issues: [{ field: 'voxel', message }],
       })
     }
     const add = (part: MeshPart | null, material: Material, liquid: boolean, key: string) => {
@@ -186,7 +183,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
             stages,
             'voxel',
           )
-          useWorld.getState().set({ collider, status: 'ready' })
+          useWorld.getState().ready(collider)
           break
         }
         case 'error':
@@ -206,8 +203,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
         mesh.geometry.dispose()
       }
       // A collider over a grid that is no longer shown must not outlive it.
-      const state = useWorld.getState()
-      if (collider && state.collider === collider) state.set({ collider: null })
+      if (collider) useWorld.getState().dropCollider(collider)
     }
   }, [world, spawnX, spawnZ, spaces, stages, materials])
 
