@@ -2,6 +2,7 @@
 // face in voxel worlds, a robed figure in HD ones, posed procedurally from a Motion every frame.
 import { useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import {
   BoxGeometry,
   CapsuleGeometry,
@@ -320,7 +321,7 @@ function useRig(motion: Motion, hipY: number) {
       frame.clock.elapsedTime,
       useSettings.getState().reducedMotion,
     )
-  })
+  }, FRAME.scene)
   return rig.current
 }
 

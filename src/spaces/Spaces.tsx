@@ -4,6 +4,7 @@
 // (crisp through Block Park's pixel pass), placed by one frame loop. Lazy chunk, main thread.
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react'
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import { Html } from '@react-three/drei'
 import {
   CanvasTexture,
@@ -420,7 +421,7 @@ export function Spaces({ scene }: { scene: Scene }) {
       const o = d < l.range - FADE ? '1' : ((l.range - d) / FADE).toFixed(2)
       if (el.style.opacity !== o) el.style.opacity = o
     }
-  })
+  }, FRAME.scene)
 
   const onFrameClick = (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > CLICK_SLOP || e.faceIndex == null) return

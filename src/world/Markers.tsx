@@ -3,6 +3,7 @@
 // checks them all and touches stores only when something changes.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame, type ThreeEvent } from '@react-three/fiber'
+import { FRAME } from './frameOrder'
 import { Html } from '@react-three/drei'
 import { DoubleSide, type Group, type Vector3 } from 'three'
 import type { Scene } from '../protocol/scene'
@@ -178,7 +179,7 @@ export function Markers({ scene }: { scene: Scene }) {
         }
       }
     }
-  })
+  }, FRAME.scene)
 
   const onPoiClick = (id: string) => (e: ThreeEvent<MouseEvent>) => {
     e.stopPropagation()

@@ -4,6 +4,7 @@
 // AdaptiveQuality beside it, which picks that level when the setting is 'auto'.
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import type { HdWorld, Scene, Space, Stage } from '../../protocol/scene'
 import { effectiveQuality, useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
@@ -113,7 +114,7 @@ function HdWorldContent({
   useFrame(({ camera }, delta) => {
     // Clamped so a stalled tab does not make the wind jump.
     world?.update(Math.min(delta, 0.1), camera.position)
-  })
+  }, FRAME.scene)
 
   return (
     <>

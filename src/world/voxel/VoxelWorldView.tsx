@@ -2,6 +2,7 @@
 // it from the scene's environment and hands the voxel collider to the world store. Main thread.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import {
   BufferAttribute,
   BufferGeometry,
@@ -211,7 +212,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     // Motion-sensitive visitors get still water; nothing else here moves.
     if (useSettings.getState().reducedMotion) return
     materials.water.uniforms.uTime!.value += dt
-  })
+  }, FRAME.scene)
 
   return (
     <>
