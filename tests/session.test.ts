@@ -45,7 +45,7 @@ afterEach(async () => {
   visitors = []
   proxy.release()
   proxy.up()
-  useWallet.getState().set({ session: null })
+  useWallet.setState({ session: null })
 })
 afterAll(async () => {
   await proxy.close()
@@ -171,7 +171,7 @@ describe('world session', { timeout: 120_000 }, () => {
     await until('the avatar back', () => localMotion.x === at.x)
     // A signed-in wallet whose session the server does not know: said so, seat stays online.
     useNet.getState().set({ problem: null })
-    useWallet.getState().set({ session: { token: 'no-such', address: '0x1', expiresAt: '' } })
+    useWallet.setState({ session: { token: 'no-such', address: '0x1', expiresAt: '' } })
     // (Refusals of poses sent before the correction arrived may still come first.)
     await until('the sign-in refusal', () =>
       /not a live sign-in session/.test(useNet.getState().problem ?? ''),

@@ -2,11 +2,12 @@
 // frame and reads the totals of the whole previous frame (shadow, scene, pixel and post passes),
 // so renderer.info is reset here rather than on every render call.
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import { useWorld } from '../state/world'
 import { frameStats } from './frameStats'
 
 export function FrameProbe() {
-  // Negative priority: runs before everything else and keeps R3F's automatic rendering on.
+  // First in the frame (FRAME.probe), and below zero so R3F keeps rendering by itself.
   useFrame(({ gl }) => {
     gl.info.autoReset = false
     if (frameStats.frames > 0) {
@@ -22,6 +23,6 @@ export function FrameProbe() {
       frameStats.worldFirstFrameId = world.worldId
       frameStats.worldFirstFrameAt = now
     }
-  }, -1000)
+  }, FRAME.probe)
   return null
 }

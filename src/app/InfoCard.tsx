@@ -2,21 +2,17 @@
 // so walking continues) or by a click or the places list (focus moves to it); Escape closes.
 import { useEffect, useRef } from 'react'
 import { useSettings } from '../state/settings'
-import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { other, pick, useT } from './i18n'
 
-export function closeCard() {
-  useWorld.getState().set({ openPoi: null })
-  useUi.getState().set({ cardVia: null })
-}
+const closeCard = () => useWorld.getState().closeCard()
 
 export function InfoCard() {
   const t = useT()
   const lang = useSettings((s) => s.language)
   const openPoi = useWorld((s) => s.openPoi)
   const poi = useWorld((s) => s.scene?.pois.find((p) => p.id === s.openPoi))
-  const via = useUi((s) => s.cardVia)
+  const via = useWorld((s) => s.cardVia)
   const closeRef = useRef<HTMLButtonElement>(null)
 
   useEffect(() => {

@@ -10,7 +10,7 @@ export function SettingsPanel() {
   const t = useT()
   const open = useUi((s) => s.settingsOpen)
   const s = useSettings()
-  const close = () => useUi.getState().set({ settingsOpen: false })
+  const close = () => useUi.getState().closePanel('settings')
   if (!open) return null
   return (
     <Dialog

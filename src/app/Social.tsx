@@ -5,6 +5,7 @@ import { current, type ChatResult } from '../net/current'
 import { CHAT_MAX_CHARS, EMOTES } from '../protocol/messages'
 import { useNet } from '../state/net'
 import { useUi } from '../state/ui'
+import { fill } from './format'
 import { useT } from './i18n'
 import { useDialog } from './useDialog'
 
@@ -17,16 +18,14 @@ export function NetChip() {
   const count = useNet((s) => s.people.filter((p) => !p.id.startsWith('cast:')).length)
   const open = useUi((s) => s.peopleOpen)
   const label =
-    status === 'online'
-      ? t('net.instance').replace('{n}', String(instance))
-      : t(`net.status.${status}`)
+    status === 'online' ? fill(t('net.instance'), { n: instance }) : t(`net.status.${status}`)
   return (
     <button
       className={`btn net-chip ${status}`}
       data-testid="net-chip"
       aria-expanded={open}
       aria-label={`${t('net.people')}: ${count}/${capacity}, ${label}`}
-      onClick={() => useUi.getState().set({ peopleOpen: !open })}
+      onClick={() => useUi.getState().togglePanel('people')}
     >
       <span className="dot" aria-hidden="true" />
       <span className="label">{label}</span>
@@ -57,7 +56,7 @@ export function RestartNotice() {
   const left = Math.ceil((restart.at - now) / 1000)
   const text =
     status === 'online' && left > 0
-      ? t('net.restart.soon').replace('{n}', String(left))
+      ? fill(t('net.restart.soon'), { n: left })
       : t('net.restart.rejoining')
   return (
     <div className="restart-notice" role="status" data-testid="restart-notice">
@@ -72,7 +71,7 @@ export function PeoplePanel() {
   const people = useNet((s) => s.people)
   const self = useNet((s) => s.sessionId)
   const visible = useNet((s) => s.visible)
-  const close = () => useUi.getState().set({ peopleOpen: false })
+  const close = () => useUi.getState().closePanel('people')
   const ref = useDialog<HTMLElement>(open, close)
   if (!open) return null
   const near = new Set(visible)

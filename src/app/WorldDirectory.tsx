@@ -31,7 +31,7 @@ export function WorldDirectory() {
         <button
           className="btn icon-btn"
           aria-label={t('hud.settings')}
-          onClick={() => useUi.getState().set({ settingsOpen: true })}
+          onClick={() => useUi.getState().openPanel('settings')}
         >
           ⚙
         </button>

@@ -19,7 +19,7 @@ function Places() {
   const lang = useSettings((s) => s.language)
   const pois = useWorld((s) => s.scene?.pois ?? [])
   const open = useUi((s) => s.placesOpen)
-  const close = () => useUi.getState().set({ placesOpen: false })
+  const close = () => useUi.getState().closePanel('places')
   const ref = useDialog<HTMLElement>(open, close)
   if (!open) return null
   return (
@@ -28,8 +28,8 @@ function Places() {
         <button
           key={p.id}
           onClick={() => {
-            useUi.getState().set({ placesOpen: false, cardVia: 'click' })
-            useWorld.getState().set({ openPoi: p.id })
+            useUi.getState().closePanel('places')
+            useWorld.getState().openCard(p.id, 'click')
           }}
         >
           {pick(p.title, lang)} <small style={{ opacity: 0.7 }}>· {t(`poi.${p.kind}`)}</small>
@@ -61,7 +61,7 @@ export function WorldHud() {
           className="btn"
           aria-label={t('poi.scenic')}
           aria-expanded={useUi.getState().placesOpen}
-          onClick={() => useUi.getState().set({ placesOpen: !useUi.getState().placesOpen })}
+          onClick={() => useUi.getState().togglePanel('places')}
         >
           ☰ <span className="label">{t('poi.scenic')}</span>
         </button>
@@ -71,7 +71,7 @@ export function WorldHud() {
         <button
           className="btn icon-btn"
           aria-label={t('hud.settings')}
-          onClick={() => useUi.getState().set({ settingsOpen: true })}
+          onClick={() => useUi.getState().openPanel('settings')}
         >
           ⚙
         </button>

@@ -14,17 +14,17 @@ export function openWorld(id: string | null) {
   const url = new URL(location.href)
   // Opening a world (or the directory) leaves any event.
   url.searchParams.delete('event')
-  useEventLink.getState().set({ id: null, info: null, status: 'idle', error: null })
+  useEventLink.getState().forget()
   if (id) url.searchParams.set('world', id)
   else url.searchParams.delete('world')
   if (url.href !== location.href) history.pushState(null, '', url)
-  useWorld.getState().set({ worldId: id, openPoi: null })
+  useWorld.getState().enterWorld(id)
 }
 
 /** The address bar's world or event, as the page loads or history moves. */
 export function followLocation() {
   if (syncEventWithLocation()) return
-  useWorld.getState().set({ worldId: worldFromLocation(), openPoi: null })
+  useWorld.getState().enterWorld(worldFromLocation())
 }
 
 export function listenToHistory(): () => void {

@@ -14,12 +14,12 @@ export function useWorldLoader(): () => void {
   useEffect(() => {
     const world = useWorld.getState()
     if (!worldId) {
-      world.set({ scene: null, status: 'idle', error: null, collider: null, openPoi: null })
+      world.unload('idle')
       document.title = '苍穹 Cangqiong'
       return
     }
     const ctl = new AbortController()
-    world.set({ scene: null, status: 'loading', error: null, collider: null, openPoi: null })
+    world.unload('loading')
     world.setLoading({ progress: 0, label: 'loading.scene' })
     loadScene(
       worldId,
@@ -30,7 +30,7 @@ export function useWorldLoader(): () => void {
         if (ctl.signal.aborted) return
         const w = useWorld.getState()
         w.setLoading({ progress: 0.1, label: 'loading.code' })
-        w.set({ scene })
+        w.loaded(scene)
         document.title = `${pick(scene.name, useSettings.getState().language)} · 苍穹`
       },
       (err: unknown) => {
@@ -51,7 +51,7 @@ export function useWorldLoader(): () => void {
             issues: [{ field: '', message: String(err) }],
           }
         }
-        useWorld.getState().set({ status: 'error', error })
+        useWorld.getState().failed(error)
       },
     )
     return () => ctl.abort()

@@ -5,6 +5,7 @@
 // its rig and materials.
 import { useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import {
   BoxGeometry,
   CapsuleGeometry,
@@ -323,7 +324,7 @@ function useRig(motion: Motion, hipY: number) {
       frame.clock.elapsedTime,
       useSettings.getState().reducedMotion,
     )
-  })
+  }, FRAME.scene)
   return rig.current
 }
 

@@ -2,6 +2,7 @@
 // third- or first-person camera every frame. Nothing here goes through React state.
 import { useLayoutEffect, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import type { Camera, Group } from 'three'
 import { cameraRig, localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
@@ -121,7 +122,7 @@ export function LocalPlayer() {
     cam.current.snap = true
   }, [scene, collider])
 
-  // Priority -1: motion is settled before the avatar, markers and network read it this frame.
+  // FRAME.controller: motion is settled before the avatar, markers and network read it this frame.
   useFrame((state, delta) => {
     const { collider: c, scene: s } = useWorld.getState()
     if (!c || !s) return
@@ -153,7 +154,7 @@ export function LocalPlayer() {
     // Hidden in first person, and when terrain has pushed the camera into the avatar's head.
     if (figure.current)
       figure.current.visible = !cameraRig.firstPerson && cam.current.dist > HIDE_BELOW
-  }, -1)
+  }, FRAME.controller)
 
   if (!scene) return null
   return (

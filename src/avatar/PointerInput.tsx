@@ -2,6 +2,7 @@
 // the wheel zooms, a click or tap that did not drag walks to the walkable point under it.
 import { useEffect, useRef } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import { Raycaster, Vector2, type Intersection, type Mesh, type Object3D } from 'three'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
@@ -144,7 +145,7 @@ function TargetMarker() {
       ? 1
       : 1 + 0.12 * Math.sin(state.clock.elapsedTime * 6)
     mesh.scale.setScalar(pulse)
-  })
+  }, FRAME.scene)
   return (
     <mesh ref={ref} visible={false} rotation-x={-Math.PI / 2} raycast={noRaycast} renderOrder={2}>
       <ringGeometry args={[0.26, 0.38, 32]} />

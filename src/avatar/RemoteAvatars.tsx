@@ -3,6 +3,7 @@
 // from the interpolation buffers in src/net/remotes.ts.
 import { useMemo, useRef } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import { Html } from '@react-three/drei'
 import type { Group } from 'three'
 import { remotes } from '../net/remotes'
@@ -19,11 +20,11 @@ export function RemoteAvatars({ style }: { style: 'voxel' | 'hd' }) {
   const people = useNet((s) => s.people)
   const self = useNet((s) => s.sessionId)
   const byId = useMemo(() => new Map(people.map((p) => [p.id, p])), [people])
-  // Before the avatars pose themselves (priority 0): move every remote to where it is now.
+  // Before the avatars pose themselves (FRAME.remotes): move every remote to where it is now.
   useFrame(() => {
     const now = performance.now()
     for (const r of remotes.values()) r.sample(now)
-  }, -10)
+  }, FRAME.remotes)
   return (
     <>
       {visible.map((id) => {
@@ -75,7 +76,7 @@ function Tag({ id, motion, name }: { id: string; motion: Motion; name: string | 
     g.position.set(motion.x, motion.y + TAG_HEIGHT, motion.z)
     const far = camera.position.distanceTo(g.position) > TAG_RANGE
     if (box.current) box.current.style.display = far ? 'none' : ''
-  })
+  }, FRAME.scene)
   if (name === null && !bubble) return null
   return (
     <group ref={group}>

@@ -3,6 +3,7 @@
 // Checked against the protocol's EventDraft before sending; the server's refusal is shown as it
 // comes, on the field it names when it names one.
 import { useEffect, useId, useState, type ReactNode } from 'react'
+import { fill } from '../app/format'
 import { pick, useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { EVENT_LIMITS } from '../protocol/events'
@@ -49,14 +50,11 @@ function worldChoices(): Promise<WorldChoice[]> {
   return choices
 }
 
-const fill = (s: string, vars: Record<string, string | number>) =>
-  s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
-
 export function CreateEventDialog() {
   const t = useT()
   const lang = useSettings((s) => s.language)
   const token = useWallet((s) => s.session?.token ?? null)
-  const close = () => useUi.getState().set({ createEventOpen: false })
+  const close = () => useUi.getState().closePanel('createEvent')
   const ref = useDialog<HTMLFormElement>(true, close)
   const [worlds, setWorlds] = useState<WorldChoice[] | null>(null)
   const [worldsFailed, setWorldsFailed] = useState(false)
@@ -116,7 +114,9 @@ export function CreateEventDialog() {
       const created = await eventsApi.create(result.draft, token)
       rememberCreated(created)
       setBusy(false)
-      useUi.getState().set({ createEventOpen: false, eventsOpen: !!useWorld.getState().worldId })
+      // Back to the events list where it came from (a world is open), else nothing stays open.
+      if (useWorld.getState().worldId) useUi.getState().openPanel('events', 'createEvent')
+      else useUi.getState().closePanel('createEvent', 'events')
       announceCreated(fill(t('events.created'), { title: eventTitle(created, lang) }))
     } catch (err) {
       setBusy(false)

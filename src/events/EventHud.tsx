@@ -2,6 +2,7 @@
 // bar and the raised hand; notices (called on, muted); the host's and moderators' controls; and
 // what the visitor sees when the server removed them. A lazy chunk, loaded when attending.
 import { useEffect, useState, type ReactNode } from 'react'
+import { fill } from '../app/format'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import { openWorld } from '../app/router'
@@ -57,9 +58,6 @@ export const HandIcon = () => (
     />
   </svg>
 )
-
-const fill = (s: string, vars: Record<string, string | number>) =>
-  s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
 
 export function EventHud() {
   const event = useEvent((s) => s.event)
@@ -137,7 +135,7 @@ function EventBar({
         data-testid="event-leave"
         aria-label={t('event.leaveLabel')}
         onClick={() => {
-          useEvent.getState().reset()
+          useEvent.getState().leaveEvent()
           forgetEvent()
         }}
       >
@@ -163,7 +161,7 @@ function ReactionsBar() {
   const hand = async () => {
     const up = !handUp
     const result = await current.session?.eventAction('event.hand', { up })
-    if (result?.ok) useEvent.getState().set({ handUp: up })
+    if (result?.ok) useEvent.getState().handRaised(up)
     else if (result) setHint(fill(t('event.refused'), { why: result.message }))
   }
   return (
@@ -240,7 +238,7 @@ function Notices() {
 function RemovedDialog({ reason }: { reason: 'kicked' | 'banned' | 'ended' }) {
   const t = useT()
   const stay = () => {
-    useEvent.getState().reset()
+    useEvent.getState().leaveEvent()
     forgetEvent()
   }
   const ref = useDialog<HTMLDivElement>(true, stay)
@@ -265,7 +263,7 @@ function RemovedDialog({ reason }: { reason: 'kicked' | 'banned' | 'ended' }) {
           <button
             className="btn primary"
             onClick={() => {
-              useEvent.getState().reset()
+              useEvent.getState().leaveEvent()
               openWorld(null)
             }}
           >

@@ -3,6 +3,7 @@
 // directory. Never the directory by surprise. Small and in the first bundle (App mounts it).
 import { useEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { fill } from '../app/format'
 import { addStrings, useT } from '../app/i18n'
 import { useEventLink } from './linkStore'
 import type { Language } from '../state/settings'
@@ -58,13 +59,11 @@ export function EventLinkScreen() {
           </div>
           {link.attempts > 0 && (
             <p className="label" data-testid="event-link-try">
-              {t('eventLink.try')
-                .replace('{n}', String(link.attempt))
-                .replace('{total}', String(link.attempts))}
+              {fill(t('eventLink.try'), { n: link.attempt, total: link.attempts })}
             </p>
           )}
           {link.lastError && (
-            <p className="label">{t('eventLink.lastFailed').replace('{why}', link.lastError)}</p>
+            <p className="label">{fill(t('eventLink.lastFailed'), { why: link.lastError })}</p>
           )}
         </div>
       </div>
@@ -77,7 +76,7 @@ export function EventLinkScreen() {
       ? t('eventLink.notFound')
       : ended
         ? t('eventLink.ended')
-        : t('eventLink.failed').replace('{why}', link.error.message)
+        : fill(t('eventLink.failed'), { why: link.error.message })
   return (
     <div className="backdrop">
       <section

@@ -29,11 +29,7 @@ export function EventsButton() {
       aria-expanded={open}
       onPointerEnter={preload}
       onFocus={preload}
-      onClick={() =>
-        useUi
-          .getState()
-          .set({ eventsOpen: !open, placesOpen: false, peopleOpen: false, spacesOpen: false })
-      }
+      onClick={() => useUi.getState().togglePanel('events', 'places', 'people', 'spaces')}
     >
       ◉ <span className="label">{t('events.title')}</span>
     </button>

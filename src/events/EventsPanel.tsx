@@ -2,6 +2,7 @@
 // zone, relative), attendance of live ones, a Join button and a copyable deep link. Shown as a
 // section of the start page and as a dialog from the HUD; polls GET /api/events while shown.
 import { useCallback, useEffect, useState } from 'react'
+import { fill } from '../app/format'
 import { pick, useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
 import type { EventInfo } from '../protocol/events'
@@ -107,7 +108,7 @@ function EventList({ onJoin }: { onJoin?: () => void }) {
     <div className="events-list-wrap">
       {error && (
         <div className="events-error" role="alert">
-          <span>{t('events.failed').replace('{why}', error)}</span>
+          <span>{fill(t('events.failed'), { why: error })}</span>
           <button className="btn small" onClick={retry}>
             {t('events.retry')}
           </button>
@@ -168,14 +169,14 @@ function EventItem({ event, now, onJoin }: { event: EventInfo; now: number; onJo
       <p className="event-sub">
         {world ? pick(world, lang) : event.world}
         {event.status === 'live' && (
-          <> · {t('events.here').replace('{n}', formatCount(event.attendance, lang))}</>
+          <> · {fill(t('events.here'), { n: formatCount(event.attendance, lang) })}</>
         )}
       </p>
       <div className="event-actions">
         <button
           className="btn primary"
           data-testid="event-join"
-          aria-label={t('events.joinLabel').replace('{title}', title)}
+          aria-label={fill(t('events.joinLabel'), { title })}
           onClick={() => {
             onJoin?.()
             openEvent(event)
@@ -187,7 +188,7 @@ function EventItem({ event, now, onJoin }: { event: EventInfo; now: number; onJo
           className="btn"
           href={link}
           data-testid="event-copy"
-          aria-label={t('events.copyLabel').replace('{title}', title)}
+          aria-label={fill(t('events.copyLabel'), { title })}
           onClick={(e) => {
             e.preventDefault()
             void copyLink()
@@ -219,7 +220,7 @@ function HostLine({ onSignIn }: { onSignIn: () => void }) {
         className="btn"
         data-testid="event-create"
         aria-haspopup="dialog"
-        onClick={() => useUi.getState().set({ createEventOpen: true, eventsOpen: false })}
+        onClick={() => useUi.getState().openPanel('createEvent', 'events')}
       >
         ＋ {t('events.create')}
       </button>
@@ -238,7 +239,7 @@ function HostLine({ onSignIn }: { onSignIn: () => void }) {
 /** The HUD's events dialog. */
 export function EventsPanel() {
   const t = useT()
-  const close = () => useUi.getState().set({ eventsOpen: false })
+  const close = () => useUi.getState().closePanel('events')
   const ref = useDialog<HTMLDivElement>(true, close)
   return (
     <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
@@ -260,7 +261,7 @@ export function EventsPanel() {
           <HostLine
             onSignIn={() => {
               close()
-              useWallet.getState().set({ open: true })
+              useWallet.getState().openWallet()
             }}
           />
           <EventList onJoin={close} />
@@ -281,7 +282,7 @@ export function EventsSection() {
         <HostLine
           onSignIn={() => {
             setWalletHere(true)
-            useWallet.getState().set({ open: true })
+            useWallet.getState().openWallet()
           }}
         />
       </div>

@@ -5,6 +5,7 @@
 // Reduced motion: fewer particles that fade in place, no rockets.
 import { useEffect, useMemo } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import {
   AdditiveBlending,
   BufferAttribute,
@@ -273,7 +274,7 @@ export function Reactions({ layout }: { layout: StageLayout }) {
     let live = 0
     for (const pool of Object.values(pools)) live += step(pool, dt, reduced)
     reactionsProbe.live = live
-  })
+  }, FRAME.scene)
 
   return (
     <group name="reactions">

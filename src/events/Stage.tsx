@@ -6,6 +6,7 @@
 // Per-frame work reads stores with getState() and mutates objects; no React state per frame.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import {
   CanvasTexture,
   LinearFilter,
@@ -235,7 +236,7 @@ function StageScreen({
       m.map = map
       m.needsUpdate = true
     }
-  })
+  }, FRAME.scene)
 
   const { center, width, height, rotY } = layout.picture
   return (
@@ -271,7 +272,7 @@ function useAudienceGate(scene: Scene) {
         else closed.delete(stage.id)
       }
     }
-  })
+  }, FRAME.scene)
 }
 
 export function Stages({ scene }: { scene: Scene }) {

@@ -3,6 +3,7 @@
 // screen readers) and "tap for sound" while the stage's video plays muted because the browser
 // wanted a gesture first.
 import { useEffect, useState } from 'react'
+import { fill } from '../app/format'
 import { useEvent } from './store'
 import { useSettings, type Language } from '../state/settings'
 import { useStageSound } from './videoDriver'
@@ -44,7 +45,7 @@ export function AnnouncementBanner() {
           <div className="stage-announcement-body">
             <strong>{text('announcement', lang)}</strong>
             <p>{latest.text}</p>
-            {latest.from && <small>{text('from', lang).replace('{from}', latest.from)}</small>}
+            {latest.from && <small>{fill(text('from', lang), { from: latest.from })}</small>}
           </div>
           <button
             className="stage-announcement-close"

@@ -21,15 +21,7 @@ export async function followEvent(id: string) {
   loading?.abort()
   const ctl = new AbortController()
   loading = ctl
-  useEventLink.getState().set({
-    id,
-    info: null,
-    status: 'loading',
-    error: null,
-    attempt: 1,
-    attempts: 0,
-    lastError: null,
-  })
+  useEventLink.getState().loading(id)
   try {
     const { getWithRetry, LINK_RETRY } = await import('./api')
     const info = await getWithRetry(id, {
@@ -37,39 +29,33 @@ export async function followEvent(id: string) {
       signal: ctl.signal,
       onAttempt: (attempt, attempts, previous) => {
         if (ctl.signal.aborted) return
-        useEventLink
-          .getState()
-          .set({ attempt, attempts, lastError: previous ? previous.message : null })
+        useEventLink.getState().attempting(attempt, attempts, previous ? previous.message : null)
       },
     })
     if (ctl.signal.aborted) return
     if (info.status === 'ended') {
-      useEventLink.getState().set({
-        info,
-        status: 'error',
-        error: { code: 'event_ended', message: 'the event has ended' },
-      })
-      useWorld.getState().set({ worldId: null, openPoi: null })
+      useEventLink.getState().failed({ code: 'event_ended', message: 'the event has ended' }, info)
+      useWorld.getState().enterWorld(null)
       return
     }
     enter(info)
   } catch (err) {
     if (ctl.signal.aborted) return
     const e = err as { code?: string; message?: string }
-    useEventLink.getState().set({
-      status: 'error',
-      error: { code: e.code ?? 'network', message: (e.message ?? String(err)).slice(0, 300) },
+    useEventLink.getState().failed({
+      code: e.code ?? 'network',
+      message: (e.message ?? String(err)).slice(0, 300),
     })
-    useWorld.getState().set({ worldId: null, openPoi: null })
+    useWorld.getState().enterWorld(null)
   } finally {
     if (loading === ctl) loading = null
   }
 }
 
 function enter(info: EventInfo) {
-  useEvent.getState().set({ removed: null })
-  useEventLink.getState().set({ id: info.id, info, status: 'ready', error: null })
-  useWorld.getState().set({ worldId: info.world, openPoi: null })
+  useEvent.getState().setRemoved(null)
+  useEventLink.getState().loaded(info)
+  useWorld.getState().enterWorld(info.world)
 }
 
 /** Join from the events list: the address bar gets the event's link, its world opens. */
@@ -86,7 +72,7 @@ export function openEvent(info: EventInfo) {
 export function forgetEvent() {
   loading?.abort()
   loading = null
-  useEventLink.getState().set({ id: null, info: null, status: 'idle', error: null })
+  useEventLink.getState().forget()
   const url = new URL(location.href)
   if (!url.searchParams.has('event')) return
   url.searchParams.delete('event')
@@ -100,11 +86,11 @@ export function syncEventWithLocation(): boolean {
   const id = eventFromLocation()
   const link = useEventLink.getState()
   if (!id) {
-    if (link.id) useEventLink.getState().set({ id: null, info: null, status: 'idle', error: null })
+    if (link.id) link.forget()
     return false
   }
   if (link.id === id && link.status !== 'error') {
-    if (link.info) useWorld.getState().set({ worldId: link.info.world, openPoi: null })
+    if (link.info) useWorld.getState().enterWorld(link.info.world)
     return true
   }
   void followEvent(id)

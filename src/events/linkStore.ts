@@ -15,16 +15,38 @@ export interface EventLinkState {
   attempt: number
   attempts: number
   lastError: string | null
-  set: (patch: Partial<Omit<EventLinkState, 'set'>>) => void
+  /** Starts loading event `id` (first try). */
+  loading: (id: string) => void
+  /** Try `attempt` of `attempts` begins; `lastError` says why the one before failed. */
+  attempting: (attempt: number, attempts: number, lastError: string | null) => void
+  /** Loaded: its world opens next. */
+  loaded: (info: EventInfo) => void
+  /** It could not be loaded, or it has ended (`info` then says which event it was). */
+  failed: (error: { code: string; message: string }, info?: EventInfo) => void
+  /** Not attending an event (any more). */
+  forget: () => void
 }
 
+const FORGOTTEN = { id: null, info: null, status: 'idle', error: null } as const
+
 export const useEventLink = create<EventLinkState>()((set) => ({
-  id: null,
-  info: null,
-  status: 'idle',
-  error: null,
+  ...FORGOTTEN,
   attempt: 0,
   attempts: 0,
   lastError: null,
-  set: (patch) => set(patch),
+  loading: (id) =>
+    set({
+      id,
+      info: null,
+      status: 'loading',
+      error: null,
+      attempt: 1,
+      attempts: 0,
+      lastError: null,
+    }),
+  attempting: (attempt, attempts, lastError) => set({ attempt, attempts, lastError }),
+  loaded: (info) => set({ id: info.id, info, status: 'ready', error: null }),
+  failed: (error, info) =>
+    set(info ? { info, status: 'error', error } : { status: 'error', error }),
+  forget: () => set(FORGOTTEN),
 }))

@@ -84,16 +84,11 @@ export const eventHooks: EventHooks = {
     const stageId = stage ?? s.event?.stage ?? scene?.stages[0]?.id
     if (!stageId) throw new Error('this world has no stage')
     if (!s.event || s.event.id === PREVIEW_ID || stage)
-      s.set({ event: { ...(s.event ?? previewEvent(stageId)), stage: stageId }, screen: parsed })
-    else s.set({ screen: parsed })
+      s.preview({ ...(s.event ?? previewEvent(stageId)), stage: stageId }, parsed)
+    else s.setScreen(parsed)
   },
   react: (counts) => {
-    useEvent.getState().set({
-      reactions: {
-        counts: { applause: 0, hearts: 0, fireworks: 0, ...counts },
-        at: performance.now(),
-      },
-    })
+    useEvent.getState().reacted({ applause: 0, hearts: 0, fireworks: 0, ...counts })
   },
   reactions: () => ({ ...reactionsProbe }),
 }

@@ -43,11 +43,51 @@ export interface EventState {
   mutedUntil: number
   /** Why the visitor left the event, when the server removed them (kicked, banned, ended). */
   removed: 'kicked' | 'banned' | 'ended' | null
-  set: (patch: Partial<Omit<EventState, 'set' | 'announce' | 'reset'>>) => void
+  /**
+   * Generic patch, kept only for src/net/session.ts until it is rewritten to call the actions
+   * below (h/features); nothing else may use it.
+   */
+  set: (patch: Partial<EventPart>) => void
+  /** Seated in the event's room: the event, the visitor's role there and the instance. */
+  joined: (seat: { event: EventInfo; role: EventRole; instance: number }) => void
+  roleChanged: (role: EventRole) => void
+  /** The event's crowd and status as the room state says. */
+  crowdChanged: (crowd: {
+    attendance: number
+    instances: number
+    status: EventInfo['status']
+  }) => void
+  /** The event as the API describes it now (its lists changed); the live status stays. */
+  eventEdited: (fresh: EventInfo) => void
+  setScreen: (screen: ScreenState) => void
   /** Adds an announcement (ignores one already held, by seq). */
   announce: (a: Announcement) => void
+  reacted: (counts: ReactionCounts) => void
+  handsChanged: (hands: RaisedHand[], total: number) => void
+  /** The server took this visitor's hand up or down. */
+  handRaised: (up: boolean) => void
+  /** The host called on this visitor (the hand goes down). */
+  calledOn: (by: string) => void
+  muted: (until: number) => void
+  /** The server removed the visitor (or refused the seat); null: a new visit, no notice. */
+  setRemoved: (removed: EventState['removed']) => void
+  /** The session left the event's room: everything goes but a removal notice. */
+  roomLeft: () => void
+  /** The visitor leaves the event (or dismisses the removal notice): everything goes. */
+  leaveEvent: () => void
+  /** leaveEvent under its old name, kept for src/net/session.ts (h/features renames it). */
   reset: () => void
+  /** Test hooks: a stage shows `screen` for `event` without a room. */
+  preview: (event: EventInfo, screen: ScreenState) => void
 }
+
+/** The fields, without the actions. */
+type EventPart = Omit<
+  EventState,
+  {
+    [K in keyof EventState]: EventState[K] extends (...a: never[]) => unknown ? K : never
+  }[keyof EventState]
+>
 
 const INITIAL = {
   event: null,
@@ -69,11 +109,27 @@ const INITIAL = {
 export const useEvent = create<EventState>()((set) => ({
   ...INITIAL,
   set: (patch) => set(patch),
+  joined: ({ event, role, instance }) => set({ event, role, instance, removed: null }),
+  roleChanged: (role) => set({ role }),
+  crowdChanged: ({ attendance, instances, status }) =>
+    set((s) => ({ attendance, instances, event: s.event ? { ...s.event, status } : null })),
+  eventEdited: (fresh) =>
+    set((s) => (s.event?.id === fresh.id ? { event: { ...fresh, status: s.event.status } } : s)),
+  setScreen: (screen) => set({ screen }),
   announce: (a) =>
     set((s) => {
       if (s.announcements.some((x) => x.seq === a.seq)) return s
       const list = [...s.announcements, a].sort((x, y) => x.seq - y.seq)
       return { announcements: list.slice(-ANNOUNCEMENTS_KEPT) }
     }),
+  reacted: (counts) => set({ reactions: { counts, at: performance.now() } }),
+  handsChanged: (hands, handsTotal) => set({ hands, handsTotal }),
+  handRaised: (handUp) => set({ handUp }),
+  calledOn: (by) => set({ called: { by, at: performance.now() }, handUp: false }),
+  muted: (mutedUntil) => set({ mutedUntil }),
+  setRemoved: (removed) => set({ removed }),
+  roomLeft: () => set((s) => ({ ...INITIAL, removed: s.removed })),
+  leaveEvent: () => set(INITIAL),
   reset: () => set(INITIAL),
+  preview: (event, screen) => set({ event, screen }),
 }))

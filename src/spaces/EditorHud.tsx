@@ -27,7 +27,7 @@ export function EditorHud() {
   const notice = useEditor((s) => s.notice)
   useEffect(() => {
     if (!notice) return
-    const timer = setTimeout(() => useEditor.setState({ notice: null }), NOTICE_MS)
+    const timer = setTimeout(() => useEditor.getState().clearNotice(), NOTICE_MS)
     return () => clearTimeout(timer)
   }, [notice])
   return (

@@ -3,13 +3,14 @@
 // and the server's answer. The same moves from the keyboard: arrows, Q/E, +/−, PgUp/PgDn, Enter,
 // Escape. Keys the editor uses never reach the avatar; WASD still walks.
 import { useEffect, useRef } from 'react'
+import { fill } from '../app/format'
 import { useT } from '../app/i18n'
 import { focusOwnsKey } from '../avatar/input'
 import { useEditor } from './editorStore'
 import { cameraRig } from '../state/player'
 import { cancel, propose, save } from './freeEdit'
 import { nudge, raise, readout, resize, screenStep, turn, type ScreenDirection } from './gizmo'
-import { fill } from './strings'
+import './strings'
 import './editorStrings'
 import './editor.css'
 

@@ -2,6 +2,7 @@
 // name, description, issuer, platform and chain, and whether the server verified that the wallet
 // that exhibits it (the space's owner, or the collaborator who placed it) holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
 import { useEffect } from 'react'
+import { fill, shortAddress } from '../app/format'
 import { pick, useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
 import { useListings, ownerKey } from './listingsStore'
@@ -9,9 +10,8 @@ import { useSettings } from '../state/settings'
 import { holderOf, useSpaces } from './store'
 import { useWorld } from '../state/world'
 import { CollectibleDetail, ItemImage, VerifiedBadge } from '../wallet/CollectibleDetail'
-import { shortAddress } from '../wallet/wallets'
 import { resolveExhibit, type ExhibitStatus } from './resolve'
-import { fill } from './strings'
+import './strings'
 import './exhibit.css'
 
 const NOTES: Record<Exclude<ExhibitStatus, 'verified'>, string> = {
@@ -30,7 +30,7 @@ export function ExhibitCard() {
   const exhibit = view?.exhibits.find((e) => e.id === open?.exhibitId && !e.hidden)
   const holder = view && exhibit ? holderOf(view, exhibit) : null
   const listing = useListings((s) => (holder ? s.byOwner[ownerKey(holder)] : undefined))
-  const close = () => useSpaces.getState().setOpen(null)
+  const close = () => useSpaces.getState().closeExhibit()
 
   // An exhibit that was taken down (or hidden) while its card was open closes the card.
   const gone = !exhibit || !space

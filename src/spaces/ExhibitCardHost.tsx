@@ -23,7 +23,7 @@ export function ExhibitCardHost() {
     loadCard().then(
       (m) => live && setCard(() => m.ExhibitCard),
       // Without its chunk there is no card to show: drop the request (a later click retries).
-      () => live && useSpaces.getState().setOpen(null),
+      () => live && useSpaces.getState().closeExhibit(),
     )
     return () => {
       live = false
@@ -31,7 +31,7 @@ export function ExhibitCardHost() {
   }, [open, Card])
 
   // Leaving the world closes the card, so it does not reappear in the next one.
-  useEffect(() => () => useSpaces.getState().setOpen(null), [])
+  useEffect(() => () => useSpaces.getState().closeExhibit(), [])
 
   return open && Card ? <Card /> : null
 }

@@ -20,7 +20,7 @@ addStrings({
 export function arrange(space: Space, exhibit: ExhibitView) {
   const style = useWorld.getState().scene?.style ?? 'voxel'
   const image = exhibitable().find((c) => tokenKey(c) === tokenKey(exhibit))?.image ?? null
-  useUi.getState().set({ spacesOpen: false })
+  useUi.getState().closePanel('spaces')
   void import('./freeEdit').then((m) => m.beginMove(space, style, exhibit, image))
 }
 
@@ -36,7 +36,7 @@ export default function FreePlacements({
   const t = useT()
   const standing = (view?.exhibits ?? []).filter((e) => e.placement.kind === 'free')
   const placeFree = (item: Collectible) => {
-    useUi.getState().set({ spacesOpen: false })
+    useUi.getState().closePanel('spaces')
     void import('./freeEdit').then((m) => m.beginNew(space, item))
   }
   return (

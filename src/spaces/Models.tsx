@@ -5,6 +5,7 @@
 // GLTFLoader is only downloaded where a model is exhibited. Main thread, inside the Canvas.
 import { useEffect, useMemo } from 'react'
 import { useFrame, type ThreeEvent } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import type { Group, Object3D } from 'three'
 import { useSettings } from '../state/settings'
 import { useSpaces } from './store'
@@ -52,7 +53,7 @@ function PedestalModel({ ex }: { ex: ModelExhibit }) {
   const onClick = (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > CLICK_SLOP) return
     e.stopPropagation()
-    useSpaces.getState().setOpen({ spaceId: ex.spaceId, exhibitId: ex.exhibitId })
+    useSpaces.getState().openExhibit({ spaceId: ex.spaceId, exhibitId: ex.exhibitId })
   }
   const [x, , z] = ex.spot.center
   return (
@@ -90,7 +91,7 @@ export function Models({ exhibits, style }: { exhibits: ModelExhibit[]; style: '
       if (group.visible !== near) group.visible = near
       if (near) group.rotation.y = rotY + angle
     }
-  })
+  }, FRAME.scene)
   return (
     <group name="exhibit-models">
       {exhibits.map((ex) => (

@@ -3,6 +3,7 @@
 // Restoring makes a new version, so nothing is ever lost; only the owner adds or removes
 // collaborators, and the server checks both.
 import { useEffect, useState } from 'react'
+import { fill, shortAddress } from '../app/format'
 import { addStrings, useT } from '../app/i18n'
 import { current, type SpaceEditResult } from '../net/current'
 import type { LayoutVersionInfo } from '../protocol/messages'
@@ -36,7 +37,6 @@ addStrings({
   },
 })
 
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
 type Run = (edit: () => Promise<SpaceEditResult> | undefined) => Promise<void>
@@ -44,7 +44,7 @@ type Run = (edit: () => Promise<SpaceEditResult> | undefined) => Promise<void>
 /** "placed", "restored version 3": what a version's note says, in the visitor's language. */
 function noteText(t: (key: string) => string, note: string): string {
   const restore = /^restore:(\d+)$/.exec(note)
-  if (restore) return t('spaces.note.restore').replace('{v}', restore[1]!)
+  if (restore) return fill(t('spaces.note.restore'), { v: restore[1]! })
   const key = `spaces.note.${note}`
   const text = t(key)
   return text === key ? note : text
@@ -97,10 +97,10 @@ export function SpaceHistory({ space, view, run }: { space: Space; view: SpaceVi
                 <strong>v{v.version}</strong> · {noteText(t, v.note)} ·{' '}
                 {v.count === 1
                   ? t('spaces.history.count1')
-                  : t('spaces.history.count').replace('{n}', String(v.count))}
+                  : fill(t('spaces.history.count'), { n: v.count })}
                 <br />
                 <small className="muted">
-                  {time.format(v.at)} · <code title={v.by}>{short(v.by)}</code>
+                  {time.format(v.at)} · <code title={v.by}>{shortAddress(v.by)}</code>
                 </small>
               </span>
               {v.version === view.version ? (
@@ -158,7 +158,7 @@ export function SpaceCollaborators({
       <ul className="space-collaborators">
         {view.collaborators.map((c) => (
           <li key={c}>
-            <code title={c}>{short(c)}</code>
+            <code title={c}>{shortAddress(c)}</code>
             {isOwner && (
               <button className="btn small" onClick={() => void send(c, false)}>
                 {t('spaces.collaborators.remove')}

@@ -4,6 +4,7 @@
 // (crisp through Block Park's pixel pass), placed by one frame loop. Lazy chunk, main thread.
 import { lazy, Suspense, useEffect, useMemo, useRef } from 'react'
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber'
+import { FRAME } from '../world/frameOrder'
 import { Html } from '@react-three/drei'
 import {
   CanvasTexture,
@@ -20,8 +21,8 @@ import type { Scene } from '../protocol/scene'
 import { useListings, ownerKey } from './listingsStore'
 import { useSettings } from '../state/settings'
 import { useSpaces, type SpaceView } from './store'
+import { fill, shortAddress } from '../app/format'
 import { other, pick, useT } from '../app/i18n'
-import { shortAddress } from '../wallet/wallets'
 import { FreeEditorHost, useArranging } from './FreeEditorHost'
 import { buildSpacesGeometry, rangeAt, type FramePart } from './geometry'
 import {
@@ -39,7 +40,7 @@ import { watchListings } from './listings'
 import { modelExhibits, modelLabelAnchor, useModels } from './modelState'
 import { isVeiled, resolveSpace, type ResolvedExhibit } from './resolve'
 import { maxTextureSide, useExhibitTexture } from './textures'
-import { fill } from './strings'
+import './strings'
 import './exhibit.css'
 
 /** One quad for every picture, scaled per exhibit. */
@@ -101,7 +102,7 @@ function placeholder(veiled: boolean): MeshBasicMaterial {
 // ---- interaction ------------------------------------------------------------------------
 
 function openExhibit(spaceId: string, exhibitId: string) {
-  useSpaces.getState().setOpen({ spaceId, exhibitId })
+  useSpaces.getState().openExhibit({ spaceId, exhibitId })
 }
 
 const setCursor = (pointer: boolean) => {
@@ -420,7 +421,7 @@ export function Spaces({ scene }: { scene: Scene }) {
       const o = d < l.range - FADE ? '1' : ((l.range - d) / FADE).toFixed(2)
       if (el.style.opacity !== o) el.style.opacity = o
     }
-  })
+  }, FRAME.scene)
 
   const onFrameClick = (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > CLICK_SLOP || e.faceIndex == null) return

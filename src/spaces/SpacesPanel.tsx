@@ -4,6 +4,7 @@
 // commits the layout before it answers; the panel shows the answer, and the world shows the
 // result to everyone. A budget meter shows the space's limits while editing.
 import { lazy, Suspense, useState } from 'react'
+import { fill, shortAddress } from '../app/format'
 import { addStrings, useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
 import { current, type SpaceEditResult } from '../net/current'
@@ -69,7 +70,6 @@ const arrange = (space: Space, exhibit: SpaceView['exhibits'][number]) =>
 /** Rough GPU memory of one exhibit's texture: 512² RGBA with mipmaps. */
 const TEXTURE_MB_PER_EXHIBIT = (512 * 512 * 4 * 4) / 3 / 1024 / 1024
 
-const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase()
 
@@ -84,9 +84,7 @@ export function SpacesButton() {
       data-testid="spaces-button"
       aria-haspopup="dialog"
       aria-expanded={open}
-      onClick={() =>
-        useUi.getState().set({ spacesOpen: !open, placesOpen: false, peopleOpen: false })
-      }
+      onClick={() => useUi.getState().togglePanel('spaces', 'places', 'people')}
     >
       ▦ <span className="label">{t('spaces.title')}</span>
     </button>
@@ -96,7 +94,7 @@ export function SpacesButton() {
 export function SpacesPanel() {
   const t = useT()
   const open = useUi((s) => s.spacesOpen)
-  const close = () => useUi.getState().set({ spacesOpen: false })
+  const close = () => useUi.getState().closePanel('spaces')
   const scene = useWorld((s) => s.scene)
   const views = useSpaces((s) => s.spaces)
   const address = useWallet((s) => s.session?.address ?? null)
@@ -109,7 +107,7 @@ export function SpacesPanel() {
       Promise.resolve<SpaceEditResult>({ ok: false, code: 'offline', message: 'offline' }))
     setStatus(
       result.ok
-        ? { text: t('spaces.saved').replace('{v}', String(result.version)), error: false }
+        ? { text: fill(t('spaces.saved'), { v: result.version }), error: false }
         : result.code === 'no_credential'
           ? { text: t('spaces.needCredential'), error: true }
           : { text: result.message, error: true },
@@ -131,7 +129,7 @@ export function SpacesPanel() {
             className="btn"
             onClick={() => {
               close()
-              useWallet.getState().set({ open: true })
+              useWallet.getState().openWallet()
             }}
           >
             {t('spaces.openWallet')}
@@ -194,8 +192,8 @@ function SpaceSection({
               ? t('spaces.yours')
               : canEdit
                 ? t('spaces.collab')
-                : `${t('spaces.ownedBy')} ${short(owner)}`}
-          {owner ? ` · ${t('spaces.version').replace('{v}', String(base))}` : ''}
+                : `${t('spaces.ownedBy')} ${shortAddress(owner)}`}
+          {owner ? ` · ${fill(t('spaces.version'), { v: base })}` : ''}
         </small>
       </div>
       {!owner && address && (
@@ -210,11 +208,12 @@ function SpaceSection({
       {canEdit && (
         <>
           <p className="muted small" data-testid="budget">
-            {t('spaces.budget')
-              .replace('{n}', String(exhibits.length))
-              .replace('{max}', String(space.limits.exhibits))
-              .replace('{mb}', String(mb))
-              .replace('{maxMb}', String(space.limits.textureMB))}
+            {fill(t('spaces.budget'), {
+              n: exhibits.length,
+              max: space.limits.exhibits,
+              mb: mb,
+              maxMb: space.limits.textureMB,
+            })}
           </p>
           <meter
             min={0}

@@ -41,6 +41,8 @@ export interface EditorState {
   setDragging: (dragging: boolean) => void
   /** Leaves the editor (nothing is sent); `notice` is shown for a moment. */
   end: (notice?: EditorState['notice']) => void
+  /** The notice has been shown long enough. */
+  clearNotice: () => void
 }
 
 let seq = 0
@@ -71,4 +73,5 @@ export const useEditor = create<EditorState>()((set) => ({
   setStatus: (n, status) => set((s) => (s.edit?.seq === n ? { edit: { ...s.edit, status } } : {})),
   setDragging: (dragging) => set({ dragging }),
   end: (notice = null) => set({ edit: null, dragging: false, notice }),
+  clearNotice: () => set({ notice: null }),
 }))

@@ -1,6 +1,7 @@
 // The free-placement editor's actions: begin arranging (a new exhibit from the wallet, or one
 // already in the space), change the preview, save through the room (space.place or space.move,
 // answered after the server committed), cancel. Loaded with the editor, never in the first bundle.
+import { fill } from '../app/format'
 import { translate } from '../app/i18n'
 import type { Collectible } from '../chain/types'
 import { current } from '../net/current'
@@ -13,7 +14,7 @@ import { useSpaces, type ExhibitView } from './store'
 import { freeFromSpot, startInFront } from './gizmo'
 import { frameSpot, layoutSpace, type SpaceStyle } from './layout'
 import './editorStrings'
-import { fill } from './strings'
+import './strings'
 
 /** How long a saved edit waits for the room state to show it before the editor closes. */
 const SHOW_WAIT_MS = 3000

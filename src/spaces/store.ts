@@ -25,7 +25,9 @@ export interface SpacesState {
   set: (spaceId: string, view: SpaceView | null) => void
   /** Forgets every space (leaving a world). */
   reset: () => void
-  setOpen: (open: OpenExhibit | null) => void
+  /** Opens the card of an exhibit (a click on it). */
+  openExhibit: (open: OpenExhibit) => void
+  closeExhibit: () => void
 }
 
 export const useSpaces = create<SpacesState>()((set) => ({
@@ -41,5 +43,6 @@ export const useSpaces = create<SpacesState>()((set) => ({
       return gone ? { spaces, open: null } : { spaces }
     }),
   reset: () => set({ spaces: {}, open: null }),
-  setOpen: (open) => set({ open }),
+  openExhibit: (open) => set({ open }),
+  closeExhibit: () => set({ open: null }),
 }))

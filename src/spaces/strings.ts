@@ -38,7 +38,3 @@ const EXHIBIT_STRINGS = {
 } satisfies Record<string, Record<Language, string>>
 
 addStrings(EXHIBIT_STRINGS)
-
-/** `{name}` placeholders filled from `values`. */
-export const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m))

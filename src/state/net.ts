@@ -38,7 +38,34 @@ export interface NetState {
    * since the epoch). Kept while the session joins again; cleared once it is back online.
    */
   restart: { at: number } | null
+  /**
+   * Generic patch, kept only for src/net/session.ts until it is rewritten to call the actions
+   * below (h/features); nothing else may use it.
+   */
   set: (patch: Partial<Omit<NetState, 'set'>>) => void
+  /** A session starts joining; `afterDrop` keeps a restart notice until it is back online. */
+  connecting: (afterDrop: boolean) => void
+  /** Seated in room `sessionId` (first join, reconnection or rejoin). */
+  online: (sessionId: string) => void
+  /** The connection gave up (or the server refused or removed the visitor), and why. */
+  failed: (problem: string) => void
+  reconnecting: () => void
+  /** The dropped seat was taken back. */
+  reconnected: () => void
+  /** Left the room: everything back to offline. */
+  left: () => void
+  /** The room's occupancy and the chat so far, from its welcome. */
+  welcomed: (room: { instance: number; capacity: number; chat: ChatLine[] }) => void
+  /** The server closes the room in `seconds` (a restart or a deploy). */
+  restartIn: (seconds: number) => void
+  setPeople: (people: Person[]) => void
+  setVisible: (ids: string[]) => void
+  /** A chat line: into the log (the last CHAT_LOG_LINES) and its sender's bubble. */
+  chatReceived: (line: ChatLine) => void
+  /** Takes `from`'s bubble down once it has stood BUBBLE_MS (a newer line keeps it up). */
+  expireBubble: (from: string) => void
+  /** Something the server refused or reported, shown to the visitor (null: clears it). */
+  showProblem: (problem: string | null) => void
 }
 
 export const initialNet = {
@@ -58,4 +85,30 @@ export const initialNet = {
 export const useNet = create<NetState>()((set) => ({
   ...initialNet,
   set: (patch) => set(patch),
+  connecting: (afterDrop) =>
+    set((s) => ({ ...initialNet, status: 'connecting', restart: afterDrop ? s.restart : null })),
+  online: (sessionId) =>
+    set({ status: 'online', problem: null, sessionId, visible: [], restart: null }),
+  failed: (problem) => set({ status: 'failed', problem }),
+  reconnecting: () => set({ status: 'reconnecting' }),
+  reconnected: () => set((s) => ({ reconnects: s.reconnects + 1 })),
+  left: () => set({ ...initialNet }),
+  welcomed: ({ instance, capacity, chat }) => set({ instance, capacity, chat }),
+  restartIn: (seconds) => set({ restart: { at: Date.now() + seconds * 1000 } }),
+  setPeople: (people) => set({ people }),
+  setVisible: (visible) => set({ visible }),
+  chatReceived: (line) =>
+    set((s) => ({
+      chat: [...s.chat, line].slice(-CHAT_LOG_LINES),
+      bubbles: { ...s.bubbles, [line.from]: { text: line.text, at: performance.now() } },
+    })),
+  expireBubble: (from) =>
+    set((s) => {
+      const mine = s.bubbles[from]
+      if (!mine || performance.now() - mine.at < BUBBLE_MS - 50) return s
+      const bubbles = { ...s.bubbles }
+      delete bubbles[from]
+      return { bubbles }
+    }),
+  showProblem: (problem) => set({ problem }),
 }))

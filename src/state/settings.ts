@@ -13,6 +13,10 @@ export interface SettingsState {
   reducedMotion: boolean
   avatarColor: string
   displayName: string
+  /**
+   * A plain bag of the visitor's choices: the settings panel changes one field per control, so
+   * the one action is a patch (named actions would only rename each field).
+   */
   set: (patch: Partial<Omit<SettingsState, 'set'>>) => void
 }
 
@@ -50,8 +54,13 @@ export const useSettings = create<SettingsState>()(
 )
 
 /** The quality actually in force: "auto" resolves to what the adaptive monitor chose. */
-export const useEffectiveQuality = create<{ level: Exclude<Quality, 'auto'> }>(() => ({
+export const useEffectiveQuality = create<{
+  level: Exclude<Quality, 'auto'>
+  /** What the adaptive monitor (world/hd/AdaptiveQuality.tsx) chose for "auto". */
+  choose: (level: Exclude<Quality, 'auto'>) => void
+}>((set) => ({
   level: 'medium',
+  choose: (level) => set({ level }),
 }))
 
 export function effectiveQuality(): Exclude<Quality, 'auto'> {

@@ -1,19 +1,28 @@
-// Which DOM panels are open, and how the open info card was opened. (The avatar's keyboard input
-// pauses by itself while focus is in a dialog or a form control: see src/avatar/input.ts.)
+// Which DOM panels are open. (The avatar's keyboard input pauses by itself while focus is in a
+// dialog or a form control: see src/avatar/input.ts.) How the open info card was opened lives
+// with the card, in the world store.
 import { create } from 'zustand'
 
-export interface UiState {
-  settingsOpen: boolean
-  placesOpen: boolean
-  peopleOpen: boolean
-  /** The creator spaces editor. */
-  spacesOpen: boolean
-  /** The events list (HUD) and the create-event form. */
-  eventsOpen: boolean
-  createEventOpen: boolean
-  /** How the open info card was opened: a click moves focus into it, walking up does not. */
-  cardVia: 'click' | 'proximity' | null
-  set: (patch: Partial<Omit<UiState, 'set'>>) => void
+/** The HUD's panels: the creator spaces editor, the events list and the create-event form. */
+export type Panel = 'settings' | 'places' | 'people' | 'spaces' | 'events' | 'createEvent'
+
+type Open = Record<`${Panel}Open`, boolean>
+
+export interface UiState extends Open {
+  /** Opens `panel` and closes the panels named after it, in one change. */
+  openPanel: (panel: Panel, ...close: Panel[]) => void
+  closePanel: (...panels: Panel[]) => void
+  /** Opens or closes `panel`; closes the panels named after it either way. */
+  togglePanel: (panel: Panel, ...close: Panel[]) => void
+}
+
+const key = (panel: Panel) => `${panel}Open` as const
+
+function patch(open: Panel | null, close: Panel[]): Partial<Open> {
+  const p: Partial<Open> = {}
+  for (const c of close) p[key(c)] = false
+  if (open) p[key(open)] = true
+  return p
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -23,6 +32,8 @@ export const useUi = create<UiState>()((set) => ({
   spacesOpen: false,
   eventsOpen: false,
   createEventOpen: false,
-  cardVia: null,
-  set: (patch) => set(patch),
+  openPanel: (panel, ...close) => set(patch(panel, close)),
+  closePanel: (...panels) => set(patch(null, panels)),
+  togglePanel: (panel, ...close) =>
+    set((s) => ({ ...patch(null, close), [key(panel)]: !s[key(panel)] })),
 }))

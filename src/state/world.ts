@@ -11,18 +11,43 @@ export interface LoadStage {
   label: string
 }
 
+export type WorldError = {
+  title: string
+  file?: string
+  issues: { field: string; message: string }[]
+}
+
+/** How the open info card was opened: a click moves focus into it, walking up does not. */
+export type CardVia = 'click' | 'proximity'
+
 export interface WorldState {
   worldId: string | null
   scene: Scene | null
   status: 'idle' | 'loading' | 'ready' | 'error'
   loading: LoadStage
-  error: { title: string; file?: string; issues: { field: string; message: string }[] } | null
+  error: WorldError | null
   collider: WorldCollider | null
-  /** The point of interest whose card is open, by id. */
+  /** The point of interest whose card is open, by id, and how it was opened. */
   openPoi: string | null
+  cardVia: CardVia | null
+  /** Goes to world `id` (null: the directory); any open card closes. */
+  enterWorld: (id: string | null) => void
+  /** Drops the loaded world: loading it again (`loading`) or none (`idle`). */
+  unload: (status: 'idle' | 'loading') => void
   setLoading: (stage: LoadStage) => void
-  set: (patch: Partial<Omit<WorldState, 'set' | 'setLoading'>>) => void
+  /** The world file is read and valid; its view builds it next. */
+  loaded: (scene: Scene) => void
+  /** The view built it: the visitor can walk on `collider`. */
+  ready: (collider: WorldCollider) => void
+  failed: (error: WorldError) => void
+  /** A view that goes away takes its collider with it (unless another took over meanwhile). */
+  dropCollider: (collider: WorldCollider) => void
+  /** Opens point of interest `id`'s card. */
+  openCard: (id: string, via: CardVia) => void
+  closeCard: () => void
 }
+
+const UNLOADED = { scene: null, error: null, collider: null, openPoi: null, cardVia: null }
 
 export const useWorld = create<WorldState>()((set) => ({
   worldId: null,
@@ -32,6 +57,14 @@ export const useWorld = create<WorldState>()((set) => ({
   error: null,
   collider: null,
   openPoi: null,
+  cardVia: null,
+  enterWorld: (worldId) => set({ worldId, openPoi: null, cardVia: null }),
+  unload: (status) => set({ ...UNLOADED, status }),
   setLoading: (loading) => set({ loading }),
-  set: (patch) => set(patch),
+  loaded: (scene) => set({ scene }),
+  ready: (collider) => set({ collider, status: 'ready' }),
+  failed: (error) => set({ status: 'error', error }),
+  dropCollider: (collider) => set((s) => (s.collider === collider ? { collider: null } : s)),
+  openCard: (openPoi, cardVia) => set({ openPoi, cardVia }),
+  closeCard: () => set({ openPoi: null, cardVia: null }),
 }))

@@ -4,10 +4,10 @@
 // nodes only, images through a plain <img> from http(s) or data:image/ URLs.
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible, LocalText } from '../chain/types'
+import { fill, shortAddress } from '../app/format'
 import { useT } from '../app/i18n'
 import { useSettings } from '../state/settings'
 import './strings'
-import { shortAddress } from './wallets'
 
 /** A chain as the API names it (GET /api/chain, /api/collectibles). */
 export interface ChainName {
@@ -15,9 +15,6 @@ export interface ChainName {
   name: LocalText
   local: boolean
 }
-
-export const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m))
 
 function useCopy() {
   const [state, setState] = useState<'idle' | 'ok' | 'fail'>('idle')

@@ -31,8 +31,8 @@ export function WalletButton() {
       onPointerEnter={preload}
       onFocus={preload}
       onClick={() => {
-        useUi.getState().set({ placesOpen: false, peopleOpen: false })
-        useWallet.getState().set({ open: !open })
+        useUi.getState().closePanel('places', 'people')
+        useWallet.getState().toggleWallet()
       }}
     >
       <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
@@ -57,7 +57,7 @@ export function WalletPanelHost() {
   const [Panel, setPanel] = useState<ComponentType | null>(null)
   const [failed, setFailed] = useState(false)
   const [attempt, setAttempt] = useState(0)
-  const close = () => useWallet.getState().set({ open: false })
+  const close = () => useWallet.getState().closeWallet()
   const ref = useDialog<HTMLElement>(open && !Panel, close)
 
   useEffect(() => {
@@ -74,7 +74,7 @@ export function WalletPanelHost() {
   }, [open, Panel, attempt])
 
   // Leaving the world closes the panel, so it does not reappear in the next one.
-  useEffect(() => () => useWallet.getState().set({ open: false }), [])
+  useEffect(() => () => useWallet.getState().closeWallet(), [])
 
   if (!open) return null
   if (Panel) return <Panel />

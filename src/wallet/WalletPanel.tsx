@@ -6,6 +6,7 @@
 // panel, switched by one wallet status.
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
+import { fill, shortAddress } from '../app/format'
 import { useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
 import { useSettings } from '../state/settings'
@@ -30,12 +31,10 @@ import {
   ItemImage,
   ModelBadge,
   VerifiedBadge,
-  fill,
 } from './CollectibleDetail'
 import {
   DEV_ACCOUNTS,
   LEGACY_WALLET_ID,
-  shortAddress,
   watchInjectedWallets,
   type InjectedWallet,
 } from './wallets'
@@ -394,7 +393,7 @@ export function WalletPanel() {
   const [detail, setDetail] = useState<string | null>(null)
   const returnTo = useRef<string | null>(null)
 
-  const close = () => useWallet.getState().set({ open: false })
+  const close = () => useWallet.getState().closeWallet()
   const closeDetail = () => {
     returnTo.current = detail
     setDetail(null)

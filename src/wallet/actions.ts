@@ -19,8 +19,7 @@ let restoring: Promise<void> | null = null
 /** Injected wallets the panel last saw, to find a restored connection's provider again. */
 let discovered: readonly InjectedWallet[] = []
 
-const set = (patch: Parameters<ReturnType<typeof useWallet.getState>['set']>[0]) =>
-  useWallet.getState().set(patch)
+const walletStore = () => useWallet.getState()
 
 let signersModule: Promise<typeof Signers> | null = null
 function loadSigners() {
@@ -100,7 +99,7 @@ function readStored(): Stored | null {
 
 function startSession(session: WalletSession, connection: WalletConnection) {
   save({ ...session, connection })
-  set({ session, signIn: { status: 'idle' } })
+  walletStore().signedIn(session)
   clearTimeout(expiryTimer)
   const ms = Date.parse(session.expiresAt) - Date.now()
   // setTimeout holds 2^31 ms at most; a longer session is checked again when that fires.
@@ -108,7 +107,7 @@ function startSession(session: WalletSession, connection: WalletConnection) {
     () => {
       if (Date.parse(session.expiresAt) > Date.now()) return startSession(session, connection)
       endSession()
-      set({ signIn: { status: 'error', error: local('session_expired') } })
+      walletStore().signInFailed(local('session_expired'))
     },
     Math.min(Math.max(ms, 0), 2 ** 31 - 1),
   )
@@ -119,7 +118,7 @@ function endSession() {
   clearTimeout(expiryTimer)
   save(null)
   loadSeq++
-  set({ session: null, collectibles: { status: 'idle' } })
+  walletStore().signedOut()
 }
 
 const local = (code: string): WalletError => ({ code, message: code, retryAfterS: null })
@@ -142,13 +141,14 @@ const startingDelay = (e: unknown, attempt: number) =>
     : null
 
 export async function loadConfig(attempt = 0) {
-  set({ config: { status: 'loading' } })
+  walletStore().setConfig({ status: 'loading' })
   try {
-    set({ config: { status: 'ready', config: await api.chain() } })
+    const config = await api.chain()
+    walletStore().setConfig({ status: 'ready', config })
   } catch (e) {
     const wait = startingDelay(e, attempt)
     if (wait !== null) setTimeout(() => void loadConfig(attempt + 1), wait)
-    else set({ config: { status: 'error', error: toWalletError(e) } })
+    else walletStore().setConfig({ status: 'error', error: toWalletError(e) })
   }
 }
 
@@ -160,7 +160,7 @@ async function restoreSession() {
     const s = await api.session(stored.token)
     if (s.address.toLowerCase() !== stored.address.toLowerCase()) return save(null)
     if (useWallet.getState().connection) return // the visitor connected meanwhile
-    set({ connection: stored.connection })
+    walletStore().restored(stored.connection)
     startSession(
       { token: stored.token, address: s.address, expiresAt: s.expiresAt },
       stored.connection,
@@ -193,13 +193,13 @@ function takeConnection(next: WalletConnection, s: Signer) {
   stopWatching?.()
   stopWatching = null
   signer = s
-  set({ connecting: null, connection: next, signIn: { status: 'idle' } })
+  walletStore().connected(next)
 }
 
 export async function connectDev(account: number) {
   const id = `dev-${account}`
   if (useWallet.getState().connection?.id === id) return
-  set({ connecting: id, signIn: { status: 'idle' } })
+  walletStore().connectingTo(id)
   try {
     const { devSigner } = await loadSigners()
     const s = devSigner(account)
@@ -207,13 +207,13 @@ export async function connectDev(account: number) {
     takeConnection({ kind: 'dev', id, name: 'dev', icon: null, account, address: s.address }, s)
   } catch (e) {
     if (useWallet.getState().connecting !== id) return
-    set({ connecting: null, signIn: { status: 'error', error: toWalletError(e) } })
+    walletStore().connectFailed(toWalletError(e))
   }
 }
 
 export async function connectInjected(wallet: InjectedWallet) {
   const id = wallet.info.uuid
-  set({ connecting: id, signIn: { status: 'idle' } })
+  walletStore().connectingTo(id)
   try {
     const { injectedSigner } = await loadSigners()
     const s = await injectedSigner(wallet.provider)
@@ -223,7 +223,7 @@ export async function connectInjected(wallet: InjectedWallet) {
     watchAccounts(wallet, s.address)
   } catch (e) {
     if (useWallet.getState().connecting !== id) return
-    set({ connecting: null, signIn: { status: 'error', error: toWalletError(e) } })
+    walletStore().connectFailed(toWalletError(e))
   }
 }
 
@@ -233,7 +233,7 @@ export function disconnect() {
   stopWatching?.()
   stopWatching = null
   signer = null
-  set({ connection: null, connecting: null, signIn: { status: 'idle' } })
+  walletStore().disconnected()
 }
 
 /** The signer for the connected wallet, found again after a reload restored the session. */
@@ -262,7 +262,7 @@ export async function signIn() {
   if (!connection || s.config.status !== 'ready' || s.signIn.status === 'busy') return
   const siwe = s.config.config.siwe
   const still = () => useWallet.getState().connection === connection
-  set({ signIn: { status: 'busy' } })
+  walletStore().signingIn()
   try {
     const [nonce, signers, key] = await Promise.all([
       api.nonce(),
@@ -282,7 +282,7 @@ export async function signIn() {
     const error = toWalletError(e)
     // The wallet that was connected is gone: back to the list of wallets, with the reason.
     if (error.code === 'reconnect') disconnect()
-    set({ signIn: { status: 'error', error } })
+    walletStore().signInFailed(error)
   }
 }
 
@@ -299,26 +299,24 @@ export async function loadCollectibles(attempt = 0) {
   const session = useWallet.getState().session
   if (!session) return
   const seq = ++loadSeq
-  set({ collectibles: { status: 'loading' } })
+  walletStore().setCollectibles({ status: 'loading' })
   try {
     const r = await api.collectibles(session.address, session.token)
     if (seq !== loadSeq) return
     if (r.address.toLowerCase() !== session.address.toLowerCase())
       throw new ApiError('bad_response', 200, `collectibles of ${r.address}`)
-    set({
-      collectibles: {
-        status: 'ready',
-        items: r.items,
-        block: r.block,
-        chains: r.chains,
-        truncated: r.truncated,
-      },
+    walletStore().setCollectibles({
+      status: 'ready',
+      items: r.items,
+      block: r.block,
+      chains: r.chains,
+      truncated: r.truncated,
     })
   } catch (e) {
     if (seq !== loadSeq) return
     if (e instanceof ApiError && e.status === 401) {
       endSession()
-      set({ signIn: { status: 'error', error: local('session_expired') } })
+      walletStore().signInFailed(local('session_expired'))
       return
     }
     const wait = startingDelay(e, attempt)
@@ -326,6 +324,6 @@ export async function loadCollectibles(attempt = 0) {
       setTimeout(() => seq === loadSeq && void loadCollectibles(attempt + 1), wait)
       return
     }
-    set({ collectibles: { status: 'error', error: toWalletError(e) } })
+    walletStore().setCollectibles({ status: 'error', error: toWalletError(e) })
   }
 }

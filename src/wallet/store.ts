@@ -60,18 +60,49 @@ export interface WalletState {
   /** Signing in, or the last connect / sign-in problem. */
   signIn: { status: 'idle' | 'busy' } | { status: 'error'; error: WalletError }
   collectibles: CollectiblesState
-  set: (patch: Partial<Omit<WalletState, 'set'>>) => void
+  openWallet: () => void
+  closeWallet: () => void
+  toggleWallet: () => void
+  setConfig: (config: ConfigState) => void
+  /** Wallet `id` is being connected (its prompt may be open). */
+  connectingTo: (id: string) => void
+  connected: (connection: WalletConnection) => void
+  connectFailed: (error: WalletError) => void
+  disconnected: () => void
+  /** The tab's stored session names its wallet again after a reload. */
+  restored: (connection: WalletConnection) => void
+  signingIn: () => void
+  signedIn: (session: WalletSession) => void
+  signInFailed: (error: WalletError) => void
+  /** The session ended (signed out, expired, another address): its collectibles go with it. */
+  signedOut: () => void
+  setCollectibles: (collectibles: CollectiblesState) => void
 }
+
+const IDLE = { status: 'idle' } as const
 
 export const useWallet = create<WalletState>()((set) => ({
   open: false,
-  config: { status: 'idle' },
+  config: IDLE,
   connection: null,
   connecting: null,
   session: null,
-  signIn: { status: 'idle' },
-  collectibles: { status: 'idle' },
-  set: (patch) => set(patch),
+  signIn: IDLE,
+  collectibles: IDLE,
+  openWallet: () => set({ open: true }),
+  closeWallet: () => set({ open: false }),
+  toggleWallet: () => set((s) => ({ open: !s.open })),
+  setConfig: (config) => set({ config }),
+  connectingTo: (id) => set({ connecting: id, signIn: IDLE }),
+  connected: (connection) => set({ connecting: null, connection, signIn: IDLE }),
+  connectFailed: (error) => set({ connecting: null, signIn: { status: 'error', error } }),
+  disconnected: () => set({ connection: null, connecting: null, signIn: IDLE }),
+  restored: (connection) => set({ connection }),
+  signingIn: () => set({ signIn: { status: 'busy' } }),
+  signedIn: (session) => set({ session, signIn: IDLE }),
+  signInFailed: (error) => set({ signIn: { status: 'error', error } }),
+  signedOut: () => set({ session: null, collectibles: IDLE }),
+  setCollectibles: (collectibles) => set({ collectibles }),
 }))
 
 /** What end-to-end tests read through `window.__cq.wallet.state()`. */

@@ -90,8 +90,3 @@ export function watchInjectedWallets(
   emit()
   return () => target.removeEventListener('eip6963:announceProvider', onAnnounce)
 }
-
-/** 0x7099…79C8 */
-export function shortAddress(address: string): string {
-  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address
-}

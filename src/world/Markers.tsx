@@ -3,13 +3,13 @@
 // checks them all and touches stores only when something changes.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame, type ThreeEvent } from '@react-three/fiber'
+import { FRAME } from './frameOrder'
 import { Html } from '@react-three/drei'
 import { DoubleSide, type Group, type Vector3 } from 'three'
 import type { Scene } from '../protocol/scene'
 import { sightBlocked, type WorldCollider } from './collision'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
-import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { openWorld } from '../app/router'
 import { other, pick } from '../app/i18n'
@@ -158,13 +158,12 @@ export function Markers({ scene }: { scene: Scene }) {
       if (near && !inside.current.has(p.id)) {
         inside.current.add(p.id)
         if (world.openPoi !== p.id) {
-          useUi.getState().set({ cardVia: 'proximity' })
-          world.set({ openPoi: p.id })
+          world.openCard(p.id, 'proximity')
         }
       } else if (!near && inside.current.has(p.id)) {
         inside.current.delete(p.id)
-        if (world.openPoi === p.id && useUi.getState().cardVia === 'proximity') {
-          world.set({ openPoi: null })
+        if (world.openPoi === p.id && world.cardVia === 'proximity') {
+          world.closeCard()
         }
       }
     }
@@ -180,12 +179,11 @@ export function Markers({ scene }: { scene: Scene }) {
         }
       }
     }
-  })
+  }, FRAME.scene)
 
   const onPoiClick = (id: string) => (e: ThreeEvent<MouseEvent>) => {
     e.stopPropagation()
-    useUi.getState().set({ cardVia: 'click' })
-    useWorld.getState().set({ openPoi: id })
+    useWorld.getState().openCard(id, 'click')
   }
 
   return (

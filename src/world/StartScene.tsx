@@ -2,6 +2,7 @@
 // Voxels are one instanced mesh, so the whole island costs a single draw call.
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from './frameOrder'
 import { OrbitControls } from '@react-three/drei'
 import type { InstancedMesh } from 'three'
 import { Color, Object3D } from 'three'
@@ -87,7 +88,7 @@ export function StartScene() {
   }, [camera])
   useFrame((_, dt) => {
     if (spin.current) spin.current.rotation.y += dt * 0.05
-  })
+  }, FRAME.scene)
   return (
     <>
       <color attach="background" args={['#86bfe8']} />

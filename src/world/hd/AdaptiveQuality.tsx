@@ -44,7 +44,7 @@ export function AdaptiveQuality() {
 
   useEffect(() => {
     if (useSettings.getState().quality !== 'auto') return
-    useEffectiveQuality.setState({ level: initialAutoLevel(rendererName(gl), coarsePointer()) })
+    useEffectiveQuality.getState().choose(initialAutoLevel(rendererName(gl), coarsePointer()))
   }, [gl])
 
   useEffect(() => {
@@ -56,13 +56,13 @@ export function AdaptiveQuality() {
   // Slow: drop a level, and once at the lowest, shrink the pixel ratio. Fast: the reverse.
   const decline = () => {
     const i = LEVELS.indexOf(useEffectiveQuality.getState().level)
-    if (i > 0) useEffectiveQuality.setState({ level: LEVELS[i - 1]! })
+    if (i > 0) useEffectiveQuality.getState().choose(LEVELS[i - 1]!)
     else rescale(Math.max(MIN_DPR_SCALE, scaleRef.current - DPR_STEP))
   }
   const incline = () => {
     const i = LEVELS.indexOf(useEffectiveQuality.getState().level)
     if (scaleRef.current < 1) rescale(Math.min(1, scaleRef.current + DPR_STEP))
-    else if (i < LEVELS.length - 1) useEffectiveQuality.setState({ level: LEVELS[i + 1]! })
+    else if (i < LEVELS.length - 1) useEffectiveQuality.getState().choose(LEVELS[i + 1]!)
   }
   return (
     <PerformanceMonitor bounds={bounds} flipflops={8} onDecline={decline} onIncline={incline} />

@@ -4,6 +4,7 @@
 // AdaptiveQuality beside it, which picks that level when the setting is 'auto'.
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import type { HdWorld, Scene, Space, Stage } from '../../protocol/scene'
 import { effectiveQuality, useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
@@ -22,12 +23,9 @@ export function HdWorldView({ scene }: { scene: Scene }) {
   // Validation already demands the section for style "hd"; this guards direct use.
   useEffect(() => {
     if (hd) return
-    useWorld.getState().set({
-      status: 'error',
-      error: {
-        title: 'Cangqiong could not be built',
-        issues: [{ field: 'hd', message: `scene "${scene.id}" has no "hd" section` }],
-      },
+    useWorld.getState().failed({
+      title: 'Cangqiong could not be built',
+      issues: [{ field: 'hd', message: `scene "${scene.id}" has no "hd" section` }],
     })
   }, [hd, scene.id])
   return hd ? (
@@ -86,12 +84,9 @@ function HdWorldContent({
       (err: unknown) => {
         if (err instanceof BuildCancelled || cancelled) return
         console.error('[cangqiong] building the world failed', err)
-        useWorld.getState().set({
-          status: 'error',
-          error: {
-            title: 'Cangqiong could not be built',
-            issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
-          },
+        useWorld.getState().failed({
+          title: 'Cangqiong could not be built',
+          issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
         })
       },
     )
@@ -119,7 +114,7 @@ function HdWorldContent({
   useFrame(({ camera }, delta) => {
     // Clamped so a stalled tab does not make the wind jump.
     world?.update(Math.min(delta, 0.1), camera.position)
-  })
+  }, FRAME.scene)
 
   return (
     <>
@@ -150,13 +145,12 @@ function ReportReady({ world }: { world: HdWorldObjects }) {
       if (!live) return
       const store = useWorld.getState()
       store.setLoading({ progress: 1, label: 'loading.ready' })
-      store.set({ collider: world.collider, status: 'ready' })
+      store.ready(world.collider)
     }
     gl.compileAsync(scene, camera).then(ready, ready)
     return () => {
       live = false
-      if (useWorld.getState().collider === world.collider)
-        useWorld.getState().set({ collider: null })
+      useWorld.getState().dropCollider(world.collider)
     }
   }, [world, get])
   return null

@@ -2,6 +2,7 @@
 // or SMAA (high). Loaded with import() so `postprocessing` stays out of the first bundle.
 import { useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import { HalfFloatType } from 'three'
 import {
   BloomEffect,
@@ -66,6 +67,6 @@ export default function PostFx({ mode }: PostFxProps) {
   useFrame((_, delta) => {
     if (composer) composer.render(delta)
     else gl.render(scene, camera)
-  }, 1)
+  }, FRAME.render)
   return null
 }

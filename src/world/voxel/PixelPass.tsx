@@ -2,6 +2,7 @@
 // it with whole screen pixels per texel, a posterized palette and depth outlines. Main thread, R3F.
 import { useEffect, useMemo } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import {
   BufferAttribute,
   BufferGeometry,
@@ -108,7 +109,7 @@ export function PixelPass({ levels = 16, outline = 0.45 }: PixelPassProps) {
     renderer.render(scene, camera)
     renderer.setRenderTarget(null)
     renderer.render(pass.scene, pass.camera)
-  }, 1)
+  }, FRAME.render)
 
   return null
 }

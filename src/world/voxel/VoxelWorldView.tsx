@@ -2,6 +2,7 @@
 // it from the scene's environment and hands the voxel collider to the world store. Main thread.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
+import { FRAME } from '../frameOrder'
 import {
   BufferAttribute,
   BufferGeometry,
@@ -140,12 +141,9 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     const fail = (message: string) => {
       live = false
       worker.terminate()
-      store.set({
-        status: 'error',
-        error: {
-          title: translate(useSettings.getState().language, 'error.title'),
-          issues: [{ field: 'voxel', message }],
-        },
+      store.failed({
+        title: translate(useSettings.getState().language, 'error.title'),
+        issues: [{ field: 'voxel', message }],
       })
     }
     const add = (part: MeshPart | null, material: Material, liquid: boolean, key: string) => {
@@ -186,7 +184,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
             stages,
             'voxel',
           )
-          useWorld.getState().set({ collider, status: 'ready' })
+          useWorld.getState().ready(collider)
           break
         }
         case 'error':
@@ -206,8 +204,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
         mesh.geometry.dispose()
       }
       // A collider over a grid that is no longer shown must not outlive it.
-      const state = useWorld.getState()
-      if (collider && state.collider === collider) state.set({ collider: null })
+      if (collider) useWorld.getState().dropCollider(collider)
     }
   }, [world, spawnX, spawnZ, spaces, stages, materials])
 
@@ -215,7 +212,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     // Motion-sensitive visitors get still water; nothing else here moves.
     if (useSettings.getState().reducedMotion) return
     materials.water.uniforms.uTime!.value += dt
-  })
+  }, FRAME.scene)
 
   return (
     <>

@@ -1,0 +1,34 @@
+// The order of the frame: every useFrame names its row here. R3F runs frame callbacks by
+// ascending priority (callbacks of equal priority in mount order), and any positive priority
+// takes rendering over from R3F, so only the render passes may be above zero. The engine and the
+// features import it; it imports nothing.
+export const FRAME = {
+  /**
+   * The frame probe (app/FrameProbe.tsx) first of all: it reads what the renderer drew in the
+   * whole previous frame (shadow, scene, pixel and post passes) and resets the counters.
+   */
+  probe: -1000,
+  /**
+   * Remote interpolation (avatar/RemoteAvatars.tsx): every remote avatar moves to where its
+   * buffer says it is now, before any avatar poses itself.
+   */
+  remotes: -10,
+  /**
+   * The local controller and camera (avatar/LocalPlayer.tsx): input resolved, motion stepped
+   * against the collider, camera placed, so that everything after reads this frame's motion
+   * and view (the network sender reads the same motion on its own timer).
+   */
+  controller: -1,
+  /**
+   * The scene: avatars posing, world animation (wind, water, the start scene), markers and
+   * point-of-interest proximity, the click target, exhibits, models and their labels, the stage
+   * screen and its audience gate, reactions. They only read motion and camera, so their order
+   * among themselves does not matter. Zero keeps R3F's own render.
+   */
+  scene: 0,
+  /**
+   * The render passes, last: post-processing (world/hd/PostFx.tsx) or the pixel pass
+   * (world/voxel/PixelPass.tsx), one at a time. Positive: they take rendering over.
+   */
+  render: 1,
+} as const
