@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
-import { current, type EventActionResult } from '../net/current'
+import { current, type EventActionResult } from './current'
 import {
   Address,
   CAN,
@@ -16,7 +16,7 @@ import {
 } from '../protocol/events'
 import { useEvent } from './store'
 import { useNet } from '../state/net'
-import { isCastId } from '../net/eventWire'
+import { isCastId } from './wire'
 import { serverNow } from './clock'
 import { eventsApi } from './api'
 import { MEDIA_PRESETS, mediaLabel } from './media'

@@ -6,7 +6,7 @@
 import { lazy, Suspense, useState } from 'react'
 import { addStrings, useT } from '../app/i18n'
 import { Dialog } from '../app/Dialog'
-import { current, type SpaceEditResult } from '../net/current'
+import { current, type SpaceEditResult } from './current'
 import type { Space } from '../protocol/scene'
 import { useSpaces, type SpaceView } from './store'
 import { useSettings } from '../state/settings'

@@ -3,7 +3,7 @@
 // answered after the server committed), cancel. Loaded with the editor, never in the first bundle.
 import { translate } from '../app/i18n'
 import type { Collectible } from '../chain/types'
-import { current } from '../net/current'
+import { current } from './current'
 import type { Space } from '../protocol/scene'
 import { clampFree, snapFree, type FreeBounds, type FreePlacement } from '../protocol/spaces'
 import { useEditor } from './editorStore'
