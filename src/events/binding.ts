@@ -15,6 +15,7 @@ import {
 import { stageSpawn, type Reaction } from '../protocol/events'
 import type { BindSession, RoomLink } from '../net/featureBinding'
 import { RemoteAvatar, remotes } from '../net/remotes'
+import { Answers } from '../net/tasks'
 import { cameraRig, localMotion } from '../state/player'
 import { useNet, type Person } from '../state/net'
 import { useWorld } from '../state/world'
@@ -39,22 +40,17 @@ export const bind: BindSession = (host, options) => {
   const event = options.event ?? null
   const reactLimiter = new RateLimiter(REACT_RATE.perSecond, REACT_RATE.burst, performance.now())
   /** Event actions waiting for `event.ok` or a refusal, oldest first. */
-  const actions: { type: EventActionType; done: (r: EventActionResult) => void }[] = []
+  const actions = new Answers<EventActionType, EventActionResult>(ACTION_TIMEOUT_MS, {
+    ok: false,
+    code: 'timeout',
+    message: 'the server did not answer in time',
+  })
   let pingTimer: ReturnType<typeof setTimeout> | null = null
   /** Cast members of other instances drawn here, as people (name tags). */
   let castPeople: Person[] = []
 
-  /** The oldest waiting action of `type` gets this answer; false when none was waiting. */
-  const settle = (type: string, result: EventActionResult): boolean => {
-    const i = actions.findIndex((e) => e.type === type)
-    if (i < 0) return false
-    const [entry] = actions.splice(i, 1)
-    entry!.done(result)
-    return true
-  }
-  const failActions = (message: string) => {
-    for (const a of actions.splice(0)) a.done({ ok: false, code: 'offline', message })
-  }
+  const failActions = (message: string) =>
+    actions.settleAll({ ok: false, code: 'offline', message })
   const stopPings = () => {
     if (pingTimer) clearTimeout(pingTimer)
     pingTimer = null
@@ -71,17 +67,7 @@ export const bind: BindSession = (host, options) => {
           message: 'not connected to an event',
         })
       }
-      return new Promise<EventActionResult>((resolve) => {
-        const entry = { type, done: resolve }
-        actions.push(entry)
-        setTimeout(() => {
-          const i = actions.indexOf(entry)
-          if (i < 0) return
-          actions.splice(i, 1)
-          resolve({ ok: false, code: 'timeout', message: 'the server did not answer in time' })
-        }, ACTION_TIMEOUT_MS)
-        room.send(type, payload)
-      })
+      return actions.wait(type, () => room.send(type, payload))
     },
     react(reaction: Reaction): boolean {
       const room = host.room()
@@ -111,7 +97,7 @@ export const bind: BindSession = (host, options) => {
     })
     room.onMessage('event.role', (m) => ev().set({ role: m.role }))
     room.onMessage('event.ok', (m) => {
-      settle(`event.${m.op}`, { ok: true })
+      actions.settle(`event.${m.op}`, { ok: true })
     })
     room.onMessage('event.announcement', (m) => {
       ev().announce(m)
@@ -227,7 +213,7 @@ export const bind: BindSession = (host, options) => {
     error(e) {
       if (!e.type?.startsWith('event.')) return false
       // A refused reaction is only a burst too many; everything else has a waiting caller.
-      if (!settle(e.type, { ok: false, code: e.code, message: e.message })) {
+      if (!actions.settle(e.type, { ok: false, code: e.code, message: e.message })) {
         if (e.type !== 'event.react') host.problem(e.message)
       }
       return true

@@ -4,7 +4,7 @@
 import type { ClientMessage } from '../protocol/messages'
 import { readSpace } from '../protocol/state'
 import type { BindSession } from '../net/featureBinding'
-import { oncePerTask } from '../net/tasks'
+import { Answers, oncePerTask } from '../net/tasks'
 import { useSpaces } from './store'
 import { current, type SpaceEditResult, type SpaceEditType, type SpacesSessionApi } from './current'
 
@@ -12,14 +12,11 @@ const EDIT_TIMEOUT_MS = 20_000
 
 export const bind: BindSession = (host) => {
   /** Space edits waiting for their answer, oldest first. */
-  const edits: { type: SpaceEditType; done: (r: SpaceEditResult) => void }[] = []
-  /** Answers are in order per type: the oldest waiting edit of that type gets this one. */
-  const settle = (type: string, result: SpaceEditResult) => {
-    const i = edits.findIndex((e) => e.type === type)
-    if (i < 0) return
-    const [entry] = edits.splice(i, 1)
-    entry!.done(result)
-  }
+  const edits = new Answers<SpaceEditType, SpaceEditResult>(EDIT_TIMEOUT_MS, {
+    ok: false,
+    code: 'timeout',
+    message: 'the server did not answer in time',
+  })
   const api: SpacesSessionApi = {
     editSpace<T extends SpaceEditType>(type: T, payload: ClientMessage<T>) {
       const room = host.room()
@@ -30,17 +27,7 @@ export const bind: BindSession = (host) => {
           message: 'not connected',
         })
       }
-      return new Promise<SpaceEditResult>((resolve) => {
-        const entry = { type, done: resolve }
-        edits.push(entry)
-        setTimeout(() => {
-          const i = edits.indexOf(entry)
-          if (i < 0) return
-          edits.splice(i, 1)
-          resolve({ ok: false, code: 'timeout', message: 'the server did not answer in time' })
-        }, EDIT_TIMEOUT_MS)
-        room.send(type, payload)
-      })
+      return edits.wait(type, () => room.send(type, payload))
     },
   }
   current.session = api
@@ -48,7 +35,12 @@ export const bind: BindSession = (host) => {
   return {
     joined(room) {
       room.onMessage('space.ok', (m) => {
-        settle(`space.${m.op}`, { ok: true, version: m.version, id: m.id, versions: m.versions })
+        edits.settle(`space.${m.op}`, {
+          ok: true,
+          version: m.version,
+          id: m.id,
+          versions: m.versions,
+        })
       })
       room.onMessage('space.hidden', (m) => {
         host.problem(`An exhibit in ${m.space} was hidden: ${m.reason}`)
@@ -76,13 +68,13 @@ export const bind: BindSession = (host) => {
     },
     error(e) {
       if (!e.type?.startsWith('space.')) return false
-      settle(e.type, { ok: false, code: e.code, message: e.message })
+      edits.settle(e.type, { ok: false, code: e.code, message: e.message })
       return true
     },
     leave() {
       if (current.session === api) current.session = null
       useSpaces.getState().reset()
-      for (const e of edits.splice(0)) e.done({ ok: false, code: 'offline', message: 'left' })
+      edits.settleAll({ ok: false, code: 'offline', message: 'left' })
     },
   }
 }
