@@ -1,5 +1,7 @@
 // Lint that guards the architecture as well as the code: isomorphic layers stay free of
-// React/three/Colyseus, the client never reaches into the server, frame loops do not allocate.
+// React/three/Colyseus, the client never reaches into the server, the engine imports no feature,
+// frame loops do not allocate.
+import path from 'node:path'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
@@ -46,6 +48,43 @@ const SERVER_FOLDERS = {
     'server/rooms is the engine: features plug into it through server/features.ts, never imported here',
 }
 
+// The engine (src/world, avatar, net, state) may import only itself, the isomorphic layers and
+// the app's text helpers: an allow-list, so a new feature folder needs no edit here. Features
+// plug in through the app (src/app/features.ts).
+const ENGINE_MAY_IMPORT = ['world', 'avatar', 'net', 'state', 'protocol', 'chain', 'app/i18n']
+const engineImports = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      outside:
+        "the engine imports no feature or app code: '{{source}}' is in src/{{target}}; " +
+        'hand it in from src/app/features.ts instead',
+    },
+  },
+  create(context) {
+    const src = path.join(context.cwd, 'src')
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return
+      const target = path
+        .relative(src, path.resolve(path.dirname(context.filename), source.split('?')[0]))
+        .split(path.sep)
+        .join('/')
+      // Outside src/ (shaders, the server): other rules' business.
+      if (target.startsWith('..')) return
+      const allowed = ENGINE_MAY_IMPORT.some((p) => target === p || target.startsWith(`${p}/`))
+      if (!allowed) context.report({ node, messageId: 'outside', data: { source, target } })
+    }
+    const fromSource = (node) => node.source && check(node, node.source.value)
+    return {
+      ImportDeclaration: fromSource,
+      ExportNamedDeclaration: fromSource,
+      ExportAllDeclaration: fromSource,
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    }
+  },
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -81,6 +120,16 @@ export default tseslint.config(
       '@react-three/no-clone-in-loop': 'error',
       'no-restricted-imports': ['error', { patterns: [SERVER] }],
     },
+  },
+  {
+    files: [
+      'src/world/**/*.{ts,tsx}',
+      'src/avatar/**/*.{ts,tsx}',
+      'src/net/**/*.{ts,tsx}',
+      'src/state/**/*.{ts,tsx}',
+    ],
+    plugins: { cangqiong: { rules: { 'engine-imports': engineImports } } },
+    rules: { 'cangqiong/engine-imports': 'error' },
   },
   {
     // A dropped promise in the server is an unhandled rejection waiting for a Redis or database

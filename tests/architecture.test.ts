@@ -44,6 +44,52 @@ describe('architecture lint', () => {
     ).toContain('no-restricted-imports')
   })
 
+  it('keeps features and the app out of the engine (world, avatar, net, state)', async () => {
+    for (const [file, mod] of [
+      ['src/world/x.tsx', '../spaces/Spaces'],
+      ['src/world/hd/x.ts', '../../events/collider'],
+      ['src/net/x.ts', '../wallet/store'],
+      ['src/state/x.ts', '../events/store'],
+      ['src/avatar/x.ts', '../app/router'],
+      // A feature that does not exist yet needs no edit of the rule.
+      ['src/world/x.ts', '../voice/channel'],
+    ] as const) {
+      expect(await rulesFor(file, `import '${mod}'\n`), `${file} importing ${mod}`).toContain(
+        'cangqiong/engine-imports',
+      )
+    }
+    // A lazy import is an import too.
+    expect(
+      await rulesFor('src/world/x.ts', `export const l = () => import('../spaces/Spaces')\n`),
+    ).toContain('cangqiong/engine-imports')
+  })
+
+  it('lets the engine use itself, the isomorphic layers and text helpers', async () => {
+    const code = [
+      "import '../collision'",
+      "import '../../state/world'",
+      "import '../../net/featureBinding'",
+      "import '../../protocol/scene'",
+      "import '../../app/i18n'",
+      "import '../../../shaders/voxel-seam.glsl?raw'",
+      "import 'three'",
+      '',
+    ].join('\n')
+    expect(await rulesFor('src/world/hd/x.ts', code)).toEqual([])
+  })
+
+  it('lets the app import features, and features import the engine', async () => {
+    expect(await rulesFor('src/app/x.ts', `import '../spaces/y'\nimport '../events/z'\n`)).toEqual(
+      [],
+    )
+    expect(
+      await rulesFor(
+        'src/spaces/x.ts',
+        `import '../world/collision'\nimport '../net/featureBinding'\n`,
+      ),
+    ).toEqual([])
+  })
+
   it('makes the server await or handle every promise', async () => {
     const code = [
       'async function work() {}',

@@ -7,7 +7,7 @@ import net from 'node:net'
 import { matchMaker } from '@colyseus/core'
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { WorldSession } from '../src/net/session'
+import { WorldSession } from '../src/app/session'
 import { remotes } from '../src/net/remotes'
 import { POS_SCALE, animIndex, type ServerMessages } from '../src/protocol/messages'
 import { POSE_FRAME, PoseBook } from '../src/protocol/poseFrame'
@@ -170,7 +170,7 @@ describe('world session', { timeout: 120_000 }, () => {
     expect(useNet.getState().problem).toBe('pose is outside the world')
     await until('the avatar back', () => localMotion.x === at.x)
     // A signed-in wallet whose session the server does not know: said so, seat stays online.
-    useNet.getState().set({ problem: null })
+    useNet.getState().showProblem(null)
     useWallet.setState({ session: { token: 'no-such', address: '0x1', expiresAt: '' } })
     // (Refusals of poses sent before the correction arrived may still come first.)
     await until('the sign-in refusal', () =>

@@ -2,13 +2,12 @@
 // loading/error screens are DOM siblings of it.
 import { useEffect } from 'react'
 import { Canvas } from '@react-three/fiber'
-import { useEventLink } from '../events/linkStore'
 import { useWorld } from '../state/world'
 import { StartScene } from '../world/StartScene'
 import { WorldScene } from '../world/WorldScene'
 import { TouchControls } from '../avatar/TouchControls'
-import { EventLinkScreen } from '../events/EventLinkScreen'
 import { ErrorPanel } from './ErrorPanel'
+import { features, useFeatureHoldsScreen, worldExtensions } from './features'
 import { FrameProbe } from './FrameProbe'
 import { InfoCard } from './InfoCard'
 import { LoadingScreen } from './LoadingScreen'
@@ -29,8 +28,9 @@ if (THUMBNAIL) document.documentElement.classList.add('thumbnail')
 export function App() {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
-  // A deep link that is loading or failed shows that, never the directory in its place.
-  const linkPending = useEventLink((s) => s.status === 'loading' || s.status === 'error')
+  // A feature's full-screen layer (an event deep link loading or failed) shows that, never the
+  // directory in its place.
+  const screenHeld = useFeatureHoldsScreen()
   const retry = useWorldLoader()
   useWorldSession(!THUMBNAIL && !SOLO)
 
@@ -48,14 +48,17 @@ export function App() {
         gl={{ antialias: true, powerPreference: 'high-performance' }}
         style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
       >
-        {worldId ? <WorldScene /> : <StartScene />}
+        {worldId ? <WorldScene extensions={worldExtensions} /> : <StartScene />}
         <FrameProbe />
       </Canvas>
-      {THUMBNAIL ? null : worldId ? <WorldHud /> : linkPending ? null : <WorldDirectory />}
+      {THUMBNAIL ? null : worldId ? <WorldHud /> : screenHeld ? null : <WorldDirectory />}
       {worldId && ready && !THUMBNAIL && <TouchControls />}
       {!THUMBNAIL && <InfoCard />}
       <LoadingScreen />
-      {!THUMBNAIL && <EventLinkScreen />}
+      {!THUMBNAIL &&
+        features.flatMap((f) =>
+          (f.hud?.screens ?? []).map((Screen, i) => <Screen key={`${f.name}-${i}`} />),
+        )}
       <ErrorPanel onRetry={retry} />
       <SettingsPanel />
     </>

@@ -1,11 +1,12 @@
 // The start screen: every world in the catalogue as a card (bilingual name, style, a thumbnail
-// the project rendered itself); Enter or click opens it. Below: live and upcoming events.
+// the project rendered itself); Enter or click opens it. Below: the features' sections (live and
+// upcoming events).
 import { useEffect, useState } from 'react'
 import type { CatalogEntry } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { loadCatalog } from '../world/loadScene'
-import { EventsSectionHost } from '../events/EventsEntry'
+import { features } from './features'
 import { other, pick, useT } from './i18n'
 import { openWorld } from './router'
 
@@ -72,7 +73,10 @@ export function WorldDirectory() {
           </button>
         ))}
       </div>
-      <EventsSectionHost />
+      {features.map((f) => {
+        const Section = f.hud?.directory
+        return Section ? <Section key={f.name} /> : null
+      })}
     </main>
   )
 }

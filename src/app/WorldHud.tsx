@@ -1,5 +1,6 @@
 // The in-world HUD: world name, back to the directory, the places list (keyboard access to
-// every info card), events, the wallet, settings, a controls hint and the minimap.
+// every info card), settings, a controls hint and the minimap, and the registered features'
+// buttons and panels (spaces, events, the wallet: src/app/features.ts).
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -8,11 +9,7 @@ import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
-import { SpacesButton, SpacesPanel } from '../spaces/SpacesPanel'
-import { WalletButton, WalletPanelHost } from '../wallet/WalletButton'
-import { ExhibitCardHost } from '../spaces/ExhibitCardHost'
-import { EventHudHost, EventsButton, EventsPanelHost } from '../events/EventsEntry'
-import { EditorHud } from '../spaces/EditorHud'
+import { features, topBarButtons } from './features'
 
 function Places() {
   const t = useT()
@@ -65,9 +62,9 @@ export function WorldHud() {
         >
           ☰ <span className="label">{t('poi.scenic')}</span>
         </button>
-        <SpacesButton />
-        <EventsButton />
-        <WalletButton />
+        {topBarButtons.map(({ Component }, i) => (
+          <Component key={i} />
+        ))}
         <button
           className="btn icon-btn"
           aria-label={t('hud.settings')}
@@ -83,12 +80,9 @@ export function WorldHud() {
       <EmoteBar />
       <div className="hud-help">{t('hud.help')}</div>
       <Minimap />
-      <WalletPanelHost />
-      <SpacesPanel />
-      <EditorHud />
-      <ExhibitCardHost />
-      <EventHudHost />
-      <EventsPanelHost />
+      {features.flatMap((f) =>
+        (f.hud?.panels ?? []).map((Panel, i) => <Panel key={`${f.name}-${i}`} />),
+      )}
     </>
   )
 }

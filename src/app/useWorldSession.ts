@@ -1,11 +1,12 @@
 // Joins the open world's room once the world is ready and leaves it when the visitor goes
-// elsewhere; when the visitor follows an event in this world, joins the event's room instead.
-// The network code is a lazy chunk: it never delays the first frame.
+// elsewhere; the features' options pick the room (following an event in this world joins the
+// event's room instead). The network code is a lazy chunk: it never delays the first frame.
 import { useEffect } from 'react'
 import { current } from '../net/current'
-import { useEventLink } from '../events/linkStore'
+import { useSessionOptions } from './features'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
+import type { SessionOptions } from '../net/featureBinding'
 
 function guestName(lang: string): string {
   const n = Math.floor(1000 + Math.random() * 9000)
@@ -15,14 +16,13 @@ function guestName(lang: string): string {
 export function useWorldSession(enabled: boolean) {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
-  const event = useEventLink((s) =>
-    s.status === 'ready' && s.info && s.info.world === worldId ? s.info.id : null,
-  )
+  // Compared as text: the hooks build a new object every render.
+  const options = JSON.stringify(useSessionOptions(worldId))
   useEffect(() => {
     if (!enabled || !worldId || !ready) return
     let cancelled = false
     let leave: (() => Promise<void>) | null = null
-    void import('../net/session').then(({ WorldSession }) => {
+    void import('./session').then(({ WorldSession }) => {
       if (cancelled) return
       const settings = useSettings.getState()
       // A guest name once, kept in settings where the visitor can change it.
@@ -31,7 +31,7 @@ export function useWorldSession(enabled: boolean) {
       const session = new WorldSession(
         worldId,
         { name: displayName, color: avatarColor },
-        { event: event ?? undefined },
+        JSON.parse(options) as SessionOptions,
       )
       current.session = session
       leave = () => session.leave()
@@ -42,5 +42,5 @@ export function useWorldSession(enabled: boolean) {
       current.session = null
       void leave?.()
     }
-  }, [enabled, worldId, ready, event])
+  }, [enabled, worldId, ready, options])
 }

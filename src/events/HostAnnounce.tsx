@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { fill } from '../app/format'
 import { useT } from '../app/i18n'
-import { current } from '../net/current'
+import { current } from './current'
 import { EVENT_LIMITS } from '../protocol/events'
 import { useEvent } from './store'
 import { StatusLine, useAction } from './hostAction'

@@ -4,7 +4,7 @@
 // and every refusal is shown with its reason.
 import { useEffect, useRef, useState } from 'react'
 import { useT } from '../app/i18n'
-import { current } from '../net/current'
+import { current } from './current'
 import { CAN } from '../protocol/events'
 import { useEvent } from './store'
 import { Confirm, StatusLine, useAction } from './hostAction'

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { fill } from '../app/format'
 import { useT } from '../app/i18n'
-import { current } from '../net/current'
+import { current } from './current'
 import { MediaUrl, screenPosition, type ScreenMedia } from '../protocol/events'
 import { useEvent } from './store'
 import { serverNow } from './clock'

@@ -4,8 +4,9 @@
 // rule, src/protocol/events.ts onStage). Pure; allocates nothing per query.
 import type { Stage } from '../protocol/scene'
 import type { WorldCollider } from '../world/collision'
+import type { ColliderLayer } from '../world/extensions'
 import { SpacesCollider } from '../spaces/collider'
-import { layoutStage, stageColliderBoxes, type StageStyle } from './layout'
+import { layoutStage, stageClearArea, stageColliderBoxes, type StageStyle } from './layout'
 
 /**
  * Which stages are closed to this visitor now, by id. Stage.tsx keeps it up to date from the
@@ -84,4 +85,10 @@ export function withStages(
 export function insideStage(stage: Stage, x: number, z: number): boolean {
   const [x0, z0, x1, z1] = stage.area
   return x >= x0 && x <= x1 && z >= z0 && z <= z1
+}
+
+/** Event stages as a layer of every world: platforms and frames collide, their ground is clear. */
+export const stagesLayer: ColliderLayer = {
+  collider: (inner, scene, style) => withStages(inner, scene.stages, style),
+  clearAreas: (scene) => scene.stages.map(stageClearArea),
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { fill } from '../app/format'
 import { useT } from '../app/i18n'
 import { useDialog } from '../app/useDialog'
-import type { EventActionResult } from '../net/current'
+import type { EventActionResult } from './current'
 
 export type Status = { text: string; error: boolean } | null
 

@@ -43,11 +43,6 @@ export interface EventState {
   mutedUntil: number
   /** Why the visitor left the event, when the server removed them (kicked, banned, ended). */
   removed: 'kicked' | 'banned' | 'ended' | null
-  /**
-   * Generic patch, kept only for src/net/session.ts until it is rewritten to call the actions
-   * below (h/features); nothing else may use it.
-   */
-  set: (patch: Partial<EventPart>) => void
   /** Seated in the event's room: the event, the visitor's role there and the instance. */
   joined: (seat: { event: EventInfo; role: EventRole; instance: number }) => void
   roleChanged: (role: EventRole) => void
@@ -75,8 +70,6 @@ export interface EventState {
   roomLeft: () => void
   /** The visitor leaves the event (or dismisses the removal notice): everything goes. */
   leaveEvent: () => void
-  /** leaveEvent under its old name, kept for src/net/session.ts (h/features renames it). */
-  reset: () => void
   /** Test hooks: a stage shows `screen` for `event` without a room. */
   preview: (event: EventInfo, screen: ScreenState) => void
 }
@@ -104,11 +97,10 @@ const INITIAL = {
   called: null,
   mutedUntil: 0,
   removed: null,
-} satisfies Partial<EventState>
+} satisfies EventPart
 
 export const useEvent = create<EventState>()((set) => ({
   ...INITIAL,
-  set: (patch) => set(patch),
   joined: ({ event, role, instance }) => set({ event, role, instance, removed: null }),
   roleChanged: (role) => set({ role }),
   crowdChanged: ({ attendance, instances, status }) =>
@@ -130,6 +122,5 @@ export const useEvent = create<EventState>()((set) => ({
   setRemoved: (removed) => set({ removed }),
   roomLeft: () => set((s) => ({ ...INITIAL, removed: s.removed })),
   leaveEvent: () => set(INITIAL),
-  reset: () => set(INITIAL),
   preview: (event, screen) => set({ event, screen }),
 }))

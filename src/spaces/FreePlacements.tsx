@@ -3,7 +3,7 @@
 // close the panel and open the in-world editor (its code loads then). A lazy chunk of the panel.
 import { addStrings, useT } from '../app/i18n'
 import type { Collectible } from '../chain/types'
-import { current, type SpaceEditResult } from '../net/current'
+import { current, type SpaceEditResult } from './current'
 import type { Space } from '../protocol/scene'
 import type { ExhibitView, SpaceView } from './store'
 import { useUi } from '../state/ui'

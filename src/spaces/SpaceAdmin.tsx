@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react'
 import { fill, shortAddress } from '../app/format'
 import { addStrings, useT } from '../app/i18n'
-import { current, type SpaceEditResult } from '../net/current'
+import { current, type SpaceEditResult } from './current'
 import type { LayoutVersionInfo } from '../protocol/messages'
 import type { Space } from '../protocol/scene'
 import type { SpaceView } from './store'

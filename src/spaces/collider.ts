@@ -3,6 +3,7 @@
 // nothing per query.
 import type { Space } from '../protocol/scene'
 import type { WorldCollider } from '../world/collision'
+import type { ColliderLayer } from '../world/extensions'
 import { colliderBoxes, layoutSpace, type ColliderBox, type SpaceStyle } from './layout'
 
 /** A solid box (pedestal) may be stepped over when its top is at most this far above the feet. */
@@ -106,4 +107,10 @@ export function withSpaces(
     inner,
     spaces.flatMap((s) => colliderBoxes(layoutSpace(s, style))),
   )
+}
+
+/** Creator spaces as a layer of every world (src/world/extensions.ts): vegetation keeps out. */
+export const spacesLayer: ColliderLayer = {
+  collider: (inner, scene, style) => withSpaces(inner, scene.spaces, style),
+  clearAreas: (scene) => scene.spaces.map((s) => s.area),
 }

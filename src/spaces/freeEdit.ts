@@ -4,7 +4,7 @@
 import { fill } from '../app/format'
 import { translate } from '../app/i18n'
 import type { Collectible } from '../chain/types'
-import { current } from '../net/current'
+import { current } from './current'
 import type { Space } from '../protocol/scene'
 import { clampFree, snapFree, type FreeBounds, type FreePlacement } from '../protocol/spaces'
 import { useEditor } from './editorStore'

@@ -38,11 +38,6 @@ export interface NetState {
    * since the epoch). Kept while the session joins again; cleared once it is back online.
    */
   restart: { at: number } | null
-  /**
-   * Generic patch, kept only for src/net/session.ts until it is rewritten to call the actions
-   * below (h/features); nothing else may use it.
-   */
-  set: (patch: Partial<Omit<NetState, 'set'>>) => void
   /** A session starts joining; `afterDrop` keeps a restart notice until it is back online. */
   connecting: (afterDrop: boolean) => void
   /** Seated in room `sessionId` (first join, reconnection or rejoin). */
@@ -68,7 +63,7 @@ export interface NetState {
   showProblem: (problem: string | null) => void
 }
 
-export const initialNet = {
+const initialNet = {
   status: 'offline' as NetStatus,
   problem: null,
   sessionId: null,
@@ -84,7 +79,6 @@ export const initialNet = {
 
 export const useNet = create<NetState>()((set) => ({
   ...initialNet,
-  set: (patch) => set(patch),
   connecting: (afterDrop) =>
     set((s) => ({ ...initialNet, status: 'connecting', restart: afterDrop ? s.restart : null })),
   online: (sessionId) =>

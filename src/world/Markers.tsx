@@ -11,7 +11,6 @@ import { sightBlocked, type WorldCollider } from './collision'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
-import { openWorld } from '../app/router'
 import { other, pick } from '../app/i18n'
 
 interface Placed {
@@ -81,7 +80,14 @@ function occludeLabels(points: Placed[], labelY: number, camera: Vector3, collid
   }
 }
 
-export function Markers({ scene }: { scene: Scene }) {
+export function Markers({
+  scene,
+  travel,
+}: {
+  scene: Scene
+  /** Goes to a portal's world: the app's navigation, handed in. */
+  travel: (world: string) => void
+}) {
   const collider = useWorld((s) => s.collider)
   const lang = useSettings((s) => s.language)
   const group = useRef<Group>(null)
@@ -174,7 +180,7 @@ export function Markers({ scene }: { scene: Scene }) {
           Math.abs(p.y - localMotion.y) < 4
         ) {
           travelling.current = true
-          openWorld(p.to)
+          travel(p.to)
           break
         }
       }

@@ -5,7 +5,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
 import { FRAME } from '../frameOrder'
-import type { HdWorld, Scene, Space, Stage } from '../../protocol/scene'
+import type { HdWorld, Scene } from '../../protocol/scene'
 import { effectiveQuality, useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
 import { useQualityLevel } from './AdaptiveQuality'
@@ -14,11 +14,19 @@ import type { Environment } from './lighting'
 import { BuildCancelled, buildHdWorld } from './buildWorld'
 import { HdAtmosphere } from './HdAtmosphere'
 import { HD_PRESETS } from './quality'
+import { sceneLayers, type ColliderLayer } from '../extensions'
 
 // Its own chunk: postprocessing is fetched only when medium/high quality first asks for it.
 const PostFx = lazy(() => import('./PostFx'))
 
-export function HdWorldView({ scene }: { scene: Scene }) {
+export function HdWorldView({
+  scene,
+  layers,
+}: {
+  scene: Scene
+  /** The features' collider layers (creator spaces, stages), loaded before the build. */
+  layers: () => Promise<readonly ColliderLayer[]>
+}) {
   const hd = scene.hd
   // Validation already demands the section for style "hd"; this guards direct use.
   useEffect(() => {
@@ -29,7 +37,7 @@ export function HdWorldView({ scene }: { scene: Scene }) {
     })
   }, [hd, scene.id])
   return hd ? (
-    <HdWorldContent hd={hd} env={scene.environment} spaces={scene.spaces} stages={scene.stages} />
+    <HdWorldContent hd={hd} env={scene.environment} scene={scene} layers={layers} />
   ) : null
 }
 
@@ -47,13 +55,13 @@ function pause(): Promise<void> {
 function HdWorldContent({
   hd,
   env,
-  spaces,
-  stages,
+  scene,
+  layers,
 }: {
   hd: HdWorld
   env: Environment
-  spaces: readonly Space[]
-  stages: readonly Stage[]
+  scene: Scene
+  layers: () => Promise<readonly ColliderLayer[]>
 }) {
   const level = useQualityLevel()
   const preset = HD_PRESETS[level]
@@ -64,38 +72,41 @@ function HdWorldContent({
     let cancelled = false
     let built: HdWorldObjects | null = null
     // Built for the level in force now; later changes go through applyQuality, not a rebuild.
-    buildHdWorld(
-      hd,
-      env,
-      () => HD_PRESETS[effectiveQuality()],
-      {
-        progress: (progress, label) => useWorld.getState().setLoading({ progress, label }),
-        pause,
-        cancelled: () => cancelled,
-      },
-      spaces,
-      stages,
-    ).then(
-      (w) => {
-        if (cancelled) return w.dispose()
-        built = w
-        setWorld(w)
-      },
-      (err: unknown) => {
-        if (err instanceof BuildCancelled || cancelled) return
-        console.error('[cangqiong] building the world failed', err)
-        useWorld.getState().failed({
-          title: 'Cangqiong could not be built',
-          issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
-        })
-      },
-    )
+    layers()
+      .then((loaded) =>
+        buildHdWorld(
+          hd,
+          env,
+          () => HD_PRESETS[effectiveQuality()],
+          {
+            progress: (progress, label) => useWorld.getState().setLoading({ progress, label }),
+            pause,
+            cancelled: () => cancelled,
+          },
+          sceneLayers(loaded, scene, 'hd'),
+        ),
+      )
+      .then(
+        (w) => {
+          if (cancelled) return w.dispose()
+          built = w
+          setWorld(w)
+        },
+        (err: unknown) => {
+          if (err instanceof BuildCancelled || cancelled) return
+          console.error('[cangqiong] building the world failed', err)
+          useWorld.getState().failed({
+            title: 'Cangqiong could not be built',
+            issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
+          })
+        },
+      )
     return () => {
       cancelled = true
       built?.dispose()
       setWorld(null)
     }
-  }, [hd, env, spaces, stages])
+  }, [hd, env, scene, layers])
 
   useEffect(() => {
     world?.applyQuality(preset, reducedMotion)

@@ -1,6 +1,10 @@
 // Builds Cangqiong's three objects from the scene data in a few steps (reporting progress in
 // between): terrain, water, landmarks, trees, grass patches and mist under one group, some
-// fifteen draw calls per pass. Owns everything it creates and frees it in dispose().
+// fifteen draw calls per pass. Owns everything it creates and frees it in dispose(). Each part
+// is a named step below; buildHdWorld runs them in order. Features' collider layers and the
+// ground they keep clear come in as `layers` (src/world/extensions.ts). One file although over
+// 400 lines: the steps share the Owner and the meshes' quality switches, and only this build
+// runs them.
 import {
   BufferGeometry,
   Color,
@@ -19,11 +23,8 @@ import {
 import type { Light, Material, Object3D, Texture, Vector3 } from 'three'
 import { Water } from 'three/examples/jsm/objects/Water.js'
 import type { HdWorld } from '../../protocol/scene'
-import type { Space, Stage } from '../../protocol/scene'
 import type { WorldCollider } from '../collision'
-import { withSpaces } from '../../spaces/collider'
-import { withStages } from '../../events/collider'
-import { stageClearArea } from '../../events/layout'
+import { NO_LAYERS, type SceneLayers } from '../extensions'
 import { HdCollider } from './collider'
 import type { Environment } from './lighting'
 import { bakeLighting, lightRig, sunDirection } from './lighting'
@@ -86,6 +87,31 @@ export class BuildCancelled extends Error {
   }
 }
 
+/** Keeps everything a build creates, so a cancel or dispose() frees it all. */
+interface Owner {
+  own<T extends BufferGeometry | Material | Texture>(x: T): T
+  disposeAll(): void
+}
+
+function createOwner(): Owner {
+  const geometries: BufferGeometry[] = []
+  const materials: Material[] = []
+  const textures: Texture[] = []
+  return {
+    own(x) {
+      if ('isBufferGeometry' in x) geometries.push(x as BufferGeometry)
+      else if ('isMaterial' in x) materials.push(x as Material)
+      else textures.push(x as Texture)
+      return x
+    },
+    disposeAll() {
+      for (const g of geometries) g.dispose()
+      for (const m of materials) m.dispose()
+      for (const t of textures) t.dispose()
+    },
+  }
+}
+
 /**
  * Builds the world for the preset in force once building starts (applyQuality switches it
  * later without a rebuild).
@@ -95,44 +121,100 @@ export async function buildHdWorld(
   env: Environment,
   currentPreset: () => HdPreset,
   hooks: BuildHooks,
-  /** Creator spaces: vegetation keeps out of them and the avatar walks on their floors. */
-  spaces: readonly Space[] = [],
-  /** Event stages: their platforms and frames collide, and their ground stays clear. */
-  stages: readonly Stage[] = [],
+  /** Features' layers: vegetation keeps out of their areas, the avatar walks on their floors. */
+  layers: SceneLayers = NO_LAYERS,
 ): Promise<HdWorldObjects> {
-  const geometries: BufferGeometry[] = []
-  const materials: Material[] = []
-  const textures: Texture[] = []
-  const disposeAll = () => {
-    for (const g of geometries) g.dispose()
-    for (const m of materials) m.dispose()
-    for (const t of textures) t.dispose()
-  }
+  const owner = createOwner()
   const step = async (progress: number, label: LoadLabel) => {
     hooks.progress(progress, label)
     await hooks.pause()
     if (hooks.cancelled()) {
-      disposeAll()
+      owner.disposeAll()
       throw new BuildCancelled()
     }
   }
-  const own = <T extends BufferGeometry | Material | Texture>(x: T): T => {
-    if ('isBufferGeometry' in x) geometries.push(x as BufferGeometry)
-    else if ('isMaterial' in x) materials.push(x as Material)
-    else textures.push(x as Texture)
-    return x
-  }
 
-  // ---- terrain ----
   await step(0.1, 'loading.terrain')
   const preset = currentPreset()
+  const ground = buildGround(hd, env, preset, owner, layers)
+  const water = buildWater(hd, env, ground.field, owner)
+
+  await step(0.4, 'loading.vegetation')
+  const landmarks = buildLandmarks(ground.layouts, owner)
+  const vegetation = placeVegetation(hd, ground.field, ground.layouts, layers.clearAreas)
+  const trees = buildTrees(vegetation, ground.R, preset, owner)
+  const grass = buildGrass(vegetation, owner)
+  const mist = buildMist(hd, env, ground.field, owner)
+
+  await step(0.7, 'loading.shaders')
+  const root = new Group()
+  root.name = 'hd-world'
+  // A coarse, untextured copy of the terrain stands in for it in the water's reflection.
+  const mirrorTerrain = new Mesh(ground.shape([0, 0], true), ground.baked)
+  mirrorTerrain.name = 'hd-terrain-mirror'
+  mirrorTerrain.visible = false
+  root.add(ground.terrain, mirrorTerrain, ...landmarks.meshes, ...trees.meshes)
+  if (water.water) root.add(water.water)
+  root.add(grass.group, mist.mesh)
+  const reflection = reflectSelectively(water.water, root, ground.terrain, mirrorTerrain, {
+    grass: grass.group,
+    mist: mist.mesh,
+    trees,
+  })
+
+  const world: HdWorldObjects = {
+    root,
+    field: ground.field,
+    layouts: ground.layouts,
+    vegetation,
+    collider: ground.collider,
+    terrain: ground.terrain,
+    water: water.water,
+    landmarks: landmarks.meshes,
+    trees: trees.meshes,
+    grass: grass.meshes,
+    mist: mist.mesh,
+    applyQuality(preset, reducedMotion) {
+      trees.apply(preset)
+      grass.apply(preset)
+      reflection.reflectTrees = preset.reflectTrees
+      reflection.reflectOthers = preset.reflectOthers
+      water.mirror?.setSize(preset.reflectionSize, preset.reflectionSize)
+      ground.apply(preset)
+      landmarks.apply(preset)
+      trees.strength.value = reducedMotion ? 0.08 : 0.3
+      grass.strength.value = reducedMotion ? 0.03 : 0.12
+    },
+    update(delta, camera) {
+      grass.cull(camera)
+      windUniforms.uWindTime.value += delta
+      if (water.water) water.water.material.uniforms.time!.value += delta * 0.4
+      mist.texture.offset.x += delta * 0.002
+      mist.texture.offset.y += delta * 0.0007
+    },
+    dispose() {
+      root.removeFromParent()
+      owner.disposeAll()
+      water.mirror?.dispose()
+      for (const mesh of trees.meshes) mesh.dispose()
+      for (const mesh of grass.meshes) mesh.dispose()
+    },
+  }
+  world.applyQuality(currentPreset(), false)
+  return world
+}
+
+/** The height field, landmark layout, collider and terrain mesh (geometry per detail level). */
+function buildGround(
+  hd: HdWorld,
+  env: Environment,
+  preset: HdPreset,
+  { own }: Owner,
+  layers: SceneLayers,
+) {
   const field = createHeightField(hd)
   const layouts = layoutLandmarks(hd, field.landmarkBase)
-  const collider = withStages(
-    withSpaces(new HdCollider(field, layouts), spaces, 'hd'),
-    stages,
-    'hd',
-  )
+  const collider = layers.collider(new HdCollider(field, layouts))
   const terrainTex = createTerrainTextures(hd.terrain.seed)
   own(terrainTex.map).repeat.set(hd.size / 7, hd.size / 7)
   own(terrainTex.normalMap).repeat.set(hd.size / 7, hd.size / 7)
@@ -142,7 +224,7 @@ export async function buildHdWorld(
   // quality level first asks for one.
   const R = Math.max(20, hd.terrain.valleyRadius)
   const terrainShapes = new Map<string, BufferGeometry>()
-  const terrainShape = ([full, half]: [number, number], baked: boolean) => {
+  const shape = ([full, half]: [number, number], baked: boolean) => {
     const key = `${full}/${half}/${baked}`
     let g = terrainShapes.get(key)
     if (!g) {
@@ -162,7 +244,7 @@ export async function buildHdWorld(
     }
     return g
   }
-  const detailedGround = own(
+  const detailed = own(
     new MeshStandardMaterial({
       vertexColors: true,
       map: terrainTex.map,
@@ -172,19 +254,41 @@ export async function buildHdWorld(
       metalness: 0,
     }),
   )
-  const plainGround = own(
-    new MeshStandardMaterial({ vertexColors: true, roughness: 0.95, metalness: 0 }),
-  )
+  const plain = own(new MeshStandardMaterial({ vertexColors: true, roughness: 0.95, metalness: 0 }))
   // Low quality: light baked into the vertex colours, drawn unlit (no shadows there anyway).
-  const bakedGround = own(new MeshBasicMaterial({ vertexColors: true }))
+  const baked = own(new MeshBasicMaterial({ vertexColors: true }))
   const terrain = new Mesh<BufferGeometry, Material>(
-    terrainShape(preset.terrainDetail, preset.bakedLighting),
-    detailedGround,
+    shape(preset.terrainDetail, preset.bakedLighting),
+    detailed,
   )
   terrain.name = 'hd-terrain'
   terrain.receiveShadow = true
   terrain.userData.walkable = true
+  return {
+    field,
+    layouts,
+    collider,
+    R,
+    terrain,
+    shape,
+    baked,
+    apply(preset: HdPreset) {
+      terrain.castShadow = preset.terrainCastsShadow
+      terrain.geometry = shape(preset.terrainDetail, preset.bakedLighting)
+      terrain.material = preset.bakedLighting ? baked : preset.detailTextures > 0 ? detailed : plain
+      for (const t of [terrainTex.map, terrainTex.normalMap]) {
+        const anisotropy = Math.max(1, preset.detailTextures)
+        if (t.anisotropy !== anisotropy) {
+          t.anisotropy = anisotropy
+          t.needsUpdate = true
+        }
+      }
+    },
+  }
+}
 
+/** The lake surface, when any terrain dips below the water level, and its mirror target. */
+function buildWater(hd: HdWorld, env: Environment, field: HeightField, { own }: Owner) {
   const sun = sunDirection(env)
   const waterNormals = own(createWaterNormals(hd.terrain.seed))
   const waterGeometry = createWaterGeometry(field)
@@ -212,12 +316,14 @@ export async function buildHdWorld(
   const mirror = water
     ? (water.material.uniforms.mirrorSampler!.value as Texture).renderTarget
     : null
+  return { water, mirror }
+}
 
-  // ---- landmarks and vegetation ----
-  await step(0.4, 'loading.vegetation')
+/** Pavilions, bridges and paths: one mesh per material, with cheaper Lambert twins for low. */
+function buildLandmarks(layouts: LandmarkLayout[], { own }: Owner) {
   const lg = createLandmarkGeometries(layouts)
   const roofNormals = own(createRoofTileNormals())
-  const landmarkMaterials = {
+  const full = {
     lacquer: own(new MeshStandardMaterial({ vertexColors: true, roughness: 0.5, metalness: 0.05 })),
     stone: own(new MeshStandardMaterial({ vertexColors: true, roughness: 0.9 })),
     roof: own(
@@ -232,37 +338,51 @@ export async function buildHdWorld(
     ),
   }
   // Cheaper Lambert shading for low quality.
-  const lightLandmarks = {
+  const light = {
     lacquer: own(new MeshLambertMaterial({ vertexColors: true })),
     stone: own(new MeshLambertMaterial({ vertexColors: true })),
     roof: own(new MeshLambertMaterial({ vertexColors: true, side: DoubleSide })),
   }
-  const landmarks: Mesh[] = []
-  const landmarkKeys: ('lacquer' | 'stone' | 'roof')[] = []
+  const meshes: Mesh[] = []
+  const keys: ('lacquer' | 'stone' | 'roof')[] = []
   for (const key of ['lacquer', 'stone', 'roof'] as const) {
     const g = lg[key]
     if (!g) continue
-    landmarkKeys.push(key)
+    keys.push(key)
     own(g)
-    const mesh = new Mesh(g, landmarkMaterials[key])
+    const mesh = new Mesh(g, full[key])
     mesh.name = `hd-landmarks-${key}`
     mesh.castShadow = true
     mesh.receiveShadow = true
     if (key === 'stone') mesh.userData.walkable = true
-    landmarks.push(mesh)
+    meshes.push(mesh)
   }
+  return {
+    meshes,
+    apply(preset: HdPreset) {
+      meshes.forEach((mesh, k) => {
+        const key = keys[k]!
+        mesh.material = preset.bakedLighting ? light[key] : full[key]
+      })
+      const roofs = full.roof
+      if ((roofs.normalMap !== null) !== preset.detailTextures > 0) {
+        roofs.normalMap = preset.detailTextures > 0 ? roofNormals : null
+        roofs.needsUpdate = true
+      }
+    },
+  }
+}
 
-  const vegetation = placeVegetation(hd, field, layouts, [
-    ...spaces.map((s) => s.area),
-    ...stages.map(stageClearArea),
-  ])
-  const treeStrength = { value: 0.3 }
-  const grassStrength = { value: 0.12 }
+type Trees = ReturnType<typeof buildTrees>
+
+/** Six instanced meshes: per kind, valley trees then slope trees, swaying in the wind. */
+function buildTrees(vegetation: VegetationLayout, R: number, preset: HdPreset, { own }: Owner) {
+  const strength = { value: 0.3 }
   const treeMaterial = own(new MeshLambertMaterial({ vertexColors: true, side: FrontSide }))
-  addWind(treeMaterial, { strength: 0.3, foliageTint: true }, treeStrength)
+  addWind(treeMaterial, { strength: 0.3, foliageTint: true }, strength)
   const willowMaterial = own(new MeshLambertMaterial({ vertexColors: true, side: DoubleSide }))
-  addWind(willowMaterial, { strength: 0.3, foliageTint: true }, treeStrength)
-  const treeDepth = own(windDepthMaterial(treeStrength))
+  addWind(willowMaterial, { strength: 0.3, foliageTint: true }, strength)
+  const treeDepth = own(windDepthMaterial(strength))
   // Valley trees stand where visitors walk: full detail, shadows, reflections. Trees on the
   // slopes beyond are only seen from afar, so they keep the light crowns and cast no shadows
   // (they lie outside the shadow camera anyway).
@@ -273,59 +393,105 @@ export async function buildHdWorld(
     groups.valley.push(all.filter((t) => Math.hypot(t.x, t.z) < valleyReach))
     groups.slopes.push(all.filter((t) => Math.hypot(t.x, t.z) >= valleyReach))
   }
-  const treeShapes = {} as Record<TreeKind, [BufferGeometry, BufferGeometry]>
-  const trees: InstancedMesh[] = []
-  const treeTotals: number[] = []
-  const treeInValley: boolean[] = []
+  const shapes = {} as Record<TreeKind, [BufferGeometry, BufferGeometry]>
+  const meshes: InstancedMesh[] = []
+  const totals: number[] = []
+  const inValley: boolean[] = []
   TREE_KINDS.forEach((kind, k) => {
-    treeShapes[kind] = [own(createTreeGeometry(kind, 0)), own(createTreeGeometry(kind, 1))]
+    shapes[kind] = [own(createTreeGeometry(kind, 0)), own(createTreeGeometry(kind, 1))]
     for (const where of ['valley', 'slopes'] as const) {
       const list = groups[where][k]!
-      const inValley = where === 'valley'
+      const valley = where === 'valley'
       const mesh = new InstancedMesh(
-        treeShapes[kind][inValley ? preset.treeDetail : 0],
+        shapes[kind][valley ? preset.treeDetail : 0],
         kind === 'willow' ? willowMaterial : treeMaterial,
         Math.max(1, list.length),
       )
       mesh.name = `hd-trees-${kind}-${where}`
       fillTrees(mesh, list)
       mesh.count = list.length
-      mesh.castShadow = inValley
-      mesh.receiveShadow = inValley
+      mesh.castShadow = valley
+      mesh.receiveShadow = valley
       mesh.customDepthMaterial = treeDepth
       mesh.userData.kind = kind
-      trees.push(mesh)
-      treeTotals.push(list.length)
-      treeInValley.push(inValley)
+      meshes.push(mesh)
+      totals.push(list.length)
+      inValley.push(valley)
     }
   })
+  const trees = {
+    meshes,
+    strength,
+    inValley,
+    detail: preset.treeDetail as 0 | 1,
+    /** The crowns for mesh i: light ones on slopes, the detail in force in the valley. */
+    shapeOf(i: number, detail: 0 | 1) {
+      const mesh = meshes[i]!
+      return shapes[mesh.userData.kind as TreeKind][inValley[i] ? detail : 0]
+    },
+    apply(preset: HdPreset) {
+      trees.detail = preset.treeDetail
+      meshes.forEach((mesh, i) => {
+        mesh.count = Math.round(totals[i]! * preset.treeFraction)
+        mesh.visible = mesh.count > 0
+        mesh.geometry = trees.shapeOf(i, trees.detail)
+        mesh.computeBoundingSphere()
+      })
+    },
+  }
+  return trees
+}
 
-  // Grass in a grid of patches, so the frustum culls the ones out of view.
-  const grassMaterial = own(new MeshLambertMaterial({ vertexColors: true, side: DoubleSide }))
-  addWind(grassMaterial, { strength: 0.12, upNormals: true }, grassStrength)
+/** Grass in a grid of patches, so the frustum culls the ones out of view. */
+function buildGrass(vegetation: VegetationLayout, { own }: Owner) {
+  const strength = { value: 0.12 }
+  const material = own(new MeshLambertMaterial({ vertexColors: true, side: DoubleSide }))
+  addWind(material, { strength: 0.12, upNormals: true }, strength)
   const tuft = own(createGrassGeometry())
-  const grassGroup = new Group()
-  grassGroup.name = 'hd-grass'
-  const grass = chunkGrass(vegetation).map((indices, k) => {
-    const mesh = new InstancedMesh(tuft, grassMaterial, indices.length)
+  const group = new Group()
+  group.name = 'hd-grass'
+  const meshes = chunkGrass(vegetation).map((indices, k) => {
+    const mesh = new InstancedMesh(tuft, material, indices.length)
     mesh.name = `hd-grass-${k}`
     fillGrass(mesh, vegetation.grass, indices)
     mesh.receiveShadow = true
-    grassGroup.add(mesh)
+    group.add(mesh)
     return mesh
   })
-  const grassTotals = grass.map((m) => m.count)
+  const totals = meshes.map((m) => m.count)
+  return {
+    group,
+    meshes,
+    strength,
+    apply(preset: HdPreset) {
+      meshes.forEach((mesh, k) => {
+        mesh.count = Math.round(totals[k]! * preset.grassFraction)
+        mesh.visible = mesh.count > 0
+      })
+    },
+    /** Grass farther than GRASS_VIEW_DISTANCE is sub-pixel: skips whole patches beyond it. */
+    cull(camera: Vector3) {
+      for (const mesh of meshes) {
+        const sphere = mesh.boundingSphere
+        mesh.visible =
+          mesh.count > 0 &&
+          (!sphere || camera.distanceTo(sphere.center) - sphere.radius < GRASS_VIEW_DISTANCE)
+      }
+    },
+  }
+}
 
-  // ---- mist: two soft rings of cloud around the mountains' waists ----
-  const mistTex = own(createMistTexture(hd.terrain.seed))
-  mistTex.repeat.set(3, 3)
-  const mist = new Mesh(
+/** Mist: two soft rings of cloud around the mountains' waists. */
+function buildMist(hd: HdWorld, env: Environment, field: HeightField, { own }: Owner) {
+  const texture = own(createMistTexture(hd.terrain.seed))
+  texture.repeat.set(3, 3)
+  const mesh = new Mesh(
     own(createMistGeometry(hd, field)),
     own(
       new MeshBasicMaterial({
         color: new Color(env.fog.color).lerp(new Color('#ffffff'), 0.5),
         vertexColors: true,
-        alphaMap: mistTex,
+        alphaMap: texture,
         transparent: true,
         depthWrite: false,
         side: DoubleSide,
@@ -333,26 +499,27 @@ export async function buildHdWorld(
       }),
     ),
   )
-  mist.name = 'hd-mist'
-  mist.renderOrder = 1
+  mesh.name = 'hd-mist'
+  mesh.renderOrder = 1
+  return { mesh, texture }
+}
 
-  await step(0.7, 'loading.shaders')
-  const root = new Group()
-  root.name = 'hd-world'
-  // A coarse, untextured copy of the terrain stands in for it in the water's reflection.
-  const mirrorTerrain = new Mesh(terrainShape([0, 0], true), bakedGround)
-  mirrorTerrain.name = 'hd-terrain-mirror'
-  mirrorTerrain.visible = false
-  root.add(terrain, mirrorTerrain, ...landmarks, ...trees)
-  if (water) root.add(water)
-  root.add(grassGroup, mist)
-
-  // The reflection skips grass, mist and the trees on far slopes (tiny or faint in a mirror,
-  // costly to draw twice), draws valley trees with light crowns and, on low, not at all.
-  let reflectTrees = true
-  let reflectOthers = true
+/**
+ * The reflection skips grass, mist and the trees on far slopes (tiny or faint in a mirror,
+ * costly to draw twice), draws valley trees with light crowns and, on low, not at all. The
+ * returned switches follow the quality preset.
+ */
+function reflectSelectively(
+  water: Water | null,
+  root: Group,
+  terrain: Mesh,
+  mirrorTerrain: Mesh,
+  { grass, mist, trees }: { grass: Group; mist: Mesh; trees: Trees },
+) {
+  const switches = { reflectTrees: true, reflectOthers: true }
   const reflect = water?.onBeforeRender
-  const shown = { terrain: true, grass: true, mist: true, trees: trees.map(() => true) }
+  const meshes = trees.meshes
+  const shown = { terrain: true, grass: true, mist: true, trees: meshes.map(() => true) }
   // Other things in the scene (avatars, markers) that the reflection hid, to show again.
   const hidden: Object3D[] = []
   if (water && reflect)
@@ -360,114 +527,37 @@ export async function buildHdWorld(
       // The world's own branch of the scene graph stays (the app may nest it in groups).
       let branch: Object3D = root
       while (branch.parent && branch.parent !== scene) branch = branch.parent
-      if (!reflectOthers)
+      if (!switches.reflectOthers)
         for (const o of scene.children)
           if (o !== branch && o.visible && !(o as Light).isLight) {
             o.visible = false
             hidden.push(o)
           }
       shown.terrain = terrain.visible
-      shown.grass = grassGroup.visible
+      shown.grass = grass.visible
       shown.mist = mist.visible
       mirrorTerrain.visible = terrain.visible
       terrain.visible = false
-      grassGroup.visible = false
+      grass.visible = false
       mist.visible = false
-      trees.forEach((mesh, i) => {
+      meshes.forEach((mesh, i) => {
         shown.trees[i] = mesh.visible
-        mesh.visible = mesh.visible && reflectTrees && treeInValley[i]!
-        mesh.geometry = treeShapes[mesh.userData.kind as TreeKind][0]
+        mesh.visible = mesh.visible && switches.reflectTrees && trees.inValley[i]!
+        mesh.geometry = trees.shapeOf(i, 0)
       })
       reflect.call(water, renderer, scene, ...rest)
       for (const o of hidden) o.visible = true
       hidden.length = 0
       terrain.visible = shown.terrain
       mirrorTerrain.visible = false
-      grassGroup.visible = shown.grass
+      grass.visible = shown.grass
       mist.visible = shown.mist
-      trees.forEach((mesh, i) => {
+      meshes.forEach((mesh, i) => {
         mesh.visible = shown.trees[i]!
-        mesh.geometry = treeShapes[mesh.userData.kind as TreeKind][treeInValley[i] ? detail : 0]
+        mesh.geometry = trees.shapeOf(i, trees.detail)
       })
     }
-
-  let detail: 0 | 1 = preset.treeDetail
-  const world: HdWorldObjects = {
-    root,
-    field,
-    layouts,
-    vegetation,
-    collider,
-    terrain,
-    water,
-    landmarks,
-    trees,
-    grass,
-    mist,
-    applyQuality(preset, reducedMotion) {
-      detail = preset.treeDetail
-      trees.forEach((mesh, i) => {
-        mesh.count = Math.round(treeTotals[i]! * preset.treeFraction)
-        mesh.visible = mesh.count > 0
-        mesh.geometry = treeShapes[mesh.userData.kind as TreeKind][treeInValley[i] ? detail : 0]
-        mesh.computeBoundingSphere()
-      })
-      grass.forEach((mesh, k) => {
-        mesh.count = Math.round(grassTotals[k]! * preset.grassFraction)
-        mesh.visible = mesh.count > 0
-      })
-      reflectTrees = preset.reflectTrees
-      reflectOthers = preset.reflectOthers
-      mirror?.setSize(preset.reflectionSize, preset.reflectionSize)
-      terrain.castShadow = preset.terrainCastsShadow
-      terrain.geometry = terrainShape(preset.terrainDetail, preset.bakedLighting)
-      terrain.material = preset.bakedLighting
-        ? bakedGround
-        : preset.detailTextures > 0
-          ? detailedGround
-          : plainGround
-      landmarks.forEach((mesh, k) => {
-        const key = landmarkKeys[k]!
-        mesh.material = preset.bakedLighting ? lightLandmarks[key] : landmarkMaterials[key]
-      })
-      const roofs = landmarkMaterials.roof
-      if ((roofs.normalMap !== null) !== preset.detailTextures > 0) {
-        roofs.normalMap = preset.detailTextures > 0 ? roofNormals : null
-        roofs.needsUpdate = true
-      }
-      for (const t of [terrainTex.map, terrainTex.normalMap]) {
-        const anisotropy = Math.max(1, preset.detailTextures)
-        if (t.anisotropy !== anisotropy) {
-          t.anisotropy = anisotropy
-          t.needsUpdate = true
-        }
-      }
-      treeStrength.value = reducedMotion ? 0.08 : 0.3
-      grassStrength.value = reducedMotion ? 0.03 : 0.12
-    },
-    update(delta, camera) {
-      // Grass farther than this is sub-pixel: skip whole patches beyond it.
-      for (const mesh of grass) {
-        const sphere = mesh.boundingSphere
-        mesh.visible =
-          mesh.count > 0 &&
-          (!sphere || camera.distanceTo(sphere.center) - sphere.radius < GRASS_VIEW_DISTANCE)
-      }
-      windUniforms.uWindTime.value += delta
-      if (water) water.material.uniforms.time!.value += delta * 0.4
-      mistTex.offset.x += delta * 0.002
-      mistTex.offset.y += delta * 0.0007
-    },
-    dispose() {
-      root.removeFromParent()
-      disposeAll()
-      mirror?.dispose()
-      for (const mesh of trees) mesh.dispose()
-      for (const mesh of grass) mesh.dispose()
-    },
-  }
-  world.applyQuality(currentPreset(), false)
-  return world
+  return switches
 }
 
 /** Patch side for grass (m): small enough to cull, big enough to keep draw calls few. */

@@ -26,8 +26,7 @@ import type { BuildMessage, BuildRequest, VoxelStats } from './build'
 import type { MeshPart } from './mesher'
 import { VoxelCollider } from './collider'
 import type { WorldCollider } from '../collision'
-import { withSpaces } from '../../spaces/collider'
-import { withStages } from '../../events/collider'
+import { sceneLayers, type ColliderLayer } from '../extensions'
 import { VoxelGrid, materialTable } from './grid'
 import { PixelPass } from './PixelPass'
 
@@ -97,16 +96,16 @@ function makeMaterials() {
 
 export interface VoxelWorldViewProps {
   scene: Scene
+  /** The features' collider layers (creator spaces' floors and walls, event stages). */
+  layers: () => Promise<readonly ColliderLayer[]>
   /** The pixel-art pass (on by default: Block Park is drawn in pixels). */
   pixelated?: boolean
 }
 
-export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps) {
+export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldViewProps) {
   const world = scene.voxel
   const env = scene.environment
   const [spawnX, , spawnZ] = scene.spawn.position
-  const spaces = scene.spaces
-  const stages = scene.stages
   const group = useRef<Group>(null)
   const materials = useMemo(makeMaterials, [])
   const sun = useMemo(
@@ -134,9 +133,12 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
     const root = group.current
     if (!world || !root) return
     const store = useWorld.getState()
+    // Fetched while the worker meshes; the collider needs them once it is done.
+    const loading = layers()
     const worker = new Worker(new URL('./mesher.worker.ts', import.meta.url), { type: 'module' })
     const meshes: Mesh[] = []
     let live = true
+    let disposed = false
     let collider: WorldCollider | null = null
     const fail = (message: string) => {
       live = false
@@ -178,13 +180,16 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
           worker.terminate()
           const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
           publishStats(msg.stats)
-          // Creator spaces' floors and walls, and event stages, join the voxels in the collision.
-          collider = withStages(
-            withSpaces(new VoxelCollider(grid), spaces, 'voxel'),
-            stages,
-            'voxel',
+          // The features' layers (creator spaces' floors and walls, event stages) join the
+          // voxels in the collision.
+          loading.then(
+            (loaded) => {
+              if (disposed) return
+              collider = sceneLayers(loaded, scene, 'voxel').collider(new VoxelCollider(grid))
+              useWorld.getState().ready(collider)
+            },
+            (err: unknown) => !disposed && fail(err instanceof Error ? err.message : String(err)),
           )
-          useWorld.getState().ready(collider)
           break
         }
         case 'error':
@@ -198,6 +203,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
 
     return () => {
       live = false
+      disposed = true
       worker.terminate()
       for (const mesh of meshes) {
         root.remove(mesh)
@@ -206,7 +212,7 @@ export function VoxelWorldView({ scene, pixelated = true }: VoxelWorldViewProps)
       // A collider over a grid that is no longer shown must not outlive it.
       if (collider) useWorld.getState().dropCollider(collider)
     }
-  }, [world, spawnX, spawnZ, spaces, stages, materials])
+  }, [world, spawnX, spawnZ, scene, layers, materials])
 
   useFrame((_, dt) => {
     // Motion-sensitive visitors get still water; nothing else here moves.

@@ -10,7 +10,7 @@ import {
   parseAnnouncement,
   parseScreen,
   removalFor,
-} from './eventWire'
+} from './wire'
 
 const member = (instance: number, x = 1): CastMemberState => ({
   name: 'Host',

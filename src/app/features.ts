@@ -1,0 +1,36 @@
+// The one place the app registers its features. A new feature is a folder with an index.ts that
+// exports its Feature (src/app/feature.ts), and one line in this list; the order is the order
+// their layers wrap the collider, their sessions bind and their panels stack.
+import type { ScenePart, WorldExtensions } from '../world/extensions'
+import type { SessionOptions } from '../net/featureBinding'
+import type { Feature } from './feature'
+import { openWorld } from './router'
+import { wallet } from '../wallet'
+import { spaces } from '../spaces'
+import { events } from '../events'
+
+export const features: readonly Feature[] = [wallet, spaces, events]
+
+/** What the world engine draws and collides with on the features' behalf. */
+export const worldExtensions: WorldExtensions = {
+  parts: features.flatMap((f): ScenePart[] => (f.scene ? [{ key: f.name, ...f.scene }] : [])),
+  layers: () => Promise.all(features.flatMap((f) => (f.collider ? [f.collider()] : []))),
+  travel: openWorld,
+}
+
+const optionHooks = features.flatMap((f) => (f.useSessionOptions ? [f.useSessionOptions] : []))
+const screenHooks = features.flatMap((f) => (f.hud?.useHoldsScreen ? [f.hud.useHoldsScreen] : []))
+
+/** Every feature's session options for `world`, merged (the list is fixed: same hooks, same order). */
+export function useSessionOptions(world: string | null): SessionOptions {
+  return Object.assign({}, ...optionHooks.map((hook) => hook(world))) as SessionOptions
+}
+
+/** Whether a feature's full-screen layer holds the page (the list is fixed, as above). */
+export function useFeatureHoldsScreen(): boolean {
+  return screenHooks.map((hook) => hook()).some(Boolean)
+}
+
+export const topBarButtons = features
+  .flatMap((f) => (f.hud?.button ? [f.hud.button] : []))
+  .sort((a, b) => a.order - b.order)
