@@ -150,10 +150,13 @@ const SEEDED = {
   souvenirs: [1n, 2n, 5n, 1n, 1n],
 }
 
+// A fresh clone's first start compiles the contracts with solc-js (25 s on an idle 2-core
+// machine, beside nothing). Once, in a fresh clone with other test files running, this hook
+// passed 90 s; the cause is not known yet (see the session notes), so it gets more room.
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-devchain-'))
   await start()
-}, 90_000)
+}, 240_000)
 
 afterAll(async () => {
   await stop()
