@@ -9,7 +9,6 @@ import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildSiweMessage } from '../../src/chain/siwe'
 import type { ServerMessages } from '../../src/protocol/messages'
 import type { Space } from '../../src/protocol/scene'
 import { clampFree, type FreeBounds } from '../../src/protocol/spaces'
@@ -18,6 +17,7 @@ import { loadConfig } from '../config'
 import { captureLogs } from '../log'
 import { devWallets } from '../devchain'
 import type { WorldState } from '../rooms/WorldState'
+import { signIn as signInAt } from '../events/testKit'
 
 const WORLD = 'block-park-village'
 const SPACE = 'test-plot'
@@ -99,27 +99,11 @@ async function until<T>(read: () => T, ms = 10_000): Promise<NonNullable<T>> {
  * 2 s), and this file's visitors all come from 127.0.0.1. Cleared when the server restarts. */
 const tokens = new Map<number, string>()
 
+/** A dev wallet's token, signed in once per wallet (server/events/testKit.ts does the SIWE steps). */
 async function signIn(index: number): Promise<string> {
   const known = tokens.get(index)
   if (known) return known
-  const wallet = devWallets()[index]!
-  const get = async (route: string, init?: RequestInit) =>
-    (await (await fetch(new URL(route, server.url), init)).json()) as Record<string, unknown>
-  const chain = await get('/api/chain')
-  const nonce = (await get('/api/auth/nonce', { method: 'POST' }))['nonce'] as string
-  const siwe = chain['siwe'] as { domain: string; uri: string; chainId: number }
-  const message = buildSiweMessage({
-    domain: siwe.domain,
-    address: wallet.address,
-    uri: siwe.uri,
-    version: '1',
-    chainId: siwe.chainId,
-    nonce,
-    issuedAt: new Date().toISOString(),
-  })
-  const body = JSON.stringify({ message, signature: await wallet.signMessage(message) })
-  const ok = await get('/api/auth/verify', { method: 'POST', body })
-  const token = ok['token'] as string
+  const token = await signInAt(server.url, index)
   tokens.set(index, token)
   return token
 }
