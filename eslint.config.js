@@ -34,6 +34,7 @@ const CLIENT_LAYERS = {
     '**/spaces/**',
     '**/events/**',
     '**/state/**',
+    '**/i18n/**',
   ],
   message: 'src/protocol and src/chain may only import each other',
 }
@@ -48,10 +49,55 @@ const SERVER_FOLDERS = {
     'server/rooms is the engine: features plug into it through server/features.ts, never imported here',
 }
 
-// The engine (src/world, avatar, net, state) may import only itself, the isomorphic layers and
-// the app's text helpers: an allow-list, so a new feature folder needs no edit here. Features
-// plug in through the app (src/app/features.ts).
-const ENGINE_MAY_IMPORT = ['world', 'avatar', 'net', 'state', 'protocol', 'chain', 'app/i18n']
+/** src/ folders that are not features: the engine, the shared layers and the app shell. */
+const ENGINE = ['world', 'avatar', 'net', 'state']
+const SHARED = ['protocol', 'chain', 'i18n']
+
+/**
+ * Which features a feature may import. The wallet is the visitor's identity (who is signed in,
+ * the sign-in token, what they own): creator spaces exhibit what a wallet owns, and events are
+ * hosted and moderated by signed-in people. Nothing depends on spaces or events, and the wallet
+ * depends on no feature, so the features stay a tree that loads in one order. A new feature
+ * depends on none until a line here says why.
+ */
+export const FEATURE_DEPENDS = { spaces: ['wallet'], events: ['wallet'] }
+
+/** What a feature may use of the app shell: the contract, dialogs, text formats, links. */
+const APP_KIT = ['app/feature', 'app/Dialog', 'app/useDialog', 'app/format', 'app/router']
+
+/** An import's target as a path under src/ ('world/collision'), or null outside src/. */
+function targetOf(context, source) {
+  if (typeof source !== 'string' || !source.startsWith('.')) return null
+  const src = path.join(context.cwd, 'src')
+  const target = path
+    .relative(src, path.resolve(path.dirname(context.filename), source.split('?')[0]))
+    .split(path.sep)
+    .join('/')
+  // Outside src/ (shaders, the server): other rules' business.
+  return target.startsWith('..') ? null : target
+}
+
+const under = (target, folders) => folders.some((p) => target === p || target.startsWith(`${p}/`))
+
+/** Runs `check(node, target)` on every static, re-exporting and lazy import of a file. */
+function importVisitor(context, check) {
+  const visit = (node, source) => {
+    const target = targetOf(context, source)
+    if (target !== null) check(node, source, target)
+  }
+  const fromSource = (node) => node.source && visit(node, node.source.value)
+  return {
+    ImportDeclaration: fromSource,
+    ExportNamedDeclaration: fromSource,
+    ExportAllDeclaration: fromSource,
+    ImportExpression: (node) => node.source.type === 'Literal' && visit(node, node.source.value),
+  }
+}
+
+// The engine (src/world, avatar, net, state) and src/i18n may import only the engine and the
+// shared layers: an allow-list, so a new feature folder needs no edit here. Features plug in
+// through the app (src/app/features.ts).
+const ENGINE_MAY_IMPORT = [...ENGINE, ...SHARED]
 const engineImports = {
   meta: {
     type: 'problem',
@@ -63,27 +109,46 @@ const engineImports = {
     },
   },
   create(context) {
-    const src = path.join(context.cwd, 'src')
-    const check = (node, source) => {
-      if (typeof source !== 'string' || !source.startsWith('.')) return
-      const target = path
-        .relative(src, path.resolve(path.dirname(context.filename), source.split('?')[0]))
-        .split(path.sep)
-        .join('/')
-      // Outside src/ (shaders, the server): other rules' business.
-      if (target.startsWith('..')) return
-      const allowed = ENGINE_MAY_IMPORT.some((p) => target === p || target.startsWith(`${p}/`))
-      if (!allowed) context.report({ node, messageId: 'outside', data: { source, target } })
-    }
-    const fromSource = (node) => node.source && check(node, node.source.value)
-    return {
-      ImportDeclaration: fromSource,
-      ExportNamedDeclaration: fromSource,
-      ExportAllDeclaration: fromSource,
-      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
-    }
+    return importVisitor(context, (node, source, target) => {
+      if (!under(target, ENGINE_MAY_IMPORT))
+        context.report({ node, messageId: 'outside', data: { source, target } })
+    })
   },
 }
+
+// A feature (any src/ folder that is not the engine, a shared layer or the app) may import the
+// engine, the shared layers, the app's kit, itself, and the features FEATURE_DEPENDS names.
+const featureImports = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      feature:
+        "src/{{own}} may not import the feature src/{{other}} ('{{source}}'): add it to " +
+        'FEATURE_DEPENDS in eslint.config.js with the reason, or move what both need to the engine',
+      app:
+        "src/{{own}} may use only the app's kit ({{kit}}), not '{{source}}': the app imports " +
+        'the features, not the other way round',
+    },
+  },
+  create(context) {
+    const own = targetOf(context, `./${path.basename(context.filename)}`)?.split('/')[0]
+    if (!own || own.includes('.') || [...ENGINE, ...SHARED, 'app'].includes(own)) return {}
+    const allowed = [...ENGINE, ...SHARED, own, ...(FEATURE_DEPENDS[own] ?? [])]
+    return importVisitor(context, (node, source, target) => {
+      if (under(target, allowed)) return
+      const other = target.split('/')[0]
+      if (other === 'app') {
+        if (!under(target, APP_KIT))
+          context.report({ node, messageId: 'app', data: { own, source, kit: APP_KIT.join(', ') } })
+      } else if (!other.includes('.')) {
+        context.report({ node, messageId: 'feature', data: { own, other, source } })
+      }
+    })
+  },
+}
+
+const cangqiong = { rules: { 'engine-imports': engineImports, 'feature-imports': featureImports } }
 
 export default tseslint.config(
   {
@@ -127,9 +192,15 @@ export default tseslint.config(
       'src/avatar/**/*.{ts,tsx}',
       'src/net/**/*.{ts,tsx}',
       'src/state/**/*.{ts,tsx}',
+      'src/i18n/**/*.{ts,tsx}',
     ],
-    plugins: { cangqiong: { rules: { 'engine-imports': engineImports } } },
+    plugins: { cangqiong },
     rules: { 'cangqiong/engine-imports': 'error' },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { cangqiong },
+    rules: { 'cangqiong/feature-imports': 'error' },
   },
   {
     // A dropped promise in the server is an unhandled rejection waiting for a Redis or database

@@ -2,6 +2,7 @@
 // lived at the given paths and check which rules report.
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
+import { FEATURE_DEPENDS } from '../eslint.config.js'
 
 const eslint = new ESLint({ cwd: process.cwd() })
 
@@ -53,6 +54,8 @@ describe('architecture lint', () => {
       ['src/avatar/x.ts', '../app/router'],
       // A feature that does not exist yet needs no edit of the rule.
       ['src/world/x.ts', '../voice/channel'],
+      // The text helpers sit beside the engine and import no feature either.
+      ['src/i18n/x.ts', '../spaces/strings'],
     ] as const) {
       expect(await rulesFor(file, `import '${mod}'\n`), `${file} importing ${mod}`).toContain(
         'cangqiong/engine-imports',
@@ -70,7 +73,7 @@ describe('architecture lint', () => {
       "import '../../state/world'",
       "import '../../net/featureBinding'",
       "import '../../protocol/scene'",
-      "import '../../app/i18n'",
+      "import '../../i18n'",
       "import '../../../shaders/voxel-seam.glsl?raw'",
       "import 'three'",
       '',
@@ -88,6 +91,53 @@ describe('architecture lint', () => {
         `import '../world/collision'\nimport '../net/featureBinding'\n`,
       ),
     ).toEqual([])
+  })
+
+  it('lets a feature import only the features it declares, and only the app kit', async () => {
+    for (const [file, mod, rule] of [
+      ['src/events/x.ts', '../spaces/collider', 'feature'],
+      ['src/wallet/x.tsx', '../events/store', 'feature'],
+      ['src/spaces/deep/x.ts', '../../events/Stage', 'feature'],
+      // A new feature depends on none until FEATURE_DEPENDS says why.
+      ['src/voice/x.ts', '../wallet/store', 'feature'],
+      ['src/spaces/x.ts', '../app/WorldHud', 'app'],
+      ['src/events/x.ts', '../app/features', 'app'],
+    ] as const) {
+      const [result] = await eslint.lintText(`export const l = () => import('${mod}')\n`, {
+        filePath: file,
+      })
+      const messages = (result?.messages ?? []).filter(
+        (m) => m.ruleId === 'cangqiong/feature-imports',
+      )
+      expect(
+        messages.map((m) => m.messageId),
+        `${file} importing ${mod}`,
+      ).toEqual([rule])
+    }
+    const allowed = [
+      "import '../wallet/store'",
+      "import '../app/router'",
+      "import '../app/Dialog'",
+      "import '../world/boxes'",
+      "import '../i18n'",
+      "import './layout'",
+      '',
+    ].join('\n')
+    expect(await rulesFor('src/events/x.ts', allowed)).toEqual([])
+    expect(await rulesFor('src/main.tsx', `import './app/App'\nimport './spaces/x'\n`)).toEqual([])
+  })
+
+  it('keeps the declared feature dependencies a tree', () => {
+    const visiting = new Set<string>()
+    const depth = (name: string): number => {
+      expect(visiting.has(name), `a cycle through ${name}`).toBe(false)
+      visiting.add(name)
+      const deps = FEATURE_DEPENDS[name] ?? []
+      const d = Math.max(0, ...deps.map((n) => depth(n) + 1))
+      visiting.delete(name)
+      return d
+    }
+    for (const name of Object.keys(FEATURE_DEPENDS)) expect(depth(name)).toBeGreaterThan(0)
   })
 
   it('makes the server await or handle every promise', async () => {

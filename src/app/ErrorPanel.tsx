@@ -1,7 +1,7 @@
 // A world that cannot open shows why, naming the file and each bad field, with a way back.
 import { useEffect, useRef } from 'react'
 import { useWorld } from '../state/world'
-import { useT } from './i18n'
+import { useT } from '../i18n'
 import { openWorld } from './router'
 
 export function ErrorPanel({ onRetry }: { onRetry: () => void }) {

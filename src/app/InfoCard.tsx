@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
-import { other, pick, useT } from './i18n'
+import { other, pick, useT } from '../i18n'
 
 const closeCard = () => useWorld.getState().closeCard()
 

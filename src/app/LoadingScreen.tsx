@@ -1,7 +1,7 @@
 // Real loading progress: the world file's bytes, then the world's own build steps.
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
-import { pick, useT } from './i18n'
+import { pick, useT } from '../i18n'
 
 export function LoadingScreen() {
   const t = useT()

@@ -5,7 +5,7 @@ import { addEffect } from '@react-three/fiber'
 import { remotes } from '../net/remotes'
 import { localMotion } from '../state/player'
 import { useWorld } from '../state/world'
-import { useT } from './i18n'
+import { useT } from '../i18n'
 
 const RANGE = 90 // metres from centre to rim
 const KIND_COLORS: Record<string, string> = {

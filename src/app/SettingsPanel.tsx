@@ -1,7 +1,7 @@
 // Settings that persist: quality, language, invert look, reduced motion, avatar colour, name.
 import { AVATAR_COLORS, useSettings, type Language, type Quality } from '../state/settings'
 import { useUi } from '../state/ui'
-import { useT } from './i18n'
+import { useT } from '../i18n'
 import { Dialog } from './Dialog'
 
 const QUALITIES: Quality[] = ['auto', 'low', 'medium', 'high']

@@ -6,7 +6,7 @@ import { CHAT_MAX_CHARS, EMOTES } from '../protocol/messages'
 import { useNet } from '../state/net'
 import { useUi } from '../state/ui'
 import { fill } from './format'
-import { useT } from './i18n'
+import { useT } from '../i18n'
 import { useDialog } from './useDialog'
 
 export function NetChip() {

@@ -7,7 +7,7 @@ import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { loadCatalog } from '../world/loadScene'
 import { features } from './features'
-import { other, pick, useT } from './i18n'
+import { other, pick, useT } from '../i18n'
 import { openWorld } from './router'
 
 export function WorldDirectory() {

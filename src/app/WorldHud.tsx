@@ -4,7 +4,7 @@
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
-import { other, pick, useT } from './i18n'
+import { other, pick, useT } from '../i18n'
 import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Social'
 import { openWorld } from './router'

@@ -5,7 +5,7 @@ import { SceneError } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
 import { loadScene, WorldLoadError } from '../world/loadScene'
-import { pick, translate } from './i18n'
+import { pick, translate } from '../i18n'
 
 export function useWorldLoader(): () => void {
   const worldId = useWorld((s) => s.worldId)

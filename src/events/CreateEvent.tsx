@@ -4,7 +4,7 @@
 // comes, on the field it names when it names one.
 import { useEffect, useId, useState, type ReactNode } from 'react'
 import { fill } from '../app/format'
-import { pick, useT } from '../app/i18n'
+import { pick, useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import { EVENT_LIMITS } from '../protocol/events'
 import type { Stage } from '../protocol/scene'

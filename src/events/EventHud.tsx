@@ -3,7 +3,7 @@
 // what the visitor sees when the server removed them. A lazy chunk, loaded when attending.
 import { useEffect, useState, type ReactNode } from 'react'
 import { fill } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import { openWorld } from '../app/router'
 import { current } from './current'

@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { fill } from '../app/format'
-import { addStrings, useT } from '../app/i18n'
+import { addStrings, useT } from '../i18n'
 import { useEventLink } from './linkStore'
 import type { Language } from '../state/settings'
 import { followEvent, forgetEvent } from './link'

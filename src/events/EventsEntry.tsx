@@ -1,7 +1,7 @@
 // The first-bundle side of live gatherings: the HUD's Events button and the hosts that load the
 // events list, the create form and the in-event HUD as lazy chunks when they are first needed.
 import { Suspense, lazy } from 'react'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { useEvent } from './store'
 import { useEventLink } from './linkStore'
 import { useUi } from '../state/ui'

@@ -3,7 +3,7 @@
 // section of the start page and as a dialog from the HUD; polls GET /api/events while shown.
 import { useCallback, useEffect, useState } from 'react'
 import { fill } from '../app/format'
-import { pick, useT } from '../app/i18n'
+import { pick, useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import type { EventInfo } from '../protocol/events'
 import type { CatalogEntry } from '../protocol/scene'

@@ -2,7 +2,7 @@
 // raised-hands queue, where a host calls on someone.
 import { useState } from 'react'
 import { fill } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { current } from './current'
 import { EVENT_LIMITS } from '../protocol/events'
 import { useEvent } from './store'

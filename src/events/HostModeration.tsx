@@ -2,7 +2,7 @@
 // and ban, and a ban by address; kick and ban ask first.
 import { useState } from 'react'
 import { fill, shortAddress } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { current } from './current'
 import { isCastId } from './wire'
 import { Address, EVENT_LIMITS } from '../protocol/events'

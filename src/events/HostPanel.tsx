@@ -3,7 +3,7 @@
 // the roles (HostRoles.tsx). Only what the visitor's role may do is shown; the server decides,
 // and every refusal is shown with its reason.
 import { useEffect, useRef, useState } from 'react'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { current } from './current'
 import { CAN } from '../protocol/events'
 import { useEvent } from './store'

@@ -2,7 +2,7 @@
 // through the room; the lists are read again from the API after a change.
 import { useState } from 'react'
 import { fill, shortAddress } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { current } from './current'
 import { Address, EVENT_LIMITS } from '../protocol/events'
 import { useEvent } from './store'

@@ -2,7 +2,7 @@
 // seek a video, step through slides. The position shown moves on its own, written to the DOM.
 import { useEffect, useRef, useState } from 'react'
 import { fill } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { current } from './current'
 import { MediaUrl, screenPosition, type ScreenMedia } from '../protocol/events'
 import { useEvent } from './store'

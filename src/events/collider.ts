@@ -5,7 +5,7 @@
 import type { Stage } from '../protocol/scene'
 import type { WorldCollider } from '../world/collision'
 import type { ColliderLayer } from '../world/extensions'
-import { SpacesCollider } from '../spaces/collider'
+import { BoxCollider } from '../world/boxes'
 import { layoutStage, stageClearArea, stageColliderBoxes, type StageStyle } from './layout'
 
 /**
@@ -34,7 +34,7 @@ export class StagesCollider implements WorldCollider {
 
   constructor(inner: WorldCollider, stages: readonly Stage[], style: StageStyle) {
     const layouts = stages.map((s) => layoutStage(s, style))
-    this.inner = new SpacesCollider(inner, layouts.flatMap(stageColliderBoxes))
+    this.inner = new BoxCollider(inner, layouts.flatMap(stageColliderBoxes))
     this.gates = layouts.map((l) => ({
       id: l.stage.id,
       x0: l.stage.area[0],

@@ -2,7 +2,7 @@
 // and the confirmation dialog for the actions that cannot be undone (end, kick, ban).
 import { useEffect, useState } from 'react'
 import { fill } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import type { EventActionResult } from './current'
 

@@ -3,7 +3,7 @@
 // kept clear around it. Pure math from the scene's Stage; the meshes (Stage.tsx), the collider
 // (collider.ts), the world builders (vegetation) and the scene tests all use it.
 import type { Stage } from '../protocol/scene'
-import type { ColliderBox, OrientedBox, V3 } from '../spaces/layout'
+import type { ColliderBox, OrientedBox, V3 } from '../world/boxes'
 
 export type StageStyle = 'voxel' | 'hd'
 

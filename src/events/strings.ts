@@ -1,6 +1,6 @@
 // zh-CN and en strings of live gatherings: the events list, the create form, the in-event HUD and
-// the host's controls. They ride in the events chunks and join src/app/i18n.ts's table on load.
-import { addStrings } from '../app/i18n'
+// the host's controls. They ride in the events chunks and join src/i18n/index.ts's table on load.
+import { addStrings } from '../i18n'
 import type { Language } from '../state/settings'
 
 export const EVENT_STRINGS = {

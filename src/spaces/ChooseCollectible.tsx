@@ -1,7 +1,7 @@
 // A picker of the signed-in wallet's verified collectibles with one action button: the spaces
 // panel uses it to exhibit in a slot and to place freely. Items with a 3D model say so.
 import { useState } from 'react'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import type { Collectible } from '../chain/types'
 import { useWallet } from '../wallet/store'
 

@@ -4,7 +4,7 @@
 // Escape. Keys the editor uses never reach the avatar; WASD still walks.
 import { useEffect, useRef } from 'react'
 import { fill } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { focusOwnsKey } from '../avatar/input'
 import { useEditor } from './editorStore'
 import { cameraRig } from '../state/player'

@@ -3,7 +3,7 @@
 // that exhibits it (the space's owner, or the collaborator who placed it) holds it, with the proof (block and time). Lazy chunk; a dialog in the HUD.
 import { useEffect } from 'react'
 import { fill, shortAddress } from '../app/format'
-import { pick, useT } from '../app/i18n'
+import { pick, useT } from '../i18n'
 import { Dialog } from '../app/Dialog'
 import { useListings, ownerKey } from './listingsStore'
 import { useSettings } from '../state/settings'

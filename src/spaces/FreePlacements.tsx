@@ -1,7 +1,7 @@
 // The spaces panel's free placement part, for a space the signed-in wallet may edit: the exhibits
 // standing freely (arrange or remove each), and "Place freely" for a verified collectible. Both
 // close the panel and open the in-world editor (its code loads then). A lazy chunk of the panel.
-import { addStrings, useT } from '../app/i18n'
+import { addStrings, useT } from '../i18n'
 import type { Collectible } from '../chain/types'
 import { current, type SpaceEditResult } from './current'
 import type { Space } from '../protocol/scene'

@@ -4,7 +4,7 @@
 // collaborators, and the server checks both.
 import { useEffect, useState } from 'react'
 import { fill, shortAddress } from '../app/format'
-import { addStrings, useT } from '../app/i18n'
+import { addStrings, useT } from '../i18n'
 import { current, type SpaceEditResult } from './current'
 import type { LayoutVersionInfo } from '../protocol/messages'
 import type { Space } from '../protocol/scene'

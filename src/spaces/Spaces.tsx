@@ -22,7 +22,7 @@ import { useListings, ownerKey } from './listingsStore'
 import { useSettings } from '../state/settings'
 import { useSpaces, type SpaceView } from './store'
 import { fill, shortAddress } from '../app/format'
-import { other, pick, useT } from '../app/i18n'
+import { other, pick, useT } from '../i18n'
 import { FreeEditorHost, useArranging } from './FreeEditorHost'
 import { buildSpacesGeometry, rangeAt, type FramePart } from './geometry'
 import {

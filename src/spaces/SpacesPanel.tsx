@@ -5,7 +5,7 @@
 // result to everyone. A budget meter shows the space's limits while editing.
 import { lazy, Suspense, useState } from 'react'
 import { fill, shortAddress } from '../app/format'
-import { addStrings, useT } from '../app/i18n'
+import { addStrings, useT } from '../i18n'
 import { Dialog } from '../app/Dialog'
 import { current, type SpaceEditResult } from './current'
 import type { Space } from '../protocol/scene'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Space } from '../protocol/scene'
 import type { WorldCollider } from '../world/collision'
-import { SpacesCollider, withSpaces } from './collider'
+import { BoxCollider } from '../world/boxes'
+import { withSpaces } from './collider'
 import { colliderBoxes, layoutSpace } from './layout'
 
 /** Flat ground at y = 2 everywhere, nothing solid, no water. */
@@ -24,8 +25,8 @@ const space = Space.parse({
   ],
 })
 
-describe('SpacesCollider', () => {
-  const c = new SpacesCollider(flat, colliderBoxes(layoutSpace(space, 'hd')))
+describe('BoxCollider (creator spaces)', () => {
+  const c = new BoxCollider(flat, colliderBoxes(layoutSpace(space, 'hd')))
 
   it('stands visitors on the floor slab inside the space, on the ground outside', () => {
     expect(c.groundAt(3, 2, 6, 0.3)).toBeCloseTo(2.15)
@@ -45,6 +46,6 @@ describe('SpacesCollider', () => {
 
   it('is the world collider itself when a scene has no spaces', () => {
     expect(withSpaces(flat, [], 'hd')).toBe(flat)
-    expect(withSpaces(flat, [space], 'voxel')).toBeInstanceOf(SpacesCollider)
+    expect(withSpaces(flat, [space], 'voxel')).toBeInstanceOf(BoxCollider)
   })
 })

@@ -1,6 +1,6 @@
 // zh-CN and en strings of the free-placement editor (toolbar, notices). They load with the
-// editor chunk and join src/app/i18n.ts's table then.
-import { addStrings } from '../app/i18n'
+// editor chunk and join src/i18n/index.ts's table then.
+import { addStrings } from '../i18n'
 import type { Language } from '../state/settings'
 
 const EDITOR_STRINGS = {

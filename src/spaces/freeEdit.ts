@@ -2,7 +2,7 @@
 // already in the space), change the preview, save through the room (space.place or space.move,
 // answered after the server committed), cancel. Loaded with the editor, never in the first bundle.
 import { fill } from '../app/format'
-import { translate } from '../app/i18n'
+import { translate } from '../i18n'
 import type { Collectible } from '../chain/types'
 import { current } from './current'
 import type { Space } from '../protocol/scene'

@@ -2,6 +2,7 @@
 // its wall slots, its pedestals, the sign, the floor, where each exhibit's frame hangs or stands,
 // and the boxes the avatar collides with. Pure math (no three), shared by the renderer and tests.
 import type { Space, SpaceSlot } from '../protocol/scene'
+import type { ColliderBox, OrientedBox, V3 } from '../world/boxes'
 import type { ExhibitPlacement } from './store'
 
 export type SpaceStyle = 'voxel' | 'hd'
@@ -48,19 +49,9 @@ export const STYLES: Record<SpaceStyle, StyleSpec> = {
   },
 }
 
-export type V3 = [number, number, number]
-
 /** Facing of rotY (0 faces +z), and the wall's running direction (local +x), as three turns. */
 export const facing = (rotY: number): [number, number] => [Math.sin(rotY), Math.cos(rotY)]
 export const along = (rotY: number): [number, number] => [Math.cos(rotY), -Math.sin(rotY)]
-
-/** A box turned about +y: the shape of every wall, pedestal, slab and collider here. */
-export interface OrientedBox {
-  center: V3
-  /** Full size along the box's local x (along), y, z (facing). */
-  size: V3
-  rotY: number
-}
 
 export interface WallLayout extends OrientedBox {
   /** Ids of the wall slots it carries. */
@@ -380,11 +371,6 @@ export function labelAnchor(spot: FrameSpot, style: SpaceStyle): V3 {
     spot.center[1] - spot.size / 2 - spec.frameBorder - 0.08,
     spot.center[2] + nz * d,
   ]
-}
-
-export interface ColliderBox extends OrientedBox {
-  /** Floors carry visitors; solids stop them. */
-  floor: boolean
 }
 
 /** What the avatar walks on and bumps into: the floor slab, the walls and the pedestals. */

@@ -1,6 +1,6 @@
 // zh-CN and en strings of creator spaces: signs, exhibit labels and the exhibit card. They ride
-// in the spaces chunk and join src/app/i18n.ts's table when it loads.
-import { addStrings } from '../app/i18n'
+// in the spaces chunk and join src/i18n/index.ts's table when it loads.
+import { addStrings } from '../i18n'
 import type { Language } from '../state/settings'
 
 const EXHIBIT_STRINGS = {

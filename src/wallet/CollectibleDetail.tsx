@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible, LocalText } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { useSettings } from '../state/settings'
 import './strings'
 

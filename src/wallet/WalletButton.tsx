@@ -1,7 +1,7 @@
 // The HUD's wallet button and the host that loads the wallet panel on first open. Only this file
 // is in the first-frame bundle: the panel, its strings, the API client and ethers are lazy chunks.
 import { useEffect, useState, type ComponentType } from 'react'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import { useUi } from '../state/ui'
 import { useWallet } from './store'

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
-import { useT } from '../app/i18n'
+import { useT } from '../i18n'
 import { Dialog } from '../app/Dialog'
 import { useSettings } from '../state/settings'
 import { useWallet, type WalletConnection, type WalletError } from './store'

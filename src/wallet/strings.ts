@@ -1,7 +1,7 @@
 // The wallet panel's zh-CN and en strings. They ride in the panel's lazy chunk and join
-// src/app/i18n.ts's table when it loads, so `useT()` finds them and the first-frame bundle
+// src/i18n/index.ts's table when it loads, so `useT()` finds them and the first-frame bundle
 // does not carry them.
-import { addStrings } from '../app/i18n'
+import { addStrings } from '../i18n'
 import type { Language } from '../state/settings'
 
 const WALLET_STRINGS = {

@@ -11,7 +11,7 @@ import { sightBlocked, type WorldCollider } from './collision'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
-import { other, pick } from '../app/i18n'
+import { other, pick } from '../i18n'
 
 interface Placed {
   id: string
