@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { parseTrustProxy, type TrustProxy } from './httpKit'
 import type { ClientLimits } from './limits'
+import { LOG_LEVELS, type LogLevel } from './log'
 
 export type ClientMode = 'dev' | 'dist' | 'none'
 
@@ -46,9 +47,6 @@ export interface Config {
   limits: ClientLimits
   ops: OpsConfig
 }
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
 
 export interface OpsConfig {
   /** METRICS_TOKEN: /metrics answers `Authorization: Bearer <token>` from anywhere; unset:

@@ -5,7 +5,7 @@ import type { RoomFeature } from './rooms/handlers'
 import { WorldRoom } from './rooms/WorldRoom'
 import { eventHandlers } from './events/handlers'
 import { spacesHandlers } from './spaces/handlers'
-import { spacesFeature } from './spaces/room'
+import { spacesFeature } from './spaces/feature'
 import type { SpaceService } from './spaces/service'
 
 /**

@@ -4,9 +4,11 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { pino, type Logger } from 'pino'
-import type { LogLevel } from './config'
 
 export type { Logger }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 const LEVEL_TAGS: Record<string, string> = { warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' }
 

@@ -11,7 +11,7 @@ import {
 } from '../../src/protocol/events'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { errorField, log } from '../log'
-import type { Seat } from '../rooms/WorldRoom'
+import type { Seat } from '../rooms/seat'
 import { eventKey, safeJson, type EventBus } from './bus'
 import { Refusal } from './errors'
 

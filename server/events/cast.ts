@@ -4,7 +4,7 @@
 import { CAN, roleOf, type EventRole } from '../../src/protocol/events'
 import { POS_SCALE, animAt, dequantizeHeading } from '../../src/protocol/messages'
 import type { StoredEvent } from './store'
-import type { Seat } from '../rooms/WorldRoom'
+import type { Seat } from '../rooms/seat'
 import type { CastWire, EventBus } from './bus'
 import { CastMember, type EventRoomState } from './state'
 

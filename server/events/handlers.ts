@@ -12,22 +12,22 @@ import {
 import type { ClientMessage } from '../../src/protocol/messages'
 import { background } from '../background'
 import type { Handler, HandlerTable } from '../rooms/handlers'
-import type { Seat } from '../rooms/WorldRoom'
+import type { Seat } from '../rooms/seat'
 import { announcementText, postAnnouncement } from './announcements'
 import { eventKey } from './bus'
 import { Refusal } from './errors'
 import { moderate } from './moderation'
-import type { EventMessageType, EventRoom, SeatEvent } from './room'
+import type { EventMessageType, EventContext, SeatEvent } from './context'
 
 type Action<T extends EventMessageType> = (
-  room: EventRoom,
+  room: EventContext,
   seat: Seat,
   extra: SeatEvent,
   payload: ClientMessage<T>,
   now: number,
 ) => Promise<void> | void
 
-function action<T extends EventMessageType>(type: T, run: Action<T>): Handler<EventRoom, T> {
+function action<T extends EventMessageType>(type: T, run: Action<T>): Handler<EventContext, T> {
   return (room, seat, payload, now) =>
     room.act(seat, type, (extra) => run(room, seat, extra, payload, now))
 }
@@ -37,7 +37,7 @@ function allow(role: EventRole, may: (role: EventRole) => boolean, what: string)
   if (!may(role)) throw new Refusal('not_allowed', `${what} is not allowed for the ${role}`)
 }
 
-export const eventHandlers: HandlerTable<EventRoom> = {
+export const eventHandlers: HandlerTable<EventContext> = {
   'event.screen': action('event.screen', (room, _seat, { role }, p, now) => {
     allow(role, CAN.screen, 'setting the screen')
     return setScreen(room, p, now)
@@ -87,7 +87,7 @@ export const eventHandlers: HandlerTable<EventRoom> = {
   }),
 }
 
-async function setScreen(room: EventRoom, a: ClientMessage<'event.screen'>, now: number) {
+async function setScreen(room: EventContext, a: ClientMessage<'event.screen'>, now: number) {
   const cur = room.currentScreen
   let next: ScreenState
   const video = cur.media?.kind === 'video'
@@ -120,7 +120,7 @@ async function setScreen(room: EventRoom, a: ClientMessage<'event.screen'>, now:
   room.publish({ t: 'screen', screen: next })
 }
 
-async function setLive(room: EventRoom, live: boolean) {
+async function setLive(room: EventContext, live: boolean) {
   const store = room.store()
   if (live) {
     await store.setLive(room.id)

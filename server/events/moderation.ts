@@ -3,13 +3,13 @@
 // presence), and display names nobody else may pass for (the host's).
 import { CAN, roleOf, type EventRole } from '../../src/protocol/events'
 import { displayName, impersonates, type ClientMessage } from '../../src/protocol/messages'
-import type { Seat } from '../rooms/WorldRoom'
+import type { Seat } from '../rooms/seat'
 import { eventKey, safeJson, type SeatRecord } from './bus'
 import { Refusal } from './errors'
-import type { EventRoom, SeatEvent } from './room'
+import type { EventContext, SeatEvent } from './context'
 
 export async function moderate(
-  room: EventRoom,
+  room: EventContext,
   seat: Seat,
   role: EventRole,
   a: ClientMessage<'event.moderate'>,
@@ -62,7 +62,7 @@ export async function moderate(
 }
 
 /** A mute given to this seat's address (or client address) before it (re)joined holds. */
-export async function applyMute(room: EventRoom, seat: Seat, extra: SeatEvent) {
+export async function applyMute(room: EventContext, seat: Seat, extra: SeatEvent) {
   if (!extra.who) return
   const until = Number(await room.presence.get(eventKey(room.id, `muted:${extra.who}`)))
   if (until > Date.now()) {
@@ -76,7 +76,7 @@ export async function applyMute(room: EventRoom, seat: Seat, extra: SeatEvent) {
  * anyone else whose name looks like it (confusables included) gets a neutral one. The host and
  * moderators may carry reserved words ("Host", "主持人"): they are what those words say.
  */
-export async function guardHostName(room: EventRoom, seat: Seat, role: EventRole, raw: unknown) {
+export async function guardHostName(room: EventContext, seat: Seat, role: EventRole, raw: unknown) {
   const k = eventKey(room.id, 'host-name')
   if (CAN.moderate(role)) seat.player.name = displayName(raw) || seat.player.name
   if (role === 'host') {

@@ -23,18 +23,13 @@ import {
   type ScreenState,
   EMPTY_SCREEN,
 } from '../../src/protocol/events'
-import { CLOSE_CODES, type ClientMessageType } from '../../src/protocol/messages'
+import { CLOSE_CODES } from '../../src/protocol/messages'
 import type { Stage } from '../../src/protocol/scene'
 import { background } from '../background'
 import { errorField, log } from '../log'
 import { broadcast } from '../rooms/send'
-import {
-  PATCH_MS,
-  WorldRoom,
-  type Seat,
-  type Spawn,
-  type WorldRoomSettings,
-} from '../rooms/WorldRoom'
+import type { Seat } from '../rooms/seat'
+import { PATCH_MS, WorldRoom, type Spawn, type WorldRoomSettings } from '../rooms/WorldRoom'
 import { ANNOUNCEMENT_CHECK_MS, Announcements } from './announcements'
 import { Hands, REACTION_WINDOW_MS, Reactions } from './audience'
 import {
@@ -47,6 +42,7 @@ import {
   type SeatRecord,
 } from './bus'
 import { CAST_MS, CastMirror } from './cast'
+import type { EventContext, EventMessageType, SeatEvent } from './context'
 import { joinError, Refusal, unavailable } from './errors'
 import { eventHandlers } from './handlers'
 import {
@@ -70,19 +66,7 @@ export interface EventRoomSettings extends WorldRoomSettings {
 /** The default of KICK_MINUTES. */
 export const KICK_MINUTES = 10
 
-/** A seat's part in the event. */
-export interface SeatEvent {
-  role: EventRole
-  mutedUntil: number
-  hand: boolean
-  /** Whom kicks and mutes hold (holdKey). */
-  who: string | null
-  ip: string | null
-}
-
-export type EventMessageType = Extract<ClientMessageType, `event.${string}`>
-
-export class EventRoom extends WorldRoom {
+export class EventRoom extends WorldRoom implements EventContext {
   declare protected settings: EventRoomSettings
   declare state: EventRoomState
   private stored!: StoredEvent

@@ -70,8 +70,9 @@ import {
   type RoomFeature,
   type RoomHost,
 } from './handlers'
-import { InterestGrid, type InterestOptions, type Member } from './interest'
+import { InterestGrid, type InterestOptions } from './interest'
 import { PoseGuard } from './poseGuard'
+import type { Pose, Seat } from './seat'
 import { broadcast, send } from './send'
 import { Player, WorldState } from './WorldState'
 
@@ -138,40 +139,6 @@ export function checkJoinOptions(options: unknown, key: 'world' | 'event'): void
       `bad_options: join options must be an object with a "${key}" id`,
     )
   }
-}
-
-/** The last accepted pose, quantized as on the wire. */
-export interface Pose {
-  x: number
-  y: number
-  z: number
-  h: number
-  a: number
-}
-
-export interface Seat {
-  client: Client
-  player: Player
-  pose: Pose
-  /** The pose changed since the last frame. */
-  moved: boolean
-  guard: PoseGuard
-  member: Member<Seat> | null
-  /** Avatars this visitor currently receives (interest management on). */
-  visible: Set<Member<Seat>>
-  /** Avatars whose pose this visitor needs in full in its next frame (new in view, or rejoin). */
-  fresh: Set<Seat>
-  /** Avatar numbers that left this visitor's view since its last frame. */
-  left: number[]
-  all: RateLimiter
-  limits: Record<ClientMessageType, RateLimiter>
-  patience: RateLimiter
-  replies: RateLimiter
-  kicked: boolean
-  /** The wallet this seat signed in with (`auth`), checksummed. */
-  address: string | null
-  /** SHA-256 of the token that bound `address` (a sign-out names it), never the token. */
-  authHash: string | null
 }
 
 export class WorldRoom extends Room<WorldState> {

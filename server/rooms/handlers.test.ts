@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { ClientMessages, ProtocolError, parseClientMessage } from '../../src/protocol/messages'
 import { handlerTables } from '../features'
 import { Handlers, coverage } from './handlers'
-import type { Seat } from './WorldRoom'
+import type { Seat } from './seat'
 
 const seat = {} as Seat
 

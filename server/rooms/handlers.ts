@@ -11,7 +11,7 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import type { WorldRules } from '../worlds'
-import type { Seat } from './WorldRoom'
+import type { Seat } from './seat'
 import type { WorldState } from './WorldState'
 
 /**

@@ -1,15 +1,15 @@
 // Creator spaces in a room: the part of a world (or event) room that loads the world's spaces
 // into its state, reloads one when any instance on any process changed it (presence channel),
-// and runs `space.*` edits through the space service (handlers.ts holds the table).
+// and runs `space.*` edits through the space service (handlers.ts holds the table, feature.ts
+// plugs both into a room).
 import type { ClientMessageType, ErrorCode, ServerMessages } from '../../src/protocol/messages'
 import { writeExhibit } from '../../src/protocol/state'
 import type { Space as SceneSpace } from '../../src/protocol/scene'
 import { background } from '../background'
 import { errorField, log } from '../log'
-import type { FeaturePart, Handlers, RoomFeature, RoomHost } from '../rooms/handlers'
-import type { Seat } from '../rooms/WorldRoom'
+import type { FeaturePart, RoomHost } from '../rooms/handlers'
+import type { Seat } from '../rooms/seat'
 import { ExhibitState, SpaceState, type WorldState } from '../rooms/WorldState'
-import { spacesHandlers } from './handlers'
 import { SpaceRefusal, type SpaceChange, type SpaceService, type SpaceView } from './service'
 
 /** Presence channel on which every instance of a world hears about its spaces' changes. */
@@ -27,19 +27,6 @@ export interface SpaceEdit {
 }
 
 type SpaceResult = Omit<ServerMessages['space.ok'], 'op' | 'space'>
-
-/** The spaces feature; `service` is null while the chain or the database is still starting. */
-export function spacesFeature(service: () => SpaceService | null): RoomFeature {
-  return {
-    name: 'spaces',
-    async attach(host: RoomHost, handlers: Handlers) {
-      const part = new RoomSpaces(host, service)
-      handlers.add('spaces', part, spacesHandlers)
-      await part.start()
-      return part
-    },
-  }
-}
 
 export class RoomSpaces implements FeaturePart {
   private loaded = false
