@@ -18,6 +18,7 @@ import {
   type ReactionCounts,
 } from './events'
 import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
+import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
 const finite = z.number().finite()
 
@@ -174,6 +175,7 @@ export const ClientMessages = {
     schema: z.object({ address: Address, role: z.enum(['performer', 'moderator', 'audience']) }),
     rate: { perSecond: 2, burst: 6 },
   },
+  ...VoiceMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -191,7 +193,8 @@ export const ERROR_CODES = [
   'flood',
   'bad_token',
 ] as const
-export type ErrorCode = (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode
+export type ErrorCode =
+  (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode | VoiceErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -217,7 +220,7 @@ export interface LayoutVersionInfo {
 }
 
 /** Outbound (server → client) messages. */
-export interface ServerMessages {
+export interface ServerMessages extends VoiceServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
   error: { code: ErrorCode; type?: string; message: string }
