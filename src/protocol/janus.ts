@@ -113,10 +113,16 @@ export class JanusSession {
   ): Promise<JanusSession> {
     const socket = makeSocket(url, 'janus-protocol')
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the media server at ${url} did not answer`)),
-        options.timeoutMs ?? 10_000,
-      )
+      const timer = setTimeout(() => {
+        // A socket that opens later would stay open with nobody using it.
+        socket.onopen = null
+        try {
+          socket.close()
+        } catch {
+          // Not open yet in some implementations: nothing to close.
+        }
+        reject(new Error(`the media server at ${url} did not answer`))
+      }, options.timeoutMs ?? 10_000)
       socket.onopen = () => {
         clearTimeout(timer)
         resolve()
