@@ -213,6 +213,7 @@ export class EventRoom extends WorldRoom implements EventContext {
     const extra: SeatEvent = { role, mutedUntil: 0, hand: false, who, ip }
     this.extras.set(client.sessionId, extra)
     await applyMute(this, seat, extra)
+    if (extra.mutedUntil > Date.now()) this.seatMuted(seat, extra.mutedUntil)
     await guardHostName(this, seat, role, options.name)
     this.reply(client, 'event.welcome', {
       event: this.wireInfo(),
@@ -317,6 +318,7 @@ export class EventRoom extends WorldRoom implements EventContext {
         if (extra) {
           extra.who = holdKey(address, extra.ip)
           await applyMute(this, seat, extra)
+          if (extra.mutedUntil > Date.now()) this.seatMuted(seat, extra.mutedUntil)
         }
         this.updateRole(seat)
         await this.recordSeat(seat)
@@ -371,6 +373,7 @@ export class EventRoom extends WorldRoom implements EventContext {
           if (!seat || (session !== m.session && (!wallet || extra.who !== wallet))) continue
           extra.mutedUntil = m.until
           this.reply(seat.client, 'event.muted', { until: m.until })
+          this.seatMuted(seat, m.until)
         }
         break
       }

@@ -356,6 +356,12 @@ export class WorldRoom extends Room<WorldState> {
       other.fresh.delete(seat)
     }
     this.state.players.delete(client.sessionId)
+    for (const part of this.parts) part.left?.(seat)
+  }
+
+  /** Tells the features a moderator muted `seat` until `until`, or lifted it (0). */
+  protected seatMuted(seat: Seat, until: number) {
+    for (const part of this.parts) part.muted?.(seat, until)
   }
 
   // ---- pose frames -----------------------------------------------------------------------

@@ -7,6 +7,7 @@
 // rooms grow.
 import { ArraySchema, Encoder, MapSchema, Schema, type } from '@colyseus/schema'
 import type * as Wire from '../../src/protocol/state'
+import type { VoiceSeatState } from '../../src/protocol/voice'
 
 // @colyseus/schema 3.0.76 encodes into an 8 KB buffer by default. A patch or full state that
 // outgrows it is re-encoded into a larger buffer that the per-client (StateView) paths ignore,
@@ -51,6 +52,12 @@ export class SpaceState extends Schema implements Wire.SpaceState {
   @type({ map: ExhibitState }) exhibits = new MapSchema<ExhibitState>()
 }
 
+/** A visitor in voice (keyed by session id): their feed on the media server, and the mute mark. */
+export class VoiceSeat extends Schema implements VoiceSeatState {
+  @type('uint32') feed = 0
+  @type('boolean') muted = false
+}
+
 export class WorldState extends Schema implements Wire.WorldRoomState {
   @type('string') world = ''
   /** 1-based number of this instance among the world's instances. */
@@ -58,4 +65,6 @@ export class WorldState extends Schema implements Wire.WorldRoomState {
   @type('uint16') capacity = 0
   @type({ map: Player }) players = new MapSchema<Player>()
   @type({ map: SpaceState }) spaces = new MapSchema<SpaceState>()
+  /** Who is in voice, by session id (server/voice). */
+  @type({ map: VoiceSeat }) voice = new MapSchema<VoiceSeat>()
 }

@@ -92,9 +92,19 @@ export interface RoomHost {
   reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]): void
 }
 
-/** A feature's part of one room: what it holds there, released when the room goes. */
+/**
+ * A feature's part of one room: what it holds there, released when the room goes, and what it
+ * hears about the room's seats (the room fires these; a feature never imports another).
+ */
 export interface FeaturePart {
   dispose(): void
+  /** The seat left the room for good (not a dropped connection that may still come back). */
+  left?(seat: Seat): void
+  /**
+   * A moderator muted the seat until `until` (ms since the epoch), or lifted the mute (0). Fired
+   * again when a mute still holds as the seat (re)joins or signs in.
+   */
+  muted?(seat: Seat, until: number): void
 }
 
 /** A feature of the server's rooms, registered with the room classes at the composition point. */

@@ -6,6 +6,7 @@
 // The collections are described by the few members both sides use: `MapSchema` and
 // `ArraySchema` have them on the server and in the decoded client state alike.
 import type { ExhibitView, Placement, SpaceView } from './spaces'
+import type { VoiceSeatState } from './voice'
 
 /** A map of replicated children by key (MapSchema on both sides). */
 export interface StateMap<T> {
@@ -98,6 +99,8 @@ export interface WorldRoomState {
   capacity: number
   players: StateMap<PlayerState>
   spaces: StateMap<SpaceState>
+  /** Who is in voice, by session id: their feed on the media server and the muted mark. */
+  voice: StateMap<VoiceSeatState>
 }
 
 /** The state of an event instance: a world instance plus the event. */
