@@ -16,6 +16,7 @@ import { SpaceError, SpaceStore } from './spaces/store'
 import { SpaceService, type SpaceChange } from './spaces/service'
 import { spacesChannel } from './spaces/room'
 import { roomFeatures } from './features'
+import { VoiceService } from './voice/service'
 import { broadcast } from './rooms/send'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
@@ -55,6 +56,8 @@ export interface RunningServer {
   spaces: Promise<RoomServices>
   /** Live gatherings (needs the database; sign-in needs the chain). */
   events: Promise<EventStore>
+  /** Voice: the media server (embedded Janus, JANUS_URL, or off with the reason). */
+  voice: VoiceService
   /**
    * Drains and stops: new requests and connections get 503, visitors get `server.shutdown` and
    * `noticeS` seconds (or until they all left), then Colyseus closes the rooms and every part
@@ -106,6 +109,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.pathname === '/api/health') {
       json(res, 200, { ok: true, uptimeS: Math.round((Date.now() - startedAt) / 1000) })
+      return
+    }
+    if (url.pathname === '/api/voice/status' && req.method === 'GET') {
+      json(res, 200, voice.status())
       return
     }
     if (chain?.handle(req, res, url)) return
@@ -169,7 +176,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // In place of Colyseus' matchmaking route, which reads any body whole.
   httpServer.removeAllListeners('request')
   httpServer.on('request', guard.requests(route))
-  const features = roomFeatures(() => roomServices?.spaces ?? null)
+  // Voice starts beside the chain, in the background: rooms say voice_off until it is up.
+  const voice = new VoiceService(config.voice, { dataDir: config.dataDir })
+  stops.push(() => voice.stop())
+  const features = roomFeatures(
+    () => roomServices?.spaces ?? null,
+    () => voice,
+  )
   gameServer
     .define(
       'world',
@@ -346,6 +359,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     chain: chain.ready,
     spaces: spacesReady,
     events: eventsReady,
+    voice,
     stop(noticeS = 0) {
       stopping ??= (async () => {
         drainingSince = Date.now()

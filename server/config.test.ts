@@ -239,4 +239,41 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/)
     expect(() => loadConfig({ DRAIN_TIMEOUT_S: '0' })).toThrow(/DRAIN_TIMEOUT_S/)
   })
+
+  it('reads the voice settings: embedded, external Janus with its secrets, or off', () => {
+    expect(loadConfig({}).voice).toEqual({ mode: 'embedded' })
+    expect(loadConfig({ JANUS_BIN: '/opt/janus/bin/janus' }).voice).toEqual({
+      mode: 'embedded',
+      binary: '/opt/janus/bin/janus',
+    })
+    expect(loadConfig({ VOICE: 'off', JANUS_URL: 'nonsense' }).voice).toEqual({ mode: 'off' })
+    const secret = 's'.repeat(16)
+    const key = 'k'.repeat(16)
+    const ext = {
+      JANUS_URL: 'ws://10.0.0.5:8188',
+      JANUS_TOKEN_SECRET: secret,
+      JANUS_ADMIN_KEY: key,
+    }
+    expect(loadConfig(ext).voice).toEqual({
+      mode: 'external',
+      url: 'ws://10.0.0.5:8188',
+      publicUrl: 'ws://10.0.0.5:8188',
+      tokenSecret: secret,
+      adminKey: key,
+    })
+    expect(
+      loadConfig({ ...ext, JANUS_PUBLIC_URL: 'wss://voice.example.com/janus' }).voice,
+    ).toMatchObject({ publicUrl: 'wss://voice.example.com/janus' })
+    expect(() => loadConfig({ VOICE: 'maybe' })).toThrow(/VOICE must be on or off/)
+    expect(() => loadConfig({ ...ext, JANUS_URL: 'http://x:8088' })).toThrow(
+      /JANUS_URL is the WebSocket URL/,
+    )
+    expect(() => loadConfig({ ...ext, JANUS_TOKEN_SECRET: '' })).toThrow(
+      /JANUS_URL needs JANUS_TOKEN_SECRET/,
+    )
+    expect(() => loadConfig({ ...ext, JANUS_ADMIN_KEY: 'short' })).toThrow(
+      /JANUS_ADMIN_KEY must be 16/,
+    )
+    expect(() => loadConfig({ JANUS_TOKEN_SECRET: secret })).toThrow(/set JANUS_URL too/)
+  })
 })

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { parseTrustProxy, type TrustProxy } from './httpKit'
 import type { ClientLimits } from './limits'
 import { LOG_LEVELS, type LogLevel } from './log'
+import type { VoiceConfig } from './voice/service'
 
 export type ClientMode = 'dev' | 'dist' | 'none'
 
@@ -46,6 +47,8 @@ export interface Config {
   /** Matchmaking and connections per client address (server/limits.ts). */
   limits: ClientLimits
   ops: OpsConfig
+  /** Voice (server/voice): the embedded Janus, an external one (JANUS_URL), or off (VOICE=off). */
+  voice: VoiceConfig
 }
 
 export interface OpsConfig {
@@ -137,6 +140,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
       connectionsPerAddress: int(env, 'SOCKETS_PER_IP', 50, 1, 1_000_000),
     },
     ops: ops(env),
+    voice: voice(env),
+  }
+}
+
+/** VOICE=on|off; JANUS_URL (+ JANUS_TOKEN_SECRET, JANUS_ADMIN_KEY, JANUS_PUBLIC_URL); JANUS_BIN. */
+function voice(env: NodeJS.ProcessEnv): VoiceConfig {
+  const mode = env.VOICE || 'on'
+  if (mode !== 'on' && mode !== 'off') {
+    throw new ConfigError(`VOICE must be on or off, got "${mode.slice(0, 40)}"`)
+  }
+  if (mode === 'off') return { mode: 'off' }
+  const url = env.JANUS_URL || undefined
+  const wsUrl = (name: string, raw: string) => {
+    if (!/^wss?:\/\/[^\s/]+(\/\S*)?$/.test(raw)) {
+      throw new ConfigError(
+        `${name} is the WebSocket URL of Janus' transport (ws://host:8188), got "${raw.slice(0, 200)}"`,
+      )
+    }
+    return raw
+  }
+  if (!url) {
+    for (const name of ['JANUS_TOKEN_SECRET', 'JANUS_ADMIN_KEY', 'JANUS_PUBLIC_URL']) {
+      if (env[name]) throw new ConfigError(`${name} is for an external Janus: set JANUS_URL too`)
+    }
+    return { mode: 'embedded', ...(env.JANUS_BIN && { binary: env.JANUS_BIN }) }
+  }
+  const need = (name: string) => {
+    const v = env[name]
+    if (!v) {
+      throw new ConfigError(
+        `JANUS_URL needs ${name}: the ${name === 'JANUS_TOKEN_SECRET' ? 'token_auth_secret of its janus.jcfg' : 'admin_key of its VideoRoom and Streaming plugins'}`,
+      )
+    }
+    if (!/^[\x21-\x7e]{16,256}$/.test(v)) {
+      throw new ConfigError(`${name} must be 16 to 256 printable characters without spaces`)
+    }
+    return v
+  }
+  return {
+    mode: 'external',
+    url: wsUrl('JANUS_URL', url),
+    publicUrl: env.JANUS_PUBLIC_URL ? wsUrl('JANUS_PUBLIC_URL', env.JANUS_PUBLIC_URL) : url,
+    tokenSecret: need('JANUS_TOKEN_SECRET'),
+    adminKey: need('JANUS_ADMIN_KEY'),
   }
 }
 

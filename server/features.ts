@@ -7,13 +7,19 @@ import { eventHandlers } from './events/handlers'
 import { spacesHandlers } from './spaces/handlers'
 import { spacesFeature } from './spaces/feature'
 import type { SpaceService } from './spaces/service'
+import { voiceHandlers } from './voice/handlers'
+import { voiceFeature } from './voice/feature'
+import type { VoiceService } from './voice/service'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
  * own room class (server/events/room.ts): it adds the event table itself.
  */
-export function roomFeatures(spaces: () => SpaceService | null): RoomFeature[] {
-  return [spacesFeature(spaces)]
+export function roomFeatures(
+  spaces: () => SpaceService | null,
+  voice: () => VoiceService | null,
+): RoomFeature[] {
+  return [spacesFeature(spaces), voiceFeature(voice)]
 }
 
 /** Every handler table by owner: together they handle each registered message type once. */
@@ -21,4 +27,5 @@ export const handlerTables = {
   engine: WorldRoom.engine,
   spaces: spacesHandlers,
   events: eventHandlers,
+  voice: voiceHandlers,
 }
