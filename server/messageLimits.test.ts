@@ -112,6 +112,16 @@ const ROWS: Record<ClientMessageType, Row> = {
   },
   ping: { payload: () => ({ t: 1 }), room: 'world', seen: (inbox) => inbox.pong?.length ?? 0 },
   auth: { payload: () => ({ token: 'not-a-session' }), room: 'world', seen: answeredWithError },
+  // A ticket, or voice_off (no Janus) / voice_refused (already joining): each is an answer.
+  'voice.join': {
+    payload: () => ({}),
+    room: 'world',
+    seen: (inbox, type) => (inbox['voice.ticket']?.length ?? 0) + answeredWithError(inbox, type),
+  },
+  // Not in voice: each is answered with voice_refused, after the rate check.
+  'voice.leave': { payload: () => ({}), room: 'world', seen: answeredWithError },
+  'voice.mute': { payload: () => ({ muted: true }), room: 'world', seen: answeredWithError },
+  'voice.renew': { payload: () => ({}), room: 'world', seen: answeredWithError },
   'space.claim': { payload: () => space, room: 'world', seen: answeredWithError },
   'space.release': { payload: () => space, room: 'world', seen: answeredWithError },
   'space.place': {
@@ -182,6 +192,7 @@ const SERVER_TYPES = [
   'pong',
   'event.ok',
   'event.reactions',
+  'voice.ticket',
 ] as const
 
 async function worldSeat(name: string): Promise<Sender> {

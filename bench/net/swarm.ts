@@ -221,6 +221,10 @@ export class Swarm extends BotSwarm<Bot> {
       'space.ok': () => {},
       'space.hidden': () => {},
       'server.shutdown': () => {},
+      'voice.ticket': () => {},
+      'voice.token': () => {},
+      'voice.muted': () => {},
+      'voice.ended': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

@@ -51,6 +51,10 @@ async function join(name: string, world = WORLD) {
     'space.ok': [],
     'space.hidden': [],
     'server.shutdown': [],
+    'voice.ticket': [],
+    'voice.token': [],
+    'voice.muted': [],
+    'voice.ended': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))
