@@ -12,6 +12,9 @@ import { VOICE, type VoiceSeatState } from '../protocol/voice'
  */
 export type VoiceStatusName = 'off' | 'idle' | 'joining' | 'live' | 'error'
 
+/** Why voice is off when the server gives no reason of its own. */
+export const NO_JANUS = 'Voice needs the Janus media server: apt-get install janus'
+
 export const VOLUME_MAX = 1.5
 /** Where the volumes and blocks are kept, and how many people at most (the oldest go first). */
 export const PREFS_KEY = 'cq.voice.people'

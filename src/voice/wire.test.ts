@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { VOICE } from '../protocol/voice'
-import { NO_JANUS, readSeats, readTicket, renewDelay, sameSeats, voiceError } from './wire'
+import { NO_JANUS } from './store'
+import { readSeats, readTicket, renewDelay, sameSeats, voiceError } from './wire'
 
 const ticket = {
   url: 'ws://127.0.0.1:18188/',

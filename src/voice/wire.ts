@@ -3,9 +3,8 @@
 // the room state's `voice` map read into plain seats, and voice errors into a status.
 import type { ServerMessages } from '../protocol/messages'
 import { VOICE, type VoiceSeatState, type VoiceTicket } from '../protocol/voice'
+import { NO_JANUS } from './store'
 
-/** Shown when the server gives no reason of its own. */
-export const NO_JANUS = 'Voice needs the Janus media server: apt-get install janus'
 /** Server texts are shown as they are, never longer than this. */
 const TEXT_MAX = 300
 
