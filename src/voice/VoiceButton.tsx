@@ -5,6 +5,7 @@ import { Suspense, lazy, useEffect } from 'react'
 import { z } from 'zod'
 import { apiRequest } from '../net/api'
 import { useNet } from '../state/net'
+import { useUi } from '../state/ui'
 import { useT } from '../i18n'
 import { current } from './current'
 import { NO_JANUS, useVoice } from './store'
@@ -13,6 +14,10 @@ import './testHooks'
 
 const VoicePanel = lazy(() => import('./VoicePanel').then((m) => ({ default: m.VoicePanel })))
 const VoiceControls = lazy(() => import('./VoicePanel').then((m) => ({ default: m.VoiceControls })))
+
+/** While voice is off, the status is asked again this often, this many times (5 minutes). */
+const STATUS_RETRY_MS = 10_000
+const STATUS_RETRIES = 30
 
 /** GET /api/voice/status (VoiceStatus). */
 const StatusAnswer = z.object({ available: z.boolean(), reason: z.string().max(500).optional() })
@@ -25,18 +30,31 @@ export function VoiceButton() {
   const open = useVoice((s) => s.panelOpen)
   const online = useNet((s) => s.status === 'online')
 
-  // Whether this server has voice at all, once per world opened.
+  // Whether this server has voice at all, when a world opens; while it says no (its media server
+  // may be starting or restarting), again every STATUS_RETRY_MS for a while.
   useEffect(() => {
     const abort = new AbortController()
-    apiRequest(StatusAnswer, '/api/voice/status', { signal: abort.signal }).then(
-      (s) => {
-        if (s.available) useVoice.getState().available()
-        else useVoice.getState().voiceOff(s.reason || NO_JANUS)
-      },
-      // Unreachable or an older server: joining will say what is wrong.
-      () => {},
-    )
-    return () => abort.abort()
+    let timer: ReturnType<typeof setTimeout> | null = null
+    const check = (triesLeft: number) => {
+      apiRequest(StatusAnswer, '/api/voice/status', { signal: abort.signal }).then(
+        (s) => {
+          if (s.available) {
+            useVoice.getState().available()
+            return
+          }
+          useVoice.getState().voiceOff(s.reason || NO_JANUS)
+          if (triesLeft > 0 && !abort.signal.aborted)
+            timer = setTimeout(() => check(triesLeft - 1), STATUS_RETRY_MS)
+        },
+        // Unreachable or an older server: joining will say what is wrong.
+        () => {},
+      )
+    }
+    check(STATUS_RETRIES)
+    return () => {
+      abort.abort()
+      if (timer) clearTimeout(timer)
+    }
   }, [])
 
   const label =
@@ -54,7 +72,7 @@ export function VoiceButton() {
       current.session.join()
       return
     }
-    s.togglePanel()
+    openPanel()
   }
   return (
     <button
@@ -67,11 +85,18 @@ export function VoiceButton() {
       onClick={onClick}
     >
       <span aria-hidden="true">
-        {status === 'off' || (status === 'live' && muted) ? '🔇' : '🎙'}
+        {status === 'off' || (status === 'live' && muted) ? '⊘' : status === 'live' ? '●' : '◌'}
       </span>{' '}
       <span className="label">{label}</span>
     </button>
   )
+}
+
+/** Opens or closes the voice panel; it takes the place of the people and places lists. */
+function openPanel() {
+  const s = useVoice.getState()
+  if (!s.panelOpen) useUi.getState().closePanel('people', 'places', 'events', 'spaces')
+  s.togglePanel()
 }
 
 /** The voice panel while open, and push-to-talk (key and hold button) while in voice. */
@@ -103,7 +128,7 @@ export function VoiceMark({ id }: { id: string }) {
       aria-label={what}
     >
       {' '}
-      {seat.muted ? '🔇' : speaking ? '🔊' : '🎙'}
+      {seat.muted ? '⊘' : speaking ? '♫' : '♪'}
     </small>
   )
 }

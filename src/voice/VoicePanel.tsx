@@ -3,6 +3,7 @@
 // voice: hold T (not while typing), or hold the on-screen button on a touch screen.
 import { useEffect } from 'react'
 import { useNet } from '../state/net'
+import { useUi } from '../state/ui'
 import { focusOwnsKey } from '../avatar/input'
 import { fill } from '../app/format'
 import { useDialog } from '../app/useDialog'
@@ -84,6 +85,11 @@ export function VoicePanel() {
   const online = useNet((s) => s.status === 'online')
   const close = () => useVoice.getState().closePanel()
   const ref = useDialog<HTMLElement>(true, close)
+  // Another list opened where this panel stands: it gives way.
+  const other = useUi((s) => s.peopleOpen || s.placesOpen || s.eventsOpen || s.spacesOpen)
+  useEffect(() => {
+    if (other) useVoice.getState().closePanel()
+  }, [other])
   const modMuted = mutedUntil > Date.now()
   return (
     <section
@@ -205,7 +211,7 @@ export function VoiceControls() {
       }}
       onContextMenu={(e) => e.preventDefault()}
     >
-      🎙 {t('voice.hold')}
+      ● {t('voice.hold')}
     </button>
   )
 }
