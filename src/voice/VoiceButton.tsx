@@ -10,6 +10,7 @@ import { useT } from '../i18n'
 import { current } from './current'
 import { NO_JANUS, useVoice } from './store'
 import './strings'
+import './button.css'
 import './testHooks'
 
 const VoicePanel = lazy(() => import('./VoicePanel').then((m) => ({ default: m.VoicePanel })))
@@ -29,6 +30,8 @@ export function VoiceButton() {
   const message = useVoice((s) => s.message)
   const open = useVoice((s) => s.panelOpen)
   const online = useNet((s) => s.status === 'online')
+  // Exploring alone (?solo=1, or no session yet): no room, so no voice to offer.
+  const alone = useNet((s) => s.status === 'offline')
 
   // Whether this server has voice at all, when a world opens; while it says no (its media server
   // may be starting or restarting), again every STATUS_RETRY_MS for a while.
@@ -57,6 +60,7 @@ export function VoiceButton() {
     }
   }, [])
 
+  if (alone) return null
   const label =
     status === 'off'
       ? t('voice.off')
@@ -81,7 +85,7 @@ export function VoiceButton() {
       data-status={status}
       aria-expanded={open}
       aria-busy={status === 'joining'}
-      title={message ? t(message) : undefined}
+      title={message ? t(message) : label}
       onClick={onClick}
     >
       <span aria-hidden="true">
