@@ -8,6 +8,7 @@ import { useUi } from '../state/ui'
 import { fill } from './format'
 import { useT } from '../i18n'
 import { useDialog } from './useDialog'
+import { personMarks } from './features'
 
 export function NetChip() {
   const t = useT()
@@ -87,6 +88,9 @@ export function PeoplePanel() {
             {p.name}
             {p.id === self && <small> · {t('net.you')}</small>}
             {near.has(p.id) && <small> · {t('net.near')}</small>}
+            {personMarks.map((Mark, i) => (
+              <Mark key={i} id={p.id} />
+            ))}
           </li>
         ))}
       </ul>

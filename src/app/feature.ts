@@ -45,5 +45,7 @@ export interface Feature {
     screens?: ComponentType[]
     /** A hook: whether one of those screens holds the page now (no directory under it). */
     useHoldsScreen?: () => boolean
+    /** A mark after a person's name in the people list (in voice, speaking…). */
+    personMark?: ComponentType<{ id: string }>
   }
 }

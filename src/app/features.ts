@@ -8,8 +8,9 @@ import { openWorld } from './router'
 import { wallet } from '../wallet'
 import { spaces } from '../spaces'
 import { events } from '../events'
+import { voice } from '../voice'
 
-export const features: readonly Feature[] = [wallet, spaces, events]
+export const features: readonly Feature[] = [wallet, spaces, events, voice]
 
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {
@@ -30,6 +31,9 @@ export function useSessionOptions(world: string | null): SessionOptions {
 export function useFeatureHoldsScreen(): boolean {
   return screenHooks.map((hook) => hook()).some(Boolean)
 }
+
+/** Marks after a person's name in the people list, in registry order. */
+export const personMarks = features.flatMap((f) => (f.hud?.personMark ? [f.hud.personMark] : []))
 
 export const topBarButtons = features
   .flatMap((f) => (f.hud?.button ? [f.hud.button] : []))

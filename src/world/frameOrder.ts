@@ -20,6 +20,12 @@ export const FRAME = {
    */
   controller: -1,
   /**
+   * Voice (voice/Speakers.tsx): the audio listener to the visitor's head, facing along the
+   * camera, and each voice's panner to its avatar; after the camera is placed and the remotes
+   * moved, so what is heard matches what is drawn this frame.
+   */
+  voice: -0.5,
+  /**
    * The scene: avatars posing, world animation (wind, water, the start scene), markers and
    * point-of-interest proximity, the click target, exhibits, models and their labels, the stage
    * screen and its audience gate, reactions. They only read motion and camera, so their order
