@@ -46,10 +46,13 @@ const UI = {
   mute: (p: Page): Locator => p.getByTestId('voice-mute'),
 }
 
-/** Where A stands, and where B goes (the village square: flat cobble, clear of the well). */
-const A_SPOT = { x: 104, z: 87 }
-/** Beyond the 20 m radius from A_SPOT, still on the square, the well to one side. */
-const FAR_SPOT = { x: 85.5, z: 105 }
+/**
+ * Where A stands, and where B goes: the village square (flat cobble from 84 to 108 on x and z),
+ * clear of the well, each spot 4 m from the edges: a starved page stops a step or two late.
+ */
+const A_SPOT = { x: 104, z: 88 }
+/** About 24 m from A_SPOT: beyond the 20 m radius and the client's 10 % hysteresis. */
+const FAR_SPOT = { x: 87.5, z: 105.5 }
 
 test('harness: two plain pages hear each other over a loopback peer connection', async () => {
   const testInfo = test.info()
@@ -177,6 +180,12 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
       await p.waitForFunction(() => window.__cq!.net.state().people === 2, undefined, WAIT)
     }
     const aId = (await a.page.evaluate(() => window.__cq!.net.state().sessionId))!
+    // What each step heard, in the report (and the log) even when a later step fails.
+    const note = (step: string, d: number, l: Listening) => {
+      const description = `${step} at ${d.toFixed(1)} m: ${describeListening(l)}`
+      testInfo.annotations.push({ type: 'voice', description })
+      console.log(description)
+    }
     const heardFromA = (l: Listening) => l.subscribed.includes(aId) && isPitch(l, A_HZ)
 
     // A walks to a clear spot of the square (east of the well); both join voice.
@@ -198,6 +207,7 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
       (l) => heardFromA(l) && l.rms > HEARD_RMS,
       `B, ${d3.toFixed(1)} m from A, hears A's ${A_HZ} Hz above rms ${HEARD_RMS}`,
     )
+    note('near', d3, near)
     // What B plays in all is A: B does not hear its own 660 Hz.
     const mix = await b.page.evaluate(() => (window.__cq!.voice as VoiceHooks).mix())
     expect(
@@ -224,6 +234,7 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
       (l) => heardFromA(l) && l.rms > 0,
       `B, ${d12.toFixed(1)} m from A, still hears A's ${A_HZ} Hz`,
     )
+    note('mid', d12, mid)
     expect(
       mid.rms,
       `A at ${d12.toFixed(1)} m is quieter than at ${d3.toFixed(1)} m: ` +
@@ -234,24 +245,29 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
     await walkTo(b.page, FAR_SPOT.x, FAR_SPOT.z)
     await standStill(b.page)
     const d25 = await distance(a.page, b.page)
-    expect(d25, 'B stands beyond the hearing radius').toBeGreaterThan(23)
-    await listenUntil(
+    expect(d25, 'B stands beyond the hearing radius (and its 10 % hysteresis)').toBeGreaterThan(
+      22.5,
+    )
+    const far = await listenUntil(
       b.page,
       aId,
       (l) => !l.subscribed.includes(aId) && silent(l),
       `B, ${d25.toFixed(1)} m from A (beyond the radius), is not subscribed to A and hears silence`,
     )
+    note('far', d25, far)
 
     // Back to 3 m; A mutes: silence at B within a few seconds; A unmutes: heard again.
     await walkTo(b.page, at.x, at.z + 8)
     await walkTo(b.page, at.x, at.z + 3)
     await standStill(b.page)
+    const dBack = await distance(a.page, b.page)
     const back = await listenUntil(
       b.page,
       aId,
       (l) => heardFromA(l) && l.rms > HEARD_RMS,
-      `B, back ${(await distance(a.page, b.page)).toFixed(1)} m from A, hears A again`,
+      `B, back ${dBack.toFixed(1)} m from A, hears A again`,
     )
+    note('back', dBack, back)
     // Against both near measurements: a microphone level drifting meanwhile (the browser's
     // gain control) cannot make 12 m look quieter than it is.
     expect(
@@ -260,15 +276,20 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
         `${describeListening(mid)} vs ${describeListening(back)}`,
     ).toBeLessThan(back.rms * 0.8)
     await setMuted(a.page, true)
-    await listenUntil(b.page, aId, silent, 'A muted: B hears silence from A', 10_000)
+    note(
+      'muted',
+      dBack,
+      await listenUntil(b.page, aId, silent, 'A muted: B hears silence from A', 10_000),
+    )
     await setMuted(a.page, false)
-    await listenUntil(
+    const unmuted = await listenUntil(
       b.page,
       aId,
       (l) => heardFromA(l) && l.rms > HEARD_RMS,
       `A unmuted: B hears A's ${A_HZ} Hz again`,
       10_000,
     )
+    note('unmuted', dBack, unmuted)
 
     const all = (await listen(b.page, aId)).samples
     testInfo.annotations.push({

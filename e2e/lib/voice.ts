@@ -39,7 +39,7 @@ export async function openVoiceBrowser(
   try {
     const page = await newSettingsPage(
       browser,
-      { width: 800, height: 500 },
+      { width: 960, height: 600 },
       { language: 'en', quality: 'low', reducedMotion: true, ...settings },
       { baseURL },
     )
