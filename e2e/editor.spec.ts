@@ -14,6 +14,7 @@ import {
   signInDevWallet,
   waitForFrames,
   waitOnline,
+  walkTo,
 } from './helpers'
 
 const WORLD = 'block-park-village'
@@ -33,37 +34,6 @@ async function visitor(page: Page) {
 
 const editorState = (page: Page) =>
   page.evaluate(() => (window.__cq!.editor as EditorHooks | undefined)?.state() ?? null)
-
-/**
- * Walks with the keyboard (camera turned towards the goal, W held) until near (x, z). Stuck
- * means no step closer in 200 looks, however slowly a busy machine draws: not a clock.
- */
-async function walkTo(page: Page, x: number, z: number) {
-  let best = Infinity
-  let since = 0
-  await page.keyboard.down('KeyW')
-  try {
-    for (;;) {
-      const p = await playerPosition(page)
-      const dx = x - p.x
-      const dz = z - p.z
-      const left = Math.hypot(dx, dz)
-      if (left < 0.4) return
-      if (left < best - 0.05) [best, since] = [left, 0]
-      else if (++since > 200) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
-      // The camera looks towards (-sin yaw, -cos yaw); W walks that way.
-      await page.evaluate(
-        ([dx, dz]) => {
-          window.__cq!.cameraRig.yaw = Math.atan2(-dx!, -dz!)
-        },
-        [dx, dz],
-      )
-      await page.waitForTimeout(60)
-    }
-  } finally {
-    await page.keyboard.up('KeyW')
-  }
-}
 
 const onGrid = (v: number) => Math.abs(v / GRID - Math.round(v / GRID)) < 1e-6
 

@@ -2,7 +2,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PNG } from 'pngjs'
-import { expect, type Browser, type Locator, type Page, type TestInfo } from '@playwright/test'
+import {
+  expect,
+  type Browser,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from '@playwright/test'
 
 /** Collects console errors and uncaught page errors; assert on it at the end of a test. */
 export function watchErrors(page: Page): string[] {
@@ -204,13 +211,17 @@ export async function holdUntilMoved(
   return start
 }
 
-/** A fresh browser context whose stored settings start as given (quality, language, …). */
+/**
+ * A fresh browser context whose stored settings start as given (quality, language, …). A browser
+ * launched by the test itself (not the fixture) needs `{ baseURL }` in `options`.
+ */
 export async function newSettingsPage(
   browser: Browser,
   viewport: { width: number; height: number },
   settings: Record<string, unknown>,
+  options: BrowserContextOptions = {},
 ): Promise<Page> {
-  const ctx = await browser.newContext({ viewport })
+  const ctx = await browser.newContext({ ...options, viewport })
   // tsx compiles this code with keepNames, which wraps functions passed to page.evaluate
   // in a __name() helper that the page does not have.
   await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })
@@ -218,4 +229,35 @@ export async function newSettingsPage(
     localStorage.setItem('cangqiong.settings', JSON.stringify({ state, version: 1 }))
   }, settings)
   return ctx.newPage()
+}
+
+/**
+ * Walks with the keyboard (camera turned towards the goal, W held) until near (x, z). Stuck
+ * means no step closer in 200 looks, however slowly a busy machine draws: not a clock.
+ */
+export async function walkTo(page: Page, x: number, z: number) {
+  let best = Infinity
+  let since = 0
+  await page.keyboard.down('KeyW')
+  try {
+    for (;;) {
+      const p = await playerPosition(page)
+      const dx = x - p.x
+      const dz = z - p.z
+      const left = Math.hypot(dx, dz)
+      if (left < 0.4) return
+      if (left < best - 0.05) [best, since] = [left, 0]
+      else if (++since > 200) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
+      // The camera looks towards (-sin yaw, -cos yaw); W walks that way.
+      await page.evaluate(
+        ([dx, dz]) => {
+          window.__cq!.cameraRig.yaw = Math.atan2(-dx!, -dz!)
+        },
+        [dx, dz],
+      )
+      await page.waitForTimeout(60)
+    }
+  } finally {
+    await page.keyboard.up('KeyW')
+  }
 }
