@@ -12,6 +12,7 @@ import { VOICE, type VoiceStatus } from '../../src/protocol/voice'
 import { errorField, log } from '../log'
 import {
   JanusNotFoundError,
+  NO_JANUS_REASON,
   janusConfigDir,
   nodeSocket,
   startJanus,
@@ -66,6 +67,8 @@ const BACKOFF_MIN_MS = 500
 const BACKOFF_MAX_MS = 30_000
 /** A connection that lasted this long resets the backoff. */
 const STABLE_MS = 60_000
+const OFF_REASON = 'voice is turned off on this server (VOICE=off)'
+const STARTING_REASON = 'voice is starting'
 /** The server's own token lasts this long and is signed afresh for every request. */
 const SERVER_TOKEN_S = 3600
 
@@ -98,8 +101,7 @@ export class VoiceService {
     config: VoiceConfig,
     private readonly options: VoiceServiceOptions,
   ) {
-    this.reason =
-      config.mode === 'off' ? 'voice is turned off on this server (VOICE=off)' : 'voice is starting'
+    this.reason = config.mode === 'off' ? OFF_REASON : STARTING_REASON
     let settled: () => void = () => {}
     this.firstStart = new Promise<void>((resolve) => (settled = resolve))
     const done = () => settled()
@@ -114,9 +116,14 @@ export class VoiceService {
     } else this.running = this.runExternal(config, done).catch(failed)
   }
 
-  /** Whether voice can be joined now, and why not. */
+  /**
+   * Whether voice can be joined now, and why not, in words a visitor may read: the server's
+   * paths, addresses and errors stay in its log (`reason` there), not in what visitors get.
+   */
   status(): VoiceStatus {
-    return this.available ? { available: true } : { available: false, reason: this.reason }
+    return this.available
+      ? { available: true }
+      : { available: false, reason: publicReason(this.reason) }
   }
 
   get available(): boolean {
@@ -435,6 +442,13 @@ export class VoiceService {
       await this.sleep(backoff(++failures))
     }
   }
+}
+
+/** What visitors are told for an internal reason (see status()). */
+export function publicReason(reason: string): string {
+  if (reason.includes(NO_JANUS_REASON)) return NO_JANUS_REASON
+  if (reason === OFF_REASON || reason === STARTING_REASON) return reason
+  return 'the media server is not available right now: try again shortly'
 }
 
 function backoff(failures: number): number {
