@@ -10,7 +10,6 @@ import { useT } from '../i18n'
 import { current } from './current'
 import { NO_JANUS, useVoice } from './store'
 import './strings'
-import './button.css'
 import './testHooks'
 
 const VoicePanel = lazy(() => import('./VoicePanel').then((m) => ({ default: m.VoicePanel })))
