@@ -18,7 +18,7 @@ import type { ChainServices } from './chain'
 import { CollectibleService, type CollectiblesResponse } from './collectibles'
 import { loadConfig } from './config'
 import { captureLogs } from './log'
-import { SEED_PLAN, devWallets, type DevAccounts } from './devchain'
+import { SEED_PLAN, devWallets, mined, type DevAccounts } from './devchain'
 
 let tmp: string
 let server: RunningServer
@@ -162,7 +162,7 @@ describe('collectibles API on the local chain', () => {
       signer(1),
     )
     const tx = await pixels.getFunction('transferFrom')(accounts.visitor, accounts.friend, tokenId)
-    await tx.wait()
+    await mined(tx)
     // The watcher sees the Transfer and drops both cached listings.
     const after = await until(
       () => holdings(accounts.friend),
@@ -206,7 +206,7 @@ describe('collectibles API on the local chain', () => {
       signer(1),
     )
     const move = async (fn: string, ...args: unknown[]) =>
-      (await souvenirs.getFunction(fn)(accounts.visitor, accounts.friend, ...args, '0x')).wait()
+      mined(await souvenirs.getFunction(fn)(accounts.visitor, accounts.friend, ...args, '0x'))
 
     // TransferSingle: 2 of the visitor's 5 of id 3.
     await move('safeTransferFrom', 3, 2)
@@ -251,8 +251,7 @@ describe('collectibles API on the local chain', () => {
       ['function mint(address to, string uri) returns (uint256)'],
       signer(0),
     )
-    for (const uri of hostile)
-      await (await copycat.getFunction('mint')(accounts.friend, uri)).wait()
+    for (const uri of hostile) await mined(await copycat.getFunction('mint')(accounts.friend, uri))
     services.collectibles.invalidate(accounts.friend)
     const r = await holdings(accounts.friend)
     const copies = of(r.items, deployment.copycat)
@@ -516,7 +515,7 @@ async function movePixel(by: number, from: string, to: string, tokenId: string) 
     ['function transferFrom(address from, address to, uint256 tokenId)'],
     signer(by),
   )
-  await (await pixels.getFunction('transferFrom')(from, to, tokenId)).wait()
+  await mined(await pixels.getFunction('transferFrom')(from, to, tokenId))
 }
 
 describe('verify', () => {
@@ -535,11 +534,9 @@ describe('verify', () => {
         signer(0),
       )
       const tx = await copycat.getFunction('mint')(accounts.visitor, uri)
-      const receipt = await tx.wait()
-      const minted = receipt.logs
-        .map((l: { topics: string[] }) => l.topics)
-        .find((t: string[]) => t.length === 4)
-      const tokenId = BigInt(minted[3]).toString()
+      const receipt = await mined(tx)
+      const minted = receipt.logs.map((l) => l.topics).find((t) => t.length === 4)
+      const tokenId = BigInt(minted![3]!).toString()
       const token = { chainId: 31337, contract: deployment.copycat, tokenId }
       const checked = await services.collectibles.verify(accounts.visitor, token)
       expect(checked).toMatchObject({ verified: false, reasons: ['issuer_not_allowlisted'] })
@@ -596,7 +593,7 @@ const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a
 async function deploy(code: string): Promise<string> {
   const wallet = signer(2)
   const tx = await wallet.sendTransaction({ data: code })
-  const receipt = await tx.wait()
+  const receipt = await mined(tx)
   return receipt!.contractAddress!
 }
 
@@ -667,7 +664,7 @@ describe('hostile contracts', () => {
     const txs = []
     for (let i = 0; i < 60; i++)
       txs.push(await wallet.sendTransaction({ data: creation(GREEDY, owner) }))
-    await Promise.all(txs.map((t) => t.wait()))
+    await Promise.all(txs.map((t) => mined(t)))
     const registry = registryWith([])
     const service = new CollectibleService(registry, {
       ipfsGateways: [],

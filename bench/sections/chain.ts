@@ -20,7 +20,7 @@ import { EvmAdapter } from '../../src/chain/evm'
 import { parseTrustRegistry, type TrustRegistry } from '../../src/chain/registry'
 import { CollectibleService } from '../../server/collectibles'
 import { log } from '../../server/log'
-import { DEV_MNEMONIC, startDevChain } from '../../server/devchain'
+import { DEV_MNEMONIC, mined, startDevChain } from '../../server/devchain'
 
 const COUNTS = { pixels: 80, landmarks: 60, souvenirs: 60 }
 const REPEATS = 5
@@ -78,7 +78,7 @@ export async function chain() {
         ids.map(() => 1),
       ),
     )
-    await Promise.all(txs.map((tx) => tx.wait()))
+    await Promise.all(txs.map((tx) => mined(tx)))
     console.log(`[chain] minted 200 holdings in ${Math.round(performance.now() - mintStart)} ms`)
     provider.destroy()
 

@@ -11,7 +11,7 @@ import { Contract, HDNodeWallet, Interface, JsonRpcProvider, id, type BigNumberi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anvilBinary, AnvilNotFoundError, startAnvil } from './anvil'
 import { erc1155IdHex } from './content'
-import { DEV_MNEMONIC, SEED_PLAN, devWallets, startDevChain, type DevChain } from './index'
+import { DEV_MNEMONIC, SEED_PLAN, devWallets, mined, startDevChain, type DevChain } from './index'
 import { seedDevChain } from './seed'
 
 const ERC721 = [
@@ -320,9 +320,9 @@ describe('devchain', () => {
     // The visitor gives pixel #6 to the friend.
     const visitorWallet = devWallets()[1]!.connect(provider)
     const pixels = new Contract(before.deployment.pixels, ERC721, visitorWallet)
-    await (
-      await pixels.getFunction('transferFrom')(before.accounts.visitor, before.accounts.friend, 6)
-    ).wait()
+    await mined(
+      await pixels.getFunction('transferFrom')(before.accounts.visitor, before.accounts.friend, 6),
+    )
     const deploymentFile = path.join(dataDir, 'chain', 'deployment.json')
     const recorded = fs.readFileSync(deploymentFile, 'utf8')
     await stop()

@@ -26,6 +26,7 @@ import {
 
 export { DEV_CHAIN_ID, DEV_MNEMONIC, anvilBinary, AnvilNotFoundError } from './anvil'
 export { devchainAbis, type ContractName } from './compile'
+export { mined, minedReceipt } from './receipt'
 export { SEED_PLAN, devAccounts, devWallets, type DevAccounts, type Deployment } from './seed'
 
 export interface DevChainOptions {

@@ -35,6 +35,7 @@ import {
   type SouvenirContent,
 } from './content'
 import { landmarkModelTokens } from './models'
+import { minedReceipt } from './receipt'
 
 /** Text in both UI languages (the same shape as LocalText in src/chain/types.ts). */
 export interface LocalText {
@@ -214,7 +215,8 @@ async function deployAndMint(
   const deploy = async (name: keyof Abis, args: unknown[]) => {
     const { abi, bytecode } = contracts[name]
     const contract = await new ContractFactory(abi, bytecode, issuer).deploy(...args)
-    const receipt = await contract.deploymentTransaction()?.wait()
+    const tx = contract.deploymentTransaction()
+    const receipt = tx ? await minedReceipt(provider, tx) : null
     if (!receipt || receipt.status !== 1 || !receipt.contractAddress) {
       throw new Error(`deploying ${name} failed`)
     }
@@ -252,7 +254,7 @@ async function deployAndMint(
   await send(scenicC.getFunction('mintBatch')(visitor, [...v.ids], [...v.amounts]))
   const f = SEED_PLAN.friend.souvenirs
   await send(scenicC.getFunction('mintBatch')(friend, [...f.ids], [...f.amounts]))
-  const receipts = await Promise.all(sent.map((tx) => tx.wait()))
+  const receipts = await Promise.all(sent.map((tx) => minedReceipt(provider, tx)))
   const failed = receipts.findIndex((r: TransactionReceipt | null) => !r || r.status !== 1)
   if (failed >= 0) throw new Error(`mint transaction ${failed} failed`)
 
@@ -331,7 +333,8 @@ export async function topUpDevChain(
       log(`landmark #${id - 1} is missing: landmark #${id} was not added`)
       break
     }
-    const receipt = await (await landmarks.getFunction('mint')(to, uri, { nonce: nonce++ })).wait()
+    const tx = await landmarks.getFunction('mint')(to, uri, { nonce: nonce++ })
+    const receipt = await minedReceipt(provider, tx)
     if (!receipt || receipt.status !== 1) throw new Error(`minting landmark #${id} failed`)
     log(`added landmark #${id} to the demo collections`)
     minted.push(`landmarks #${id}`)

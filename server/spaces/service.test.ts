@@ -15,7 +15,7 @@ import { clampFree, type FreeBounds } from '../../src/protocol/spaces'
 import { startServer, type RunningServer } from '../app'
 import { loadConfig } from '../config'
 import { captureLogs } from '../log'
-import { devWallets } from '../devchain'
+import { devWallets, mined } from '../devchain'
 import type { WorldState } from '../rooms/WorldState'
 import { signIn as signInAt } from '../events/testKit'
 
@@ -325,7 +325,7 @@ describe('creator spaces', () => {
       devWallets()[2]!.address,
       2,
     )
-    await tx.wait()
+    await mined(tx)
     const hidden = await until(() => other.space()?.exhibits.get(placed)?.hidden, 30_000)
     expect(hidden).toContain('not_owner')
     const told = await until(() => owner.inbox['space.hidden'][0])
@@ -412,7 +412,7 @@ describe('creator spaces', () => {
         new NonceManager(new Wallet(devWallets()[by]!.privateKey, provider)),
       )
       const [from, dest] = [devWallets()[by]!.address, devWallets()[to]!.address]
-      await (await pixels.getFunction('transferFrom')(from, dest, 3)).wait()
+      await mined(await pixels.getFunction('transferFrom')(from, dest, 3))
     }
     try {
       await move(1, 2)
