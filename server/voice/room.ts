@@ -21,7 +21,7 @@ export const SWEEP_MS = 3000
  * server mutes that stream when a moderator mutes the seat; a muted seat publishing without it
  * is kicked.
  */
-export const VOICE_AUDIO_MID = '0'
+export const VOICE_AUDIO_MID = VOICE.audioMid
 /** How often a muted seat's new feed is tried until its audio is muted on the media server, ms. */
 const ENFORCE_MS = 250
 

@@ -5,6 +5,12 @@
 import { z } from 'zod'
 
 export const VOICE = {
+  /**
+   * The mid of the one audio stream a client publishes (its first m-line). Listeners subscribe
+   * to this stream of a feed only, so a publisher that adds video costs them nothing; the server
+   * mutes this stream when a moderator mutes the seat.
+   */
+  audioMid: '0',
   /** Beyond this distance (m) a voice is silent, and nobody subscribes to it. */
   radius: 20,
   /** Distance (m) up to which a voice is at full level; it fades to silence at `radius`. */

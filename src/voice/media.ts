@@ -17,7 +17,7 @@ import {
   type Jsep,
   type RTCIceCandidateInitLike,
 } from '../protocol/janus'
-import type { VoiceTicket } from '../protocol/voice'
+import { VOICE, type VoiceTicket } from '../protocol/voice'
 import { remotes } from '../net/remotes'
 import { localMotion } from '../state/player'
 import { VoiceMixer } from './audio'
@@ -327,7 +327,8 @@ export class VoiceMedia implements VoiceEngine {
         return
       }
       const body: Record<string, unknown> = { request: 'update' }
-      if (subscribe.length) body.subscribe = subscribe.map((feed) => ({ feed }))
+      if (subscribe.length)
+        body.subscribe = subscribe.map((feed) => ({ feed, mid: VOICE.audioMid }))
       if (unsubscribe.length) body.unsubscribe = unsubscribe.map((feed) => ({ feed }))
       const reply = await this.sub.message(body)
       if (reply.jsep) await this.answer(reply.jsep, reply.data.streams)
@@ -379,7 +380,7 @@ export class VoiceMedia implements VoiceEngine {
         ptype: 'subscriber',
         room: ticket.room,
         private_id: this.privateId,
-        streams: feeds.map((feed) => ({ feed })),
+        streams: feeds.map((feed) => ({ feed, mid: VOICE.audioMid })),
       })
       if (!reply.jsep) throw new Error('the media server sent no offer for the voices')
       await this.answer(reply.jsep, reply.data.streams)
