@@ -16,7 +16,7 @@ import { SpaceError, SpaceStore } from './spaces/store'
 import { SpaceService, type SpaceChange } from './spaces/service'
 import { spacesChannel } from './spaces/room'
 import { roomFeatures } from './features'
-import { VoiceService } from './voice/service'
+import { MediaService } from './media/service'
 import { broadcast } from './rooms/send'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
@@ -57,7 +57,7 @@ export interface RunningServer {
   /** Live gatherings (needs the database; sign-in needs the chain). */
   events: Promise<EventStore>
   /** Voice: the media server (embedded Janus, JANUS_URL, or off with the reason). */
-  voice: VoiceService
+  voice: MediaService
   /**
    * Drains and stops: new requests and connections get 503, visitors get `server.shutdown` and
    * `noticeS` seconds (or until they all left), then Colyseus closes the rooms and every part
@@ -177,7 +177,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   httpServer.removeAllListeners('request')
   httpServer.on('request', guard.requests(route))
   // Voice starts beside the chain, in the background: rooms say voice_off until it is up.
-  const voice = new VoiceService(config.voice, { dataDir: config.dataDir })
+  const voice = new MediaService(config.voice, { dataDir: config.dataDir })
   stops.push(() => voice.stop())
   const features = roomFeatures(
     () => roomServices?.spaces ?? null,

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { parseTrustProxy, type TrustProxy } from './httpKit'
 import type { ClientLimits } from './limits'
 import { LOG_LEVELS, type LogLevel } from './log'
-import type { VoiceConfig } from './voice/service'
+import type { MediaConfig } from './media/service'
 
 export type ClientMode = 'dev' | 'dist' | 'none'
 
@@ -48,7 +48,7 @@ export interface Config {
   limits: ClientLimits
   ops: OpsConfig
   /** Voice (server/voice): the embedded Janus, an external one (JANUS_URL), or off (VOICE=off). */
-  voice: VoiceConfig
+  voice: MediaConfig
 }
 
 export interface OpsConfig {
@@ -145,7 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
 }
 
 /** VOICE=on|off; JANUS_URL (+ JANUS_TOKEN_SECRET, JANUS_ADMIN_KEY, JANUS_PUBLIC_URL); JANUS_BIN. */
-function voice(env: NodeJS.ProcessEnv): VoiceConfig {
+function voice(env: NodeJS.ProcessEnv): MediaConfig {
   const mode = env.VOICE || 'on'
   if (mode !== 'on' && mode !== 'off') {
     throw new ConfigError(`VOICE must be on or off, got "${mode.slice(0, 40)}"`)

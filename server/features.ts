@@ -9,7 +9,7 @@ import { spacesFeature } from './spaces/feature'
 import type { SpaceService } from './spaces/service'
 import { voiceHandlers } from './voice/handlers'
 import { voiceFeature } from './voice/feature'
-import type { VoiceService } from './voice/service'
+import type { MediaService } from './media/service'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -17,7 +17,7 @@ import type { VoiceService } from './voice/service'
  */
 export function roomFeatures(
   spaces: () => SpaceService | null,
-  voice: () => VoiceService | null,
+  voice: () => MediaService | null,
 ): RoomFeature[] {
   return [spacesFeature(spaces), voiceFeature(voice)]
 }

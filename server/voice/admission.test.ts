@@ -8,13 +8,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JanusError, type JanusSession } from '../../src/protocol/janus'
-import { NO_JANUS_REASON } from './janus'
-import { VoiceService, type MediaRoom } from './service'
-import { joinPublisher, mediaSession, publishFake } from './testJanus'
-import { VIDEOROOM, signJanusToken } from './tokens'
+import { NO_JANUS_REASON } from '../media/janus'
+import { MediaService, type MediaRoom } from '../media/service'
+import { joinPublisher, mediaSession, publishFake } from '../media/testJanus'
+import { VIDEOROOM, signJanusToken } from '../media/tokens'
 
 let tmp: string
-let voice: VoiceService
+let voice: MediaService
 const sessions: JanusSession[] = []
 
 async function until<T>(read: () => T, what: string, ms = 15_000): Promise<NonNullable<T>> {
@@ -45,7 +45,7 @@ async function refusedWith(work: Promise<unknown>): Promise<JanusError> {
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-voice-admission-'))
-  voice = new VoiceService({ mode: 'embedded' }, { dataDir: tmp })
+  voice = new MediaService({ mode: 'embedded' }, { dataDir: tmp })
   await voice.firstStart
   expect(voice.status()).toEqual({ available: true })
 }, 60_000)
@@ -196,7 +196,7 @@ describe('supervision', () => {
   }, 60_000)
 
   it('is off, with the reason and how to get Janus, when there is no binary', async () => {
-    const none = new VoiceService(
+    const none = new MediaService(
       { mode: 'embedded', binary: path.join(tmp, 'no-janus-here') },
       { dataDir: tmp },
     )
@@ -204,7 +204,7 @@ describe('supervision', () => {
     expect(none.status().available).toBe(false)
     expect(none.status().reason).toContain(NO_JANUS_REASON)
     await none.stop()
-    const off = new VoiceService({ mode: 'off' }, { dataDir: tmp })
+    const off = new MediaService({ mode: 'off' }, { dataDir: tmp })
     expect(off.status()).toEqual({
       available: false,
       reason: 'voice is turned off on this server (VOICE=off)',

@@ -3,10 +3,10 @@
 import type { Handlers, RoomFeature, RoomHost } from '../rooms/handlers'
 import { voiceHandlers } from './handlers'
 import { RoomVoice } from './room'
-import type { VoiceService } from './service'
+import type { MediaService } from '../media/service'
 
 /** The voice feature; `service` is null when this server runs without one (tests). */
-export function voiceFeature(service: () => VoiceService | null): RoomFeature {
+export function voiceFeature(service: () => MediaService | null): RoomFeature {
   return {
     name: 'voice',
     attach(host: RoomHost, handlers: Handlers) {

@@ -16,9 +16,9 @@ import { attend, createEvent, leaveAll, signIn, until } from '../events/testKit'
 import { TEST_WORLD } from '../events/testScenes'
 import { startEventsServer, stopEventsServer } from '../events/testServer'
 import type { WorldState } from '../rooms/WorldState'
-import { NO_JANUS_REASON } from './janus'
-import type { MediaRoom } from './service'
-import { joinPublisher, mediaSession, publishFake, type Publisher } from './testJanus'
+import { NO_JANUS_REASON } from '../media/janus'
+import type { MediaRoom } from '../media/service'
+import { joinPublisher, mediaSession, publishFake, type Publisher } from '../media/testJanus'
 
 let tmp: string
 let server: RunningServer

@@ -12,7 +12,7 @@ import { errorField, log } from '../log'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
 import { VoiceSeat } from '../rooms/WorldState'
-import { NO_SUCH_FEED, type MediaRoom, type VoiceService } from './service'
+import { NO_SUCH_FEED, type MediaRoom, type MediaService } from '../media/service'
 
 /** How often the media server's participants are checked against the seats, ms. */
 export const SWEEP_MS = 3000
@@ -51,7 +51,7 @@ export class RoomVoice implements FeaturePart {
 
   constructor(
     private readonly host: RoomHost,
-    private readonly service: () => VoiceService | null,
+    private readonly service: () => MediaService | null,
   ) {}
 
   start() {
@@ -245,7 +245,7 @@ export class RoomVoice implements FeaturePart {
     return this.room?.id ?? null
   }
 
-  private async mediaRoom(service: VoiceService): Promise<MediaRoom> {
+  private async mediaRoom(service: MediaService): Promise<MediaRoom> {
     if (this.room && this.room.generation === service.generation) return this.room
     this.creating ??= service
       .createRoom(Math.max(1, this.host.state.capacity), this.host.roomId)

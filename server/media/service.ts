@@ -1,9 +1,9 @@
-// The server's side of the media server: it starts the embedded Janus (janus.ts) or reaches an
-// external one (JANUS_URL), keeps one Janus session with a VideoRoom handle open (keep-alive;
-// reconnect, or restart the embedded process, with bounded backoff), says whether voice is
-// available and why not, and runs the few VideoRoom requests only this server may make:
-// create/destroy rooms (admin_key, room secret), the `allowed` passes, listparticipants, kick
-// and moderate. It also signs the media tokens clients use. Rooms live in room.ts.
+// The server's side of the media server, shared by voice (server/voice) and the live stage: it
+// starts the embedded Janus (janus.ts) or reaches an external one (JANUS_URL), keeps one Janus
+// session with a VideoRoom handle open (keep-alive; reconnect, or restart the embedded process,
+// with bounded backoff), says whether media is available and why not, and runs the few requests
+// only this server may make: create/destroy rooms (admin_key, room secret), the `allowed`
+// passes, listparticipants, kick and moderate. It also signs the media tokens clients use.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -20,7 +20,7 @@ import {
 } from './janus'
 import { STREAMING, VIDEOROOM, signJanusToken } from './tokens'
 
-export type VoiceConfig =
+export type MediaConfig =
   | { mode: 'off' }
   /** The embedded Janus; `binary` defaults to JANUS_BIN, else /usr/bin/janus. */
   | { mode: 'embedded'; binary?: string }
@@ -72,14 +72,14 @@ const STARTING_REASON = 'voice is starting'
 /** The server's own token lasts this long and is signed afresh for every request. */
 const SERVER_TOKEN_S = 3600
 
-export interface VoiceServiceOptions {
+export interface MediaServiceOptions {
   /** The embedded Janus' config folder goes in `<dataDir>/janus`. */
   dataDir: string
   /** Milliseconds the embedded Janus may take to accept a session. */
   startTimeoutMs?: number
 }
 
-export class VoiceService {
+export class MediaService {
   private media: Media | null = null
   private handle: JanusHandle | null = null
   private session: JanusSession | null = null
@@ -98,8 +98,8 @@ export class VoiceService {
   readonly firstStart: Promise<void>
 
   constructor(
-    config: VoiceConfig,
-    private readonly options: VoiceServiceOptions,
+    config: MediaConfig,
+    private readonly options: MediaServiceOptions,
   ) {
     this.reason = config.mode === 'off' ? OFF_REASON : STARTING_REASON
     let settled: () => void = () => {}
