@@ -122,6 +122,21 @@ const ROWS: Record<ClientMessageType, Row> = {
   'voice.leave': { payload: () => ({}), room: 'world', seen: answeredWithError },
   'voice.mute': { payload: () => ({ muted: true }), room: 'world', seen: answeredWithError },
   'voice.renew': { payload: () => ({}), room: 'world', seen: answeredWithError },
+  // The live stage (docs/stage.md), sent by the event's host: a ticket or an error each.
+  'stage.golive': {
+    payload: () => ({ audio: true, video: 'none' }),
+    room: 'event',
+    seen: (inbox, type) => (inbox['stage.publish']?.length ?? 0) + answeredWithError(inbox, type),
+  },
+  'stage.stop': { payload: () => ({}), room: 'event', seen: eventAnswers },
+  'stage.source': { payload: () => ({ source: 'file' }), room: 'event', seen: eventAnswers },
+  'stage.level': { payload: () => ({ db: 6 }), room: 'event', seen: eventAnswers },
+  'stage.watch': {
+    payload: () => ({}),
+    room: 'event',
+    seen: (inbox, type) => (inbox['stage.watch']?.length ?? 0) + answeredWithError(inbox, type),
+  },
+  'stage.renew': { payload: () => ({}), room: 'event', seen: answeredWithError },
   'space.claim': { payload: () => space, room: 'world', seen: answeredWithError },
   'space.release': { payload: () => space, room: 'world', seen: answeredWithError },
   'space.place': {

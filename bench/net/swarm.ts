@@ -225,6 +225,10 @@ export class Swarm extends BotSwarm<Bot> {
       'voice.token': () => {},
       'voice.muted': () => {},
       'voice.ended': () => {},
+      'stage.publish': () => {},
+      'stage.watch': () => {},
+      'stage.token': () => {},
+      'stage.ended': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

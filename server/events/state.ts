@@ -3,6 +3,7 @@
 // JSON strings so that a change arrives whole in one patch.
 import { MapSchema, Schema, type } from '@colyseus/schema'
 import { EMPTY_SCREEN } from '../../src/protocol/events'
+import { EMPTY_LIVE } from '../../src/protocol/stage'
 import type * as Wire from '../../src/protocol/state'
 import { WorldState } from '../rooms/WorldState'
 
@@ -28,6 +29,8 @@ export class EventSchema extends Schema implements Wire.EventPartState {
   @type('string') announcement = ''
   /** By address: the cast members who stand in other instances. */
   @type({ map: CastMember }) cast = new MapSchema<CastMember>()
+  /** JSON of LiveState: the live stage, the same in every instance. */
+  @type('string') live = JSON.stringify(EMPTY_LIVE)
 }
 
 export class EventRoomState extends WorldState implements Wire.EventRoomState {

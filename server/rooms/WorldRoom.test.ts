@@ -55,6 +55,10 @@ async function join(name: string, world = WORLD) {
     'voice.token': [],
     'voice.muted': [],
     'voice.ended': [],
+    'stage.publish': [],
+    'stage.watch': [],
+    'stage.token': [],
+    'stage.ended': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

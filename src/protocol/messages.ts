@@ -18,6 +18,7 @@ import {
   type ReactionCounts,
 } from './events'
 import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
+import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
 const finite = z.number().finite()
@@ -176,6 +177,7 @@ export const ClientMessages = {
     rate: { perSecond: 2, burst: 6 },
   },
   ...VoiceMessages,
+  ...StageMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -194,7 +196,7 @@ export const ERROR_CODES = [
   'bad_token',
 ] as const
 export type ErrorCode =
-  (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode | VoiceErrorCode
+  (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode | VoiceErrorCode | StageErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -220,7 +222,7 @@ export interface LayoutVersionInfo {
 }
 
 /** Outbound (server → client) messages. */
-export interface ServerMessages extends VoiceServerMessages {
+export interface ServerMessages extends VoiceServerMessages, StageServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
   error: { code: ErrorCode; type?: string; message: string }

@@ -89,6 +89,8 @@ export interface EventPartState {
   announcement: string
   /** By address: the host and performers, mirrored from whichever instance they are in. */
   cast: StateMap<CastMemberState>
+  /** JSON of LiveState (src/protocol/stage.ts): who is on air and what the screen shows. */
+  live: string
 }
 
 /** The state of a world instance. */
