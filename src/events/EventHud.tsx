@@ -16,6 +16,7 @@ import { HostPanel } from './HostPanel'
 import './strings'
 import './events.css'
 import { AnnouncementBanner, TapForSound } from './StageOverlays'
+import { OnStageLine } from './live/LiveControls'
 
 /** Drawn, not emoji: a page without an emoji font would show empty boxes. */
 const REACTION_ICON: Record<Reaction, ReactNode> = {
@@ -70,7 +71,7 @@ export function EventHud() {
   }, [])
   if (removed) return <RemovedDialog reason={removed} />
   if (!event) return null
-  const staff = CAN.moderate(role) || CAN.screen(role)
+  const staff = CAN.moderate(role) || CAN.screen(role) || CAN.stage(role)
   return (
     <>
       <EventBar controlsOpen={controls} onControls={staff ? () => setControls((o) => !o) : null} />
@@ -119,6 +120,7 @@ function EventBar({
           <span className="event-bar-room"> · {fill(t('events.room'), { n: instance })}</span>
         )}
       </span>
+      <OnStageLine />
       {role !== 'audience' && <span className="role-badge">{t(`event.role.${role}`)}</span>}
       {onControls && (
         <button
@@ -127,7 +129,12 @@ function EventBar({
           aria-expanded={controlsOpen}
           onClick={onControls}
         >
-          ⚙ {CAN.screen(role) ? t('event.controls') : t('event.moderation')}
+          ⚙{' '}
+          {CAN.screen(role)
+            ? t('event.controls')
+            : CAN.moderate(role)
+              ? t('event.moderation')
+              : t('stage.title')}
         </button>
       )}
       <button

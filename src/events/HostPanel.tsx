@@ -12,11 +12,18 @@ import { Hands, Megaphone } from './HostAnnounce'
 import { People } from './HostModeration'
 import { Roles } from './HostRoles'
 import { ScreenControls } from './HostScreen'
+import { GoLive, StageScreenControls } from './live/LiveControls'
 
 export function HostPanel({ onClose }: { onClose: () => void }) {
   const t = useT()
   const role = useEvent((s) => s.role)
   const ref = useRef<HTMLElement>(null)
+  // A performer's panel holds only the live stage.
+  const title = CAN.screen(role)
+    ? t('event.controls')
+    : CAN.moderate(role)
+      ? t('event.moderation')
+      : t('stage.title')
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('button, input, select')?.focus()
   }, [])
@@ -24,7 +31,7 @@ export function HostPanel({ onClose }: { onClose: () => void }) {
     <aside
       ref={ref}
       className="host-panel"
-      aria-label={CAN.screen(role) ? t('event.controls') : t('event.moderation')}
+      aria-label={title}
       data-testid="host-panel"
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
@@ -34,13 +41,15 @@ export function HostPanel({ onClose }: { onClose: () => void }) {
       }}
     >
       <header className="events-head">
-        <h2>{CAN.screen(role) ? t('event.controls') : t('event.moderation')}</h2>
+        <h2>{title}</h2>
         <button className="btn icon-btn" aria-label={t('events.close')} onClick={onClose}>
           ×
         </button>
       </header>
       <div className="host-body">
         {CAN.live(role) && <LiveControls />}
+        {CAN.stage(role) && <GoLive />}
+        {CAN.screen(role) && <StageScreenControls />}
         {CAN.screen(role) && <ScreenControls />}
         {CAN.announce(role) && <Megaphone />}
         {CAN.callHand(role) && <Hands />}

@@ -16,6 +16,7 @@ import {
   NearestFilter,
   SRGBColorSpace,
   TextureLoader,
+  Vector3,
   VideoTexture,
   type Texture,
 } from 'three'
@@ -33,6 +34,8 @@ import { slideIndex } from './screenSync'
 import { screenProbe, VideoDriver } from './videoDriver'
 import { Reactions } from './Reactions'
 import { registerEventHooks } from './stageHooks'
+import { isPublishing, useLive } from './live/store'
+import { LiveView, liveProbe, liveViews } from './live/view'
 
 registerEventHooks()
 
@@ -144,6 +147,11 @@ function failedCard(): Texture {
   return t
 }
 
+/** Scratch for the camera's direction (no allocation per frame). */
+const facing = new Vector3()
+/** Height of the ears above the avatar's feet, metres (as voice hears). */
+const EAR_HEIGHT = 1.6
+
 const loader = new TextureLoader().setCrossOrigin('anonymous')
 
 /** Slides by URL, loaded once per stage mount; `failed` collects the URLs that did not load. */
@@ -193,6 +201,23 @@ function StageScreen({
     }
   }, [videoUrl, style])
 
+  // The live feed: what this visitor receives, or (publishing) its own capture, silent here.
+  const feed = useLive((s) => (active ? s.feed : null))
+  const preview = useLive((s) => (active && isPublishing(s.publish) ? s.preview : null))
+  const live = useRef<LiveView | null>(null)
+  useEffect(() => {
+    const stream = feed ?? preview
+    if (!stream) return
+    const view = new LiveView(stream, style === 'voxel', layout.picture.center, stream === feed)
+    live.current = view
+    liveViews.current = view
+    return () => {
+      live.current = null
+      if (liveViews.current === view) liveViews.current = null
+      view.dispose()
+    }
+  }, [feed, preview, style, layout])
+
   useEffect(
     () => () => {
       for (const t of slides.values()) t.dispose()
@@ -203,23 +228,40 @@ function StageScreen({
     [slides, idle, failed, material],
   )
 
-  useFrame(() => {
+  useFrame(({ camera }) => {
     const m = material
     let map: Texture = idle
+    const lv = live.current
+    const state = useLive.getState().live
+    // The live video replaces the file the moment the host switches (and while someone is on).
+    const showLive = active && lv !== null && state.on && state.source === 'live'
+    if (lv) {
+      camera.getWorldDirection(facing)
+      const ears = localMotion.y + EAR_HEIGHT
+      lv.frame(localMotion.x, ears, localMotion.z, facing.x, facing.y, facing.z, state.levelDb)
+    }
+    if (showLive && lv.ready) {
+      map = lv.texture
+      liveProbe.drawn++
+    }
+    liveProbe.shown = showLive && lv.ready
     if (active) {
       const screen: ScreenState = useEvent.getState().screen
       const v = video.current
       if (v && screen.media?.kind === 'video') {
         v.driver.frame(screen, serverNow(), performance.now())
         const [px, py, pz] = layout.picture.center
+        // The file keeps its place on the timeline, silent, while the live feed is shown.
         v.driver.setDistance(
-          Math.hypot(localMotion.x - px, localMotion.y + 1.5 - py, localMotion.z - pz),
+          showLive
+            ? Infinity
+            : Math.hypot(localMotion.x - px, localMotion.y + 1.5 - py, localMotion.z - pz),
         )
         // Only a frame on the host's timeline: a late joiner keeps the idle card until it lands.
-        if (v.driver.shown) map = v.texture
+        if (v.driver.shown && !showLive) map = v.texture
         screenProbe.slide = -1
         screenProbe.slideState = 'none'
-      } else if (screen.media?.kind === 'slides') {
+      } else if (screen.media?.kind === 'slides' && !showLive) {
         const i = slideIndex(screen)
         const url = screen.media.urls[i]!
         map = slideTexture(slides, failedSlides, url)

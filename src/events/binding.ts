@@ -24,6 +24,7 @@ import { clearTarget, input } from '../avatar/input'
 import { clock, localNow } from './clock'
 import { useEvent } from './store'
 import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './wire'
+import { bindStage } from './live/session'
 import {
   current,
   type EventActionResult,
@@ -78,6 +79,8 @@ export const bind: BindSession = (host, options) => {
     },
   }
   current.session = api
+  /** The live stage (only in an event's room). */
+  const stage = event ? bindStage(host) : null
 
   /** An event room: the event's messages and state into the event store, the cast as avatars. */
   const attend = (room: RoomLink) => {
@@ -133,6 +136,7 @@ export const bind: BindSession = (host, options) => {
         screenJson = wire.screen
         ev().setScreen(parseScreen(wire.screen))
       }
+      stage?.refresh(wire.live ?? '')
       if (wire.announcement !== announcementJson) {
         announcementJson = wire.announcement
         const a = parseAnnouncement(wire.announcement)
@@ -193,6 +197,7 @@ export const bind: BindSession = (host, options) => {
       pingTimer = setTimeout(tick, clock.nextPingDelay())
     }
     tick()
+    stage?.joined(room)
   }
 
   return {
@@ -207,6 +212,7 @@ export const bind: BindSession = (host, options) => {
       if (event) attend(room)
     },
     error(e) {
+      if (stage?.error(e)) return true
       if (!e.type?.startsWith('event.')) return false
       // A refused reaction is only a burst too many; everything else has a waiting caller.
       if (!actions.settle(e.type, { ok: false, code: e.code, message: e.message })) {
@@ -222,10 +228,14 @@ export const bind: BindSession = (host, options) => {
       return `removed from the event (${removed})`
     },
     people: () => castPeople,
-    roomLeft: stopPings,
+    roomLeft() {
+      stopPings()
+      stage?.roomLeft()
+    },
     leave() {
       if (current.session === api) current.session = null
       stopPings()
+      stage?.leave()
       failActions('left')
       castPeople = []
       // A removal notice outlives the session: the page shows it until the visitor moves on.

@@ -13,6 +13,7 @@ import { useWorld } from '../state/world'
 import { clock, serverNow } from './clock'
 import { reactionsProbe } from './Reactions'
 import { activeVideo, screenProbe } from './videoDriver'
+import { registerStageHooks } from './live/hooks'
 
 export interface EventHooks {
   /** The stage screen now: media time (s), paused, where it should be, drift (s), readyState. */
@@ -96,4 +97,5 @@ export const eventHooks: EventHooks = {
 export function registerEventHooks(): void {
   if (typeof window === 'undefined' || !window.__cq) return
   window.__cq.event = eventHooks
+  registerStageHooks()
 }

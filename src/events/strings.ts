@@ -200,6 +200,66 @@ export const EVENT_STRINGS = {
   'event.removed.back': { 'zh-CN': '返回世界列表', en: 'Back to the worlds' },
   'event.leave': { 'zh-CN': '离开', en: 'Leave' },
   'event.leaveLabel': { 'zh-CN': '离开活动', en: 'Leave the event' },
+  // the live stage
+  'stage.title': { 'zh-CN': '舞台直播', en: 'Live on stage' },
+  'stage.video': { 'zh-CN': '画面', en: 'Video' },
+  'stage.video.camera': { 'zh-CN': '摄像头', en: 'Camera' },
+  'stage.video.screen': { 'zh-CN': '共享屏幕', en: 'Share screen' },
+  'stage.video.none': { 'zh-CN': '无画面', en: 'No video' },
+  'stage.mic': { 'zh-CN': '麦克风', en: 'Microphone' },
+  'stage.goLive': { 'zh-CN': '上台直播', en: 'Go live' },
+  'stage.asking': {
+    'zh-CN': '正在请求摄像头、屏幕或麦克风…',
+    en: 'Asking for the camera, screen or microphone…',
+  },
+  'stage.connecting': { 'zh-CN': '正在连接舞台…', en: 'Connecting to the stage…' },
+  'stage.onAir': { 'zh-CN': '直播中', en: 'On air' },
+  'stage.stop': { 'zh-CN': '停止直播', en: 'Stop' },
+  'stage.stopOther': { 'zh-CN': '停止 {name} 的直播', en: 'Stop {name} on stage' },
+  'stage.preview': { 'zh-CN': '你的画面', en: 'Your preview' },
+  'stage.failed': { 'zh-CN': '无法直播：{why}', en: 'Could not go live: {why}' },
+  'stage.endedWhy': { 'zh-CN': '直播已结束：{why}', en: 'Your broadcast ended: {why}' },
+  'stage.err.denied': {
+    'zh-CN': '浏览器没有允许使用摄像头、屏幕或麦克风。请在地址栏允许后再试。',
+    en: 'The browser did not allow the camera, screen or microphone. Allow it in the address bar and try again.',
+  },
+  'stage.err.missing': {
+    'zh-CN': '没有找到摄像头或麦克风。',
+    en: 'No camera or microphone was found.',
+  },
+  'stage.err.busy': {
+    'zh-CN': '摄像头或麦克风正被其他程序使用。',
+    en: 'The camera or microphone is in use by another program.',
+  },
+  'stage.err.insecure': {
+    'zh-CN': '这个页面不能使用摄像头和麦克风（需要 https）。',
+    en: 'This page cannot use a camera or microphone (it needs https).',
+  },
+  'stage.err.noScreen': {
+    'zh-CN': '这个浏览器不能共享屏幕。',
+    en: 'This browser cannot share a screen.',
+  },
+  'stage.err.noMedia': { 'zh-CN': '请选择声音、画面或两者。', en: 'Choose sound, video or both.' },
+  'stage.err.offline': { 'zh-CN': '没有连接到活动。', en: 'Not connected to the event.' },
+  'stage.ended.device': {
+    'zh-CN': '共享已停止，或设备已断开。',
+    en: 'The sharing stopped, or the device went away.',
+  },
+  'stage.ended.offline': {
+    'zh-CN': '与活动的连接断开了。',
+    en: 'The connection to the event was lost.',
+  },
+  'stage.ended.server': { 'zh-CN': '服务器结束了直播。', en: 'The server ended it.' },
+  'stage.source': { 'zh-CN': '大屏幕显示', en: 'Screen shows' },
+  'stage.source.file': { 'zh-CN': '文件', en: 'File' },
+  'stage.source.live': { 'zh-CN': '直播', en: 'Live' },
+  'stage.level': { 'zh-CN': '舞台音量', en: 'Stage level' },
+  'stage.onStage': { 'zh-CN': '台上：{name}', en: 'On stage: {name}' },
+  'stage.watch.connecting': { 'zh-CN': '正在连接直播…', en: 'Connecting to the stage…' },
+  'stage.watch.failed': {
+    'zh-CN': '无法观看直播：{why}',
+    en: 'Cannot watch the stage: {why}',
+  },
 } satisfies Record<string, Record<Language, string>>
 
 addStrings(EVENT_STRINGS)
