@@ -75,8 +75,11 @@ export class StagePublisher {
     this.token = token
   }
 
-  /** Joins the stage room as the admitted publisher and publishes the capture. */
-  async connect(ticket: StagePublishTicket): Promise<void> {
+  /**
+   * Joins the stage room as the admitted publisher and publishes the capture. `display`: the
+   * seat's session id, which the server's sweep checks beside the feed id (as voice does).
+   */
+  async connect(ticket: StagePublishTicket, display: string): Promise<void> {
     const stream = this.stream
     if (!stream || this.closed) throw new Error('stage.err.noMedia')
     this.token = ticket.token
@@ -98,6 +101,7 @@ export class StagePublisher {
       room: ticket.room,
       id: ticket.feed,
       token: ticket.pass,
+      display,
     })
     if (joined.data.videoroom !== 'joined')
       throw new Error('the media server did not let this publisher onto the stage')

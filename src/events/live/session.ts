@@ -77,7 +77,7 @@ export function bindStage(host: SessionHost): StagePart {
     const mine = pubAttempt
     schedulePubRenew(ticket.expires)
     try {
-      await p.connect(ticket)
+      await p.connect(ticket, r.sessionId)
     } catch (err) {
       if (mine !== pubAttempt) return
       endPublishing(clip(err instanceof Error ? err.message : String(err)), 'failed')

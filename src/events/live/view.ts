@@ -5,7 +5,7 @@
 // arrives and on what the visitor hears. The listener follows the visitor's head and camera.
 import { NearestFilter, SRGBColorSpace, VideoTexture } from 'three'
 import { STAGE, dbGain } from '../../protocol/stage'
-import { useStageSound } from '../videoDriver'
+import { activeVideo, useStageSound } from '../videoDriver'
 
 /** What the live screen does (read by window.__cq.stage). */
 export const liveProbe = {
@@ -134,19 +134,22 @@ export class LiveView {
     source.connect(gain).connect(panner).connect(ctx.destination)
     panner.connect(heard.node)
     if (ctx.state !== 'running') {
-      ctx.resume().catch(() => {})
       // Without a gesture behind it the context stays suspended: ask for a tap, as the file does.
-      if (ctx.state === 'suspended') {
-        const before = useStageSound.getState().unmute
-        useStageSound.setState({
-          needsTap: true,
-          unmute: () => {
-            ctx.resume().catch(() => {})
-            before?.()
-            useStageSound.setState({ needsTap: false })
-          },
-        })
+      const before = useStageSound.getState().unmute
+      const unmute = () => {
+        ctx.resume().catch(() => {})
+        before?.()
+        useStageSound.setState({ needsTap: false })
       }
+      useStageSound.setState({ needsTap: true, unmute })
+      ctx
+        .resume()
+        .then(() => {
+          // Allowed after all (an earlier gesture): the file's own need for a tap stays.
+          if (ctx.state === 'running' && useStageSound.getState().unmute === unmute)
+            useStageSound.setState({ needsTap: activeVideo?.muted ?? false, unmute: before })
+        })
+        .catch(() => {})
     }
     return { element, source, gain, panner, received, heard, db: STAGE.levelDb.default }
   }

@@ -55,8 +55,6 @@ export class StageWatcher {
       request: 'watch',
       id: ticket.mountpoint,
       pin: ticket.pin,
-      offer_audio: true,
-      offer_video: true,
     })
     const offer = reply.jsep
     if (!offer || offer.type !== 'offer') throw new Error('the media server sent no stage offer')
