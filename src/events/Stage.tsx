@@ -244,7 +244,8 @@ function StageScreen({
       map = lv.texture
       liveProbe.drawn++
     }
-    liveProbe.shown = showLive && lv.ready
+    // Only the attended stage's screen speaks for the probe (a world may have several).
+    if (active) liveProbe.shown = showLive && lv.ready
     if (active) {
       const screen: ScreenState = useEvent.getState().screen
       const v = video.current
