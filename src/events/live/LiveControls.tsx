@@ -214,7 +214,12 @@ export function OnStageLine() {
   const who = onAir(live)
   if (!who) return null
   return (
-    <span className="event-bar-stage" data-testid="stage-on" aria-live="polite">
+    <span
+      className="event-bar-stage"
+      data-testid="stage-on"
+      aria-live="polite"
+      title={fill(t('stage.onStage'), { name: who.name })}
+    >
       <span className="live-dot" aria-hidden="true">
         ●
       </span>{' '}
