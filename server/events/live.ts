@@ -66,6 +66,9 @@ interface PublisherRecord {
   at: number
 }
 
+/** One mountpoint's forwarders: the stream id per kind. */
+type Forwards = { audio?: number; video?: number }
+
 /** The live publisher, in its origin instance. */
 interface Publisher {
   seat: Seat
@@ -81,8 +84,11 @@ interface Publisher {
   passUntil: number
   publishUntil: number
   /** Forwarders by mountpoint registration (field|id|host:ports): their stream ids. */
-  forwards: Map<string, number[]>
+  forwards: Map<string, Forwards>
   forwardedAt: number
+  /** A check is running; `again`: another was asked for meanwhile. */
+  forwarding: boolean
+  again: boolean
 }
 
 export class LiveStage {
@@ -219,6 +225,8 @@ export class LiveStage {
         publishUntil: now + STAGE.passSeconds * 1000 + PUBLISH_GRACE_MS,
         forwards: new Map(),
         forwardedAt: 0,
+        forwarding: false,
+        again: false,
       }
       await this.writeRecord(this.pub)
       this.host.publish({ t: 'stage', gen, host: role === 'host' })
@@ -377,8 +385,25 @@ export class LiveStage {
     await this.forward(pub)
   }
 
-  /** The forwarders match the fresh registrations: new ones made, gone ones stopped. */
+  /** The forwarders match the fresh registrations (one check at a time per publisher). */
   private async forward(pub: Publisher) {
+    if (pub.forwarding) {
+      pub.again = true
+      return
+    }
+    pub.forwarding = true
+    try {
+      do {
+        pub.again = false
+        await this.forwardOnce(pub)
+      } while (pub.again && this.pub === pub)
+    } finally {
+      pub.forwarding = false
+    }
+  }
+
+  /** New registrations get forwarders, gone ones lose theirs; a missing stream is retried. */
+  private async forwardOnce(pub: Publisher) {
     const s = this.services()
     if (!s || this.pub !== pub || !pub.on) return
     pub.forwardedAt = Date.now()
@@ -398,21 +423,20 @@ export class LiveStage {
     for (const [target, streams] of pub.forwards) {
       if (want.has(target)) continue
       pub.forwards.delete(target)
-      for (const id of streams) await s.media.stopForward(pub.room, pub.feed, id)
+      for (const id of Object.values(streams)) await s.media.stopForward(pub.room, pub.feed, id)
     }
+    const kinds: ('audio' | 'video')[] = []
+    if (pub.audio) kinds.push('audio')
+    if (pub.video !== 'none') kinds.push('video')
     for (const [target, r] of want) {
-      if (pub.forwards.has(target) || this.pub !== pub) continue
-      const streams: number[] = []
+      const streams = pub.forwards.get(target) ?? {}
       pub.forwards.set(target, streams)
-      const kinds: ('audio' | 'video')[] = []
-      if (pub.audio) kinds.push('audio')
-      if (pub.video !== 'none') kinds.push('video')
       for (const kind of kinds) {
+        if (streams[kind] !== undefined || this.pub !== pub) continue
         try {
-          streams.push(await s.media.forward(pub.room, pub.feed, kind, r.host, r[kind]))
+          streams[kind] = await s.media.forward(pub.room, pub.feed, kind, r.host, r[kind])
         } catch (err) {
           // A stream the publisher does not send (yet): tried again with the next check.
-          pub.forwards.delete(target)
           log.warn({ event: this.host.id, kind, error: errorField(err) }, 'stage: no forwarder')
         }
       }

@@ -15,6 +15,8 @@ export const MOUNT_BEAT_MS = 5000
 export const MOUNT_STALE_MS = 15_000
 /** A mountpoint nobody here watched for this long is destroyed (ms). */
 export const MOUNT_IDLE_MS = 30_000
+/** What watchers of a lost mountpoint are told (the server's reason stays in its log). */
+const WATCH_AGAIN = 'the media server restarted: watch again'
 
 /** What cq:event:K:mounts holds per mountpoint: where forwarders send. */
 export interface MountRecord {
@@ -210,10 +212,14 @@ export class StageMounts {
 
   /** A media server went away with its mountpoints: watchers there watch again. */
   private lost(janus: number, reason: string) {
+    log.warn(
+      { janus, reason: reason.slice(0, 200) },
+      'stage: media server lost with its mountpoints',
+    )
     for (const [key, entry] of [...this.entries]) {
       if (!key.endsWith(`|${janus}`)) continue
       this.entries.delete(key)
-      background(this.drop(entry, reason), '[stage] lost mountpoint')
+      background(this.drop(entry, WATCH_AGAIN), '[stage] lost mountpoint')
     }
   }
 }

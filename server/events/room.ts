@@ -6,9 +6,10 @@
 // This file is the instance's life (create, join, leave, dispose) and what it hears on the
 // event's presence bus (bus.ts, with the keys); the jobs live beside it: the announcement
 // sequencer (announcements.ts), cast mirroring (cast.ts), reactions and raised hands
-// (audience.ts), moderation (moderation.ts), the join check (join.ts) and the `event.*`
-// handlers (handlers.ts). What stays (~500 lines) is one job: the lifecycle hooks and the bus
-// both read and change each seat's event state (`extras`), which no other file touches.
+// (audience.ts), moderation (moderation.ts), the join check (join.ts), the `event.*`
+// handlers (handlers.ts) and the live stage (live.ts, stageHandlers.ts). What stays (~560
+// lines) is one job: the lifecycle hooks and the bus both read and change each seat's event
+// state (`extras`), which no other file touches.
 import { matchMaker, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,

@@ -262,3 +262,44 @@ describe('who holds the stage', () => {
     await until(() => !live(guest).on && live(guest).by === null, 'off air after leaving')
   }, 120_000)
 })
+
+describe('faults', () => {
+  it('the media server restarting ends the stage for its publisher and watchers; it works again after', async () => {
+    const { event, host } = await liveEvent()
+    const guest = await seat(event.id, 'Guest')
+    const ticket = (await ask(
+      host,
+      'stage.golive',
+      { audio: true, video: 'none' },
+      'stage.publish',
+    )) as StagePublishTicket
+    const pub = await publishStage(ticket, host.room.sessionId)
+    peers.push(pub)
+    pub.send(5)
+    await until(() => live(guest).on, 'on air', 15_000)
+    await ask(guest, 'stage.watch', {}, 'stage.watch')
+    const generation = server.voice.generation
+    process.kill(server.voice.embedded!.pid, 'SIGKILL')
+    await until(() => host.stage['stage.ended'].length > 0, 'the publisher told', 15_000)
+    expect(host.stage['stage.ended'][0]!.reason).toMatch(/media server went away/)
+    await until(() => guest.stage['stage.ended'].length > 0, 'the watcher told', 15_000)
+    expect(guest.stage['stage.ended'][0]!.reason).toBe('the media server restarted: watch again')
+    await until(() => !live(guest).on && live(guest).by === null, 'off air', 15_000)
+    // Back (restarted with backoff): going live works again.
+    await until(
+      () => server.voice.available && server.voice.generation > generation,
+      'restart',
+      30_000,
+    )
+    const again = (await ask(
+      host,
+      'stage.golive',
+      { audio: true, video: 'none' },
+      'stage.publish',
+    )) as StagePublishTicket
+    const pub2 = await publishStage(again, host.room.sessionId)
+    peers.push(pub2)
+    pub2.send(5)
+    await until(() => live(guest).on, 'on air again', 15_000)
+  }, 120_000)
+})
