@@ -17,6 +17,9 @@ import { SpaceService, type SpaceChange } from './spaces/service'
 import { spacesChannel } from './spaces/room'
 import { roomFeatures } from './features'
 import { MediaService } from './media/service'
+import { StageMedia } from './media/stage'
+import { StageMounts } from './events/mounts'
+import type { StageServices } from './events/live'
 import { broadcast } from './rooms/send'
 import type { Config } from './config'
 import { checkRedis, processWithFewestRooms, sharedRooms } from './redis'
@@ -58,6 +61,8 @@ export interface RunningServer {
   events: Promise<EventStore>
   /** Voice: the media server (embedded Janus, JANUS_URL, or off with the reason). */
   voice: MediaService
+  /** The live stage: the media servers (main and relays) and this process's mountpoints. */
+  stage: StageServices
   /**
    * Drains and stops: new requests and connections get 503, visitors get `server.shutdown` and
    * `noticeS` seconds (or until they all left), then Colyseus closes the rooms and every part
@@ -178,7 +183,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   httpServer.on('request', guard.requests(route))
   // Voice starts beside the chain, in the background: rooms say voice_off until it is up.
   const voice = new MediaService(config.voice, { dataDir: config.dataDir })
+  // The live stage: relays (JANUS_RELAYS) are embedded Janus processes for stage watchers only.
+  const binary = config.voice.mode === 'embedded' ? config.voice.binary : undefined
+  const relays = Array.from(
+    { length: config.voice.mode === 'off' ? 0 : config.stage.relays },
+    () => new MediaService({ mode: 'embedded', binary }, { dataDir: config.dataDir }),
+  )
+  const stageMedia = new StageMedia(voice, relays, config.stage.rtpHost)
+  const mounts = new StageMounts(stageMedia, matchMaker.presence, matchMaker.processId)
+  const stage = { media: stageMedia, mounts }
+  stops.push(() => mounts.dispose())
   stops.push(() => voice.stop())
+  for (const relay of relays) stops.push(() => relay.stop())
   const features = roomFeatures(
     () => roomServices?.spaces ?? null,
     () => voice,
@@ -206,6 +222,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         features,
         events: eventServices,
         kickMinutes: config.kickMinutes,
+        stage: () => stage,
       }),
     )
     .filterBy(['event'])
@@ -360,6 +377,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     spaces: spacesReady,
     events: eventsReady,
     voice,
+    stage,
     stop(noticeS = 0) {
       stopping ??= (async () => {
         drainingSince = Date.now()

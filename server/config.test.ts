@@ -240,6 +240,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DRAIN_TIMEOUT_S: '0' })).toThrow(/DRAIN_TIMEOUT_S/)
   })
 
+  it('reads the live stage settings: relays and the RTP address of this process', () => {
+    expect(loadConfig({}).stage).toEqual({ relays: 0, rtpHost: '127.0.0.1' })
+    expect(loadConfig({ JANUS_RELAYS: '1', JANUS_RTP_HOST: '10.0.0.7' }).stage).toEqual({
+      relays: 1,
+      rtpHost: '10.0.0.7',
+    })
+    expect(() => loadConfig({ JANUS_RELAYS: '-1' })).toThrow(/JANUS_RELAYS must be an integer/)
+    expect(() => loadConfig({ JANUS_RELAYS: '1', VOICE: 'off' })).toThrow(/unset VOICE=off/)
+    expect(() => loadConfig({ JANUS_RTP_HOST: 'janus.local' })).toThrow(/JANUS_RTP_HOST/)
+    expect(() => loadConfig({ JANUS_RTP_HOST: '10.0.0.300' })).toThrow(/JANUS_RTP_HOST/)
+  })
+
   it('reads the voice settings: embedded, external Janus with its secrets, or off', () => {
     expect(loadConfig({}).voice).toEqual({ mode: 'embedded' })
     expect(loadConfig({ JANUS_BIN: '/opt/janus/bin/janus' }).voice).toEqual({

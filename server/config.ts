@@ -49,6 +49,12 @@ export interface Config {
   ops: OpsConfig
   /** Voice (server/voice): the embedded Janus, an external one (JANUS_URL), or off (VOICE=off). */
   voice: MediaConfig
+  /**
+   * The live stage (docs/stage.md): `relays` extra embedded Janus processes that serve only
+   * stage watchers (JANUS_RELAYS), and the address other Janus processes send the stage's RTP
+   * to for this process's mountpoints (JANUS_RTP_HOST).
+   */
+  stage: { relays: number; rtpHost: string }
 }
 
 export interface OpsConfig {
@@ -141,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     },
     ops: ops(env),
     voice: voice(env),
+    stage: stage(env),
   }
 }
 
@@ -185,6 +192,21 @@ function voice(env: NodeJS.ProcessEnv): MediaConfig {
     tokenSecret: need('JANUS_TOKEN_SECRET'),
     adminKey: need('JANUS_ADMIN_KEY'),
   }
+}
+
+/** JANUS_RELAYS=0…16 (default 0); JANUS_RTP_HOST, an IPv4 address (default 127.0.0.1). */
+function stage(env: NodeJS.ProcessEnv): Config['stage'] {
+  const relays = int(env, 'JANUS_RELAYS', 0, 0, 16)
+  const rtpHost = env.JANUS_RTP_HOST || '127.0.0.1'
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(rtpHost) || rtpHost.split('.').some((n) => Number(n) > 255)) {
+    throw new ConfigError(
+      `JANUS_RTP_HOST is the IPv4 address other Janus processes reach this one's mountpoints at, got "${rtpHost.slice(0, 100)}"`,
+    )
+  }
+  if (relays > 0 && env.VOICE === 'off') {
+    throw new ConfigError('JANUS_RELAYS needs the media server: unset VOICE=off')
+  }
+  return { relays, rtpHost }
 }
 
 function trustProxy(raw: string | undefined): TrustProxy {

@@ -4,6 +4,7 @@
 import type { RoomFeature } from './rooms/handlers'
 import { WorldRoom } from './rooms/WorldRoom'
 import { eventHandlers } from './events/handlers'
+import { stageHandlers } from './events/stageHandlers'
 import { spacesHandlers } from './spaces/handlers'
 import { spacesFeature } from './spaces/feature'
 import type { SpaceService } from './spaces/service'
@@ -27,5 +28,6 @@ export const handlerTables = {
   engine: WorldRoom.engine,
   spaces: spacesHandlers,
   events: eventHandlers,
+  stage: stageHandlers,
   voice: voiceHandlers,
 }

@@ -13,6 +13,12 @@
 //   cq:event:K:kicked:W   set while W (an address, or ip:<client address> for a guest) may not
 //                         rejoin after a kick; expires after the kick's minutes
 //   cq:event:K:muted:W    W's chat is muted until this time (ms); expires with the mute
+//   cq:event:K:live       the live stage's LiveState (JSON), for instances created later
+//   cq:event:K:publisher  the live publisher {gen, room, session, address, at}: its instance
+//                         refreshes `at` every second; stale after 10 s (a dead process)
+//   cq:event:K:stagegen   go-live counter (INCR): the newest publisher wins a race
+//   cq:event:K:mounts     hash `<process>:<janus>` → MountRecord: where forwarders send
+//                         (mounts.ts), refreshed every 5 s, stale after 15 s
 //   cq:instances:event:K  instance numbers in use
 import type {
   Announcement,
@@ -21,6 +27,7 @@ import type {
   ReactionCounts,
   ScreenState,
 } from '../../src/protocol/events'
+import type { LiveState } from '../../src/protocol/stage'
 import type { CastMemberState } from '../../src/protocol/state'
 
 export const eventChannel = (id: string) => `cq:event:${id}`
@@ -44,6 +51,14 @@ export type EventBus =
   | { t: 'roles'; performers: string[]; moderators: string[] }
   | { t: 'cast'; room: string; members: CastWire[] }
   | { t: 'cast-leave'; room: string; address: string }
+  /** The live stage's state changed (live.ts). */
+  | { t: 'live'; live: LiveState }
+  /** Go-live number `gen` took the stage: an older publisher ends (a take-over, a race). */
+  | { t: 'stage'; gen: number; host: boolean }
+  /** The host stopped whoever is live. */
+  | { t: 'stage-stop' }
+  /** A mountpoint was registered (mounts.ts): the publisher's instance forwards into it. */
+  | { t: 'mounts' }
 
 /** A cast member (host or performer) as one instance tells the others: its state, by address. */
 export interface CastWire extends Omit<CastMemberState, 'role'> {

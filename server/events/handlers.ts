@@ -129,7 +129,8 @@ async function setLive(room: EventContext, live: boolean) {
     await store.end(room.id)
     room.publish({ t: 'status', status: 'ended' })
     // Nobody joins an ended event: its shared keys can go (counts go with their instances).
-    for (const what of ['screen', 'seq', 'ann', 'hands', 'seats', 'host-name']) {
+    const keys = ['screen', 'seq', 'ann', 'hands', 'seats', 'host-name', 'publisher', 'stagegen']
+    for (const what of keys) {
       background(room.presence.del(eventKey(room.id, what)), '[events] clean-up of an ended event')
     }
   }

@@ -6,9 +6,10 @@
 // This file is the instance's life (create, join, leave, dispose) and what it hears on the
 // event's presence bus (bus.ts, with the keys); the jobs live beside it: the announcement
 // sequencer (announcements.ts), cast mirroring (cast.ts), reactions and raised hands
-// (audience.ts), moderation (moderation.ts), the join check (join.ts) and the `event.*`
-// handlers (handlers.ts). What stays (~500 lines) is one job: the lifecycle hooks and the bus
-// both read and change each seat's event state (`extras`), which no other file touches.
+// (audience.ts), moderation (moderation.ts), the join check (join.ts), the `event.*`
+// handlers (handlers.ts) and the live stage (live.ts, stageHandlers.ts). What stays (~560
+// lines) is one job: the lifecycle hooks and the bus both read and change each seat's event
+// state (`extras`), which no other file touches.
 import { matchMaker, type AuthContext, type Client } from '@colyseus/core'
 import {
   CAN,
@@ -45,6 +46,8 @@ import { CAST_MS, CastMirror } from './cast'
 import type { EventContext, EventMessageType, SeatEvent } from './context'
 import { joinError, Refusal, unavailable } from './errors'
 import { eventHandlers } from './handlers'
+import { LiveStage, type StageMessageType, type StageServices } from './live'
+import { stageHandlers } from './stageHandlers'
 import {
   authorizeEventJoin,
   clientIp,
@@ -61,6 +64,8 @@ export interface EventRoomSettings extends WorldRoomSettings {
   events: () => EventServices | null
   /** How long a kick keeps the address (or a guest's client address) out, minutes. */
   kickMinutes?: number
+  /** The live stage's media servers and mountpoints; null: the stage says stage_off. */
+  stage?: () => StageServices | null
 }
 
 /** The default of KICK_MINUTES. */
@@ -80,6 +85,7 @@ export class EventRoom extends WorldRoom implements EventContext {
   private ended = false
   private countTimer: { clear(): void } | null = null
   private onBus: ((m: EventBus) => void) | null = null
+  private live: LiveStage | null = null
 
   /** The event as this instance knows it (roles change it). */
   get info(): StoredEvent {
@@ -109,6 +115,26 @@ export class EventRoom extends WorldRoom implements EventContext {
     this.stored = event
     await super.onCreate({ world: event.world })
     this.handlers.add('events', this, eventHandlers)
+    const ended = () => this.ended
+    this.live = new LiveStage(
+      {
+        id: event.id,
+        roomId: this.roomId,
+        presence: this.presence,
+        clock: this.clock,
+        state: this.state,
+        seats: this.seats,
+        get isEnded() {
+          return ended()
+        },
+        roleOf: (seat) => this.roleOf(seat),
+        publish: (m) => this.publish(m),
+        reply: (client, type, body) => this.reply(client, type, body),
+        act: (seat, type, run, ok) => this.act(seat, type, () => run(), ok),
+      },
+      () => this.settings.stage?.() ?? null,
+    )
+    this.handlers.add('stage', this.live, stageHandlers)
     const stage = this.rules.stages.get(event.stage)
     if (!stage) throw joinError('unknown_event', `world ${event.world} has no stage ${event.stage}`)
     this.stage = stage
@@ -148,6 +174,7 @@ export class EventRoom extends WorldRoom implements EventContext {
       this.state.event.announcement = JSON.stringify(ann)
       broadcast(this, 'event.announcement', ann)
     })
+    await this.live.start()
     const backlog = await this.announcements.start()
     if (backlog.length > 0) ev.announcement = JSON.stringify(backlog.at(-1))
 
@@ -227,8 +254,10 @@ export class EventRoom extends WorldRoom implements EventContext {
   }
 
   override async onLeave(client: Client, consented: boolean) {
+    const seat = this.seats.get(client.sessionId)
     await super.onLeave(client, consented)
     if (this.seats.has(client.sessionId)) return // came back in time
+    if (seat) this.live?.left(seat)
     const extra = this.extras.get(client.sessionId)
     this.extras.delete(client.sessionId)
     const id = this.stored.id
@@ -246,6 +275,7 @@ export class EventRoom extends WorldRoom implements EventContext {
       this.cast?.dispose()
     }
     this.announcements?.dispose()
+    this.live?.dispose()
     this.hands?.dispose() // unset when onCreate failed early
     await super.onDispose()
   }
@@ -257,7 +287,12 @@ export class EventRoom extends WorldRoom implements EventContext {
    * `event.ok` (reactions excepted); a Refusal or a store refusal is an `error`, anything else
    * is logged and the sender told to try again.
    */
-  act(seat: Seat, type: EventMessageType, run: (extra: SeatEvent) => Promise<void> | void): void {
+  act(
+    seat: Seat,
+    type: EventMessageType | StageMessageType,
+    run: (extra: SeatEvent) => Promise<void> | void,
+    ok = type !== 'event.react',
+  ): void {
     const extra = this.extras.get(seat.client.sessionId)
     if (!extra) return
     const go = async () => {
@@ -266,7 +301,7 @@ export class EventRoom extends WorldRoom implements EventContext {
     }
     go().then(
       () => {
-        if (type !== 'event.react') this.reply(seat.client, 'event.ok', { op: type.slice(6) })
+        if (ok) this.reply(seat.client, 'event.ok', { op: type.slice(6) })
       },
       (err: unknown) => {
         if (err instanceof Refusal) {
@@ -277,10 +312,13 @@ export class EventRoom extends WorldRoom implements EventContext {
         } else {
           const at = { roomId: this.roomId, sessionId: seat.client.sessionId }
           log.error({ ...at, op: type, error: errorField(err) }, 'event action failed')
+          const stage = type.startsWith('stage.')
           this.reply(seat.client, 'error', {
-            code: 'storage_unavailable',
+            code: stage ? 'stage_off' : 'storage_unavailable',
             type,
-            message: 'that could not be done now: nothing changed, try again',
+            message: stage
+              ? 'the media server did not answer: try again'
+              : 'that could not be done now: nothing changed, try again',
           })
         }
       },
@@ -400,6 +438,12 @@ export class EventRoom extends WorldRoom implements EventContext {
       case 'cast-leave':
         if (m.room !== this.roomId) this.cast?.left(m.address)
         break
+      case 'live':
+      case 'stage':
+      case 'stage-stop':
+      case 'mounts':
+        this.live?.hear(m)
+        break
     }
   }
 
@@ -423,6 +467,7 @@ export class EventRoom extends WorldRoom implements EventContext {
     if (role === extra.role) return
     extra.role = role
     this.reply(seat.client, 'event.role', { role })
+    this.live?.roleChanged(seat, role)
     background(this.recordSeat(seat), '[events] seat record')
     if (CAN.callHand(role)) {
       background(

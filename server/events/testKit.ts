@@ -115,6 +115,10 @@ const TYPES = [
   'event.hands',
   'event.called',
   'event.muted',
+  'stage.publish',
+  'stage.watch',
+  'stage.token',
+  'stage.ended',
 ] as const
 
 export interface Attendee {

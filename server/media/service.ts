@@ -82,6 +82,8 @@ export interface MediaServiceOptions {
 export class MediaService {
   private media: Media | null = null
   private handle: JanusHandle | null = null
+  /** The Streaming plugin handle of the same session (the live stage's mountpoints). */
+  private streamingHandle: JanusHandle | null = null
   private session: JanusSession | null = null
   private janus: JanusProcess | null = null
   private reason: string
@@ -173,7 +175,12 @@ export class MediaService {
    * until a pass is added, subscribers only with their own publisher's private id, recording
    * and RTP forwarding locked.
    */
-  async createRoom(publishers: number, description: string): Promise<MediaRoom> {
+  async createRoom(
+    publishers: number,
+    description: string,
+    /** More room settings (the live stage: video codec, keyframe requests, bitrate). */
+    extra: Record<string, unknown> = {},
+  ): Promise<MediaRoom> {
     const generation = this.generation
     const secret = randomBytes(18).toString('base64url')
     for (let attempt = 0; ; attempt++) {
@@ -193,6 +200,7 @@ export class MediaService {
           audiocodec: 'opus',
           lock_record: true,
           audiolevel_event: false,
+          ...extra,
         })
         return { id, secret, generation }
       } catch (err) {
@@ -269,6 +277,25 @@ export class MediaService {
     await this.request({ request: 'moderate', room: room.id, secret: room.secret, id, mid, mute })
   }
 
+  // ---- what the live stage asks (server/media/stage.ts) --------------------------------
+
+  /** A VideoRoom request with the plugin's admin_key added (rtp_forward is locked to it). */
+  async videoroomAdmin(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.request({ ...body, admin_key: this.need().adminKey })
+  }
+
+  /** A Streaming plugin request; `admin` adds the admin_key (create is locked to it). */
+  async streaming(body: Record<string, unknown>, admin = false): Promise<Record<string, unknown>> {
+    const handle = this.streamingHandle
+    if (!handle || !this.available) throw new Error(this.reason)
+    return handle.request(admin ? { ...body, admin_key: this.need().adminKey } : body)
+  }
+
+  /** Whether `generation` is this service's current connection (its rooms still exist). */
+  isCurrent(generation: number): boolean {
+    return this.available && generation === this.generation
+  }
+
   /** Stops the embedded Janus (or closes the connection) for good. */
   async stop(): Promise<void> {
     this.stopped = true
@@ -277,6 +304,7 @@ export class MediaService {
     const session = this.session
     // Rooms are closing too: nobody needs `voice.ended` now.
     this.handle = null
+    this.streamingHandle = null
     this.session = null
     await session?.destroy().catch(() => {})
     await this.janus?.stop()
@@ -309,8 +337,10 @@ export class MediaService {
       keepAliveMs: 20_000,
     })
     let handle: JanusHandle
+    let streaming: JanusHandle
     try {
       handle = await session.attach(VIDEOROOM)
+      streaming = await session.attach(STREAMING)
     } catch (err) {
       await session.destroy()
       throw err
@@ -319,6 +349,7 @@ export class MediaService {
     this.media = media
     this.session = session
     this.handle = handle
+    this.streamingHandle = streaming
     this.generation++
     for (const fn of this.readyListeners) fn()
     return { closed }
@@ -327,6 +358,7 @@ export class MediaService {
   private lost(reason: string) {
     const was = this.handle !== null
     this.handle = null
+    this.streamingHandle = null
     this.session = null
     this.reason = reason
     if (!was) return
