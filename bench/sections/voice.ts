@@ -340,6 +340,9 @@ async function stagePart(ear: boolean) {
   try {
     await voiceReady(server)
     const http = server.url.replace(/^ws/, 'http')
+    // Sign-in needs the chain registry loaded (/api/chain answers 503 until then).
+    for (let i = 0; i < 120 && (await fetch(`${http}/api/chain`)).status !== 200; i++)
+      await sleep(500)
     const token = await signIn(http, 1)
     const event = await createEvent(http, token)
     const host = await eventSeat(server.url, event.id, 'bench host', token)
