@@ -53,7 +53,7 @@ import {
   type WatchJoin,
   type WatchReport,
 } from '../voice/stage'
-import { cpuPct, cpuSeconds, janusPids, udpRcvbufErrors } from '../voice/janusProcs'
+import { cpuPct, cpuSeconds, janusPids, udpDropsByPid, udpRcvbufErrors } from '../voice/janusProcs'
 import {
   SpeakerSwarm,
   type SpeakerJoin,
@@ -185,21 +185,24 @@ async function worldPart() {
         janus: cpuSeconds(pids),
         server: server.cpuSeconds(),
         udpDrops: udpRcvbufErrors(),
+        drops: udpDropsByPid([process.pid, ...pids]),
         at: clock(),
       }
       log(`${label}: measuring for ${S.windowS} s…`)
       await sleepUntil(windowEnd)
       const cpuS = (clock() - cpu0.at) / 1000
       const janusCpu = cpuPct(cpu0.janus, cpuSeconds(pids), cpuS)
-      const serverCpuPct = round(((server.cpuSeconds() - cpu0.server) / cpuS) * 100)
+      const janusTotal = Object.values(janusCpu).reduce((a, b) => a + b, 0)
+      // The server's process tree includes its Janus: the game server alone is the rest.
+      const serverCpuPct = round(((server.cpuSeconds() - cpu0.server) / cpuS) * 100 - janusTotal)
       const udpDrops = udpRcvbufErrors() - cpu0.udpDrops
+      const dropsWhere = dropsDelta(cpu0.drops, udpDropsByPid([process.pid, ...pids]))
       await sleepUntil(windowEnd + 300)
       const reports = await Promise.all(swarms.map((s) => s.stop()))
       const listeners = reports.flatMap((r) => r.listeners)
       const sentInWindow = reports.reduce((a, r) => a + r.sentInWindow, 0)
       const expected = listeners.reduce((a, l) => a + l.expected, 0)
       const received = listeners.reduce((a, l) => a + l.received, 0)
-      const janusTotal = Object.values(janusCpu).reduce((a, b) => a + b, 0)
       const streams = listeners.map((l) => l.maxStreams).sort((a, b) => a - b)
       const errors: Record<string, number> = {}
       for (const r of reports)
@@ -233,6 +236,8 @@ async function worldPart() {
         // Datagrams the kernel dropped on full receive buffers during the window, machine-wide
         // (the bots', Janus', anyone's): loss that no network caused.
         udpRcvbufDrops: udpDrops,
+        udpDropsBench: dropsWhere.bench,
+        udpDropsJanus: dropsWhere.janus,
         renegotiations: reports.reduce((a, r) => a + r.renegotiations, 0),
         errors,
         firstErrors: reports.flatMap((r) => r.firstErrors).slice(0, 8),
@@ -400,12 +405,18 @@ async function stagePart(ear: boolean) {
       await Promise.all(swarms.map((s) => s.setWindow(windowStart, windowEnd)))
       await sleepUntil(windowStart)
       const pids = janusPids(server.pid)
-      const cpu0 = { janus: cpuSeconds(pids), udpDrops: udpRcvbufErrors(), at: clock() }
+      const cpu0 = {
+        janus: cpuSeconds(pids),
+        udpDrops: udpRcvbufErrors(),
+        drops: udpDropsByPid([process.pid, ...pids]),
+        at: clock(),
+      }
       log(`${label}: measuring for ${S.windowS} s…`)
       await sleepUntil(windowEnd)
       const cpuS = (clock() - cpu0.at) / 1000
       const janusCpu = cpuPct(cpu0.janus, cpuSeconds(pids), cpuS)
       const udpDrops = udpRcvbufErrors() - cpu0.udpDrops
+      const dropsWhere = dropsDelta(cpu0.drops, udpDropsByPid([process.pid, ...pids]))
       await sleepUntil(windowEnd + 300)
       const reports = await Promise.all(swarms.map((s) => s.stop()))
       const perJanus: WatchReport['perJanus'] = {}
@@ -460,6 +471,8 @@ async function stagePart(ear: boolean) {
         packetsExpected: expected,
         packetsReceived: received,
         udpRcvbufDrops: udpDrops,
+        udpDropsBench: dropsWhere.bench,
+        udpDropsJanus: dropsWhere.janus,
         errors,
         firstErrors: reports.flatMap((r) => r.firstErrors).slice(0, 8),
         joinFailed: join.failed,
@@ -485,6 +498,18 @@ async function stagePart(ear: boolean) {
     await server.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/** Drops during the window on the bench's own sockets and on Janus' (udpDropsByPid). */
+function dropsDelta(before: Map<number, number>, after: Map<number, number>) {
+  let bench = 0
+  let janus = 0
+  for (const [pid, n] of after) {
+    const d = Math.max(0, n - (before.get(pid) ?? 0))
+    if (pid === process.pid) bench += d
+    else janus += d
+  }
+  return { bench, janus }
 }
 
 function merge(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

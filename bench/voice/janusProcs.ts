@@ -45,3 +45,50 @@ export function udpRcvbufErrors(): number {
   const values = lines[1]!.split(/\s+/)
   return Number(values[names.indexOf('RcvbufErrors')] ?? 0)
 }
+
+/** Socket inodes a process holds (its fds that are sockets). */
+function socketInodes(pid: number): Set<string> {
+  const out = new Set<string>()
+  try {
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))
+        if (m) out.add(m[1]!)
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    // gone
+  }
+  return out
+}
+
+/**
+ * UDP datagrams dropped so far on the sockets each of these processes holds now (the `drops`
+ * column of /proc/net/udp, by socket inode): says whose receive buffers overflowed, the bench's
+ * peers or Janus'. Sockets closed since are not counted.
+ */
+export function udpDropsByPid(pids: number[]): Map<number, number> {
+  const drops = new Map<string, number>()
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text: string
+    try {
+      text = fs.readFileSync(file, 'utf8')
+    } catch {
+      continue
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/)
+      if (f.length < 13) continue
+      drops.set(f[9]!, Number(f[f.length - 1]))
+    }
+  }
+  return new Map(
+    pids.map((pid) => {
+      let sum = 0
+      for (const inode of socketInodes(pid)) sum += drops.get(inode) ?? 0
+      return [pid, sum]
+    }),
+  )
+}
