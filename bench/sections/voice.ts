@@ -201,6 +201,7 @@ async function worldPart() {
       const reports = await Promise.all(swarms.map((s) => s.stop()))
       const listeners = reports.flatMap((r) => r.listeners)
       const sentInWindow = reports.reduce((a, r) => a + r.sentInWindow, 0)
+      const loopP99 = Math.max(...reports.map((r) => r.loopDelayMsP99))
       const expected = listeners.reduce((a, l) => a + l.expected, 0)
       const received = listeners.reduce((a, l) => a + l.received, 0)
       const streams = listeners.map((l) => l.maxStreams).sort((a, b) => a - b)
@@ -238,6 +239,11 @@ async function worldPart() {
         udpRcvbufDrops: udpDrops,
         udpDropsBench: dropsWhere.bench,
         udpDropsJanus: dropsWhere.janus,
+        benchLimited: benchLimited(
+          dropsWhere.bench,
+          loopP99,
+          sentInWindow / (S.speakers * 50 * S.windowS),
+        ),
         renegotiations: reports.reduce((a, r) => a + r.renegotiations, 0),
         errors,
         firstErrors: reports.flatMap((r) => r.firstErrors).slice(0, 8),
@@ -246,7 +252,7 @@ async function worldPart() {
         joinErrors: join.errors,
         joinS: round(joinS),
         rooms: join.roomIds.length,
-        botLoopDelayMsP99: round(Math.max(...reports.map((r) => r.loopDelayMsP99))),
+        botLoopDelayMsP99: round(loopP99),
         otherCpuPctBefore,
         durationS: round((clock() - started) / 1000),
       }
@@ -473,6 +479,11 @@ async function stagePart(ear: boolean) {
         udpRcvbufDrops: udpDrops,
         udpDropsBench: dropsWhere.bench,
         udpDropsJanus: dropsWhere.janus,
+        benchLimited: benchLimited(
+          dropsWhere.bench,
+          Math.max(...reports.map((r) => r.loopDelayMsP99)),
+          1,
+        ),
         errors,
         firstErrors: reports.flatMap((r) => r.firstErrors).slice(0, 8),
         joinFailed: join.failed,
@@ -498,6 +509,15 @@ async function stagePart(ear: boolean) {
     await server.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Whether the bench itself limited what it measured: the kernel dropped datagrams on its own
+ * sockets, its threads stalled for over half a second, or its publishers sent under 95 % of
+ * their packets. Loss is then the bench machine's as much as the media server's.
+ */
+function benchLimited(benchDrops: number, loopP99Ms: number, sentRatio: number): boolean {
+  return benchDrops > 0 || loopP99Ms > 500 || sentRatio < 0.95
 }
 
 /** Drops during the window on the bench's own sockets and on Janus' (udpDropsByPid). */
@@ -551,6 +571,7 @@ export async function voice() {
     janusCpuPct: top?.janusCpuPctPer100Listeners ?? null,
     subscriptionsPerListener: world?.subscriptionsPerListener ?? null,
     from: { top: stage ? 'stage' : world ? 'world' : null, mouthToEar: earStage ? 'stage' : null },
+    benchLimited: top?.benchLimited ?? null,
     world: worldRun,
     stage: stageRun,
     ear: { stage: earStage, voice: earVoice },
@@ -570,8 +591,9 @@ export async function voice() {
       '/proc/<pid>/stat over the window, 100 = one core) per 100 listeners. Top-level fields ' +
       'come from the stage run when it ran, else from the world run (see from); ' +
       'mouthToEarMsP95 is the stage path, the voice path is in ear.voice. lossPct is from the ' +
-      "listeners' RTP sequence numbers inside the window; when the bots' threads are starved " +
-      '(world.sentRatePct < 100, botLoopDelayMsP99 in seconds, udpRcvbufDrops) it measures the ' +
-      'bench machine as much as the media server.',
+      "listeners' RTP sequence numbers inside the window. benchLimited: the kernel dropped " +
+      "datagrams on the bench's own sockets (udpDropsBench; udpDropsJanus for Janus'), its " +
+      'threads stalled over 500 ms (botLoopDelayMsP99) or its publishers sent under 95 % of 50 ' +
+      'packets/s (world.sentRatePct): loss then measures the bench machine, not the media server.',
   }
 }
