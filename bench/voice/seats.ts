@@ -5,7 +5,8 @@
 import { Client, type Room } from 'colyseus.js'
 import { nodeSocket } from '../../server/media/janus'
 import { STREAMING, VIDEOROOM } from '../../server/media/tokens'
-import { JanusSession, type JanusHandle } from '../../src/protocol/janus'
+import { JanusError, JanusSession, type JanusHandle } from '../../src/protocol/janus'
+import { NO_SUCH_FEED } from '../../server/media/service'
 import type { StagePublishTicket, StageWatchTicket } from '../../src/protocol/stage'
 import { VOICE, type VoiceTicket } from '../../src/protocol/voice'
 import type { ServerMessages } from '../../src/protocol/messages'
@@ -86,13 +87,24 @@ export async function subscribeVoice(
   answer: (offer: string) => Promise<string>,
 ): Promise<JanusHandle> {
   const sub = await seat.session.attach(VIDEOROOM)
-  const reply = await sub.message({
-    request: 'join',
-    ptype: 'subscriber',
-    room: seat.ticket.room,
-    private_id: seat.privateId,
-    streams: [{ feed, mid: VOICE.audioMid }],
-  })
+  const join = () =>
+    sub.message({
+      request: 'join',
+      ptype: 'subscriber',
+      room: seat.ticket.room,
+      private_id: seat.privateId,
+      streams: [{ feed, mid: VOICE.audioMid }],
+    })
+  // A feed can be subscribed once its media is up: until then VideoRoom says "No such feed".
+  let reply = null
+  for (let attempt = 0; !reply; attempt++) {
+    try {
+      reply = await join()
+    } catch (err) {
+      if (!(err instanceof JanusError) || err.code !== NO_SUCH_FEED || attempt >= 20) throw err
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
   if (!reply.jsep) throw new Error('the media server sent no offer for the voice')
   await sub.message({ request: 'start' }, { type: 'answer', sdp: await answer(reply.jsep.sdp) })
   return sub
