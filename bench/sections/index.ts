@@ -3,6 +3,7 @@ import { boot } from './boot'
 import { chain } from './chain'
 import { events } from './events'
 import { net } from './net'
+import { voice } from './voice'
 import { worlds } from './worlds'
 
 export const sections: Record<string, () => Promise<unknown>> = {
@@ -10,5 +11,6 @@ export const sections: Record<string, () => Promise<unknown>> = {
   chain,
   events,
   net,
+  voice,
   worlds,
 }
