@@ -213,6 +213,8 @@ it('a moderator’s mute stops the packets on the media server, the unmute lets 
   const host = await attend(server.url, event.id, 'Host', hostToken)
   const speaker = await attend(server.url, event.id, 'Speaker')
   const listener = await attend(server.url, event.id, 'Listener')
+  const told: ServerMessages['voice.muted'][] = []
+  speaker.room.onMessage('voice.muted', (m: ServerMessages['voice.muted']) => told.push(m))
   const ts = await ticketFor(speaker.room)
   const tl = await ticketFor(listener.room)
   expect(tl.room).toBe(ts.room)
@@ -233,6 +235,9 @@ it('a moderator’s mute stops the packets on the media server, the unmute lets 
   const unmute = { action: 'unmute', session: speaker.room.sessionId }
   expect(await host.act('event.moderate', unmute)).toBe(null)
   const after = await flows(pub, sub, 'after the unmute')
+  // The speaker was told both: muted until a time, then lifted (0: its microphone may send).
+  expect(told.map((m) => m.until > Date.now())).toEqual([true, false])
+  expect(told[1]).toEqual({ until: 0 })
 
   // A kick ends the feed on the media server, and with it the subscription's packets.
   expect(
