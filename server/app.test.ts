@@ -2,13 +2,13 @@
 // joining a world room.
 import { Client } from 'colyseus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { startServer, type RunningServer } from './app'
 
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
+  server = await startServer(testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
 })
 afterAll(() => server.stop())
 

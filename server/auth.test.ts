@@ -32,6 +32,7 @@ import { startServer, type RunningServer } from './app'
 import { openRedisAuth, type RedisAuth } from './authRedis'
 import { startChain } from './chain'
 import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { freshPgliteDir } from './db/testPglite'
 import { captureLogs } from './log'
 import { signInEnv, until, wallet, writeSignInRegistry } from './events/testKit'
@@ -409,7 +410,7 @@ describe('sign-in over HTTP is bound to this site', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-auth-http-'))
     writeSignInRegistry(path.join(tmp, 'registry.json'))
     server = await startServer(
-      loadConfig({
+      testConfig({
         PORT: '0',
         CLIENT: 'none',
         // A copied empty database, not initdb: on two busy cores this hook ran out of 60 s.

@@ -16,7 +16,7 @@ import { ChainUnavailableError, type Collectible } from '../src/chain/types'
 import { startServer, type RunningServer } from './app'
 import type { ChainServices } from './chain'
 import { CollectibleService, type CollectiblesResponse } from './collectibles'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { captureLogs } from './log'
 import { SEED_PLAN, devWallets, mined, type DevAccounts } from './devchain'
 
@@ -30,7 +30,7 @@ let deployment: { pixels: string; landmarks: string; souvenirs: string; copycat:
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-collectibles-'))
   server = await startServer(
-    loadConfig({
+    testConfig({
       PORT: '0',
       CLIENT: 'none',
       DATA_DIR: tmp,

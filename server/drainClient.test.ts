@@ -5,12 +5,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { WorldSession } from '../src/net/session'
 import { useNet } from '../src/state/net'
 import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 
 let server: RunningServer
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
+  server = await startServer(testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
 })
 afterAll(() => server.stop())
 
@@ -45,7 +45,7 @@ it('joins again after the server it was on shut down', async () => {
 
 it('says the server restarts, with the seconds left, and rejoins once it is back however long it takes', async () => {
   let first: RunningServer | null = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }),
+    testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }),
   )
   const port = first.port
   let second: RunningServer | null = null
@@ -78,7 +78,7 @@ it('says the server restarts, with the seconds left, and rejoins once it is back
     expect(statuses).not.toContain('failed')
     expect(useNet.getState().restart).not.toBeNull()
 
-    second = await startServer(loadConfig({ PORT: String(port), CLIENT: 'none', CHAIN: 'off' }))
+    second = await startServer(testConfig({ PORT: String(port), CLIENT: 'none', CHAIN: 'off' }))
     await until('the session back online', () => useNet.getState().status === 'online', 60_000)
     expect(useNet.getState().restart).toBeNull()
     expect(statuses).not.toContain('failed')

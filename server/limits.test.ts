@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_MESSAGE_BYTES } from '../src/protocol/messages'
 import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { MAX_MATCHMAKE_BODY, MAX_WS_PAYLOAD } from './limits'
 
 const WORLD = { world: 'block-park-village', name: 'tester' }
@@ -112,7 +112,7 @@ describe('with TRUST_PROXY=1', () => {
   let server: RunningServer
   beforeAll(async () => {
     server = await startServer(
-      loadConfig({
+      testConfig({
         PORT: '0',
         CLIENT: 'none',
         CHAIN: 'off',
@@ -248,7 +248,7 @@ describe('without TRUST_PROXY', () => {
   let server: RunningServer
   beforeAll(async () => {
     server = await startServer(
-      loadConfig({
+      testConfig({
         PORT: '0',
         CLIENT: 'none',
         CHAIN: 'off',

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, portOpen } from '../e2e/procs'
 import { EvmAdapter } from '../src/chain/evm'
 import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { instrumentRpc, metricsAccess, scrape, watchDatabase } from './metrics'
 import { openDatabase } from './db/database'
 import { freshPgliteDir } from './db/testPglite'
@@ -23,7 +23,7 @@ const rooms: Room[] = []
 
 beforeAll(async () => {
   server = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', METRICS_TOKEN: TOKEN }),
+    testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', METRICS_TOKEN: TOKEN }),
   )
 })
 afterEach(async () => {

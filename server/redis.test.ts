@@ -11,7 +11,7 @@ import { matchMaker } from '@colyseus/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { descendants, freePort, isAlive, portOpen } from '../e2e/procs'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 import { startServer } from './app'
 import { checkRedis } from './redis'
 import { signInEnv, writeSignInRegistry } from './events/testKit'
@@ -227,7 +227,7 @@ describe('several server processes sharing Redis', { timeout: 120_000 }, () => {
     const before = await redisClients()
     const port = await freePort()
     const env = { PORT: String(port), CLIENT: 'none', CHAIN: 'off', REDIS_URL: redisUrl }
-    const server = await startServer(loadConfig(env))
+    const server = await startServer(testConfig(env))
     const processId = matchMaker.processId
     // presence pub + sub, driver (the start-up check's probe connection is gone)
     await waitFor('3 connections', async () =>
@@ -266,7 +266,7 @@ describe('sign-in over Redis', { timeout: 120_000 }, () => {
       DATA_DIR: path.join(tmp, 'auth'),
       ...signInEnv(registry),
     }
-    const server = await startServer(loadConfig(env))
+    const server = await startServer(testConfig(env))
     // presence pub + sub, driver, and the sign-in stores
     await waitFor('4 connections', async () =>
       (await redisClients()) === before + 4 ? true : undefined,
@@ -301,7 +301,7 @@ describe('sign-in over Redis', { timeout: 120_000 }, () => {
     const registry = path.join(tmp, 'registry.json')
     writeSignInRegistry(registry)
     const server = await startServer(
-      loadConfig({
+      testConfig({
         PORT: String(await freePort()),
         CLIENT: 'none',
         REDIS_URL: own,

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from './app'
-import { loadConfig } from './config'
+import { testConfig } from './testConfig'
 
 let tmp: string
 let server: RunningServer
@@ -80,7 +80,7 @@ beforeAll(async () => {
   const file = path.join(tmp, 'registry.json')
   fs.writeFileSync(file, JSON.stringify(registry()))
   server = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', DATA_DIR: tmp, TRUST_REGISTRY: file }),
+    testConfig({ PORT: '0', CLIENT: 'none', DATA_DIR: tmp, TRUST_REGISTRY: file }),
   )
 }, 60_000)
 

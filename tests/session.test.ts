@@ -16,7 +16,7 @@ import { useNet } from '../src/state/net'
 import { useWallet } from '../src/wallet/store'
 import { resetMotion } from '../src/avatar/controller'
 import { startServer, type RunningServer } from '../server/app'
-import { loadConfig } from '../server/config'
+import { testConfig } from '../server/testConfig'
 import { until as waitUntil } from '../server/events/testKit'
 import { worldRules } from '../server/worlds'
 import type { WorldState } from '../server/rooms/WorldState'
@@ -34,7 +34,7 @@ let sessions: WorldSession[] = []
 let visitors: Visitor[] = []
 
 beforeAll(async () => {
-  server = await startServer(loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
+  server = await startServer(testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off' }))
   proxy = await startProxy(server.port)
   for (const w of [WORLD, OTHER_WORLD]) spawns.set(w, (await worldRules('scenes', w)).spawn)
 })

@@ -5,14 +5,15 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Stage } from '../../src/protocol/scene'
 import { startServer, type RunningServer } from '../app'
-import { loadConfig } from '../config'
 import { freshPgliteDir } from '../db/testPglite'
+import { testConfig } from '../testConfig'
 import { signInEnv, writeSignInRegistry } from './testKit'
 import { writeTestScenes } from './testScenes'
 
 /**
  * A whole server in a fresh temporary folder: the test scenes, sign-in without a chain, PGlite
- * storage; resolves once its chain and events are ready. `env` adds or overrides settings.
+ * storage, voice off (`VOICE: 'on'` in `env` starts an embedded Janus); resolves once its chain
+ * and events are ready. `env` adds or overrides settings.
  */
 export async function startEventsServer(
   name: string,
@@ -22,7 +23,7 @@ export async function startEventsServer(
   const stage = writeTestScenes(path.join(tmp, 'scenes'))
   writeSignInRegistry(path.join(tmp, 'registry.json'))
   const server = await startServer(
-    loadConfig({
+    testConfig({
       PORT: '0',
       CLIENT: 'none',
       DATA_DIR: await freshPgliteDir(path.join(tmp, 'data')),

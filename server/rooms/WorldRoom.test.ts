@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODES, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
 import { POSE_FRAME, PoseBook, decodePoseFrame } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
-import { loadConfig } from '../config'
+import { testConfig } from '../testConfig'
 import { worldRules } from '../worlds'
 import type { WorldState } from './WorldState'
 
@@ -17,7 +17,7 @@ let spawn: { x: number; y: number; z: number }
 
 beforeAll(async () => {
   server = await startServer(
-    loadConfig({
+    testConfig({
       PORT: '0',
       CLIENT: 'none',
       CHAIN: 'off',

@@ -4,7 +4,7 @@ import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
-import { loadConfig } from '../config'
+import { testConfig } from '../testConfig'
 import { LOAD_TEST_LIMITS } from '../limits'
 import { captureLogs } from '../log'
 import type { WorldState } from './WorldState'
@@ -15,7 +15,7 @@ const rooms: Room[] = []
 beforeAll(async () => {
   server = await startServer(
     // 121 visitors from one address, 20 joining at once: over the per-address defaults.
-    loadConfig({
+    testConfig({
       PORT: '0',
       CLIENT: 'none',
       CHAIN: 'off',

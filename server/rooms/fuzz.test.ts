@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ClientMessages, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
 import { POSE_FRAME, PoseBook } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
-import { loadConfig } from '../config'
+import { testConfig } from '../testConfig'
 import { worldRules } from '../worlds'
 import type { WorldState } from './WorldState'
 
@@ -201,7 +201,7 @@ beforeAll(async () => {
   process.on('uncaughtException', onCrash)
   process.on('unhandledRejection', onCrash)
   server = await startServer(
-    loadConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '1000', AOI: 'off' }),
+    testConfig({ PORT: '0', CLIENT: 'none', CHAIN: 'off', MAX_CLIENTS: '1000', AOI: 'off' }),
   )
   spawn = (await worldRules('scenes', WORLD)).spawn
 })

@@ -13,7 +13,7 @@ import type { ServerMessages } from '../../src/protocol/messages'
 import type { Space } from '../../src/protocol/scene'
 import { clampFree, type FreeBounds } from '../../src/protocol/spaces'
 import { startServer, type RunningServer } from '../app'
-import { loadConfig } from '../config'
+import { testConfig } from '../testConfig'
 import { captureLogs } from '../log'
 import { devWallets, mined } from '../devchain'
 import type { WorldState } from '../rooms/WorldState'
@@ -74,7 +74,7 @@ beforeAll(async () => {
     spare,
   ]
   fs.writeFileSync(file, JSON.stringify(scene))
-  server = await startServer(loadConfig(env()))
+  server = await startServer(testConfig(env()))
   await server.spaces
   deployment = JSON.parse(fs.readFileSync(path.join(tmp, 'data/chain/deployment.json'), 'utf8'))
 }, 300_000)
@@ -341,7 +341,7 @@ describe('creator spaces', () => {
     // Configuration now gives the test plot, owned by account #1, to account #0.
     const conflicting = `${WORLD}/test-plot=${devWallets()[0]!.address}`
     server = await startServer(
-      loadConfig(env({ SPACE_ASSIGN: `${env().SPACE_ASSIGN},${conflicting}` })),
+      testConfig(env({ SPACE_ASSIGN: `${env().SPACE_ASSIGN},${conflicting}` })),
     )
     await server.spaces
     logs.stop()
@@ -387,7 +387,7 @@ describe('creator spaces', () => {
     await server.stop()
     tokens.clear()
     // The watcher's first poll is 10 minutes away: only the re-check (every second) can notice.
-    server = await startServer(loadConfig(env({ SPACE_RECHECK_S: '1', CHAIN_POLL_MS: '600000' })))
+    server = await startServer(testConfig(env({ SPACE_RECHECK_S: '1', CHAIN_POLL_MS: '600000' })))
     await server.spaces
     const owner = await visitor('owner', 1)
     const other = await visitor('other')

@@ -97,7 +97,7 @@ async function served(v: { room: Room; inbox: VoiceInbox }) {
 }
 
 beforeAll(async () => {
-  ;({ server, tmp } = await startEventsServer('voice'))
+  ;({ server, tmp } = await startEventsServer('voice', { VOICE: 'on' }))
   await server.voice.firstStart
   expect(server.voice.status()).toEqual({ available: true })
 }, 60_000)

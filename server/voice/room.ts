@@ -79,7 +79,10 @@ export class RoomVoice implements FeaturePart {
     this.drop(seat.client.sessionId)
   }
 
-  /** A moderator muted the seat until `until`, or lifted it (0): applied on the media server. */
+  /**
+   * A moderator muted the seat until `until`, or lifted it (0): applied on the media server and
+   * told to the seat (`voice.muted`, until 0 when lifted).
+   */
   muted(seat: Seat, until: number) {
     const id = seat.client.sessionId
     if (until > Date.now()) this.modMutes.set(id, until)
@@ -87,7 +90,8 @@ export class RoomVoice implements FeaturePart {
     const v = this.inVoice.get(id)
     if (!v) return
     this.showMuted(id, v)
-    if (until > Date.now()) this.host.reply(seat.client, 'voice.muted', { until })
+    // 0 when lifted: the client opens its microphone again at once, not when the mute would end.
+    this.host.reply(seat.client, 'voice.muted', { until: until > Date.now() ? until : 0 })
     background(this.applyModeration(v, true), '[voice] moderate')
   }
 

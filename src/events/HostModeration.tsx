@@ -1,5 +1,5 @@
-// The host panel's moderation: the people of this room with mute (for a number of minutes), kick
-// and ban, and a ban by address; kick and ban ask first.
+// The host panel's moderation: the people of this room with mute (for a number of minutes),
+// unmute, kick and ban, and a ban by address; kick and ban ask first.
 import { useState } from 'react'
 import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
@@ -57,6 +57,7 @@ export function People() {
               <>
                 <button
                   className="btn small"
+                  data-testid="mute"
                   aria-label={`${t('event.mute')} ${p.name}`}
                   onClick={() =>
                     void run(() =>
@@ -69,6 +70,21 @@ export function People() {
                   }
                 >
                   {t('event.mute')}
+                </button>
+                <button
+                  className="btn small"
+                  data-testid="unmute"
+                  aria-label={`${t('event.unmute')} ${p.name}`}
+                  onClick={() =>
+                    void run(() =>
+                      current.session?.eventAction('event.moderate', {
+                        action: 'unmute',
+                        session: p.id,
+                      }),
+                    )
+                  }
+                >
+                  {t('event.unmute')}
                 </button>
                 <button
                   className="btn small"

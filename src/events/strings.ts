@@ -158,6 +158,7 @@ export const EVENT_STRINGS = {
   'event.people.you': { 'zh-CN': '你', en: 'you' },
   'event.people.guest': { 'zh-CN': '未登录', en: 'not signed in' },
   'event.mute': { 'zh-CN': '禁言', en: 'Mute' },
+  'event.unmute': { 'zh-CN': '解除禁言', en: 'Unmute' },
   'event.muteFor': { 'zh-CN': '禁言时长（分钟）', en: 'Mute for (minutes)' },
   'event.kick': { 'zh-CN': '移出', en: 'Kick' },
   'event.kickConfirm': {
