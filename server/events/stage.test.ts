@@ -74,7 +74,7 @@ async function refused(work: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  ;({ server, tmp } = await startEventsServer('stage'))
+  ;({ server, tmp } = await startEventsServer('stage', { VOICE: 'on' }))
   await server.voice.firstStart
   expect(server.voice.status()).toEqual({ available: true })
   hostToken = await signIn(server.url, 0)
