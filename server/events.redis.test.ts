@@ -3,147 +3,24 @@
 // attendee in instance 2 on the other, who sees the host's screen, announcements (in order, no
 // gaps), the host in the cast and the attendance of both instances, and is kicked from there.
 // Wallet sign-in is shared too: a nonce, a session or a sign-out on one process holds on the other.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import type { Room } from 'colyseus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../e2e/procs'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ScreenState } from '../src/protocol/events'
 import { CLOSE_CODES } from '../src/protocol/messages'
-import { startTestPostgres, type TestPostgres } from './db/testPostgres'
-import {
-  attend,
-  attendees,
-  createEvent,
-  refusal,
-  signIn,
-  signInEnv,
-  until,
-  wallet,
-  writeSignInRegistry,
-} from './events/testKit'
-import { writeTestScenes } from './events/testScenes'
-import { checkRedis } from './redis'
+import { attend, attendees, createEvent, refusal, signIn, until, wallet } from './events/testKit'
+import { hostOf, startTestCluster, type TestCluster } from './testCluster'
 
-interface Proc {
-  child: ChildProcess
-  output: string
-  exited: Promise<void>
-}
-
-const procs: Proc[] = []
-let tmp: string
-let postgres: TestPostgres | undefined
+let cluster: TestCluster | undefined
 let urls: string[] = []
 
-function start(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(cmd, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const proc: Proc = {
-    child,
-    output: '',
-    exited: new Promise((resolve) => child.on('exit', () => resolve())),
-  }
-  child.stdout!.on('data', (d: Buffer) => (proc.output += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (proc.output += d.toString()))
-  procs.push(proc)
-  return proc
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined) {
-  // A child server compiles its TypeScript with tsx first: 30 s ran out on two busy cores.
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-async function serverProcess(env: NodeJS.ProcessEnv): Promise<string> {
-  const port = await freePort()
-  const proc = start(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    CLIENT: 'none',
-    PUBLIC_ADDRESS: `127.0.0.1:${port}`,
-    DATA_DIR: path.join(tmp, `data-${port}`),
-    SCENES_DIR: path.join(tmp, 'scenes'),
-    ...env,
-  })
-  const url = await waitFor(`server on ${port}:\n${proc.output}`, () => {
-    if (proc.child.exitCode !== null) throw new Error(`server on ${port} exited:\n${proc.output}`)
-    return /Open (http\S+)/.exec(proc.output)?.[1]
-  })
-  // Events are up once the database is.
-  await waitFor(`events on ${port}:\n${proc.output}`, async () =>
-    (await fetch(new URL('/api/events', url))).status === 200 ? true : undefined,
-  )
-  return url
-}
-
-/** The process a room's WebSocket went to. */
-const hostOf = (room: Room) =>
-  new URL((room.connection.transport as unknown as { ws: { url: string } }).ws.url).host
-
 beforeAll(async () => {
-  if (spawnSync('redis-server', ['--version']).error) {
-    throw new Error(
-      'redis-server is not installed; these tests start a real Redis. ' +
-        'Install it with: sudo apt-get install -y redis-server',
-    )
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-events-redis-'))
-  writeTestScenes(path.join(tmp, 'scenes'))
-  writeSignInRegistry(path.join(tmp, 'registry.json'))
-  const redisPort = await freePort()
-  const redisUrl = `redis://127.0.0.1:${redisPort}`
-  const redis = start('redis-server', [
-    ...['--port', String(redisPort), '--bind', '127.0.0.1'],
-    ...['--save', '', '--appendonly', 'no', '--dir', tmp],
-  ])
-  const [pg] = await Promise.all([
-    startTestPostgres(),
-    waitFor(`redis-server:\n${redis.output}`, () =>
-      checkRedis(redisUrl).then(
-        () => true,
-        () => undefined,
-      ),
-    ),
-  ])
-  postgres = pg
-  // Behind one load balancer both processes see the same Host: SIWE_DOMAIN stands for it.
-  const shared = {
-    REDIS_URL: redisUrl,
-    DATABASE_URL: pg.url,
-    SIWE_DOMAIN: 'cangqiong.test',
-    ...signInEnv(path.join(tmp, 'registry.json')),
-  }
-  urls = await Promise.all([serverProcess(shared), serverProcess(shared)])
+  cluster = await startTestCluster('events-redis')
+  urls = cluster.urls
 }, 240_000)
 
 afterAll(async () => {
   await Promise.all(attendees.splice(0).map((a) => a.leave()))
-  // Servers first (they clean their entries out of Redis), then redis-server.
-  for (const group of [procs.slice(1), procs.slice(0, 1)]) {
-    await Promise.all(
-      group.map(async ({ child, exited }) => {
-        if (child.exitCode !== null || child.signalCode !== null) return
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-        await exited
-        clearTimeout(timer)
-      }),
-    )
-  }
-  await postgres?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  await cluster?.stop()
 }, 30_000)
 
 describe('an event over two processes sharing Redis', () => {
