@@ -13,11 +13,11 @@ import {
   JanusSession,
   type HandleEvent,
   type JanusHandle,
-  type JanusSocket,
   type Jsep,
   type RTCIceCandidateInitLike,
 } from '../protocol/janus'
 import { VOICE, type VoiceTicket } from '../protocol/voice'
+import { browserSocket } from '../net/janusSocket'
 import { remotes } from '../net/remotes'
 import { localMotion } from '../state/player'
 import { VoiceMixer } from './audio'
@@ -32,27 +32,6 @@ const INTEREST_MS = 250
 const LEVEL_MS = 200
 /** VideoRoom's "No such feed": the feed stopped publishing before the request arrived. */
 const NO_SUCH_FEED = 428
-
-/** The browser's WebSocket as src/protocol/janus.ts takes it. */
-function browserSocket(url: string, protocol: string): JanusSocket {
-  const ws = new WebSocket(url, protocol)
-  const socket: JanusSocket = {
-    get readyState() {
-      return ws.readyState
-    },
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    onopen: null,
-    onmessage: null,
-    onclose: null,
-    onerror: null,
-  }
-  ws.onopen = (ev) => socket.onopen?.(ev)
-  ws.onmessage = (ev) => socket.onmessage?.(ev)
-  ws.onclose = (ev) => socket.onclose?.(ev)
-  ws.onerror = (ev) => socket.onerror?.(ev)
-  return socket
-}
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err))
 

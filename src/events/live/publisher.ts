@@ -5,7 +5,8 @@
 // video as the second (mid '1'); a missing one stays in its place, inactive.
 import { JanusSession, type HandleEvent, type JanusHandle } from '../../protocol/janus'
 import { STAGE, type LiveVideo, type StagePublishTicket } from '../../protocol/stage'
-import { addCandidate, browserSocket, peerFor, toDescription } from './rtc'
+import { browserSocket } from '../../net/janusSocket'
+import { addCandidate, peerFor, toDescription } from './rtc'
 import { cameraConstraints, micConstraints } from './wire'
 
 const VIDEOROOM = 'janus.plugin.videoroom'

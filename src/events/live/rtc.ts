@@ -1,27 +1,7 @@
-// What the stage's publisher and watcher share in the browser (lazy media chunk): the browser's
-// WebSocket as src/protocol/janus.ts takes it, peer connections with no ICE servers (the media
+// What the stage's publisher and watcher share in the browser (lazy media chunk, with
+// src/net/janusSocket.ts): peer connections with no ICE servers (the media
 // server is reached directly; in tests over loopback, as voice does), trickled candidates.
-import type { JanusHandle, JanusSocket, Jsep, RTCIceCandidateInitLike } from '../../protocol/janus'
-
-export function browserSocket(url: string, protocol: string): JanusSocket {
-  const ws = new WebSocket(url, protocol)
-  const socket: JanusSocket = {
-    get readyState() {
-      return ws.readyState
-    },
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    onopen: null,
-    onmessage: null,
-    onclose: null,
-    onerror: null,
-  }
-  ws.onopen = (ev) => socket.onopen?.(ev)
-  ws.onmessage = (ev) => socket.onmessage?.(ev)
-  ws.onclose = (ev) => socket.onclose?.(ev)
-  ws.onerror = (ev) => socket.onerror?.(ev)
-  return socket
-}
+import type { JanusHandle, Jsep, RTCIceCandidateInitLike } from '../../protocol/janus'
 
 /** A peer connection whose local candidates trickle to `handle` while `current()` holds. */
 export function peerFor(handle: JanusHandle, current: () => boolean): RTCPeerConnection {

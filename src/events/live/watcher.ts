@@ -4,7 +4,8 @@
 // (the stage's audio and video) is one MediaStream for the screen and the stage's sound.
 import { JanusSession, type HandleEvent, type JanusHandle } from '../../protocol/janus'
 import type { StageWatchTicket } from '../../protocol/stage'
-import { addCandidate, browserSocket, peerFor, toDescription } from './rtc'
+import { browserSocket } from '../../net/janusSocket'
+import { addCandidate, peerFor, toDescription } from './rtc'
 
 const STREAMING = 'janus.plugin.streaming'
 
