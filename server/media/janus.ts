@@ -3,8 +3,12 @@
 // or JANUS_BIN) with a config folder written at every start in `<dataDir>/janus`, its WebSocket
 // transport on 127.0.0.1 at a free port, a random block of RTP ports, and fresh secrets
 // (token_auth_secret, the plugins' admin_key) each time, so nothing from an earlier start admits
-// anyone. ICE stays on loopback (ice_enforce_list "lo", `-i 127.0.0.1`) for local use; a LAN
-// or public setup runs its own Janus (JANUS_URL, README "Voice").
+// anyone. Its signalling is on loopback only. ICE cannot be: Janus never gathers candidates on a
+// loopback interface (ice.c skips IFF_LOOPBACK), so it offers this machine's IPv4 addresses,
+// which a browser on the same machine reaches through the kernel's local delivery (nothing
+// leaves the machine). An `ice_enforce_list` of "lo" matched nothing, and libnice then gathered
+// on every interface, IPv6 too. A LAN or public setup runs its own Janus (JANUS_URL, README
+// "Voice").
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -133,7 +137,6 @@ media: {
 	rtp_port_range = ${q(rtpRange())}
 }
 nat: {
-	ice_enforce_list = "lo"
 	ignore_mdns = true
 }
 plugins: {

@@ -5,6 +5,8 @@
 // mute (the event room → RoomVoice.muted → VideoRoom `moderate`) stops the packets on the media
 // server; the unmute lets them through again. Every wait counts the publisher's packets, never
 // the clock.
+import net from 'node:net'
+import os from 'node:os'
 import type { Room } from 'colyseus.js'
 import {
   MediaStreamTrack,
@@ -14,12 +16,18 @@ import {
   RtpPacket,
 } from 'werift'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
-import type { JanusHandle, JanusSession, Jsep } from '../../src/protocol/janus'
+import {
+  JanusError,
+  type JanusHandle,
+  type JanusSession,
+  type Jsep,
+} from '../../src/protocol/janus'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { VOICE } from '../../src/protocol/voice'
 import type { RunningServer } from '../app'
 import { attend, createEvent, leaveAll, signIn, until } from '../events/testKit'
 import { startEventsServer, stopEventsServer } from '../events/testServer'
+import { NO_SUCH_FEED } from '../media/service'
 import { VIDEOROOM } from '../media/tokens'
 import { joinPublisher, mediaSession, type Publisher } from '../media/testJanus'
 
@@ -83,6 +91,13 @@ interface Sender {
   sent(): number
 }
 
+/** Janus' answers to the publishes, for their candidates. */
+const answers: string[] = []
+
+/** The addresses of an SDP's ICE candidates (`a=candidate:f c udp prio ADDRESS port typ …`). */
+const candidateAddresses = (sdp: string) =>
+  [...sdp.matchAll(/^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ/gm)].map((m) => m[1]!)
+
 /** Publishes one audio track from `p` and sends an opus frame every PACKET_MS once connected. */
 async function publishRtp(p: Publisher): Promise<Sender> {
   const pc = peer()
@@ -93,6 +108,7 @@ async function publishRtp(p: Publisher): Promise<Sender> {
   if (jsep?.type !== 'answer') throw new Error('Janus did not answer the publish')
   await pc.setRemoteDescription({ type: 'answer', sdp: jsep.sdp })
   await connected(pc, 'the publisher')
+  answers.push(jsep.sdp)
   let n = 0
   const timer = setInterval(() => {
     const header = new RtpHeader({
@@ -122,13 +138,25 @@ async function subscribeRtp(
   privateId: number,
 ): Promise<Receiver> {
   const handle = await session.attach(VIDEOROOM)
-  const { jsep } = await handle.message({
+  const join = {
     request: 'join',
     ptype: 'subscriber',
     room,
     private_id: privateId,
     streams: [{ feed, mid: VOICE.audioMid }],
-  })
+  }
+  // The publisher's peer connection may be up a moment before Janus counts its feed as
+  // publishing: until then the join is "No such feed". Asked again while that is the answer.
+  let reply: Awaited<ReturnType<JanusHandle['message']>> | undefined
+  for (let attempt = 1; !reply; attempt++) {
+    try {
+      reply = await handle.message(join)
+    } catch (err) {
+      if (!(err instanceof JanusError) || err.code !== NO_SUCH_FEED || attempt >= 100) throw err
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+  const { jsep } = reply
   if (jsep?.type !== 'offer') throw new Error('Janus sent no offer for the subscription')
   const pc = peer()
   let n = 0
@@ -222,6 +250,17 @@ it('a moderator’s mute stops the packets on the media server, the unmute lets 
   const b = await onMedia(tl, listener.room.sessionId)
   const pub = await publishRtp(a.publisher)
   const sub = await subscribeRtp(b.session, tl.room, ts.feed, b.publisher.privateId)
+  // The media server offers only this machine's own IPv4 addresses, so nothing leaves the
+  // machine (Janus never gathers on a loopback interface: docs/voice.md).
+  const own = new Set(
+    Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+  )
+  const offered = candidateAddresses(answers.at(-1)!)
+  expect(offered.length).toBeGreaterThan(0)
+  for (const address of offered) {
+    expect(net.isIPv4(address), address).toBe(true)
+    expect(own.has(address), address).toBe(true)
+  }
 
   const before = await flows(pub, sub, 'before the mute')
   const mute = { action: 'mute', session: speaker.room.sessionId, minutes: 5 }
