@@ -99,6 +99,14 @@ function EventBar({
   const instances = useEvent((s) => s.instances)
   const instance = useEvent((s) => s.instance)
   const live = event.status === 'live'
+  // Attendance, rooms and which room is yours (the last only with more than one).
+  const count = [
+    fill(t('events.here'), { n: formatCount(attendance, lang) }),
+    instances > 1
+      ? fill(t('events.rooms'), { n: formatCount(instances, lang) })
+      : t('events.oneRoom'),
+    ...(instance > 0 && instances > 1 ? [fill(t('events.room'), { n: instance })] : []),
+  ]
   return (
     <section className="event-bar" aria-label={t('event.hud')} data-testid="event-bar">
       {live ? (
@@ -108,17 +116,17 @@ function EventBar({
       ) : (
         <span className="when-badge">{t(`event.status.${event.status}`)}</span>
       )}
-      <strong className="event-bar-title" data-testid="event-title">
+      <strong className="event-bar-title" data-testid="event-title" title={eventTitle(event, lang)}>
         {eventTitle(event, lang)}
       </strong>
-      <span className="event-bar-count" data-testid="event-attendance" aria-live="off">
-        {fill(t('events.here'), { n: formatCount(attendance, lang) })} ·{' '}
-        {instances > 1
-          ? fill(t('events.rooms'), { n: formatCount(instances, lang) })
-          : t('events.oneRoom')}
-        {instance > 0 && instances > 1 && (
-          <span className="event-bar-room"> · {fill(t('events.room'), { n: instance })}</span>
-        )}
+      <span
+        className="event-bar-count"
+        data-testid="event-attendance"
+        aria-live="off"
+        title={count.join(' · ')}
+      >
+        {count[0]} · {count[1]}
+        {count[2] && <span className="event-bar-room"> · {count[2]}</span>}
       </span>
       <OnStageLine />
       {role !== 'audience' && <span className="role-badge">{t(`event.role.${role}`)}</span>}

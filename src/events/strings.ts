@@ -256,6 +256,7 @@ export const EVENT_STRINGS = {
   'stage.source.live': { 'zh-CN': '直播', en: 'Live' },
   'stage.level': { 'zh-CN': '舞台音量', en: 'Stage level' },
   'stage.onStage': { 'zh-CN': '台上：{name}', en: 'On stage: {name}' },
+  'stage.onStageLabel': { 'zh-CN': '台上：', en: 'On stage: ' },
   'stage.watch.connecting': { 'zh-CN': '正在连接直播…', en: 'Connecting to the stage…' },
   'stage.watch.failed': {
     'zh-CN': '无法观看直播：{why}',

@@ -223,7 +223,9 @@ export function OnStageLine() {
       <span className="live-dot" aria-hidden="true">
         ●
       </span>{' '}
-      {fill(t('stage.onStage'), { name: who.name })}
+      {/* Narrow bars clip the label, not the name (events.css); screen readers read both. */}
+      <span className="event-bar-stage-label">{t('stage.onStageLabel')}</span>
+      {who.name}
       {watch.phase === 'watching' && <> · {t('stage.watch.connecting')}</>}
       {watch.phase === 'failed' && (
         <span className="events-error-text" data-testid="stage-watch-failed">
