@@ -5,7 +5,7 @@
 // publisher leaving: `event.live` follows each of them.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { JanusError, type JanusSession } from '../../src/protocol/janus'
-import type { ServerMessages } from '../../src/protocol/messages'
+import type { ClientMessage, ServerMessages } from '../../src/protocol/messages'
 import {
   parseLive,
   type LiveState,
@@ -97,6 +97,15 @@ async function liveEvent() {
   return { event, host }
 }
 
+/** `a` goes live and publishes with werift, sending `packets` packets a second once connected. */
+async function goLive(a: Seat, media: ClientMessage<'stage.golive'>, packets = 5) {
+  const ticket = (await ask(a, 'stage.golive', media, 'stage.publish')) as StagePublishTicket
+  const pub = await publishStage(ticket, a.room.sessionId)
+  peers.push(pub)
+  pub.send(packets)
+  return { ticket, pub }
+}
+
 describe('going live', () => {
   it('only the host and performers go live; the pass admits one join with its own feed', async () => {
     const { event, host } = await liveEvent()
@@ -139,15 +148,7 @@ describe('going live', () => {
     // The pass is spent once the sweep saw it used: the real feed cannot join with it now.
     expect(await refused(publishStage(ticket, host.room.sessionId))).toMatch(/janus 4\d\d/)
     // Going live again gives a fresh pass and feed; that one joins, publishes and goes on air.
-    const again = (await ask(
-      host,
-      'stage.golive',
-      { audio: true, video: 'camera' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const pub = await publishStage(again, host.room.sessionId)
-    peers.push(pub)
-    pub.send(10)
+    await goLive(host, { audio: true, video: 'camera' }, 10)
     await until(() => live(guest).on, 'on air', 15_000)
     expect(live(guest)).toMatchObject({ on: true, source: 'live', audio: true, video: 'camera' })
     expect(live(guest).since).toBeGreaterThan(Date.now() - 60_000)
@@ -156,15 +157,7 @@ describe('going live', () => {
   it('tokens open only their plugin; a mountpoint needs its pin; media flows to the watcher', async () => {
     const { event, host } = await liveEvent()
     const guest = await seat(event.id, 'Guest')
-    const ticket = (await ask(
-      host,
-      'stage.golive',
-      { audio: true, video: 'camera' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const pub = await publishStage(ticket, host.room.sessionId)
-    peers.push(pub)
-    pub.send(5)
+    const { ticket, pub } = await goLive(host, { audio: true, video: 'camera' })
     await until(() => live(guest).on, 'on air', 15_000)
     const watch = (await ask(guest, 'stage.watch', {}, 'stage.watch')) as StageWatchTicket
     expect(watch.token).toMatch(/,janus,janus\.plugin\.streaming:/)
@@ -200,15 +193,7 @@ describe('who holds the stage', () => {
     const { event, host } = await liveEvent()
     const performer = await seat(event.id, 'Performer', performerToken)
     const guest = await seat(event.id, 'Guest')
-    const t1 = (await ask(
-      performer,
-      'stage.golive',
-      { audio: true, video: 'none' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const p1 = await publishStage(t1, performer.room.sessionId)
-    peers.push(p1)
-    p1.send(5)
+    await goLive(performer, { audio: true, video: 'none' })
     await until(
       () => live(guest).on && live(guest).by?.address === wallet(1).address,
       'performer on air',
@@ -248,15 +233,7 @@ describe('who holds the stage', () => {
     await until(() => !live(guest).on && live(guest).by === null, 'off air')
 
     // The performer goes live again, then leaves the room: off air.
-    const t3 = (await ask(
-      performer,
-      'stage.golive',
-      { audio: true, video: 'none' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const p3 = await publishStage(t3, performer.room.sessionId)
-    peers.push(p3)
-    p3.send(5)
+    await goLive(performer, { audio: true, video: 'none' })
     await until(() => live(guest).on, 'performer on air again', 15_000)
     await performer.leave()
     await until(() => !live(guest).on && live(guest).by === null, 'off air after leaving')
@@ -267,15 +244,7 @@ describe('faults', () => {
   it('the media server restarting ends the stage for its publisher and watchers; it works again after', async () => {
     const { event, host } = await liveEvent()
     const guest = await seat(event.id, 'Guest')
-    const ticket = (await ask(
-      host,
-      'stage.golive',
-      { audio: true, video: 'none' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const pub = await publishStage(ticket, host.room.sessionId)
-    peers.push(pub)
-    pub.send(5)
+    await goLive(host, { audio: true, video: 'none' })
     await until(() => live(guest).on, 'on air', 15_000)
     await ask(guest, 'stage.watch', {}, 'stage.watch')
     const generation = server.voice.generation
@@ -291,15 +260,7 @@ describe('faults', () => {
       'restart',
       30_000,
     )
-    const again = (await ask(
-      host,
-      'stage.golive',
-      { audio: true, video: 'none' },
-      'stage.publish',
-    )) as StagePublishTicket
-    const pub2 = await publishStage(again, host.room.sessionId)
-    peers.push(pub2)
-    pub2.send(5)
+    await goLive(host, { audio: true, video: 'none' })
     await until(() => live(guest).on, 'on air again', 15_000)
   }, 120_000)
 })
