@@ -232,32 +232,29 @@ export async function newSettingsPage(
 }
 
 /**
- * Walks with the keyboard (camera turned towards the goal, W held) until near (x, z). Stuck
- * means no step closer in 200 looks, however slowly a busy machine draws: not a clock.
+ * Walks to (x, z) by click-to-move, as a click on the ground there does: the controller steers
+ * every frame and stops on arrival, so a starved page cannot overshoot between two looks (holding
+ * W did: on a loaded machine a look came every second or so, and the visitor paced around the
+ * goal without ever being within reach at a look). The walk is aimed again if it gave up.
+ * Stuck means no step closer in 200 looks, however slowly a busy machine draws: not a clock.
+ * Walking with the keyboard has its own test (worlds.spec).
  */
 export async function walkTo(page: Page, x: number, z: number) {
   let best = Infinity
   let since = 0
-  await page.keyboard.down('KeyW')
-  try {
-    for (;;) {
-      const p = await playerPosition(page)
-      const dx = x - p.x
-      const dz = z - p.z
-      const left = Math.hypot(dx, dz)
-      if (left < 0.4) return
-      if (left < best - 0.05) [best, since] = [left, 0]
-      else if (++since > 200) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
-      // The camera looks towards (-sin yaw, -cos yaw); W walks that way.
-      await page.evaluate(
-        ([dx, dz]) => {
-          window.__cq!.cameraRig.yaw = Math.atan2(-dx!, -dz!)
-        },
-        [dx, dz],
-      )
-      await page.waitForTimeout(60)
-    }
-  } finally {
-    await page.keyboard.up('KeyW')
+  for (;;) {
+    const p = await playerPosition(page)
+    const left = Math.hypot(x - p.x, z - p.z)
+    if (left < 0.6) return
+    if (left < best - 0.05) [best, since] = [left, 0]
+    else if (++since > 200) throw new Error(`stuck at ${p.x.toFixed(1)}, ${p.z.toFixed(1)}`)
+    await page.evaluate(
+      ([x, z]) => {
+        const walk = window.__cq!.walk
+        if (!walk.active()) walk.to(x!, z!)
+      },
+      [x, z],
+    )
+    await page.waitForTimeout(60)
   }
 }

@@ -1,5 +1,6 @@
 // Frame counters written in the render loop (never through React state) and exposed on
 // `window.__cq` so end-to-end tests and benchmarks can read what the renderer and world did.
+import { input } from '../avatar/input'
 import { cameraRig, localMotion } from '../state/player'
 import { useWorld } from '../state/world'
 import { current } from '../net/current'
@@ -32,6 +33,11 @@ export interface TestHooks {
   player: typeof localMotion
   cameraRig: typeof cameraRig
   world: () => { status: string; worldId: string | null; openPoi: string | null }
+  /**
+   * Click-to-move to (x, z), as a click on the ground there does (the controller steers every
+   * frame and stops within ARRIVE_DISTANCE); `active` until it arrives or gives up.
+   */
+  walk: { to: (x: number, z: number) => void; active: () => boolean }
   net: {
     state: () => {
       status: string
@@ -63,6 +69,12 @@ if (typeof window !== 'undefined') {
     world: () => {
       const s = useWorld.getState()
       return { status: s.status, worldId: s.worldId, openPoi: s.openPoi }
+    },
+    walk: {
+      to: (x, z) => {
+        Object.assign(input.target, { active: true, x, y: localMotion.y, z })
+      },
+      active: () => input.target.active,
     },
     net: {
       state: () => {
