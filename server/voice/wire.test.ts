@@ -8,13 +8,7 @@
 import net from 'node:net'
 import os from 'node:os'
 import type { Room } from 'colyseus.js'
-import {
-  MediaStreamTrack,
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RtpHeader,
-  RtpPacket,
-} from 'werift'
+import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import {
   JanusError,
@@ -30,6 +24,7 @@ import { startEventsServer, stopEventsServer } from '../events/testServer'
 import { NO_SUCH_FEED } from '../media/service'
 import { VIDEOROOM } from '../media/tokens'
 import { joinPublisher, mediaSession, type Publisher } from '../media/testJanus'
+import { peer } from '../media/testWerift'
 
 let tmp: string
 let server: RunningServer
@@ -46,19 +41,9 @@ const QUIET_PACKETS = 25
 /** How many packets a state may take to show at the subscriber before the test fails. */
 const PATIENCE_PACKETS = 500
 
-/**
- * A peer with loopback among its host candidates (the embedded Janus offers the machine's own
- * addresses too, so the rest stay: traffic never leaves the machine); opus for audio.
- */
-function peer(): RTCPeerConnection {
-  const pc = new RTCPeerConnection({
-    iceUseIpv4: true,
-    iceUseIpv6: false,
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
-    },
-  })
+/** A werift peer (testWerift's), closed after each test. */
+function newPeer(): RTCPeerConnection {
+  const pc = peer()
   peers.push(pc)
   return pc
 }
@@ -100,7 +85,7 @@ const candidateAddresses = (sdp: string) =>
 
 /** Publishes one audio track from `p` and sends an opus frame every PACKET_MS once connected. */
 async function publishRtp(p: Publisher): Promise<Sender> {
-  const pc = peer()
+  const pc = newPeer()
   const track = new MediaStreamTrack({ kind: 'audio' })
   pc.addTransceiver(track, { direction: 'sendonly' })
   const offer = await localWithCandidates(pc, { type: 'offer' })
@@ -158,7 +143,7 @@ async function subscribeRtp(
   }
   const { jsep } = reply
   if (jsep?.type !== 'offer') throw new Error('Janus sent no offer for the subscription')
-  const pc = peer()
+  const pc = newPeer()
   let n = 0
   pc.onTrack.subscribe((track) => {
     track.onReceiveRtp.subscribe(() => n++)
