@@ -29,7 +29,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A ceiling, not an expectation: a beforeAll starts real parts (PGlite's WASM, a server with
+    // anvil and Janus), which took over 60 s once on two cores shared with a bench and a browser
+    // suite (CI run 23: events.test and spaces/store.test on PGlite).
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two files at a time even on two cores: most server tests wait on timers, sockets and child
     // processes, not the CPU (the whole run took 470 s one at a time, 274 s two at a time).
