@@ -62,8 +62,18 @@ const SHARED = ['protocol', 'chain', 'i18n']
  */
 export const FEATURE_DEPENDS = { spaces: ['wallet'], events: ['wallet'] }
 
-/** What a feature may use of the app shell: the contract, dialogs, text formats, links. */
-const APP_KIT = ['app/feature', 'app/Dialog', 'app/useDialog', 'app/format', 'app/router']
+/**
+ * What a feature may use of the app shell: the contract, dialogs, text formats, links, and the
+ * screen reader's live region.
+ */
+const APP_KIT = [
+  'app/feature',
+  'app/Dialog',
+  'app/useDialog',
+  'app/format',
+  'app/router',
+  'app/announce',
+]
 
 /** An import's target as a path under src/ ('world/collision'), or null outside src/. */
 function targetOf(context, source) {
@@ -248,6 +258,24 @@ export default tseslint.config(
             "CallExpression[callee.property.name='waitForFunction'][arguments.length=2] > ObjectExpression.arguments:nth-child(2):has(> Property[key.name='timeout'])",
           message:
             'waitForFunction(fn, arg, options): pass the options third (fn, undefined, WAIT)',
+        },
+      ],
+    },
+  },
+  {
+    // Every spec's `test` is e2e/test.ts's, whose fixture runs axe-core on each page it opens.
+    files: ['e2e/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@playwright/test',
+              importNames: ['test', 'expect'],
+              message: "import test and expect from './test': its fixture runs axe on every page",
+            },
+          ],
         },
       ],
     },

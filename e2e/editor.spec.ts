@@ -3,7 +3,8 @@
 // the preview with real pointer events, turns it with the buttons and saves; another visitor
 // sees the exhibit at the snapped position. Then arranging it again and pressing Escape changes
 // nothing.
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import type { FreePlacement } from '../src/protocol/spaces'
 import type { EditorHooks } from '../src/spaces/FreeEditor'
 import {

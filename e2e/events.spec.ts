@@ -8,7 +8,8 @@
 // an event that does not exist says so, with Try again, instead of showing the directory.
 // Three pages render on the CPU at once here: every wait is on state and generously bounded.
 import fs from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import type { EventsHooks } from '../src/events/testHooks'
 import { newSettingsPage, openWorld, waitForFrames, waitForWorld, watchErrors } from './helpers'
 

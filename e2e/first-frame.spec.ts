@@ -1,5 +1,5 @@
 // The page opens, the canvas shows a rendered 3D frame, and nothing logs an error.
-import { expect, test } from '@playwright/test'
+import { expect, test } from './test'
 import { shootCanvas, waitForFrames, watchErrors } from './helpers'
 
 test('the start page renders a 3D frame without console errors', async ({ page }, testInfo) => {

@@ -10,6 +10,7 @@ import {
   type Page,
   type TestInfo,
 } from '@playwright/test'
+import { watchA11y } from './a11y'
 
 /** Collects console errors and uncaught page errors; assert on it at the end of a test. */
 export function watchErrors(page: Page): string[] {
@@ -222,6 +223,7 @@ export async function newSettingsPage(
   options: BrowserContextOptions = {},
 ): Promise<Page> {
   const ctx = await browser.newContext({ ...options, viewport })
+  await watchA11y(ctx)
   // tsx compiles this code with keepNames, which wraps functions passed to page.evaluate
   // in a __name() helper that the page does not have.
   await ctx.addInitScript({ content: 'globalThis.__name = (f) => f' })

@@ -2,7 +2,8 @@
 // Pagoda through the spaces panel and the model is drawn in place of its picture; a visitor
 // who joins the room later gets the exhibit through it, walks up to the pedestal and sees the
 // model, and its card says it is a 3D model.
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import {
   claimPlot,
   newSettingsPage,

@@ -1,7 +1,8 @@
 // Two visitors in one world, each in their own browser context: they see each other's avatar
 // move (with a name tag), each other's chat (log and bubble) and gestures, the same instance
 // and occupancy, and a dropped connection comes back to the same seat.
-import { expect, test, type Browser, type Page } from '@playwright/test'
+import { type Browser, type Page } from '@playwright/test'
+import { expect, test } from './test'
 import { holdUntilMoved, newSettingsPage, openWorld, shootCanvas, watchErrors } from './helpers'
 
 const WORLD = 'block-park-village'

@@ -3,7 +3,8 @@
 // history, and after the whole server (chain included) is stopped and started again a new
 // visitor finds the exhibit there, still verified.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import {
   claimPlot,
   newSettingsPage,

@@ -1,6 +1,7 @@
 // A creator claims a plot with the development wallet and exhibits a verified collectible
 // through the spaces panel; a second visitor in another browser sees the exhibit arrive.
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import { claimPlot, creatorAndGuest, openWorld, signInDevWallet, waitOnline } from './helpers'
 
 const WORLD = 'block-park-village'

@@ -7,7 +7,8 @@
 // (fake devices and loopback ICE are launch flags) with a context per visitor. What the pages
 // see and hear is read through window.__cq.stage (src/events/live/hooks.ts).
 import fs from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import type { StageHooks } from '../src/events/live/hooks'
 import {
   imageDifference,

@@ -6,7 +6,8 @@
 // holds the last frame past the end. Slides are checked by what is drawn: a slide's colour is on
 // the screen, and a slide that cannot be loaded shows the failure card in its place. Reactions
 // sent through the room fly over the stage. Screenshots: test-results/screenshots/stage-*.png.
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import { PNG } from 'pngjs'
 import fs from 'node:fs'
 import path from 'node:path'

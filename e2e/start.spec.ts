@@ -1,7 +1,7 @@
 // As a new user would: `npm start` prints one URL, that page renders a 3D frame, and Ctrl-C
 // (SIGINT to the whole foreground process group) drains and stops everything it started.
 import { spawn } from 'node:child_process'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './test'
 import { descendants, freePort, groupMembers, isAlive, portOpen } from './procs'
 import { shootCanvas, waitForFrames, watchErrors } from './helpers'
 

@@ -7,7 +7,8 @@
 // B signs in with the development wallet in the page, as a person would. Every wait is on state;
 // what B heard at each step goes to the report and the log.
 import fs from 'node:fs'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
+import { expect, test } from './test'
 import { createEvent, signIn } from '../server/events/testKit'
 import { playerPosition, signInDevWallet, waitForWorld, waitOnline } from './helpers'
 import { writeTone } from './lib/tones'

@@ -6,7 +6,8 @@
 // mute; last, a server without Janus says voice is off and why.
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import { type Locator, type Page } from '@playwright/test'
+import { expect, test } from './test'
 import { openWorld, playerPosition, waitOnline, walkTo } from './helpers'
 import { freePort, groupMembers } from './procs'
 import { writeTone } from './lib/tones'

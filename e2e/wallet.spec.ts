@@ -1,7 +1,7 @@
 // A visitor connects the built-in development wallet, signs in with Ethereum and sees the demo
 // collectibles the embedded local chain minted to it: verified badges on the allowlisted
 // collections, the copycat marked unverified with its reason, and the proof behind a badge.
-import { expect, test } from '@playwright/test'
+import { expect, test } from './test'
 import { newSettingsPage, openWorld, watchErrors } from './helpers'
 
 /** waitForFunction has no timeout of its own: bound every wait. */

@@ -2,7 +2,8 @@
 // walking with the keyboard and with the touch joystick, info cards, portals, broken files.
 import fs from 'node:fs'
 import path from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import { type Page } from '@playwright/test'
+import { expect, test } from './test'
 import {
   holdUntilMoved,
   imageDifference,

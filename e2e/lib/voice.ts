@@ -7,6 +7,7 @@ import type net from 'node:net'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium'
 import { newSettingsPage, watchErrors } from '../helpers'
+import { settleChecks } from '../a11y'
 
 /** The project's launch flags plus a fake microphone playing `wav`, and ICE on loopback. */
 export function voiceArgs(wav: string): string[] {
@@ -43,7 +44,11 @@ export async function openVoiceBrowser(
       { language: 'en', quality: 'low', reducedMotion: true, ...settings },
       { baseURL },
     )
-    return { browser, page, errors: watchErrors(page), close: () => browser.close() }
+    const close = async () => {
+      await settleChecks()
+      await browser.close()
+    }
+    return { browser, page, errors: watchErrors(page), close }
   } catch (err) {
     await browser.close()
     throw err

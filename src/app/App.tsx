@@ -2,7 +2,9 @@
 // loading/error screens are DOM siblings of it.
 import { useEffect } from 'react'
 import { Canvas } from '@react-three/fiber'
+import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
+import { useT } from '../i18n'
 import { StartScene } from '../world/StartScene'
 import { WorldScene } from '../world/WorldScene'
 import { TouchControls } from '../avatar/TouchControls'
@@ -26,6 +28,7 @@ const SOLO = new URLSearchParams(location.search).has('solo')
 if (THUMBNAIL) document.documentElement.classList.add('thumbnail')
 
 export function App() {
+  const t = useT()
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
   // A feature's full-screen layer (an event deep link loading or failed) shows that, never the
@@ -39,18 +42,32 @@ export function App() {
     return listenToHistory()
   }, [])
 
+  // The page's language is the visitor's: a screen reader reads English text with an English voice.
+  const language = useSettings((s) => s.language)
+  useEffect(() => {
+    document.documentElement.lang = language
+  }, [language])
+
   return (
     <>
-      <Canvas
-        shadows
-        dpr={[1, 1.5]}
-        camera={{ position: [15, 6, 15], fov: 55, near: 0.1, far: 2000 }}
-        gl={{ antialias: true, powerPreference: 'high-performance' }}
-        style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
+      {/* In a world, the 3D view is a region of its own (its labels are text a screen reader can
+          reach); on the start page it is a backdrop behind the directory. */}
+      <section
+        className="view3d"
+        aria-label={t('app.view')}
+        aria-hidden={worldId ? undefined : true}
       >
-        {worldId ? <WorldScene extensions={worldExtensions} /> : <StartScene />}
-        <FrameProbe />
-      </Canvas>
+        <Canvas
+          shadows
+          dpr={[1, 1.5]}
+          camera={{ position: [15, 6, 15], fov: 55, near: 0.1, far: 2000 }}
+          gl={{ antialias: true, powerPreference: 'high-performance' }}
+          style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
+        >
+          {worldId ? <WorldScene extensions={worldExtensions} /> : <StartScene />}
+          <FrameProbe />
+        </Canvas>
+      </section>
       {THUMBNAIL ? null : worldId ? <WorldHud /> : screenHeld ? null : <WorldDirectory />}
       {worldId && ready && !THUMBNAIL && <TouchControls />}
       {!THUMBNAIL && <InfoCard />}

@@ -12,9 +12,14 @@ export function LoadingScreen() {
   if (status !== 'loading') return null
   const pct = Math.round(loading.progress * 100)
   return (
-    <div className="loading" data-testid="loading">
+    <main
+      className="loading"
+      data-testid="loading"
+      aria-busy="true"
+      aria-labelledby="loading-title"
+    >
       <div className="box">
-        <h2>{name ? pick(name, lang) : '苍穹 Cangqiong'}</h2>
+        <h2 id="loading-title">{name ? pick(name, lang) : '苍穹 Cangqiong'}</h2>
         <p className="sub">{t('app.tagline')}</p>
         <div
           className="bar"
@@ -30,6 +35,6 @@ export function LoadingScreen() {
           {t(loading.label)} · {pct}%
         </div>
       </div>
-    </div>
+    </main>
   )
 }

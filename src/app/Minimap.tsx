@@ -90,15 +90,18 @@ export function Minimap() {
       ctx.fillText('N', c, 15)
     })
   }, [])
+  // A landmark of its own (the canvas is placed by its class; the aside has no box).
   return (
-    <canvas
-      ref={ref}
-      className="minimap"
-      width={168}
-      height={168}
-      role="img"
-      aria-label={t('minimap.label')}
-      data-testid="minimap"
-    />
+    <aside aria-label={t('minimap.label')}>
+      <canvas
+        ref={ref}
+        className="minimap"
+        width={168}
+        height={168}
+        role="img"
+        aria-label={t('minimap.label')}
+        data-testid="minimap"
+      />
+    </aside>
   )
 }

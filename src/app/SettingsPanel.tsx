@@ -80,6 +80,16 @@ export function SettingsPanel() {
           ))}
         </div>
       </div>
+      <div className="field">
+        <button
+          className="btn"
+          disabled={!s.hintDone}
+          onClick={() => s.set({ hintDone: false })}
+          data-testid="show-hint"
+        >
+          {t('settings.showHelp')}
+        </button>
+      </div>
       <div className="actions">
         <button className="btn primary" onClick={close}>
           {t('settings.close')}

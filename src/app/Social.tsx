@@ -20,12 +20,13 @@ export function NetChip() {
   const open = useUi((s) => s.peopleOpen)
   const label =
     status === 'online' ? fill(t('net.instance'), { n: instance }) : t(`net.status.${status}`)
+  // The name is the visible text, in order, and then what the numbers count (WCAG 2.5.3: a
+  // person who says what they see can press it).
   return (
     <button
       className={`btn net-chip ${status}`}
       data-testid="net-chip"
       aria-expanded={open}
-      aria-label={`${t('net.people')}: ${count}/${capacity}, ${label}`}
       onClick={() => useUi.getState().togglePanel('people')}
     >
       <span className="dot" aria-hidden="true" />
@@ -33,6 +34,7 @@ export function NetChip() {
       {status === 'online' && (
         <span data-testid="occupancy">
           {count}/{capacity}
+          <span className="visually-hidden"> {t('net.people')}</span>
         </span>
       )}
     </button>
@@ -179,7 +181,7 @@ export function ChatPanel() {
 export function EmoteBar() {
   const t = useT()
   return (
-    <div className="emotes" role="toolbar" aria-label={t('net.emotes')}>
+    <section className="emotes" aria-label={t('net.emotes')}>
       {EMOTES.map((e) => (
         <button
           key={e}
@@ -190,6 +192,6 @@ export function EmoteBar() {
           {t(`net.emote.${e}`)}
         </button>
       ))}
-    </div>
+    </section>
   )
 }

@@ -42,13 +42,10 @@ export function WorldDirectory() {
       {!worlds && !failed && <p aria-live="polite">{t('directory.loading')}</p>}
       <div className="world-grid">
         {worlds?.map((w) => (
-          <button
-            key={w.id}
-            className="world-card"
-            data-world={w.id}
-            onClick={() => openWorld(w.id)}
-            aria-label={`${t('directory.enter')} ${pick(w.name, lang)}`}
-          >
+          // The card is an article whose one control is the world's name (a screen reader
+          // hears the name, then the rest as the card's text); the name's button covers the
+          // whole card, so a click anywhere on it enters.
+          <article key={w.id} className="world-card">
             {w.thumbnail ? (
               <img
                 className={`thumb ${w.style === 'voxel' ? 'pixel' : ''}`}
@@ -62,15 +59,21 @@ export function WorldDirectory() {
               </div>
             )}
             <div className="body">
+              <h3 className="name">
+                <button className="card-link" data-world={w.id} onClick={() => openWorld(w.id)}>
+                  {pick(w.name, lang)}
+                </button>
+              </h3>
+              <span className="sub" lang={lang === 'en' ? 'zh-CN' : 'en'}>
+                {other(w.name, lang)}
+              </span>
               <div className="badges">
                 <span className={`badge ${w.style}`}>{t(`style.${w.style}`)}</span>
                 <span className="badge">{t(`kind.${w.kind}`)}</span>
               </div>
-              <span className="name">{pick(w.name, lang)}</span>
-              <span className="sub">{other(w.name, lang)}</span>
-              <span className="summary">{pick(w.summary, lang)}</span>
+              <p className="summary">{pick(w.summary, lang)}</p>
             </div>
-          </button>
+          </article>
         ))}
       </div>
       {features.map((f) => {

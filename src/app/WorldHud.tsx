@@ -10,6 +10,9 @@ import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Soci
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
 import { features, topBarButtons } from './features'
+import { HudBar } from './HudBar'
+import { ControlsHint } from './ControlsHint'
+import { Announcer } from './Announcer'
 
 function Places() {
   const t = useT()
@@ -36,6 +39,33 @@ function Places() {
   )
 }
 
+function PlacesButton() {
+  const t = useT()
+  const open = useUi((s) => s.placesOpen)
+  return (
+    <button
+      className="btn"
+      aria-expanded={open}
+      onClick={() => useUi.getState().togglePanel('places')}
+    >
+      <span aria-hidden="true">☰</span> <span className="label">{t('poi.scenic')}</span>
+    </button>
+  )
+}
+
+function SettingsButton() {
+  const t = useT()
+  return (
+    <button
+      className="btn settings-btn"
+      aria-haspopup="dialog"
+      onClick={() => useUi.getState().openPanel('settings', 'more')}
+    >
+      <span aria-hidden="true">⚙</span> <span className="label">{t('hud.settings')}</span>
+    </button>
+  )
+}
+
 export function WorldHud() {
   const t = useT()
   const lang = useSettings((s) => s.language)
@@ -44,41 +74,36 @@ export function WorldHud() {
   if (!scene || status !== 'ready') return null
   return (
     <>
-      <div className="hud-top">
-        <button className="btn" onClick={() => openWorld(null)} aria-label={t('hud.worlds')}>
-          ← <span className="label">{t('hud.worlds')}</span>
-        </button>
-        <div className="hud-title" data-testid="world-title">
-          {pick(scene.name, lang)}
-          <small>{other(scene.name, lang)}</small>
-        </div>
-        <div className="hud-spacer" />
-        <NetChip />
-        <button
-          className="btn"
-          aria-label={t('poi.scenic')}
-          aria-expanded={useUi.getState().placesOpen}
-          onClick={() => useUi.getState().togglePanel('places')}
-        >
-          ☰ <span className="label">{t('poi.scenic')}</span>
-        </button>
-        {topBarButtons.map(({ Component }, i) => (
-          <Component key={i} />
-        ))}
-        <button
-          className="btn icon-btn"
-          aria-label={t('hud.settings')}
-          onClick={() => useUi.getState().openPanel('settings')}
-        >
-          ⚙
-        </button>
-      </div>
+      <HudBar
+        start={
+          <>
+            <button className="btn" onClick={() => openWorld(null)} aria-label={t('hud.worlds')}>
+              ← <span className="label">{t('hud.worlds')}</span>
+            </button>
+            <div className="hud-title" data-testid="world-title">
+              {pick(scene.name, lang)}
+              <small lang={lang === 'en' ? 'zh-CN' : 'en'}>{other(scene.name, lang)}</small>
+            </div>
+            <NetChip />
+          </>
+        }
+        items={[
+          { key: 'places', stays: 0, node: <PlacesButton /> },
+          ...topBarButtons.map(({ name, stays, Component }) => ({
+            key: name,
+            stays: stays ?? 1,
+            node: <Component />,
+          })),
+          { key: 'settings', stays: 2, node: <SettingsButton /> },
+        ]}
+      />
       <RestartNotice />
       <Places />
       <PeoplePanel />
       <ChatPanel />
       <EmoteBar />
-      <div className="hud-help">{t('hud.help')}</div>
+      <ControlsHint />
+      <Announcer />
       <Minimap />
       {features.flatMap((f) =>
         (f.hud?.panels ?? []).map((Panel, i) => <Panel key={`${f.name}-${i}`} />),

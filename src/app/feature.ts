@@ -35,8 +35,12 @@ export interface Feature {
    */
   useSessionOptions?: (world: string | null) => SessionOptions
   hud?: {
-    /** A button in the world's top bar; `order` places it, left to right. */
-    button?: { order: number; Component: ComponentType }
+    /**
+     * A button in the world's top bar; `order` places it, left to right. Where the bar is too
+     * narrow, buttons move into its "More" menu, those with the lowest `stays` first (default 1;
+     * settings has 2).
+     */
+    button?: { order: number; stays?: number; Component: ComponentType }
     /** Panels, hosts and cards over the world, after the engine's own (registry order). */
     panels?: ComponentType[]
     /** A section of the world directory, below the worlds. */

@@ -36,5 +36,5 @@ export function useFeatureHoldsScreen(): boolean {
 export const personMarks = features.flatMap((f) => (f.hud?.personMark ? [f.hud.personMark] : []))
 
 export const topBarButtons = features
-  .flatMap((f) => (f.hud?.button ? [f.hud.button] : []))
+  .flatMap((f) => (f.hud?.button ? [{ name: f.name, ...f.hud.button }] : []))
   .sort((a, b) => a.order - b.order)

@@ -35,7 +35,14 @@ export function TouchControls() {
   const knob = useRef<HTMLDivElement>(null)
   const stick = useRef({ id: -1, cx: 0, cy: 0 })
 
-  // Show on the first touch even where media queries said "fine" (hybrid laptops).
+  // Show on the first touch even where media queries said "fine" (hybrid laptops); follow the
+  // primary pointer when it changes (a tablet's keyboard taken off or put back).
+  useEffect(() => {
+    const query = window.matchMedia?.('(pointer: coarse)')
+    const onChange = () => setShown(query?.matches === true)
+    query?.addEventListener?.('change', onChange)
+    return () => query?.removeEventListener?.('change', onChange)
+  }, [])
   useEffect(() => {
     if (shown) return
     const onDown = (e: PointerEvent) => {
@@ -147,8 +154,7 @@ export function TouchControls() {
 
   if (!shown) return null
   return (
-    <div
-      role="group"
+    <section
       aria-label={text.controls}
       style={{ position: 'absolute', inset: 0, pointerEvents: 'none', zIndex: 5 }}
     >
@@ -224,6 +230,6 @@ export function TouchControls() {
       >
         <span aria-hidden="true">⤒</span>
       </button>
-    </div>
+    </section>
   )
 }

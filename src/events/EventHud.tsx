@@ -6,6 +6,7 @@ import { fill } from '../app/format'
 import { useT } from '../i18n'
 import { useDialog } from '../app/useDialog'
 import { openWorld } from '../app/router'
+import { announce } from '../app/announce'
 import { current } from './current'
 import { CAN, REACTIONS, type Reaction } from '../protocol/events'
 import { useEvent } from './store'
@@ -164,6 +165,16 @@ function ReactionsBar() {
   const t = useT()
   const role = useEvent((s) => s.role)
   const handUp = useEvent((s) => s.handUp)
+  // A burst over the stage is only visible: say it too (rate-limited by the announcer).
+  const burst = useEvent((s) => s.reactions)
+  const lang = useSettings((s) => s.language)
+  useEffect(() => {
+    if (!burst) return
+    const parts = REACTIONS.filter((r) => burst.counts[r] > 0).map(
+      (r) => `${t(`event.react.${r}`)} ${formatCount(burst.counts[r], lang)}`,
+    )
+    if (parts.length > 0) announce('reactions', `${t('event.react.burst')}: ${parts.join(', ')}`)
+  }, [burst, t, lang])
   const [hint, setHint] = useState<string | null>(null)
   useEffect(() => {
     if (!hint) return
@@ -180,7 +191,7 @@ function ReactionsBar() {
     else if (result) setHint(fill(t('event.refused'), { why: result.message }))
   }
   return (
-    <div className="reactions" role="toolbar" aria-label={t('event.react')}>
+    <section className="reactions" aria-label={t('event.react')}>
       {REACTIONS.map((r) => (
         <button
           key={r}
@@ -209,7 +220,7 @@ function ReactionsBar() {
           {hint}
         </span>
       )}
-    </div>
+    </section>
   )
 }
 

@@ -31,7 +31,7 @@ export function EventsButton() {
       onFocus={preload}
       onClick={() => useUi.getState().togglePanel('events', 'places', 'people', 'spaces')}
     >
-      ◉ <span className="label">{t('events.title')}</span>
+      <span aria-hidden="true">◉</span> <span className="label">{t('events.title')}</span>
     </button>
   )
 }

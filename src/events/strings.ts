@@ -25,7 +25,7 @@ export const EVENT_STRINGS = {
   'events.join': { 'zh-CN': '加入', en: 'Join' },
   'events.joinLabel': { 'zh-CN': '加入活动 {title}', en: 'Join the event {title}' },
   'events.copy': { 'zh-CN': '复制链接', en: 'Copy link' },
-  'events.copyLabel': { 'zh-CN': '复制 {title} 的链接', en: 'Copy the link to {title}' },
+  'events.copyLabel': { 'zh-CN': '复制链接：{title}', en: 'Copy link to {title}' },
   'events.copied': { 'zh-CN': '已复制链接', en: 'Link copied' },
   'events.copyFailed': {
     'zh-CN': '无法自动复制，请手动复制：',
@@ -102,6 +102,7 @@ export const EVENT_STRINGS = {
   // in the event
   'event.hud': { 'zh-CN': '活动', en: 'Event' },
   'event.react': { 'zh-CN': '互动', en: 'Reactions' },
+  'event.react.burst': { 'zh-CN': '观众反应', en: 'The audience reacts' },
   'event.react.applause': { 'zh-CN': '鼓掌', en: 'Applause' },
   'event.react.hearts': { 'zh-CN': '点赞', en: 'Hearts' },
   'event.react.fireworks': { 'zh-CN': '放烟花', en: 'Fireworks' },

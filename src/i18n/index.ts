@@ -6,12 +6,12 @@ import type { Text } from '../protocol/scene'
 
 const STRINGS = {
   'app.title': { 'zh-CN': '苍穹', en: 'Cangqiong' },
+  'app.view': { 'zh-CN': '3D 场景', en: '3D view' },
   'app.tagline': {
     'zh-CN': '在浏览器里漫游山水与方块村落',
     en: 'Wander landscapes and voxel villages in your browser',
   },
   'directory.heading': { 'zh-CN': '选择世界', en: 'Choose a world' },
-  'directory.enter': { 'zh-CN': '进入', en: 'Enter' },
   'directory.loading': { 'zh-CN': '正在读取世界列表…', en: 'Loading worlds…' },
   'directory.failed': { 'zh-CN': '无法读取世界列表', en: 'Could not load the world list' },
   'style.hd': { 'zh-CN': '高清', en: 'HD' },
@@ -39,11 +39,25 @@ const STRINGS = {
   },
   'hud.worlds': { 'zh-CN': '世界', en: 'Worlds' },
   'hud.settings': { 'zh-CN': '设置', en: 'Settings' },
+  'hud.more': { 'zh-CN': '更多', en: 'More' },
+  'hud.bar': { 'zh-CN': '菜单栏', en: 'Menu bar' },
   'hud.help': {
     'zh-CN':
       'WASD/方向键移动 · Shift 奔跑 · 空格跳跃 · 拖动旋转视角 · 滚轮缩放 · V 第一人称 · 点击地面前往 · 回车聊天',
     en: 'WASD/arrows move · Shift run · Space jump · drag to look · wheel zoom · V first person · click the ground to walk there · Enter to chat',
   },
+  'hud.help.touch': {
+    'zh-CN': '左下摇杆行走（推到边缘奔跑）· 拖动画面旋转视角 · 双指缩放 · 轻点地面前往',
+    en: 'Stick at the bottom left walks (push to the edge to run) · drag the view to look · pinch to zoom · tap the ground to walk there',
+  },
+  'a11y.near.one': { 'zh-CN': '{name} 来到你附近', en: '{name} is near you' },
+  'a11y.near.many': {
+    'zh-CN': '{name} 等 {n} 人来到你附近',
+    en: '{n} people are near you, {name} among them',
+  },
+  'hud.help.title': { 'zh-CN': '操作方式', en: 'How to move' },
+  'hud.help.dismiss': { 'zh-CN': '知道了', en: 'Got it' },
+  'settings.showHelp': { 'zh-CN': '再次显示操作提示', en: 'Show the controls hint again' },
   'net.instance': { 'zh-CN': '{n} 号分线', en: 'Instance {n}' },
   'net.status.offline': { 'zh-CN': '独自漫游', en: 'Exploring alone' },
   'net.status.connecting': { 'zh-CN': '连接中…', en: 'Connecting…' },

@@ -86,7 +86,7 @@ export function SpacesButton() {
       aria-expanded={open}
       onClick={() => useUi.getState().togglePanel('spaces', 'places', 'people')}
     >
-      ▦ <span className="label">{t('spaces.title')}</span>
+      <span aria-hidden="true">▦</span> <span className="label">{t('spaces.title')}</span>
     </button>
   )
 }

@@ -13,6 +13,8 @@ export interface SettingsState {
   reducedMotion: boolean
   avatarColor: string
   displayName: string
+  /** The controls hint was dismissed or learned (walked far enough); settings can show it again. */
+  hintDone: boolean
   /**
    * A plain bag of the visitor's choices: the settings panel changes one field per control, so
    * the one action is a patch (named actions would only rename each field).
@@ -41,6 +43,7 @@ export const useSettings = create<SettingsState>()(
       // A colour of one's own from the first visit, so a crowd is not all one colour.
       avatarColor: AVATAR_COLORS[Math.floor(Math.random() * AVATAR_COLORS.length)]!,
       displayName: '',
+      hintDone: false,
       set: (patch) => set(patch),
     }),
     {

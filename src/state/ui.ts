@@ -3,8 +3,11 @@
 // with the card, in the world store.
 import { create } from 'zustand'
 
-/** The HUD's panels: the creator spaces editor, the events list and the create-event form. */
-export type Panel = 'settings' | 'places' | 'people' | 'spaces' | 'events' | 'createEvent'
+/**
+ * The HUD's panels: settings, the places and people lists, the creator spaces editor, the events
+ * list, the create-event form, and the top bar's "More" menu.
+ */
+export type Panel = 'settings' | 'places' | 'people' | 'spaces' | 'events' | 'createEvent' | 'more'
 
 type Open = Record<`${Panel}Open`, boolean>
 
@@ -32,6 +35,7 @@ export const useUi = create<UiState>()((set) => ({
   spacesOpen: false,
   eventsOpen: false,
   createEventOpen: false,
+  moreOpen: false,
   openPanel: (panel, ...close) => set(patch(panel, close)),
   closePanel: (...panels) => set(patch(null, panels)),
   togglePanel: (panel, ...close) =>

@@ -14,7 +14,7 @@ export const voice: Feature = {
     Component: lazy(() => import('./Speakers').then((m) => ({ default: m.Speakers }))),
   },
   hud: {
-    button: { order: 25, Component: VoiceButton },
+    button: { order: 25, stays: 4, Component: VoiceButton },
     panels: [VoicePanelHost],
     personMark: VoiceMark,
   },

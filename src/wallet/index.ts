@@ -6,7 +6,7 @@ import { WalletButton, WalletPanelHost } from './WalletButton'
 export const wallet: Feature = {
   name: 'wallet',
   hud: {
-    button: { order: 30, Component: WalletButton },
+    button: { order: 30, stays: 3, Component: WalletButton },
     panels: [WalletPanelHost],
   },
 }
