@@ -63,7 +63,7 @@ export function Confirm({
         className="panel"
         role="alertdialog"
         aria-modal="true"
-        aria-describedby="confirm-text"
+        aria-labelledby="confirm-text"
         data-testid="confirm"
       >
         <p id="confirm-text">{text}</p>
