@@ -72,6 +72,27 @@ export function freePort(): Promise<number> {
   })
 }
 
+/**
+ * `n` distinct free ports: their listeners are all open at once, so two calls in a row cannot
+ * hand out the same port (freePort() twice can: the first one's port is free again at once).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const srv = net.createServer()
+          srv.once('error', reject)
+          srv.listen(0, '127.0.0.1', () => resolve(srv))
+        }),
+    ),
+  )
+  const ports = servers.map((srv) => (srv.address() as net.AddressInfo).port)
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))))
+  return ports
+}
+
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1')

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from '../e2e/procs'
+import { freePorts } from '../e2e/procs'
 import type { ChatLine } from '../src/protocol/messages'
 import { startTestPostgres, type TestPostgres } from './db/testPostgres'
 import {
@@ -137,7 +137,9 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-faults-'))
   writeTestScenes(path.join(tmp, 'scenes'))
   writeSignInRegistry(path.join(tmp, 'registry.json'))
-  const redisPort = await freePort()
+  // Distinct ports for Redis and both servers, taken at once: CI run 25 started both servers on
+  // one port (two freePort() calls in a row gave the same one) and failed with EADDRINUSE.
+  const [redisPort, ...serverPorts] = await freePorts(3)
   redisUrl = `redis://127.0.0.1:${redisPort}`
   // An append-only file, so that a stopped and restarted Redis keeps what it held.
   redisArgs = [
@@ -154,8 +156,7 @@ beforeAll(async () => {
     ...signInEnv(path.join(tmp, 'registry.json')),
   }
   urls = await Promise.all(
-    [0, 1].map(async () => {
-      const port = await freePort()
+    serverPorts.map(async (port) => {
       const node = ['--import', 'tsx', 'server/main.ts']
       const proc = start(process.execPath, node, {
         PORT: String(port),
