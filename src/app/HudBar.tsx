@@ -4,7 +4,6 @@
 // come back as room returns. What fits is measured, not guessed from breakpoints: labels differ
 // in length between languages and a feature's button changes its own text (voice: "In voice").
 import {
-  Fragment,
   useCallback,
   useEffect,
   useId,
@@ -114,11 +113,9 @@ export function HudBar({ start, items }: { start: ReactNode; items: BarItem[] })
         <MoreMenu label={t('hud.more')}>
           {items.map((item) =>
             inMenu.has(item.key) ? (
-              <Fragment key={item.key}>
-                <div className="bar-item" data-bar-item={item.key}>
-                  {item.node}
-                </div>
-              </Fragment>
+              <div key={item.key} className="bar-item" data-bar-item={item.key}>
+                {item.node}
+              </div>
             ) : null,
           )}
         </MoreMenu>
