@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() {
+  local started=$SECONDS
   echo
   echo "==> $1"
   shift
   "$@"
+  echo "==> took $((SECONDS - started)) s"
 }
 
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
