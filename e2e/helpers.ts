@@ -260,3 +260,73 @@ export async function walkTo(page: Page, x: number, z: number) {
     await page.waitForTimeout(60)
   }
 }
+
+/** Where the keyboard focus is, as `tabTo` checks it at each stop. */
+interface FocusStop {
+  name: string
+  /** The browser shows it as keyboard focus (:focus-visible) with an outline or ring drawn. */
+  shown: boolean
+  /** Inside the window (a control in a scrolling panel is scrolled into view on focus). */
+  onScreen: boolean
+}
+
+/**
+ * Presses Tab until `target` has the focus, as a keyboard user does (Shift+Tab when the target
+ * comes before the focused control in the page), and checks every stop on the way: each focused
+ * control shows it (:focus-visible with an outline or ring) on screen, and focus never falls out
+ * of an open dialog. Passing the page's last control leaves the page for the browser's own
+ * controls (here: the page itself), as in any browser; the next Tab comes back to the first.
+ * Fails after `max` presses, with the stops it passed. Returns the stops.
+ */
+export async function tabTo(page: Page, target: Locator, { max = 60 } = {}) {
+  const stops: string[] = []
+  const where = () =>
+    target.evaluateAll((els) => {
+      const active = document.activeElement
+      if ((els as Element[]).includes(active!)) return 'here'
+      if (els.length === 0 || !active || active === document.body) return 'after'
+      // The focus precedes the target: Tab moves towards it.
+      return els[0]!.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_PRECEDING
+        ? 'after'
+        : 'before'
+    })
+  for (let i = 0; ; i++) {
+    const at = await where()
+    if (at === 'here') return stops
+    if (i >= max)
+      throw new Error(`${max} presses of Tab did not reach the target: ${stops.join(' → ')}`)
+    await page.keyboard.press(at === 'before' ? 'Shift+Tab' : 'Tab')
+    const stop: FocusStop = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null
+      if (!el || el === document.body) {
+        const modal = document.querySelector('[aria-modal="true"]') !== null
+        return { name: 'the page itself', shown: !modal, onScreen: true }
+      }
+      const label =
+        el.getAttribute('data-testid') ??
+        el.getAttribute('aria-label') ??
+        (el.textContent ?? '').trim().slice(0, 30)
+      const s = getComputedStyle(el)
+      const ring =
+        (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'
+      const r = el.getBoundingClientRect()
+      return {
+        name: `${el.tagName.toLowerCase()} "${label}"`,
+        shown: el.matches(':focus-visible') && ring,
+        onScreen: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+      }
+    })
+    stops.push(stop.name)
+    expect(stop.shown, `focus on ${stop.name} is not shown (after ${stops.join(' → ')})`).toBe(true)
+    expect(stop.onScreen, `focus on ${stop.name} is off screen`).toBe(true)
+  }
+}
+
+/** The focused element matches `target`. */
+export async function expectFocused(target: Locator) {
+  await expect
+    .poll(() => target.evaluateAll((els) => (els as Element[]).includes(document.activeElement!)), {
+      message: 'focus is on the expected control',
+    })
+    .toBe(true)
+}

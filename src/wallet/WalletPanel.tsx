@@ -230,7 +230,9 @@ function AccountSection({
           </button>
         ) : (
           // aria-disabled, not disabled, while signing: a disabled button would drop the focus.
+          // Focus comes here once a wallet is connected: signing in is the next step.
           <button
+            autoFocus
             className="btn primary"
             disabled={!configReady}
             aria-disabled={busy}
