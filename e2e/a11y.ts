@@ -109,6 +109,8 @@ const OBSERVER = `(() => {
 })()`
 
 const watchedContexts = new WeakSet<BrowserContext>()
+/** Contexts closing or closed: what their pages report now is not checked. */
+const closingContexts = new WeakSet<BrowserContext>()
 
 /** Resolves when the checks queued so far are done (before a context or browser closes). */
 export function settleChecks(): Promise<void> {
@@ -134,10 +136,14 @@ export async function watchA11y(ctx: BrowserContext) {
   const close = ctx.close.bind(ctx)
   ctx.close = async (options) => {
     await settleChecks()
+    closingContexts.add(ctx)
     return close(options)
   }
+  ctx.once('close', () => closingContexts.add(ctx))
   await ctx.exposeBinding('__cqAxe', ({ page }, reason: string) => {
-    schedule(page, String(reason).slice(0, 300))
+    // A report can arrive as the context closes (a panel that appeared as the test ended):
+    // axe opens a page of its own to finish a check, which a closing context never gives.
+    if (!closingContexts.has(ctx)) schedule(page, String(reason).slice(0, 300))
   })
   await ctx.addInitScript({ content: OBSERVER })
 }
@@ -172,12 +178,32 @@ function schedule(page: Page, reason: string, always = false) {
 }
 
 async function analyse(r: Run, page: Page, where: string) {
-  if (page.isClosed()) return
+  const ctx = page.context()
+  if (page.isClosed() || closingContexts.has(ctx)) return
   let results
   try {
-    results = await new AxeBuilder({ page })
-      .options({ rules: Object.fromEntries(EXPERIMENTAL.map((id) => [id, { enabled: true }])) })
-      .analyze()
+    // A context that closes while axe runs would leave it waiting for ever (CI run 28: the
+    // page axe opens to finish a check was never given): stop waiting when it closes.
+    let onClose = () => {}
+    const closed = new Promise<null>((resolve) => {
+      onClose = () => resolve(null)
+      ctx.once('close', onClose)
+      page.once('close', onClose)
+    })
+    try {
+      results = await Promise.race([
+        new AxeBuilder({ page })
+          .options({
+            rules: Object.fromEntries(EXPERIMENTAL.map((id) => [id, { enabled: true }])),
+          })
+          .analyze(),
+        closed,
+      ])
+    } finally {
+      ctx.off('close', onClose)
+      page.off('close', onClose)
+    }
+    if (results === null) return
   } catch (err) {
     // The test moved on: the page closed or navigated while axe ran. What it shows next is
     // checked when it appears.
