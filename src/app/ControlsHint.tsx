@@ -1,33 +1,20 @@
 // The first seconds in a world: how to move, for the device in hand (touch on phones and tablets,
 // keyboard and mouse on desktops). It goes away for good once learned (the visitor has walked a
 // little) or dismissed, and Settings can bring it back.
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { useSettings } from '../state/settings'
 import { localMotion } from '../state/player'
 import { useT } from '../i18n'
+import { useTouchUi } from '../avatar/touchUi'
 
 /** Metres walked after which the hint has done its job. */
 const LEARNED_METRES = 12
 const LOOK_MS = 500
 
-function useCoarsePointer(): boolean {
-  const query = typeof matchMedia === 'undefined' ? null : matchMedia('(pointer: coarse)')
-  const [coarse, setCoarse] = useState(() => query?.matches === true)
-  useEffect(() => {
-    if (!query) return
-    const onChange = () => setCoarse(query.matches)
-    query.addEventListener('change', onChange)
-    return () => query.removeEventListener('change', onChange)
-    // One query object per mount is enough.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
-  return coarse
-}
-
 export function ControlsHint() {
   const t = useT()
   const done = useSettings((s) => s.hintDone)
-  const touch = useCoarsePointer()
+  const touch = useTouchUi()
 
   // Walking far enough is learning it: a look twice a second, not every frame.
   useEffect(() => {

@@ -1,8 +1,9 @@
 // Touch source of the visitor's input, a DOM overlay beside the Canvas: a joystick bottom-left
 // (pushed far = run), a jump button bottom-right, and one-finger look / two-finger zoom.
-import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
+import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react'
 import { useSettings, type Language } from '../state/settings'
 import { input, pressJump } from './input'
+import { useTouchUi } from './touchUi'
 
 const STRINGS: Record<Language, { joystick: string; jump: string; controls: string }> = {
   'zh-CN': { joystick: '移动摇杆：拖动行走，推到边缘奔跑', jump: '跳跃', controls: '触控操作' },
@@ -20,37 +21,12 @@ const RUN_PUSH = 0.85
 const TOUCH_LOOK_GAIN = 1.3
 const PINCH_GAIN = 0.02
 
-function coarsePointer(): boolean {
-  if (typeof window === 'undefined') return false
-  return (
-    window.matchMedia?.('(pointer: coarse)').matches === true ||
-    (typeof navigator !== 'undefined' && navigator.maxTouchPoints > 0)
-  )
-}
-
 export function TouchControls() {
   const lang = useSettings((s) => s.language)
   const text = STRINGS[lang]
-  const [shown, setShown] = useState(coarsePointer)
+  const shown = useTouchUi()
   const knob = useRef<HTMLDivElement>(null)
   const stick = useRef({ id: -1, cx: 0, cy: 0 })
-
-  // Show on the first touch even where media queries said "fine" (hybrid laptops); follow the
-  // primary pointer when it changes (a tablet's keyboard taken off or put back).
-  useEffect(() => {
-    const query = window.matchMedia?.('(pointer: coarse)')
-    const onChange = () => setShown(query?.matches === true)
-    query?.addEventListener?.('change', onChange)
-    return () => query?.removeEventListener?.('change', onChange)
-  }, [])
-  useEffect(() => {
-    if (shown) return
-    const onDown = (e: PointerEvent) => {
-      if (e.pointerType === 'touch') setShown(true)
-    }
-    window.addEventListener('pointerdown', onDown)
-    return () => window.removeEventListener('pointerdown', onDown)
-  }, [shown])
 
   // Drag-to-look and pinch-to-zoom for fingers that start on the 3D view.
   useEffect(() => {
@@ -220,7 +196,7 @@ export function TouchControls() {
           border: '2px solid rgba(255, 255, 255, 0.6)',
           background: 'rgba(20, 30, 45, 0.35)',
           color: '#fff',
-          fontSize: 30,
+          fontSize: '1.875rem',
           lineHeight: 1,
           pointerEvents: 'auto',
           touchAction: 'none',
