@@ -163,6 +163,45 @@ async function checkSizes(page: Page, id: string, frames: number) {
   expect(found, found.join('\n')).toEqual([])
 }
 
+/**
+ * Text follows the browser's font size (set to 24 px, as a person does in the browser's
+ * settings): the probed texts grow by half, and the page still fits at a desktop and a phone
+ * width.
+ */
+async function checkLargeText(page: Page, id: string, probes: string[]) {
+  const sizes = () =>
+    page.evaluate(
+      (sels) =>
+        sels.map((sel) => {
+          const el = document.querySelector(sel)
+          return el ? parseFloat(getComputedStyle(el).fontSize) : 0
+        }),
+      probes,
+    )
+  await resize(page, SIZES[3])
+  const before = await sizes()
+  const cdp = sessions.get(page)!
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 24 } })
+  try {
+    const after = await sizes()
+    probes.forEach((sel, i) => {
+      expect(before[i], `${sel} is on the page`).toBeGreaterThan(0)
+      expect(after[i]! / before[i]!, `${sel}: ${before[i]} px → ${after[i]} px`).toBeCloseTo(1.5, 1)
+    })
+    const found: string[] = []
+    for (const size of [SIZES[3], SIZES[1]]) {
+      await resize(page, size)
+      await waitForFrames(page, 1)
+      await shoot(page, `${id}-${size.width}-text24`)
+      for (const p of await layoutProblems(page))
+        found.push(`${size.width} px, 24 px text: ${p.kind}: ${p.what}`)
+    }
+    expect(found, found.join('\n')).toEqual([])
+  } finally {
+    await cdp.send('Page.setFontSizes', { fontSizes: { standard: 16 } })
+  }
+}
+
 test('the start page fits every width from 320 px up', async ({ browser }) => {
   const page = await newSettingsPage(
     browser,
@@ -173,6 +212,7 @@ test('the start page fits every width from 320 px up', async ({ browser }) => {
   await page.goto('/')
   await expect(page.locator('.world-card')).toHaveCount(sceneIds().length)
   await checkSizes(page, 'start', 1)
+  await checkLargeText(page, 'start', ['.directory .tagline', '.world-card .name', '.world-card p'])
   expect(errors).toEqual([])
   await page.context().close()
 })
@@ -189,6 +229,13 @@ for (const id of sceneIds()) {
     await waitForWorld(page, id)
     await waitForFrames(page, 3)
     await checkSizes(page, id, 1)
+    // The HUD is the same in every world: its text is checked in one.
+    if (id === 'block-park-village')
+      await checkLargeText(page, id, [
+        '[data-testid="world-title"]',
+        '.hud-top .btn',
+        '.chat input',
+      ])
     expect(errors).toEqual([])
     await page.context().close()
   })

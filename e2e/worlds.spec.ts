@@ -174,6 +174,45 @@ test('a broken world file shows a readable error naming the file and field', asy
   await expect(panel).toBeVisible()
   await expect(panel).toContainText('scenes/block-park-village.json')
   await expect(panel).toContainText('voxel.palette[2].color')
+  await expect(panel.getByTestId('error-advice')).toContainText('its makers can fix')
+  await page.getByRole('button', { name: /返回世界列表|Back to the worlds/ }).click()
+  await expect(page.locator('.world-card').first()).toBeVisible()
+})
+
+test('a world whose code fails to download says to reload, and a reload opens it', async ({
+  page,
+}) => {
+  const errors = watchErrors(page)
+  // The voxel style's chunk fails as on a dropped connection or after a deploy.
+  await page.route('**/assets/VoxelWorldView-*.js', (route) => route.abort('failed'))
+  await page.goto('/?world=block-park-village')
+  const panel = page.getByTestId('error-panel')
+  await expect(panel).toContainText(/Part of the page did not load|页面的一部分没有加载/)
+  await expect(panel.getByTestId('error-advice')).toContainText(/Reload the page|请刷新页面/)
+  await page.unroute('**/assets/VoxelWorldView-*.js')
+  await panel.getByRole('button', { name: /Reload the page|刷新页面/ }).click()
+  await page.waitForFunction(() => window.__cq?.world().status === 'ready', null, {
+    timeout: 150_000,
+  })
+  // The failed download is reported by the browser, and by the boundary that caught it.
+  expect(errors.filter((e) => !/VoxelWorldView|the 3D view failed|Failed to load/.test(e))).toEqual(
+    [],
+  )
+})
+
+test('a browser without WebGL keeps the directory and says what to do', async ({ page }) => {
+  await page.addInitScript(() => {
+    const get = HTMLCanvasElement.prototype.getContext
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args) {
+      return /webgl/i.test(String(args[0])) ? null : get.apply(this, args)
+    } as typeof get
+  })
+  await page.goto('/')
+  await expect(page.locator('.world-card')).toHaveCount(WORLDS.length)
+  await page.locator('[data-world="block-park-village"]').click()
+  const panel = page.getByTestId('error-panel')
+  await expect(panel).toContainText(/cannot draw 3D|无法绘制 3D/)
+  await expect(panel.getByTestId('error-advice')).toContainText(/hardware|硬件加速/)
   await page.getByRole('button', { name: /返回世界列表|Back to the worlds/ }).click()
   await expect(page.locator('.world-card').first()).toBeVisible()
 })

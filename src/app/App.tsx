@@ -15,6 +15,7 @@ import { InfoCard } from './InfoCard'
 import { LoadingScreen } from './LoadingScreen'
 import { followLocation, listenToHistory } from './router'
 import { SettingsPanel } from './SettingsPanel'
+import { ViewBoundary } from './ViewBoundary'
 import { useWorldLoader } from './useWorldLoader'
 import { useWorldSession } from './useWorldSession'
 import { WorldDirectory } from './WorldDirectory'
@@ -63,16 +64,18 @@ export function App() {
         aria-label={t('app.view')}
         aria-hidden={worldId ? undefined : true}
       >
-        <Canvas
-          shadows
-          dpr={[1, 1.5]}
-          camera={{ position: [15, 6, 15], fov: 55, near: 0.1, far: 2000 }}
-          gl={{ antialias, powerPreference: 'high-performance' }}
-          style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
-        >
-          {worldId ? <WorldScene extensions={worldExtensions} /> : <StartScene />}
-          <FrameProbe />
-        </Canvas>
+        <ViewBoundary>
+          <Canvas
+            shadows
+            dpr={[1, 1.5]}
+            camera={{ position: [15, 6, 15], fov: 55, near: 0.1, far: 2000 }}
+            gl={{ antialias, powerPreference: 'high-performance' }}
+            style={{ position: 'absolute', inset: 0, touchAction: 'none' }}
+          >
+            {worldId ? <WorldScene extensions={worldExtensions} /> : <StartScene />}
+            <FrameProbe />
+          </Canvas>
+        </ViewBoundary>
       </section>
       {THUMBNAIL ? null : worldId ? <WorldHud /> : screenHeld ? null : <WorldDirectory />}
       {worldId && ready && !THUMBNAIL && <TouchControls />}

@@ -42,9 +42,14 @@ export function ErrorPanel({ onRetry }: { onRetry: () => void }) {
             ))}
           </ul>
         )}
+        <h3 className="advice-title">{t('error.whatToDo')}</h3>
+        <p className="advice" data-testid="error-advice">
+          {t(`advice.${error.advice}`)}
+        </p>
         <div className="actions">
-          <button className="btn" onClick={onRetry}>
-            {t('error.retry')}
+          {/* A missing code chunk or a page without WebGL: only a fresh page can help. */}
+          <button className="btn" onClick={error.reload ? () => location.reload() : onRetry}>
+            {t(error.reload ? 'error.reload' : 'error.retry')}
           </button>
           <button ref={backRef} className="btn primary" onClick={() => openWorld(null)}>
             {t('error.back')}

@@ -38,17 +38,24 @@ export function useWorldLoader(): () => void {
         const lang = useSettings.getState().language
         let error
         if (err instanceof SceneError) {
-          error = { title: translate(lang, 'error.title'), file: err.file, issues: err.issues }
+          error = {
+            title: translate(lang, 'error.title'),
+            file: err.file,
+            issues: err.issues,
+            advice: 'invalid' as const,
+          }
         } else if (err instanceof WorldLoadError) {
           error = {
             title: translate(lang, err.key),
             file: err.file,
             issues: [{ field: '', message: err.message }],
+            advice: err.key === 'error.notFound' ? ('notFound' as const) : ('network' as const),
           }
         } else {
           error = {
             title: translate(lang, 'error.network'),
             issues: [{ field: '', message: String(err) }],
+            advice: 'network' as const,
           }
         }
         useWorld.getState().failed(error)

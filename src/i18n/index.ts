@@ -37,6 +37,35 @@ const STRINGS = {
     'zh-CN': '网络错误，无法读取世界文件',
     en: 'Network error while reading the world file',
   },
+  'error.whatToDo': { 'zh-CN': '怎么办', en: 'What to do' },
+  'error.reload': { 'zh-CN': '刷新页面', en: 'Reload the page' },
+  'error.build': { 'zh-CN': '这个世界没能搭建出来', en: 'This world could not be built' },
+  'error.code': { 'zh-CN': '页面的一部分没有加载', en: 'Part of the page did not load' },
+  'error.webgl': { 'zh-CN': '这个浏览器无法绘制 3D', en: 'This browser cannot draw 3D here' },
+  'advice.network': {
+    'zh-CN': '请检查网络连接，然后点“重试”。',
+    en: 'Check your connection, then press Try again.',
+  },
+  'advice.notFound': {
+    'zh-CN': '请检查链接，或返回世界列表另选一个世界。',
+    en: 'Check the link, or go back and choose a world from the list.',
+  },
+  'advice.invalid': {
+    'zh-CN': '世界文件有上面列出的错误，需要由它的制作者修正。请先返回，选择其他世界。',
+    en: "The world's file has the mistakes listed above, which its makers can fix. Meanwhile, go back and choose another world.",
+  },
+  'advice.build': {
+    'zh-CN': '请点“重试”。如果仍然失败，请在设置里把画质调为“低”，或换一个浏览器。',
+    en: 'Press Try again. If it fails again, set Quality to Low in Settings, or use another browser.',
+  },
+  'advice.code': {
+    'zh-CN': '可能是网络中断，或网站刚刚更新。请刷新页面。',
+    en: 'The connection may have dropped, or the site was just updated. Reload the page.',
+  },
+  'advice.webgl': {
+    'zh-CN': 'WebGL 被关闭或不可用。请在浏览器设置里开启硬件加速（图形加速），或换一个浏览器。',
+    en: 'WebGL is off or unavailable. Turn on hardware (graphics) acceleration in the browser settings, or use another browser.',
+  },
   'hud.worlds': { 'zh-CN': '世界', en: 'Worlds' },
   'hud.settings': { 'zh-CN': '设置', en: 'Settings' },
   'hud.more': { 'zh-CN': '更多', en: 'More' },

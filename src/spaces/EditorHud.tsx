@@ -18,7 +18,7 @@ const noticeStyle = (error: boolean): CSSProperties => ({
   borderRadius: 999,
   background: 'var(--panel)',
   border: `1px solid ${error ? 'var(--danger)' : 'rgba(90, 209, 255, 0.55)'}`,
-  fontSize: 13,
+  fontSize: '0.8125rem',
   pointerEvents: 'none',
 })
 

@@ -11,10 +11,17 @@ export interface LoadStage {
   label: string
 }
 
+/** What a visitor can do about a failure (i18n keys: `advice.*`). */
+export type Advice = 'network' | 'notFound' | 'invalid' | 'build' | 'code' | 'webgl'
+
 export type WorldError = {
   title: string
   file?: string
   issues: { field: string; message: string }[]
+  /** What to do about it, said under the reasons. */
+  advice: Advice
+  /** Only a reload helps (part of the page's code is missing, or the page has no WebGL). */
+  reload?: boolean
 }
 
 /** How the open info card was opened: a click moves focus into it, walking up does not. */

@@ -15,6 +15,7 @@ import { BuildCancelled, buildHdWorld } from './buildWorld'
 import { HdAtmosphere } from './HdAtmosphere'
 import { HD_PRESETS } from './quality'
 import { sceneLayers, type ColliderLayer } from '../extensions'
+import { translate } from '../../i18n'
 
 // Its own chunk: postprocessing is fetched only when medium/high quality first asks for it.
 const PostFx = lazy(() => import('./PostFx'))
@@ -32,8 +33,9 @@ export function HdWorldView({
   useEffect(() => {
     if (hd) return
     useWorld.getState().failed({
-      title: 'Cangqiong could not be built',
+      title: translate(useSettings.getState().language, 'error.build'),
       issues: [{ field: 'hd', message: `scene "${scene.id}" has no "hd" section` }],
+      advice: 'invalid',
     })
   }, [hd, scene.id])
   return hd ? (
@@ -96,8 +98,9 @@ function HdWorldContent({
           if (err instanceof BuildCancelled || cancelled) return
           console.error('[cangqiong] building the world failed', err)
           useWorld.getState().failed({
-            title: 'Cangqiong could not be built',
+            title: translate(useSettings.getState().language, 'error.build'),
             issues: [{ field: '', message: err instanceof Error ? err.message : String(err) }],
+            advice: 'build',
           })
         },
       )

@@ -144,8 +144,9 @@ export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldVi
       live = false
       worker.terminate()
       store.failed({
-        title: translate(useSettings.getState().language, 'error.title'),
+        title: translate(useSettings.getState().language, 'error.build'),
         issues: [{ field: 'voxel', message }],
+        advice: 'build',
       })
     }
     const add = (part: MeshPart | null, material: Material, liquid: boolean, key: string) => {
