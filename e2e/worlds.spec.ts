@@ -189,6 +189,7 @@ test('a world whose code fails to download says to reload, and a reload opens it
   const panel = page.getByTestId('error-panel')
   await expect(panel).toContainText(/Part of the page did not load|页面的一部分没有加载/)
   await expect(panel.getByTestId('error-advice')).toContainText(/Reload the page|请刷新页面/)
+  await page.screenshot({ path: 'test-results/screenshots/error-code-missing.png' })
   await page.unroute('**/assets/VoxelWorldView-*.js')
   await panel.getByRole('button', { name: /Reload the page|刷新页面/ }).click()
   await page.waitForFunction(() => window.__cq?.world().status === 'ready', null, {
@@ -213,6 +214,7 @@ test('a browser without WebGL keeps the directory and says what to do', async ({
   const panel = page.getByTestId('error-panel')
   await expect(panel).toContainText(/cannot draw 3D|无法绘制 3D/)
   await expect(panel.getByTestId('error-advice')).toContainText(/hardware|硬件加速/)
+  await page.screenshot({ path: 'test-results/screenshots/error-no-webgl.png' })
   await page.getByRole('button', { name: /返回世界列表|Back to the worlds/ }).click()
   await expect(page.locator('.world-card').first()).toBeVisible()
 })
