@@ -11,7 +11,14 @@ import fs from 'node:fs'
 import { type Page } from '@playwright/test'
 import { expect, test } from './test'
 import type { EventsHooks } from '../src/events/testHooks'
-import { newSettingsPage, openWorld, waitForFrames, waitForWorld, watchErrors } from './helpers'
+import {
+  newSettingsPage,
+  openWorld,
+  waitForFrames,
+  waitForWorld,
+  waitInEvent,
+  watchErrors,
+} from './helpers'
 
 // In the village: its stage is the same feature as Cangqiong's (stage.spec checks both worlds'
 // screens), and its voxel scene draws three times faster on the CPU (10 fps alone at 960×600,
@@ -158,14 +165,7 @@ test('a host runs an event that an attendee follows by link, until the host kick
     const eventId = (await item.getAttribute('data-testid'))!.slice('event-'.length)
     await host.screenshot({ path: `${SHOTS}/events-list-created.png` })
     await item.getByTestId('event-join').click()
-    await host.waitForFunction(
-      (id) => {
-        const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-        return s.event === id && window.__cq!.net.state().status === 'online'
-      },
-      eventId,
-      WAIT,
-    )
+    await waitInEvent(host, eventId, WAIT.timeout)
     expect((await eventsState(host)).role).toBe('host')
     expect(new URL(host.url()).searchParams.get('event')).toBe(eventId)
 
@@ -215,14 +215,7 @@ test('a host runs an event that an attendee follows by link, until the host kick
         expect(api.seen()).toBe(3)
         await page.unrouteAll()
       }
-      await page.waitForFunction(
-        (id) => {
-          const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-          return s.event === id && window.__cq!.net.state().status === 'online'
-        },
-        eventId,
-        WAIT,
-      )
+      await waitInEvent(page, eventId, WAIT.timeout)
       // The announcement made before they came reaches them too.
       await page.waitForFunction(
         () =>

@@ -330,3 +330,15 @@ export async function expectFocused(target: Locator) {
     })
     .toBe(true)
 }
+
+/** Waits until the page is in event `id`'s room and online (joining may take a few tries). */
+export async function waitInEvent(page: Page, id: string, timeout = 120_000) {
+  await page.waitForFunction(
+    (want) => {
+      const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
+      return s.event === want && window.__cq!.net.state().status === 'online'
+    },
+    id,
+    { timeout },
+  )
+}

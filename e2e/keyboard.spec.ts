@@ -9,6 +9,7 @@ import {
   newSettingsPage,
   openWorld,
   tabTo,
+  waitInEvent,
   waitOnline,
   watchErrors,
 } from './helpers'
@@ -106,14 +107,7 @@ test('sign in, exhibit a collectible and join an event with the keyboard alone',
     const eventId = (await item.getAttribute('data-testid'))!.slice('event-'.length)
     await tabTo(page, item.getByTestId('event-join'))
     await page.keyboard.press('Enter')
-    await page.waitForFunction(
-      (id) => {
-        const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-        return s.event === id && window.__cq!.net.state().status === 'online'
-      },
-      eventId,
-      WAIT,
-    )
+    await waitInEvent(page, eventId, WAIT.timeout)
     await page.screenshot({ path: 'test-results/screenshots/keyboard-joined.png' })
     expect(errors).toEqual([])
   } finally {

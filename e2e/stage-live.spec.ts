@@ -16,6 +16,7 @@ import {
   openWorld,
   waitForFrames,
   waitForWorld,
+  waitInEvent,
   watchErrors,
 } from './helpers'
 import { writeTone } from './lib/tones'
@@ -36,17 +37,6 @@ type Stage = ReturnType<StageHooks['video']>
 
 const stage = <K extends keyof StageHooks>(page: Page, what: K) =>
   page.evaluate((k) => (window.__cq!.stage as StageHooks)[k]() as ReturnType<StageHooks[K]>, what)
-
-async function inEvent(page: Page, id: string) {
-  await page.waitForFunction(
-    (want) => {
-      const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-      return s.event === want && window.__cq!.net.state().status === 'online'
-    },
-    id,
-    WAIT,
-  )
-}
 
 const instance = (page: Page) =>
   page.evaluate(
@@ -106,7 +96,7 @@ test('a host goes live on stage; attendees in both rooms see and hear it', async
     await expect(item).toBeVisible({ timeout: 30_000 })
     const eventId = (await item.getAttribute('data-testid'))!.slice('event-'.length)
     await item.getByTestId('event-join').click()
-    await inEvent(host, eventId)
+    await waitInEvent(host, eventId, WAIT.timeout)
     await host.getByTestId('host-controls').click()
     const controls = host.getByTestId('host-panel')
     await controls.getByTestId('go-live').click()
@@ -121,7 +111,7 @@ test('a host goes live on stage; attendees in both rooms see and hear it', async
     for (const page of [first, second]) {
       await page.goto(`/?event=${eventId}`)
       await waitForWorld(page, WORLD, 300_000)
-      await inEvent(page, eventId)
+      await waitInEvent(page, eventId, WAIT.timeout)
     }
     expect(await instance(first)).toBe(1)
     expect(await instance(second)).toBe(2)

@@ -19,7 +19,7 @@ import {
   until,
   type Attendee,
 } from '../server/events/testKit'
-import { newSettingsPage, waitForFrames, waitForWorld, watchErrors } from './helpers'
+import { newSettingsPage, waitForFrames, waitForWorld, waitInEvent, watchErrors } from './helpers'
 
 const VIDEO = '/assets/video/cangqiong-stage.webm'
 const WAIT = { timeout: 120_000 }
@@ -82,14 +82,7 @@ function timeline(host: Attendee): Timeline {
 async function attendee(page: Page, id: string, world: string) {
   await page.goto(`/?event=${id}`)
   await waitForWorld(page, world)
-  await page.waitForFunction(
-    (want) => {
-      const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-      return s.event === want && window.__cq!.net.state().status === 'online'
-    },
-    id,
-    WAIT,
-  )
+  await waitInEvent(page, id, WAIT.timeout)
   await page.waitForFunction(() => typeof window.__cq?.event === 'object', undefined, WAIT)
   // The camera (not the pose the server checks) a little lower and closer, facing the screen.
   await page.evaluate(() => {

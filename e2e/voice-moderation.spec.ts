@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import { type Locator, type Page } from '@playwright/test'
 import { expect, test } from './test'
 import { createEvent, signIn } from '../server/events/testKit'
-import { playerPosition, signInDevWallet, waitForWorld, waitOnline } from './helpers'
+import { playerPosition, signInDevWallet, waitForWorld, waitInEvent, waitOnline } from './helpers'
 import { writeTone } from './lib/tones'
 import {
   describeListening,
@@ -79,17 +79,6 @@ async function setSelfMuted(page: Page, muted: boolean) {
   await expect(UI.selfMute(page)).toHaveAttribute('aria-pressed', String(muted))
 }
 
-async function inEvent(page: Page, id: string) {
-  await page.waitForFunction(
-    (want) => {
-      const s = (window.__cq!.events as { state: () => { event: string | null } }).state()
-      return s.event === want && window.__cq!.net.state().status === 'online'
-    },
-    id,
-    WAIT,
-  )
-}
-
 async function shoot(page: Page, name: string) {
   const file = `${SHOTS}/${name}.png`
   await page.screenshot({ path: file })
@@ -127,7 +116,7 @@ test('a moderator’s mute is silence at B until lifted, and a kick ends A’s v
     for (const p of [a.page, b.page]) {
       await p.goto(`/?event=${event.id}`)
       await waitForWorld(p, WORLD, 300_000)
-      await inEvent(p, event.id)
+      await waitInEvent(p, event.id, WAIT.timeout)
       await waitOnline(p)
     }
     await signInDevWallet(b.page, HOST_WALLET)
