@@ -142,6 +142,18 @@ export async function signInDevWallet(page: Page, account?: number): Promise<Loc
   return wallet
 }
 
+/** Waits until the page is signed in and its wallet's collectibles are loaded. */
+export async function waitSignedIn(page: Page, timeout = 60_000) {
+  await page.waitForFunction(
+    () => {
+      const w = window.__cq!.wallet.state()
+      return w.signedIn && w.status === 'ready'
+    },
+    undefined,
+    { timeout },
+  )
+}
+
 /**
  * Opens the spaces panel and claims a plot: `spaceId`, or else the first free one (other tests
  * in a run may hold some; SPACE_LIMIT is raised for them). Returns the panel, the plot (by its

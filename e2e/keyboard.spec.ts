@@ -11,6 +11,7 @@ import {
   tabTo,
   waitInEvent,
   waitOnline,
+  waitSignedIn,
   watchErrors,
 } from './helpers'
 
@@ -43,14 +44,7 @@ test('sign in, exhibit a collectible and join an event with the keyboard alone',
     await expect(wallet.getByTestId('wallet-address')).toHaveText(/^0x7099…79C8$/, WAIT)
     await expectFocused(wallet.getByTestId('sign-in'))
     await page.keyboard.press('Enter')
-    await page.waitForFunction(
-      () => {
-        const w = window.__cq!.wallet.state()
-        return w.signedIn && w.status === 'ready'
-      },
-      undefined,
-      WAIT,
-    )
+    await waitSignedIn(page, WAIT.timeout)
     // The focus stayed in the panel through the change (on Sign out, in Sign in's place).
     await expectFocused(wallet.getByTestId('sign-out'))
     await page.keyboard.press('Escape')

@@ -22,9 +22,7 @@ import {
 import { writeTone } from './lib/tones'
 import { openVoiceBrowser } from './lib/voice'
 
-// In the village: its stage is the same feature as Cangqiong's (stage.spec checks both worlds'
-// screens), and its voxel scene draws three times faster on the CPU (10 fps alone at 960×600,
-// Cangqiong 3), which took this test from about 4 minutes to 2.
+// In the village, for the reason events.spec gives (three pages draw there on the CPU).
 const WORLD = 'block-park-village'
 const WAIT = { timeout: 120_000 }
 const SHOTS = 'test-results/screenshots'

@@ -2,7 +2,7 @@
 // collectibles the embedded local chain minted to it: verified badges on the allowlisted
 // collections, the copycat marked unverified with its reason, and the proof behind a badge.
 import { expect, test } from './test'
-import { newSettingsPage, openWorld, watchErrors } from './helpers'
+import { newSettingsPage, openWorld, waitSignedIn, watchErrors } from './helpers'
 
 /** waitForFunction has no timeout of its own: bound every wait. */
 const WAIT = { timeout: 60_000 }
@@ -27,14 +27,7 @@ test('the development wallet signs in and shows verified and unverified collecti
     await panel.getByTestId('connect-dev').click()
     await expect(panel.getByTestId('wallet-address')).toHaveText(/^0x7099…79C8$/)
     await panel.getByTestId('sign-in').click()
-    await page.waitForFunction(
-      () => {
-        const w = window.__cq!.wallet.state()
-        return w.signedIn && w.status === 'ready'
-      },
-      undefined,
-      WAIT,
-    )
+    await waitSignedIn(page, WAIT.timeout)
     const state = await page.evaluate(() => window.__cq!.wallet.state())
     // 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified; 2 copycats, not.
     expect(state).toMatchObject({
