@@ -190,6 +190,11 @@ function StageScreen({
   useEffect(() => {
     if (!videoUrl) return
     const driver = new VideoDriver(videoUrl)
+    // Between slow frames the driver keeps the sound on the timeline by itself.
+    driver.keepInStep(() => {
+      const screen = useEvent.getState().screen
+      return screen.media?.kind === 'video' ? screen : null
+    }, serverNow)
     const texture = new VideoTexture(driver.video)
     texture.colorSpace = SRGBColorSpace
     if (style === 'voxel') texture.magFilter = NearestFilter

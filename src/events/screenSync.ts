@@ -1,12 +1,15 @@
 // Keeps a stage screen's <video> on the host's timeline: given the screen state, server time and
 // what the element reports, decides whether to seek, nudge the playback rate, play or pause.
-// Pure TypeScript with no DOM access; src/events/videoDriver.ts applies its decisions once a frame.
+// Pure TypeScript with no DOM access; src/events/videoDriver.ts applies its decisions (every frame,
+// and every 100 ms between slow frames).
 //
 // Policy:
 // - The video belongs at screenPosition(state, serverNow) (src/protocol/events.ts).
-// - Drift above SEEK_DRIFT (0.5 s), a fresh load, or a host seek: seek, aiming a little ahead
-//   by the time seeks take on this machine (learned from the last seeks), then wait for the
-//   seek to finish before judging again.
+// - Drift above SEEK_DRIFT (0.2 s: two screens each that close to the timeline, one of them
+//   perhaps reading a seek's target a little ahead, stay within the README's half second of each
+//   other), a fresh load, or a host seek: seek, aiming a little ahead by the time seeks take on
+//   this machine (learned from the last seeks), then wait for the seek to finish before judging
+//   again.
 // - Smaller drift while playing: playbackRate between 0.95 and 1.05, proportional to the drift,
 //   1 inside a small dead band (so the picture does not wobble); audio pitch is kept by the
 //   browser (preservesPitch).
@@ -52,8 +55,11 @@ export interface SyncDecision {
   show: boolean
 }
 
-/** Drift beyond this is fixed by seeking (s). */
-export const SEEK_DRIFT = 0.5
+/**
+ * Drift beyond this is fixed by seeking (s). Under half the bound between any two screens: the
+ * host's may be off one way while an attendee's is off the other, or mid-seek a little ahead.
+ */
+export const SEEK_DRIFT = 0.2
 /** Inside this, the rate stays 1 (s). */
 export const DEAD_BAND = 0.025
 /** Outside this, the rate is corrected; between the two bands the current rate holds. */

@@ -1,5 +1,7 @@
 // Owns a stage screen's hidden <video> element and applies ScreenSync's decisions to it once a
-// frame: seeks, playback rate, play and pause; handles autoplay refusal by playing muted and
+// frame, and between frames when they come slowly (a weak GPU draws a frame a second, and the
+// sound must stay on the host's timeline all the same): seeks, playback rate, play and pause;
+// handles autoplay refusal by playing muted and
 // asking for a tap (useStageSound.needsTap, shown by TapForSound). Browser only; no React state
 // per frame: what the screen does now is mirrored into `screenProbe` for tests and the HUD.
 import { create } from 'zustand'
@@ -42,11 +44,16 @@ function hasGesture(): boolean {
   return ua?.hasBeenActive ?? false
 }
 
+/** Steps apart (ms) beyond which the driver steps on a timer of its own, not only per frame. */
+const STEP_EVERY_MS = 100
+
 export class VideoDriver {
   readonly video: HTMLVideoElement
   private readonly sync = new ScreenSync()
   private playing: Promise<void> | null = null
   private rate = 1
+  private lastStep = -Infinity
+  private timer: ReturnType<typeof setInterval> | null = null
   last: SyncDecision | null = null
   /** The screen may draw the element's frame (ScreenSync's `show`, with a frame decoded). */
   shown = false
@@ -69,8 +76,23 @@ export class VideoDriver {
     useStageSound.setState({ needsTap: v.muted, unmute: () => this.unmute() })
   }
 
+  /**
+   * Keeps stepping between frames: whenever no frame stepped for STEP_EVERY_MS, `screen()`'s
+   * state (null: nothing to play now) is applied on a timer. Until dispose().
+   */
+  keepInStep(screen: () => ScreenState | null, serverNow: () => number): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = setInterval(() => {
+      const now = performance.now()
+      if (now - this.lastStep < STEP_EVERY_MS) return
+      const state = screen()
+      if (state) this.frame(state, serverNow(), now)
+    }, STEP_EVERY_MS)
+  }
+
   /** One frame: bring the element to where the screen state says it should be. */
   frame(state: ScreenState, serverNow: number, nowMs: number): void {
+    this.lastStep = nowMs
     const v = this.video
     const d = this.sync.step(state, serverNow, v, nowMs)
     this.last = d
@@ -126,6 +148,8 @@ export class VideoDriver {
   }
 
   dispose(): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
     const v = this.video
     v.pause()
     v.removeAttribute('src')
