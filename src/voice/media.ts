@@ -80,6 +80,8 @@ export class VoiceMedia implements VoiceEngine {
   private readonly publishing = new Set<number>()
   /** Session id → feed asked for on the subscriber handle. */
   private readonly asked = new Map<string, number>()
+  /** The subscription's active audio streams, as the media server last described them. */
+  private streams: SubStream[] = []
   /** Subscriber requests run one at a time, in order (each may renegotiate). */
   private chain: Promise<void> = Promise.resolve()
   private updating = false
@@ -265,6 +267,9 @@ export class VoiceMedia implements VoiceEngine {
   private pickInterest() {
     const ticket = this.ticket
     if (!ticket || !this.session || this.updating) return
+    // Someone whose seat is gone (left, kicked) is not heard from now on, whatever the media
+    // server has yet to say about their stream.
+    this.mixVoices()
     const s = useVoice.getState()
     const feeds = new Map<string, number>()
     const speakers: SpeakerAt[] = []
@@ -311,6 +316,14 @@ export class VoiceMedia implements VoiceEngine {
       if (unsubscribe.length) body.unsubscribe = unsubscribe.map((feed) => ({ feed }))
       const reply = await this.sub.message(body)
       if (reply.jsep) await this.answer(reply.jsep, reply.data.streams)
+      else {
+        // Nothing to renegotiate (the feeds left had already gone): the streams are what the
+        // reply says, or what they were less the feeds given up.
+        const gone = new Set(unsubscribe)
+        this.streams = this.streams.filter((st) => !gone.has(st.feed))
+        if (reply.data.streams) this.syncVoices(reply.data.streams)
+        else this.mixVoices()
+      }
     })
       .catch((err: unknown) => {
         if (generation !== this.generation) return
@@ -397,6 +410,7 @@ export class VoiceMedia implements VoiceEngine {
     this.subPc = null
     this.sub = null
     this.asked.clear()
+    this.streams = []
     this.mixer.clear()
     useVoice.getState().setSubscribed([])
   }
@@ -413,11 +427,19 @@ export class VoiceMedia implements VoiceEngine {
     if (this.subPc === pc) this.syncVoices(streams)
   }
 
-  /** Makes the mixer's voices match the subscription's active audio streams. */
+  /** Takes the media server's description of the subscription's streams, and mixes them. */
   private syncVoices(raw: unknown) {
-    const pc = this.subPc
     const streams = readStreams(raw)
-    if (!pc || !streams) return
+    if (!this.subPc || !streams) return
+    this.streams = streams
+    this.mixVoices()
+  }
+
+  /** Makes the mixer's voices match the subscription's active audio streams and the seats. */
+  private mixVoices() {
+    const pc = this.subPc
+    const streams = this.streams
+    if (!pc) return
     const seats = useVoice.getState().seats
     const byFeed = new Map<number, string>()
     for (const [id, seat] of Object.entries(seats)) byFeed.set(seat.feed, id)
