@@ -55,7 +55,7 @@ export function CreateEventDialog() {
   const lang = useSettings((s) => s.language)
   const token = useWallet((s) => s.session?.token ?? null)
   const close = () => useUi.getState().closePanel('createEvent')
-  const ref = useDialog<HTMLFormElement>(true, close)
+  const ref = useDialog<HTMLDivElement>(true, close)
   const [worlds, setWorlds] = useState<WorldChoice[] | null>(null)
   const [worldsFailed, setWorldsFailed] = useState(false)
   const [form, setForm] = useState<EventForm>(() => emptyForm(Date.now()))
@@ -138,200 +138,206 @@ export function CreateEventDialog() {
 
   return (
     <div className="backdrop" onClick={(e) => e.target === e.currentTarget && close()}>
-      <form
+      {/* A form may not take the dialog role (ARIA in HTML): the dialog holds it, and the form
+          lays out as if it were not there (display: contents). */}
+      <div
         ref={ref}
         className="panel events-panel create-event"
         role="dialog"
         aria-modal="true"
         aria-labelledby="create-event-title"
         data-testid="create-event"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
-          void submit()
-        }}
       >
-        <header className="events-head">
-          <h2 id="create-event-title">{t('events.form.title')}</h2>
-          <button
-            type="button"
-            className="btn icon-btn"
-            aria-label={t('events.close')}
-            onClick={close}
-          >
-            ×
-          </button>
-        </header>
-        <div className="events-body form-grid">
-          <p className="events-muted small span-2">{t('events.form.titleHint')}</p>
-          <Field label={t('events.form.titleZh')} error={error('titleZh')}>
-            {(p) => (
-              <input
-                {...p}
-                name="titleZh"
-                lang="zh-CN"
-                maxLength={EVENT_LIMITS.titleChars}
-                value={form.titleZh}
-                onChange={(e) => set({ titleZh: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label={t('events.form.titleEn')} error={error('titleEn')}>
-            {(p) => (
-              <input
-                {...p}
-                name="titleEn"
-                lang="en"
-                maxLength={EVENT_LIMITS.titleChars}
-                value={form.titleEn}
-                onChange={(e) => set({ titleEn: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label={t('events.form.descriptionZh')} error={error('descriptionZh')}>
-            {(p) => (
-              <textarea
-                {...p}
-                name="descriptionZh"
-                lang="zh-CN"
-                rows={2}
-                maxLength={EVENT_LIMITS.descriptionChars}
-                value={form.descriptionZh}
-                onChange={(e) => set({ descriptionZh: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label={t('events.form.descriptionEn')} error={error('descriptionEn')}>
-            {(p) => (
-              <textarea
-                {...p}
-                name="descriptionEn"
-                lang="en"
-                rows={2}
-                maxLength={EVENT_LIMITS.descriptionChars}
-                value={form.descriptionEn}
-                onChange={(e) => set({ descriptionEn: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field
-            label={t('events.form.world')}
-            error={error('world')}
-            hint={
-              worldsFailed
-                ? t('events.form.worldsFailed')
-                : !worlds
-                  ? t('events.form.loadingWorlds')
-                  : undefined
-            }
-          >
-            {(p) => (
-              <select
-                {...p}
-                name="world"
-                value={form.world}
-                disabled={!worlds}
-                onChange={(e) => {
-                  const w = worlds?.find((x) => x.id === e.target.value)
-                  set({ world: e.target.value, stage: w?.stages[0]?.id ?? '' })
-                }}
-              >
-                {!form.world && <option value="">—</option>}
-                {worlds?.map((w) => (
-                  <option key={w.id} value={w.id}>
-                    {pick(w.name, lang)}
-                    {w.stages.length === 0 ? ` ${t('events.form.noStages')}` : ''}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('events.form.stage')} error={error('stage')}>
-            {(p) => (
-              <select
-                {...p}
-                name="stage"
-                value={form.stage}
-                disabled={stages.length === 0}
-                onChange={(e) => set({ stage: e.target.value })}
-              >
-                {stages.length === 0 && <option value="">{t('events.form.noStages')}</option>}
-                {stages.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {pick(s.title, lang)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field
-            label={t('events.form.start')}
-            error={error('start')}
-            hint={fill(t('events.form.zone'), { zone })}
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="datetime-local"
-                name="start"
-                value={form.start}
-                onChange={(e) => set({ start: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field label={t('events.form.end')} error={error('end')}>
-            {(p) => (
-              <input
-                {...p}
-                type="datetime-local"
-                name="end"
-                value={form.end}
-                onChange={(e) => set({ end: e.target.value })}
-              />
-            )}
-          </Field>
-          <Field
-            label={t('events.form.capacity')}
-            error={error('capacity')}
-            hint={fill(t('events.form.capacityHint'), limits)}
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="number"
-                name="capacity"
-                inputMode="numeric"
-                min={limits.min}
-                max={limits.max}
-                value={form.capacity}
-                onChange={(e) => set({ capacity: e.target.value })}
-              />
-            )}
-          </Field>
-        </div>
-        <footer className="events-foot">
-          <p
-            className={`small ${status?.error ? 'events-error-text' : 'events-muted'}`}
-            role={status?.error ? 'alert' : 'status'}
-            data-testid="create-status"
-          >
-            {status?.text}
-          </p>
-          <div className="actions">
-            <button type="button" className="btn" onClick={close}>
-              {t('events.form.cancel')}
-            </button>
+        <form
+          className="create-event-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault()
+            void submit()
+          }}
+        >
+          <header className="events-head">
+            <h2 id="create-event-title">{t('events.form.title')}</h2>
             <button
-              type="submit"
-              className="btn primary"
-              data-testid="create-submit"
-              disabled={busy}
+              type="button"
+              className="btn icon-btn"
+              aria-label={t('events.close')}
+              onClick={close}
             >
-              {busy ? t('events.form.busy') : t('events.form.submit')}
+              ×
             </button>
+          </header>
+          <div className="events-body form-grid">
+            <p className="events-muted small span-2">{t('events.form.titleHint')}</p>
+            <Field label={t('events.form.titleZh')} error={error('titleZh')}>
+              {(p) => (
+                <input
+                  {...p}
+                  name="titleZh"
+                  lang="zh-CN"
+                  maxLength={EVENT_LIMITS.titleChars}
+                  value={form.titleZh}
+                  onChange={(e) => set({ titleZh: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label={t('events.form.titleEn')} error={error('titleEn')}>
+              {(p) => (
+                <input
+                  {...p}
+                  name="titleEn"
+                  lang="en"
+                  maxLength={EVENT_LIMITS.titleChars}
+                  value={form.titleEn}
+                  onChange={(e) => set({ titleEn: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label={t('events.form.descriptionZh')} error={error('descriptionZh')}>
+              {(p) => (
+                <textarea
+                  {...p}
+                  name="descriptionZh"
+                  lang="zh-CN"
+                  rows={2}
+                  maxLength={EVENT_LIMITS.descriptionChars}
+                  value={form.descriptionZh}
+                  onChange={(e) => set({ descriptionZh: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label={t('events.form.descriptionEn')} error={error('descriptionEn')}>
+              {(p) => (
+                <textarea
+                  {...p}
+                  name="descriptionEn"
+                  lang="en"
+                  rows={2}
+                  maxLength={EVENT_LIMITS.descriptionChars}
+                  value={form.descriptionEn}
+                  onChange={(e) => set({ descriptionEn: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label={t('events.form.world')}
+              error={error('world')}
+              hint={
+                worldsFailed
+                  ? t('events.form.worldsFailed')
+                  : !worlds
+                    ? t('events.form.loadingWorlds')
+                    : undefined
+              }
+            >
+              {(p) => (
+                <select
+                  {...p}
+                  name="world"
+                  value={form.world}
+                  disabled={!worlds}
+                  onChange={(e) => {
+                    const w = worlds?.find((x) => x.id === e.target.value)
+                    set({ world: e.target.value, stage: w?.stages[0]?.id ?? '' })
+                  }}
+                >
+                  {!form.world && <option value="">—</option>}
+                  {worlds?.map((w) => (
+                    <option key={w.id} value={w.id}>
+                      {pick(w.name, lang)}
+                      {w.stages.length === 0 ? ` ${t('events.form.noStages')}` : ''}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t('events.form.stage')} error={error('stage')}>
+              {(p) => (
+                <select
+                  {...p}
+                  name="stage"
+                  value={form.stage}
+                  disabled={stages.length === 0}
+                  onChange={(e) => set({ stage: e.target.value })}
+                >
+                  {stages.length === 0 && <option value="">{t('events.form.noStages')}</option>}
+                  {stages.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {pick(s.title, lang)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field
+              label={t('events.form.start')}
+              error={error('start')}
+              hint={fill(t('events.form.zone'), { zone })}
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="datetime-local"
+                  name="start"
+                  value={form.start}
+                  onChange={(e) => set({ start: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label={t('events.form.end')} error={error('end')}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="datetime-local"
+                  name="end"
+                  value={form.end}
+                  onChange={(e) => set({ end: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label={t('events.form.capacity')}
+              error={error('capacity')}
+              hint={fill(t('events.form.capacityHint'), limits)}
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  name="capacity"
+                  inputMode="numeric"
+                  min={limits.min}
+                  max={limits.max}
+                  value={form.capacity}
+                  onChange={(e) => set({ capacity: e.target.value })}
+                />
+              )}
+            </Field>
           </div>
-        </footer>
-      </form>
+          <footer className="events-foot">
+            <p
+              className={`small ${status?.error ? 'events-error-text' : 'events-muted'}`}
+              role={status?.error ? 'alert' : 'status'}
+              data-testid="create-status"
+            >
+              {status?.text}
+            </p>
+            <div className="actions">
+              <button type="button" className="btn" onClick={close}>
+                {t('events.form.cancel')}
+              </button>
+              <button
+                type="submit"
+                className="btn primary"
+                data-testid="create-submit"
+                disabled={busy}
+              >
+                {busy ? t('events.form.busy') : t('events.form.submit')}
+              </button>
+            </div>
+          </footer>
+        </form>
+      </div>
     </div>
   )
 }
