@@ -25,7 +25,7 @@ export function WorldDirectory() {
   return (
     <main className="directory" aria-labelledby="directory-title">
       <header>
-        <div>
+        <div className="masthead">
           <h1 id="directory-title">苍穹 Cangqiong</h1>
           <p className="tagline">{t('app.tagline')}</p>
         </div>

@@ -194,7 +194,8 @@ export function TouchControls() {
           height: 76,
           borderRadius: '50%',
           border: '2px solid rgba(255, 255, 255, 0.6)',
-          background: 'rgba(20, 30, 45, 0.35)',
+          // Dark enough for the glyph's 3:1 over a white sky (e2e/layout.spec.ts).
+          background: 'rgba(20, 30, 45, 0.55)',
           color: '#fff',
           fontSize: '1.875rem',
           lineHeight: 1,

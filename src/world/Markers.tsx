@@ -1,13 +1,15 @@
 // Points of interest and portals inside a world: floating markers with bilingual labels.
 // Walking into a marker's radius opens its card (or, for a portal, travels); one frame loop
-// checks them all and touches stores only when something changes.
+// checks them all and touches stores only when something changes. Labels fade with distance,
+// hide behind walls, and give way to a nearer label they would cover on screen.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame, type ThreeEvent } from '@react-three/fiber'
 import { FRAME } from './frameOrder'
 import { Html } from '@react-three/drei'
-import { DoubleSide, type Group, type Vector3 } from 'three'
+import { DoubleSide, Vector3, type Camera, type Group } from 'three'
 import type { Scene } from '../protocol/scene'
 import { sightBlocked, type WorldCollider } from './collision'
+import { crowdedLabels, type LabelBox } from './declutter'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
@@ -26,6 +28,19 @@ const POI_LABEL_Y = 4.7
 const PORTAL_LABEL_Y = 3.7
 
 const labelEls = new Map<string, HTMLDivElement>()
+/** Each label's size on screen, CSS pixels, kept by a ResizeObserver (no layout read per frame). */
+const labelSizes = new Map<string, { w: number; h: number }>()
+const sizeWatch =
+  typeof ResizeObserver === 'undefined'
+    ? null
+    : new ResizeObserver((entries) => {
+        for (const e of entries) {
+          const el = e.target as HTMLDivElement
+          const id = el.dataset.label
+          const size = e.borderBoxSize[0]
+          if (id && size) labelSizes.set(id, { w: size.inlineSize, h: size.blockSize })
+        }
+      })
 
 /** A crisp DOM label (not drawn through the pixel pass); faded by distance in the frame loop. */
 function Label({
@@ -43,10 +58,18 @@ function Label({
     <Html position={[0, y, 0]} center zIndexRange={[5, 0]} style={{ pointerEvents: 'none' }}>
       <div
         className="marker-label"
+        data-label={id}
         style={{ borderBottomColor: accent, opacity: 0 }}
         ref={(el) => {
-          if (el) labelEls.set(id, el)
-          else labelEls.delete(id)
+          if (el) {
+            labelEls.set(id, el)
+            sizeWatch?.observe(el)
+          } else {
+            const old = labelEls.get(id)
+            if (old) sizeWatch?.unobserve(old)
+            labelEls.delete(id)
+            labelSizes.delete(id)
+          }
         }}
       >
         <strong>{lines[0]}</strong>
@@ -58,15 +81,56 @@ function Label({
 
 /** Labels hidden by a wall between them and the camera, by id (re-checked a few times a second). */
 const hiddenLabels = new Set<string>()
+/** Labels that would cover a nearer label on screen, by id (every frame). */
+let crowded: Set<string> = new Set()
+
+const inReach = (p: Placed) =>
+  !hiddenLabels.has(p.id) && Math.hypot(p.x - localMotion.x, p.z - localMotion.z) <= 60
 
 function fadeLabels(points: Placed[]) {
   for (const p of points) {
     const el = labelEls.get(p.id)
     if (!el) continue
     const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
-    const o = hiddenLabels.has(p.id) || d > 60 ? '0' : d < 40 ? '1' : ((60 - d) / 20).toFixed(2)
+    const o =
+      hiddenLabels.has(p.id) || crowded.has(p.id) || d > 60
+        ? '0'
+        : d < 40
+          ? '1'
+          : ((60 - d) / 20).toFixed(2)
     if (el.style.opacity !== o) el.style.opacity = o
   }
+}
+
+const anchor = new Vector3()
+
+/** The on-screen boxes of the labels that would show, where drei's Html puts them. */
+function labelBoxes(
+  sets: readonly (readonly [Placed[], number])[],
+  camera: Camera,
+  width: number,
+  height: number,
+): LabelBox[] {
+  const boxes: LabelBox[] = []
+  for (const [points, labelY] of sets) {
+    for (const p of points) {
+      const size = labelSizes.get(p.id)
+      if (!size || size.w === 0 || !inReach(p)) continue
+      anchor.set(p.x, p.y + labelY, p.z)
+      const depth = anchor.distanceTo(camera.position)
+      anchor.project(camera)
+      if (anchor.z > 1) continue // behind the camera: Html hides it
+      boxes.push({
+        id: p.id,
+        x: ((anchor.x + 1) / 2) * width,
+        y: ((1 - anchor.y) / 2) * height,
+        w: size.w,
+        h: size.h,
+        depth,
+      })
+    }
+  }
+  return boxes
 }
 
 /** Marks the labels (within fading distance) that a wall hides from the camera. */
@@ -94,7 +158,13 @@ export function Markers({
   const inside = useRef(new Set<string>())
   const travelling = useRef(false)
   const frames = useRef(0)
-  useEffect(() => () => hiddenLabels.clear(), [scene])
+  useEffect(
+    () => () => {
+      hiddenLabels.clear()
+      crowded = new Set()
+    },
+    [scene],
+  )
 
   const ground = (x: number, y: number, z: number) => {
     // HD scene files leave heights to the terrain; voxel files give the block they stand on.
@@ -153,6 +223,14 @@ export function Markers({
       occludeLabels(pois, POI_LABEL_Y, state.camera.position, sight)
       occludeLabels(portals, PORTAL_LABEL_Y, state.camera.position, sight)
     }
+    const sets = [
+      [pois, POI_LABEL_Y],
+      [portals, PORTAL_LABEL_Y],
+    ] as const
+    crowded = crowdedLabels(
+      labelBoxes(sets, state.camera, state.size.width, state.size.height),
+      crowded,
+    )
     fadeLabels(pois)
     fadeLabels(portals)
     const world = useWorld.getState()
