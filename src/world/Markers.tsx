@@ -9,7 +9,7 @@ import { Html } from '@react-three/drei'
 import { DoubleSide, Vector3, type Camera, type Group } from 'three'
 import type { Scene } from '../protocol/scene'
 import { sightBlocked, type WorldCollider } from './collision'
-import { crowdedLabels, type LabelBox } from './declutter'
+import { crowdedLabels, type LabelBox, type ScreenBox } from './declutter'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
@@ -104,6 +104,33 @@ function fadeLabels(points: Placed[]) {
 
 const anchor = new Vector3()
 
+/** What of the HUD a label must not sit under: its controls, the minimap, the hint, the card. */
+const HUD_BOXES =
+  'button, input, select, textarea, [role="button"], .minimap, .hud-help, .info-card'
+/** How often the HUD's boxes are read again (ms): they move only on resize and panel changes. */
+const HUD_EVERY_MS = 500
+let hudBoxes: ScreenBox[] = []
+let hudReadAt = -Infinity
+
+/** The HUD's boxes in the canvas's pixels (the 3D view's own labels and controls left out). */
+function readHud(canvas: HTMLCanvasElement): ScreenBox[] {
+  const view = canvas.getBoundingClientRect()
+  const inView = canvas.closest('.view3d')
+  const out: ScreenBox[] = []
+  for (const el of document.querySelectorAll(HUD_BOXES)) {
+    if (inView?.contains(el)) continue
+    const r = el.getBoundingClientRect()
+    if (r.width < 2 || r.height < 2) continue
+    out.push({
+      x: r.left - view.left + r.width / 2,
+      y: r.top - view.top + r.height / 2,
+      w: r.width,
+      h: r.height,
+    })
+  }
+  return out
+}
+
 /** The on-screen boxes of the labels that would show, where drei's Html puts them. */
 function labelBoxes(
   sets: readonly (readonly [Placed[], number])[],
@@ -162,6 +189,7 @@ export function Markers({
     () => () => {
       hiddenLabels.clear()
       crowded = new Set()
+      hudReadAt = -Infinity
     },
     [scene],
   )
@@ -227,9 +255,15 @@ export function Markers({
       [pois, POI_LABEL_Y],
       [portals, PORTAL_LABEL_Y],
     ] as const
+    const now = performance.now()
+    if (now - hudReadAt > HUD_EVERY_MS) {
+      hudReadAt = now
+      hudBoxes = readHud(state.gl.domElement)
+    }
     crowded = crowdedLabels(
       labelBoxes(sets, state.camera, state.size.width, state.size.height),
       crowded,
+      hudBoxes,
     )
     fadeLabels(pois)
     fadeLabels(portals)

@@ -42,6 +42,15 @@ describe('crowdedLabels', () => {
     expect(crowdedLabels([a, farther], new Set(['b'])).has('b')).toBe(false)
   })
 
+  it('hides a label that would sit under the HUD, and gives it back when it clears', () => {
+    const chat = { x: 180, y: 80, w: 340, h: 40 }
+    const under = box('village-square', 330, 70, 20)
+    const clear = box('old-well', 600, 70, 30)
+    expect([...crowdedLabels([under, clear], new Set(), [chat])]).toEqual(['village-square'])
+    const moved = { ...under, y: 150 } // 130 px down: 20 px below the chat field
+    expect(crowdedLabels([moved, clear], new Set(['village-square']), [chat]).size).toBe(0)
+  })
+
   it('breaks a tie in depth the same way every time', () => {
     const a = box('a', 100, 100, 10)
     const b = box('b', 120, 100, 10)

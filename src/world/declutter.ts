@@ -1,14 +1,20 @@
 // In-world labels that would cover one another on screen: the nearer label stays, the farther
-// one fades out until it has room again. Pure, so it is tested without a renderer; the markers
-// call it every frame with their labels' projected boxes (a few dozen at most).
+// one fades out until it has room again. Labels that would sit under the HUD (a button, the chat,
+// the minimap) fade too: the HUD stays on top, and a label half under it reads as broken. Pure,
+// so it is tested without a renderer; the markers call it every frame with their labels'
+// projected boxes (a few dozen at most).
 
-/** A label's box on screen, centred on its anchor, in CSS pixels; depth is its distance. */
-export interface LabelBox {
-  id: string
+/** A box on screen by its centre and size, in CSS pixels. */
+export interface ScreenBox {
   x: number
   y: number
   w: number
   h: number
+}
+
+/** A label's box on screen, centred on its anchor; depth is its distance. */
+export interface LabelBox extends ScreenBox {
+  id: string
   depth: number
 }
 
@@ -21,15 +27,17 @@ const GAP = 2
 const RETURN_GAP = 8
 
 /**
- * The labels to hide: each one that overlaps a nearer label that shows. `hidden` is last
- * frame's answer (for the return margin); ties in depth go to the id that sorts first.
+ * The labels to hide: each one that overlaps a nearer label that shows, or one of `hud` (boxes
+ * the HUD covers). `hidden` is last frame's answer (for the return margin); ties in depth go to
+ * the id that sorts first.
  */
 export function crowdedLabels(
   boxes: readonly LabelBox[],
   hidden: ReadonlySet<string>,
+  hud: readonly ScreenBox[] = [],
 ): Set<string> {
   const order = [...boxes].sort((a, b) => a.depth - b.depth || (a.id < b.id ? -1 : 1))
-  const shown: LabelBox[] = []
+  const shown: ScreenBox[] = [...hud]
   const crowded = new Set<string>()
   for (const box of order) {
     const gap = hidden.has(box.id) ? RETURN_GAP : GAP
