@@ -33,9 +33,12 @@ export default defineConfig({
   },
   webServer: {
     command: 'node --import tsx server/main.ts',
-    url: `http://127.0.0.1:${PORT}/api/health`,
+    // Ready when storage is: the events list answers 503 while the database starts, and a page
+    // that loads then logs the failed request (the app retries; the console error stays). The
+    // health URL answered first, so a spec that ran first (alone, or reordered) saw the 503.
+    url: `http://127.0.0.1:${PORT}/api/events`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000,
     stdout: 'pipe',
     env: {
       CLIENT: 'dist',
