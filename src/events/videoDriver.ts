@@ -1,9 +1,9 @@
 // Owns a stage screen's hidden <video> element and applies ScreenSync's decisions to it once a
 // frame, and between frames when they come slowly (a weak GPU draws a frame a second, and the
-// sound must stay on the host's timeline all the same): seeks, playback rate, play and pause;
-// handles autoplay refusal by playing muted and
-// asking for a tap (useStageSound.needsTap, shown by TapForSound). Browser only; no React state
-// per frame: what the screen does now is mirrored into `screenProbe` for tests and the HUD.
+// sound must stay on the host's timeline all the same): seeks, playback rate, play and pause.
+// Handles autoplay refusal by playing muted and asking for a tap (useStageSound.needsTap, shown
+// by TapForSound). Browser only; no React state per frame: what the screen does now is mirrored
+// into `screenProbe` for tests and the HUD.
 import { create } from 'zustand'
 import type { ScreenState } from '../protocol/events'
 import { ScreenSync, type SyncDecision } from './screenSync'

@@ -265,11 +265,11 @@ export class VoiceMedia implements VoiceEngine {
   // ---- interest: whom to receive --------------------------------------------------------
 
   private pickInterest() {
+    // Someone whose seat is gone (left, kicked) is not heard from now on, whatever the media
+    // server has yet to say about their stream, and even while an update is under way.
+    this.mixVoices()
     const ticket = this.ticket
     if (!ticket || !this.session || this.updating) return
-    // Someone whose seat is gone (left, kicked) is not heard from now on, whatever the media
-    // server has yet to say about their stream.
-    this.mixVoices()
     const s = useVoice.getState()
     const feeds = new Map<string, number>()
     const speakers: SpeakerAt[] = []
