@@ -84,20 +84,21 @@ const hiddenLabels = new Set<string>()
 /** Labels that would cover a nearer label on screen, by id (every frame). */
 let crowded: Set<string> = new Set()
 
-const inReach = (p: Placed) =>
-  !hiddenLabels.has(p.id) && Math.hypot(p.x - localMotion.x, p.z - localMotion.z) <= 60
+/** Labels show within this distance (m), fading out over its last FADE_M. */
+const LABEL_RANGE_M = 60
+const FADE_M = 20
+
+const distance = (p: Placed) => Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
+
+/** Close enough, and no wall in the way: the label would show unless crowded. */
+const inReach = (p: Placed) => !hiddenLabels.has(p.id) && distance(p) <= LABEL_RANGE_M
 
 function fadeLabels(points: Placed[]) {
   for (const p of points) {
     const el = labelEls.get(p.id)
     if (!el) continue
-    const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
-    const o =
-      hiddenLabels.has(p.id) || crowded.has(p.id) || d > 60
-        ? '0'
-        : d < 40
-          ? '1'
-          : ((60 - d) / 20).toFixed(2)
+    const fade = Math.min(1, (LABEL_RANGE_M - distance(p)) / FADE_M)
+    const o = !inReach(p) || crowded.has(p.id) ? '0' : fade >= 1 ? '1' : fade.toFixed(2)
     if (el.style.opacity !== o) el.style.opacity = o
   }
 }
@@ -163,9 +164,9 @@ function labelBoxes(
 /** Marks the labels (within fading distance) that a wall hides from the camera. */
 function occludeLabels(points: Placed[], labelY: number, camera: Vector3, collider: WorldCollider) {
   for (const p of points) {
-    const d = Math.hypot(p.x - localMotion.x, p.z - localMotion.z)
     const hidden =
-      d <= 60 && sightBlocked(collider, camera, { x: p.x, y: p.y + labelY, z: p.z }, 1.5)
+      distance(p) <= LABEL_RANGE_M &&
+      sightBlocked(collider, camera, { x: p.x, y: p.y + labelY, z: p.z }, 1.5)
     if (hidden) hiddenLabels.add(p.id)
     else hiddenLabels.delete(p.id)
   }
@@ -229,6 +230,16 @@ export function Markers({
     [scene, collider, lang],
   )
 
+  // Each kind of marker with the height of its label, for the labels' screen boxes.
+  const labelSets = useMemo(
+    () =>
+      [
+        [pois, POI_LABEL_Y],
+        [portals, PORTAL_LABEL_Y],
+      ] as const,
+    [pois, portals],
+  )
+
   useFrame((state) => {
     const t = state.clock.elapsedTime
     const still = useSettings.getState().reducedMotion
@@ -251,17 +262,13 @@ export function Markers({
       occludeLabels(pois, POI_LABEL_Y, state.camera.position, sight)
       occludeLabels(portals, PORTAL_LABEL_Y, state.camera.position, sight)
     }
-    const sets = [
-      [pois, POI_LABEL_Y],
-      [portals, PORTAL_LABEL_Y],
-    ] as const
     const now = performance.now()
     if (now - hudReadAt > HUD_EVERY_MS) {
       hudReadAt = now
       hudBoxes = readHud(state.gl.domElement)
     }
     crowded = crowdedLabels(
-      labelBoxes(sets, state.camera, state.size.width, state.size.height),
+      labelBoxes(labelSets, state.camera, state.size.width, state.size.height),
       crowded,
       hudBoxes,
     )
