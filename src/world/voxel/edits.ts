@@ -1,0 +1,141 @@
+// Builder edits to a Block Park grid: fill a box with a material (one block is a 1×1×1 box,
+// removing is filling with air), optionally only where a given material is (replace). The same
+// code checks and applies an edit on the server (the room's copy, in arrival order) and in each
+// builder's page, and says which chunks to mesh again and how to undo it.
+import { z } from 'zod'
+import type { VoxelGrid } from './grid'
+import { chunkLayout } from './mesher'
+
+/** Most cells one edit may touch: a 32 × 32 × 32 box. Bigger fills are several edits. */
+export const MAX_EDIT_CELLS = 32 * 32 * 32
+
+const Cell = z.tuple([z.number().int(), z.number().int(), z.number().int()])
+
+/** An edit as it comes over the wire; `check` then holds it against the world. */
+export const VoxelEdit = z
+  .object({
+    /** Opposite corners, inclusive, in either order. */
+    from: Cell,
+    to: Cell,
+    /** Material id (0 is air: removing). */
+    material: z.number().int().min(0).max(255),
+    /** Only cells holding this material change (replace); absent: every cell in the box. */
+    only: z.number().int().min(0).max(255).optional(),
+  })
+  .strict()
+export type VoxelEdit = z.infer<typeof VoxelEdit>
+
+export interface Box {
+  min: [number, number, number]
+  max: [number, number, number]
+}
+
+/** The box an edit covers, corners sorted. */
+export function editBox(edit: VoxelEdit): Box {
+  const min = [0, 1, 2].map((i) => Math.min(edit.from[i]!, edit.to[i]!)) as Box['min']
+  const max = [0, 1, 2].map((i) => Math.max(edit.from[i]!, edit.to[i]!)) as Box['max']
+  return { min, max }
+}
+
+/** Why `edit` cannot apply to `grid` (outside it, too big, an unknown material), or null. */
+export function checkEdit(grid: VoxelGrid, edit: VoxelEdit): string | null {
+  const { min, max } = editBox(edit)
+  const dims = grid.dims
+  for (let i = 0; i < 3; i++) {
+    if (min[i]! < 0 || max[i]! >= dims[i]!)
+      return `the box ${min.join(',')} to ${max.join(',')} is outside the world (${dims.join('×')})`
+  }
+  const cells = (max[0] - min[0] + 1) * (max[1] - min[1] + 1) * (max[2] - min[2] + 1)
+  if (cells > MAX_EDIT_CELLS)
+    return `the box holds ${cells} blocks; one edit changes at most ${MAX_EDIT_CELLS}`
+  const materials = grid.materials.ids.length
+  if (edit.material >= materials) return `material ${edit.material} is not in the palette`
+  if (edit.only !== undefined && edit.only >= materials)
+    return `material ${edit.only} is not in the palette`
+  return null
+}
+
+/** The cells an edit changed and what they held before: applying it puts the edit back. */
+export interface CellPatch {
+  /** Grid indices (`(z * sx + x) * sy + y`), ascending. */
+  cells: Uint32Array
+  before: Uint8Array
+}
+
+export interface EditResult {
+  /** Cells whose material changed (0: the edit was a no-op, nothing to send or mesh). */
+  changed: number
+  /** Chunk indices (`cz * nx + cx`) to mesh again: those changed cells are in or next to. */
+  chunks: number[]
+  undo: CellPatch
+}
+
+/** Applies a checked edit (call checkEdit first: this one trusts its input). */
+export function applyEdit(grid: VoxelGrid, edit: VoxelEdit): EditResult {
+  const { min, max } = editBox(edit)
+  const { data, sx, sy } = grid
+  const cells: number[] = []
+  const before: number[] = []
+  for (let z = min[2]; z <= max[2]; z++) {
+    for (let x = min[0]; x <= max[0]; x++) {
+      const base = (z * sx + x) * sy
+      for (let y = min[1]; y <= max[1]; y++) {
+        const i = base + y
+        const was = data[i]!
+        if (was === edit.material || (edit.only !== undefined && was !== edit.only)) continue
+        cells.push(i)
+        before.push(was)
+        data[i] = edit.material
+      }
+    }
+  }
+  return {
+    changed: cells.length,
+    chunks: cells.length > 0 ? touchedChunks(grid, min, max) : [],
+    undo: { cells: Uint32Array.from(cells), before: Uint8Array.from(before) },
+  }
+}
+
+/** Puts back what a patch recorded; returns the patch that redoes it. */
+export function applyPatch(
+  grid: VoxelGrid,
+  patch: CellPatch,
+): { redo: CellPatch; chunks: number[] } {
+  const { data, sx, sy, sz } = grid
+  const now = new Uint8Array(patch.cells.length)
+  let lo: [number, number, number] = [sx, sy, sz]
+  let hi: [number, number, number] = [-1, -1, -1]
+  patch.cells.forEach((i, k) => {
+    now[k] = data[i]!
+    data[i] = patch.before[k]!
+    const y = i % sy
+    const col = (i - y) / sy
+    const x = col % sx
+    const z = (col - x) / sx
+    lo = [Math.min(lo[0], x), Math.min(lo[1], y), Math.min(lo[2], z)]
+    hi = [Math.max(hi[0], x), Math.max(hi[1], y), Math.max(hi[2], z)]
+  })
+  return {
+    redo: { cells: patch.cells, before: now },
+    chunks: patch.cells.length > 0 ? touchedChunks(grid, lo, hi) : [],
+  }
+}
+
+/**
+ * Chunks to mesh again after cells in the box changed: the chunks the box covers, and a
+ * neighbour where the box touches its border (a face between the two chunks appears or goes).
+ */
+function touchedChunks(grid: VoxelGrid, min: readonly number[], max: readonly number[]): number[] {
+  const layout = chunkLayout(grid.sx, grid.sz)
+  const range = (lo: number, hi: number, n: number) => {
+    const a = Math.max(0, Math.floor((lo - 1) / layout.size))
+    const b = Math.min(n - 1, Math.floor((hi + 1) / layout.size))
+    return [a, b] as const
+  }
+  const [cx0, cx1] = range(min[0]!, max[0]!, layout.nx)
+  const [cz0, cz1] = range(min[2]!, max[2]!, layout.nz)
+  const out: number[] = []
+  for (let cz = cz0; cz <= cz1; cz++)
+    for (let cx = cx0; cx <= cx1; cx++) out.push(cz * layout.nx + cx)
+  return out
+}
