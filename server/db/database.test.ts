@@ -126,6 +126,9 @@ describe.each(['pglite', 'postgres'] as const)('a database on %s', (engine) => {
        where table_schema = 'public' order by table_name`,
     )
     expect(tables.map((r) => r.t)).toEqual([
+      'builder_world_members',
+      'builder_world_versions',
+      'builder_worlds',
       'event_bans',
       'events',
       'exhibit_flags',

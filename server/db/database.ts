@@ -22,7 +22,8 @@ import { redactUrl } from '../urls'
 import { clip, log, type Logger } from '../log'
 
 /** A value bound to a `$n` parameter. Pass JSON as a string and cast it: `$1::jsonb`. */
-export type SqlParam = string | number | boolean | null | Date
+/** Uint8Array is bytea (it comes back as a Uint8Array: a Buffer from pg, a plain one from PGlite). */
+export type SqlParam = string | number | boolean | null | Date | Uint8Array
 
 export interface Queryable {
   /** Runs one statement and returns its rows. Cast counts and sums (`::int`): engines differ. */

@@ -30,6 +30,12 @@ export interface Migration {
  *   `live_at` is set when the host goes live, `ended_at` when the host ends it.
  * - event_bans: addresses a host or moderator banned from an event (refused at join).
  * - events_created (3): the global create rate counts the events of the last hour.
+ * - builder_worlds (4): Block Park worlds made in the builder. `owner` is an EIP-55 address;
+ *   `status` is 'draft' (seen by the owner and builders only) or 'published' (in the
+ *   directory); `current_version` is the newest version of its content.
+ * - builder_world_members (4): addresses the owner invited to build.
+ * - builder_world_versions (4): every save, immutable. `scene` is the world's scene JSON
+ *   without its voxel grid; `voxels` the grid as src/world/voxel/codec.ts bytes, deflated.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -108,6 +114,44 @@ export const migrations: readonly Migration[] = [
     id: 3,
     name: 'events by creation time',
     statements: [`create index events_created on events (created_at)`],
+  },
+  {
+    id: 4,
+    name: 'builder worlds',
+    statements: [
+      `create table builder_worlds (
+        world_id text primary key,
+        owner text not null,
+        kind text not null check (kind in ('village', 'town', 'scenic')),
+        region text not null,
+        title_zh text not null,
+        title_en text not null,
+        status text not null default 'draft' check (status in ('draft', 'published')),
+        current_version integer not null default 0 check (current_version >= 0),
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        published_at timestamptz
+      )`,
+      `create index builder_worlds_owner on builder_worlds (owner)`,
+      `create index builder_worlds_status on builder_worlds (status, published_at)`,
+      `create table builder_world_members (
+        world_id text not null references builder_worlds (world_id) on delete cascade,
+        address text not null,
+        added_by text not null,
+        added_at timestamptz not null default now(),
+        primary key (world_id, address)
+      )`,
+      `create table builder_world_versions (
+        world_id text not null references builder_worlds (world_id) on delete cascade,
+        version integer not null check (version > 0),
+        created_at timestamptz not null default now(),
+        created_by text not null,
+        note text not null,
+        scene jsonb not null check (jsonb_typeof(scene) = 'object'),
+        voxels bytea not null,
+        primary key (world_id, version)
+      )`,
+    ],
   },
 ]
 

@@ -1,0 +1,402 @@
+// Block Park worlds made in the builder, in the database (PGlite or PostgreSQL): who owns and
+// builds each one, whether it is a draft or published, and every saved version of its content
+// (the scene, and the voxel grid as codec bytes, deflated). Everything stored is checked here:
+// the scene parses, the grid decodes, matches the scene's size and palette, and fits the caps.
+import { randomBytes } from 'node:crypto'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { getAddress, isAddress } from 'ethers'
+import { cleanText } from '../../src/protocol/messages'
+import { parseScene, SceneError, type Scene } from '../../src/protocol/scene'
+import { decodeGrid, VoxelCodecError } from '../../src/world/voxel/codec'
+import type { Database, Queryable } from '../db/database'
+
+export const WORLD_KINDS = ['village', 'town', 'scenic'] as const
+export type WorldKind = (typeof WORLD_KINDS)[number]
+export const MAX_BUILDERS = 16
+/** Stored (deflated) grid bytes; a 256×64×256 village takes about 20 KB. */
+export const MAX_VOXEL_BYTES = 2 * 1024 * 1024
+/** Grid bytes once inflated: a 512×128×512 world of noise, run-length coded, stays under it. */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024
+export const TITLE_MAX_CHARS = 48
+export const REGION_MAX_CHARS = 32
+export const NOTE_MAX_CHARS = 80
+
+export type BuilderErrorCode = 'bad_input' | 'not_found' | 'forbidden' | 'builder_limit'
+
+export class BuilderError extends Error {
+  constructor(
+    readonly code: BuilderErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'BuilderError'
+  }
+}
+
+export interface BuilderWorld {
+  worldId: string
+  owner: string
+  builders: string[]
+  kind: WorldKind
+  /** Province or region, as the owner wrote it (cleaned). */
+  region: string
+  title: { 'zh-CN': string; en: string }
+  status: 'draft' | 'published'
+  version: number
+  createdAt: number
+  updatedAt: number
+  publishedAt: number | null
+}
+
+export interface WorldContent {
+  version: number
+  scene: Scene
+  /** Codec bytes (not deflated): decodeGrid reads them. */
+  voxels: Uint8Array
+}
+
+export interface WorldVersion {
+  version: number
+  createdAt: number
+  createdBy: string
+  note: string
+}
+
+export interface NewWorld {
+  kind: string
+  region: string
+  title: { 'zh-CN': string; en: string }
+}
+
+function address(raw: string, what: string): string {
+  if (!isAddress(raw)) throw new BuilderError('bad_input', `${what} is not an EVM address`)
+  return getAddress(raw)
+}
+
+function text(raw: unknown, max: number, what: string): string {
+  const t = cleanText(raw, max).trim()
+  if (!t) throw new BuilderError('bad_input', `${what} is empty`)
+  return t
+}
+
+/**
+ * Checks content before it is stored: the scene is a voxel scene, the grid decodes, and its
+ * size and materials are the scene's. Returns the scene as parsed and the deflated grid.
+ */
+export function checkContent(
+  worldId: string,
+  sceneInput: unknown,
+  voxels: Uint8Array,
+): { scene: Scene; stored: Uint8Array } {
+  let scene: Scene
+  try {
+    scene = parseScene(sceneInput, `world ${worldId}`)
+  } catch (err) {
+    if (err instanceof SceneError) throw new BuilderError('bad_input', err.message)
+    throw err
+  }
+  if (scene.id !== worldId)
+    throw new BuilderError('bad_input', `the scene's id is "${scene.id}", not "${worldId}"`)
+  if (!scene.voxel) throw new BuilderError('bad_input', 'a Block Park world needs a voxel section')
+  let grid
+  try {
+    grid = decodeGrid(voxels, scene.voxel.palette.length + 1)
+  } catch (err) {
+    if (err instanceof VoxelCodecError)
+      throw new BuilderError('bad_input', `the voxel grid: ${err.message}`)
+    throw err
+  }
+  if (grid.dims.join('×') !== scene.voxel.size.join('×'))
+    throw new BuilderError(
+      'bad_input',
+      `the voxel grid is ${grid.dims.join('×')}, the scene says ${scene.voxel.size.join('×')}`,
+    )
+  const stored = deflateRawSync(voxels)
+  if (stored.length > MAX_VOXEL_BYTES)
+    throw new BuilderError(
+      'bad_input',
+      `the voxel grid takes ${stored.length} bytes; at most ${MAX_VOXEL_BYTES}`,
+    )
+  return { scene, stored }
+}
+
+interface WorldRow {
+  world_id: string
+  owner: string
+  kind: WorldKind
+  region: string
+  title_zh: string
+  title_en: string
+  status: 'draft' | 'published'
+  current_version: number
+  created_at: Date
+  updated_at: Date
+  published_at: Date | null
+  builders: string[] | null
+}
+
+const WORLD_COLUMNS = `w.world_id, w.owner, w.kind, w.region, w.title_zh, w.title_en, w.status,
+  w.current_version, w.created_at, w.updated_at, w.published_at,
+  (select array_agg(m.address order by m.added_at, m.address) from builder_world_members m
+    where m.world_id = w.world_id) as builders`
+
+function toWorld(r: WorldRow): BuilderWorld {
+  return {
+    worldId: r.world_id,
+    owner: r.owner,
+    builders: r.builders ?? [],
+    kind: r.kind,
+    region: r.region,
+    title: { 'zh-CN': r.title_zh, en: r.title_en },
+    status: r.status,
+    version: r.current_version,
+    createdAt: new Date(r.created_at).getTime(),
+    updatedAt: new Date(r.updated_at).getTime(),
+    publishedAt: r.published_at ? new Date(r.published_at).getTime() : null,
+  }
+}
+
+export class BuilderStore {
+  constructor(private readonly db: Database) {}
+
+  /** A world as `viewer` may see it: a draft only for its owner and builders, else null. */
+  async world(worldId: string, viewer: string | null = null): Promise<BuilderWorld | null> {
+    const world = await this.load(this.db, worldId)
+    if (!world) return null
+    if (world.status === 'published') return world
+    return viewer && this.isMember(world, viewer) ? world : null
+  }
+
+  /** Worlds `address` owns or builds, drafts included, newest first. */
+  async worldsOf(address: string): Promise<BuilderWorld[]> {
+    const a = getAddress(address)
+    const rows = await this.db.query<WorldRow>(
+      `select ${WORLD_COLUMNS} from builder_worlds w
+       where w.owner = $1 or exists (select 1 from builder_world_members m
+         where m.world_id = w.world_id and m.address = $1)
+       order by w.created_at desc, w.world_id`,
+      [a],
+    )
+    return rows.map(toWorld)
+  }
+
+  /** Creates a draft with its first version (a template's or an uploaded height map's). */
+  async create(
+    owner: string,
+    meta: NewWorld,
+    scene: (worldId: string) => unknown,
+    voxels: Uint8Array,
+  ): Promise<BuilderWorld> {
+    const by = address(owner, 'the owner')
+    if (!(WORLD_KINDS as readonly string[]).includes(meta.kind))
+      throw new BuilderError('bad_input', `kind is one of ${WORLD_KINDS.join(', ')}`)
+    const title = {
+      zh: text(meta.title['zh-CN'], TITLE_MAX_CHARS, 'the Chinese title'),
+      en: text(meta.title.en, TITLE_MAX_CHARS, 'the English title'),
+    }
+    const region = text(meta.region, REGION_MAX_CHARS, 'the region')
+    const worldId = `bw-${randomBytes(6).toString('hex')}`
+    const content = checkContent(worldId, scene(worldId), voxels)
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into builder_worlds (world_id, owner, kind, region, title_zh, title_en, current_version)
+         values ($1, $2, $3, $4, $5, $6, 1)`,
+        [worldId, by, meta.kind, region, title.zh, title.en],
+      )
+      await this.insertVersion(tx, worldId, 1, by, 'create', content)
+    })
+    return (await this.load(this.db, worldId))!
+  }
+
+  /** The owner invites a builder; returns the world. */
+  async addBuilder(worldId: string, by: string, builder: string): Promise<BuilderWorld> {
+    const who = address(builder, 'the builder')
+    return this.db.transaction(async (tx) => {
+      const world = await this.ownedBy(tx, worldId, by)
+      if (who === world.owner || world.builders.includes(who)) return world
+      if (world.builders.length >= MAX_BUILDERS)
+        throw new BuilderError('builder_limit', `a world has at most ${MAX_BUILDERS} builders`)
+      await tx.query(
+        'insert into builder_world_members (world_id, address, added_by) values ($1, $2, $3)',
+        [worldId, who, world.owner],
+      )
+      return (await this.load(tx, worldId))!
+    })
+  }
+
+  async removeBuilder(worldId: string, by: string, builder: string): Promise<BuilderWorld> {
+    const who = address(builder, 'the builder')
+    return this.db.transaction(async (tx) => {
+      await this.ownedBy(tx, worldId, by)
+      await tx.query('delete from builder_world_members where world_id = $1 and address = $2', [
+        worldId,
+        who,
+      ])
+      return (await this.load(tx, worldId))!
+    })
+  }
+
+  /** Whether `address` may edit (owner or builder). */
+  async canEdit(worldId: string, address: string): Promise<boolean> {
+    const world = await this.load(this.db, worldId)
+    return !!world && isAddress(address) && this.isMember(world, address)
+  }
+
+  /** Saves new content as the next version; returns its number. */
+  async save(
+    worldId: string,
+    by: string,
+    scene: unknown,
+    voxels: Uint8Array,
+    note = 'save',
+  ): Promise<{ version: number }> {
+    const who = address(by, 'the builder')
+    const content = checkContent(worldId, scene, voxels)
+    return this.db.transaction(async (tx) => {
+      const world = await this.lockForEdit(tx, worldId, who)
+      const version = world.version + 1
+      await this.insertVersion(tx, worldId, version, who, cleanText(note, NOTE_MAX_CHARS), content)
+      await tx.query(
+        'update builder_worlds set current_version = $2, updated_at = now() where world_id = $1',
+        [worldId, version],
+      )
+      return { version }
+    })
+  }
+
+  /** Content of the current version (or `version`), for someone who may see the world. */
+  async content(
+    worldId: string,
+    viewer: string | null,
+    version?: number,
+  ): Promise<WorldContent | null> {
+    const world = await this.world(worldId, viewer)
+    if (!world) return null
+    const rows = await this.db.query<{ version: number; scene: unknown; voxels: Uint8Array }>(
+      'select version, scene, voxels from builder_world_versions where world_id = $1 and version = $2',
+      [worldId, version ?? world.version],
+    )
+    const row = rows[0]
+    if (!row) return null
+    return {
+      version: row.version,
+      scene: parseScene(row.scene, `world ${worldId}`),
+      voxels: inflateRawSync(row.voxels, { maxOutputLength: MAX_INFLATED_BYTES }),
+    }
+  }
+
+  /** Versions, newest first, for the owner and builders. */
+  async versions(worldId: string, viewer: string, limit = 20): Promise<WorldVersion[]> {
+    const world = await this.load(this.db, worldId)
+    if (!world || !isAddress(viewer) || !this.isMember(world, viewer))
+      throw new BuilderError('not_found', `no world ${worldId} that you build`)
+    const rows = await this.db.query<{
+      version: number
+      created_at: Date
+      created_by: string
+      note: string
+    }>(
+      `select version, created_at, created_by, note from builder_world_versions
+       where world_id = $1 order by version desc limit $2`,
+      [worldId, Math.max(1, Math.min(100, Math.floor(limit)))],
+    )
+    return rows.map((r) => ({
+      version: r.version,
+      createdAt: new Date(r.created_at).getTime(),
+      createdBy: r.created_by,
+      note: r.note,
+    }))
+  }
+
+  /** Makes an older version's content the newest again (a new version: history stays). */
+  async restore(worldId: string, by: string, version: number): Promise<{ version: number }> {
+    const who = address(by, 'the builder')
+    return this.db.transaction(async (tx) => {
+      const world = await this.lockForEdit(tx, worldId, who)
+      const rows = await tx.query<{ scene: unknown; voxels: Uint8Array }>(
+        'select scene, voxels from builder_world_versions where world_id = $1 and version = $2',
+        [worldId, version],
+      )
+      if (!rows[0])
+        throw new BuilderError('not_found', `world ${worldId} has no version ${version}`)
+      const next = world.version + 1
+      await tx.query(
+        `insert into builder_world_versions (world_id, version, created_by, note, scene, voxels)
+         values ($1, $2, $3, $4, $5, $6)`,
+        [worldId, next, who, `restore:${version}`, JSON.stringify(rows[0].scene), rows[0].voxels],
+      )
+      await tx.query(
+        'update builder_worlds set current_version = $2, updated_at = now() where world_id = $1',
+        [worldId, next],
+      )
+      return { version: next }
+    })
+  }
+
+  /** The owner publishes (into the directory) or takes the world back to a draft. */
+  async setPublished(worldId: string, by: string, published: boolean): Promise<BuilderWorld> {
+    return this.db.transaction(async (tx) => {
+      await this.ownedBy(tx, worldId, by)
+      await tx.query(
+        published
+          ? `update builder_worlds set status = 'published',
+               published_at = coalesce(published_at, now()) where world_id = $1`
+          : `update builder_worlds set status = 'draft' where world_id = $1`,
+        [worldId],
+      )
+      return (await this.load(tx, worldId))!
+    })
+  }
+
+  private isMember(world: BuilderWorld, raw: string): boolean {
+    const a = getAddress(raw)
+    return world.owner === a || world.builders.includes(a)
+  }
+
+  private async load(q: Queryable, worldId: string): Promise<BuilderWorld | null> {
+    const rows = await q.query<WorldRow>(
+      `select ${WORLD_COLUMNS} from builder_worlds w where w.world_id = $1`,
+      [worldId],
+    )
+    return rows[0] ? toWorld(rows[0]) : null
+  }
+
+  /** The world, locked for this transaction, when `by` owns it. */
+  private async ownedBy(tx: Queryable, worldId: string, by: string): Promise<BuilderWorld> {
+    const who = address(by, 'the owner')
+    await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
+    const world = await this.load(tx, worldId)
+    if (!world) throw new BuilderError('not_found', `no world ${worldId}`)
+    if (world.owner !== who)
+      throw new BuilderError('forbidden', `only the owner (${world.owner}) may do that`)
+    return world
+  }
+
+  /** The world, locked for this transaction, when `who` may edit it. */
+  private async lockForEdit(tx: Queryable, worldId: string, who: string): Promise<BuilderWorld> {
+    await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
+    const world = await this.load(tx, worldId)
+    if (!world || !this.isMember(world, who)) {
+      // A draft someone may not see is not found, so its id says nothing about it.
+      if (world?.status === 'published')
+        throw new BuilderError('forbidden', `you are not a builder of ${worldId}`)
+      throw new BuilderError('not_found', `no world ${worldId} that you build`)
+    }
+    return world
+  }
+
+  private async insertVersion(
+    tx: Queryable,
+    worldId: string,
+    version: number,
+    by: string,
+    note: string,
+    content: { scene: Scene; stored: Uint8Array },
+  ) {
+    await tx.query(
+      `insert into builder_world_versions (world_id, version, created_by, note, scene, voxels)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [worldId, version, by, note, JSON.stringify(content.scene), content.stored],
+    )
+  }
+}
