@@ -131,6 +131,13 @@ describe.each(['pglite', 'postgres'] as const)('BuilderStore on %s', (engine) =>
     ).toBe(true)
     expect((await store.versions(worldId, A))[0]).toMatchObject({ version: 4, note: 'restore:2' })
     await failsWith(store.restore(worldId, A, 9), 'not_found')
+    // Visitors of the published world see its current content, not what was taken out of it.
+    await store.setPublished(worldId, A, true)
+    expect((await store.content(worldId, null))?.version).toBe(4)
+    expect(await store.content(worldId, null, 3)).toBeNull()
+    expect(await store.content(worldId, C, 3)).toBeNull()
+    expect(await store.content(worldId, 'not an address')).not.toBeNull()
+    expect(await store.canEdit(worldId, 'not an address')).toBe(false)
   })
 
   it('lets only the owner and builders save; a draft is not found for anyone else', async () => {

@@ -168,8 +168,8 @@ export class BuilderStore {
   }
 
   /** Worlds `address` owns or builds, drafts included, newest first. */
-  async worldsOf(address: string): Promise<BuilderWorld[]> {
-    const a = getAddress(address)
+  async worldsOf(raw: string): Promise<BuilderWorld[]> {
+    const a = address(raw, 'the address')
     const rows = await this.db.query<WorldRow>(
       `select ${WORLD_COLUMNS} from builder_worlds w
        where w.owner = $1 or exists (select 1 from builder_world_members m
@@ -239,7 +239,7 @@ export class BuilderStore {
   /** Whether `address` may edit (owner or builder). */
   async canEdit(worldId: string, address: string): Promise<boolean> {
     const world = await this.load(this.db, worldId)
-    return !!world && isAddress(address) && this.isMember(world, address)
+    return !!world && this.isMember(world, address)
   }
 
   /** Saves new content as the next version; returns its number. */
@@ -264,7 +264,10 @@ export class BuilderStore {
     })
   }
 
-  /** Content of the current version (or `version`), for someone who may see the world. */
+  /**
+   * Content of the current version, for anyone who may see the world; an older `version` only
+   * for its owner and builders (what they took out of a published world stays out).
+   */
   async content(
     worldId: string,
     viewer: string | null,
@@ -272,6 +275,8 @@ export class BuilderStore {
   ): Promise<WorldContent | null> {
     const world = await this.world(worldId, viewer)
     if (!world) return null
+    const member = viewer !== null && this.isMember(world, viewer)
+    if (version !== undefined && version !== world.version && !member) return null
     const rows = await this.db.query<{ version: number; scene: unknown; voxels: Uint8Array }>(
       'select version, scene, voxels from builder_world_versions where world_id = $1 and version = $2',
       [worldId, version ?? world.version],
@@ -288,7 +293,7 @@ export class BuilderStore {
   /** Versions, newest first, for the owner and builders. */
   async versions(worldId: string, viewer: string, limit = 20): Promise<WorldVersion[]> {
     const world = await this.load(this.db, worldId)
-    if (!world || !isAddress(viewer) || !this.isMember(world, viewer))
+    if (!world || !this.isMember(world, viewer))
       throw new BuilderError('not_found', `no world ${worldId} that you build`)
     const rows = await this.db.query<{
       version: number
@@ -349,6 +354,7 @@ export class BuilderStore {
   }
 
   private isMember(world: BuilderWorld, raw: string): boolean {
+    if (!isAddress(raw)) return false
     const a = getAddress(raw)
     return world.owner === a || world.builders.includes(a)
   }
