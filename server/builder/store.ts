@@ -199,11 +199,11 @@ export class BuilderStore {
     const content = checkContent(worldId, scene(worldId), voxels)
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `insert into builder_worlds (world_id, owner, kind, region, title_zh, title_en, current_version)
-         values ($1, $2, $3, $4, $5, $6, 1)`,
+        `insert into builder_worlds (world_id, owner, kind, region, title_zh, title_en)
+         values ($1, $2, $3, $4, $5, $6)`,
         [worldId, by, meta.kind, region, title.zh, title.en],
       )
-      await this.insertVersion(tx, worldId, 1, by, 'create', content)
+      await this.commitVersion(tx, worldId, 1, by, 'create', content)
     })
     return (await this.load(this.db, worldId))!
   }
@@ -255,11 +255,7 @@ export class BuilderStore {
     return this.db.transaction(async (tx) => {
       const world = await this.lockForEdit(tx, worldId, who)
       const version = world.version + 1
-      await this.insertVersion(tx, worldId, version, who, cleanText(note, NOTE_MAX_CHARS), content)
-      await tx.query(
-        'update builder_worlds set current_version = $2, updated_at = now() where world_id = $1',
-        [worldId, version],
-      )
+      await this.commitVersion(tx, worldId, version, who, cleanText(note, NOTE_MAX_CHARS), content)
       return { version }
     })
   }
@@ -325,15 +321,10 @@ export class BuilderStore {
       if (!rows[0])
         throw new BuilderError('not_found', `world ${worldId} has no version ${version}`)
       const next = world.version + 1
-      await tx.query(
-        `insert into builder_world_versions (world_id, version, created_by, note, scene, voxels)
-         values ($1, $2, $3, $4, $5, $6)`,
-        [worldId, next, who, `restore:${version}`, JSON.stringify(rows[0].scene), rows[0].voxels],
-      )
-      await tx.query(
-        'update builder_worlds set current_version = $2, updated_at = now() where world_id = $1',
-        [worldId, next],
-      )
+      await this.commitVersion(tx, worldId, next, who, `restore:${version}`, {
+        scene: rows[0].scene,
+        stored: rows[0].voxels,
+      })
       return { version: next }
     })
   }
@@ -367,11 +358,16 @@ export class BuilderStore {
     return rows[0] ? toWorld(rows[0]) : null
   }
 
+  /** The world, its row locked until the transaction ends (edits to it go one at a time). */
+  private async locked(tx: Queryable, worldId: string): Promise<BuilderWorld | null> {
+    await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
+    return this.load(tx, worldId)
+  }
+
   /** The world, locked for this transaction, when `by` owns it. */
   private async ownedBy(tx: Queryable, worldId: string, by: string): Promise<BuilderWorld> {
     const who = address(by, 'the owner')
-    await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
-    const world = await this.load(tx, worldId)
+    const world = await this.locked(tx, worldId)
     if (!world) throw new BuilderError('not_found', `no world ${worldId}`)
     if (world.owner !== who)
       throw new BuilderError('forbidden', `only the owner (${world.owner}) may do that`)
@@ -380,8 +376,7 @@ export class BuilderStore {
 
   /** The world, locked for this transaction, when `who` may edit it. */
   private async lockForEdit(tx: Queryable, worldId: string, who: string): Promise<BuilderWorld> {
-    await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
-    const world = await this.load(tx, worldId)
+    const world = await this.locked(tx, worldId)
     if (!world || !this.isMember(world, who)) {
       // A draft someone may not see is not found, so its id says nothing about it.
       if (world?.status === 'published')
@@ -391,18 +386,23 @@ export class BuilderStore {
     return world
   }
 
-  private async insertVersion(
+  /** Stores `version` (checked content, or a stored version's) and makes it the current one. */
+  private async commitVersion(
     tx: Queryable,
     worldId: string,
     version: number,
     by: string,
     note: string,
-    content: { scene: Scene; stored: Uint8Array },
+    content: { scene: unknown; stored: Uint8Array },
   ) {
     await tx.query(
       `insert into builder_world_versions (world_id, version, created_by, note, scene, voxels)
        values ($1, $2, $3, $4, $5, $6)`,
       [worldId, version, by, note, JSON.stringify(content.scene), content.stored],
+    )
+    await tx.query(
+      'update builder_worlds set current_version = $2, updated_at = now() where world_id = $1',
+      [worldId, version],
     )
   }
 }

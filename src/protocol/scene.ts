@@ -151,9 +151,16 @@ export const Scatter = z.object({
   minSpacing: z.number().min(0).max(64).default(3),
 })
 
+/** The largest Block Park world, [x, y, z] voxels (the builder's stored grids too). */
+export const VOXEL_MAX_SIZE = [512, 128, 512] as const
+
 export const VoxelWorld = z.object({
   /** [x, y, z] in voxels; one voxel is one metre. */
-  size: z.tuple([Int.min(16).max(512), Int.min(16).max(128), Int.min(16).max(512)]),
+  size: z.tuple([
+    Int.min(16).max(VOXEL_MAX_SIZE[0]),
+    Int.min(16).max(VOXEL_MAX_SIZE[1]),
+    Int.min(16).max(VOXEL_MAX_SIZE[2]),
+  ]),
   palette: z.array(PaletteEntry).min(1).max(255),
   terrain: z.object({
     seed: Int.default(1),

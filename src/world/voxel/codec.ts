@@ -9,13 +9,12 @@
 //   a run: varint count (≥ 1), u8 material id (< materials)
 // A chunk's cells are its columns in grid order (z, then x; each column y = 0 upwards), so a
 // column's runs follow on from the one before: all-air rows above the ground stay one run.
+import { VOXEL_MAX_SIZE } from '../../protocol/scene'
 import type { VoxelGrid } from './grid'
 import { chunkLayout, type ChunkLayout } from './mesher'
 
 const MAGIC = [0x43, 0x51, 0x56, 0x31] // "CQV1"
 const HEADER_BYTES = 4 + 2 * 3 + 1
-/** The largest world a scene may declare (protocol/scene.ts VoxelWorld.size). */
-export const MAX_DIMS: readonly [number, number, number] = [512, 128, 512]
 
 export class VoxelCodecError extends Error {}
 
@@ -89,9 +88,9 @@ export function decodeGrid(bytes: Uint8Array, maxMaterials = 256): DecodedGrid {
     view.getUint16(8, true),
   ]
   dims.forEach((n, i) => {
-    if (n < 1 || n > MAX_DIMS[i]!)
+    if (n < 1 || n > VOXEL_MAX_SIZE[i]!)
       throw new VoxelCodecError(
-        `grid size ${dims.join('×')} is outside 1×1×1 to ${MAX_DIMS.join('×')}`,
+        `grid size ${dims.join('×')} is outside 1×1×1 to ${VOXEL_MAX_SIZE.join('×')}`,
       )
   })
   const materials = bytes[10]!

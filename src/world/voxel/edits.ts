@@ -101,23 +101,27 @@ export function applyPatch(
   grid: VoxelGrid,
   patch: CellPatch,
 ): { redo: CellPatch; chunks: number[] } {
-  const { data, sx, sy, sz } = grid
+  const { data, sx, sy } = grid
   const now = new Uint8Array(patch.cells.length)
-  let lo: [number, number, number] = [sx, sy, sz]
-  let hi: [number, number, number] = [-1, -1, -1]
+  // Only x and z matter for chunks (they span the full height).
+  let x0 = Infinity
+  let z0 = Infinity
+  let x1 = -1
+  let z1 = -1
   patch.cells.forEach((i, k) => {
     now[k] = data[i]!
     data[i] = patch.before[k]!
-    const y = i % sy
-    const col = (i - y) / sy
+    const col = Math.floor(i / sy)
     const x = col % sx
     const z = (col - x) / sx
-    lo = [Math.min(lo[0], x), Math.min(lo[1], y), Math.min(lo[2], z)]
-    hi = [Math.max(hi[0], x), Math.max(hi[1], y), Math.max(hi[2], z)]
+    x0 = Math.min(x0, x)
+    x1 = Math.max(x1, x)
+    z0 = Math.min(z0, z)
+    z1 = Math.max(z1, z)
   })
   return {
     redo: { cells: patch.cells, before: now },
-    chunks: patch.cells.length > 0 ? touchedChunks(grid, lo, hi) : [],
+    chunks: patch.cells.length > 0 ? touchedChunks(grid, [x0, 0, z0], [x1, 0, z1]) : [],
   }
 }
 
