@@ -55,12 +55,13 @@ const SHARED = ['protocol', 'chain', 'i18n']
 
 /**
  * Which features a feature may import. The wallet is the visitor's identity (who is signed in,
- * the sign-in token, what they own): creator spaces exhibit what a wallet owns, and events are
- * hosted and moderated by signed-in people. Nothing depends on spaces or events, and the wallet
+ * the sign-in token, what they own): creator spaces exhibit what a wallet owns, events are
+ * hosted and moderated by signed-in people, and builder worlds are edited by their signed-in
+ * owner and builders. Nothing depends on spaces or events, and the wallet
  * depends on no feature, so the features stay a tree that loads in one order. A new feature
  * depends on none until a line here says why.
  */
-export const FEATURE_DEPENDS = { spaces: ['wallet'], events: ['wallet'] }
+export const FEATURE_DEPENDS = { spaces: ['wallet'], events: ['wallet'], builder: ['wallet'] }
 
 /**
  * What a feature may use of the app shell: the contract, dialogs, text formats, links, and the

@@ -32,8 +32,13 @@ import { eventAttendance } from './events/bus'
 import type { EventServices } from './events/join'
 import { eventsApi } from './events/http'
 import { EventStore } from './events/store'
+import { BuilderStore } from './builder/store'
+import { builderApi } from './builder/http'
+import { WorldDirectory } from './builder/directory'
+import { worldMaker } from './builder/maker'
+import { builderChannel, isBuilderWorld, type BuilderNotice } from './builder/room'
 import type { ChainServices } from './chain'
-import { worldRules } from './worlds'
+import { rulesOf, UnknownWorldError, worldRules, type WorldRules } from './worlds'
 import { background } from './background'
 import { ClientGuard, MAX_WS_PAYLOAD } from './limits'
 import { SEAT_RESERVATION_S } from './rooms/WorldRoom'
@@ -97,6 +102,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let chainServices: ChainServices | null = null
   let eventStore: EventStore | null = null
   let eventsFailure: string | null = null
+  let builderStore: BuilderStore | null = null
+  let directory: WorldDirectory | null = null
+  let builderFailure: string | null = null
   const eventServices = (): EventServices | null =>
     eventStore && { store: eventStore, sessions: chainServices?.sessions ?? null }
   const events = eventsApi({
@@ -106,6 +114,39 @@ export async function startServer(config: Config): Promise<RunningServer> {
     sessions: () => chainServices?.sessions ?? null,
     attendance: async (id) => (await eventAttendance(matchMaker.presence, id)).attendance,
   })
+  const builder = builderApi({
+    json,
+    store: () => builderStore,
+    failure: () => builderFailure,
+    sessions: () => chainServices?.sessions ?? null,
+    maker: worldMaker,
+    directory: () => directory,
+    live: async () => {
+      // Every world room on every process reports its clients through the matchmaker.
+      const rooms = await matchMaker.query({ name: 'world' })
+      const live = new Map<string, number>()
+      for (const r of rooms) {
+        const world = (r.metadata as { world?: unknown } | undefined)?.world
+        if (typeof world === 'string' && isBuilderWorld(world) && r.clients > 0)
+          live.set(world, (live.get(world) ?? 0) + r.clients)
+      }
+      return live
+    },
+    membersChanged: (worldId) => {
+      const notice: BuilderNotice = { kind: 'members' }
+      background(matchMaker.presence.publish(builderChannel(worldId), notice), '[builder] publish')
+    },
+  })
+  /** A builder world's rules come from its stored scene; other worlds' from their files. */
+  const worlds = (id: string): Promise<WorldRules> | null => {
+    if (!isBuilderWorld(id)) return null
+    return (async () => {
+      if (!builderStore) throw new UnknownWorldError('builder worlds are starting: try again')
+      const current = await builderStore.current(id)
+      if (!current) throw new UnknownWorldError(`unknown world "${id}"`)
+      return rulesOf(current.content.scene)
+    })()
+  }
   let client: Handler = (_req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('client disabled (CLIENT=none)')
   }
@@ -122,6 +163,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     }
     if (chain?.handle(req, res, url)) return
     if (events(req, res, url)) return
+    if (builder(req, res, url)) return
     json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
   }
 
@@ -198,12 +240,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const features = roomFeatures(
     () => roomServices?.spaces ?? null,
     () => voice,
+    () => builderStore,
   )
   gameServer
     .define(
       'world',
       worldRoom({
         scenesDir: config.scenesDir,
+        worlds,
         maxClients: config.maxClients,
         interest: config.interest,
         services: () => roomServices,
@@ -324,6 +368,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.error({ part: 'events', reason: eventsFailure }, 'events not available')
     }
   })
+  dbReady.then(
+    (db) => {
+      builderStore = new BuilderStore(db)
+      directory = new WorldDirectory(db)
+    },
+    (err: unknown) => (builderFailure = (err as Error).message),
+  )
   const spacesReady = (async () => {
     const services = await chain.ready
     const db = await dbReady

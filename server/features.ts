@@ -11,6 +11,9 @@ import type { SpaceService } from './spaces/service'
 import { voiceHandlers } from './voice/handlers'
 import { voiceFeature } from './voice/feature'
 import type { MediaService } from './media/service'
+import { builderHandlers } from './builder/handlers'
+import { builderFeature } from './builder/feature'
+import type { BuilderStore } from './builder/store'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -19,8 +22,9 @@ import type { MediaService } from './media/service'
 export function roomFeatures(
   spaces: () => SpaceService | null,
   voice: () => MediaService | null,
+  builder: () => BuilderStore | null = () => null,
 ): RoomFeature[] {
-  return [spacesFeature(spaces), voiceFeature(voice)]
+  return [spacesFeature(spaces), voiceFeature(voice), builderFeature(builder)]
 }
 
 /** Every handler table by owner: together they handle each registered message type once. */
@@ -30,4 +34,5 @@ export const handlerTables = {
   events: eventHandlers,
   stage: stageHandlers,
   voice: voiceHandlers,
+  builder: builderHandlers,
 }

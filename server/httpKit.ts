@@ -3,6 +3,8 @@
 import type http from 'node:http'
 import { BlockList, isIP } from 'node:net'
 import { RateLimiter } from '../src/protocol/messages'
+import { AUTH_UNAVAILABLE, AuthUnavailableError } from './auth'
+import { DatabaseError } from './db/database'
 
 /** Largest JSON body the APIs read. */
 export const MAX_BODY = 16 * 1024
@@ -54,6 +56,33 @@ export async function readJson(
   } catch {
     return { ok: false, status: 400, message: 'body is not JSON' }
   }
+}
+
+/**
+ * Answers the failures every API shares: the session store (Redis) or the database cannot be
+ * reached right now (503, retry). True when `err` was one of them and the answer is sent.
+ */
+export function answerUnavailable(
+  res: http.ServerResponse,
+  err: unknown,
+  json: (res: http.ServerResponse, status: number, body: unknown) => void,
+): boolean {
+  if (err instanceof AuthUnavailableError) {
+    res.setHeader('retry-after', String(AUTH_UNAVAILABLE.retryAfterS))
+    json(res, 503, AUTH_UNAVAILABLE)
+    return true
+  }
+  if (err instanceof DatabaseError && err.unreachable) {
+    // PostgreSQL restarting: nothing was changed, and it will be back.
+    res.setHeader('retry-after', '5')
+    json(res, 503, {
+      error: 'storage_unavailable',
+      message: 'the database cannot be reached right now: try again shortly',
+      retryAfterS: 5,
+    })
+    return true
+  }
+  return false
 }
 
 // ---- who the client is ------------------------------------------------------------------

@@ -71,6 +71,14 @@ const ROWS: Row[] = [
     request: { method: 'GET', path: '/api/events/%E0%A4%A' },
   },
   {
+    name: 'the builder routes (GET /api/builder/worlds/:id)',
+    burst: () => stated(apiDoc, /The builder routes\s+(\d+) at once, then 20 a second/)[0],
+    retryAfterS: 5,
+    codeField: 'error',
+    // 404 not_found (not a builder world's id) within the limit: no database read.
+    request: { method: 'GET', path: '/api/builder/worlds/not-a-world' },
+  },
+  {
     name: 'matchmaking (POST /matchmake/…)',
     burst: () => stated(protocolDoc, /\| matchmaking requests +\| 10 a second, (\d+) at once/)[0],
     retryAfterS: 1,

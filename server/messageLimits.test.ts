@@ -170,6 +170,21 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  // The test world is not a builder world: each is answered with not_builder_world.
+  'build.edit': {
+    payload: () => ({ ref: 1, edit: { from: [0, 0, 0], to: [0, 0, 0], material: 1 } }),
+    room: 'world',
+    seen: answeredWithError,
+  },
+  'build.prefab': {
+    payload: () => ({ ref: 1, prefab: 'house', at: [0, 0, 0], rotate: 0 }),
+    room: 'world',
+    seen: answeredWithError,
+  },
+  'build.undo': { payload: () => ({}), room: 'world', seen: answeredWithError },
+  'build.redo': { payload: () => ({}), room: 'world', seen: answeredWithError },
+  'build.save': { payload: () => ({ note: 'x' }), room: 'world', seen: answeredWithError },
+  'build.restore': { payload: () => ({ version: 1 }), room: 'world', seen: answeredWithError },
   'event.screen': {
     payload: () => ({ action: 'load', media: { kind: 'slides', urls: ['/assets/a.png'] } }),
     room: 'event',

@@ -7,6 +7,7 @@ import {
   parseScene,
   sceneBounds,
   type Movement,
+  type Scene,
   type Space,
   type Stage,
 } from '../src/protocol/scene'
@@ -36,9 +37,14 @@ async function load(scenesDir: string, id: string): Promise<WorldRules> {
   }
   const scene = parseScene(text, `${id}.json`)
   if (scene.id !== id) throw new UnknownWorldError(`${id}.json declares id "${scene.id}"`)
+  return rulesOf(scene)
+}
+
+/** The rules a parsed scene sets (a scene file's, or a builder world's stored scene). */
+export function rulesOf(scene: Scene): WorldRules {
   const [x, y, z] = scene.spawn.position
   return {
-    id,
+    id: scene.id,
     bounds: sceneBounds(scene),
     movement: scene.movement,
     spawn: { x, y, z, heading: scene.spawn.heading },

@@ -229,6 +229,9 @@ export class Swarm extends BotSwarm<Bot> {
       'stage.watch': () => {},
       'stage.token': () => {},
       'stage.ended': () => {},
+      'build.sync': () => {},
+      'build.applied': () => {},
+      'build.saved': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

@@ -1,14 +1,10 @@
 // BuilderStore against both real engines: PGlite in a temp folder and a throwaway PostgreSQL
 // cluster. Worlds are the built-in village's scene under a new id, with its generated grid.
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { getAddress } from 'ethers'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, type Database } from '../db/database'
-import { migrate } from '../db/migrations'
-import { freshPgliteDir } from '../db/testPglite'
-import { startTestPostgres, type TestPostgres } from '../db/testPostgres'
+import type { Database } from '../db/database'
+import { ENGINES, migratedDatabase, type TestDatabase } from '../db/testEngines'
 import { parseScene } from '../../src/protocol/scene'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
 import { applyEdit, VoxelEdit } from '../../src/world/voxel/edits'
@@ -45,30 +41,18 @@ async function failsWith(promise: Promise<unknown>, code: BuilderErrorCode): Pro
   return (err as Error).message
 }
 
-describe.each(['pglite', 'postgres'] as const)('BuilderStore on %s', (engine) => {
-  let tmp: string
-  let postgres: TestPostgres | undefined
+describe.each(ENGINES)('BuilderStore on %s', (engine) => {
+  let opened: TestDatabase
   let db: Database
   let store: BuilderStore
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-builder-'))
-    if (engine === 'postgres') {
-      postgres = await startTestPostgres()
-      db = await openDatabase({ dataDir: tmp, databaseUrl: postgres.url })
-    } else {
-      db = await openDatabase({ dataDir: await freshPgliteDir(tmp) })
-    }
-    expect(db.engine).toBe(engine)
-    await migrate(db)
+    opened = await migratedDatabase(engine, 'builder')
+    db = opened.db
     store = new BuilderStore(db)
   })
 
-  afterAll(async () => {
-    await db?.close()
-    await postgres?.stop()
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-  })
+  afterAll(() => opened?.close())
 
   beforeEach(async () => {
     await db.query('truncate builder_worlds, builder_world_members, builder_world_versions')

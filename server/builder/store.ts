@@ -9,6 +9,7 @@ import { cleanText } from '../../src/protocol/messages'
 import { parseScene, SceneError, type Scene } from '../../src/protocol/scene'
 import { decodeGrid, VoxelCodecError } from '../../src/world/voxel/codec'
 import type { Database, Queryable } from '../db/database'
+import { searchText } from './searchText'
 
 export const WORLD_KINDS = ['village', 'town', 'scenic'] as const
 export type WorldKind = (typeof WORLD_KINDS)[number]
@@ -185,7 +186,8 @@ export class BuilderStore {
     owner: string,
     meta: NewWorld,
     scene: (worldId: string) => unknown,
-    voxels: Uint8Array,
+    /** The grid's codec bytes, or what gives them once `scene` ran (a template makes both). */
+    voxels: Uint8Array | (() => Uint8Array),
   ): Promise<BuilderWorld> {
     const by = address(owner, 'the owner')
     if (!(WORLD_KINDS as readonly string[]).includes(meta.kind))
@@ -196,12 +198,15 @@ export class BuilderStore {
     }
     const region = text(meta.region, REGION_MAX_CHARS, 'the region')
     const worldId = `bw-${randomBytes(6).toString('hex')}`
-    const content = checkContent(worldId, scene(worldId), voxels)
+    const sceneInput = scene(worldId)
+    const grid = typeof voxels === 'function' ? voxels() : voxels
+    const content = checkContent(worldId, sceneInput, grid)
+    const search = searchText(title.zh, title.en, region)
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `insert into builder_worlds (world_id, owner, kind, region, title_zh, title_en)
-         values ($1, $2, $3, $4, $5, $6)`,
-        [worldId, by, meta.kind, region, title.zh, title.en],
+        `insert into builder_worlds (world_id, owner, kind, region, title_zh, title_en, search_text)
+         values ($1, $2, $3, $4, $5, $6, $7)`,
+        [worldId, by, meta.kind, region, title.zh, title.en, search],
       )
       await this.commitVersion(tx, worldId, 1, by, 'create', content)
     })
@@ -286,6 +291,17 @@ export class BuilderStore {
     }
   }
 
+  /**
+   * The world and its current content whoever may see it: for the server's own use (a room of
+   * the world loads it; what a room sends, it sends to those who could join it).
+   */
+  async current(worldId: string): Promise<{ world: BuilderWorld; content: WorldContent } | null> {
+    const world = await this.load(this.db, worldId)
+    if (!world) return null
+    const content = await this.content(worldId, world.owner)
+    return content && { world, content }
+  }
+
   /** Versions, newest first, for the owner and builders. */
   async versions(worldId: string, viewer: string, limit = 20): Promise<WorldVersion[]> {
     const world = await this.load(this.db, worldId)
@@ -368,7 +384,9 @@ export class BuilderStore {
   private async ownedBy(tx: Queryable, worldId: string, by: string): Promise<BuilderWorld> {
     const who = address(by, 'the owner')
     const world = await this.locked(tx, worldId)
-    if (!world) throw new BuilderError('not_found', `no world ${worldId}`)
+    // A draft someone may not see is not found, so its id says nothing about it.
+    if (!world || (world.status === 'draft' && !this.isMember(world, who)))
+      throw new BuilderError('not_found', `no world ${worldId}`)
     if (world.owner !== who)
       throw new BuilderError('forbidden', `only the owner (${world.owner}) may do that`)
     return world

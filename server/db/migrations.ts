@@ -36,6 +36,11 @@ export interface Migration {
  * - builder_world_members (4): addresses the owner invited to build.
  * - builder_world_versions (4): every save, immutable. `scene` is the world's scene JSON
  *   without its voxel grid; `voxels` the grid as src/world/voxel/codec.ts bytes, deflated.
+ * - builder_worlds.search_text (5): what the world directory matches a search against
+ *   (server/builder/searchText.ts): titles, region and the pinyin of the Chinese ones, folded.
+ *   SQL cannot compute pinyin, so rows stored before it stay null until
+ *   server/builder/directory.ts backfills them (the directory matches such a row by its titles
+ *   and region meanwhile). builder_worlds_published serves the directory's listing.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -151,6 +156,15 @@ export const migrations: readonly Migration[] = [
         voxels bytea not null,
         primary key (world_id, version)
       )`,
+    ],
+  },
+  {
+    id: 5,
+    name: 'builder world directory',
+    statements: [
+      `alter table builder_worlds add column search_text text`,
+      `create index builder_worlds_published on builder_worlds (published_at desc, world_id desc)
+        where status = 'published'`,
     ],
   },
 ]

@@ -2,11 +2,10 @@
 // wallet session (Authorization: Bearer <token from POST /api/auth/verify>). Attendance comes
 // from what the event's instances report through presence.
 import type http from 'node:http'
-import { PerClientLimit, clientKey, decodePathPart, readJson } from '../httpKit'
+import { PerClientLimit, answerUnavailable, clientKey, decodePathPart, readJson } from '../httpKit'
 import type { EventInfo } from '../../src/protocol/events'
-import { AUTH_UNAVAILABLE, AuthUnavailableError, type Sessions } from '../auth'
+import type { Sessions } from '../auth'
 import { EventStoreError, type EventStore, type StoredEvent } from './store'
-import { DatabaseError } from '../db/database'
 import { clip, errorField, logFor } from '../log'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
@@ -160,21 +159,7 @@ export function eventsApi(deps: EventsApiDeps) {
     if (path !== '/api/events' && !path.startsWith('/api/events/')) return false
     void route(req, res, path).catch((err: unknown) => {
       if (res.headersSent) return
-      if (err instanceof AuthUnavailableError) {
-        res.setHeader('retry-after', String(AUTH_UNAVAILABLE.retryAfterS))
-        json(res, 503, AUTH_UNAVAILABLE)
-        return
-      }
-      if (err instanceof DatabaseError && err.unreachable) {
-        // PostgreSQL restarting: nothing was changed, and it will be back.
-        res.setHeader('retry-after', '5')
-        json(res, 503, {
-          error: 'storage_unavailable',
-          message: 'the database cannot be reached right now: try again shortly',
-          retryAfterS: 5,
-        })
-        return
-      }
+      if (answerUnavailable(res, err, json)) return
       const at = { method: clip(req.method, 16), path: clip(path, 120) }
       logFor(req).error({ ...at, error: errorField(err) }, 'events api request failed')
       json(res, 500, { error: 'internal', message: 'internal error' })

@@ -59,6 +59,9 @@ async function join(name: string, world = WORLD) {
     'stage.watch': [],
     'stage.token': [],
     'stage.ended': [],
+    'build.sync': [],
+    'build.applied': [],
+    'build.saved': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

@@ -81,6 +81,11 @@ export type ParsedMessage = ReturnType<typeof parseClientMessage>
 export interface WorldRoomSettings {
   /** Folder of scene files; the room reads its world's bounds and speeds there. */
   scenesDir: string
+  /**
+   * Where the rules of worlds that are not scene files come from (builder worlds, from the
+   * database); absent or null for an id: the scene file's.
+   */
+  worlds?: (id: string) => Promise<WorldRules> | null
   maxClients: number
   /** null: everyone receives every avatar (no interest management). */
   interest: InterestOptions | null
@@ -183,7 +188,8 @@ export class WorldRoom extends Room<WorldState> {
   override async onCreate(options: WorldJoinOptions) {
     const world = typeof options.world === 'string' ? options.world : ''
     // Rejects malformed and unknown ids with a message the joining client sees.
-    this.rules = await worldRules(this.settings.scenesDir, world)
+    this.rules =
+      (await this.settings.worlds?.(world)) ?? (await worldRules(this.settings.scenesDir, world))
     this.maxClients = this.settings.maxClients
     // A browser joins right after its world is ready, while it may still be compiling shaders
     // (seconds on a phone, more on a CPU renderer): Colyseus' 15 s to connect after the seat is
@@ -213,6 +219,7 @@ export class WorldRoom extends Room<WorldState> {
       rules: this.rules,
       seats: this.seats,
       reply: this.reply.bind(this),
+      broadcast: (type, body) => broadcast(this, type, body),
     }
     for (const feature of this.settings.features ?? []) {
       this.parts.push(await feature.attach(host, this.handlers))
@@ -327,6 +334,7 @@ export class WorldRoom extends Room<WorldState> {
       capacity: this.maxClients,
       chat: this.chat.slice(-CHAT_HISTORY),
     })
+    for (const part of this.parts) part.joined?.(seat)
   }
 
   override async onLeave(client: Client, consented: boolean) {
@@ -342,6 +350,7 @@ export class WorldRoom extends Room<WorldState> {
         seat.fresh.clear()
         if (seat.member) for (const m of seat.visible) seat.fresh.add(m.item)
         else for (const other of this.seats.values()) if (other !== seat) seat.fresh.add(other)
+        for (const part of this.parts) part.joined?.(seat)
         return
       } catch {
         // Not back in time: remove the avatar below.

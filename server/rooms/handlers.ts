@@ -90,6 +90,8 @@ export interface RoomHost {
   readonly rules: WorldRules
   readonly seats: ReadonlyMap<string, Seat>
   reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]): void
+  /** One registered message to everyone in the room. */
+  broadcast<T extends keyof ServerMessages>(type: T, body: ServerMessages[T]): void
 }
 
 /**
@@ -98,6 +100,11 @@ export interface RoomHost {
  */
 export interface FeaturePart {
   dispose(): void
+  /**
+   * The seat joined (after its `welcome`), or a dropped seat came back (it missed what was sent
+   * to it meanwhile).
+   */
+  joined?(seat: Seat): void
   /** The seat left the room for good (not a dropped connection that may still come back). */
   left?(seat: Seat): void
   /**

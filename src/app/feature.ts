@@ -5,7 +5,7 @@
 // the engine these parts. See docs/architecture.md.
 import type { ComponentType } from 'react'
 import type { Scene } from '../protocol/scene'
-import type { ColliderLayer } from '../world/extensions'
+import type { ColliderLayer, WorldSource } from '../world/extensions'
 import type { BindSession, SessionOptions } from '../net/featureBinding'
 
 /**
@@ -27,6 +27,8 @@ export interface Feature {
     /** A lazy component (React.lazy): its chunk is fetched only when a world needs it. */
     Component: ComponentType<{ scene: Scene }>
   }
+  /** Loads the worlds this feature holds (builder worlds), by id; null for others. */
+  source?: (id: string) => WorldSource | null
   /** Solid parts added to every world's collider, and ground kept clear; loaded lazily. */
   collider?: () => Promise<ColliderLayer>
   /**

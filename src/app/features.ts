@@ -15,6 +15,13 @@ export const features: readonly Feature[] = [wallet, spaces, events, voice]
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {
   parts: features.flatMap((f): ScenePart[] => (f.scene ? [{ key: f.name, ...f.scene }] : [])),
+  source: (id) => {
+    for (const f of features) {
+      const source = f.source?.(id)
+      if (source) return source
+    }
+    return null
+  },
   layers: () => Promise.all(features.flatMap((f) => (f.collider ? [f.collider()] : []))),
   travel: openWorld,
 }

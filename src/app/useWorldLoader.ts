@@ -5,6 +5,7 @@ import { SceneError } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
 import { loadScene, WorldLoadError } from '../world/loadScene'
+import { worldExtensions } from './features'
 import { pick, translate } from '../i18n'
 
 export function useWorldLoader(): () => void {
@@ -21,16 +22,19 @@ export function useWorldLoader(): () => void {
     const ctl = new AbortController()
     world.unload('loading')
     world.setLoading({ progress: 0, label: 'loading.scene' })
-    loadScene(
-      worldId,
-      (f) => useWorld.getState().setLoading({ progress: f * 0.08, label: 'loading.scene' }),
-      ctl.signal,
-    ).then(
-      (scene) => {
+    const progress = (f: number) =>
+      useWorld.getState().setLoading({ progress: f * 0.08, label: 'loading.scene' })
+    // A feature's world (a builder world) comes from its source; the rest are scene files.
+    const source = worldExtensions.source(worldId)
+    const loading = source
+      ? source.load(progress, ctl.signal)
+      : loadScene(worldId, progress, ctl.signal).then((scene) => ({ scene, voxels: null }))
+    loading.then(
+      ({ scene, voxels }) => {
         if (ctl.signal.aborted) return
         const w = useWorld.getState()
         w.setLoading({ progress: 0.1, label: 'loading.code' })
-        w.loaded(scene)
+        w.loaded(scene, voxels)
         document.title = `${pick(scene.name, useSettings.getState().language)} · 苍穹`
       },
       (err: unknown) => {

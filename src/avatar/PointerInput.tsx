@@ -6,7 +6,7 @@ import { FRAME } from '../world/frameOrder'
 import { Raycaster, Vector2, type Intersection, type Mesh, type Object3D } from 'three'
 import { localMotion } from '../state/player'
 import { useSettings } from '../state/settings'
-import { input, setTarget, wheelSteps } from './input'
+import { clickTool, input, setTarget, wheelSteps } from './input'
 
 /** Pixels a pointer may wander and still count as a click rather than a drag. */
 const CLICK_SLOP_MOUSE = 5
@@ -30,7 +30,7 @@ export function PointerInput() {
   useEffect(() => {
     const canvas = gl.domElement
     canvas.style.touchAction = 'none'
-    const drag = { id: -1, touch: false, x0: 0, y0: 0, x: 0, y: 0, moved: false }
+    const drag = { id: -1, button: 0, touch: false, x0: 0, y0: 0, x: 0, y: 0, moved: false }
     let touches = 0
 
     const pick = (clientX: number, clientY: number) => {
@@ -65,7 +65,8 @@ export function PointerInput() {
 
     const onDown = (e: PointerEvent) => {
       if (e.pointerType === 'touch') touches++
-      if (e.pointerType === 'mouse' && e.button !== 0) return
+      // A tool may take right clicks too (the builder removes with them).
+      if (e.pointerType === 'mouse' && e.button !== 0 && !(clickTool && e.button === 2)) return
       // Clicking the world gives the keyboard back to the avatar.
       const active = document.activeElement
       if (active instanceof HTMLElement && active !== document.body) active.blur()
@@ -74,6 +75,7 @@ export function PointerInput() {
         return
       }
       drag.id = e.pointerId
+      drag.button = e.button
       drag.touch = e.pointerType === 'touch'
       drag.x0 = drag.x = e.clientX
       drag.y0 = drag.y = e.clientY
@@ -101,7 +103,11 @@ export function PointerInput() {
     const end = (e: PointerEvent, click: boolean) => {
       if (e.pointerType === 'touch') touches = Math.max(0, touches - 1)
       if (e.pointerId !== drag.id) return
-      if (click && !drag.moved && touches === 0) pick(e.clientX, e.clientY)
+      if (click && !drag.moved && touches === 0) {
+        if (!clickTool?.(e.clientX, e.clientY, drag.button)) {
+          if (drag.button === 0) pick(e.clientX, e.clientY)
+        }
+      }
       drag.id = -1
       canvas.style.cursor = ''
       if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId)

@@ -47,6 +47,16 @@ export const input: InputState = createInput()
  * Set by panels and dialogs while they are open: keys then do not move the avatar. A live
  * binding, so importers always see the current value.
  */
+/**
+ * What a click or tap on the world does instead of walking there (the builder's tools), given
+ * the pointer's page position and which button: true when it took the click. One at a time.
+ */
+export type ClickTool = (clientX: number, clientY: number, button: number) => boolean
+export let clickTool: ClickTool | null = null
+export function setClickTool(tool: ClickTool | null): void {
+  clickTool = tool
+}
+
 export let inputBlocked = false
 export function setInputBlocked(blocked: boolean): void {
   inputBlocked = blocked

@@ -18,6 +18,7 @@ import {
   type ReactionCounts,
 } from './events'
 import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
+import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
@@ -178,6 +179,7 @@ export const ClientMessages = {
   },
   ...VoiceMessages,
   ...StageMessages,
+  ...BuilderMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -196,7 +198,12 @@ export const ERROR_CODES = [
   'bad_token',
 ] as const
 export type ErrorCode =
-  (typeof ERROR_CODES)[number] | SpaceErrorCode | EventErrorCode | VoiceErrorCode | StageErrorCode
+  | (typeof ERROR_CODES)[number]
+  | SpaceErrorCode
+  | EventErrorCode
+  | VoiceErrorCode
+  | StageErrorCode
+  | BuilderErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -222,7 +229,8 @@ export interface LayoutVersionInfo {
 }
 
 /** Outbound (server → client) messages. */
-export interface ServerMessages extends VoiceServerMessages, StageServerMessages {
+export interface ServerMessages
+  extends VoiceServerMessages, StageServerMessages, BuilderServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
   error: { code: ErrorCode; type?: string; message: string }

@@ -30,6 +30,8 @@ export type CardVia = 'click' | 'proximity'
 export interface WorldState {
   worldId: string | null
   scene: Scene | null
+  /** A stored world's grid (codec bytes: a builder world); null when the scene generates it. */
+  voxels: Uint8Array | null
   status: 'idle' | 'loading' | 'ready' | 'error'
   loading: LoadStage
   error: WorldError | null
@@ -42,8 +44,8 @@ export interface WorldState {
   /** Drops the loaded world: loading it again (`loading`) or none (`idle`). */
   unload: (status: 'idle' | 'loading') => void
   setLoading: (stage: LoadStage) => void
-  /** The world file is read and valid; its view builds it next. */
-  loaded: (scene: Scene) => void
+  /** The world file is read and valid (with its stored grid, if any); its view builds it next. */
+  loaded: (scene: Scene, voxels?: Uint8Array | null) => void
   /** The view built it: the visitor can walk on `collider`. */
   ready: (collider: WorldCollider) => void
   failed: (error: WorldError) => void
@@ -54,11 +56,19 @@ export interface WorldState {
   closeCard: () => void
 }
 
-const UNLOADED = { scene: null, error: null, collider: null, openPoi: null, cardVia: null }
+const UNLOADED = {
+  scene: null,
+  voxels: null,
+  error: null,
+  collider: null,
+  openPoi: null,
+  cardVia: null,
+}
 
 export const useWorld = create<WorldState>()((set) => ({
   worldId: null,
   scene: null,
+  voxels: null,
   status: 'idle',
   loading: { progress: 0, label: 'loading.scene' },
   error: null,
@@ -68,7 +78,7 @@ export const useWorld = create<WorldState>()((set) => ({
   enterWorld: (worldId) => set({ worldId, openPoi: null, cardVia: null }),
   unload: (status) => set({ ...UNLOADED, status }),
   setLoading: (loading) => set({ loading }),
-  loaded: (scene) => set({ scene }),
+  loaded: (scene, voxels = null) => set({ scene, voxels }),
   ready: (collider) => set({ collider, status: 'ready' }),
   failed: (error) => set({ status: 'error', error }),
   dropCollider: (collider) => set((s) => (s.collider === collider ? { collider: null } : s)),

@@ -17,12 +17,13 @@ const HdWorldView = lazy(() => import('./hd/HdWorldView').then((m) => ({ default
 
 export function WorldScene({ extensions }: { extensions: WorldExtensions }) {
   const scene = useWorld((s) => s.scene)
+  const voxels = useWorld((s) => s.voxels)
   const ready = useWorld((s) => s.status === 'ready')
   if (!scene) return null
   return (
     <Suspense fallback={null}>
       {scene.style === 'voxel' ? (
-        <VoxelWorldView key={scene.id} scene={scene} layers={extensions.layers} />
+        <VoxelWorldView key={scene.id} scene={scene} voxels={voxels} layers={extensions.layers} />
       ) : (
         <HdWorldView key={scene.id} scene={scene} layers={extensions.layers} />
       )}

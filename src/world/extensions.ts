@@ -27,8 +27,19 @@ export interface ScenePart {
   Component: ComponentType<{ scene: Scene }>
 }
 
+/** A world that is not a scene file (a builder world, from the server's API), as a feature loads it. */
+export interface WorldSource {
+  /** The validated scene and its stored grid (codec bytes); throws WorldLoadError or SceneError. */
+  load(
+    onProgress: (fraction: number) => void,
+    signal: AbortSignal,
+  ): Promise<{ scene: Scene; voxels: Uint8Array | null }>
+}
+
 export interface WorldExtensions {
   parts: readonly ScenePart[]
+  /** The feature that loads world `id`, or null: it is a scene file. */
+  source(id: string): WorldSource | null
   /** Loads the collider layers, in the order they wrap the world's collider. */
   layers(): Promise<readonly ColliderLayer[]>
   /** Goes to another world (a portal was walked through). */

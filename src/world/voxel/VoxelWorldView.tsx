@@ -1,5 +1,7 @@
 // Renders a Block Park world: meshes it in a Web Worker, adds chunk meshes as they arrive, lights
 // it from the scene's environment and hands the voxel collider to the world store. Main thread.
+// A stored world (a builder world) stays live: the worker keeps its grid, changes go to both
+// copies in order (useLiveVoxels), and re-meshed chunks replace their old meshes.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
 import { FRAME } from '../frameOrder'
@@ -22,7 +24,9 @@ import type { Scene } from '../../protocol/scene'
 import { useSettings } from '../../state/settings'
 import { useWorld } from '../../state/world'
 import { translate } from '../../i18n'
-import type { BuildMessage, BuildRequest, VoxelStats } from './build'
+import { applyChange, type BuildMessage, type VoxelStats, type WorkerRequest } from './build'
+import { decodeGrid } from './codec'
+import { useLiveVoxels, type LiveVoxels } from './live'
 import type { MeshPart } from './mesher'
 import { VoxelCollider } from './collider'
 import type { WorldCollider } from '../collision'
@@ -96,13 +100,20 @@ function makeMaterials() {
 
 export interface VoxelWorldViewProps {
   scene: Scene
+  /** The stored grid (codec bytes) of a builder world: it is live; null: generated. */
+  voxels?: Uint8Array | null
   /** The features' collider layers (creator spaces' floors and walls, event stages). */
   layers: () => Promise<readonly ColliderLayer[]>
   /** The pixel-art pass (on by default: Block Park is drawn in pixels). */
   pixelated?: boolean
 }
 
-export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldViewProps) {
+export function VoxelWorldView({
+  scene,
+  voxels = null,
+  layers,
+  pixelated = true,
+}: VoxelWorldViewProps) {
   const world = scene.voxel
   const env = scene.environment
   const [spawnX, , spawnZ] = scene.spawn.position
@@ -136,8 +147,11 @@ export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldVi
     // Fetched while the worker meshes; the collider needs them once it is done.
     const loading = layers()
     const worker = new Worker(new URL('./mesher.worker.ts', import.meta.url), { type: 'module' })
-    const meshes: Mesh[] = []
+    const editable = voxels !== null
+    /** Chunk meshes by key ("cx,cz" and "cx,cz-water"), replaced when a chunk is meshed again. */
+    const meshes = new Map<string, Mesh>()
     let live = true
+    let rev = 0
     let disposed = false
     let collider: WorldCollider | null = null
     const fail = (message: string) => {
@@ -149,16 +163,23 @@ export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldVi
         advice: 'build',
       })
     }
-    const add = (part: MeshPart | null, material: Material, liquid: boolean, key: string) => {
+    const add = (part: MeshPart | null, material: Material, liquid: boolean, chunk: string) => {
+      const key = `${chunk}${liquid ? '-water' : ''}`
+      const old = meshes.get(key)
+      if (old) {
+        root.remove(old)
+        old.geometry.dispose()
+        meshes.delete(key)
+      }
       if (!part) return
       const mesh = new Mesh(geometryOf(part), material)
-      mesh.name = `voxel-${key}${liquid ? '-water' : ''}`
+      mesh.name = `voxel-${key}`
       mesh.matrixAutoUpdate = false
       // The avatar's click-to-move raycasts walkable meshes.
       mesh.userData.walkable = true
       mesh.userData.liquid = liquid
       root.add(mesh)
-      meshes.push(mesh)
+      meshes.set(key, mesh)
     }
 
     store.setLoading({ progress: 0.1, label: 'loading.meshing' })
@@ -177,9 +198,31 @@ export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldVi
           add(msg.liquid, materials.water, true, `${msg.cx},${msg.cz}`)
           break
         case 'done': {
-          live = false
-          worker.terminate()
           const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
+          if (editable) {
+            // The worker stays, with its own copy: changes go to both, in the same order.
+            const changes: LiveVoxels = {
+              world: scene.id,
+              grid,
+              palette: world.palette,
+              apply(list) {
+                let changed = 0
+                for (const c of list) if (applyChange(grid, c)) changed++
+                if (changed > 0) post({ type: 'apply', rev: ++rev, changes: [...list] })
+                return changed
+              },
+              replace(bytes) {
+                const decoded = decodeGrid(bytes, world.palette.length + 1)
+                if (decoded.dims.join() !== grid.dims.join()) throw new Error('wrong grid size')
+                grid.data.set(decoded.data)
+                post({ type: 'replace', rev: ++rev, grid: bytes })
+              },
+            }
+            useLiveVoxels.getState().set(changes)
+          } else {
+            live = false
+            worker.terminate()
+          }
           publishStats(msg.stats)
           // The features' layers (creator spaces' floors and walls, event stages) join the
           // voxels in the collision.
@@ -193,27 +236,37 @@ export function VoxelWorldView({ scene, layers, pixelated = true }: VoxelWorldVi
           )
           break
         }
+        case 'remeshed':
+          useLiveVoxels.getState().meshed(msg.rev, msg.ms)
+          break
         case 'error':
           fail(msg.message)
           break
       }
     }
     worker.onerror = (event) => fail(event.message || 'the mesher worker failed to start')
-    const request: BuildRequest = { type: 'build', world, focus: [spawnX, spawnZ] }
-    worker.postMessage(request)
+    const post = (request: WorkerRequest) => worker.postMessage(request)
+    post({
+      type: 'build',
+      world,
+      focus: [spawnX, spawnZ],
+      ...(voxels && { grid: voxels, editable: true }),
+    })
 
     return () => {
       live = false
       disposed = true
       worker.terminate()
-      for (const mesh of meshes) {
+      for (const mesh of meshes.values()) {
         root.remove(mesh)
         mesh.geometry.dispose()
       }
+      const liveNow = useLiveVoxels.getState()
+      if (liveNow.live?.world === scene.id) liveNow.set(null)
       // A collider over a grid that is no longer shown must not outlive it.
       if (collider) useWorld.getState().dropCollider(collider)
     }
-  }, [world, spawnX, spawnZ, scene, layers, materials])
+  }, [world, voxels, spawnX, spawnZ, scene, layers, materials])
 
   useFrame((_, dt) => {
     // Motion-sensitive visitors get still water; nothing else here moves.

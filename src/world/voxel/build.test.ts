@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { runBuild } from './build'
+import {
+  applyChange,
+  applyChanges,
+  EDIT_CHUNK_SIZE,
+  replaceGrid,
+  runBuild,
+  storedGrid,
+} from './build'
+import { encodeGrid } from './codec'
 import type { BuildMessage } from './build'
 import { buildGrid } from './generate'
 import { sampleWorld } from './fixtures'
@@ -46,5 +54,59 @@ describe('runBuild', () => {
     const messages: BuildMessage[] = []
     runBuild(world, (m) => messages.push(m))
     expect(messages).toEqual([{ type: 'error', message: 'unknown material "lava"' }])
+  })
+})
+
+describe('an editable world in the worker', () => {
+  it('meshes a stored grid in 32² chunks and, after changes, only the chunks they touched', () => {
+    const world = sampleWorld(128, 48, 128)
+    const stored = encodeGrid(buildGrid(world).grid)
+    const first: BuildMessage[] = []
+    const kept = runBuild(world, (m) => first.push(m), undefined, stored, true)!
+    expect(kept).not.toBeNull()
+    expect(first.filter((m) => m.type === 'chunk').length).toBeLessThanOrEqual(16)
+    expect(kept.layout.size).toBe(EDIT_CHUNK_SIZE)
+    const done = first.at(-1)!
+    // The page gets a copy: the worker keeps its own grid.
+    expect(done.type === 'done' && done.grid.buffer !== kept.grid.data.buffer).toBe(true)
+
+    // One block in the middle of chunk (1, 1): that chunk only; one on a border: both sides.
+    const out: BuildMessage[] = []
+    applyChanges(kept, 1, [{ edit: { from: [40, 46, 40], to: [40, 46, 40], material: 1 } }], (m) =>
+      out.push(m),
+    )
+    const chunks = out.filter((m) => m.type === 'chunk')
+    expect(chunks.map((c) => c.type === 'chunk' && [c.cx, c.cz, c.rev])).toEqual([[1, 1, 1]])
+    expect(out.at(-1)).toMatchObject({ type: 'remeshed', rev: 1, chunks: 1 })
+    out.length = 0
+    applyChanges(kept, 2, [{ edit: { from: [63, 46, 40], to: [64, 46, 40], material: 1 } }], (m) =>
+      out.push(m),
+    )
+    expect(out.at(-1)).toMatchObject({ type: 'remeshed', rev: 2, chunks: 2 })
+    // A change that does not fit the world changes nothing and meshes nothing.
+    out.length = 0
+    applyChanges(kept, 3, [{ edit: { from: [0, 0, 0], to: [500, 0, 0], material: 1 } }], (m) =>
+      out.push(m),
+    )
+    expect(out).toEqual([{ type: 'remeshed', rev: 3, ms: expect.any(Number), chunks: 0 }])
+    // The same changes on another copy give the same grid (pages and worker agree).
+    const page = storedGrid(world, stored)
+    applyChange(page, { edit: { from: [40, 46, 40], to: [40, 46, 40], material: 1 } })
+    applyChange(page, { edit: { from: [63, 46, 40], to: [64, 46, 40], material: 1 } })
+    expect(Buffer.from(page.data).equals(kept.grid.data)).toBe(true)
+
+    // A whole new grid: every chunk again.
+    out.length = 0
+    replaceGrid(kept, 4, stored, (m) => out.push(m))
+    expect(out.filter((m) => m.type === 'chunk').length).toBe(16)
+    expect(Buffer.from(kept.grid.data).equals(buildGrid(world).grid.data)).toBe(true)
+  })
+
+  it("refuses a stored grid that is not the world's size", () => {
+    const world = sampleWorld(64, 32, 64)
+    const other = encodeGrid(buildGrid(sampleWorld(32, 32, 32)).grid)
+    const out: BuildMessage[] = []
+    expect(runBuild(world, (m) => out.push(m), undefined, other, true)).toBeNull()
+    expect(out).toEqual([{ type: 'error', message: expect.stringMatching(/32×32×32/) }])
   })
 })

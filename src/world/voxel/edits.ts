@@ -2,28 +2,11 @@
 // removing is filling with air), optionally only where a given material is (replace). The same
 // code checks and applies an edit on the server (the room's copy, in arrival order) and in each
 // builder's page, and says which chunks to mesh again and how to undo it.
-import { z } from 'zod'
+import { MAX_EDIT_CELLS, VoxelEdit } from '../../protocol/builder'
 import type { VoxelGrid } from './grid'
-import { chunkLayout } from './mesher'
+import { chunkLayout, type ChunkLayout } from './mesher'
 
-/** Most cells one edit may touch: a 32 × 32 × 32 box. Bigger fills are several edits. */
-export const MAX_EDIT_CELLS = 32 * 32 * 32
-
-const Cell = z.tuple([z.number().int(), z.number().int(), z.number().int()])
-
-/** An edit as it comes over the wire; `check` then holds it against the world. */
-export const VoxelEdit = z
-  .object({
-    /** Opposite corners, inclusive, in either order. */
-    from: Cell,
-    to: Cell,
-    /** Material id (0 is air: removing). */
-    material: z.number().int().min(0).max(255),
-    /** Only cells holding this material change (replace); absent: every cell in the box. */
-    only: z.number().int().min(0).max(255).optional(),
-  })
-  .strict()
-export type VoxelEdit = z.infer<typeof VoxelEdit>
+export { MAX_EDIT_CELLS, VoxelEdit }
 
 export interface Box {
   min: [number, number, number]
@@ -130,7 +113,15 @@ export function applyPatch(
  * neighbour where the box touches its border (a face between the two chunks appears or goes).
  */
 function touchedChunks(grid: VoxelGrid, min: readonly number[], max: readonly number[]): number[] {
-  const layout = chunkLayout(grid.sx, grid.sz)
+  return chunksOfBox(chunkLayout(grid.sx, grid.sz), min, max)
+}
+
+/** The chunks of `layout` to mesh again when cells in the box min..max changed. */
+export function chunksOfBox(
+  layout: ChunkLayout,
+  min: readonly number[],
+  max: readonly number[],
+): number[] {
   const range = (lo: number, hi: number, n: number) => {
     const a = Math.max(0, Math.floor((lo - 1) / layout.size))
     const b = Math.min(n - 1, Math.floor((hi + 1) / layout.size))

@@ -95,16 +95,14 @@ export function rotatedFootprint(p: CompiledPrefab, rotate: Rotation): [number, 
 }
 
 /**
- * Writes a prefab with its (rotated) min corner at (x, y, z). Rotation is clockwise seen from
- * above (+y): at 90° the prefab's +x axis points along +z.
+ * Calls `visit` with each non-blank cell of a prefab rotated about y, relative to its rotated
+ * min corner. Rotation is clockwise seen from above (+y): at 90° the prefab's +x axis points
+ * along +z.
  */
-export function stampPrefab(
-  grid: VoxelGrid,
+export function eachPrefabCell(
   p: CompiledPrefab,
-  x: number,
-  y: number,
-  z: number,
   rotate: Rotation,
+  visit: (x: number, y: number, z: number, material: number) => void,
 ): void {
   const c = p.cells
   for (let i = 0; i < c.length; i += 4) {
@@ -122,8 +120,20 @@ export function stampPrefab(
       rx = pz
       rz = p.w - 1 - px
     }
-    grid.set(x + rx, y + c[i + 1]!, z + rz, c[i + 3]!)
+    visit(rx, c[i + 1]!, rz, c[i + 3]!)
   }
+}
+
+/** Writes a prefab with its (rotated) min corner at (x, y, z) (eachPrefabCell's rotation). */
+export function stampPrefab(
+  grid: VoxelGrid,
+  p: CompiledPrefab,
+  x: number,
+  y: number,
+  z: number,
+  rotate: Rotation,
+): void {
+  eachPrefabCell(p, rotate, (rx, ry, rz, m) => grid.set(x + rx, y + ry, z + rz, m))
 }
 
 // ---- the build -----------------------------------------------------------------------

@@ -1,0 +1,322 @@
+// The builder end to end on a whole server (PGlite, wallet sign-in, Colyseus over WebSocket):
+// the HTTP API's rules (sign-in, drafts, owner-only changes) and builders editing one world
+// together in its room: edits in one order for everyone, rights checked, per-builder undo,
+// saves and restore, and the last edits saved when the room closes.
+import { inflateRawSync } from 'node:zlib'
+import { Client, type Room } from 'colyseus.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { ServerMessages } from '../../src/protocol/messages'
+import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
+import { applyEdit, checkEdit } from '../../src/world/voxel/edits'
+import { materialTable, VoxelGrid } from '../../src/world/voxel/grid'
+import { applyBoxPatch, checkPatch } from '../../src/world/voxel/patch'
+import { parseScene, type Scene } from '../../src/protocol/scene'
+import type { RunningServer } from '../app'
+import { leaveAll, signIn, until, wallet } from '../events/testKit'
+import { startEventsServer, stopEventsServer } from '../events/testServer'
+import { TEST_WORLD } from '../events/testScenes'
+
+let server: RunningServer
+let tmp: string
+let owner: string
+let friend: string
+let stranger: string
+const rooms: Room[] = []
+
+beforeAll(async () => {
+  ;({ server, tmp } = await startEventsServer('builder'))
+  ;[owner, friend, stranger] = (await Promise.all([0, 1, 2].map((i) => signIn(server.url, i)))) as [
+    string,
+    string,
+    string,
+  ]
+}, 60_000)
+afterEach(() => leaveAll(rooms))
+afterAll(() => stopEventsServer(server, tmp))
+
+async function api(route: string, token?: string, init: RequestInit = {}) {
+  const res = await fetch(new URL(route, server.url), {
+    ...init,
+    headers: { ...(token && { authorization: `Bearer ${token}` }), ...init.headers },
+  })
+  const type = res.headers.get('content-type') ?? ''
+  const body: unknown = type.includes('json')
+    ? await res.json()
+    : new Uint8Array(await res.arrayBuffer())
+  return { status: res.status, body: body as Record<string, unknown> & Uint8Array }
+}
+const post = (route: string, token: string | undefined, body: unknown) =>
+  api(route, token, { method: 'POST', body: JSON.stringify(body) })
+
+const NEW = {
+  template: 'village',
+  region: '浙江',
+  title: { 'zh-CN': '云峰村', en: 'Yunfeng Village' },
+}
+
+async function newWorld(): Promise<string> {
+  const made = await post('/api/builder/worlds', owner, NEW)
+  expect(made.status, JSON.stringify(made.body)).toBe(201)
+  return made.body.worldId as string
+}
+
+/** A builder's page, as far as the grid goes: the synced grid plus the changes, in order. */
+interface Page {
+  room: Room
+  grid: VoxelGrid | null
+  seq: number
+  inbox: { [T in keyof ServerMessages]?: ServerMessages[T][] }
+}
+
+async function open(world: string, token: string | null, scene: Scene): Promise<Page> {
+  const client = new Client(server.url.replace(/^http/, 'ws'))
+  const room = await client.joinOrCreate('world', { world, name: 'B' })
+  rooms.push(room)
+  const page: Page = { room, grid: null, seq: -1, inbox: {} }
+  const table = materialTable(scene.voxel!.palette)
+  const keep = <T extends keyof ServerMessages>(type: T, also?: (m: ServerMessages[T]) => void) =>
+    room.onMessage(type, (m: ServerMessages[T]) => {
+      ;((page.inbox[type] ??= []) as ServerMessages[T][]).push(m)
+      also?.(m)
+    })
+  keep('build.sync', (m) => {
+    const d = decodeGrid(inflateRawSync(m.grid))
+    page.grid = new VoxelGrid(d.dims, table, d.data)
+    page.seq = m.seq
+  })
+  keep('build.applied', (m) => {
+    if (!m.edit && !m.patch) return
+    // Every change is the next one: nothing skipped, nothing twice.
+    expect(m.seq).toBe(page.seq + 1)
+    page.seq = m.seq
+    if (m.edit) {
+      expect(checkEdit(page.grid!, m.edit)).toBeNull()
+      applyEdit(page.grid!, m.edit)
+    } else {
+      expect(checkPatch(page.grid!, m.patch!)).toBeNull()
+      applyBoxPatch(page.grid!, m.patch!)
+    }
+  })
+  keep('build.saved')
+  keep('error')
+  keep('authed')
+  room.onMessage('*', () => {})
+  await until(() => page.grid, 'build.sync')
+  if (token) {
+    room.send('auth', { token })
+    await until(() => page.inbox.authed?.length, 'authed')
+  }
+  return page
+}
+
+const errors = (p: Page, code: string) => (p.inbox.error ?? []).filter((e) => e.code === code)
+
+describe('builder HTTP API', () => {
+  it('creates a draft from a template that only its owner and builders see', async () => {
+    expect((await post('/api/builder/worlds', undefined, NEW)).status).toBe(401)
+    const bad = await post('/api/builder/worlds', owner, { ...NEW, template: 'castle' })
+    expect(bad.status).toBe(400)
+    expect(bad.body.message).toMatch(/template is one of/)
+    expect((await post('/api/builder/worlds', owner, { ...NEW, title: {} })).status).toBe(400)
+    const id = await newWorld()
+    expect(id).toMatch(/^bw-[0-9a-f]{12}$/)
+
+    const mine = await api(`/api/builder/worlds/${id}`, owner)
+    expect(mine.body).toMatchObject({
+      status: 'draft',
+      kind: 'village',
+      canEdit: true,
+      isOwner: true,
+    })
+    // A draft is nobody else's business: not found, not forbidden.
+    for (const token of [undefined, stranger, friend]) {
+      expect((await api(`/api/builder/worlds/${id}`, token)).status).toBe(404)
+      expect((await api(`/api/builder/worlds/${id}/scene`, token)).status).toBe(404)
+      expect((await api(`/api/builder/worlds/${id}/voxels`, token)).status).toBe(404)
+    }
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    expect(scene.id).toBe(id)
+    const grid = decodeGrid(
+      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, owner)).body),
+    )
+    expect(grid.dims).toEqual(scene.voxel!.size)
+
+    // Only the owner invites and publishes.
+    const invite = { address: wallet(1).address, add: true }
+    expect((await post(`/api/builder/worlds/${id}/builders`, friend, invite)).status).toBe(404)
+    expect((await post(`/api/builder/worlds/${id}/builders`, owner, invite)).status).toBe(200)
+    expect((await api(`/api/builder/worlds/${id}`, friend)).body).toMatchObject({
+      canEdit: true,
+      isOwner: false,
+    })
+    const listed = await api('/api/builder/worlds', friend)
+    expect((listed.body.worlds as { worldId: string }[]).map((w) => w.worldId)).toContain(id)
+    expect(
+      (await post(`/api/builder/worlds/${id}/publish`, friend, { published: true })).status,
+    ).toBe(403)
+    expect(
+      (await post(`/api/builder/worlds/${id}/publish`, owner, { published: 'yes' })).status,
+    ).toBe(400)
+    expect(
+      (await post(`/api/builder/worlds/${id}/publish`, owner, { published: true })).status,
+    ).toBe(200)
+    // Published: everyone sees it, nobody else may edit.
+    expect((await api(`/api/builder/worlds/${id}`)).body).toMatchObject({
+      status: 'published',
+      canEdit: false,
+    })
+    expect((await api(`/api/builder/worlds/${id}/versions`, stranger)).status).toBe(404)
+    expect((await api(`/api/builder/worlds/bw-000000000000`)).status).toBe(404)
+    expect((await api(`/api/builder/worlds/../../etc`)).status).toBe(404)
+  })
+
+  it('refuses bodies that are not JSON objects, and oversized ones', async () => {
+    const route = '/api/builder/worlds'
+    expect((await api(route, owner, { method: 'POST', body: '[1]' })).status).toBe(400)
+    expect((await api(route, owner, { method: 'POST', body: '{' })).status).toBe(400)
+    expect(
+      (await api(route, owner, { method: 'POST', body: JSON.stringify({ x: 'y'.repeat(20_000) }) }))
+        .status,
+    ).toBe(413)
+    expect((await api(route, owner, { method: 'DELETE' })).status).toBe(405)
+  })
+})
+
+describe('builders in a world room', () => {
+  it('apply edits in one order for everyone, with rights checked and undo per builder', async () => {
+    const id = await newWorld()
+    await post(`/api/builder/worlds/${id}/builders`, owner, {
+      address: wallet(1).address,
+      add: true,
+    })
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    const a = await open(id, owner, scene)
+    const b = await open(id, friend, scene)
+    const c = await open(id, stranger, scene)
+    const v = await open(id, null, scene)
+    const [sx, sy] = scene.voxel!.size
+    const top = sy - 2
+
+    // A visitor and a stranger may not edit; a bad edit is refused with the reason.
+    v.room.send('build.edit', { ref: 1, edit: { from: [1, top, 1], to: [1, top, 1], material: 1 } })
+    c.room.send('build.edit', { ref: 1, edit: { from: [1, top, 1], to: [1, top, 1], material: 1 } })
+    a.room.send('build.edit', { ref: 1, edit: { from: [0, 0, 0], to: [sx, 0, 0], material: 1 } })
+    await until(() => errors(v, 'not_builder').length && errors(c, 'not_builder').length)
+    await until(() => errors(a, 'bad_edit').length)
+    expect(errors(a, 'bad_edit')[0]!.message).toMatch(/outside the world/)
+
+    // Two builders edit at once, over each other: everyone ends with the server's grid.
+    for (let i = 0; i < 30; i++) {
+      const x = 10 + (i % 6)
+      a.room.send('build.edit', {
+        ref: 100 + i,
+        edit: { from: [x, top - 3, 10], to: [x + 2, top, 12], material: 1 + (i % 3) },
+      })
+      b.room.send('build.edit', {
+        ref: 200 + i,
+        edit: { from: [x + 1, top - 2, 11], to: [x + 1, top, 11], material: i % 2 },
+      })
+    }
+    await until(
+      () => (a.inbox['build.applied'] ?? []).some((m) => m.ref === 129),
+      `A's last edit back (${JSON.stringify(a.inbox.error)})`,
+    )
+    await until(() => (a.inbox['build.applied'] ?? []).some((m) => m.ref === 129))
+    await until(() => [b, c, v].every((p) => p.seq === a.seq))
+    const mine = (a.inbox['build.applied'] ?? []).filter((m) => m.by === a.room.sessionId)
+    expect(mine.map((m) => m.ref)).toContain(129)
+    const bytes = Buffer.from(encodeGrid(a.grid!))
+    // (Buffer.equals: vitest's toEqual walks 600 KB of bytes one by one, for seconds.)
+    for (const p of [b, c, v]) expect(Buffer.from(encodeGrid(p.grid!)).equals(bytes)).toBe(true)
+
+    // B puts a block in a cell A never touched; A's undo takes back only A's last edit.
+    const cell: [number, number, number] = [40, top, 40]
+    b.room.send('build.edit', { ref: 300, edit: { from: cell, to: cell, material: 2 } })
+    a.room.send('build.edit', {
+      ref: 301,
+      edit: { from: [40, top, 41], to: [40, top, 41], material: 3 },
+    })
+    await until(() => (a.inbox['build.applied'] ?? []).some((m) => m.ref === 301))
+    a.room.send('build.undo', {})
+    await until(() => a.grid!.get(40, top, 41) !== 3)
+    expect(a.grid!.get(...cell)).toBe(2)
+    a.room.send('build.redo', {})
+    await until(() => a.grid!.get(40, top, 41) === 3)
+    c.room.send('build.undo', {})
+    await until(() => errors(c, 'not_builder').length >= 2)
+
+    // Saved: a new version whose grid is everyone's grid.
+    a.room.send('build.save', { note: 'first street' })
+    // (An autosave may come first on a slow machine: edits stopped for 5 s.)
+    await until(() => b.inbox['build.saved']?.some((m) => m.note === 'first street'))
+    const stored = decodeGrid(
+      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, owner)).body),
+    )
+    expect(Buffer.from(stored.data).equals(a.grid!.data)).toBe(true)
+    await until(() => [b, c, v].every((p) => p.seq === a.seq))
+
+    // Restore version 1 (the template): everyone gets the grid anew.
+    const before = v.inbox['build.sync']!.length
+    a.room.send('build.restore', { version: 1 })
+    await until(() => v.inbox['build.sync']!.length > before)
+    expect(v.grid!.get(...cell)).not.toBe(2)
+    const versions = await api(`/api/builder/worlds/${id}/versions`, friend)
+    const notes = (versions.body.versions as { note: string }[]).map((x) => x.note)
+    expect(notes.slice(0, 2)).toEqual(['restore:1', 'first street'])
+    expect(notes.at(-1)).toBe('create')
+  }, 60_000)
+
+  it('places pieces from the prefab library for everyone, and undoes them', async () => {
+    const id = await newWorld()
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    expect(Object.keys(scene.voxel!.prefabs)).toEqual(expect.arrayContaining(['house', 'pavilion']))
+    const a = await open(id, owner, scene)
+    const v = await open(id, null, scene)
+    const start = Buffer.from(encodeGrid(a.grid!))
+    a.room.send('build.prefab', { ref: 1, prefab: 'no-such', at: [10, 20, 10], rotate: 0 })
+    await until(() => errors(a, 'bad_edit').length)
+    expect(errors(a, 'bad_edit')[0]!.message).toMatch(/no piece "no-such"/)
+    a.room.send('build.prefab', { ref: 2, prefab: 'pavilion', at: [60, 30, 60], rotate: 90 })
+    await until(() => v.seq === 1)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
+    expect(Buffer.from(encodeGrid(a.grid!)).equals(start)).toBe(false)
+    a.room.send('build.undo', {})
+    await until(() => v.seq === 2)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(true)
+  })
+
+  it('saves the last edits when everyone has left', async () => {
+    const id = await newWorld()
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    const a = await open(id, owner, scene)
+    const top = scene.voxel!.size[1] - 1
+    a.room.send('build.edit', { ref: 1, edit: { from: [5, top, 5], to: [6, top, 6], material: 1 } })
+    await until(() => a.seq === 1)
+    await a.room.leave()
+    const saved = async () => {
+      const v = await api(`/api/builder/worlds/${id}/versions`, owner)
+      return (v.body.versions as { note: string }[])[0]!.note === 'autosave'
+    }
+    const end = Date.now() + 10_000
+    while (!(await saved())) {
+      expect(Date.now()).toBeLessThan(end)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    const stored = decodeGrid(
+      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, owner)).body),
+    )
+    expect(stored.data[(5 * stored.dims[0] + 5) * stored.dims[1] + top]).toBe(1)
+  }, 30_000)
+
+  it('a world that is not a builder world refuses build messages', async () => {
+    const client = new Client(server.url.replace(/^http/, 'ws'))
+    const room = await client.joinOrCreate('world', { world: TEST_WORLD, name: 'X' })
+    rooms.push(room)
+    const got: ServerMessages['error'][] = []
+    room.onMessage('error', (e: ServerMessages['error']) => got.push(e))
+    room.onMessage('*', () => {})
+    room.send('build.undo', {})
+    await until(() => got.length)
+    expect(got[0]!.code).toBe('not_builder_world')
+  })
+})

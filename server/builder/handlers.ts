@@ -1,0 +1,17 @@
+// The `build.*` messages: one handler each, run by the room's builder part (room.ts) in arrival
+// order, after it checked that the world is a builder world and the seat may edit it.
+import type { HandlerTable } from '../rooms/handlers'
+import type { RoomBuilder } from './room'
+
+export const builderHandlers: HandlerTable<RoomBuilder> = {
+  'build.edit': (part, seat, p) =>
+    part.run(seat, 'build.edit', () => part.edit(seat, p.ref, p.edit)),
+  'build.prefab': (part, seat, p) =>
+    part.run(seat, 'build.prefab', () => part.prefab(seat, p.ref, p.prefab, p.at, p.rotate)),
+  'build.undo': (part, seat) => part.run(seat, 'build.undo', () => part.undo(seat, false)),
+  'build.redo': (part, seat) => part.run(seat, 'build.redo', () => part.undo(seat, true)),
+  'build.save': (part, seat, p) =>
+    part.run(seat, 'build.save', () => part.saveNow(seat, p.note ?? '')),
+  'build.restore': (part, seat, p) =>
+    part.run(seat, 'build.restore', () => part.restore(seat, p.version)),
+}

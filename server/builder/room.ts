@@ -1,0 +1,377 @@
+// The builder's part of a world room: in a builder world (id `bw-…`) the room holds the live
+// voxel grid. Builders' edits come in as `build.*` messages (handlers.ts), are checked against
+// the grid and the seat's rights, applied in arrival order and sent to everyone in the room with
+// a sequence number; everyone's page applies the same changes in the same order. Undo and redo
+// are per builder, as patches that put back only what that builder's edit changed. The grid is
+// saved as a new version after edits settle (autosave), when a builder saves, before a restore,
+// and when the room closes. Other instances of the world hear of each save on a presence
+// channel and, when they hold no edits of their own, take the saved grid.
+import { deflateRawSync } from 'node:zlib'
+import type { BoxPatch, BuilderErrorCode, VoxelEdit } from '../../src/protocol/builder'
+import type { ClientMessageType } from '../../src/protocol/messages'
+import type { Scene } from '../../src/protocol/scene'
+import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
+import { checkEdit } from '../../src/world/voxel/edits'
+import { materialTable, VoxelGrid } from '../../src/world/voxel/grid'
+import {
+  applyBoxPatch,
+  applyEditAsPatch,
+  checkPatch,
+  prefabPatch,
+  type PatchResult,
+} from '../../src/world/voxel/patch'
+import { compilePrefab, type CompiledPrefab, type Rotation } from '../../src/world/voxel/generate'
+import { background } from '../background'
+import { errorField, log } from '../log'
+import type { FeaturePart, RoomHost } from '../rooms/handlers'
+import type { Seat } from '../rooms/seat'
+import { BuilderError, type BuilderStore } from './store'
+
+/** Builder worlds' ids: `bw-` and 12 hex digits (BuilderStore.create). */
+export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
+
+/** Presence channel on which every instance of a builder world hears of saves and members. */
+export const builderChannel = (world: string) => `cq:builder:${world}`
+
+export type BuilderNotice = { kind: 'saved'; version: number; room: string } | { kind: 'members' }
+
+export interface RoomBuilderOptions {
+  /** Saved this long after the last edit (ms), or every `autosaveMaxMs` while edits go on. */
+  autosaveIdleMs: number
+  autosaveMaxMs: number
+  /** How long a seat's right to edit is trusted before it is asked of the database again. */
+  rightsMs: number
+}
+
+export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
+  autosaveIdleMs: 5_000,
+  autosaveMaxMs: 30_000,
+  rightsMs: 10_000,
+}
+
+/** One builder's undo and redo stacks: at most this many steps, and this many run numbers. */
+const UNDO_STEPS = 64
+const UNDO_RUNS = 256 * 1024
+
+interface History {
+  undo: BoxPatch[]
+  redo: BoxPatch[]
+  runs: number
+}
+
+type BuildMessageType = Extract<ClientMessageType, `build.${string}`>
+
+export class RoomBuilder implements FeaturePart {
+  private grid: VoxelGrid | null = null
+  private scene: Scene | null = null
+  private version = 0
+  private seq = 0
+  /** Deflated codec bytes of the grid at `syncSeq` (what a joining page gets). */
+  private syncBytes: Uint8Array | null = null
+  private syncSeq = -1
+  /** The last edit not yet saved, and who made it (the version is theirs). */
+  private dirtySince = 0
+  private lastEditAt = 0
+  private lastEditor: string | null = null
+  private readonly rights = new Map<string, { ok: boolean; at: number }>()
+  private readonly histories = new Map<string, History>()
+  /** Builder operations run one at a time, in arrival order. */
+  private queue: Promise<void> = Promise.resolve()
+  private onNotice: ((notice: BuilderNotice) => void) | null = null
+  private disposed = false
+  private autosaveQueued = false
+  private readonly prefabs = new Map<string, CompiledPrefab>()
+
+  constructor(
+    private readonly host: RoomHost,
+    private readonly store: () => BuilderStore | null,
+    private readonly opts: RoomBuilderOptions = ROOM_BUILDER_DEFAULTS,
+  ) {}
+
+  /** Whether this room's world is a builder world (else every `build.*` is refused). */
+  get active(): boolean {
+    return this.grid !== null
+  }
+
+  async start() {
+    const world = this.host.state.world
+    if (!isBuilderWorld(world)) return
+    await this.load()
+    this.onNotice = (notice) => this.heard(notice)
+    await this.host.presence.subscribe(builderChannel(world), this.onNotice)
+    this.host.clock.setInterval(() => this.autosave(), 1000)
+  }
+
+  dispose() {
+    this.disposed = true
+    if (this.onNotice)
+      background(
+        this.host.presence.unsubscribe(builderChannel(this.host.state.world), this.onNotice),
+        '[builder] unsubscribe',
+      )
+    // The last edits are saved after the room is gone (the queue holds no seats by then).
+    if (this.dirtySince) this.enqueue(() => this.save(null, 'autosave'))
+  }
+
+  joined(seat: Seat) {
+    if (this.grid) this.host.reply(seat.client, 'build.sync', this.sync())
+  }
+
+  left(seat: Seat) {
+    this.histories.delete(seat.client.sessionId)
+  }
+
+  /** Runs a `build.*` message after those before it. */
+  run(seat: Seat, type: BuildMessageType, op: () => Promise<void> | void) {
+    this.enqueue(async () => {
+      if (!this.grid)
+        return this.refuse(seat, type, 'not_builder_world', 'this is not a builder world')
+      if (!(await this.mayEdit(seat, type))) return
+      await op()
+    })
+  }
+
+  edit(seat: Seat, ref: number, edit: VoxelEdit) {
+    const grid = this.grid!
+    const why = checkEdit(grid, edit)
+    if (why) return this.refuse(seat, 'build.edit', 'bad_edit', why)
+    this.commit(seat, ref, applyEditAsPatch(grid, edit), { edit })
+  }
+
+  /** Places a prefab of the world's library: sent to everyone as the patch it makes. */
+  prefab(seat: Seat, ref: number, name: string, at: [number, number, number], rotate: Rotation) {
+    const grid = this.grid!
+    const compiled = this.compiled(name)
+    if (!compiled)
+      return this.refuse(seat, 'build.prefab', 'bad_edit', `this world has no piece "${name}"`)
+    const patch = prefabPatch(grid, compiled, at, rotate)
+    if (typeof patch === 'string') return this.refuse(seat, 'build.prefab', 'bad_edit', patch)
+    const why = checkPatch(grid, patch)
+    if (why) return this.refuse(seat, 'build.prefab', 'bad_edit', why)
+    this.commit(seat, ref, applyBoxPatch(grid, patch), { patch })
+  }
+
+  /** A builder's change, applied: everyone gets it with the next number (nobody, if a no-op). */
+  private commit(
+    seat: Seat,
+    ref: number,
+    result: PatchResult,
+    change: { edit: VoxelEdit } | { patch: BoxPatch },
+  ) {
+    const by = seat.client.sessionId
+    if (result.changed === 0) {
+      // Nothing changed: the sender still hears back, nobody else needs to.
+      this.host.reply(seat.client, 'build.applied', { seq: this.seq, by, ref })
+      return
+    }
+    this.remember(seat, result)
+    this.changed(seat)
+    this.host.broadcast('build.applied', { seq: this.seq, by, ref, ...change })
+  }
+
+  undo(seat: Seat, redo: boolean) {
+    const type = redo ? 'build.redo' : 'build.undo'
+    const history = this.histories.get(seat.client.sessionId)
+    const patch = (redo ? history?.redo : history?.undo)?.pop()
+    if (!history || !patch)
+      return this.refuse(
+        seat,
+        type,
+        'nothing_to_undo',
+        redo ? 'nothing to redo' : 'nothing to undo',
+      )
+    history.runs -= patch.runs.length
+    const result = applyBoxPatch(this.grid!, patch)
+    ;(redo ? history.undo : history.redo).push(result.inverse)
+    history.runs += result.inverse.runs.length
+    if (result.changed === 0) return
+    this.changed(seat)
+    this.host.broadcast('build.applied', { seq: this.seq, by: seat.client.sessionId, patch })
+  }
+
+  /** Saves now (a builder asked); `build.saved` goes to everyone. */
+  async saveNow(seat: Seat, note: string) {
+    await this.save(seat.address, note || 'save')
+  }
+
+  /** Makes `version` the newest again and sends everyone the grid anew. */
+  async restore(seat: Seat, version: number) {
+    const store = this.store()
+    if (!store) return this.refuse(seat, 'build.restore', 'save_failed', 'storage is starting')
+    if (this.dirtySince) await this.save(seat.address, 'before restore')
+    try {
+      const { version: now } = await store.restore(this.host.state.world, seat.address!, version)
+      await this.load()
+      this.histories.clear()
+      this.host.broadcast('build.sync', this.sync())
+      this.announce({ kind: 'saved', version: now, room: this.host.roomId })
+    } catch (err) {
+      if (err instanceof BuilderError)
+        return this.refuse(seat, 'build.restore', 'bad_edit', err.message)
+      throw err
+    }
+  }
+
+  // ---- inside ---------------------------------------------------------------------------
+
+  private enqueue(op: () => Promise<void> | void) {
+    this.queue = this.queue.then(op).catch((err: unknown) => {
+      log.error({ roomId: this.host.roomId, error: errorField(err) }, 'builder operation failed')
+    })
+  }
+
+  private refuse(seat: Seat, type: BuildMessageType, code: BuilderErrorCode, message: string) {
+    this.host.reply(seat.client, 'error', { code, type, message })
+  }
+
+  /** Whether the seat may edit: signed in as the owner or a builder (asked again now and then). */
+  private async mayEdit(seat: Seat, type: BuildMessageType): Promise<boolean> {
+    const address = seat.address
+    if (!address) {
+      this.refuse(seat, type, 'not_builder', 'sign in with the wallet of a builder of this world')
+      return false
+    }
+    const now = Date.now()
+    let right = this.rights.get(address)
+    if (!right || now - right.at > this.opts.rightsMs) {
+      const store = this.store()
+      if (!store) {
+        this.refuse(seat, type, 'save_failed', 'storage is starting: try again')
+        return false
+      }
+      right = { ok: await store.canEdit(this.host.state.world, address), at: now }
+      this.rights.set(address, right)
+    }
+    if (!right.ok)
+      this.refuse(seat, type, 'not_builder', 'only the owner and invited builders edit')
+    return right.ok
+  }
+
+  /** The library's piece `name`, compiled once per room (null: no such piece). */
+  private compiled(name: string): CompiledPrefab | null {
+    const prefab = Object.hasOwn(this.scene!.voxel!.prefabs, name)
+      ? this.scene!.voxel!.prefabs[name]
+      : undefined
+    if (!prefab) return null
+    let c = this.prefabs.get(name)
+    if (!c) {
+      c = compilePrefab(prefab, this.grid!.materials)
+      this.prefabs.set(name, c)
+    }
+    return c
+  }
+
+  private remember(seat: Seat, result: PatchResult) {
+    const id = seat.client.sessionId
+    let history = this.histories.get(id)
+    if (!history) {
+      history = { undo: [], redo: [], runs: 0 }
+      this.histories.set(id, history)
+    }
+    for (const p of history.redo) history.runs -= p.runs.length
+    history.redo = []
+    history.undo.push(result.inverse)
+    history.runs += result.inverse.runs.length
+    while (history.undo.length > UNDO_STEPS || history.runs > UNDO_RUNS) {
+      history.runs -= history.undo.shift()!.runs.length
+    }
+  }
+
+  private changed(seat: Seat) {
+    this.seq++
+    const now = Date.now()
+    if (!this.dirtySince) this.dirtySince = now
+    this.lastEditAt = now
+    this.lastEditor = seat.address
+  }
+
+  private sync() {
+    if (this.syncSeq !== this.seq || !this.syncBytes) {
+      this.syncBytes = deflateRawSync(encodeGrid(this.grid!))
+      this.syncSeq = this.seq
+    }
+    return { version: this.version, seq: this.seq, grid: this.syncBytes }
+  }
+
+  private async load() {
+    const store = this.store()
+    if (!store) throw new Error('builder worlds need the database, which is not up yet')
+    const current = await store.current(this.host.state.world)
+    if (!current) throw new Error(`no builder world ${this.host.state.world}`)
+    const { scene, voxels, version } = current.content
+    const decoded = decodeGrid(voxels, scene.voxel!.palette.length + 1)
+    this.grid = new VoxelGrid(decoded.dims, materialTable(scene.voxel!.palette), decoded.data)
+    this.scene = scene
+    this.prefabs.clear()
+    this.version = version
+    this.dirtySince = 0
+    this.lastEditor = null
+  }
+
+  private autosave() {
+    if (!this.dirtySince) return
+    const now = Date.now()
+    const idle = now - this.lastEditAt >= this.opts.autosaveIdleMs
+    const long = now - this.dirtySince >= this.opts.autosaveMaxMs
+    if (!(idle || long) || this.autosaveQueued) return
+    // One autosave waits in the queue at a time (a slow database must not pile them up).
+    this.autosaveQueued = true
+    this.enqueue(() => {
+      this.autosaveQueued = false
+      return this.save(null, 'autosave')
+    })
+  }
+
+  /** Stores the grid as a new version (by `by`, or the last editor); tells everyone. */
+  private async save(by: string | null, note: string) {
+    const store = this.store()
+    const who = by ?? this.lastEditor
+    if (!store || !who || !this.grid || !this.scene) return
+    const savedSeq = this.seq
+    const since = this.dirtySince
+    try {
+      const { version } = await store.save(
+        this.host.state.world,
+        who,
+        this.scene,
+        encodeGrid(this.grid),
+        note,
+      )
+      this.version = version
+      // Edits that came while it was being written wait for the next save.
+      if (this.seq === savedSeq) this.dirtySince = 0
+      else this.dirtySince = since
+      if (!this.disposed) this.host.broadcast('build.saved', { version, note, at: Date.now() })
+      this.announce({ kind: 'saved', version, room: this.host.roomId })
+    } catch (err) {
+      log.error(
+        { roomId: this.host.roomId, world: this.host.state.world, error: errorField(err) },
+        'builder world could not be saved',
+      )
+    }
+  }
+
+  private announce(notice: BuilderNotice) {
+    background(
+      this.host.presence.publish(builderChannel(this.host.state.world), notice),
+      '[builder] publish',
+    )
+  }
+
+  /** Another instance saved, or the owner changed the builders. */
+  private heard(notice: BuilderNotice) {
+    if (notice.kind === 'members') {
+      this.rights.clear()
+      return
+    }
+    if (notice.room === this.host.roomId || notice.version <= this.version) return
+    // With edits of our own unsaved, ours become the next version when we save.
+    if (this.dirtySince) return
+    this.enqueue(async () => {
+      if (this.dirtySince || this.disposed) return
+      await this.load()
+      this.histories.clear()
+      this.host.broadcast('build.sync', this.sync())
+    })
+  }
+}

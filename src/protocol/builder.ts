@@ -1,0 +1,124 @@
+// The Block Park builder on the wire: what builders send to a builder world's room (edits, undo,
+// redo, save, restore) and what the room sends back (edits applied in order, the whole grid on
+// joining, saves). The shapes of an edit and of a patch live here so that the server, the pages
+// and src/world/voxel (which applies them) agree; docs/protocol.md describes the flow.
+import { z } from 'zod'
+
+/** Most cells one edit may touch: a 32 × 32 × 32 box. Bigger fills are several edits. */
+export const MAX_EDIT_CELLS = 32 * 32 * 32
+
+const Cell = z.tuple([z.number().int(), z.number().int(), z.number().int()])
+
+/** An edit as it comes over the wire; src/world/voxel/edits.ts holds it against the world. */
+export const VoxelEdit = z
+  .object({
+    /** Opposite corners, inclusive, in either order. */
+    from: Cell,
+    to: Cell,
+    /** Material id (0 is air: removing). */
+    material: z.number().int().min(0).max(255),
+    /** Only cells holding this material change (replace); absent: every cell in the box. */
+    only: z.number().int().min(0).max(255).optional(),
+  })
+  .strict()
+export type VoxelEdit = z.infer<typeof VoxelEdit>
+
+/** Most numbers in a patch's runs: two per cell of a 32³ box. */
+export const MAX_PATCH_RUNS = 2 * MAX_EDIT_CELLS
+
+/**
+ * A box of cells with new values, run-length coded in grid order (z, then x, then y fastest):
+ * count, value, count, value…; value -1 leaves a cell as it is (src/world/voxel/patch.ts).
+ */
+export const BoxPatch = z
+  .object({
+    min: Cell,
+    max: Cell,
+    runs: z.array(z.number().int().min(-1).max(255)).max(MAX_PATCH_RUNS),
+  })
+  .strict()
+export type BoxPatch = z.infer<typeof BoxPatch>
+
+export const BUILDER_ERROR_CODES = [
+  /** Not signed in, or not the owner or a builder of this world. */
+  'not_builder',
+  /** The edit does not fit the world (outside it, too big, a material not in the palette). */
+  'bad_edit',
+  /** Nothing to undo or redo. */
+  'nothing_to_undo',
+  /** This room's world is not a builder world. */
+  'not_builder_world',
+  /** The database refused or is unavailable: the edit is kept, the save is not done yet. */
+  'save_failed',
+] as const
+export type BuilderErrorCode = (typeof BUILDER_ERROR_CODES)[number]
+
+/** Edits per second a builder may send: a person dragging a brush, not a script. */
+const EDIT_RATE = { perSecond: 20, burst: 40 }
+
+export const BuilderMessages = {
+  /** `ref` is the sender's own counter: `build.applied` names it back to the sender. */
+  'build.edit': {
+    schema: z
+      .object({
+        ref: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+        edit: VoxelEdit,
+      })
+      .strict(),
+    rate: EDIT_RATE,
+  },
+  /** Place a piece from the world's prefab library with its rotated min corner at `at`. */
+  'build.prefab': {
+    schema: z
+      .object({
+        ref: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+        prefab: z.string().min(1).max(40),
+        at: Cell,
+        rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+      })
+      .strict(),
+    rate: { perSecond: 4, burst: 8 },
+  },
+  /** Undo the sender's own last edit (or redo the last undo), as the room applies them. */
+  'build.undo': { schema: z.object({}).strict(), rate: { perSecond: 10, burst: 20 } },
+  'build.redo': { schema: z.object({}).strict(), rate: { perSecond: 10, burst: 20 } },
+  /** Save now as a new version, with a note. */
+  'build.save': {
+    schema: z.object({ note: z.string().max(80).optional() }).strict(),
+    rate: { perSecond: 0.2, burst: 3 },
+  },
+  /** Make an older version the newest again (everyone in the room gets the grid anew). */
+  'build.restore': {
+    schema: z.object({ version: z.number().int().min(1) }).strict(),
+    rate: { perSecond: 0.2, burst: 3 },
+  },
+} as const
+
+export interface BuilderServerMessages {
+  /**
+   * The room's grid, whole (on joining, and after a restore): codec bytes deflated (raw deflate).
+   * `seq` is the number of the last change in it; `version` the stored version it started from.
+   */
+  'build.sync': { version: number; seq: number; grid: Uint8Array }
+  /**
+   * A change the room applied, in order (`seq` counts up by one). An edit from a builder, or a
+   * patch (an undo or redo). `by` is the builder's session; `ref` the sender's counter.
+   */
+  'build.applied': {
+    seq: number
+    by: string
+    ref?: number
+    edit?: VoxelEdit
+    patch?: BoxPatch
+  }
+  /** The world was saved as `version` (autosave or a builder's save). */
+  'build.saved': { version: number; note: string; at: number }
+}
