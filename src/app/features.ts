@@ -9,8 +9,9 @@ import { wallet } from '../wallet'
 import { spaces } from '../spaces'
 import { events } from '../events'
 import { voice } from '../voice'
+import { builder } from '../builder'
 
-export const features: readonly Feature[] = [wallet, spaces, events, voice]
+export const features: readonly Feature[] = [wallet, spaces, events, voice, builder]
 
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {

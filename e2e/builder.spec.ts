@@ -1,0 +1,179 @@
+// The Block Park builder as people use it: a builder signs in on the start page, makes a village
+// from the template, builds with blocks (place, box fill, undo), publishes it; a fresh visitor in
+// another browser finds it by pinyin in the directory, walks in, and sees the builder's next
+// edit appear live (the same grid on both pages, and the view changes on screen).
+import type { Page } from '@playwright/test'
+import { expect, test } from './test'
+import type { BuilderHooks } from '../src/builder/testHooks'
+import {
+  newSettingsPage,
+  shootCanvas,
+  waitForFrames,
+  waitOnline,
+  watchErrors,
+  imageDifference,
+} from './helpers'
+
+const WAIT = { timeout: 120_000 }
+
+type State = ReturnType<BuilderHooks['state']>
+
+function builderState(page: Page): Promise<State> {
+  return page.evaluate(() => (window.__cq!.builder as BuilderHooks).state())
+}
+function gridHash(page: Page): Promise<number | null> {
+  return page.evaluate(() => (window.__cq!.builder as BuilderHooks).gridHash())
+}
+
+/** Waits until the page shows a builder world, ready, online. */
+async function waitInBuilderWorld(page: Page) {
+  await page.waitForFunction(
+    () => {
+      const w = window.__cq?.world()
+      return !!w && /^bw-/.test(w.worldId ?? '') && w.status === 'ready'
+    },
+    undefined,
+    { timeout: 150_000 },
+  )
+  await waitOnline(page)
+  await page.waitForFunction(
+    () => (window.__cq!.builder as BuilderHooks).state().world !== null,
+    undefined,
+    WAIT,
+  )
+}
+
+/** Clicks the canvas at (fx, fy) of its size with `button`, and waits for the room's answer. */
+async function buildAt(page: Page, fx: number, fy: number, button: 'left' | 'right' = 'left') {
+  const before = (await builderState(page)).seq
+  const box = (await page.locator('canvas').first().boundingBox())!
+  await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy, { button })
+  await page.waitForFunction(
+    (seq) => (window.__cq!.builder as BuilderHooks).state().seq > seq,
+    before,
+    WAIT,
+  )
+}
+
+test('a builder makes a village, builds, publishes; a visitor finds it and sees edits live', async ({
+  browser,
+}, testInfo) => {
+  const settings = { language: 'en' as const, quality: 'low' as const }
+  const builder = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+  const errors = [watchErrors(builder)]
+
+  // Signed out, the section offers the wallet; signed in, the form.
+  await builder.goto('/')
+  const section = builder.getByTestId('builder-section')
+  await section.getByTestId('builder-sign-in').click()
+  const wallet = builder.getByTestId('wallet-panel')
+  await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
+  await wallet.getByTestId('sign-in').click()
+  await builder.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
+  await builder.keyboard.press('Escape')
+  const form = section.getByTestId('builder-create')
+  await form.getByLabel('Template').selectOption('village')
+  await form.getByLabel('Chinese name').fill('云峰村')
+  await form.getByLabel('English name').fill('Yunfeng Village')
+  await form.getByLabel('Province or region').fill('浙江')
+  await form.getByTestId('builder-create-submit').click()
+  await waitInBuilderWorld(builder)
+  const world = (await builderState(builder)).world!
+  expect(await builderState(builder)).toMatchObject({ status: 'draft', canEdit: true })
+  await waitForFrames(builder, 3)
+
+  // Build mode: the toolbar; a block of brick placed where the view's centre meets the ground.
+  await builder.getByTestId('builder-button').click()
+  const toolbar = builder.getByTestId('builder-toolbar')
+  await expect(toolbar).toBeVisible()
+  await toolbar.getByTestId('builder-block-brick').click()
+  const before = await shootCanvas(builder, testInfo, 'builder-before')
+  const hashAtStart = await gridHash(builder)
+  await buildAt(builder, 0.5, 0.5)
+  // A box fill: two corners.
+  await toolbar.getByTestId('builder-tool-box').click()
+  await builder
+    .locator('canvas')
+    .first()
+    .click({ position: { x: 420, y: 330 } })
+  await expect(toolbar.getByTestId('builder-status')).toContainText('second corner')
+  await buildAt(builder, 0.56, 0.56)
+  const afterBox = await gridHash(builder)
+  expect(afterBox).not.toBe(hashAtStart)
+  // Undo takes the box back; redo brings it again.
+  await toolbar.getByTestId('builder-undo').click()
+  await builder.waitForFunction(
+    (h) => (window.__cq!.builder as BuilderHooks).gridHash() !== h,
+    afterBox,
+    WAIT,
+  )
+  await toolbar.getByTestId('builder-redo').click()
+  await builder.waitForFunction(
+    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+    afterBox,
+    WAIT,
+  )
+  await builder.waitForFunction(
+    () => {
+      const s = (window.__cq!.builder as BuilderHooks).state()
+      return s.meshedRev >= 4
+    },
+    undefined,
+    WAIT,
+  )
+  await waitForFrames(builder, 3)
+  const built = await shootCanvas(builder, testInfo, 'builder-built')
+  expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
+
+  // Publish from the world's settings.
+  await toolbar.getByTestId('builder-settings').click()
+  const dialog = builder.getByTestId('builder-settings-dialog')
+  await dialog.getByTestId('builder-publish').click()
+  await expect(dialog.getByTestId('builder-world-status')).toHaveText('Published', WAIT)
+  await builder.keyboard.press('Escape')
+
+  // A fresh visitor: the directory finds it by pinyin initials, and the link walks in.
+  const visitor = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+  errors.push(watchErrors(visitor))
+  await visitor.goto('/')
+  const directory = visitor.getByTestId('builder-directory')
+  await directory.getByTestId('builder-search').fill('yfc')
+  const result = directory.getByTestId('builder-results').getByRole('listitem').first()
+  await expect(result).toContainText('Yunfeng Village', WAIT)
+  await result.getByRole('link', { name: 'Enter' }).click()
+  await waitInBuilderWorld(visitor)
+  expect((await builderState(visitor)).world).toBe(world)
+  expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
+  await visitor.waitForFunction(
+    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+    afterBox,
+    WAIT,
+  )
+  await waitForFrames(visitor, 3)
+
+  // The builder builds again: the visitor's grid follows at once, and its view changes.
+  await toolbar.getByTestId('builder-tool-place').click()
+  await toolbar.getByTestId('builder-block-gold').click()
+  const seen = await shootCanvas(visitor, testInfo, 'builder-visitor-before')
+  await buildAt(builder, 0.5, 0.5)
+  await buildAt(builder, 0.5, 0.45)
+  const latest = await gridHash(builder)
+  await visitor.waitForFunction(
+    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+    latest,
+    WAIT,
+  )
+  expect(latest).not.toBe(afterBox)
+  await visitor.waitForFunction(
+    (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
+    1,
+    WAIT,
+  )
+  await waitForFrames(visitor, 3)
+  const live = await shootCanvas(visitor, testInfo, 'builder-visitor-live')
+  expect(imageDifference(seen.png, live.png)).toBeGreaterThan(0.2)
+  expect(await builderState(visitor)).toMatchObject({ problem: null })
+  expect(errors.flat()).toEqual([])
+  // The visitor may not build.
+  expect(await visitor.getByTestId('builder-button').count()).toBe(0)
+})

@@ -1,0 +1,164 @@
+// The builder's hand in the canvas, while build mode is on: a wire cube on the block the pointer
+// is over (or where a new one would go), and clicks that build instead of walking: the current
+// tool's edit goes to the room (src/builder/tools.ts), which applies it for everyone. Keyboard:
+// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Escape drops a half-made box.
+import { useEffect, useMemo, useRef } from 'react'
+import { useThree } from '@react-three/fiber'
+import {
+  BoxGeometry,
+  EdgesGeometry,
+  LineBasicMaterial,
+  LineSegments,
+  Raycaster,
+  Vector2,
+} from 'three'
+import { setClickTool } from '../avatar/input'
+import { useLiveVoxels } from '../world/voxel/live'
+import { current } from './current'
+import { raycastVoxels, type VoxelHit } from './raycast'
+import { useBuilder } from './store'
+import { toolAction } from './tools'
+
+const raycaster = new Raycaster()
+const ndc = new Vector2()
+
+/** Sends an undo or redo; false when no builder room is joined. */
+export function undo(redo = false): boolean {
+  return current.session?.send(redo ? 'build.redo' : 'build.undo', {}) ?? false
+}
+
+export function BuilderCursor() {
+  const building = useBuilder((s) => s.building)
+  const gl = useThree((s) => s.gl)
+  const get = useThree((s) => s.get)
+  const cursor = useMemo(() => {
+    const lines = new LineSegments(
+      new EdgesGeometry(new BoxGeometry(1.04, 1.04, 1.04)),
+      new LineBasicMaterial({ color: '#ffffff', depthTest: false, transparent: true }),
+    )
+    lines.renderOrder = 10
+    lines.visible = false
+    lines.raycast = () => {}
+    return lines
+  }, [])
+  const corner = useRef<LineSegments>(null)
+  const boxCorner = useBuilder((s) => s.corner)
+
+  useEffect(
+    () => () => {
+      cursor.geometry.dispose()
+      ;(cursor.material as LineBasicMaterial).dispose()
+    },
+    [cursor],
+  )
+
+  useEffect(() => {
+    if (!building) {
+      cursor.visible = false
+      return
+    }
+    const canvas = gl.domElement
+    const ray = (clientX: number, clientY: number): VoxelHit | null => {
+      const live = useLiveVoxels.getState().live
+      const rect = canvas.getBoundingClientRect()
+      if (!live || rect.width === 0) return null
+      ndc.set(
+        ((clientX - rect.left) / rect.width) * 2 - 1,
+        -((clientY - rect.top) / rect.height) * 2 + 1,
+      )
+      raycaster.setFromCamera(ndc, get().camera)
+      const { origin, direction } = raycaster.ray
+      return raycastVoxels(
+        live.grid,
+        [origin.x, origin.y, origin.z],
+        [direction.x, direction.y, direction.z],
+      )
+    }
+    const show = (hit: VoxelHit | null) => {
+      const s = useBuilder.getState()
+      cursor.visible = hit !== null
+      if (!hit) return
+      // Placing tools show where the block goes; the others the block they act on.
+      const at = s.tool === 'place' || s.tool === 'box' ? hit.before : hit.cell
+      cursor.position.set(at[0] + 0.5, at[1] + 0.5, at[2] + 0.5)
+    }
+    const onMove = (e: PointerEvent) => show(ray(e.clientX, e.clientY))
+    const onMenu = (e: Event) => e.preventDefault()
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return
+      const mod = e.ctrlKey || e.metaKey
+      if (mod && e.key.toLowerCase() === 'z') {
+        e.preventDefault()
+        undo(e.shiftKey)
+      } else if (mod && e.key.toLowerCase() === 'y') {
+        e.preventDefault()
+        undo(true)
+      } else if (e.key === 'Escape' && useBuilder.getState().corner) {
+        useBuilder.getState().setCorner(null)
+      }
+    }
+    setClickTool((x, y, button) => {
+      const live = useLiveVoxels.getState().live
+      const hit = ray(x, y)
+      // Building: a click never walks, even on the sky.
+      if (!live || !hit) return true
+      const s = useBuilder.getState()
+      const action = toolAction(s, live.grid, hit, button)
+      switch (action.kind) {
+        case 'edit': {
+          const session = current.session
+          if (!session?.send('build.edit', { ref: session.nextRef(), edit: action.edit }))
+            s.setProblem('not connected to the world: the edit was not sent')
+          else s.setProblem(null)
+          if (s.tool === 'box') s.setCorner(null)
+          break
+        }
+        case 'corner':
+          s.setCorner(action.at)
+          break
+        case 'pick':
+          if (action.material > 0) {
+            s.setMaterial(action.material)
+            s.setTool('place')
+          }
+          break
+        case 'none':
+          s.setProblem(action.why)
+          break
+      }
+      show(hit)
+      return true
+    })
+    canvas.addEventListener('pointermove', onMove)
+    canvas.addEventListener('contextmenu', onMenu)
+    addEventListener('keydown', onKey)
+    return () => {
+      setClickTool(null)
+      cursor.visible = false
+      canvas.removeEventListener('pointermove', onMove)
+      canvas.removeEventListener('contextmenu', onMenu)
+      removeEventListener('keydown', onKey)
+    }
+  }, [building, gl, get, cursor])
+
+  return (
+    <>
+      <primitive object={cursor} />
+      {building && boxCorner && (
+        <lineSegments
+          ref={corner}
+          position={[boxCorner[0] + 0.5, boxCorner[1] + 0.5, boxCorner[2] + 0.5]}
+          geometry={cursor.geometry}
+          renderOrder={10}
+        >
+          <lineBasicMaterial color="#ffd04a" depthTest={false} transparent />
+        </lineSegments>
+      )}
+    </>
+  )
+}
+
+/** The builder's part of the scene (a lazy chunk of its own). */
+export default function BuilderScene() {
+  return <BuilderCursor />
+}

@@ -1,0 +1,118 @@
+// The builder's toolbar along the bottom while build mode is on: tools, the world's blocks (its
+// palette), brush size, undo and redo, save, the world's settings, and what the last click did
+// or why it did nothing. Buttons are real buttons with names, so keyboards and screen readers
+// can use it; the number keys pick blocks, as in most block builders.
+import { useEffect } from 'react'
+import { fill } from '../app/format'
+import { useT } from '../i18n'
+import { useWorld } from '../state/world'
+import { undo } from './BuilderCursor'
+import { current } from './current'
+import { BRUSHES, TOOLS, useBuilder } from './store'
+import './builder.css'
+
+export function Toolbar() {
+  const t = useT()
+  const palette = useWorld((s) => s.scene?.voxel?.palette ?? [])
+  const { tool, material, brush, corner, problem, saved, dirty } = useBuilder()
+  const s = useBuilder.getState()
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return
+      const n = Number(e.key)
+      if (Number.isInteger(n) && n >= 1 && n <= Math.min(9, palette.length))
+        useBuilder.getState().setMaterial(n)
+    }
+    addEventListener('keydown', onKey)
+    return () => removeEventListener('keydown', onKey)
+  }, [palette.length])
+
+  return (
+    <section
+      className="builder-toolbar panel"
+      aria-label={t('builder.toolbar')}
+      data-testid="builder-toolbar"
+    >
+      <div className="builder-row">
+        <div className="builder-row" role="radiogroup" aria-label={t('builder.toolbar')}>
+          {TOOLS.map((id) => (
+            <button
+              key={id}
+              className={tool === id ? 'btn primary' : 'btn'}
+              role="radio"
+              aria-checked={tool === id}
+              data-testid={`builder-tool-${id}`}
+              onClick={() => s.setTool(id)}
+            >
+              {t(`builder.tool.${id}`)}
+            </button>
+          ))}
+        </div>
+        <span className="builder-sep" aria-hidden="true" />
+        <div role="radiogroup" aria-label={t('builder.brush')} className="builder-row">
+          {BRUSHES.map((b) => (
+            <button
+              key={b}
+              className={brush === b ? 'btn primary' : 'btn'}
+              role="radio"
+              aria-checked={brush === b}
+              title={`${t('builder.brush')} ${b}`}
+              onClick={() => s.setBrush(b)}
+            >
+              {b}
+            </button>
+          ))}
+        </div>
+        <span className="builder-sep" aria-hidden="true" />
+        <button className="btn" data-testid="builder-undo" onClick={() => undo(false)}>
+          {t('builder.undo')}
+        </button>
+        <button className="btn" data-testid="builder-redo" onClick={() => undo(true)}>
+          {t('builder.redo')}
+        </button>
+        <button
+          className="btn"
+          data-testid="builder-save"
+          onClick={() => current.session?.send('build.save', {})}
+        >
+          {t('builder.save')}
+        </button>
+        <button
+          className="btn"
+          data-testid="builder-settings"
+          aria-haspopup="dialog"
+          onClick={() => s.setSettingsOpen(true)}
+        >
+          {t('builder.world')}
+        </button>
+      </div>
+      <div className="builder-palette" role="radiogroup" aria-label={t('builder.palette')}>
+        {palette.map((p, i) => (
+          <button
+            key={p.id}
+            className="builder-swatch"
+            role="radio"
+            aria-checked={material === i + 1}
+            aria-label={p.id}
+            title={i < 9 ? `${p.id} (${i + 1})` : p.id}
+            data-testid={`builder-block-${p.id}`}
+            style={{ background: p.color }}
+            onClick={() => s.setMaterial(i + 1)}
+          />
+        ))}
+      </div>
+      <p className="builder-status" role="status" data-testid="builder-status">
+        {problem ??
+          (corner
+            ? t('builder.boxHint')
+            : dirty
+              ? t('builder.unsaved')
+              : saved
+                ? fill(t('builder.saved'), { v: saved.version })
+                : t('builder.hint'))}
+      </p>
+    </section>
+  )
+}

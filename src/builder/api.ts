@@ -1,0 +1,95 @@
+// The builder's HTTP API from the page (docs/api.md): templates, my worlds, one world's card,
+// creating, publishing, inviting and versions. Every answer is checked against its schema.
+import { z } from 'zod'
+import { apiRequest } from '../net/api'
+
+const Title = z.object({ 'zh-CN': z.string(), en: z.string() })
+
+export const WorldCard = z.object({
+  worldId: z.string(),
+  owner: z.string(),
+  builders: z.array(z.string()),
+  kind: z.enum(['village', 'town', 'scenic']),
+  region: z.string(),
+  title: Title,
+  status: z.enum(['draft', 'published']),
+  version: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  publishedAt: z.number().nullable(),
+  canEdit: z.boolean(),
+  isOwner: z.boolean(),
+})
+export type WorldCard = z.infer<typeof WorldCard>
+
+export const Template = z.object({ id: z.string(), kind: z.string(), name: Title })
+export type Template = z.infer<typeof Template>
+
+const Version = z.object({
+  version: z.number(),
+  createdAt: z.number(),
+  createdBy: z.string(),
+  note: z.string(),
+})
+export type WorldVersionInfo = z.infer<typeof Version>
+
+export const DirectoryEntry = z.object({
+  worldId: z.string(),
+  kind: z.enum(['village', 'town', 'scenic']),
+  region: z.string(),
+  title: Title,
+  owner: z.string(),
+  publishedAt: z.number(),
+  live: z.number(),
+  version: z.number(),
+})
+export type DirectoryEntry = z.infer<typeof DirectoryEntry>
+const DirectoryPage = z.object({
+  worlds: z.array(DirectoryEntry),
+  total: z.number(),
+  next: z.string().nullable(),
+})
+export type DirectoryPage = z.infer<typeof DirectoryPage>
+
+export interface DirectoryQuery {
+  q?: string
+  kind?: string
+  sort?: 'newest' | 'popular'
+  cursor?: string
+  size?: number
+}
+
+export interface NewWorldForm {
+  template: string
+  region: string
+  title: { 'zh-CN': string; en: string }
+}
+
+const base = (id: string) => `/api/builder/worlds/${encodeURIComponent(id)}`
+
+export const builderApi = {
+  directory: (query: DirectoryQuery, signal?: AbortSignal) => {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined && v !== '') params.set(k, String(v))
+    return apiRequest(DirectoryPage, `/api/builder/directory?${params}`, { signal })
+  },
+  templates: (signal?: AbortSignal) =>
+    apiRequest(z.object({ templates: z.array(Template) }), '/api/builder/templates', { signal }),
+  mine: (token: string, signal?: AbortSignal) =>
+    apiRequest(z.object({ worlds: z.array(WorldCard) }), '/api/builder/worlds', { token, signal }),
+  world: (id: string, token?: string, signal?: AbortSignal) =>
+    apiRequest(WorldCard, base(id), { token, signal }),
+  create: (form: NewWorldForm, token: string) =>
+    apiRequest(WorldCard, '/api/builder/worlds', { method: 'POST', body: form, token }),
+  publish: (id: string, published: boolean, token: string) =>
+    apiRequest(WorldCard, `${base(id)}/publish`, { method: 'POST', body: { published }, token }),
+  builder: (id: string, address: string, add: boolean, token: string) =>
+    apiRequest(WorldCard, `${base(id)}/builders`, {
+      method: 'POST',
+      body: { address, add },
+      token,
+    }),
+  versions: (id: string, token: string) =>
+    apiRequest(z.object({ versions: z.array(Version) }), `${base(id)}/versions`, { token }),
+}

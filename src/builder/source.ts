@@ -1,0 +1,61 @@
+// Builder worlds (ids `bw-…`) load from the server's API, not from scene files: the scene, then
+// the stored grid (raw-deflated codec bytes). A draft needs the owner's or a builder's sign-in,
+// so the wallet's token goes with both requests.
+import { readBody } from '../protocol/body'
+import { parseScene } from '../protocol/scene'
+import type { WorldSource } from '../world/extensions'
+import { WorldLoadError } from '../world/loadScene'
+import { useWallet } from '../wallet/store'
+
+export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
+
+/** Largest grid download (deflated): the server stores at most 2 MB. */
+const MAX_GRID_BYTES = 2 * 1024 * 1024
+
+async function get(url: string, signal: AbortSignal): Promise<Response> {
+  const token = useWallet.getState().session?.token
+  let res: Response
+  try {
+    res = await fetch(url, {
+      signal,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    })
+  } catch (err) {
+    if (signal.aborted) throw err
+    throw new WorldLoadError('error.network', url, (err as Error).message)
+  }
+  if (res.status === 404)
+    throw new WorldLoadError(
+      'error.notFound',
+      url,
+      token
+        ? 'no such world, or it is a draft you do not build'
+        : 'no such world, or it is a draft: sign in as one of its builders',
+    )
+  if (!res.ok) throw new WorldLoadError('error.network', url, `HTTP ${res.status}`)
+  return res
+}
+
+/** Inflates raw-deflated bytes (the server's grid) with the browser's own decompressor. */
+export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+export function builderSource(id: string): WorldSource | null {
+  if (!isBuilderWorld(id)) return null
+  return {
+    async load(onProgress, signal) {
+      const base = `/api/builder/worlds/${id}`
+      const sceneRes = await get(`${base}/scene`, signal)
+      const scene = parseScene(await sceneRes.json(), `world ${id}`)
+      onProgress(0.4)
+      const gridRes = await get(`${base}/voxels`, signal)
+      const deflated = await readBody(gridRes, MAX_GRID_BYTES)
+      onProgress(1)
+      return { scene, voxels: await inflateRaw(deflated) }
+    },
+  }
+}

@@ -1,0 +1,69 @@
+// The builder's page state: the open builder world's card (who may edit), whether build mode is
+// on, the tool, block and brush, the room's progress (changes applied, last save) and the last
+// problem. Human-speed state only; the grid itself is in src/world/voxel/live.ts.
+import { create } from 'zustand'
+import type { WorldCard } from './api'
+
+export type Tool = 'place' | 'remove' | 'box' | 'replace' | 'pick'
+export const TOOLS: readonly Tool[] = ['place', 'remove', 'box', 'replace', 'pick']
+export const BRUSHES = [1, 2, 3, 5] as const
+
+export interface BuilderState {
+  /** The open builder world's card (null: not a builder world, or not loaded yet). */
+  card: WorldCard | null
+  building: boolean
+  tool: Tool
+  /** Palette material id (1 = the palette's first entry). */
+  material: number
+  brush: (typeof BRUSHES)[number]
+  /** The first corner of a box fill, once clicked. */
+  corner: [number, number, number] | null
+  /** The room's last change number applied here, and the last save. */
+  seq: number
+  saved: { version: number; at: number } | null
+  /** Changes made since the last save (the room autosaves them). */
+  dirty: boolean
+  problem: string | null
+  /** The world settings dialog (publish, builders, versions). */
+  settingsOpen: boolean
+  setSettingsOpen(open: boolean): void
+  setCard(card: WorldCard | null): void
+  setBuilding(on: boolean): void
+  setTool(tool: Tool): void
+  setMaterial(material: number): void
+  setBrush(brush: BuilderState['brush']): void
+  setCorner(corner: BuilderState['corner']): void
+  applied(seq: number): void
+  savedAs(version: number, at: number): void
+  setProblem(problem: string | null): void
+  reset(): void
+}
+
+const START = {
+  card: null,
+  building: false,
+  tool: 'place' as Tool,
+  material: 1,
+  brush: 1 as const,
+  corner: null,
+  seq: 0,
+  saved: null,
+  dirty: false,
+  problem: null,
+  settingsOpen: false,
+}
+
+export const useBuilder = create<BuilderState>()((set) => ({
+  ...START,
+  setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+  setCard: (card) => set({ card }),
+  setBuilding: (building) => set({ building, corner: null }),
+  setTool: (tool) => set({ tool, corner: null }),
+  setMaterial: (material) => set({ material }),
+  setBrush: (brush) => set({ brush }),
+  setCorner: (corner) => set({ corner }),
+  applied: (seq) => set({ seq, dirty: true }),
+  savedAs: (version, at) => set({ saved: { version, at }, dirty: false }),
+  setProblem: (problem) => set({ problem }),
+  reset: () => set(START),
+}))

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { emptyGrid, GRASS, STONE } from '../world/voxel/testing'
+import { brushBox, toolAction, type ToolState } from './tools'
+import type { VoxelHit } from './raycast'
+
+const hit: VoxelHit = { cell: [4, 2, 4], before: [4, 3, 4], distance: 5 }
+const state = (over: Partial<ToolState> = {}): ToolState => ({
+  tool: 'place',
+  material: STONE,
+  brush: 1,
+  corner: null,
+  ...over,
+})
+
+describe('builder tools', () => {
+  it('place puts the block on the face clicked, remove takes the block, right click removes', () => {
+    const g = emptyGrid(16, 16, 16)
+    g.set(4, 2, 4, GRASS)
+    expect(toolAction(state(), g, hit, 0)).toEqual({
+      kind: 'edit',
+      edit: { from: [4, 3, 4], to: [4, 3, 4], material: STONE },
+    })
+    expect(toolAction(state({ tool: 'remove' }), g, hit, 0)).toMatchObject({
+      edit: { from: [4, 2, 4], to: [4, 2, 4], material: 0 },
+    })
+    expect(toolAction(state(), g, hit, 2)).toMatchObject({ edit: { material: 0 } })
+  })
+
+  it('brushes are cubes around the cell, clipped to the world', () => {
+    const g = emptyGrid(16, 16, 16)
+    expect(brushBox(g, [4, 4, 4], 3)).toEqual({ from: [3, 3, 3], to: [5, 5, 5] })
+    expect(brushBox(g, [0, 0, 15], 3)).toEqual({ from: [0, 0, 14], to: [1, 1, 15] })
+  })
+
+  it('box fill takes two corners and refuses boxes over 32³', () => {
+    const g = emptyGrid(64, 40, 64)
+    const first = toolAction(state({ tool: 'box' }), g, hit, 0)
+    expect(first).toEqual({ kind: 'corner', at: [4, 3, 4] })
+    const second = toolAction(state({ tool: 'box', corner: [0, 0, 0] }), g, hit, 0)
+    expect(second).toEqual({
+      kind: 'edit',
+      edit: { from: [0, 0, 0], to: [4, 3, 4], material: STONE },
+    })
+    const far: VoxelHit = { cell: [40, 35, 40], before: [40, 36, 40], distance: 9 }
+    expect(toolAction(state({ tool: 'box', corner: [0, 0, 0] }), g, far, 0)).toMatchObject({
+      kind: 'none',
+    })
+  })
+
+  it('replace changes only the clicked material; the eyedropper picks it up', () => {
+    const g = emptyGrid(16, 16, 16)
+    g.set(4, 2, 4, GRASS)
+    expect(toolAction(state({ tool: 'replace' }), g, hit, 0)).toMatchObject({
+      edit: { material: STONE, only: GRASS },
+    })
+    expect(toolAction(state({ tool: 'pick' }), g, hit, 0)).toEqual({
+      kind: 'pick',
+      material: GRASS,
+    })
+    expect(toolAction(state({ tool: 'replace', material: GRASS }), g, hit, 0).kind).toBe('none')
+  })
+})

@@ -1,0 +1,75 @@
+// What a click does with the builder's current tool: an edit to send, a box corner to keep, or
+// a block picked up. Pure: the cursor (BuilderCursor.tsx) calls it with the ray's hit.
+import { MAX_EDIT_CELLS, type VoxelEdit } from '../protocol/builder'
+import type { VoxelGrid } from '../world/voxel/grid'
+import type { VoxelHit } from './raycast'
+import type { Tool } from './store'
+
+export type ToolAction =
+  | { kind: 'edit'; edit: VoxelEdit }
+  | { kind: 'corner'; at: [number, number, number] }
+  | { kind: 'pick'; material: number }
+  | { kind: 'none'; why: string }
+
+export interface ToolState {
+  tool: Tool
+  material: number
+  brush: number
+  corner: [number, number, number] | null
+}
+
+/** A brush-sized cube around `at`, clipped to the grid. */
+export function brushBox(
+  grid: VoxelGrid,
+  at: readonly [number, number, number],
+  size: number,
+): { from: [number, number, number]; to: [number, number, number] } {
+  const lo = Math.floor((size - 1) / 2)
+  const clip = (v: number, axis: number) => Math.max(0, Math.min(grid.dims[axis]! - 1, v))
+  const from = at.map((v, i) => clip(v - lo, i)) as [number, number, number]
+  const to = at.map((v, i) => clip(v - lo + size - 1, i)) as [number, number, number]
+  return { from, to }
+}
+
+/** What a click with `button` (0 left, 2 right) on `hit` does. */
+export function toolAction(
+  state: ToolState,
+  grid: VoxelGrid,
+  hit: VoxelHit,
+  button: number,
+): ToolAction {
+  const inside = (c: readonly number[]) => grid.inBounds(c[0]!, c[1]!, c[2]!)
+  // The right button removes, whatever the tool.
+  const tool = button === 2 ? 'remove' : state.tool
+  switch (tool) {
+    case 'place': {
+      if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
+      return {
+        kind: 'edit',
+        edit: { ...brushBox(grid, hit.before, state.brush), material: state.material },
+      }
+    }
+    case 'remove':
+      return { kind: 'edit', edit: { ...brushBox(grid, hit.cell, state.brush), material: 0 } }
+    case 'replace': {
+      const only = grid.get(...hit.cell)
+      if (only === state.material) return { kind: 'none', why: 'that block is already this one' }
+      const size = Math.max(3, state.brush * 2 + 1)
+      return {
+        kind: 'edit',
+        edit: { ...brushBox(grid, hit.cell, size), material: state.material, only },
+      }
+    }
+    case 'pick':
+      return { kind: 'pick', material: grid.get(...hit.cell) }
+    case 'box': {
+      if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
+      if (!state.corner) return { kind: 'corner', at: hit.before }
+      const [a, b] = [state.corner, hit.before]
+      const cells = [0, 1, 2].reduce((n, i) => n * (Math.abs(a[i]! - b[i]!) + 1), 1)
+      if (cells > MAX_EDIT_CELLS)
+        return { kind: 'none', why: `a box holds at most ${MAX_EDIT_CELLS} blocks (32×32×32)` }
+      return { kind: 'edit', edit: { from: [...a], to: [...b], material: state.material } }
+    }
+  }
+}
