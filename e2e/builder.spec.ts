@@ -121,8 +121,35 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     undefined,
     WAIT,
   )
+  // A piece from the library, turned once, and a point of interest.
+  await toolbar.getByTestId('builder-tool-prefab').click()
+  await toolbar.getByTestId('builder-piece').selectOption('pavilion')
+  await toolbar.getByTestId('builder-turn').click()
+  await buildAt(builder, 0.3, 0.5)
+  await toolbar.getByTestId('builder-tool-poi').click()
+  const box = (await builder.locator('canvas').first().boundingBox())!
+  await builder.mouse.click(box.x + box.width * 0.62, box.y + box.height * 0.5)
+  const poi = builder.getByTestId('builder-poi-dialog')
+  await poi.getByLabel('Chinese title').fill('古亭')
+  await poi.getByLabel('English title').fill('Old pavilion')
+  await poi.getByLabel('Chinese text').fill('村民纳凉的地方。')
+  await poi.getByLabel('English text').fill('Where the village sits in the shade.')
+  await poi.getByTestId('builder-poi-add').click()
+  await builder.waitForFunction(
+    () => (window.__cq!.builder as BuilderHooks).pois().includes('Old pavilion'),
+    undefined,
+    WAIT,
+  )
+  await builder.waitForFunction(
+    (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
+    5,
+    WAIT,
+  )
   await waitForFrames(builder, 3)
-  const built = await shootCanvas(builder, testInfo, 'builder-built')
+  const built = {
+    ...(await shootCanvas(builder, testInfo, 'builder-built')),
+    hash: await gridHash(builder),
+  }
   expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
 
   // Publish from the world's settings.
@@ -146,14 +173,18 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
   expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
   await visitor.waitForFunction(
     (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-    afterBox,
+    built.hash,
     WAIT,
+  )
+  expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
+    'Old pavilion',
   )
   await waitForFrames(visitor, 3)
 
   // The builder builds again: the visitor's grid follows at once, and its view changes.
   await toolbar.getByTestId('builder-tool-place').click()
   await toolbar.getByTestId('builder-block-gold').click()
+  await toolbar.getByRole('radio', { name: 'Brush size 3' }).click()
   const seen = await shootCanvas(visitor, testInfo, 'builder-visitor-before')
   await buildAt(builder, 0.5, 0.5)
   await buildAt(builder, 0.5, 0.45)
@@ -163,7 +194,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     latest,
     WAIT,
   )
-  expect(latest).not.toBe(afterBox)
+  expect(latest).not.toBe(built.hash)
   await visitor.waitForFunction(
     (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
     1,

@@ -181,6 +181,22 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.poi': {
+    payload: () => ({
+      action: 'set',
+      kind: 'landmark',
+      title: { 'zh-CN': '桥', en: 'Bridge' },
+      body: { 'zh-CN': '石桥', en: 'A stone bridge' },
+      position: [1, 1, 1],
+    }),
+    room: 'world',
+    seen: answeredWithError,
+  },
+  'build.spawn': {
+    payload: () => ({ position: [1, 1, 1], heading: 0 }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.undo': { payload: () => ({}), room: 'world', seen: answeredWithError },
   'build.redo': { payload: () => ({}), room: 'world', seen: answeredWithError },
   'build.save': { payload: () => ({ note: 'x' }), room: 'world', seen: answeredWithError },

@@ -232,6 +232,7 @@ export class Swarm extends BotSwarm<Bot> {
       'build.sync': () => {},
       'build.applied': () => {},
       'build.saved': () => {},
+      'build.scene': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

@@ -54,8 +54,9 @@ const NEW = {
   title: { 'zh-CN': '云峰村', en: 'Yunfeng Village' },
 }
 
-async function newWorld(): Promise<string> {
-  const made = await post('/api/builder/worlds', owner, NEW)
+/** A world from the village template (a wallet makes 5 at once, then one a minute). */
+async function newWorld(by = owner): Promise<string> {
+  const made = await post('/api/builder/worlds', by, NEW)
   expect(made.status, JSON.stringify(made.body)).toBe(201)
   return made.body.worldId as string
 }
@@ -98,6 +99,7 @@ async function open(world: string, token: string | null, scene: Scene): Promise<
     }
   })
   keep('build.saved')
+  keep('build.scene')
   keep('error')
   keep('authed')
   room.onMessage('*', () => {})
@@ -285,16 +287,56 @@ describe('builders in a world room', () => {
     expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(true)
   })
 
-  it('saves the last edits when everyone has left', async () => {
+  it('keeps the visitor layer: points of interest and the spawn, for everyone, saved', async () => {
     const id = await newWorld()
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
     const a = await open(id, owner, scene)
+    const v = await open(id, null, scene)
+    const poi = {
+      action: 'set',
+      kind: 'landmark',
+      title: { 'zh-CN': '古桥\u200b', en: 'Old bridge' },
+      body: { 'zh-CN': '宋代石桥。', en: 'A Song-dynasty stone bridge.' },
+      position: [30, 20, 40],
+    }
+    v.room.send('build.poi', poi)
+    await until(() => errors(v, 'not_builder').length)
+    a.room.send('build.poi', { ...poi, position: [300, 20, 40] })
+    await until(() => errors(a, 'bad_edit').length)
+    const before = v.inbox['build.scene']!.length
+    a.room.send('build.poi', poi)
+    await until(() => v.inbox['build.scene']!.length > before)
+    const layer = v.inbox['build.scene']!.at(-1)!
+    const added = layer.pois.at(-1)!
+    expect(added).toMatchObject({
+      title: { 'zh-CN': '古桥', en: 'Old bridge' },
+      position: [30.5, 20, 40.5],
+    })
+    a.room.send('build.spawn', { position: [31, 20, 41], heading: 1 })
+    await until(() => v.inbox['build.scene']!.at(-1)!.spawn.heading === 1)
+    a.room.send('build.save', { note: 'layer' })
+    await until(() => a.inbox['build.saved']?.some((m) => m.note === 'layer'))
+    const stored = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    expect(stored.pois.map((p) => p.id)).toContain(added.id)
+    expect(stored.spawn).toEqual({ position: [31.5, 20, 41.5], heading: 1 })
+    // A newcomer gets the layer on joining, and arrives at the new spawn.
+    const late = await open(id, null, scene)
+    await until(() => late.inbox['build.scene']?.length)
+    expect(late.inbox['build.scene']![0]!.pois.map((p) => p.id)).toContain(added.id)
+    a.room.send('build.poi', { action: 'remove', id: added.id })
+    await until(() => !v.inbox['build.scene']!.at(-1)!.pois.some((p) => p.id === added.id))
+  })
+
+  it('saves the last edits when everyone has left', async () => {
+    const id = await newWorld(friend)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
+    const a = await open(id, friend, scene)
     const top = scene.voxel!.size[1] - 1
     a.room.send('build.edit', { ref: 1, edit: { from: [5, top, 5], to: [6, top, 6], material: 1 } })
     await until(() => a.seq === 1)
     await a.room.leave()
     const saved = async () => {
-      const v = await api(`/api/builder/worlds/${id}/versions`, owner)
+      const v = await api(`/api/builder/worlds/${id}/versions`, friend)
       return (v.body.versions as { note: string }[])[0]!.note === 'autosave'
     }
     const end = Date.now() + 10_000
@@ -303,7 +345,7 @@ describe('builders in a world room', () => {
       await new Promise((r) => setTimeout(r, 100))
     }
     const stored = decodeGrid(
-      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, owner)).body),
+      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, friend)).body),
     )
     expect(stored.data[(5 * stored.dims[0] + 5) * stored.dims[1] + top]).toBe(1)
   }, 30_000)

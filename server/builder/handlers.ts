@@ -8,6 +8,12 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.edit', () => part.edit(seat, p.ref, p.edit)),
   'build.prefab': (part, seat, p) =>
     part.run(seat, 'build.prefab', () => part.prefab(seat, p.ref, p.prefab, p.at, p.rotate)),
+  'build.poi': (part, seat, p) =>
+    part.run(seat, 'build.poi', () =>
+      p.action === 'set' ? part.setPoi(seat, p) : part.removePoi(seat, p.id),
+    ),
+  'build.spawn': (part, seat, p) =>
+    part.run(seat, 'build.spawn', () => part.setSpawn(seat, p.position, p.heading)),
   'build.undo': (part, seat) => part.run(seat, 'build.undo', () => part.undo(seat, false)),
   'build.redo': (part, seat) => part.run(seat, 'build.redo', () => part.undo(seat, true)),
   'build.save': (part, seat, p) =>

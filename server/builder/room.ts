@@ -7,7 +7,16 @@
 // and when the room closes. Other instances of the world hear of each save on a presence
 // channel and, when they hold no edits of their own, take the saved grid.
 import { deflateRawSync } from 'node:zlib'
-import type { BoxPatch, BuilderErrorCode, VoxelEdit } from '../../src/protocol/builder'
+import {
+  MAX_WORLD_POIS,
+  type BoxPatch,
+  type BuilderErrorCode,
+  type PoiEdit,
+  type VisitorLayer,
+  type VoxelEdit,
+} from '../../src/protocol/builder'
+import { cleanText } from '../../src/protocol/messages'
+import { randomBytes } from 'node:crypto'
 import type { ClientMessageType } from '../../src/protocol/messages'
 import type { Scene } from '../../src/protocol/scene'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
@@ -80,6 +89,8 @@ export class RoomBuilder implements FeaturePart {
   private onNotice: ((notice: BuilderNotice) => void) | null = null
   private disposed = false
   private autosaveQueued = false
+  /** Counts visitor layer changes (a save made meanwhile leaves the world dirty). */
+  private sceneVersion = 0
   private readonly prefabs = new Map<string, CompiledPrefab>()
 
   constructor(
@@ -114,7 +125,9 @@ export class RoomBuilder implements FeaturePart {
   }
 
   joined(seat: Seat) {
-    if (this.grid) this.host.reply(seat.client, 'build.sync', this.sync())
+    if (!this.grid) return
+    this.host.reply(seat.client, 'build.sync', this.sync())
+    this.host.reply(seat.client, 'build.scene', this.visitorLayer())
   }
 
   left(seat: Seat) {
@@ -169,6 +182,66 @@ export class RoomBuilder implements FeaturePart {
     this.host.broadcast('build.applied', { seq: this.seq, by, ref, ...change })
   }
 
+  /** Adds or changes a point of interest (texts cleaned like chat, inside the world). */
+  setPoi(seat: Seat, p: PoiEdit) {
+    const scene = this.scene!
+    const where = this.cellInside(p.position)
+    if (!where) return this.refuse(seat, 'build.poi', 'bad_edit', 'the point is outside the world')
+    const clean = (t: { 'zh-CN': string; en: string }, max: number) => ({
+      'zh-CN': cleanText(t['zh-CN'], max),
+      en: cleanText(t.en, max),
+    })
+    const title = clean(p.title, 40)
+    const body = clean(p.body, 160)
+    if (![title, body].every((t) => t['zh-CN'] && t.en))
+      return this.refuse(
+        seat,
+        'build.poi',
+        'bad_edit',
+        'a point needs a title and a text in both languages',
+      )
+    const at = scene.pois.findIndex((x) => x.id === p.id)
+    if (p.id !== undefined && at < 0)
+      return this.refuse(seat, 'build.poi', 'bad_edit', `there is no point "${p.id}"`)
+    if (at < 0 && scene.pois.length >= MAX_WORLD_POIS)
+      return this.refuse(
+        seat,
+        'build.poi',
+        'bad_edit',
+        `a world has at most ${MAX_WORLD_POIS} points`,
+      )
+    const poi = {
+      id: p.id ?? `poi-${randomBytes(4).toString('hex')}`,
+      kind: p.kind,
+      title,
+      body,
+      position: where,
+      radius: 6,
+    }
+    const pois = [...scene.pois]
+    if (at < 0) pois.push(poi)
+    else pois[at] = poi
+    this.sceneChanged(seat, { ...scene, pois })
+  }
+
+  removePoi(seat: Seat, id: string) {
+    const scene = this.scene!
+    if (!scene.pois.some((x) => x.id === id))
+      return this.refuse(seat, 'build.poi', 'bad_edit', `there is no point "${id}"`)
+    this.sceneChanged(seat, { ...scene, pois: scene.pois.filter((x) => x.id !== id) })
+  }
+
+  /** Where visitors arrive (new joiners in this room too). */
+  setSpawn(seat: Seat, cell: [number, number, number], heading: number) {
+    const where = this.cellInside(cell)
+    if (!where)
+      return this.refuse(seat, 'build.spawn', 'bad_edit', 'the spawn is outside the world')
+    const spawn = { position: where, heading }
+    this.sceneChanged(seat, { ...this.scene!, spawn })
+    // The room's own rules place the next visitor there.
+    Object.assign(this.host.rules.spawn, { x: where[0], y: where[1], z: where[2], heading })
+  }
+
   undo(seat: Seat, redo: boolean) {
     const type = redo ? 'build.redo' : 'build.undo'
     const history = this.histories.get(seat.client.sessionId)
@@ -204,6 +277,7 @@ export class RoomBuilder implements FeaturePart {
       await this.load()
       this.histories.clear()
       this.host.broadcast('build.sync', this.sync())
+      this.host.broadcast('build.scene', this.visitorLayer())
       this.announce({ kind: 'saved', version: now, room: this.host.roomId })
     } catch (err) {
       if (err instanceof BuilderError)
@@ -277,6 +351,28 @@ export class RoomBuilder implements FeaturePart {
     }
   }
 
+  /** A cell's floor centre, when the cell is in the world. */
+  private cellInside(c: [number, number, number]): [number, number, number] | null {
+    if (!this.grid!.inBounds(c[0], c[1], c[2])) return null
+    return [c[0] + 0.5, c[1], c[2] + 0.5]
+  }
+
+  private visitorLayer(): VisitorLayer {
+    const { pois, spawn } = this.scene!
+    return { pois, spawn }
+  }
+
+  /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */
+  private sceneChanged(seat: Seat, scene: Scene) {
+    this.scene = scene
+    const now = Date.now()
+    if (!this.dirtySince) this.dirtySince = now
+    this.lastEditAt = now
+    this.lastEditor = seat.address
+    this.sceneVersion++
+    this.host.broadcast('build.scene', this.visitorLayer())
+  }
+
   private changed(seat: Seat) {
     this.seq++
     const now = Date.now()
@@ -303,6 +399,8 @@ export class RoomBuilder implements FeaturePart {
     this.grid = new VoxelGrid(decoded.dims, materialTable(scene.voxel!.palette), decoded.data)
     this.scene = scene
     this.prefabs.clear()
+    const [x, y, z] = scene.spawn.position
+    Object.assign(this.host.rules.spawn, { x, y, z, heading: scene.spawn.heading })
     this.version = version
     this.dirtySince = 0
     this.lastEditor = null
@@ -328,6 +426,7 @@ export class RoomBuilder implements FeaturePart {
     const who = by ?? this.lastEditor
     if (!store || !who || !this.grid || !this.scene) return
     const savedSeq = this.seq
+    const savedScene = this.sceneVersion
     const since = this.dirtySince
     try {
       const { version } = await store.save(
@@ -339,7 +438,7 @@ export class RoomBuilder implements FeaturePart {
       )
       this.version = version
       // Edits that came while it was being written wait for the next save.
-      if (this.seq === savedSeq) this.dirtySince = 0
+      if (this.seq === savedSeq && this.sceneVersion === savedScene) this.dirtySince = 0
       else this.dirtySince = since
       if (!this.disposed) this.host.broadcast('build.saved', { version, note, at: Date.now() })
       this.announce({ kind: 'saved', version, room: this.host.roomId })
@@ -372,6 +471,7 @@ export class RoomBuilder implements FeaturePart {
       await this.load()
       this.histories.clear()
       this.host.broadcast('build.sync', this.sync())
+      this.host.broadcast('build.scene', this.visitorLayer())
     })
   }
 }

@@ -62,6 +62,7 @@ async function join(name: string, world = WORLD) {
     'build.sync': [],
     'build.applied': [],
     'build.saved': [],
+    'build.scene': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

@@ -1,7 +1,7 @@
 // The builder's hand in the canvas, while build mode is on: a wire cube on the block the pointer
 // is over (or where a new one would go), and clicks that build instead of walking: the current
 // tool's edit goes to the room (src/builder/tools.ts), which applies it for everyone. Keyboard:
-// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, Escape drops a half-made box.
+// Ctrl+Z undo, Ctrl+Shift+Z or Ctrl+Y redo, R turns a piece, Escape drops a half-made box.
 import { useEffect, useMemo, useRef } from 'react'
 import { useThree } from '@react-three/fiber'
 import {
@@ -14,10 +14,11 @@ import {
 } from 'three'
 import { setClickTool } from '../avatar/input'
 import { useLiveVoxels } from '../world/voxel/live'
+import { useWorld } from '../state/world'
 import { current } from './current'
 import { raycastVoxels, type VoxelHit } from './raycast'
 import { useBuilder } from './store'
-import { toolAction } from './tools'
+import { pieceCorner, pieceSize, toolAction } from './tools'
 
 const raycaster = new Raycaster()
 const ndc = new Vector2()
@@ -74,10 +75,23 @@ export function BuilderCursor() {
         [direction.x, direction.y, direction.z],
       )
     }
+    const prefabs = () => useWorld.getState().scene?.voxel?.prefabs ?? {}
+    let last: VoxelHit | null = null
     const show = (hit: VoxelHit | null) => {
+      last = hit
       const s = useBuilder.getState()
       cursor.visible = hit !== null
       if (!hit) return
+      const piece = s.tool === 'prefab' && s.prefab ? prefabs()[s.prefab] : undefined
+      if (piece) {
+        // The piece's box, where it would stand.
+        const size = pieceSize(piece, s.rotate)
+        const at = pieceCorner(size, hit.before)
+        cursor.scale.set(size[0], size[1], size[2])
+        cursor.position.set(at[0] + size[0] / 2, at[1] + size[1] / 2, at[2] + size[2] / 2)
+        return
+      }
+      cursor.scale.set(1, 1, 1)
       // Placing tools show where the block goes; the others the block they act on.
       const at = s.tool === 'place' || s.tool === 'box' ? hit.before : hit.cell
       cursor.position.set(at[0] + 0.5, at[1] + 0.5, at[2] + 0.5)
@@ -95,6 +109,9 @@ export function BuilderCursor() {
         undo(true)
       } else if (e.key === 'Escape' && useBuilder.getState().corner) {
         useBuilder.getState().setCorner(null)
+      } else if (!mod && e.key.toLowerCase() === 'r' && useBuilder.getState().tool === 'prefab') {
+        useBuilder.getState().turn()
+        show(last)
       }
     }
     setClickTool((x, y, button) => {
@@ -103,7 +120,7 @@ export function BuilderCursor() {
       // Building: a click never walks, even on the sky.
       if (!live || !hit) return true
       const s = useBuilder.getState()
-      const action = toolAction(s, live.grid, hit, button)
+      const action = toolAction(s, live.grid, hit, button, prefabs())
       switch (action.kind) {
         case 'edit': {
           const session = current.session
@@ -111,6 +128,25 @@ export function BuilderCursor() {
             s.setProblem('not connected to the world: the edit was not sent')
           else s.setProblem(null)
           if (s.tool === 'box') s.setCorner(null)
+          break
+        }
+        case 'prefab': {
+          const session = current.session
+          const sent = session?.send('build.prefab', {
+            ref: session.nextRef(),
+            prefab: action.prefab,
+            at: action.at,
+            rotate: action.rotate,
+          })
+          s.setProblem(sent ? null : 'not connected to the world: the piece was not placed')
+          break
+        }
+        case 'poi':
+          s.setPoiDraft(action.at)
+          break
+        case 'spawn': {
+          const sent = current.session?.send('build.spawn', { position: action.at, heading: 0 })
+          s.setProblem(sent ? null : 'not connected to the world: the spawn was not moved')
           break
         }
         case 'corner':

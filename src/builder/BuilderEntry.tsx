@@ -15,6 +15,7 @@ const Toolbar = lazy(() => import('./Toolbar').then((m) => ({ default: m.Toolbar
 const WorldSettings = lazy(() =>
   import('./WorldSettings').then((m) => ({ default: m.WorldSettings })),
 )
+const PoiDialog = lazy(() => import('./PoiDialog').then((m) => ({ default: m.PoiDialog })))
 const BuilderSection = lazy(() =>
   import('./BuilderSection').then((m) => ({ default: m.BuilderSection })),
 )
@@ -44,6 +45,7 @@ export function BuilderHost() {
   const token = useWallet((s) => s.session?.token)
   const building = useBuilder((s) => s.building)
   const settings = useBuilder((s) => s.settingsOpen)
+  const poiDraft = useBuilder((s) => s.poiDraft)
   const canEdit = useBuilder((s) => s.card?.canEdit ?? false)
 
   useEffect(() => {
@@ -62,6 +64,7 @@ export function BuilderHost() {
     <Suspense fallback={null}>
       {building && <Toolbar />}
       {settings && <WorldSettings />}
+      {building && poiDraft && <PoiDialog at={poiDraft} />}
     </Suspense>
   )
 }

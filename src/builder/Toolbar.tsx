@@ -13,8 +13,15 @@ import './builder.css'
 
 export function Toolbar() {
   const t = useT()
+  // A piece of the library has a name in both languages; a world's own pieces show their id.
+  const pieceName = (id: string) => {
+    const name = t(`builder.piece.${id}`)
+    return name === `builder.piece.${id}` ? id : name
+  }
   const palette = useWorld((s) => s.scene?.voxel?.palette ?? [])
-  const { tool, material, brush, corner, problem, saved, dirty } = useBuilder()
+  const prefabs = useWorld((s) => s.scene?.voxel?.prefabs)
+  const pieces = prefabs ? Object.keys(prefabs) : []
+  const { tool, material, brush, corner, problem, saved, dirty, prefab, rotate } = useBuilder()
   const s = useBuilder.getState()
 
   useEffect(() => {
@@ -58,7 +65,7 @@ export function Toolbar() {
               className={brush === b ? 'btn primary' : 'btn'}
               role="radio"
               aria-checked={brush === b}
-              title={`${t('builder.brush')} ${b}`}
+              aria-label={`${t('builder.brush')} ${b}`}
               onClick={() => s.setBrush(b)}
             >
               {b}
@@ -88,6 +95,30 @@ export function Toolbar() {
           {t('builder.world')}
         </button>
       </div>
+      {tool === 'prefab' && (
+        <div className="builder-row">
+          <label className="builder-inline">
+            <span>{t('builder.piece')}</span>
+            <select
+              value={prefab ?? ''}
+              data-testid="builder-piece"
+              onChange={(e) => s.setPrefab(e.target.value)}
+            >
+              <option value="" disabled>
+                …
+              </option>
+              {pieces.map((name) => (
+                <option key={name} value={name}>
+                  {pieceName(name)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button className="btn" data-testid="builder-turn" onClick={() => s.turn()}>
+            {t('builder.turn')} {rotate}°
+          </button>
+        </div>
+      )}
       <div className="builder-palette" role="radiogroup" aria-label={t('builder.palette')}>
         {palette.map((p, i) => (
           <button

@@ -7,6 +7,7 @@ import { shortAddress } from '../app/format'
 import { pick, useT } from '../i18n'
 import { ApiError } from '../net/api'
 import { useSettings } from '../state/settings'
+import { useWorld } from '../state/world'
 import { useWallet } from '../wallet/store'
 import { builderApi, type WorldVersionInfo } from './api'
 import { current } from './current'
@@ -16,6 +17,7 @@ export function WorldSettings() {
   const t = useT()
   const lang = useSettings((s) => s.language)
   const card = useBuilder((s) => s.card)
+  const pois = useWorld((s) => s.scene?.pois ?? [])
   const token = useWallet((s) => s.session?.token)
   const [address, setAddress] = useState('')
   const [busy, setBusy] = useState(false)
@@ -120,6 +122,20 @@ export function WorldSettings() {
           {problem}
         </p>
       )}
+      <h3>{t('builder.poi.list')}</h3>
+      <ul className="builder-list" data-testid="builder-pois">
+        {pois.map((p) => (
+          <li key={p.id}>
+            <span>{pick(p.title, lang)}</span>
+            <button
+              className="btn"
+              onClick={() => current.session?.send('build.poi', { action: 'remove', id: p.id })}
+            >
+              {t('builder.remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
       <h3>{t('builder.versions')}</h3>
       <ul className="builder-list" data-testid="builder-versions">
         {(versions ?? []).map((v) => (

@@ -10,6 +10,7 @@ import { useLiveVoxels, type LiveVoxels } from '../world/voxel/live'
 import { current, type BuilderSession } from './current'
 import { inflateRaw, isBuilderWorld } from './source'
 import { useBuilder } from './store'
+import { useWorld } from '../state/world'
 
 /** Waits for the world view to hold this world's live grid (it does before the room is joined). */
 function liveGrid(world: string): Promise<LiveVoxels> {
@@ -96,6 +97,13 @@ export const bind: BindSession = (host) => {
       room.onMessage('build.sync', sync)
       room.onMessage('build.applied', applied)
       room.onMessage('build.saved', (m) => useBuilder.getState().savedAs(m.version, m.at))
+      room.onMessage('build.scene', (m) => {
+        const w = useWorld.getState()
+        if (w.scene?.id !== world) return
+        if (JSON.stringify([w.scene.pois, w.scene.spawn]) === JSON.stringify([m.pois, m.spawn]))
+          return
+        w.updateScene({ ...w.scene, pois: m.pois, spawn: m.spawn })
+      })
     },
     error(e) {
       if (!e.type?.startsWith('build.')) return false

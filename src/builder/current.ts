@@ -1,8 +1,8 @@
 // The builder's side of the joined room, for the tools: sends `build.*` messages (null while no
 // builder world's room is joined). Set by binding.ts.
-import type { ClientMessage } from '../protocol/messages'
+import type { ClientMessage, ClientMessageType } from '../protocol/messages'
 
-export type BuildType = 'build.edit' | 'build.undo' | 'build.redo' | 'build.save' | 'build.restore'
+export type BuildType = Extract<ClientMessageType, `build.${string}`>
 
 export interface BuilderSession {
   send<T extends BuildType>(type: T, payload: ClientMessage<T>): boolean

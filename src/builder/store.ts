@@ -4,8 +4,18 @@
 import { create } from 'zustand'
 import type { WorldCard } from './api'
 
-export type Tool = 'place' | 'remove' | 'box' | 'replace' | 'pick'
-export const TOOLS: readonly Tool[] = ['place', 'remove', 'box', 'replace', 'pick']
+export type Tool = 'place' | 'remove' | 'box' | 'replace' | 'pick' | 'prefab' | 'poi' | 'spawn'
+export const TOOLS: readonly Tool[] = [
+  'place',
+  'remove',
+  'box',
+  'replace',
+  'pick',
+  'prefab',
+  'poi',
+  'spawn',
+]
+export type Rotation = 0 | 90 | 180 | 270
 export const BRUSHES = [1, 2, 3, 5] as const
 
 export interface BuilderState {
@@ -16,6 +26,11 @@ export interface BuilderState {
   /** Palette material id (1 = the palette's first entry). */
   material: number
   brush: (typeof BRUSHES)[number]
+  /** The piece of the world's prefab library the prefab tool places, and its turn. */
+  prefab: string | null
+  rotate: Rotation
+  /** Where a new point of interest goes, while its texts are being written. */
+  poiDraft: [number, number, number] | null
   /** The first corner of a box fill, once clicked. */
   corner: [number, number, number] | null
   /** The room's last change number applied here, and the last save. */
@@ -33,6 +48,10 @@ export interface BuilderState {
   setMaterial(material: number): void
   setBrush(brush: BuilderState['brush']): void
   setCorner(corner: BuilderState['corner']): void
+  setPrefab(prefab: string): void
+  setPoiDraft(at: [number, number, number] | null): void
+  /** Turns the piece a quarter clockwise (seen from above). */
+  turn(): void
   applied(seq: number): void
   savedAs(version: number, at: number): void
   setProblem(problem: string | null): void
@@ -46,6 +65,9 @@ const START = {
   material: 1,
   brush: 1 as const,
   corner: null,
+  prefab: null,
+  rotate: 0 as Rotation,
+  poiDraft: null,
   seq: 0,
   saved: null,
   dirty: false,
@@ -62,6 +84,9 @@ export const useBuilder = create<BuilderState>()((set) => ({
   setMaterial: (material) => set({ material }),
   setBrush: (brush) => set({ brush }),
   setCorner: (corner) => set({ corner }),
+  setPrefab: (prefab) => set({ prefab, tool: 'prefab', corner: null }),
+  setPoiDraft: (poiDraft) => set({ poiDraft }),
+  turn: () => set((s) => ({ rotate: ((s.rotate + 90) % 360) as Rotation })),
   applied: (seq) => set({ seq, dirty: true }),
   savedAs: (version, at) => set({ saved: { version, at }, dirty: false }),
   setProblem: (problem) => set({ problem }),

@@ -3,6 +3,7 @@
 // worker has meshed, and a checksum of the page's grid (two pages with the same grid agree).
 import { useLiveVoxels } from '../world/voxel/live'
 import { useBuilder } from './store'
+import { useWorld } from '../state/world'
 
 export interface BuilderHooks {
   state: () => {
@@ -20,6 +21,8 @@ export interface BuilderHooks {
   }
   /** FNV-1a of the page's grid, or null when no builder world is shown. */
   gridHash: () => number | null
+  /** The English titles of the shown world's points of interest. */
+  pois: () => string[]
   /** The material at a cell of the page's grid. */
   cell: (x: number, y: number, z: number) => number | null
 }
@@ -47,6 +50,7 @@ export const builderHooks: BuilderHooks = {
     for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193)
     return h >>> 0
   },
+  pois: () => useWorld.getState().scene?.pois.map((p) => p.title.en) ?? [],
   cell: (x, y, z) => useLiveVoxels.getState().live?.grid.get(x, y, z) ?? null,
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyGrid, GRASS, STONE } from '../world/voxel/testing'
-import { brushBox, toolAction, type ToolState } from './tools'
+import { brushBox, pieceSize, toolAction, type ToolState } from './tools'
 import type { VoxelHit } from './raycast'
 
 const hit: VoxelHit = { cell: [4, 2, 4], before: [4, 3, 4], distance: 5 }
@@ -9,6 +9,8 @@ const state = (over: Partial<ToolState> = {}): ToolState => ({
   material: STONE,
   brush: 1,
   corner: null,
+  prefab: null,
+  rotate: 0,
   ...over,
 })
 
@@ -58,5 +60,22 @@ describe('builder tools', () => {
       material: GRASS,
     })
     expect(toolAction(state({ tool: 'replace', material: GRASS }), g, hit, 0).kind).toBe('none')
+  })
+
+  it('places a piece centred on the cell clicked, turned as chosen', () => {
+    const g = emptyGrid(16, 16, 16)
+    const house = { keys: { s: 'stone' }, layers: [['sss', 'sss'], ['s']] }
+    expect(pieceSize(house, 0)).toEqual([3, 2, 2])
+    expect(pieceSize(house, 90)).toEqual([2, 2, 3])
+    const prefabs = { house }
+    expect(toolAction(state({ tool: 'prefab' }), g, hit, 0, prefabs).kind).toBe('none')
+    expect(
+      toolAction(state({ tool: 'prefab', prefab: 'house', rotate: 90 }), g, hit, 0, prefabs),
+    ).toEqual({
+      kind: 'prefab',
+      prefab: 'house',
+      at: [3, 3, 3],
+      rotate: 90,
+    })
   })
 })

@@ -3,12 +3,16 @@
 import { MAX_EDIT_CELLS, type VoxelEdit } from '../protocol/builder'
 import type { VoxelGrid } from '../world/voxel/grid'
 import type { VoxelHit } from './raycast'
-import type { Tool } from './store'
+import type { Prefab } from '../protocol/scene'
+import type { Rotation, Tool } from './store'
 
 export type ToolAction =
   | { kind: 'edit'; edit: VoxelEdit }
   | { kind: 'corner'; at: [number, number, number] }
   | { kind: 'pick'; material: number }
+  | { kind: 'prefab'; prefab: string; at: [number, number, number]; rotate: Rotation }
+  /** A point of interest or the spawn, standing in the cell in front of the face. */
+  | { kind: 'poi' | 'spawn'; at: [number, number, number] }
   | { kind: 'none'; why: string }
 
 export interface ToolState {
@@ -16,6 +20,24 @@ export interface ToolState {
   material: number
   brush: number
   corner: [number, number, number] | null
+  prefab: string | null
+  rotate: Rotation
+}
+
+/** A piece's size [x, y, z] once turned (the server's `rotatedFootprint`, from its layers). */
+export function pieceSize(prefab: Prefab, rotate: Rotation): [number, number, number] {
+  const w = Math.max(0, ...prefab.layers.flatMap((layer) => layer.map((row) => row.length)))
+  const d = Math.max(0, ...prefab.layers.map((layer) => layer.length))
+  const h = prefab.layers.length
+  return rotate === 90 || rotate === 270 ? [d, h, w] : [w, h, d]
+}
+
+/** Where a piece goes for a hit: centred on the cell in front of the face, standing on it. */
+export function pieceCorner(
+  size: readonly [number, number, number],
+  at: readonly [number, number, number],
+): [number, number, number] {
+  return [at[0] - Math.floor(size[0] / 2), at[1], at[2] - Math.floor(size[2] / 2)]
 }
 
 /** A brush-sized cube around `at`, clipped to the grid. */
@@ -37,6 +59,7 @@ export function toolAction(
   grid: VoxelGrid,
   hit: VoxelHit,
   button: number,
+  prefabs: Readonly<Record<string, Prefab>> = {},
 ): ToolAction {
   const inside = (c: readonly number[]) => grid.inBounds(c[0]!, c[1]!, c[2]!)
   // The right button removes, whatever the tool.
@@ -62,6 +85,17 @@ export function toolAction(
     }
     case 'pick':
       return { kind: 'pick', material: grid.get(...hit.cell) }
+    case 'poi':
+    case 'spawn':
+      if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
+      return { kind: tool, at: [...hit.before] }
+    case 'prefab': {
+      const piece =
+        state.prefab && Object.hasOwn(prefabs, state.prefab) ? prefabs[state.prefab] : null
+      if (!piece || !state.prefab) return { kind: 'none', why: 'pick a piece first' }
+      const at = pieceCorner(pieceSize(piece, state.rotate), hit.before)
+      return { kind: 'prefab', prefab: state.prefab, at, rotate: state.rotate }
+    }
     case 'box': {
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
       if (!state.corner) return { kind: 'corner', at: hit.before }

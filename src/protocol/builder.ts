@@ -39,6 +39,45 @@ export const BoxPatch = z
   .strict()
 export type BoxPatch = z.infer<typeof BoxPatch>
 
+/** Most points of interest a builder world holds. */
+export const MAX_WORLD_POIS = 64
+
+const Words = (max: number) =>
+  z.object({
+    'zh-CN': z.string().trim().min(1).max(max),
+    en: z.string().trim().min(1).max(max),
+  })
+
+/** A point of interest as a builder sets it (the scene's Poi, sized for one message). */
+export const PoiEdit = z
+  .object({
+    action: z.literal('set'),
+    /** Absent: a new one (the room gives it an id). */
+    id: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .optional(),
+    kind: z.enum(['scenic', 'landmark', 'village', 'viewpoint']),
+    title: Words(40),
+    body: Words(160),
+    position: Cell,
+  })
+  .strict()
+export type PoiEdit = z.infer<typeof PoiEdit>
+
+/** The visitor layer as the room holds it (sent whole after every change, and on joining). */
+export interface VisitorLayer {
+  pois: {
+    id: string
+    kind: 'scenic' | 'landmark' | 'village' | 'viewpoint'
+    title: { 'zh-CN': string; en: string }
+    body: { 'zh-CN': string; en: string }
+    position: [number, number, number]
+    radius: number
+  }[]
+  spawn: { position: [number, number, number]; heading: number }
+}
+
 export const BUILDER_ERROR_CODES = [
   /** Not signed in, or not the owner or a builder of this world. */
   'not_builder',
@@ -87,6 +126,24 @@ export const BuilderMessages = {
       .strict(),
     rate: { perSecond: 4, burst: 8 },
   },
+  /** Add or change a point of interest (`set`), or take one away (`remove`). */
+  'build.poi': {
+    schema: z.discriminatedUnion('action', [
+      PoiEdit,
+      z
+        .object({
+          action: z.literal('remove'),
+          id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+        })
+        .strict(),
+    ]),
+    rate: { perSecond: 2, burst: 6 },
+  },
+  /** Where visitors arrive: a cell (they stand on its floor) and a heading (radians). */
+  'build.spawn': {
+    schema: z.object({ position: Cell, heading: z.number().finite().min(-10).max(10) }).strict(),
+    rate: { perSecond: 1, burst: 3 },
+  },
   /** Undo the sender's own last edit (or redo the last undo), as the room applies them. */
   'build.undo': { schema: z.object({}).strict(), rate: { perSecond: 10, burst: 20 } },
   'build.redo': { schema: z.object({}).strict(), rate: { perSecond: 10, burst: 20 } },
@@ -119,6 +176,8 @@ export interface BuilderServerMessages {
     edit?: VoxelEdit
     patch?: BoxPatch
   }
+  /** The points of interest and the spawn, on joining and after every change. */
+  'build.scene': VisitorLayer
   /** The world was saved as `version` (autosave or a builder's save). */
   'build.saved': { version: number; note: string; at: number }
 }

@@ -46,6 +46,8 @@ export interface WorldState {
   setLoading: (stage: LoadStage) => void
   /** The world file is read and valid (with its stored grid, if any); its view builds it next. */
   loaded: (scene: Scene, voxels?: Uint8Array | null) => void
+  /** The shown world's scene changed in place (a builder world's points and spawn). */
+  updateScene: (scene: Scene) => void
   /** The view built it: the visitor can walk on `collider`. */
   ready: (collider: WorldCollider) => void
   failed: (error: WorldError) => void
@@ -79,6 +81,7 @@ export const useWorld = create<WorldState>()((set) => ({
   unload: (status) => set({ ...UNLOADED, status }),
   setLoading: (loading) => set({ loading }),
   loaded: (scene, voxels = null) => set({ scene, voxels }),
+  updateScene: (scene) => set((s) => (s.scene?.id === scene.id ? { scene } : s)),
   ready: (collider) => set({ collider, status: 'ready' }),
   failed: (error) => set({ status: 'error', error }),
   dropCollider: (collider) => set((s) => (s.collider === collider ? { collider: null } : s)),

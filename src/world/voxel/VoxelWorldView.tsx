@@ -116,7 +116,10 @@ export function VoxelWorldView({
 }: VoxelWorldViewProps) {
   const world = scene.voxel
   const env = scene.environment
-  const [spawnX, , spawnZ] = scene.spawn.position
+  // A builder world's visitor layer (points, spawn) changes while it is shown: that is a new
+  // scene object, not a new world to build. The build reads the scene as it was when it began.
+  const sceneNow = useRef(scene)
+  sceneNow.current = scene
   const group = useRef<Group>(null)
   const materials = useMemo(makeMaterials, [])
   const sun = useMemo(
@@ -143,6 +146,8 @@ export function VoxelWorldView({
   useEffect(() => {
     const root = group.current
     if (!world || !root) return
+    const scene = sceneNow.current
+    const [spawnX, , spawnZ] = scene.spawn.position
     const store = useWorld.getState()
     // Fetched while the worker meshes; the collider needs them once it is done.
     const loading = layers()
@@ -266,7 +271,7 @@ export function VoxelWorldView({
       // A collider over a grid that is no longer shown must not outlive it.
       if (collider) useWorld.getState().dropCollider(collider)
     }
-  }, [world, voxels, spawnX, spawnZ, scene, layers, materials])
+  }, [world, voxels, layers, materials])
 
   useFrame((_, dt) => {
     // Motion-sensitive visitors get still water; nothing else here moves.

@@ -1,0 +1,82 @@
+// A new point of interest, where the builder clicked with the point tool: its kind, and a title
+// and a text in Chinese and in English (the room cleans them like chat). Sent to the room, which
+// shows it to everyone and saves it with the world.
+import { useState } from 'react'
+import { Dialog } from '../app/Dialog'
+import { useT } from '../i18n'
+import { current } from './current'
+import { useBuilder } from './store'
+
+const KINDS = ['landmark', 'scenic', 'village', 'viewpoint'] as const
+
+export function PoiDialog({ at }: { at: [number, number, number] }) {
+  const t = useT()
+  const [kind, setKind] = useState<(typeof KINDS)[number]>('landmark')
+  const [text, setText] = useState({ titleZh: '', titleEn: '', bodyZh: '', bodyEn: '' })
+  const close = () => useBuilder.getState().setPoiDraft(null)
+  const field = (key: keyof typeof text, label: string, max: number, area = false) => (
+    <label className="builder-field">
+      <span>{label}</span>
+      {area ? (
+        <textarea
+          required
+          maxLength={max}
+          rows={2}
+          value={text[key]}
+          onChange={(e) => setText({ ...text, [key]: e.target.value })}
+        />
+      ) : (
+        <input
+          type="text"
+          required
+          maxLength={max}
+          value={text[key]}
+          onChange={(e) => setText({ ...text, [key]: e.target.value })}
+        />
+      )}
+    </label>
+  )
+  return (
+    <Dialog
+      title={t('builder.poi.title')}
+      onClose={close}
+      closeLabel={t('builder.close')}
+      className="builder-settings"
+      testId="builder-poi-dialog"
+    >
+      <form
+        className="builder-poi"
+        onSubmit={(e) => {
+          e.preventDefault()
+          const sent = current.session?.send('build.poi', {
+            action: 'set',
+            kind,
+            title: { 'zh-CN': text.titleZh, en: text.titleEn },
+            body: { 'zh-CN': text.bodyZh, en: text.bodyEn },
+            position: at,
+          })
+          if (!sent) useBuilder.getState().setProblem('not connected: the point was not added')
+          close()
+        }}
+      >
+        <label className="builder-field">
+          <span>{t('builder.poi.kind')}</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`builder.poi.kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {field('titleZh', t('builder.poi.nameZh'), 40)}
+        {field('titleEn', t('builder.poi.nameEn'), 40)}
+        {field('bodyZh', t('builder.poi.bodyZh'), 160, true)}
+        {field('bodyEn', t('builder.poi.bodyEn'), 160, true)}
+        <button className="btn primary" data-testid="builder-poi-add">
+          {t('builder.poi.add')}
+        </button>
+      </form>
+    </Dialog>
+  )
+}
