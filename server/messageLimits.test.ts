@@ -181,6 +181,23 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.terrain': {
+    payload: () => ({ ref: 1, op: 'raise', at: [1, 1, 1], radius: 1, material: 1 }),
+    room: 'world',
+    seen: answeredWithError,
+  },
+  'build.paste': {
+    payload: () => ({
+      ref: 1,
+      from: [0, 0, 0],
+      to: [1, 1, 1],
+      at: [4, 4, 4],
+      turn: 0,
+      mirror: false,
+    }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.poi': {
     payload: () => ({
       action: 'set',

@@ -1,5 +1,6 @@
 // The registry of bench sections: name → function returning the JSON to write.
 import { boot } from './boot'
+import { builder } from './builder'
 import { chain } from './chain'
 import { events } from './events'
 import { net } from './net'
@@ -8,6 +9,7 @@ import { worlds } from './worlds'
 
 export const sections: Record<string, () => Promise<unknown>> = {
   boot,
+  builder,
   chain,
   events,
   net,

@@ -268,7 +268,7 @@ describe('builders in a world room', () => {
     expect(notes.at(-1)).toBe('create')
   }, 60_000)
 
-  it('places pieces from the prefab library for everyone, and undoes them', async () => {
+  it('places pieces, terrain brushes and pastes for everyone, and undoes them', async () => {
     const id = await newWorld()
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
     expect(Object.keys(scene.voxel!.prefabs)).toEqual(expect.arrayContaining(['house', 'pavilion']))
@@ -285,6 +285,22 @@ describe('builders in a world room', () => {
     a.room.send('build.undo', {})
     await until(() => v.seq === 2)
     expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(true)
+    // Terrain brushes and a paste travel as patches too: every page ends with the room's grid.
+    a.room.send('build.terrain', { ref: 3, op: 'raise', at: [80, 20, 80], radius: 4, material: 1 })
+    a.room.send('build.terrain', { ref: 4, op: 'paint', at: [80, 20, 80], radius: 2, material: 2 })
+    a.room.send('build.paste', {
+      ref: 5,
+      from: [76, 10, 76],
+      to: [84, 30, 84],
+      at: [100, 10, 100],
+      turn: 90,
+      mirror: true,
+    })
+    a.room.send('build.terrain', { ref: 6, op: 'raise', at: [900, 1, 1], radius: 1, material: 1 })
+    await until(() => errors(a, 'bad_edit').length >= 2 && v.seq === 5)
+    expect(errors(a, 'bad_edit')[1]!.message).toMatch(/outside/)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(false)
   })
 
   it('keeps the visitor layer: points of interest and the spawn, for everyone, saved', async () => {

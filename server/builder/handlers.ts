@@ -1,6 +1,7 @@
 // The `build.*` messages: one handler each, run by the room's builder part (room.ts) in arrival
 // order, after it checked that the world is a builder world and the seat may edit it.
 import type { HandlerTable } from '../rooms/handlers'
+import { pastePatch, terrainPatch } from '../../src/world/voxel/sculpt'
 import type { RoomBuilder } from './room'
 
 export const builderHandlers: HandlerTable<RoomBuilder> = {
@@ -8,6 +9,18 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.edit', () => part.edit(seat, p.ref, p.edit)),
   'build.prefab': (part, seat, p) =>
     part.run(seat, 'build.prefab', () => part.prefab(seat, p.ref, p.prefab, p.at, p.rotate)),
+  'build.terrain': (part, seat, p) =>
+    part.run(seat, 'build.terrain', () =>
+      part.patch(seat, 'build.terrain', p.ref, (grid) =>
+        terrainPatch(grid, p.op, p.at, p.radius, p.material),
+      ),
+    ),
+  'build.paste': (part, seat, p) =>
+    part.run(seat, 'build.paste', () =>
+      part.patch(seat, 'build.paste', p.ref, (grid) =>
+        pastePatch(grid, p.from, p.to, p.at, p.turn, p.mirror),
+      ),
+    ),
   'build.poi': (part, seat, p) =>
     part.run(seat, 'build.poi', () =>
       p.action === 'set' ? part.setPoi(seat, p) : part.removePoi(seat, p.id),

@@ -6,6 +6,7 @@
 // saved as a new version after edits settle (autosave), when a builder saves, before a restore,
 // and when the room closes. Other instances of the world hear of each save on a presence
 // channel and, when they hold no edits of their own, take the saved grid.
+import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
   MAX_WORLD_POIS,
@@ -15,9 +16,7 @@ import {
   type VisitorLayer,
   type VoxelEdit,
 } from '../../src/protocol/builder'
-import { cleanText } from '../../src/protocol/messages'
-import { randomBytes } from 'node:crypto'
-import type { ClientMessageType } from '../../src/protocol/messages'
+import { cleanText, type ClientMessageType } from '../../src/protocol/messages'
 import type { Scene } from '../../src/protocol/scene'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
 import { checkEdit } from '../../src/world/voxel/edits'
@@ -68,7 +67,7 @@ interface History {
   runs: number
 }
 
-type BuildMessageType = Extract<ClientMessageType, `build.${string}`>
+export type BuildMessageType = Extract<ClientMessageType, `build.${string}`>
 
 export class RoomBuilder implements FeaturePart {
   private grid: VoxelGrid | null = null
@@ -153,14 +152,27 @@ export class RoomBuilder implements FeaturePart {
 
   /** Places a prefab of the world's library: sent to everyone as the patch it makes. */
   prefab(seat: Seat, ref: number, name: string, at: [number, number, number], rotate: Rotation) {
-    const grid = this.grid!
     const compiled = this.compiled(name)
     if (!compiled)
       return this.refuse(seat, 'build.prefab', 'bad_edit', `this world has no piece "${name}"`)
-    const patch = prefabPatch(grid, compiled, at, rotate)
-    if (typeof patch === 'string') return this.refuse(seat, 'build.prefab', 'bad_edit', patch)
+    this.patch(seat, 'build.prefab', ref, (grid) => prefabPatch(grid, compiled, at, rotate))
+  }
+
+  /**
+   * A change the room works out from its grid (a piece, a terrain brush, a paste): applied and
+   * sent to everyone as the patch it makes; `make` says why not with a string.
+   */
+  patch(
+    seat: Seat,
+    type: BuildMessageType,
+    ref: number,
+    make: (grid: VoxelGrid) => BoxPatch | string,
+  ) {
+    const grid = this.grid!
+    const patch = make(grid)
+    if (typeof patch === 'string') return this.refuse(seat, type, 'bad_edit', patch)
     const why = checkPatch(grid, patch)
-    if (why) return this.refuse(seat, 'build.prefab', 'bad_edit', why)
+    if (why) return this.refuse(seat, type, 'bad_edit', why)
     this.commit(seat, ref, applyBoxPatch(grid, patch), { patch })
   }
 

@@ -13,7 +13,8 @@ import { searchText } from './searchText'
 
 export const WORLD_KINDS = ['village', 'town', 'scenic'] as const
 export type WorldKind = (typeof WORLD_KINDS)[number]
-export const MAX_BUILDERS = 16
+/** Invited builders a world takes besides its owner (a village's team, a class). */
+export const MAX_BUILDERS = 32
 /** Stored (deflated) grid bytes; a 256×64×256 village takes about 20 KB. */
 export const MAX_VOXEL_BYTES = 2 * 1024 * 1024
 /** Grid bytes once inflated: a 512×128×512 world of noise, run-length coded, stays under it. */

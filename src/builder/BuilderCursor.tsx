@@ -18,7 +18,7 @@ import { useWorld } from '../state/world'
 import { current } from './current'
 import { raycastVoxels, type VoxelHit } from './raycast'
 import { useBuilder } from './store'
-import { pieceCorner, pieceSize, toolAction } from './tools'
+import { clipSize, pieceCorner, pieceSize, toolAction } from './tools'
 
 const raycaster = new Raycaster()
 const ndc = new Vector2()
@@ -83,10 +83,11 @@ export function BuilderCursor() {
       cursor.visible = hit !== null
       if (!hit) return
       const piece = s.tool === 'prefab' && s.prefab ? prefabs()[s.prefab] : undefined
-      if (piece) {
-        // The piece's box, where it would stand.
-        const size = pieceSize(piece, s.rotate)
-        const at = pieceCorner(size, hit.before)
+      const clip = s.tool === 'copy' ? s.clip : null
+      if (piece || clip) {
+        // The piece's (or the copy's) box, where it would stand.
+        const size = piece ? pieceSize(piece, s.rotate) : clipSize(clip!.from, clip!.to, s.rotate)
+        const at = piece ? pieceCorner(size, hit.before) : hit.before
         cursor.scale.set(size[0], size[1], size[2])
         cursor.position.set(at[0] + size[0] / 2, at[1] + size[1] / 2, at[2] + size[2] / 2)
         return
@@ -109,9 +110,17 @@ export function BuilderCursor() {
         undo(true)
       } else if (e.key === 'Escape' && useBuilder.getState().corner) {
         useBuilder.getState().setCorner(null)
-      } else if (!mod && e.key.toLowerCase() === 'r' && useBuilder.getState().tool === 'prefab') {
+      } else if (
+        !mod &&
+        e.key.toLowerCase() === 'r' &&
+        ['prefab', 'copy'].includes(useBuilder.getState().tool)
+      ) {
         useBuilder.getState().turn()
         show(last)
+      } else if (!mod && e.key.toLowerCase() === 'm' && useBuilder.getState().tool === 'copy') {
+        useBuilder.getState().flip()
+      } else if (e.key === 'Escape' && useBuilder.getState().clip) {
+        useBuilder.getState().setClip(null)
       }
     }
     setClickTool((x, y, button) => {
@@ -144,6 +153,29 @@ export function BuilderCursor() {
         case 'poi':
           s.setPoiDraft(action.at)
           break
+        case 'terrain': {
+          const session = current.session
+          const sent = session?.send('build.terrain', {
+            ref: session.nextRef(),
+            op: action.op,
+            at: action.at,
+            radius: action.radius,
+            material: s.material,
+          })
+          s.setProblem(sent ? null : 'not connected to the world: the ground was not changed')
+          break
+        }
+        case 'clip':
+          s.setClip({ from: action.from, to: action.to })
+          s.setProblem(null)
+          break
+        case 'paste': {
+          const session = current.session
+          const { kind: _kind, ...paste } = action
+          const sent = session?.send('build.paste', { ref: session.nextRef(), ...paste })
+          s.setProblem(sent ? null : 'not connected to the world: nothing was pasted')
+          break
+        }
         case 'spawn': {
           const sent = current.session?.send('build.spawn', { position: action.at, heading: 0 })
           s.setProblem(sent ? null : 'not connected to the world: the spawn was not moved')

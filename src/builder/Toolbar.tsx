@@ -8,7 +8,7 @@ import { useT } from '../i18n'
 import { useWorld } from '../state/world'
 import { undo } from './BuilderCursor'
 import { current } from './current'
-import { BRUSHES, TOOLS, useBuilder } from './store'
+import { BRUSHES, TERRAIN_OPS, TOOLS, useBuilder } from './store'
 import './builder.css'
 
 export function Toolbar() {
@@ -22,6 +22,7 @@ export function Toolbar() {
   const prefabs = useWorld((s) => s.scene?.voxel?.prefabs)
   const pieces = prefabs ? Object.keys(prefabs) : []
   const { tool, material, brush, corner, problem, saved, dirty, prefab, rotate } = useBuilder()
+  const { terrainOp, clip, mirror } = useBuilder()
   const s = useBuilder.getState()
 
   useEffect(() => {
@@ -95,6 +96,39 @@ export function Toolbar() {
           {t('builder.world')}
         </button>
       </div>
+      {tool === 'terrain' && (
+        <div className="builder-row" role="radiogroup" aria-label={t('builder.tool.terrain')}>
+          {TERRAIN_OPS.map((op) => (
+            <button
+              key={op}
+              className={terrainOp === op ? 'btn primary' : 'btn'}
+              role="radio"
+              aria-checked={terrainOp === op}
+              data-testid={`builder-terrain-${op}`}
+              onClick={() => s.setTerrainOp(op)}
+            >
+              {t(`builder.terrain.${op}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      {tool === 'copy' && (
+        <div className="builder-row">
+          <button className="btn" onClick={() => s.turn()}>
+            {t('builder.turn')} {rotate}°
+          </button>
+          <button
+            className={mirror ? 'btn primary' : 'btn'}
+            aria-pressed={mirror}
+            onClick={() => s.flip()}
+          >
+            {t('builder.mirror')}
+          </button>
+          <span className="builder-status">
+            {clip ? t('builder.copy.ready') : t('builder.copy.hint')}
+          </span>
+        </div>
+      )}
       {tool === 'prefab' && (
         <div className="builder-row">
           <label className="builder-inline">

@@ -4,17 +4,22 @@
 import { create } from 'zustand'
 import type { WorldCard } from './api'
 
-export type Tool = 'place' | 'remove' | 'box' | 'replace' | 'pick' | 'prefab' | 'poi' | 'spawn'
+export type Tool =
+  'place' | 'remove' | 'box' | 'replace' | 'pick' | 'terrain' | 'copy' | 'prefab' | 'poi' | 'spawn'
 export const TOOLS: readonly Tool[] = [
   'place',
   'remove',
   'box',
   'replace',
   'pick',
+  'terrain',
+  'copy',
   'prefab',
   'poi',
   'spawn',
 ]
+export type TerrainOp = 'raise' | 'lower' | 'flatten' | 'smooth' | 'paint'
+export const TERRAIN_OPS: readonly TerrainOp[] = ['raise', 'lower', 'flatten', 'smooth', 'paint']
 export type Rotation = 0 | 90 | 180 | 270
 export const BRUSHES = [1, 2, 3, 5] as const
 
@@ -29,6 +34,10 @@ export interface BuilderState {
   /** The piece of the world's prefab library the prefab tool places, and its turn. */
   prefab: string | null
   rotate: Rotation
+  terrainOp: TerrainOp
+  /** The copied box (the copy tool's two corners); pasting puts it where the next click is. */
+  clip: { from: [number, number, number]; to: [number, number, number] } | null
+  mirror: boolean
   /** Where a new point of interest goes, while its texts are being written. */
   poiDraft: [number, number, number] | null
   /** The first corner of a box fill, once clicked. */
@@ -50,6 +59,9 @@ export interface BuilderState {
   setCorner(corner: BuilderState['corner']): void
   setPrefab(prefab: string): void
   setPoiDraft(at: [number, number, number] | null): void
+  setTerrainOp(op: TerrainOp): void
+  setClip(clip: BuilderState['clip']): void
+  flip(): void
   /** Turns the piece a quarter clockwise (seen from above). */
   turn(): void
   applied(seq: number): void
@@ -68,6 +80,9 @@ const START = {
   prefab: null,
   rotate: 0 as Rotation,
   poiDraft: null,
+  terrainOp: 'raise' as TerrainOp,
+  clip: null,
+  mirror: false,
   seq: 0,
   saved: null,
   dirty: false,
@@ -80,12 +95,15 @@ export const useBuilder = create<BuilderState>()((set) => ({
   setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
   setCard: (card) => set({ card }),
   setBuilding: (building) => set({ building, corner: null }),
-  setTool: (tool) => set({ tool, corner: null }),
+  setTool: (tool) => set((s) => ({ tool, corner: null, clip: tool === 'copy' ? s.clip : null })),
   setMaterial: (material) => set({ material }),
   setBrush: (brush) => set({ brush }),
   setCorner: (corner) => set({ corner }),
   setPrefab: (prefab) => set({ prefab, tool: 'prefab', corner: null }),
   setPoiDraft: (poiDraft) => set({ poiDraft }),
+  setTerrainOp: (terrainOp) => set({ terrainOp, tool: 'terrain' }),
+  setClip: (clip) => set({ clip, corner: null }),
+  flip: () => set((s) => ({ mirror: !s.mirror })),
   turn: () => set((s) => ({ rotate: ((s.rotate + 90) % 360) as Rotation })),
   applied: (seq) => set({ seq, dirty: true }),
   savedAs: (version, at) => set({ saved: { version, at }, dirty: false }),

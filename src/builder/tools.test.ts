@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyGrid, GRASS, STONE } from '../world/voxel/testing'
-import { brushBox, pieceSize, toolAction, type ToolState } from './tools'
+import { brushBox, clipSize, pieceSize, toolAction, type ToolState } from './tools'
 import type { VoxelHit } from './raycast'
 
 const hit: VoxelHit = { cell: [4, 2, 4], before: [4, 3, 4], distance: 5 }
@@ -77,5 +77,38 @@ describe('builder tools', () => {
       at: [3, 3, 3],
       rotate: 90,
     })
+  })
+
+  it('terrain brushes at the block clicked; copy takes two corners, then pastes turned', () => {
+    const g = emptyGrid(16, 16, 16)
+    expect(
+      toolAction(state({ tool: 'terrain', terrainOp: 'flatten', brush: 3 }), g, hit, 0),
+    ).toEqual({
+      kind: 'terrain',
+      op: 'flatten',
+      at: [4, 2, 4],
+      radius: 3,
+    })
+    expect(toolAction(state({ tool: 'copy' }), g, hit, 0)).toEqual({
+      kind: 'corner',
+      at: [4, 2, 4],
+    })
+    expect(toolAction(state({ tool: 'copy', corner: [1, 1, 1] }), g, hit, 0)).toEqual({
+      kind: 'clip',
+      from: [1, 1, 1],
+      to: [4, 2, 4],
+    })
+    const clip = {
+      from: [1, 1, 1] as [number, number, number],
+      to: [4, 2, 4] as [number, number, number],
+    }
+    expect(toolAction(state({ tool: 'copy', clip, rotate: 90, mirror: true }), g, hit, 0)).toEqual({
+      kind: 'paste',
+      ...clip,
+      at: [4, 3, 4],
+      turn: 90,
+      mirror: true,
+    })
+    expect(clipSize(clip.from, clip.to, 90)).toEqual([4, 2, 4])
   })
 })

@@ -4,13 +4,23 @@ import { MAX_EDIT_CELLS, type VoxelEdit } from '../protocol/builder'
 import type { VoxelGrid } from '../world/voxel/grid'
 import type { VoxelHit } from './raycast'
 import type { Prefab } from '../protocol/scene'
-import type { Rotation, Tool } from './store'
+import type { Rotation, TerrainOp, Tool } from './store'
 
 export type ToolAction =
   | { kind: 'edit'; edit: VoxelEdit }
   | { kind: 'corner'; at: [number, number, number] }
   | { kind: 'pick'; material: number }
   | { kind: 'prefab'; prefab: string; at: [number, number, number]; rotate: Rotation }
+  | { kind: 'terrain'; op: TerrainOp; at: [number, number, number]; radius: number }
+  | { kind: 'clip'; from: [number, number, number]; to: [number, number, number] }
+  | {
+      kind: 'paste'
+      from: [number, number, number]
+      to: [number, number, number]
+      at: [number, number, number]
+      turn: Rotation
+      mirror: boolean
+    }
   /** A point of interest or the spawn, standing in the cell in front of the face. */
   | { kind: 'poi' | 'spawn'; at: [number, number, number] }
   | { kind: 'none'; why: string }
@@ -22,6 +32,9 @@ export interface ToolState {
   corner: [number, number, number] | null
   prefab: string | null
   rotate: Rotation
+  terrainOp?: TerrainOp
+  clip?: { from: [number, number, number]; to: [number, number, number] } | null
+  mirror?: boolean
 }
 
 /** A piece's size [x, y, z] once turned (the server's `rotatedFootprint`, from its layers). */
@@ -30,6 +43,20 @@ export function pieceSize(prefab: Prefab, rotate: Rotation): [number, number, nu
   const d = Math.max(0, ...prefab.layers.map((layer) => layer.length))
   const h = prefab.layers.length
   return rotate === 90 || rotate === 270 ? [d, h, w] : [w, h, d]
+}
+
+/** A copied box's size [x, y, z] once turned. */
+export function clipSize(
+  from: readonly number[],
+  to: readonly number[],
+  turn: Rotation,
+): [number, number, number] {
+  const [w, h, d] = [0, 1, 2].map((i) => Math.abs(from[i]! - to[i]!) + 1) as [
+    number,
+    number,
+    number,
+  ]
+  return turn === 90 || turn === 270 ? [d, h, w] : [w, h, d]
 }
 
 /** Where a piece goes for a hit: centred on the cell in front of the face, standing on it. */
@@ -85,6 +112,31 @@ export function toolAction(
     }
     case 'pick':
       return { kind: 'pick', material: grid.get(...hit.cell) }
+    case 'terrain':
+      return {
+        kind: 'terrain',
+        op: state.terrainOp ?? 'raise',
+        at: [...hit.cell],
+        radius: state.brush,
+      }
+    case 'copy': {
+      if (state.clip) {
+        if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
+        return {
+          kind: 'paste',
+          ...state.clip,
+          at: [...hit.before],
+          turn: state.rotate,
+          mirror: state.mirror ?? false,
+        }
+      }
+      if (!state.corner) return { kind: 'corner', at: [...hit.cell] }
+      const [a, b] = [state.corner, hit.cell]
+      const cells = [0, 1, 2].reduce((n, i) => n * (Math.abs(a[i]! - b[i]!) + 1), 1)
+      if (cells > MAX_EDIT_CELLS)
+        return { kind: 'none', why: `a copy holds at most ${MAX_EDIT_CELLS} blocks (32×32×32)` }
+      return { kind: 'clip', from: [...a], to: [...b] }
+    }
     case 'poi':
     case 'spawn':
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }

@@ -126,6 +126,41 @@ export const BuilderMessages = {
       .strict(),
     rate: { perSecond: 4, burst: 8 },
   },
+  /** A terrain brush around a column: raise, lower, flatten (to `at`'s height), smooth, paint. */
+  'build.terrain': {
+    schema: z
+      .object({
+        ref: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+        op: z.enum(['raise', 'lower', 'flatten', 'smooth', 'paint']),
+        at: Cell,
+        radius: z.number().int().min(0).max(8),
+        material: z.number().int().min(1).max(255),
+      })
+      .strict(),
+    rate: { perSecond: 8, burst: 16 },
+  },
+  /** Copy the box from..to (≤ 32³, air too) to `at`, turned and mirrored along x first. */
+  'build.paste': {
+    schema: z
+      .object({
+        ref: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+        from: Cell,
+        to: Cell,
+        at: Cell,
+        turn: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+        mirror: z.boolean(),
+      })
+      .strict(),
+    rate: { perSecond: 4, burst: 8 },
+  },
   /** Add or change a point of interest (`set`), or take one away (`remove`). */
   'build.poi': {
     schema: z.discriminatedUnion('action', [
