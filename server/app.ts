@@ -132,7 +132,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }
       return live
     },
-    membersChanged: (worldId) => {
+    accessChanged: (worldId) => {
       const notice: BuilderNotice = { kind: 'members' }
       background(matchMaker.presence.publish(builderChannel(worldId), notice), '[builder] publish')
     },

@@ -48,6 +48,18 @@ async function api(route: string, token?: string, init: RequestInit = {}) {
 const post = (route: string, token: string | undefined, body: unknown) =>
   api(route, token, { method: 'POST', body: JSON.stringify(body) })
 
+/** A change that must go through: waits out the per-wallet write limit (2 a second, burst 10). */
+async function change(route: string, token: string, body: unknown) {
+  for (let i = 0; ; i++) {
+    const r = await post(route, token, body)
+    if (r.status !== 429 || i >= 20) {
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      return r
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
+
 const NEW = {
   template: 'village',
   region: '浙江',
@@ -69,7 +81,8 @@ interface Page {
   inbox: { [T in keyof ServerMessages]?: ServerMessages[T][] }
 }
 
-async function open(world: string, token: string | null, scene: Scene): Promise<Page> {
+/** A page in the world's room; `sync`: wait for the grid (a draft sends it to builders only). */
+async function open(world: string, token: string | null, scene: Scene, sync = true): Promise<Page> {
   const client = new Client(server.url.replace(/^http/, 'ws'))
   const room = await client.joinOrCreate('world', { world, name: 'B' })
   rooms.push(room)
@@ -103,11 +116,11 @@ async function open(world: string, token: string | null, scene: Scene): Promise<
   keep('error')
   keep('authed')
   room.onMessage('*', () => {})
-  await until(() => page.grid, 'build.sync')
   if (token) {
     room.send('auth', { token })
     await until(() => page.inbox.authed?.length, 'authed')
   }
+  if (sync) await until(() => page.grid, 'build.sync')
   return page
 }
 
@@ -187,17 +200,30 @@ describe('builder HTTP API', () => {
 describe('builders in a world room', () => {
   it('apply edits in one order for everyone, with rights checked and undo per builder', async () => {
     const id = await newWorld()
-    await post(`/api/builder/worlds/${id}/builders`, owner, {
+    await change(`/api/builder/worlds/${id}/builders`, owner, {
       address: wallet(1).address,
       add: true,
     })
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
     const a = await open(id, owner, scene)
     const b = await open(id, friend, scene)
-    const c = await open(id, stranger, scene)
-    const v = await open(id, null, scene)
+    const c = await open(id, stranger, scene, false)
+    const v = await open(id, null, scene, false)
     const [sx, sy] = scene.voxel!.size
     const top = sy - 2
+
+    // A draft's content goes to its builders only: the others in its room get nothing of it.
+    a.room.send('build.edit', { ref: 2, edit: { from: [2, top, 2], to: [2, top, 2], material: 1 } })
+    await until(() => a.seq === 1 && b.seq === 1)
+    expect([c.grid, v.grid, c.inbox['build.applied'], v.inbox['build.scene']]).toEqual([
+      null,
+      null,
+      undefined,
+      undefined,
+    ])
+    // Published, everyone in the room gets the grid at once.
+    await change(`/api/builder/worlds/${id}/publish`, owner, { published: true })
+    await until(() => c.grid && v.grid && v.seq === 1)
 
     // A visitor and a stranger may not edit; a bad edit is refused with the reason.
     v.room.send('build.edit', { ref: 1, edit: { from: [1, top, 1], to: [1, top, 1], material: 1 } })
@@ -272,6 +298,8 @@ describe('builders in a world room', () => {
     const id = await newWorld()
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
     expect(Object.keys(scene.voxel!.prefabs)).toEqual(expect.arrayContaining(['house', 'pavilion']))
+    // Published: a visitor gets what builders do.
+    await change(`/api/builder/worlds/${id}/publish`, owner, { published: true })
     const a = await open(id, owner, scene)
     const v = await open(id, null, scene)
     const start = Buffer.from(encodeGrid(a.grid!))
@@ -306,6 +334,8 @@ describe('builders in a world room', () => {
   it('keeps the visitor layer: points of interest and the spawn, for everyone, saved', async () => {
     const id = await newWorld()
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, owner)).body, 'scene')
+    // Published: a visitor gets what builders do.
+    await change(`/api/builder/worlds/${id}/publish`, owner, { published: true })
     const a = await open(id, owner, scene)
     const v = await open(id, null, scene)
     const poi = {

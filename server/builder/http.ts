@@ -46,8 +46,8 @@ export interface BuilderApiDeps {
   directory: () => WorldDirectory | null
   /** Visitors now in each builder world that has any (every instance, every process). */
   live: () => Promise<ReadonlyMap<string, number>>
-  /** Tells the world's rooms (every instance) that its builders changed. */
-  membersChanged: (worldId: string) => void
+  /** Tells the world's rooms (every instance) that its builders or its status changed. */
+  accessChanged: (worldId: string) => void
 }
 
 /** Worlds one wallet may own. */
@@ -272,6 +272,7 @@ export function builderApi(deps: BuilderApiDeps) {
         if (typeof b.published !== 'boolean')
           throw new HttpRefusal(400, 'bad_input', '"published" must be true or false')
         const world = await store.setPublished(id, session.address, b.published)
+        deps.accessChanged(id)
         json(res, 200, card(world, session.address))
         return
       }
@@ -280,7 +281,7 @@ export function builderApi(deps: BuilderApiDeps) {
       const world = b.add
         ? await store.addBuilder(id, session.address, b.address)
         : await store.removeBuilder(id, session.address, b.address)
-      deps.membersChanged(id)
+      deps.accessChanged(id)
       json(res, 200, card(world, session.address))
       return
     }

@@ -6,6 +6,10 @@
 // saved as a new version after edits settle (autosave), when a builder saves, before a restore,
 // and when the room closes. Other instances of the world hear of each save on a presence
 // channel and, when they hold no edits of their own, take the saved grid.
+//
+// A draft is its owner's and builders' only: in a draft's room the grid, its changes and the
+// visitor layer go only to seats signed in as one of them (anyone may join the room by id, as
+// any room; what they get there is avatars and chat).
 import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
@@ -16,7 +20,7 @@ import {
   type VisitorLayer,
   type VoxelEdit,
 } from '../../src/protocol/builder'
-import { cleanText, type ClientMessageType } from '../../src/protocol/messages'
+import { cleanText, type ClientMessageType, type ServerMessages } from '../../src/protocol/messages'
 import type { Scene } from '../../src/protocol/scene'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
 import { checkEdit } from '../../src/world/voxel/edits'
@@ -41,6 +45,7 @@ export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
 /** Presence channel on which every instance of a builder world hears of saves and members. */
 export const builderChannel = (world: string) => `cq:builder:${world}`
 
+/** A save; or the owner changed the builders, or published or withdrew the world. */
 export type BuilderNotice = { kind: 'saved'; version: number; room: string } | { kind: 'members' }
 
 export interface RoomBuilderOptions {
@@ -82,6 +87,9 @@ export class RoomBuilder implements FeaturePart {
   private lastEditAt = 0
   private lastEditor: string | null = null
   private readonly rights = new Map<string, { ok: boolean; at: number }>()
+  /** Published (everyone sees it), and who owns and builds it (a draft's only viewers). */
+  private published = false
+  private members = new Set<string>()
   private readonly histories = new Map<string, History>()
   /** Builder operations run one at a time, in arrival order. */
   private queue: Promise<void> = Promise.resolve()
@@ -124,9 +132,14 @@ export class RoomBuilder implements FeaturePart {
   }
 
   joined(seat: Seat) {
-    if (!this.grid) return
+    if (!this.grid || !this.mayView(seat)) return
     this.host.reply(seat.client, 'build.sync', this.sync())
     this.host.reply(seat.client, 'build.scene', this.visitorLayer())
+  }
+
+  /** A seat signed in: in a draft, a builder now gets what visitors of a published world get. */
+  signedIn(seat: Seat) {
+    if (this.grid && !this.published) this.joined(seat)
   }
 
   left(seat: Seat) {
@@ -191,7 +204,7 @@ export class RoomBuilder implements FeaturePart {
     }
     this.remember(seat, result)
     this.changed(seat)
-    this.host.broadcast('build.applied', { seq: this.seq, by, ref, ...change })
+    this.tell('build.applied', { seq: this.seq, by, ref, ...change })
   }
 
   /** Adds or changes a point of interest (texts cleaned like chat, inside the world). */
@@ -271,7 +284,7 @@ export class RoomBuilder implements FeaturePart {
     history.runs += result.inverse.runs.length
     if (result.changed === 0) return
     this.changed(seat)
-    this.host.broadcast('build.applied', { seq: this.seq, by: seat.client.sessionId, patch })
+    this.tell('build.applied', { seq: this.seq, by: seat.client.sessionId, patch })
   }
 
   /** Saves now (a builder asked); `build.saved` goes to everyone. */
@@ -288,8 +301,8 @@ export class RoomBuilder implements FeaturePart {
       const { version: now } = await store.restore(this.host.state.world, seat.address!, version)
       await this.load()
       this.histories.clear()
-      this.host.broadcast('build.sync', this.sync())
-      this.host.broadcast('build.scene', this.visitorLayer())
+      this.tell('build.sync', this.sync())
+      this.tell('build.scene', this.visitorLayer())
       this.announce({ kind: 'saved', version: now, room: this.host.roomId })
     } catch (err) {
       if (err instanceof BuilderError)
@@ -363,6 +376,33 @@ export class RoomBuilder implements FeaturePart {
     }
   }
 
+  /** Whether the seat may see the world's content here (a draft: its owner and builders). */
+  private mayView(seat: Seat): boolean {
+    return this.published || (seat.address !== null && this.members.has(seat.address))
+  }
+
+  /** A builder message to everyone who may see the world (everyone, once it is published). */
+  private tell<T extends 'build.applied' | 'build.sync' | 'build.scene' | 'build.saved'>(
+    type: T,
+    body: ServerMessages[T],
+  ) {
+    if (this.published) return this.host.broadcast(type, body)
+    for (const seat of this.host.seats.values())
+      if (this.mayView(seat)) this.host.reply(seat.client, type, body)
+  }
+
+  /** Reads who owns and builds the world and whether it is published (on start, on notice). */
+  private async readAccess(store: BuilderStore) {
+    const world = await store.current(this.host.state.world)
+    if (!world) return
+    const was = this.published
+    this.published = world.world.status === 'published'
+    this.members = new Set([world.world.owner, ...world.world.builders])
+    // Published now: those who could not see it get it.
+    if (!was && this.published && this.grid)
+      for (const seat of this.host.seats.values()) this.joined(seat)
+  }
+
   /** A cell's floor centre, when the cell is in the world. */
   private cellInside(c: [number, number, number]): [number, number, number] | null {
     if (!this.grid!.inBounds(c[0], c[1], c[2])) return null
@@ -382,7 +422,7 @@ export class RoomBuilder implements FeaturePart {
     this.lastEditAt = now
     this.lastEditor = seat.address
     this.sceneVersion++
-    this.host.broadcast('build.scene', this.visitorLayer())
+    this.tell('build.scene', this.visitorLayer())
   }
 
   private changed(seat: Seat) {
@@ -406,6 +446,8 @@ export class RoomBuilder implements FeaturePart {
     if (!store) throw new Error('builder worlds need the database, which is not up yet')
     const current = await store.current(this.host.state.world)
     if (!current) throw new Error(`no builder world ${this.host.state.world}`)
+    this.published = current.world.status === 'published'
+    this.members = new Set([current.world.owner, ...current.world.builders])
     const { scene, voxels, version } = current.content
     const decoded = decodeGrid(voxels, scene.voxel!.palette.length + 1)
     this.grid = new VoxelGrid(decoded.dims, materialTable(scene.voxel!.palette), decoded.data)
@@ -452,7 +494,7 @@ export class RoomBuilder implements FeaturePart {
       // Edits that came while it was being written wait for the next save.
       if (this.seq === savedSeq && this.sceneVersion === savedScene) this.dirtySince = 0
       else this.dirtySince = since
-      if (!this.disposed) this.host.broadcast('build.saved', { version, note, at: Date.now() })
+      if (!this.disposed) this.tell('build.saved', { version, note, at: Date.now() })
       this.announce({ kind: 'saved', version, room: this.host.roomId })
     } catch (err) {
       log.error(
@@ -473,6 +515,8 @@ export class RoomBuilder implements FeaturePart {
   private heard(notice: BuilderNotice) {
     if (notice.kind === 'members') {
       this.rights.clear()
+      const store = this.store()
+      if (store) this.enqueue(() => this.readAccess(store))
       return
     }
     if (notice.room === this.host.roomId || notice.version <= this.version) return
@@ -482,8 +526,8 @@ export class RoomBuilder implements FeaturePart {
       if (this.dirtySince || this.disposed) return
       await this.load()
       this.histories.clear()
-      this.host.broadcast('build.sync', this.sync())
-      this.host.broadcast('build.scene', this.visitorLayer())
+      this.tell('build.sync', this.sync())
+      this.tell('build.scene', this.visitorLayer())
     })
   }
 }

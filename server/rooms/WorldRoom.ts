@@ -592,6 +592,7 @@ export class WorldRoom extends Room<WorldState> {
     seat.address = session.address
     seat.authHash = tokenHash(token)
     this.reply(seat.client, 'authed', { address: session.address })
+    for (const part of this.parts) part.signedIn?.(seat)
   }
 
   /** A session was signed out: the seats bound with its token lose their address. */

@@ -105,6 +105,8 @@ export interface FeaturePart {
    * to it meanwhile).
    */
   joined?(seat: Seat): void
+  /** The seat signed in with a wallet (`auth`): `seat.address` is set. */
+  signedIn?(seat: Seat): void
   /** The seat left the room for good (not a dropped connection that may still come back). */
   left?(seat: Seat): void
   /**
