@@ -167,6 +167,11 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
   await directory.getByTestId('builder-search').fill('yfc')
   const result = directory.getByTestId('builder-results').getByRole('listitem').first()
   await expect(result).toContainText('Yunfeng Village', WAIT)
+  // Its map from above, drawn by the server when it was published.
+  await expect
+    .poll(() => result.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
+    .toBe(256)
+  await directory.screenshot({ path: 'test-results/screenshots/builder-directory.png' })
   await result.getByRole('link', { name: 'Enter' }).click()
   await waitInBuilderWorld(visitor)
   expect((await builderState(visitor)).world).toBe(world)

@@ -4,6 +4,7 @@
 // saves and restore, and the last edits saved when the room closes.
 import { inflateRawSync } from 'node:zlib'
 import { Client, type Room } from 'colyseus.js'
+import { PNG } from 'pngjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
@@ -144,6 +145,7 @@ describe('builder HTTP API', () => {
       isOwner: true,
     })
     // A draft is nobody else's business: not found, not forbidden.
+    expect((await api(`/api/builder/worlds/${id}/thumbnail.png`, owner)).status).toBe(404)
     for (const token of [undefined, stranger, friend]) {
       expect((await api(`/api/builder/worlds/${id}`, token)).status).toBe(404)
       expect((await api(`/api/builder/worlds/${id}/scene`, token)).status).toBe(404)
@@ -175,6 +177,11 @@ describe('builder HTTP API', () => {
     expect(
       (await post(`/api/builder/worlds/${id}/publish`, owner, { published: true })).status,
     ).toBe(200)
+    // Published: a map of it from above for the directory, for anyone.
+    const thumb = await api(`/api/builder/worlds/${id}/thumbnail.png`)
+    expect(thumb.status).toBe(200)
+    const png = PNG.sync.read(Buffer.from(thumb.body))
+    expect([png.width, png.height]).toEqual([256, 256])
     // Published: everyone sees it, nobody else may edit.
     expect((await api(`/api/builder/worlds/${id}`)).body).toMatchObject({
       status: 'published',

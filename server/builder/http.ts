@@ -11,6 +11,7 @@ import { clip, errorField, logFor } from '../log'
 import type { Scene } from '../../src/protocol/scene'
 import { BuilderError, type BuilderStore, type BuilderWorld, type NewWorld } from './store'
 import { isBuilderWorld } from './room'
+import { thumbnailOf } from './thumbnail'
 import type { WorldDirectory } from './directory'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
@@ -253,7 +254,9 @@ export function builderApi(deps: BuilderApiDeps) {
       return
     }
     const m =
-      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|versions|publish|builders))?$/.exec(path)
+      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|versions|publish|builders|thumbnail\.png))?$/.exec(
+        path,
+      )
     if (!m) throw new HttpRefusal(404, 'not_found', `no API route ${clip(path, 80)}`)
     const [, id, part] = m as unknown as [string, string, string | undefined]
     if (!isBuilderWorld(id))
@@ -272,6 +275,11 @@ export function builderApi(deps: BuilderApiDeps) {
         if (typeof b.published !== 'boolean')
           throw new HttpRefusal(400, 'bad_input', '"published" must be true or false')
         const world = await store.setPublished(id, session.address, b.published)
+        if (b.published) {
+          // The directory shows it with a map of it from above, drawn now.
+          const current = await store.current(id)
+          if (current) await store.setThumbnail(id, thumbnailOf(current.content))
+        }
         deps.accessChanged(id)
         json(res, 200, card(world, session.address))
         return
@@ -290,6 +298,18 @@ export function builderApi(deps: BuilderApiDeps) {
     if (part === 'versions') {
       if (!viewer) throw new HttpRefusal(401, 'no_session', 'sign in to see the versions')
       json(res, 200, { versions: await store.versions(id, viewer) })
+      return
+    }
+    if (part === 'thumbnail.png') {
+      const png = await store.thumbnail(id, viewer)
+      if (!png) throw new HttpRefusal(404, 'not_found', 'no thumbnail for that world (yet)')
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        'content-length': String(png.length),
+        // Drawn again as the world changes: a minute's cache is plenty.
+        'cache-control': 'public, max-age=60',
+      })
+      res.end(png)
       return
     }
     if (part === undefined) {

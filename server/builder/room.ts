@@ -38,6 +38,7 @@ import { errorField, log } from '../log'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
 import { BuilderError, type BuilderStore } from './store'
+import { renderThumbnail } from './thumbnail'
 
 /** Builder worlds' ids: `bw-` and 12 hex digits (BuilderStore.create). */
 export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
@@ -61,6 +62,9 @@ export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
   autosaveMaxMs: 30_000,
   rightsMs: 10_000,
 }
+
+/** A published world's thumbnail is drawn again after a save at most this often. */
+const THUMBNAIL_EVERY_MS = 60_000
 
 /** One builder's undo and redo stacks: at most this many steps, and this many run numbers. */
 const UNDO_STEPS = 64
@@ -96,6 +100,7 @@ export class RoomBuilder implements FeaturePart {
   private onNotice: ((notice: BuilderNotice) => void) | null = null
   private disposed = false
   private autosaveQueued = false
+  private thumbnailAt = 0
   /** Counts visitor layer changes (a save made meanwhile leaves the world dirty). */
   private sceneVersion = 0
   private readonly prefabs = new Map<string, CompiledPrefab>()
@@ -496,6 +501,13 @@ export class RoomBuilder implements FeaturePart {
       else this.dirtySince = since
       if (!this.disposed) this.tell('build.saved', { version, note, at: Date.now() })
       this.announce({ kind: 'saved', version, room: this.host.roomId })
+      // A published world's thumbnail follows it, redrawn at most once a minute.
+      if (this.published && Date.now() - this.thumbnailAt >= THUMBNAIL_EVERY_MS) {
+        this.thumbnailAt = Date.now()
+        const { palette } = this.scene.voxel!
+        const png = renderThumbnail(this.grid, palette, this.scene.environment.skyColor)
+        await store.setThumbnail(this.host.state.world, png)
+      }
     } catch (err) {
       log.error(
         { roomId: this.host.roomId, world: this.host.state.world, error: errorField(err) },

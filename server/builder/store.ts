@@ -303,6 +303,24 @@ export class BuilderStore {
     return content && { world, content }
   }
 
+  /** Keeps the world's thumbnail (a PNG the server drew). */
+  async setThumbnail(worldId: string, png: Uint8Array): Promise<void> {
+    await this.db.query(
+      'update builder_worlds set thumbnail = $2, thumbnail_at = now() where world_id = $1',
+      [worldId, png],
+    )
+  }
+
+  /** The world's thumbnail for anyone who may see the world; null when there is none (yet). */
+  async thumbnail(worldId: string, viewer: string | null): Promise<Uint8Array | null> {
+    if (!(await this.world(worldId, viewer))) return null
+    const rows = await this.db.query<{ thumbnail: Uint8Array | null }>(
+      'select thumbnail from builder_worlds where world_id = $1',
+      [worldId],
+    )
+    return rows[0]?.thumbnail ?? null
+  }
+
   /** Versions, newest first, for the owner and builders. */
   async versions(worldId: string, viewer: string, limit = 20): Promise<WorldVersion[]> {
     const world = await this.load(this.db, worldId)

@@ -167,6 +167,15 @@ export const migrations: readonly Migration[] = [
         where status = 'published'`,
     ],
   },
+  {
+    id: 6,
+    name: 'builder world thumbnails',
+    statements: [
+      // A map of the world seen from above (PNG), drawn when it is published and as it changes.
+      `alter table builder_worlds add column thumbnail bytea`,
+      `alter table builder_worlds add column thumbnail_at timestamptz`,
+    ],
+  },
 ]
 
 /** Key of the advisory lock migrations hold (any constant no other code uses). */

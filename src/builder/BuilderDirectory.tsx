@@ -97,12 +97,26 @@ export function BuilderDirectory() {
         </label>
       </div>
       <p role="status" aria-live="polite" className="builder-count">
-        {problem ?? (total === null ? '' : fill(t('builder.dir.count'), { n: total }))}
+        {problem ??
+          (total === null
+            ? ''
+            : total === 1
+              ? t('builder.dir.one')
+              : fill(t('builder.dir.count'), { n: total }))}
       </p>
       <ul className="builder-list" aria-busy={busy} data-testid="builder-results">
         {worlds.map((w) => (
           <li key={w.worldId}>
-            <span>
+            <img
+              className="builder-thumb"
+              src={`/api/builder/worlds/${w.worldId}/thumbnail.png`}
+              alt=""
+              width={56}
+              height={56}
+              loading="lazy"
+              onError={(e) => (e.currentTarget.style.visibility = 'hidden')}
+            />
+            <span className="builder-grow">
               <strong>{pick(w.title, lang)}</strong> · {t(`builder.kind.${w.kind}`)} · {w.region}
               {w.live > 0 && <> · {fill(t('builder.dir.live'), { n: w.live })}</>}
             </span>

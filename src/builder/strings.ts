@@ -126,6 +126,7 @@ addStrings({
   'builder.dir.newest': { 'zh-CN': '最新', en: 'Newest' },
   'builder.dir.popular': { 'zh-CN': '正在热访', en: 'Popular now' },
   'builder.dir.count': { 'zh-CN': '共 {n} 个世界', en: '{n} worlds' },
+  'builder.dir.one': { 'zh-CN': '共 1 个世界', en: '1 world' },
   'builder.dir.live': { 'zh-CN': '{n} 人在线', en: '{n} here now' },
   'builder.dir.more': { 'zh-CN': '加载更多', en: 'Show more' },
 })
