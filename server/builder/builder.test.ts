@@ -188,6 +188,38 @@ describe('builder HTTP API', () => {
       canEdit: false,
     })
     expect((await api(`/api/builder/worlds/${id}/versions`, stranger)).status).toBe(404)
+
+    // Exported as a scene file with its grid, and imported by someone else as a world of theirs.
+    const file = await api(`/api/builder/worlds/${id}/export`)
+    expect(file.status).toBe(200)
+    expect(typeof (file.body.voxel as { grid?: unknown }).grid).toBe('string')
+    const imported = await api('/api/builder/import?kind=town&region=江苏', stranger, {
+      method: 'POST',
+      body: JSON.stringify(file.body),
+    })
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201)
+    expect(imported.body).toMatchObject({ kind: 'town', region: '江苏', status: 'draft' })
+    const copy = imported.body.worldId as string
+    const original = await api(`/api/builder/worlds/${id}/voxels`)
+    const theirs = await api(`/api/builder/worlds/${copy}/voxels`, stranger)
+    expect(Buffer.from(inflateRawSync(theirs.body)).equals(inflateRawSync(original.body))).toBe(
+      true,
+    )
+    const noGrid = { ...file.body, voxel: { ...(file.body.voxel as object), grid: undefined } }
+    const refused = await api('/api/builder/import?kind=town&region=x', stranger, {
+      method: 'POST',
+      body: JSON.stringify(noGrid),
+    })
+    expect([refused.status, refused.body.message]).toEqual([
+      400,
+      expect.stringMatching(/voxel grid/),
+    ])
+    const broken = { ...file.body, voxel: { ...(file.body.voxel as object), grid: 'AAAA' } }
+    const damaged = await api('/api/builder/import?kind=town&region=x', stranger, {
+      method: 'POST',
+      body: JSON.stringify(broken),
+    })
+    expect(damaged.status).toBe(400)
     expect((await api(`/api/builder/worlds/bw-000000000000`)).status).toBe(404)
     expect((await api(`/api/builder/worlds/../../etc`)).status).toBe(404)
   })

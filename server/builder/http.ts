@@ -4,12 +4,18 @@
 // world's room (room.ts), not through here. Reads are limited per client address, writes per
 // signed-in wallet; every body is size-capped and checked.
 import type http from 'node:http'
-import { deflateRawSync } from 'node:zlib'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { PerClientLimit, answerUnavailable, clientKey, readJson } from '../httpKit'
 import type { Session, Sessions } from '../auth'
 import { clip, errorField, logFor } from '../log'
-import type { Scene } from '../../src/protocol/scene'
-import { BuilderError, type BuilderStore, type BuilderWorld, type NewWorld } from './store'
+import { parseScene, SceneError, type Scene } from '../../src/protocol/scene'
+import {
+  BuilderError,
+  MAX_INFLATED_BYTES,
+  type BuilderStore,
+  type BuilderWorld,
+  type NewWorld,
+} from './store'
 import { isBuilderWorld } from './room'
 import { thumbnailOf } from './thumbnail'
 import type { WorldDirectory } from './directory'
@@ -55,6 +61,8 @@ export interface BuilderApiDeps {
 export const MAX_OWNED_WORLDS = 20
 /** Largest height map upload, bytes. */
 export const MAX_HEIGHTMAP_BYTES = 1024 * 1024
+/** Largest scene file imported (an exported world: the scene and its grid in base64). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 const LIMITS = {
   read: { perSecond: 20, burst: 60 },
@@ -78,6 +86,37 @@ class HttpRefusal extends Error {
     readonly retryAfterS?: number,
   ) {
     super(message)
+  }
+}
+
+/**
+ * A world from an exported scene file: its scene (checked; its spaces, stages and portals left
+ * out, as a fresh world has none) and its grid (`voxel.grid`, inflated with a cap).
+ */
+export function importedWorld(input: unknown): { scene: Scene; voxels: Uint8Array } {
+  let scene: Scene
+  try {
+    scene = parseScene(input, 'the imported file')
+  } catch (err) {
+    if (err instanceof SceneError) throw new BuilderError('bad_input', err.message)
+    throw err
+  }
+  const grid = scene.voxel?.grid
+  if (!scene.voxel || !grid)
+    throw new BuilderError(
+      'bad_input',
+      'the file has no voxel grid (voxel.grid): export a builder world',
+    )
+  let voxels: Uint8Array
+  try {
+    voxels = inflateRawSync(Buffer.from(grid, 'base64'), { maxOutputLength: MAX_INFLATED_BYTES })
+  } catch {
+    throw new BuilderError('bad_input', 'the voxel grid does not inflate')
+  }
+  const { grid: _grid, ...voxel } = scene.voxel
+  return {
+    scene: { ...scene, voxel, spaces: [], stages: [], portals: [] },
+    voxels: new Uint8Array(voxels),
   }
 }
 
@@ -171,7 +210,24 @@ export function builderApi(deps: BuilderApiDeps) {
       )
     let meta: NewWorld
     let make: (worldId: string) => WorldStart
-    if ((req.headers['content-type'] ?? '').startsWith('image/png')) {
+    if (url.pathname === '/api/builder/import') {
+      // An exported world (the scene file format with its grid): the file is the body.
+      const file = await readBytes(req, MAX_IMPORT_BYTES)
+      const q = url.searchParams
+      let scene: unknown
+      try {
+        scene = JSON.parse(Buffer.from(file).toString('utf8'))
+      } catch {
+        throw new HttpRefusal(400, 'bad_request', 'the file is not JSON')
+      }
+      const imported = importedWorld(scene)
+      meta = {
+        kind: q.get('kind') ?? '',
+        region: q.get('region') ?? '',
+        title: imported.scene.name,
+      }
+      make = (id) => ({ scene: { ...imported.scene, id }, voxels: imported.voxels })
+    } else if ((req.headers['content-type'] ?? '').startsWith('image/png')) {
       // A height map: the PNG is the body, the rest in the query.
       const png = await readBytes(req, MAX_HEIGHTMAP_BYTES)
       const q = url.searchParams
@@ -242,6 +298,10 @@ export function builderApi(deps: BuilderApiDeps) {
       json(res, 200, page)
       return
     }
+    if (path === '/api/builder/import') {
+      if (method !== 'POST') throw new HttpRefusal(405, 'method_not_allowed', `${path} takes POST`)
+      return create(req, res, url)
+    }
     if (path === '/api/builder/worlds') {
       if (method === 'POST') return create(req, res, url)
       if (method !== 'GET')
@@ -254,7 +314,7 @@ export function builderApi(deps: BuilderApiDeps) {
       return
     }
     const m =
-      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|versions|publish|builders|thumbnail\.png))?$/.exec(
+      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|export|versions|publish|builders|thumbnail\.png))?$/.exec(
         path,
       )
     if (!m) throw new HttpRefusal(404, 'not_found', `no API route ${clip(path, 80)}`)
@@ -322,6 +382,13 @@ export function builderApi(deps: BuilderApiDeps) {
     if (!content) throw new HttpRefusal(404, 'not_found', 'there is no builder world with that id')
     if (part === 'scene') {
       json(res, 200, content.scene)
+      return
+    }
+    if (part === 'export') {
+      // The scene file format with the grid in it: importable here, or a file for scenes/.
+      const grid = deflateRawSync(content.voxels).toString('base64')
+      res.setHeader('content-disposition', `attachment; filename="${id}.json"`)
+      json(res, 200, { ...content.scene, voxel: { ...content.scene.voxel, grid } })
       return
     }
     // The grid: codec bytes, raw-deflated (the page inflates them with DecompressionStream).

@@ -18,7 +18,7 @@ export const MAX_BUILDERS = 32
 /** Stored (deflated) grid bytes; a 256×64×256 village takes about 20 KB. */
 export const MAX_VOXEL_BYTES = 2 * 1024 * 1024
 /** Grid bytes once inflated: a 512×128×512 world of noise, run-length coded, stays under it. */
-const MAX_INFLATED_BYTES = 64 * 1024 * 1024
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024
 export const TITLE_MAX_CHARS = 48
 export const REGION_MAX_CHARS = 32
 export const NOTE_MAX_CHARS = 80

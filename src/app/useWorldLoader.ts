@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import { SceneError } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
-import { loadScene, WorldLoadError } from '../world/loadScene'
+import { loadScene, withStoredGrid, WorldLoadError } from '../world/loadScene'
 import { worldExtensions } from './features'
 import { pick, translate } from '../i18n'
 
@@ -28,7 +28,7 @@ export function useWorldLoader(): () => void {
     const source = worldExtensions.source(worldId)
     const loading = source
       ? source.load(progress, ctl.signal)
-      : loadScene(worldId, progress, ctl.signal).then((scene) => ({ scene, voxels: null }))
+      : loadScene(worldId, progress, ctl.signal).then(withStoredGrid)
     loading.then(
       ({ scene, voxels }) => {
         if (ctl.signal.aborted) return

@@ -25,6 +25,7 @@ export function BuilderSection() {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const [walletHere, setWalletHere] = useState(false)
+  const [kind, setKind] = useState('village')
 
   useEffect(() => {
     const ctl = new AbortController()
@@ -44,6 +45,21 @@ export function BuilderSection() {
     )
     return () => ctl.abort()
   }, [token])
+
+  /** A scene file brings its names; a height map takes the form's (and the kind above). */
+  const importFile = async (file: File) => {
+    if (!token) return
+    setBusy(true)
+    setProblem(null)
+    try {
+      const card = await builderApi.importFile(file, { kind, region, titleZh, titleEn }, token)
+      openWorld(card.worldId)
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : String(e))
+    } finally {
+      setBusy(false)
+    }
+  }
 
   const create = async () => {
     if (!token) return
@@ -164,6 +180,30 @@ export function BuilderSection() {
               </p>
             )}
           </form>
+          <div className="builder-create">
+            <label className="builder-field">
+              <span>{t('builder.kind')}</span>
+              <select value={kind} onChange={(e) => setKind(e.target.value)}>
+                <option value="village">{t('builder.kind.village')}</option>
+                <option value="town">{t('builder.kind.town')}</option>
+                <option value="scenic">{t('builder.kind.scenic')}</option>
+              </select>
+            </label>
+            <label className="builder-field">
+              <span>{t('builder.import')}</span>
+              <input
+                type="file"
+                accept=".json,application/json,image/png"
+                disabled={busy}
+                data-testid="builder-import"
+                onChange={(e) => {
+                  const file = e.target.files?.[0]
+                  if (file) void importFile(file)
+                  e.target.value = ''
+                }}
+              />
+            </label>
+          </div>
         </>
       )}
       {walletHere && <WalletPanelHost />}

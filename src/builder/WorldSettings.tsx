@@ -122,6 +122,22 @@ export function WorldSettings() {
           {problem}
         </p>
       )}
+      <button
+        className="btn"
+        disabled={busy}
+        onClick={() =>
+          void act(async () => {
+            const blob = await builderApi.exportFile(card.worldId, token!)
+            const a = document.createElement('a')
+            a.href = URL.createObjectURL(blob)
+            a.download = `${card.worldId}.json`
+            a.click()
+            setTimeout(() => URL.revokeObjectURL(a.href), 10_000)
+          })
+        }
+      >
+        {t('builder.export')}
+      </button>
       <h3>{t('builder.poi.list')}</h3>
       <ul className="builder-list" data-testid="builder-pois">
         {pois.map((p) => (

@@ -1,7 +1,7 @@
 // The builder's HTTP API from the page (docs/api.md): templates, my worlds, one world's card,
 // creating, publishing, inviting and versions. Every answer is checked against its schema.
 import { z } from 'zod'
-import { apiRequest } from '../net/api'
+import { ApiError, apiRequest } from '../net/api'
 
 const Title = z.object({ 'zh-CN': z.string(), en: z.string() })
 
@@ -67,7 +67,50 @@ export interface NewWorldForm {
 
 const base = (id: string) => `/api/builder/worlds/${encodeURIComponent(id)}`
 
+/** Sends a file's bytes as the body; the answer checked like every other. */
+async function upload(path: string, body: Blob, token: string): Promise<WorldCard> {
+  let res: Response
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': body.type || 'application/json',
+      },
+      body,
+    })
+  } catch (e) {
+    throw new ApiError('network', 0, String(e))
+  }
+  const answer = (await res.json().catch(() => null)) as { message?: string; error?: string } | null
+  if (!res.ok)
+    throw new ApiError(
+      answer?.error ?? `http_${res.status}`,
+      res.status,
+      answer?.message ?? res.statusText,
+    )
+  const card = WorldCard.safeParse(answer)
+  if (!card.success) throw new ApiError('bad_response', res.status, card.error.message)
+  return card.data
+}
+
 export const builderApi = {
+  /** A world from an exported scene file, or a height map PNG (named by `titleZh`, `titleEn`). */
+  importFile: (
+    file: Blob,
+    form: { kind: string; region: string; titleZh: string; titleEn: string },
+    token: string,
+  ) => {
+    const q = new URLSearchParams(form)
+    const png = file.type === 'image/png'
+    return upload(`/api/builder/${png ? 'worlds' : 'import'}?${q}`, file, token)
+  },
+  /** The world as a scene file with its grid (a download). */
+  exportFile: async (id: string, token: string): Promise<Blob> => {
+    const res = await fetch(`${base(id)}/export`, { headers: { authorization: `Bearer ${token}` } })
+    if (!res.ok) throw new ApiError(`http_${res.status}`, res.status, res.statusText)
+    return res.blob()
+  },
   directory: (query: DirectoryQuery, signal?: AbortSignal) => {
     const params = new URLSearchParams()
     for (const [k, v] of Object.entries(query))

@@ -4,7 +4,7 @@
 import { readBody } from '../protocol/body'
 import { parseScene } from '../protocol/scene'
 import type { WorldSource } from '../world/extensions'
-import { WorldLoadError } from '../world/loadScene'
+import { inflateRaw, WorldLoadError } from '../world/loadScene'
 import { useWallet } from '../wallet/store'
 
 export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
@@ -34,14 +34,6 @@ async function get(url: string, signal: AbortSignal): Promise<Response> {
     )
   if (!res.ok) throw new WorldLoadError('error.network', url, `HTTP ${res.status}`)
   return res
-}
-
-/** Inflates raw-deflated bytes (the server's grid) with the browser's own decompressor. */
-export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate-raw'))
-  return new Uint8Array(await new Response(stream).arrayBuffer())
 }
 
 export function builderSource(id: string): WorldSource | null {

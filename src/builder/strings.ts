@@ -80,6 +80,12 @@ addStrings({
   'builder.inviteButton': { 'zh-CN': '邀请', en: 'Invite' },
   'builder.remove': { 'zh-CN': '移除', en: 'Remove' },
   'builder.builders': { 'zh-CN': '建造者', en: 'Builders' },
+  'builder.export': { 'zh-CN': '导出为场景文件', en: 'Export as a scene file' },
+  'builder.import': {
+    'zh-CN': '或导入场景文件或高度图（PNG）',
+    en: 'Or import a scene file or a height map (PNG)',
+  },
+  'builder.kind': { 'zh-CN': '类型', en: 'Kind' },
   'builder.versions': { 'zh-CN': '版本', en: 'Versions' },
   'builder.restore': { 'zh-CN': '恢复此版本', en: 'Restore this version' },
   'builder.close': { 'zh-CN': '关闭', en: 'Close' },

@@ -151,6 +151,9 @@ export const Scatter = z.object({
   minSpacing: z.number().min(0).max(64).default(3),
 })
 
+/** Longest `voxel.grid` (base64 of at most 3 MB of deflated grid). */
+export const MAX_GRID_BASE64 = 4 * 1024 * 1024
+
 /** The largest Block Park world, [x, y, z] voxels (the builder's stored grids too). */
 export const VOXEL_MAX_SIZE = [512, 128, 512] as const
 
@@ -183,6 +186,15 @@ export const VoxelWorld = z.object({
   prefabs: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), Prefab).default({}),
   placements: z.array(Placement).max(4096).default([]),
   scatter: z.array(Scatter).max(64).default([]),
+  /**
+   * A stored grid (a builder world exported): base64 of the raw-deflated grid codec bytes
+   * (src/world/voxel/codec.ts). The world is these voxels; the generator above is not run.
+   */
+  grid: z
+    .string()
+    .max(MAX_GRID_BASE64)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the grid is base64')
+    .optional(),
 })
 export type VoxelWorld = z.infer<typeof VoxelWorld>
 

@@ -41,6 +41,28 @@ export async function loadScene(
   return parseScene(text, file)
 }
 
+/** Inflates raw-deflated bytes (a stored grid) with the browser's own decompressor. */
+export async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+/**
+ * A scene file that carries its grid (an exported builder world, `voxel.grid`): the scene
+ * without it, and the grid's codec bytes; other scenes as they are, with no grid.
+ */
+export async function withStoredGrid(
+  scene: Scene,
+): Promise<{ scene: Scene; voxels: Uint8Array | null }> {
+  const grid = scene.voxel?.grid
+  if (!grid || !scene.voxel) return { scene, voxels: null }
+  const { grid: _grid, ...voxel } = scene.voxel
+  const bytes = Uint8Array.from(atob(grid), (c) => c.charCodeAt(0))
+  return { scene: { ...scene, voxel }, voxels: await inflateRaw(bytes) }
+}
+
 export async function loadCatalog(signal?: AbortSignal): Promise<CatalogEntry[]> {
   const res = await fetch('/scenes/index.json', { signal })
   if (!res.ok) throw new Error(`HTTP ${res.status}`)
