@@ -60,156 +60,164 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
 }, testInfo) => {
   const settings = { language: 'en' as const, quality: 'low' as const }
   const builder = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  const errors = [watchErrors(builder)]
+  // Every page is closed at the end: a page left open goes on rendering on the CPU and slowed
+  // every later spec of the run about 2.5 times.
+  const opened = [builder]
+  try {
+    const errors = [watchErrors(builder)]
 
-  // Signed out, the section offers the wallet; signed in, the form.
-  await builder.goto('/')
-  const section = builder.getByTestId('builder-section')
-  await section.getByTestId('builder-sign-in').click()
-  const wallet = builder.getByTestId('wallet-panel')
-  await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
-  await wallet.getByTestId('sign-in').click()
-  await builder.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
-  await builder.keyboard.press('Escape')
-  const form = section.getByTestId('builder-create')
-  await form.getByLabel('Template').selectOption('village')
-  await form.getByLabel('Chinese name').fill('云峰村')
-  await form.getByLabel('English name').fill('Yunfeng Village')
-  await form.getByLabel('Province or region').fill('浙江')
-  await form.getByTestId('builder-create-submit').click()
-  await waitInBuilderWorld(builder)
-  const world = (await builderState(builder)).world!
-  expect(await builderState(builder)).toMatchObject({ status: 'draft', canEdit: true })
-  await waitForFrames(builder, 3)
+    // Signed out, the section offers the wallet; signed in, the form.
+    await builder.goto('/')
+    const section = builder.getByTestId('builder-section')
+    await section.getByTestId('builder-sign-in').click()
+    const wallet = builder.getByTestId('wallet-panel')
+    await wallet.getByTestId('connect-dev').click({ timeout: 60_000 })
+    await wallet.getByTestId('sign-in').click()
+    await builder.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
+    await builder.keyboard.press('Escape')
+    const form = section.getByTestId('builder-create')
+    await form.getByLabel('Template').selectOption('village')
+    await form.getByLabel('Chinese name').fill('云峰村')
+    await form.getByLabel('English name').fill('Yunfeng Village')
+    await form.getByLabel('Province or region').fill('浙江')
+    await form.getByTestId('builder-create-submit').click()
+    await waitInBuilderWorld(builder)
+    const world = (await builderState(builder)).world!
+    expect(await builderState(builder)).toMatchObject({ status: 'draft', canEdit: true })
+    await waitForFrames(builder, 3)
 
-  // Build mode: the toolbar; a block of brick placed where the view's centre meets the ground.
-  await builder.getByTestId('builder-button').click()
-  const toolbar = builder.getByTestId('builder-toolbar')
-  await expect(toolbar).toBeVisible()
-  await toolbar.getByTestId('builder-block-brick').click()
-  const before = await shootCanvas(builder, testInfo, 'builder-before')
-  const hashAtStart = await gridHash(builder)
-  await buildAt(builder, 0.5, 0.5)
-  // A box fill: two corners.
-  await toolbar.getByTestId('builder-tool-box').click()
-  await builder
-    .locator('canvas')
-    .first()
-    .click({ position: { x: 420, y: 330 } })
-  await expect(toolbar.getByTestId('builder-status')).toContainText('second corner')
-  await buildAt(builder, 0.56, 0.56)
-  const afterBox = await gridHash(builder)
-  expect(afterBox).not.toBe(hashAtStart)
-  // Undo takes the box back; redo brings it again.
-  await toolbar.getByTestId('builder-undo').click()
-  await builder.waitForFunction(
-    (h) => (window.__cq!.builder as BuilderHooks).gridHash() !== h,
-    afterBox,
-    WAIT,
-  )
-  await toolbar.getByTestId('builder-redo').click()
-  await builder.waitForFunction(
-    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-    afterBox,
-    WAIT,
-  )
-  await builder.waitForFunction(
-    () => {
-      const s = (window.__cq!.builder as BuilderHooks).state()
-      return s.meshedRev >= 4
-    },
-    undefined,
-    WAIT,
-  )
-  // A piece from the library, turned once, and a point of interest.
-  await toolbar.getByTestId('builder-tool-prefab').click()
-  await toolbar.getByTestId('builder-piece').selectOption('pavilion')
-  await toolbar.getByTestId('builder-turn').click()
-  await buildAt(builder, 0.3, 0.5)
-  await toolbar.getByTestId('builder-tool-poi').click()
-  const box = (await builder.locator('canvas').first().boundingBox())!
-  await builder.mouse.click(box.x + box.width * 0.62, box.y + box.height * 0.5)
-  const poi = builder.getByTestId('builder-poi-dialog')
-  await poi.getByLabel('Chinese title').fill('古亭')
-  await poi.getByLabel('English title').fill('Old pavilion')
-  await poi.getByLabel('Chinese text').fill('村民纳凉的地方。')
-  await poi.getByLabel('English text').fill('Where the village sits in the shade.')
-  await poi.getByTestId('builder-poi-add').click()
-  await builder.waitForFunction(
-    () => (window.__cq!.builder as BuilderHooks).pois().includes('Old pavilion'),
-    undefined,
-    WAIT,
-  )
-  await builder.waitForFunction(
-    (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
-    5,
-    WAIT,
-  )
-  await waitForFrames(builder, 3)
-  const built = {
-    ...(await shootCanvas(builder, testInfo, 'builder-built')),
-    hash: await gridHash(builder),
+    // Build mode: the toolbar; a block of brick placed where the view's centre meets the ground.
+    await builder.getByTestId('builder-button').click()
+    const toolbar = builder.getByTestId('builder-toolbar')
+    await expect(toolbar).toBeVisible()
+    await toolbar.getByTestId('builder-block-brick').click()
+    const before = await shootCanvas(builder, testInfo, 'builder-before')
+    const hashAtStart = await gridHash(builder)
+    await buildAt(builder, 0.5, 0.5)
+    // A box fill: two corners.
+    await toolbar.getByTestId('builder-tool-box').click()
+    await builder
+      .locator('canvas')
+      .first()
+      .click({ position: { x: 420, y: 330 } })
+    await expect(toolbar.getByTestId('builder-status')).toContainText('second corner')
+    await buildAt(builder, 0.56, 0.56)
+    const afterBox = await gridHash(builder)
+    expect(afterBox).not.toBe(hashAtStart)
+    // Undo takes the box back; redo brings it again.
+    await toolbar.getByTestId('builder-undo').click()
+    await builder.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() !== h,
+      afterBox,
+      WAIT,
+    )
+    await toolbar.getByTestId('builder-redo').click()
+    await builder.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      afterBox,
+      WAIT,
+    )
+    await builder.waitForFunction(
+      () => {
+        const s = (window.__cq!.builder as BuilderHooks).state()
+        return s.meshedRev >= 4
+      },
+      undefined,
+      WAIT,
+    )
+    // A piece from the library, turned once, and a point of interest.
+    await toolbar.getByTestId('builder-tool-prefab').click()
+    await toolbar.getByTestId('builder-piece').selectOption('pavilion')
+    await toolbar.getByTestId('builder-turn').click()
+    await buildAt(builder, 0.3, 0.5)
+    await toolbar.getByTestId('builder-tool-poi').click()
+    const box = (await builder.locator('canvas').first().boundingBox())!
+    await builder.mouse.click(box.x + box.width * 0.62, box.y + box.height * 0.5)
+    const poi = builder.getByTestId('builder-poi-dialog')
+    await poi.getByLabel('Chinese title').fill('古亭')
+    await poi.getByLabel('English title').fill('Old pavilion')
+    await poi.getByLabel('Chinese text').fill('村民纳凉的地方。')
+    await poi.getByLabel('English text').fill('Where the village sits in the shade.')
+    await poi.getByTestId('builder-poi-add').click()
+    await builder.waitForFunction(
+      () => (window.__cq!.builder as BuilderHooks).pois().includes('Old pavilion'),
+      undefined,
+      WAIT,
+    )
+    await builder.waitForFunction(
+      (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
+      5,
+      WAIT,
+    )
+    await waitForFrames(builder, 3)
+    const built = {
+      ...(await shootCanvas(builder, testInfo, 'builder-built')),
+      hash: await gridHash(builder),
+    }
+    expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
+
+    // Publish from the world's settings.
+    await toolbar.getByTestId('builder-settings').click()
+    const dialog = builder.getByTestId('builder-settings-dialog')
+    await dialog.getByTestId('builder-publish').click()
+    await expect(dialog.getByTestId('builder-world-status')).toHaveText('Published', WAIT)
+    await builder.keyboard.press('Escape')
+
+    // A fresh visitor: the directory finds it by pinyin initials, and the link walks in.
+    const visitor = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+    opened.push(visitor)
+    errors.push(watchErrors(visitor))
+    await visitor.goto('/')
+    const directory = visitor.getByTestId('builder-directory')
+    await directory.getByTestId('builder-search').fill('yfc')
+    const result = directory.getByTestId('builder-results').getByRole('listitem').first()
+    await expect(result).toContainText('Yunfeng Village', WAIT)
+    // Its map from above, drawn by the server when it was published.
+    await expect
+      .poll(() => result.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
+      .toBe(256)
+    await directory.screenshot({ path: 'test-results/screenshots/builder-directory.png' })
+    await result.getByRole('link', { name: 'Enter' }).click()
+    await waitInBuilderWorld(visitor)
+    expect((await builderState(visitor)).world).toBe(world)
+    expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
+    await visitor.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      built.hash,
+      WAIT,
+    )
+    expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
+      'Old pavilion',
+    )
+    await waitForFrames(visitor, 3)
+
+    // The builder builds again: the visitor's grid follows at once, and its view changes.
+    await toolbar.getByTestId('builder-tool-place').click()
+    await toolbar.getByTestId('builder-block-gold').click()
+    await toolbar.getByRole('radio', { name: 'Brush size 3' }).click()
+    const seen = await shootCanvas(visitor, testInfo, 'builder-visitor-before')
+    await buildAt(builder, 0.5, 0.5)
+    await buildAt(builder, 0.5, 0.45)
+    const latest = await gridHash(builder)
+    await visitor.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      latest,
+      WAIT,
+    )
+    expect(latest).not.toBe(built.hash)
+    await visitor.waitForFunction(
+      (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
+      1,
+      WAIT,
+    )
+    await waitForFrames(visitor, 3)
+    const live = await shootCanvas(visitor, testInfo, 'builder-visitor-live')
+    expect(imageDifference(seen.png, live.png)).toBeGreaterThan(0.2)
+    expect(await builderState(visitor)).toMatchObject({ problem: null })
+    expect(errors.flat()).toEqual([])
+    // The visitor may not build.
+    expect(await visitor.getByTestId('builder-button').count()).toBe(0)
+  } finally {
+    for (const page of opened) await page.context().close()
   }
-  expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
-
-  // Publish from the world's settings.
-  await toolbar.getByTestId('builder-settings').click()
-  const dialog = builder.getByTestId('builder-settings-dialog')
-  await dialog.getByTestId('builder-publish').click()
-  await expect(dialog.getByTestId('builder-world-status')).toHaveText('Published', WAIT)
-  await builder.keyboard.press('Escape')
-
-  // A fresh visitor: the directory finds it by pinyin initials, and the link walks in.
-  const visitor = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
-  errors.push(watchErrors(visitor))
-  await visitor.goto('/')
-  const directory = visitor.getByTestId('builder-directory')
-  await directory.getByTestId('builder-search').fill('yfc')
-  const result = directory.getByTestId('builder-results').getByRole('listitem').first()
-  await expect(result).toContainText('Yunfeng Village', WAIT)
-  // Its map from above, drawn by the server when it was published.
-  await expect
-    .poll(() => result.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
-    .toBe(256)
-  await directory.screenshot({ path: 'test-results/screenshots/builder-directory.png' })
-  await result.getByRole('link', { name: 'Enter' }).click()
-  await waitInBuilderWorld(visitor)
-  expect((await builderState(visitor)).world).toBe(world)
-  expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
-  await visitor.waitForFunction(
-    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-    built.hash,
-    WAIT,
-  )
-  expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
-    'Old pavilion',
-  )
-  await waitForFrames(visitor, 3)
-
-  // The builder builds again: the visitor's grid follows at once, and its view changes.
-  await toolbar.getByTestId('builder-tool-place').click()
-  await toolbar.getByTestId('builder-block-gold').click()
-  await toolbar.getByRole('radio', { name: 'Brush size 3' }).click()
-  const seen = await shootCanvas(visitor, testInfo, 'builder-visitor-before')
-  await buildAt(builder, 0.5, 0.5)
-  await buildAt(builder, 0.5, 0.45)
-  const latest = await gridHash(builder)
-  await visitor.waitForFunction(
-    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-    latest,
-    WAIT,
-  )
-  expect(latest).not.toBe(built.hash)
-  await visitor.waitForFunction(
-    (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
-    1,
-    WAIT,
-  )
-  await waitForFrames(visitor, 3)
-  const live = await shootCanvas(visitor, testInfo, 'builder-visitor-live')
-  expect(imageDifference(seen.png, live.png)).toBeGreaterThan(0.2)
-  expect(await builderState(visitor)).toMatchObject({ problem: null })
-  expect(errors.flat()).toEqual([])
-  // The visitor may not build.
-  expect(await visitor.getByTestId('builder-button').count()).toBe(0)
 })
