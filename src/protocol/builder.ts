@@ -8,6 +8,14 @@ import { z } from 'zod'
 export const MAX_EDIT_CELLS = 32 * 32 * 32
 
 const Cell = z.tuple([z.number().int(), z.number().int(), z.number().int()])
+/** The sender's own counter for a change: `build.applied` names it back to the sender. */
+const Ref = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31)
+/** A turn about y, clockwise seen from above. */
+const QuarterTurn = z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)])
 
 /** An edit as it comes over the wire; src/world/voxel/edits.ts holds it against the world. */
 export const VoxelEdit = z
@@ -100,11 +108,7 @@ export const BuilderMessages = {
   'build.edit': {
     schema: z
       .object({
-        ref: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31),
+        ref: Ref,
         edit: VoxelEdit,
       })
       .strict(),
@@ -114,14 +118,10 @@ export const BuilderMessages = {
   'build.prefab': {
     schema: z
       .object({
-        ref: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31),
+        ref: Ref,
         prefab: z.string().min(1).max(40),
         at: Cell,
-        rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+        rotate: QuarterTurn,
       })
       .strict(),
     rate: { perSecond: 4, burst: 8 },
@@ -130,11 +130,7 @@ export const BuilderMessages = {
   'build.terrain': {
     schema: z
       .object({
-        ref: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31),
+        ref: Ref,
         op: z.enum(['raise', 'lower', 'flatten', 'smooth', 'paint']),
         at: Cell,
         radius: z.number().int().min(0).max(8),
@@ -147,15 +143,11 @@ export const BuilderMessages = {
   'build.paste': {
     schema: z
       .object({
-        ref: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31),
+        ref: Ref,
         from: Cell,
         to: Cell,
         at: Cell,
-        turn: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+        turn: QuarterTurn,
         mirror: z.boolean(),
       })
       .strict(),
