@@ -1,5 +1,6 @@
 // The Block Park builder as people use it: a builder signs in on the start page, makes a village
-// from the template, builds with blocks (place, box fill, undo), publishes it; a fresh visitor in
+// from the template, builds with blocks (place, box fill, undo), invites a friend who builds
+// alongside from a second browser (each sees the other's edits live), publishes it; a fresh visitor in
 // another browser finds it by pinyin in the directory, walks in, and sees the builder's next
 // edit appear live (the same grid on both pages, and the view changes on screen).
 import type { Page } from '@playwright/test'
@@ -156,9 +157,79 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     }
     expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
 
-    // Publish from the world's settings.
+    // A friend in a second browser tells the owner their wallet address (the development
+    // wallet's account 2, as its panel shows it); the owner invites it and sends the world's link.
+    const friend = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+    opened.push(friend)
+    const friendErrors = watchErrors(friend)
+    await friend.goto('/')
+    await friend.getByTestId('builder-section').getByTestId('builder-sign-in').click()
+    const friendWallet = friend.getByTestId('wallet-panel')
+    await friendWallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
+    await friendWallet.getByTestId('connect-dev').click()
+    const friendAddress = (await friendWallet.getByTestId('wallet-address').getAttribute('title'))!
+
     await toolbar.getByTestId('builder-settings').click()
     const dialog = builder.getByTestId('builder-settings-dialog')
+    await dialog.getByTestId('builder-invite-address').fill(friendAddress)
+    await dialog.getByTestId('builder-invite').click()
+    await expect(
+      dialog.getByRole('listitem').filter({ hasText: friendAddress.slice(0, 6) }),
+    ).toHaveCount(1, WAIT)
+    const link = (await dialog.getByTestId('builder-link').textContent())!
+    await builder.keyboard.press('Escape')
+
+    // The friend opens the link signed out: the draft asks for a sign-in, and opens after it.
+    await friend.goto(link)
+    const refused = friend.getByTestId('error-panel')
+    await expect(refused.getByTestId('error-advice')).toContainText('sign in', WAIT)
+    await refused.getByTestId('error-sign-in').click()
+    await friendWallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
+    await friendWallet.getByTestId('connect-dev').click()
+    await friendWallet.getByTestId('sign-in').click()
+    await waitInBuilderWorld(friend)
+    await expect(friendWallet).toBeHidden()
+    expect(await builderState(friend)).toMatchObject({ world, status: 'draft', canEdit: true })
+    await friend.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      built.hash,
+      WAIT,
+    )
+    // The friend builds: the owner's grid follows at once, and the owner's view changes.
+    await friend.getByTestId('builder-button').click()
+    const friendTools = friend.getByTestId('builder-toolbar')
+    await friendTools.getByTestId('builder-block-gold').click()
+    await friendTools.getByRole('radio', { name: 'Brush size 3' }).click()
+    await waitForFrames(friend, 3)
+    await buildAt(friend, 0.5, 0.5)
+    const byFriend = await gridHash(friend)
+    await builder.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      byFriend,
+      WAIT,
+    )
+    await waitForFrames(builder, 3)
+    const ownerSees = await shootCanvas(builder, testInfo, 'builder-owner-sees-friend')
+    expect(imageDifference(built.png, ownerSees.png)).toBeGreaterThan(0.2)
+    // And the owner builds: the friend's grid follows.
+    await toolbar.getByTestId('builder-tool-place').click()
+    await buildAt(builder, 0.4, 0.55, 'right')
+    const byOwner = await gridHash(builder)
+    expect(byOwner).not.toBe(byFriend)
+    await friend.waitForFunction(
+      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+      byOwner,
+      WAIT,
+    )
+    expect(await builderState(friend)).toMatchObject({ problem: null })
+    // The refused draft was one 404 in the friend's console; nothing else went wrong there.
+    expect(friendErrors.filter((e) => !e.includes('status of 404'))).toEqual([])
+    // The friend's page has done its part; closed, it stops rendering on the CPU.
+    await friend.context().close()
+    const shared = byOwner
+
+    // Publish from the world's settings.
+    await toolbar.getByTestId('builder-settings').click()
     await dialog.getByTestId('builder-publish').click()
     await expect(dialog.getByTestId('builder-world-status')).toHaveText('Published', WAIT)
     await builder.keyboard.press('Escape')
@@ -183,7 +254,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
     await visitor.waitForFunction(
       (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      built.hash,
+      shared,
       WAIT,
     )
     expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
@@ -204,7 +275,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       latest,
       WAIT,
     )
-    expect(latest).not.toBe(built.hash)
+    expect(latest).not.toBe(shared)
     await visitor.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
       1,

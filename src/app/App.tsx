@@ -18,6 +18,7 @@ import { SettingsPanel } from './SettingsPanel'
 import { ViewBoundary } from './ViewBoundary'
 import { useWorldLoader } from './useWorldLoader'
 import { useWorldSession } from './useWorldSession'
+import { resumeSession } from '../wallet/resume'
 import { WorldDirectory } from './WorldDirectory'
 import { WorldHud } from './WorldHud'
 import './app.css'
@@ -39,6 +40,7 @@ export function App() {
   useWorldSession(!THUMBNAIL && !SOLO)
 
   useEffect(() => {
+    void resumeSession()
     followLocation()
     return listenToHistory()
   }, [])

@@ -3,11 +3,14 @@ import { useEffect, useRef } from 'react'
 import { useWorld } from '../state/world'
 import { useT } from '../i18n'
 import { openWorld } from './router'
+import { useWallet } from '../wallet/store'
+import { WalletPanelHost } from '../wallet/WalletButton'
 
 export function ErrorPanel({ onRetry }: { onRetry: () => void }) {
   const t = useT()
   const error = useWorld((s) => s.error)
   const status = useWorld((s) => s.status)
+  const signedIn = useWallet((s) => s.session !== null)
   const backRef = useRef<HTMLButtonElement>(null)
   useEffect(() => {
     if (status === 'error') backRef.current?.focus()
@@ -47,6 +50,15 @@ export function ErrorPanel({ onRetry }: { onRetry: () => void }) {
           {t(`advice.${error.advice}`)}
         </p>
         <div className="actions">
+          {error.signIn && !signedIn && (
+            <button
+              className="btn primary"
+              data-testid="error-sign-in"
+              onClick={() => useWallet.getState().openWallet()}
+            >
+              {t('error.signIn')}
+            </button>
+          )}
           {/* A missing code chunk or a page without WebGL: only a fresh page can help. */}
           <button className="btn" onClick={error.reload ? () => location.reload() : onRetry}>
             {t(error.reload ? 'error.reload' : 'error.retry')}
@@ -56,6 +68,7 @@ export function ErrorPanel({ onRetry }: { onRetry: () => void }) {
           </button>
         </div>
       </section>
+      {error.signIn && <WalletPanelHost />}
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { SceneError } from '../protocol/scene'
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
+import { useWallet } from '../wallet/store'
 import { loadScene, withStoredGrid, WorldLoadError } from '../world/loadScene'
 import { worldExtensions } from './features'
 import { pick, translate } from '../i18n'
@@ -53,7 +54,12 @@ export function useWorldLoader(): () => void {
             title: translate(lang, err.key),
             file: err.file,
             issues: [{ field: '', message: err.message }],
-            advice: err.key === 'error.notFound' ? ('notFound' as const) : ('network' as const),
+            advice: err.signIn
+              ? ('signIn' as const)
+              : err.key === 'error.notFound'
+                ? ('notFound' as const)
+                : ('network' as const),
+            signIn: err.signIn,
           }
         } else {
           error = {
@@ -67,6 +73,14 @@ export function useWorldLoader(): () => void {
     )
     return () => ctl.abort()
   }, [worldId, attempt])
+
+  // A world refused to a signed-out visitor (a draft, to its builders) loads again once they
+  // sign in.
+  const token = useWallet((s) => s.session?.token)
+  useEffect(() => {
+    const w = useWorld.getState()
+    if (token && w.status === 'error' && w.error?.signIn) setAttempt((a) => a + 1)
+  }, [token])
 
   return () => setAttempt((a) => a + 1)
 }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Dialog } from '../app/Dialog'
 import { shortAddress } from '../app/format'
+import { CopyButton } from '../wallet/CollectibleDetail'
 import { pick, useT } from '../i18n'
 import { ApiError } from '../net/api'
 import { useSettings } from '../state/settings'
@@ -12,6 +13,13 @@ import { useWallet } from '../wallet/store'
 import { builderApi, type WorldVersionInfo } from './api'
 import { current } from './current'
 import { useBuilder } from './store'
+
+/** The address that opens the world directly (src/app/router.ts), to send to builders and visitors. */
+function worldLink(worldId: string): string {
+  const url = new URL('/', location.href)
+  url.searchParams.set('world', worldId)
+  return url.href
+}
 
 export function WorldSettings() {
   const t = useT()
@@ -79,6 +87,14 @@ export function WorldSettings() {
           {card.status === 'published' ? t('builder.unpublish') : t('builder.publish')}
         </button>
       )}
+      <h3>{t('builder.link')}</h3>
+      <p className="builder-link">
+        <code data-testid="builder-link">{worldLink(card.worldId)}</code>
+        <CopyButton text={worldLink(card.worldId)} label={t('builder.copyLink')} />
+      </p>
+      <p className="builder-note">
+        {card.status === 'published' ? t('builder.linkPublished') : t('builder.linkDraft')}
+      </p>
       <h3>{t('builder.builders')}</h3>
       <ul className="builder-list">
         <li>{shortAddress(card.owner)} ★</li>

@@ -79,6 +79,16 @@ addStrings({
   'builder.invite': { 'zh-CN': '邀请建造者（钱包地址）', en: 'Invite a builder (wallet address)' },
   'builder.inviteButton': { 'zh-CN': '邀请', en: 'Invite' },
   'builder.remove': { 'zh-CN': '移除', en: 'Remove' },
+  'builder.link': { 'zh-CN': '世界链接', en: 'Link to this world' },
+  'builder.copyLink': { 'zh-CN': '复制链接', en: 'Copy the link' },
+  'builder.linkDraft': {
+    'zh-CN': '把链接发给你邀请的建造者：他们登录后就能一起建造。',
+    en: 'Send the link to the builders you invite: once signed in, they build with you.',
+  },
+  'builder.linkPublished': {
+    'zh-CN': '任何人都可以通过这个链接直接进入。',
+    en: 'Anyone who follows the link walks straight in.',
+  },
   'builder.builders': { 'zh-CN': '建造者', en: 'Builders' },
   'builder.export': { 'zh-CN': '导出为场景文件', en: 'Export as a scene file' },
   'builder.import': {

@@ -32,6 +32,7 @@ const STRINGS = {
   'error.field': { 'zh-CN': '字段', en: 'Field' },
   'error.back': { 'zh-CN': '返回世界列表', en: 'Back to the worlds' },
   'error.retry': { 'zh-CN': '重试', en: 'Try again' },
+  'error.signIn': { 'zh-CN': '用钱包登录', en: 'Sign in with a wallet' },
   'error.notFound': { 'zh-CN': '没有找到这个世界', en: 'There is no such world' },
   'error.network': {
     'zh-CN': '网络错误，无法读取世界文件',
@@ -49,6 +50,10 @@ const STRINGS = {
   'advice.notFound': {
     'zh-CN': '请检查链接，或返回世界列表另选一个世界。',
     en: 'Check the link, or go back and choose a world from the list.',
+  },
+  'advice.signIn': {
+    'zh-CN': '如果你是这个世界的建造者，请用受邀的钱包登录，世界会自动打开；否则请检查链接。',
+    en: 'If you build this world, sign in with the wallet that was invited and it opens; otherwise check the link.',
   },
   'advice.invalid': {
     'zh-CN': '世界文件有上面列出的错误，需要由它的制作者修正。请先返回，选择其他世界。',

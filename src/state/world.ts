@@ -12,7 +12,7 @@ export interface LoadStage {
 }
 
 /** What a visitor can do about a failure (i18n keys: `advice.*`). */
-export type Advice = 'network' | 'notFound' | 'invalid' | 'build' | 'code' | 'webgl'
+export type Advice = 'network' | 'notFound' | 'signIn' | 'invalid' | 'build' | 'code' | 'webgl'
 
 export type WorldError = {
   title: string
@@ -22,6 +22,8 @@ export type WorldError = {
   advice: Advice
   /** Only a reload helps (part of the page's code is missing, or the page has no WebGL). */
   reload?: boolean
+  /** Signing in may open it (a draft, for its builders); the world loads again once signed in. */
+  signIn?: boolean
 }
 
 /** How the open info card was opened: a click moves focus into it, walking up does not. */

@@ -8,7 +8,7 @@ import type * as Signers from './signers'
 import type { Signer } from './signers'
 import type { InjectedWallet } from './wallets'
 
-const STORAGE_KEY = 'cangqiong.wallet.session'
+import { SESSION_KEY as STORAGE_KEY } from './resume'
 
 /** The connected wallet's signer; null after a reload (found again when it is needed). */
 let signer: Signer | null = null
@@ -129,8 +129,15 @@ const local = (code: string): WalletError => ({ code, message: code, retryAfterS
 export function initWallet() {
   const s = useWallet.getState()
   if (s.config.status === 'idle' || s.config.status === 'error') void loadConfig()
-  if (!s.session) restoring ??= restoreSession().finally(() => (restoring = null))
+  if (!s.session) void restoreStoredSession()
   else if (s.collectibles.status === 'idle') void loadCollectibles()
+}
+
+/** Resumes the tab's stored session, once however many ask (src/wallet/resume.ts). */
+export function restoreStoredSession(): Promise<void> {
+  if (useWallet.getState().session) return Promise.resolve()
+  restoring ??= restoreSession().finally(() => (restoring = null))
+  return restoring
 }
 
 /** The embedded chain answers 503 chain_starting for a second or two after the server starts. */

@@ -8,6 +8,8 @@ export class WorldLoadError extends Error {
     readonly key: 'error.notFound' | 'error.network',
     readonly file: string,
     detail: string,
+    /** Signing in may open it (a draft, for its builders). */
+    readonly signIn = false,
   ) {
     super(detail)
   }
