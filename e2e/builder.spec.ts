@@ -263,8 +263,15 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await waitForFrames(visitor, 3)
 
     // The builder builds again: the visitor's grid follows at once, and its view changes.
+    // In a colour of the builder's own: added to the world's palette, picked at once.
     await toolbar.getByTestId('builder-tool-place').click()
-    await toolbar.getByTestId('builder-block-gold').click()
+    await toolbar.getByTestId('builder-colour').fill('#d0306a')
+    await toolbar.getByTestId('builder-colour-add').click()
+    await expect(toolbar.getByRole('radio', { name: 'Colour #d0306a' })).toHaveAttribute(
+      'aria-checked',
+      'true',
+      WAIT,
+    )
     await toolbar.getByRole('radio', { name: 'Brush size 3' }).click()
     const seen = await shootCanvas(visitor, testInfo, 'builder-visitor-before')
     await buildAt(builder, 0.5, 0.5)

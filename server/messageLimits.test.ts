@@ -209,6 +209,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.colour': {
+    payload: () => ({ colour: '#12ab34' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.spawn': {
     payload: () => ({ position: [1, 1, 1], heading: 0 }),
     room: 'world',

@@ -88,7 +88,7 @@ async function open(world: string, token: string | null, scene: Scene, sync = tr
   const room = await client.joinOrCreate('world', { world, name: 'B' })
   rooms.push(room)
   const page: Page = { room, grid: null, seq: -1, inbox: {} }
-  const table = materialTable(scene.voxel!.palette)
+  let table = materialTable(scene.voxel!.palette)
   const keep = <T extends keyof ServerMessages>(type: T, also?: (m: ServerMessages[T]) => void) =>
     room.onMessage(type, (m: ServerMessages[T]) => {
       ;((page.inbox[type] ??= []) as ServerMessages[T][]).push(m)
@@ -113,7 +113,11 @@ async function open(world: string, token: string | null, scene: Scene, sync = tr
     }
   })
   keep('build.saved')
-  keep('build.scene')
+  // The palette comes before the grid, and grows with custom colours.
+  keep('build.scene', (m) => {
+    table = materialTable(m.palette)
+    page.grid?.setMaterials(table)
+  })
   keep('error')
   keep('authed')
   room.onMessage('*', () => {})
@@ -410,6 +414,51 @@ describe('builders in a world room', () => {
     expect(late.inbox['build.scene']![0]!.pois.map((p) => p.id)).toContain(added.id)
     a.room.send('build.poi', { action: 'remove', id: added.id })
     await until(() => !v.inbox['build.scene']!.at(-1)!.pois.some((p) => p.id === added.id))
+  })
+
+  it('adds custom colours to the palette for everyone, in order with the edits, saved', async () => {
+    const id = await newWorld(stranger)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, stranger)).body, 'scene')
+    await change(`/api/builder/worlds/${id}/publish`, stranger, { published: true })
+    const a = await open(id, stranger, scene)
+    const v = await open(id, null, scene)
+    const styleColours = scene.voxel!.palette.length
+    v.room.send('build.colour', { colour: '#12AB34' })
+    await until(() => errors(v, 'not_builder').length)
+    // The colour and a block of it, sent back to back: every page has the colour first.
+    const material = styleColours + 1
+    a.room.send('build.colour', { colour: '#12AB34' })
+    a.room.send('build.edit', { ref: 1, edit: { from: [20, 40, 20], to: [21, 41, 21], material } })
+    await until(() => v.seq === 1)
+    expect(v.inbox['build.scene']!.at(-1)!.palette.at(-1)).toEqual({
+      id: 'c-12ab34',
+      color: '#12ab34',
+      solid: true,
+      liquid: false,
+    })
+    expect(v.grid!.get(20, 40, 20)).toBe(material)
+    // The same colour again adds nothing; the sender hears the palette again.
+    const heard = a.inbox['build.scene']!.length
+    a.room.send('build.colour', { colour: '#12ab34' })
+    await until(() => a.inbox['build.scene']!.length > heard)
+    expect(a.inbox['build.scene']!.at(-1)!.palette).toHaveLength(styleColours + 1)
+    // A block past the palette is refused.
+    a.room.send('build.edit', {
+      ref: 2,
+      edit: { from: [20, 40, 20], to: [20, 40, 20], material: material + 1 },
+    })
+    await until(() => errors(a, 'bad_edit').length)
+    expect(errors(a, 'bad_edit')[0]!.message).toMatch(/not in the palette/)
+    // Saved with the world: a newcomer's page loads the colour with the scene and the grid.
+    a.room.send('build.save', { note: 'colour' })
+    await until(() => a.inbox['build.saved']?.some((m) => m.note === 'colour'))
+    const stored = parseScene(
+      (await api(`/api/builder/worlds/${id}/scene`, stranger)).body,
+      'scene',
+    )
+    expect(stored.voxel!.palette.map((p) => p.id)).toContain('c-12ab34')
+    const grid = decodeGrid(inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`)).body))
+    expect(grid.data[(20 * grid.dims[0] + 20) * grid.dims[1] + 40]).toBe(material)
   })
 
   it('saves the last edits when everyone has left', async () => {

@@ -25,6 +25,8 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.poi', () =>
       p.action === 'set' ? part.setPoi(seat, p) : part.removePoi(seat, p.id),
     ),
+  'build.colour': (part, seat, p) =>
+    part.run(seat, 'build.colour', () => part.addColour(seat, p.colour)),
   'build.spawn': (part, seat, p) =>
     part.run(seat, 'build.spawn', () => part.setSpawn(seat, p.position, p.heading)),
   'build.undo': (part, seat) => part.run(seat, 'build.undo', () => part.undo(seat, false)),

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
   MAX_WORLD_POIS,
+  withColour,
   type BoxPatch,
   type BuilderErrorCode,
   type PoiEdit,
@@ -138,8 +139,9 @@ export class RoomBuilder implements FeaturePart {
 
   joined(seat: Seat) {
     if (!this.grid || !this.mayView(seat)) return
-    this.host.reply(seat.client, 'build.sync', this.sync())
+    // The palette first: the grid may hold colours added since the scene the page loaded.
     this.host.reply(seat.client, 'build.scene', this.visitorLayer())
+    this.host.reply(seat.client, 'build.sync', this.sync())
   }
 
   /** A seat signed in: in a draft, a builder now gets what visitors of a published world get. */
@@ -259,6 +261,23 @@ export class RoomBuilder implements FeaturePart {
     if (!scene.pois.some((x) => x.id === id))
       return this.refuse(seat, 'build.poi', 'bad_edit', `there is no point "${id}"`)
     this.sceneChanged(seat, { ...scene, pois: scene.pois.filter((x) => x.id !== id) })
+  }
+
+  /**
+   * Adds a custom colour to the palette, after the style's materials and the colours before it
+   * (ids never move, so the grid and every page's copy stay valid). One already there is kept.
+   */
+  addColour(seat: Seat, colour: string) {
+    const scene = this.scene!
+    const voxel = scene.voxel!
+    const grown = withColour(voxel.palette, colour)
+    if (typeof grown === 'string') return this.refuse(seat, 'build.colour', 'bad_edit', grown)
+    // Already there: the sender hears the layer again (its page picks the colour from it).
+    if (grown === voxel.palette)
+      return this.host.reply(seat.client, 'build.scene', this.visitorLayer())
+    const palette = [...grown]
+    this.grid!.setMaterials(materialTable(palette))
+    this.sceneChanged(seat, { ...scene, voxel: { ...voxel, palette } })
   }
 
   /** Where visitors arrive (new joiners in this room too). */
@@ -415,8 +434,8 @@ export class RoomBuilder implements FeaturePart {
   }
 
   private visitorLayer(): VisitorLayer {
-    const { pois, spawn } = this.scene!
-    return { pois, spawn }
+    const { pois, spawn, voxel } = this.scene!
+    return { palette: voxel!.palette, pois, spawn }
   }
 
   /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */

@@ -2,7 +2,8 @@
 // palette), brush size, undo and redo, save, the world's settings, and what the last click did
 // or why it did nothing. Buttons are real buttons with names, so keyboards and screen readers
 // can use it; the number keys pick blocks, as in most block builders.
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
+import { customColourId } from '../protocol/builder'
 import { fill } from '../app/format'
 import { useT } from '../i18n'
 import { useWorld } from '../state/world'
@@ -13,6 +14,9 @@ import './builder.css'
 
 export function Toolbar() {
   const t = useT()
+  // The style's blocks go by their names; a builder's own colours by their colour.
+  const blockName = (p: { id: string; color: string }) =>
+    p.id.startsWith('c-') ? fill(t('builder.colour.name'), { c: p.color }) : p.id
   // A piece of the library has a name in both languages; a world's own pieces show their id.
   const pieceName = (id: string) => {
     const name = t(`builder.piece.${id}`)
@@ -22,8 +26,22 @@ export function Toolbar() {
   const prefabs = useWorld((s) => s.scene?.voxel?.prefabs)
   const pieces = prefabs ? Object.keys(prefabs) : []
   const { tool, material, brush, corner, problem, saved, dirty, prefab, rotate } = useBuilder()
-  const { terrainOp, clip, mirror } = useBuilder()
+  const { terrainOp, clip, mirror, pendingColour } = useBuilder()
   const s = useBuilder.getState()
+  const [colour, setColour] = useState('#c8553d')
+
+  // A colour this builder added is picked as soon as the room's palette holds it.
+  useEffect(() => {
+    if (!pendingColour) return
+    const at = palette.findIndex((p) => p.id === pendingColour)
+    if (at < 0) return
+    useBuilder.getState().setMaterial(at + 1)
+    useBuilder.getState().setPendingColour(null)
+  }, [palette, pendingColour])
+  const addColour = () => {
+    if (current.session?.send('build.colour', { colour }))
+      s.setPendingColour(customColourId(colour))
+  }
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -160,13 +178,31 @@ export function Toolbar() {
             className="builder-swatch"
             role="radio"
             aria-checked={material === i + 1}
-            aria-label={p.id}
-            title={i < 9 ? `${p.id} (${i + 1})` : p.id}
+            aria-label={blockName(p)}
+            title={i < 9 ? `${blockName(p)} (${i + 1})` : blockName(p)}
             data-testid={`builder-block-${p.id}`}
             style={{ background: p.color }}
             onClick={() => s.setMaterial(i + 1)}
           />
         ))}
+        <form
+          className="builder-add-colour"
+          onSubmit={(e) => {
+            e.preventDefault()
+            addColour()
+          }}
+        >
+          <input
+            type="color"
+            value={colour}
+            aria-label={t('builder.colour.pick')}
+            data-testid="builder-colour"
+            onChange={(e) => setColour(e.target.value)}
+          />
+          <button className="btn small" data-testid="builder-colour-add">
+            {t('builder.colour.add')}
+          </button>
+        </form>
       </div>
       <p className="builder-status" role="status" data-testid="builder-status">
         {problem ??

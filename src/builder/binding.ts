@@ -68,11 +68,13 @@ export const bind: BindSession = (host) => {
       useBuilder.getState().applied(m.seq)
     })
 
-  /** Changes received and not yet applied; one step applies all that came meanwhile. */
-  let incoming: ServerMessages['build.applied'][] = []
-  const flush = async () => {
-    const list = incoming
-    incoming = []
+  /**
+   * Changes received and not yet applied: one queued step applies all that came meanwhile. A
+   * palette change closes the batch (null): the changes after it may use its new colours.
+   */
+  let incoming: ServerMessages['build.applied'][] | null = null
+  const flush = async (list: ServerMessages['build.applied'][]) => {
+    if (incoming === list) incoming = null
     const changes: VoxelChange[] = []
     for (const m of list) {
       if (m.seq <= seq) continue // already in the grid the room sent
@@ -86,25 +88,42 @@ export const bind: BindSession = (host) => {
   }
   const applied = (m: ServerMessages['build.applied']) => {
     if (!m.edit && !m.patch) return
+    if (!incoming) {
+      const batch: ServerMessages['build.applied'][] = []
+      incoming = batch
+      run(() => flush(batch))
+    }
     incoming.push(m)
-    if (incoming.length === 1) run(flush)
+  }
+
+  /** The palette (custom colours) and the visitor layer, in order with the grid's changes. */
+  const scene = (m: ServerMessages['build.scene']) => {
+    incoming = null
+    run(async () => {
+      const live = await liveGrid(world)
+      if (JSON.stringify(live.palette) !== JSON.stringify(m.palette)) live.setPalette(m.palette)
+      const w = useWorld.getState()
+      if (w.scene?.id !== world || !w.scene.voxel) return
+      const now = [w.scene.voxel.palette, w.scene.pois, w.scene.spawn]
+      if (JSON.stringify(now) === JSON.stringify([m.palette, m.pois, m.spawn])) return
+      w.updateScene({
+        ...w.scene,
+        voxel: { ...w.scene.voxel, palette: m.palette },
+        pois: m.pois,
+        spawn: m.spawn,
+      })
+    })
   }
 
   return {
     joined(room) {
       generation++
       seq = -1
-      incoming = []
+      incoming = null
       room.onMessage('build.sync', sync)
       room.onMessage('build.applied', applied)
       room.onMessage('build.saved', (m) => useBuilder.getState().savedAs(m.version, m.at))
-      room.onMessage('build.scene', (m) => {
-        const w = useWorld.getState()
-        if (w.scene?.id !== world) return
-        if (JSON.stringify([w.scene.pois, w.scene.spawn]) === JSON.stringify([m.pois, m.spawn]))
-          return
-        w.updateScene({ ...w.scene, pois: m.pois, spawn: m.spawn })
-      })
+      room.onMessage('build.scene', scene)
     },
     error(e) {
       if (!e.type?.startsWith('build.')) return false

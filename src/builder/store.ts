@@ -30,6 +30,8 @@ export interface BuilderState {
   tool: Tool
   /** Palette material id (1 = the palette's first entry). */
   material: number
+  /** A custom colour sent to the room: picked once the palette holds it (its palette id). */
+  pendingColour: string | null
   brush: (typeof BRUSHES)[number]
   /** The piece of the world's prefab library the prefab tool places, and its turn. */
   prefab: string | null
@@ -55,6 +57,7 @@ export interface BuilderState {
   setBuilding(on: boolean): void
   setTool(tool: Tool): void
   setMaterial(material: number): void
+  setPendingColour(id: string | null): void
   setBrush(brush: BuilderState['brush']): void
   setCorner(corner: BuilderState['corner']): void
   setPrefab(prefab: string): void
@@ -75,6 +78,7 @@ const START = {
   building: false,
   tool: 'place' as Tool,
   material: 1,
+  pendingColour: null,
   brush: 1 as const,
   corner: null,
   prefab: null,
@@ -97,6 +101,7 @@ export const useBuilder = create<BuilderState>()((set) => ({
   setBuilding: (building) => set({ building, corner: null }),
   setTool: (tool) => set((s) => ({ tool, corner: null, clip: tool === 'copy' ? s.clip : null })),
   setMaterial: (material) => set({ material }),
+  setPendingColour: (pendingColour) => set({ pendingColour }),
   setBrush: (brush) => set({ brush }),
   setCorner: (corner) => set({ corner }),
   setPrefab: (prefab) => set({ prefab, tool: 'prefab', corner: null }),

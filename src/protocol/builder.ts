@@ -73,8 +73,36 @@ export const PoiEdit = z
   .strict()
 export type PoiEdit = z.infer<typeof PoiEdit>
 
+/** Custom colours a builder world may add to its style's palette (which holds at most 255). */
+export const MAX_CUSTOM_COLOURS = 64
+
+/** The palette id of a custom colour `#rrggbb`. */
+export const customColourId = (colour: string) => `c-${colour.slice(1).toLowerCase()}`
+
+type PaletteEntry = VisitorLayer['palette'][number]
+
+/**
+ * The palette with custom colour `colour` (`#rrggbb`) added after everything before it (ids
+ * never move, so a grid and every page's copy of it stay valid); the same palette when it holds
+ * the colour already; a reason when it is full.
+ */
+export function withColour<P extends PaletteEntry>(
+  palette: readonly P[],
+  colour: string,
+): readonly (P | PaletteEntry)[] | string {
+  const id = customColourId(colour)
+  if (palette.some((p) => p.id === id)) return palette
+  const custom = palette.filter((p) => p.id.startsWith('c-')).length
+  if (custom >= MAX_CUSTOM_COLOURS)
+    return `a world has at most ${MAX_CUSTOM_COLOURS} colours of its own`
+  if (palette.length >= 255) return 'the palette is full (255 blocks)'
+  return [...palette, { id, color: colour.toLowerCase(), solid: true, liquid: false }]
+}
+
 /** The visitor layer as the room holds it (sent whole after every change, and on joining). */
 export interface VisitorLayer {
+  /** The world's palette: the style's materials, then the builders' custom colours. */
+  palette: { id: string; color: string; solid: boolean; liquid: boolean }[]
   pois: {
     id: string
     kind: 'scenic' | 'landmark' | 'village' | 'viewpoint'
@@ -166,6 +194,11 @@ export const BuilderMessages = {
     ]),
     rate: { perSecond: 2, burst: 6 },
   },
+  /** Add a custom colour to the world's palette (a solid block); an existing one is kept. */
+  'build.colour': {
+    schema: z.object({ colour: z.string().regex(/^#[0-9a-fA-F]{6}$/) }).strict(),
+    rate: { perSecond: 1, burst: 5 },
+  },
   /** Where visitors arrive: a cell (they stand on its floor) and a heading (radians). */
   'build.spawn': {
     schema: z.object({ position: Cell, heading: z.number().finite().min(-10).max(10) }).strict(),
@@ -203,7 +236,7 @@ export interface BuilderServerMessages {
     edit?: VoxelEdit
     patch?: BoxPatch
   }
-  /** The points of interest and the spawn, on joining and after every change. */
+  /** The palette, the points of interest and the spawn, on joining and after every change. */
   'build.scene': VisitorLayer
   /** The world was saved as `version` (autosave or a builder's save). */
   'build.saved': { version: number; note: string; at: number }

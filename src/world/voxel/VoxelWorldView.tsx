@@ -114,7 +114,14 @@ export function VoxelWorldView({
   layers,
   pixelated = true,
 }: VoxelWorldViewProps) {
-  const world = scene.voxel
+  // A live builder world's palette grows while it is shown (custom colours): that reaches the
+  // worker and the grid through LiveVoxels.setPalette, not as a new world to build.
+  const built = useRef<{ id: string; voxels: Uint8Array | null; world: Scene['voxel'] } | null>(
+    null,
+  )
+  if (!voxels || !built.current || built.current.id !== scene.id || built.current.voxels !== voxels)
+    built.current = { id: scene.id, voxels, world: scene.voxel }
+  const world = built.current.world
   const env = scene.environment
   // A builder world's visitor layer (points, spawn) changes while it is shown: that is a new
   // scene object, not a new world to build. The build reads the scene as it was when it began.
@@ -206,10 +213,18 @@ export function VoxelWorldView({
           const grid = new VoxelGrid(msg.dims, materialTable(world.palette), msg.grid)
           if (editable) {
             // The worker stays, with its own copy: changes go to both, in the same order.
+            let palette = world.palette
             const changes: LiveVoxels = {
               world: scene.id,
               grid,
-              palette: world.palette,
+              get palette() {
+                return palette
+              },
+              setPalette(next) {
+                grid.setMaterials(materialTable(next))
+                palette = next
+                post({ type: 'palette', palette: next })
+              },
               apply(list) {
                 let changed = 0
                 for (const c of list) if (applyChange(grid, c)) changed++
@@ -217,7 +232,7 @@ export function VoxelWorldView({
                 return changed
               },
               replace(bytes) {
-                const decoded = decodeGrid(bytes, world.palette.length + 1)
+                const decoded = decodeGrid(bytes, palette.length + 1)
                 if (decoded.dims.join() !== grid.dims.join()) throw new Error('wrong grid size')
                 grid.data.set(decoded.data)
                 post({ type: 'replace', rev: ++rev, grid: bytes })

@@ -5,6 +5,7 @@ import {
   EDIT_CHUNK_SIZE,
   replaceGrid,
   runBuild,
+  setPalette,
   storedGrid,
 } from './build'
 import { encodeGrid } from './codec'
@@ -100,6 +101,34 @@ describe('an editable world in the worker', () => {
     replaceGrid(kept, 4, stored, (m) => out.push(m))
     expect(out.filter((m) => m.type === 'chunk').length).toBe(16)
     expect(Buffer.from(kept.grid.data).equals(buildGrid(world).grid.data)).toBe(true)
+  })
+
+  it('takes a grown palette: a block of a new colour meshes in that colour', () => {
+    const world = sampleWorld(64, 32, 64)
+    const kept = runBuild(world, () => {}, undefined, encodeGrid(buildGrid(world).grid), true)!
+    const material = world.palette.length + 1
+    const block = { edit: { from: [10, 30, 10], to: [10, 30, 10], material } } as const
+    // Before the palette holds it, the block does not fit: nothing changes.
+    const out: BuildMessage[] = []
+    applyChanges(kept, 1, [block], (m) => out.push(m))
+    expect(out.at(-1)).toMatchObject({ chunks: 0 })
+    setPalette(kept, [
+      ...world.palette,
+      { id: 'c-ff00ff', color: '#ff00ff', solid: true, liquid: false },
+    ])
+    out.length = 0
+    applyChanges(kept, 2, [block], (m) => out.push(m))
+    expect(kept.grid.get(10, 30, 10)).toBe(material)
+    const chunk = out.find((m) => m.type === 'chunk')
+    if (chunk?.type !== 'chunk' || !chunk.opaque) throw new Error('no chunk meshed')
+    // Some vertex is magenta-ish (linear bytes, shaded per face): red and blue high, green none.
+    const c = chunk.opaque.colors
+    let magenta = false
+    for (let i = 0; i < c.length; i += 3)
+      if (c[i]! > 100 && c[i + 1] === 0 && c[i + 2]! > 100) magenta = true
+    expect(magenta).toBe(true)
+    // A palette that leaves out a colour the grid holds is refused.
+    expect(() => setPalette(kept, world.palette)).toThrow(/in the grid but not the palette/)
   })
 
   it("refuses a stored grid that is not the world's size", () => {

@@ -48,6 +48,8 @@ export type WorkerRequest =
   | { type: 'apply'; rev: number; changes: VoxelChange[] }
   /** The whole grid anew (codec bytes; same size and palette): every chunk is meshed again. */
   | { type: 'replace'; rev: number; grid: Uint8Array }
+  /** The palette changed (a builder added a colour, a restore took it back); nothing to mesh. */
+  | { type: 'palette'; palette: VoxelWorld['palette'] }
 
 export type BuildMessage =
   | { type: 'progress'; done: number; total: number }
@@ -205,6 +207,12 @@ export function applyChanges(
   }
   for (const i of dirty) remeshChunk(w, i, rev, post)
   post({ type: 'remeshed', rev, ms: performance.now() - t0, chunks: dirty.size }, [])
+}
+
+/** The world's palette anew: later changes and meshes use it (no cell changes colour). */
+export function setPalette(w: EditableWorld, palette: VoxelWorld['palette']): void {
+  w.grid.setMaterials(materialTable(palette))
+  w.mesher.materialsChanged()
 }
 
 /** Replaces the whole grid (a restore, a resync) and meshes every chunk again. */

@@ -62,7 +62,8 @@ export class VoxelGrid {
   readonly sy: number
   readonly sz: number
   readonly data: Uint8Array
-  readonly materials: MaterialTable
+  /** Replaced only by setMaterials (a builder world's palette grows). */
+  materials: MaterialTable
 
   constructor(dims: Dims, materials: MaterialTable, data?: Uint8Array) {
     const [sx, sy, sz] = dims
@@ -75,6 +76,20 @@ export class VoxelGrid {
     const n = sx * sy * sz
     if (data && data.length !== n) throw new Error(`grid data has ${data.length} cells, not ${n}`)
     this.data = data ?? new Uint8Array(n)
+  }
+
+  /**
+   * A new material table for the same cells (a builder world's palette grew, or a restore took
+   * it back): every cell must still name one of its materials.
+   */
+  setMaterials(materials: MaterialTable) {
+    const n = materials.ids.length
+    if (n < this.materials.ids.length) {
+      const d = this.data
+      for (let i = 0; i < d.length; i++)
+        if (d[i]! >= n) throw new Error(`material ${d[i]} is in the grid but not the palette`)
+    }
+    this.materials = materials
   }
 
   get dims(): [number, number, number] {

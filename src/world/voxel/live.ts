@@ -11,7 +11,10 @@ export interface LiveVoxels {
   /** The world this grid belongs to (the scene's id). */
   readonly world: string
   readonly grid: VoxelGrid
+  /** The palette now (a builder world's grows with custom colours). */
   readonly palette: VoxelWorld['palette']
+  /** A new palette for the same cells (the room's, after a colour was added or a restore). */
+  setPalette(palette: VoxelWorld['palette']): void
   /** Applies changes in order; returns how many changed the grid (the rest did not fit). */
   apply(changes: readonly VoxelChange[]): number
   /** The whole grid anew (codec bytes of the same size and palette). */

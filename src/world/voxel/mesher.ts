@@ -209,9 +209,9 @@ class QuadBuffer {
  * grid (the worker meshes chunk after chunk without reallocating).
  */
 export class Mesher {
-  readonly faces: Uint8Array
-  readonly colors: Uint8Array
-  private readonly kind: Uint8Array
+  faces: Uint8Array
+  colors: Uint8Array
+  private kind: Uint8Array
   private readonly opaque = new QuadBuffer()
   private readonly liquid = new QuadBuffer()
   private mask = new Uint8Array(0)
@@ -226,6 +226,13 @@ export class Mesher {
     this.faces = faceTable(grid.materials)
     this.colors = colorTable(grid.materials)
     this.kind = grid.materials.kind
+  }
+
+  /** The grid's material table changed (grid.setMaterials): the tables derived from it follow. */
+  materialsChanged() {
+    this.faces = faceTable(this.grid.materials)
+    this.colors = colorTable(this.grid.materials)
+    this.kind = this.grid.materials.kind
   }
 
   /**

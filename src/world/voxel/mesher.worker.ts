@@ -1,7 +1,7 @@
 // Web Worker entry (Vite module worker): builds and meshes a Block Park world off the render
 // thread, and for an editable world keeps it to apply the builders' changes and mesh again the
 // chunks they touched. The work itself lives in build.ts so tests can run it without a Worker.
-import { applyChanges, replaceGrid, runBuild, type EditableWorld } from './build'
+import { applyChanges, replaceGrid, runBuild, setPalette, type EditableWorld } from './build'
 import type { BuildMessage, WorkerRequest } from './build'
 
 interface WorkerScope {
@@ -25,6 +25,9 @@ scope.onmessage = (event) => {
         return
       case 'replace':
         if (world) replaceGrid(world, msg.rev, msg.grid, post)
+        return
+      case 'palette':
+        if (world) setPalette(world, msg.palette)
         return
       default:
         post({ type: 'error', message: 'unknown request' }, [])
