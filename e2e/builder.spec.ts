@@ -56,6 +56,38 @@ async function buildAt(page: Page, fx: number, fy: number, button: 'left' | 'rig
   )
 }
 
+/** Where (fx, fy) of the canvas is on the page. */
+async function canvasPoint(page: Page, fx: number, fy: number) {
+  const box = (await page.locator('canvas').first().boundingBox())!
+  return { x: box.x + box.width * fx, y: box.y + box.height * fy }
+}
+
+/**
+ * A finger on the canvas at (fx, fy): a tap, or held until the room answers (a long press is
+ * the builder's remove on a touch screen), and waits for the room's answer.
+ */
+async function touchAt(page: Page, fx: number, fy: number, hold = false) {
+  const before = (await builderState(page)).seq
+  const { x, y } = await canvasPoint(page, fx, fy)
+  if (!hold) await page.touchscreen.tap(x, y)
+  else {
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] })
+    await page.waitForFunction(
+      (seq) => (window.__cq!.builder as BuilderHooks).state().seq > seq,
+      before,
+      WAIT,
+    )
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+    await cdp.detach()
+  }
+  await page.waitForFunction(
+    (seq) => (window.__cq!.builder as BuilderHooks).state().seq > seq,
+    before,
+    WAIT,
+  )
+}
+
 test('a builder makes a village, builds, publishes; a visitor finds it and sees edits live', async ({
   browser,
 }, testInfo) => {
@@ -145,6 +177,22 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       undefined,
       WAIT,
     )
+    // A portal to a built-in world, labelled with its name.
+    await toolbar.getByTestId('builder-tool-portal').click()
+    await builder.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.6)
+    const portal = builder.getByTestId('builder-portal-dialog')
+    await portal
+      .getByTestId('builder-portal-to')
+      .selectOption({ label: 'Block Park · Cloud Ridge Scenic Area' }, WAIT)
+    await expect(portal.getByLabel('English label')).toHaveValue(
+      'Block Park · Cloud Ridge Scenic Area',
+    )
+    await portal.getByTestId('builder-portal-add').click()
+    await builder.waitForFunction(
+      () => (window.__cq!.builder as BuilderHooks).portals().includes('block-park-cloud-ridge'),
+      undefined,
+      WAIT,
+    )
     await builder.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
       5,
@@ -157,9 +205,12 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     }
     expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
 
-    // A friend in a second browser tells the owner their wallet address (the development
-    // wallet's account 2, as its panel shows it); the owner invites it and sends the world's link.
-    const friend = await newSettingsPage(browser, { width: 960, height: 600 }, settings)
+    // A friend on a phone tells the owner their wallet address (the development wallet's
+    // account 2, as its panel shows it); the owner invites it and sends the world's link.
+    const friend = await newSettingsPage(browser, { width: 390, height: 844 }, settings, {
+      hasTouch: true,
+      isMobile: true,
+    })
     opened.push(friend)
     const friendErrors = watchErrors(friend)
     await friend.goto('/')
@@ -195,13 +246,19 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       built.hash,
       WAIT,
     )
-    // The friend builds: the owner's grid follows at once, and the owner's view changes.
-    await friend.getByTestId('builder-button').click()
+    // The friend builds with a finger: a tap places (the owner's grid follows at once, and the
+    // owner's view changes), a long press removes.
+    await friend.getByTestId('builder-button').tap()
     const friendTools = friend.getByTestId('builder-toolbar')
-    await friendTools.getByTestId('builder-block-gold').click()
-    await friendTools.getByRole('radio', { name: 'Brush size 3' }).click()
+    await expect(friendTools.getByTestId('builder-hint')).toContainText('press and hold')
+    await friendTools.getByTestId('builder-block-gold').tap()
+    await friendTools.getByRole('radio', { name: 'Brush size 3' }).tap()
     await waitForFrames(friend, 3)
-    await buildAt(friend, 0.5, 0.5)
+    await friend.screenshot({ path: 'test-results/screenshots/builder-phone.png' })
+    const beforeTouch = await gridHash(friend)
+    await touchAt(friend, 0.5, 0.3, true)
+    expect(await gridHash(friend)).not.toBe(beforeTouch)
+    await touchAt(friend, 0.5, 0.3)
     const byFriend = await gridHash(friend)
     await builder.waitForFunction(
       (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
@@ -260,6 +317,9 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
       'Old pavilion',
     )
+    expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).portals())).toEqual([
+      'block-park-cloud-ridge',
+    ])
     await waitForFrames(visitor, 3)
 
     // The builder builds again: the visitor's grid follows at once, and its view changes.

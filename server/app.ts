@@ -241,6 +241,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     () => roomServices?.spaces ?? null,
     () => voice,
     () => builderStore,
+    config.scenesDir,
   )
   gameServer
     .define(

@@ -13,6 +13,7 @@ import { voiceFeature } from './voice/feature'
 import type { MediaService } from './media/service'
 import { builderHandlers } from './builder/handlers'
 import { builderFeature } from './builder/feature'
+import { builtInWorlds, ROOM_BUILDER_DEFAULTS } from './builder/room'
 import type { BuilderStore } from './builder/store'
 
 /**
@@ -23,8 +24,13 @@ export function roomFeatures(
   spaces: () => SpaceService | null,
   voice: () => MediaService | null,
   builder: () => BuilderStore | null = () => null,
+  scenesDir = 'scenes',
 ): RoomFeature[] {
-  return [spacesFeature(spaces), voiceFeature(voice), builderFeature(builder)]
+  return [
+    spacesFeature(spaces),
+    voiceFeature(voice),
+    builderFeature(builder, { ...ROOM_BUILDER_DEFAULTS, builtInWorld: builtInWorlds(scenesDir) }),
+  ]
 }
 
 /** Every handler table by owner: together they handle each registered message type once. */

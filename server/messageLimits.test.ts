@@ -209,6 +209,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.portal': {
+    payload: () => ({ action: 'remove', id: 'p' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.colour': {
     payload: () => ({ colour: '#12ab34' }),
     room: 'world',

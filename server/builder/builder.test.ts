@@ -461,6 +461,40 @@ describe('builders in a world room', () => {
     expect(grid.data[(20 * grid.dims[0] + 20) * grid.dims[1] + 40]).toBe(material)
   })
 
+  it('adds portals only to worlds that exist and are not this one', async () => {
+    const id = await newWorld(stranger)
+    const other = await newWorld(stranger)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, stranger)).body, 'scene')
+    const a = await open(id, stranger, scene)
+    const portal = (to: string, position = [30, 20, 40]) => ({
+      action: 'set',
+      to,
+      label: { 'zh-CN': '去别处', en: 'Elsewhere' },
+      position,
+    })
+    const refused = async (to: string, why: RegExp, position?: number[]) => {
+      const n = errors(a, 'bad_edit').length
+      a.room.send('build.portal', portal(to, position))
+      await until(() => errors(a, 'bad_edit').length > n)
+      expect(errors(a, 'bad_edit').at(-1)!.message).toMatch(why)
+    }
+    await refused('no-such-world', /no world "no-such-world"/)
+    await refused(id, /another world/)
+    await refused(TEST_WORLD, /outside/, [3000, 1, 1])
+    // Someone else's draft is not there for this builder; their own draft and a built-in are.
+    const friendsDraft = await newWorld(friend)
+    await refused(friendsDraft, /no world/)
+    a.room.send('build.portal', portal(TEST_WORLD))
+    a.room.send('build.portal', portal(other, [40, 20, 40]))
+    await until(() => a.inbox['build.scene']!.at(-1)!.portals.length === 2)
+    const [first] = a.inbox['build.scene']!.at(-1)!.portals
+    expect(first).toMatchObject({ to: TEST_WORLD, label: { en: 'Elsewhere' }, radius: 2 })
+    // Six portal messages spent the burst: the next waits for the rate (2 a second).
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    a.room.send('build.portal', { action: 'remove', id: first!.id })
+    await until(() => a.inbox['build.scene']!.at(-1)!.portals.length === 1)
+  })
+
   it('saves the last edits when everyone has left', async () => {
     const id = await newWorld(friend)
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')

@@ -25,6 +25,10 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.poi', () =>
       p.action === 'set' ? part.setPoi(seat, p) : part.removePoi(seat, p.id),
     ),
+  'build.portal': (part, seat, p) =>
+    part.run(seat, 'build.portal', () =>
+      p.action === 'set' ? part.setPortal(seat, p) : part.removePortal(seat, p.id),
+    ),
   'build.colour': (part, seat, p) =>
     part.run(seat, 'build.colour', () => part.addColour(seat, p.colour)),
   'build.spawn': (part, seat, p) =>

@@ -13,7 +13,9 @@
 import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
+  MAX_WORLD_PORTALS,
   MAX_WORLD_POIS,
+  type PortalEdit,
   withColour,
   type BoxPatch,
   type BuilderErrorCode,
@@ -35,6 +37,7 @@ import {
 } from '../../src/world/voxel/patch'
 import { compilePrefab, type CompiledPrefab, type Rotation } from '../../src/world/voxel/generate'
 import { background } from '../background'
+import { worldRules } from '../worlds'
 import { errorField, log } from '../log'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
@@ -51,6 +54,8 @@ export const builderChannel = (world: string) => `cq:builder:${world}`
 export type BuilderNotice = { kind: 'saved'; version: number; room: string } | { kind: 'members' }
 
 export interface RoomBuilderOptions {
+  /** Whether a built-in world (a scene file) of this id exists: a portal may lead there. */
+  builtInWorld: (id: string) => Promise<boolean>
   /** Saved this long after the last edit (ms), or every `autosaveMaxMs` while edits go on. */
   autosaveIdleMs: number
   autosaveMaxMs: number
@@ -58,7 +63,15 @@ export interface RoomBuilderOptions {
   rightsMs: number
 }
 
+/** Whether `<scenesDir>/<id>.json` is a world (read once, then cached by server/worlds.ts). */
+export const builtInWorlds = (scenesDir: string) => (id: string) =>
+  worldRules(scenesDir, id).then(
+    () => true,
+    () => false,
+  )
+
 export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
+  builtInWorld: builtInWorlds('scenes'),
   autosaveIdleMs: 5_000,
   autosaveMaxMs: 30_000,
   rightsMs: 10_000,
@@ -280,6 +293,50 @@ export class RoomBuilder implements FeaturePart {
     this.sceneChanged(seat, { ...scene, voxel: { ...voxel, palette } })
   }
 
+  /**
+   * Adds or changes a portal: inside the world, to a world that exists (a built-in one, a
+   * published builder world, or a draft the sender builds), never to this one.
+   */
+  async setPortal(seat: Seat, p: PortalEdit) {
+    const refuse = (why: string) => this.refuse(seat, 'build.portal', 'bad_edit', why)
+    const where = this.cellInside(p.position)
+    if (!where) return refuse('the portal is outside the world')
+    const label = { 'zh-CN': cleanText(p.label['zh-CN'], 40), en: cleanText(p.label.en, 40) }
+    if (!label['zh-CN'] || !label.en) return refuse('a portal needs a label in both languages')
+    if (p.to === this.host.state.world) return refuse('a portal leads to another world')
+    if (!(await this.worldExists(p.to, seat.address)))
+      return refuse(`there is no world "${p.to}" to lead to`)
+    const scene = this.scene!
+    const at = scene.portals.findIndex((x) => x.id === p.id)
+    if (p.id !== undefined && at < 0) return refuse(`there is no portal "${p.id}"`)
+    if (at < 0 && scene.portals.length >= MAX_WORLD_PORTALS)
+      return refuse(`a world has at most ${MAX_WORLD_PORTALS} portals`)
+    const portal = {
+      id: p.id ?? `portal-${randomBytes(4).toString('hex')}`,
+      to: p.to,
+      label,
+      position: where,
+      radius: 2,
+    }
+    const portals = [...scene.portals]
+    if (at < 0) portals.push(portal)
+    else portals[at] = portal
+    this.sceneChanged(seat, { ...scene, portals })
+  }
+
+  removePortal(seat: Seat, id: string) {
+    const scene = this.scene!
+    if (!scene.portals.some((x) => x.id === id))
+      return this.refuse(seat, 'build.portal', 'bad_edit', `there is no portal "${id}"`)
+    this.sceneChanged(seat, { ...scene, portals: scene.portals.filter((x) => x.id !== id) })
+  }
+
+  private async worldExists(id: string, viewer: string | null): Promise<boolean> {
+    if (!isBuilderWorld(id)) return this.opts.builtInWorld(id)
+    const store = this.store()
+    return store !== null && (await store.world(id, viewer)) !== null
+  }
+
   /** Where visitors arrive (new joiners in this room too). */
   setSpawn(seat: Seat, cell: [number, number, number], heading: number) {
     const where = this.cellInside(cell)
@@ -434,8 +491,8 @@ export class RoomBuilder implements FeaturePart {
   }
 
   private visitorLayer(): VisitorLayer {
-    const { pois, spawn, voxel } = this.scene!
-    return { palette: voxel!.palette, pois, spawn }
+    const { pois, spawn, voxel, portals } = this.scene!
+    return { palette: voxel!.palette, pois, spawn, portals }
   }
 
   /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */

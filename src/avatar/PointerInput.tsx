@@ -1,5 +1,6 @@
 // Mouse (and tap) source of the visitor's input, inside the Canvas: left-drag orbits the camera,
-// the wheel zooms, a click or tap that did not drag walks to the walkable point under it.
+// the wheel zooms, a click or tap that did not drag walks to the walkable point under it. While a
+// click tool is set (the builder), a finger held still is its right click (remove a block).
 import { useEffect, useRef } from 'react'
 import { useFrame, useThree } from '@react-three/fiber'
 import { FRAME } from '../world/frameOrder'
@@ -11,6 +12,8 @@ import { clickTool, input, setTarget, wheelSteps } from './input'
 /** Pixels a pointer may wander and still count as a click rather than a drag. */
 const CLICK_SLOP_MOUSE = 5
 const CLICK_SLOP_TOUCH = 12
+/** A finger held still this long is a click tool's right click (as a long press is on phones). */
+const LONG_PRESS_MS = 500
 /** Farthest click-to-move target from the camera, and from the visitor, metres. */
 const PICK_FAR = 250
 const TARGET_MAX = 80
@@ -32,6 +35,11 @@ export function PointerInput() {
     canvas.style.touchAction = 'none'
     const drag = { id: -1, button: 0, touch: false, x0: 0, y0: 0, x: 0, y: 0, moved: false }
     let touches = 0
+    let holding: ReturnType<typeof setTimeout> | undefined
+    const stopHolding = () => {
+      clearTimeout(holding)
+      holding = undefined
+    }
 
     const pick = (clientX: number, clientY: number) => {
       const { camera, scene } = get()
@@ -71,6 +79,7 @@ export function PointerInput() {
       const active = document.activeElement
       if (active instanceof HTMLElement && active !== document.body) active.blur()
       if (drag.id !== -1) {
+        stopHolding()
         drag.moved = true // a second finger: a pinch or look, never a tap
         return
       }
@@ -81,6 +90,15 @@ export function PointerInput() {
       drag.y0 = drag.y = e.clientY
       drag.moved = false
       if (!drag.touch) canvas.setPointerCapture(e.pointerId)
+      else if (clickTool) {
+        const id = e.pointerId
+        holding = setTimeout(() => {
+          holding = undefined
+          if (drag.id !== id || drag.moved || touches !== 1) return
+          drag.moved = true // done: lifting the finger is not a tap as well
+          clickTool?.(drag.x, drag.y, 2)
+        }, LONG_PRESS_MS)
+      }
     }
     const onMove = (e: PointerEvent) => {
       if (e.pointerId !== drag.id) return
@@ -92,6 +110,7 @@ export function PointerInput() {
         const slop = drag.touch ? CLICK_SLOP_TOUCH : CLICK_SLOP_MOUSE
         if (Math.hypot(drag.x - drag.x0, drag.y - drag.y0) <= slop) return
         drag.moved = true
+        stopHolding()
         if (!drag.touch) canvas.style.cursor = 'grabbing'
       }
       // Touch look is TouchControls' job (it also handles the joystick finger).
@@ -103,6 +122,7 @@ export function PointerInput() {
     const end = (e: PointerEvent, click: boolean) => {
       if (e.pointerType === 'touch') touches = Math.max(0, touches - 1)
       if (e.pointerId !== drag.id) return
+      stopHolding()
       if (click && !drag.moved && touches === 0) {
         if (!clickTool?.(e.clientX, e.clientY, drag.button)) {
           if (drag.button === 0) pick(e.clientX, e.clientY)
@@ -125,6 +145,7 @@ export function PointerInput() {
     canvas.addEventListener('pointercancel', onCancel)
     canvas.addEventListener('wheel', onWheel, { passive: false })
     return () => {
+      stopHolding()
       canvas.removeEventListener('pointerdown', onDown)
       canvas.removeEventListener('pointermove', onMove)
       canvas.removeEventListener('pointerup', onUp)

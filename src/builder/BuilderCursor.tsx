@@ -15,6 +15,7 @@ import {
 import { setClickTool } from '../avatar/input'
 import { useLiveVoxels } from '../world/voxel/live'
 import { useWorld } from '../state/world'
+import { cameraRig } from '../state/player'
 import { current } from './current'
 import { raycastVoxels, type VoxelHit } from './raycast'
 import { useBuilder } from './store'
@@ -153,6 +154,9 @@ export function BuilderCursor() {
         case 'poi':
           s.setPoiDraft(action.at)
           break
+        case 'portal':
+          s.setPortalDraft(action.at)
+          break
         case 'terrain': {
           const session = current.session
           const sent = session?.send('build.terrain', {
@@ -177,7 +181,9 @@ export function BuilderCursor() {
           break
         }
         case 'spawn': {
-          const sent = current.session?.send('build.spawn', { position: action.at, heading: 0 })
+          // Visitors arrive facing the way the builder looks (heading and yaw: 0 looks to -z).
+          const heading = Math.atan2(Math.sin(cameraRig.yaw), Math.cos(cameraRig.yaw))
+          const sent = current.session?.send('build.spawn', { position: action.at, heading })
           s.setProblem(sent ? null : 'not connected to the world: the spawn was not moved')
           break
         }

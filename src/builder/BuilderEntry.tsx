@@ -16,6 +16,7 @@ const WorldSettings = lazy(() =>
   import('./WorldSettings').then((m) => ({ default: m.WorldSettings })),
 )
 const PoiDialog = lazy(() => import('./PoiDialog').then((m) => ({ default: m.PoiDialog })))
+const PortalDialog = lazy(() => import('./PortalDialog').then((m) => ({ default: m.PortalDialog })))
 const BuilderSection = lazy(() =>
   import('./BuilderSection').then((m) => ({ default: m.BuilderSection })),
 )
@@ -46,6 +47,7 @@ export function BuilderHost() {
   const building = useBuilder((s) => s.building)
   const settings = useBuilder((s) => s.settingsOpen)
   const poiDraft = useBuilder((s) => s.poiDraft)
+  const portalDraft = useBuilder((s) => s.portalDraft)
   const canEdit = useBuilder((s) => s.card?.canEdit ?? false)
 
   useEffect(() => {
@@ -65,6 +67,7 @@ export function BuilderHost() {
       {building && <Toolbar />}
       {settings && <WorldSettings />}
       {building && poiDraft && <PoiDialog at={poiDraft} />}
+      {building && portalDraft && <PortalDialog at={portalDraft} />}
     </Suspense>
   )
 }

@@ -29,6 +29,8 @@ export function Toolbar() {
   const { terrainOp, clip, mirror, pendingColour } = useBuilder()
   const s = useBuilder.getState()
   const [colour, setColour] = useState('#c8553d')
+  // A finger, not a mouse: the hint speaks of taps and long presses.
+  const [coarse] = useState(() => matchMedia('(pointer: coarse)').matches)
 
   // A colour this builder added is picked as soon as the room's palette holds it.
   useEffect(() => {
@@ -171,20 +173,22 @@ export function Toolbar() {
           </button>
         </div>
       )}
-      <div className="builder-palette" role="radiogroup" aria-label={t('builder.palette')}>
-        {palette.map((p, i) => (
-          <button
-            key={p.id}
-            className="builder-swatch"
-            role="radio"
-            aria-checked={material === i + 1}
-            aria-label={blockName(p)}
-            title={i < 9 ? `${blockName(p)} (${i + 1})` : blockName(p)}
-            data-testid={`builder-block-${p.id}`}
-            style={{ background: p.color }}
-            onClick={() => s.setMaterial(i + 1)}
-          />
-        ))}
+      <div className="builder-blocks">
+        <div className="builder-palette" role="radiogroup" aria-label={t('builder.palette')}>
+          {palette.map((p, i) => (
+            <button
+              key={p.id}
+              className="builder-swatch"
+              role="radio"
+              aria-checked={material === i + 1}
+              aria-label={blockName(p)}
+              title={i < 9 ? `${blockName(p)} (${i + 1})` : blockName(p)}
+              data-testid={`builder-block-${p.id}`}
+              style={{ background: p.color }}
+              onClick={() => s.setMaterial(i + 1)}
+            />
+          ))}
+        </div>
         <form
           className="builder-add-colour"
           onSubmit={(e) => {
@@ -212,7 +216,10 @@ export function Toolbar() {
               ? t('builder.unsaved')
               : saved
                 ? fill(t('builder.saved'), { v: saved.version })
-                : t('builder.hint'))}
+                : '')}
+      </p>
+      <p className="builder-status builder-hint" data-testid="builder-hint">
+        {t(coarse ? 'builder.hintTouch' : 'builder.hint')}
       </p>
     </section>
   )

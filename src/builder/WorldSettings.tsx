@@ -26,6 +26,7 @@ export function WorldSettings() {
   const lang = useSettings((s) => s.language)
   const card = useBuilder((s) => s.card)
   const pois = useWorld((s) => s.scene?.pois ?? [])
+  const portals = useWorld((s) => s.scene?.portals ?? [])
   const token = useWallet((s) => s.session?.token)
   const [address, setAddress] = useState('')
   const [busy, setBusy] = useState(false)
@@ -162,6 +163,22 @@ export function WorldSettings() {
             <button
               className="btn"
               onClick={() => current.session?.send('build.poi', { action: 'remove', id: p.id })}
+            >
+              {t('builder.remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>{t('builder.portal.list')}</h3>
+      <ul className="builder-list" data-testid="builder-portals">
+        {portals.map((p) => (
+          <li key={p.id}>
+            <span>
+              {pick(p.label, lang)} → {p.to}
+            </span>
+            <button
+              className="btn"
+              onClick={() => current.session?.send('build.portal', { action: 'remove', id: p.id })}
             >
               {t('builder.remove')}
             </button>

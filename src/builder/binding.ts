@@ -104,12 +104,14 @@ export const bind: BindSession = (host) => {
       if (JSON.stringify(live.palette) !== JSON.stringify(m.palette)) live.setPalette(m.palette)
       const w = useWorld.getState()
       if (w.scene?.id !== world || !w.scene.voxel) return
-      const now = [w.scene.voxel.palette, w.scene.pois, w.scene.spawn]
-      if (JSON.stringify(now) === JSON.stringify([m.palette, m.pois, m.spawn])) return
+      const now = [w.scene.voxel.palette, w.scene.pois, w.scene.portals, w.scene.spawn]
+      const next = [m.palette, m.pois, m.portals, m.spawn]
+      if (JSON.stringify(now) === JSON.stringify(next)) return
       w.updateScene({
         ...w.scene,
         voxel: { ...w.scene.voxel, palette: m.palette },
         pois: m.pois,
+        portals: m.portals,
         spawn: m.spawn,
       })
     })

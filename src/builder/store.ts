@@ -5,7 +5,17 @@ import { create } from 'zustand'
 import type { WorldCard } from './api'
 
 export type Tool =
-  'place' | 'remove' | 'box' | 'replace' | 'pick' | 'terrain' | 'copy' | 'prefab' | 'poi' | 'spawn'
+  | 'place'
+  | 'remove'
+  | 'box'
+  | 'replace'
+  | 'pick'
+  | 'terrain'
+  | 'copy'
+  | 'prefab'
+  | 'poi'
+  | 'portal'
+  | 'spawn'
 export const TOOLS: readonly Tool[] = [
   'place',
   'remove',
@@ -16,6 +26,7 @@ export const TOOLS: readonly Tool[] = [
   'copy',
   'prefab',
   'poi',
+  'portal',
   'spawn',
 ]
 export type TerrainOp = 'raise' | 'lower' | 'flatten' | 'smooth' | 'paint'
@@ -42,6 +53,8 @@ export interface BuilderState {
   mirror: boolean
   /** Where a new point of interest goes, while its texts are being written. */
   poiDraft: [number, number, number] | null
+  /** Where a new portal goes, while its destination is being chosen. */
+  portalDraft: [number, number, number] | null
   /** The first corner of a box fill, once clicked. */
   corner: [number, number, number] | null
   /** The room's last change number applied here, and the last save. */
@@ -62,6 +75,7 @@ export interface BuilderState {
   setCorner(corner: BuilderState['corner']): void
   setPrefab(prefab: string): void
   setPoiDraft(at: [number, number, number] | null): void
+  setPortalDraft(at: [number, number, number] | null): void
   setTerrainOp(op: TerrainOp): void
   setClip(clip: BuilderState['clip']): void
   flip(): void
@@ -84,6 +98,7 @@ const START = {
   prefab: null,
   rotate: 0 as Rotation,
   poiDraft: null,
+  portalDraft: null,
   terrainOp: 'raise' as TerrainOp,
   clip: null,
   mirror: false,
@@ -106,6 +121,7 @@ export const useBuilder = create<BuilderState>()((set) => ({
   setCorner: (corner) => set({ corner }),
   setPrefab: (prefab) => set({ prefab, tool: 'prefab', corner: null }),
   setPoiDraft: (poiDraft) => set({ poiDraft }),
+  setPortalDraft: (portalDraft) => set({ portalDraft }),
   setTerrainOp: (terrainOp) => set({ terrainOp, tool: 'terrain' }),
   setClip: (clip) => set({ clip, corner: null }),
   flip: () => set((s) => ({ mirror: !s.mirror })),

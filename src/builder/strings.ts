@@ -38,6 +38,19 @@ addStrings({
   'builder.poi.bodyEn': { 'zh-CN': '英文介绍', en: 'English text' },
   'builder.poi.add': { 'zh-CN': '添加景点', en: 'Add the point' },
   'builder.poi.list': { 'zh-CN': '景点', en: 'Points of interest' },
+  'builder.tool.portal': { 'zh-CN': '传送门', en: 'Portal' },
+  'builder.portal.title': { 'zh-CN': '新传送门', en: 'New portal' },
+  'builder.portal.to': { 'zh-CN': '通往', en: 'Leads to' },
+  'builder.portal.builtIn': { 'zh-CN': '苍穹的世界', en: "Cangqiong's worlds" },
+  'builder.portal.mine': { 'zh-CN': '我建造的世界', en: 'Worlds I build' },
+  'builder.portal.link': {
+    'zh-CN': '或粘贴任意世界的链接',
+    en: "Or paste any world's link",
+  },
+  'builder.portal.labelZh': { 'zh-CN': '中文名称', en: 'Chinese label' },
+  'builder.portal.labelEn': { 'zh-CN': '英文名称', en: 'English label' },
+  'builder.portal.add': { 'zh-CN': '添加传送门', en: 'Add the portal' },
+  'builder.portal.list': { 'zh-CN': '传送门', en: 'Portals' },
   'builder.piece': { 'zh-CN': '部件', en: 'Piece' },
   'builder.piece.house': { 'zh-CN': '民居', en: 'House' },
   'builder.piece.house-two': { 'zh-CN': '两层民居', en: 'Two-storey house' },
@@ -105,6 +118,10 @@ addStrings({
   'builder.boxHint': {
     'zh-CN': '点击第二个角完成框选',
     en: 'Click the second corner to fill the box',
+  },
+  'builder.hintTouch': {
+    'zh-CN': '轻点放置，长按移除，滑动旋转视角。',
+    en: 'Tap places, press and hold removes, swipe to look.',
   },
   'builder.hint': {
     'zh-CN': '左键放置，右键移除，拖动旋转视角。Ctrl+Z 撤销。',

@@ -23,6 +23,8 @@ export interface BuilderHooks {
   gridHash: () => number | null
   /** The English titles of the shown world's points of interest. */
   pois: () => string[]
+  /** The shown world's portals: where each leads. */
+  portals: () => string[]
   /** The material at a cell of the page's grid. */
   cell: (x: number, y: number, z: number) => number | null
 }
@@ -51,6 +53,7 @@ export const builderHooks: BuilderHooks = {
     return h >>> 0
   },
   pois: () => useWorld.getState().scene?.pois.map((p) => p.title.en) ?? [],
+  portals: () => useWorld.getState().scene?.portals.map((p) => p.to) ?? [],
   cell: (x, y, z) => useLiveVoxels.getState().live?.grid.get(x, y, z) ?? null,
 }
 

@@ -21,8 +21,8 @@ export type ToolAction =
       turn: Rotation
       mirror: boolean
     }
-  /** A point of interest or the spawn, standing in the cell in front of the face. */
-  | { kind: 'poi' | 'spawn'; at: [number, number, number] }
+  /** A point of interest, a portal or the spawn, standing in the cell in front of the face. */
+  | { kind: 'poi' | 'portal' | 'spawn'; at: [number, number, number] }
   | { kind: 'none'; why: string }
 
 export interface ToolState {
@@ -138,6 +138,7 @@ export function toolAction(
       return { kind: 'clip', from: [...a], to: [...b] }
     }
     case 'poi':
+    case 'portal':
     case 'spawn':
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
       return { kind: tool, at: [...hit.before] }

@@ -73,6 +73,25 @@ export const PoiEdit = z
   .strict()
 export type PoiEdit = z.infer<typeof PoiEdit>
 
+/** Most portals a builder world holds. */
+export const MAX_WORLD_PORTALS = 16
+
+/** A portal as a builder sets it: where it stands, the world it leads to, its label. */
+export const PortalEdit = z
+  .object({
+    action: z.literal('set'),
+    /** Absent: a new one (the room gives it an id). */
+    id: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/)
+      .optional(),
+    to: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a world id'),
+    label: Words(40),
+    position: Cell,
+  })
+  .strict()
+export type PortalEdit = z.infer<typeof PortalEdit>
+
 /** Custom colours a builder world may add to its style's palette (which holds at most 255). */
 export const MAX_CUSTOM_COLOURS = 64
 
@@ -112,6 +131,13 @@ export interface VisitorLayer {
     radius: number
   }[]
   spawn: { position: [number, number, number]; heading: number }
+  portals: {
+    id: string
+    to: string
+    label: { 'zh-CN': string; en: string }
+    position: [number, number, number]
+    radius: number
+  }[]
 }
 
 export const BUILDER_ERROR_CODES = [
@@ -194,6 +220,19 @@ export const BuilderMessages = {
     ]),
     rate: { perSecond: 2, burst: 6 },
   },
+  /** Add or change a portal to another world (`set`), or take one away (`remove`). */
+  'build.portal': {
+    schema: z.discriminatedUnion('action', [
+      PortalEdit,
+      z
+        .object({
+          action: z.literal('remove'),
+          id: z.string().regex(/^[a-z0-9-]{1,40}$/),
+        })
+        .strict(),
+    ]),
+    rate: { perSecond: 2, burst: 6 },
+  },
   /** Add a custom colour to the world's palette (a solid block); an existing one is kept. */
   'build.colour': {
     schema: z.object({ colour: z.string().regex(/^#[0-9a-fA-F]{6}$/) }).strict(),
@@ -236,7 +275,7 @@ export interface BuilderServerMessages {
     edit?: VoxelEdit
     patch?: BoxPatch
   }
-  /** The palette, the points of interest and the spawn, on joining and after every change. */
+  /** The palette, the points of interest, the portals and the spawn: on joining, after changes. */
   'build.scene': VisitorLayer
   /** The world was saved as `version` (autosave or a builder's save). */
   'build.saved': { version: number; note: string; at: number }

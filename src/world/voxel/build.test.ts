@@ -9,7 +9,7 @@ import {
   storedGrid,
 } from './build'
 import { encodeGrid } from './codec'
-import type { BuildMessage } from './build'
+import type { BuildMessage, VoxelChange } from './build'
 import { buildGrid } from './generate'
 import { sampleWorld } from './fixtures'
 
@@ -107,7 +107,7 @@ describe('an editable world in the worker', () => {
     const world = sampleWorld(64, 32, 64)
     const kept = runBuild(world, () => {}, undefined, encodeGrid(buildGrid(world).grid), true)!
     const material = world.palette.length + 1
-    const block = { edit: { from: [10, 30, 10], to: [10, 30, 10], material } } as const
+    const block: VoxelChange = { edit: { from: [10, 30, 10], to: [10, 30, 10], material } }
     // Before the palette holds it, the block does not fit: nothing changes.
     const out: BuildMessage[] = []
     applyChanges(kept, 1, [block], (m) => out.push(m))
