@@ -4,6 +4,7 @@
 // another browser finds it by pinyin in the directory, walks in, and sees the builder's next
 // edit appear live (the same grid on both pages, and the view changes on screen).
 import type { Page } from '@playwright/test'
+import { PNG } from 'pngjs'
 import { expect, test } from './test'
 import type { BuilderHooks } from '../src/builder/testHooks'
 import {
@@ -54,6 +55,18 @@ async function buildAt(page: Page, fx: number, fy: number, button: 'left' | 'rig
     before,
     WAIT,
   )
+}
+
+/** A PNG of coloured stripes, as a builder's photo of a place would be. */
+function stripes(width: number, height: number): Buffer {
+  const png = new PNG({ width, height })
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4
+      const band = Math.floor(x / 16) % 3
+      png.data.set([band === 0 ? 200 : 60, band === 1 ? 170 : 70, band === 2 ? 210 : 90, 255], i)
+    }
+  return PNG.sync.write(png)
 }
 
 /** Where (fx, fy) of the canvas is on the page. */
@@ -171,6 +184,11 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await poi.getByLabel('English title').fill('Old pavilion')
     await poi.getByLabel('Chinese text').fill('村民纳凉的地方。')
     await poi.getByLabel('English text').fill('Where the village sits in the shade.')
+    await poi.getByTestId('builder-poi-picture').setInputFiles({
+      name: 'pavilion.png',
+      mimeType: 'image/png',
+      buffer: stripes(96, 64),
+    })
     await poi.getByTestId('builder-poi-add').click()
     await builder.waitForFunction(
       () => (window.__cq!.builder as BuilderHooks).pois().includes('Old pavilion'),
@@ -320,6 +338,20 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).portals())).toEqual([
       'block-park-cloud-ridge',
     ])
+    // Its card, from the places list, shows the picture the builder uploaded.
+    await visitor.getByRole('button', { name: /Scenic spot/ }).click()
+    await visitor
+      .getByTestId('places')
+      .getByRole('button', { name: /Old pavilion/ })
+      .click()
+    const picture = visitor.getByTestId('info-card').getByRole('img', { name: 'Old pavilion' })
+    await expect
+      .poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
+      .toBe(96)
+    await visitor.getByTestId('info-card').screenshot({
+      path: 'test-results/screenshots/builder-poi-card.png',
+    })
+    await visitor.keyboard.press('Escape')
     await waitForFrames(visitor, 3)
 
     // The builder builds again: the visitor's grid follows at once, and its view changes.

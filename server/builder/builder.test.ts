@@ -495,6 +495,54 @@ describe('builders in a world room', () => {
     await until(() => a.inbox['build.scene']!.at(-1)!.portals.length === 1)
   })
 
+  it('keeps pictures for points of interest: builders upload, whoever may see the world gets', async () => {
+    const id = await newWorld(stranger)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, stranger)).body, 'scene')
+    const image = new PNG({ width: 8, height: 6 })
+    image.data.fill(180)
+    const png = PNG.sync.write(image)
+    const upload = (token: string | undefined, body: Buffer, type = 'image/png') =>
+      api(`/api/builder/worlds/${id}/pictures`, token, {
+        method: 'POST',
+        body: new Uint8Array(body),
+        headers: { 'content-type': type },
+      })
+    expect((await upload(undefined, png)).status).toBe(401)
+    expect((await upload(owner, png)).status).toBe(404) // not a builder of this draft
+    const wrong = await upload(stranger, png, 'image/gif')
+    expect([wrong.status, wrong.body.message]).toEqual([400, expect.stringMatching(/image\/png/)])
+    const made = await upload(stranger, png)
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const url = made.body.url as string
+    expect(made.body).toMatchObject({ type: 'image/png', width: 8, height: 6 })
+    // A draft's picture is its builders' only.
+    expect((await api(url)).status).toBe(404)
+    const got = await fetch(new URL(url, server.url), {
+      headers: { authorization: `Bearer ${stranger}` },
+    })
+    expect(got.headers.get('content-type')).toBe('image/png')
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(Buffer.from(await got.arrayBuffer()).equals(png)).toBe(true)
+
+    // A point with it; one with a picture the world does not have is refused.
+    const a = await open(id, stranger, scene)
+    const poi = {
+      action: 'set',
+      kind: 'scenic',
+      title: { 'zh-CN': '古井', en: 'Old well' },
+      body: { 'zh-CN': '明代的井。', en: 'A Ming-dynasty well.' },
+      position: [30, 20, 40],
+    }
+    a.room.send('build.poi', { ...poi, picture: '0123456789abcdef' })
+    await until(() => errors(a, 'bad_edit').length)
+    expect(errors(a, 'bad_edit')[0]!.message).toMatch(/no such picture/)
+    a.room.send('build.poi', { ...poi, picture: made.body.pictureId })
+    await until(() => a.inbox['build.scene']!.at(-1)!.pois.some((p) => p.picture === url))
+    // Published, anyone gets it.
+    await change(`/api/builder/worlds/${id}/publish`, stranger, { published: true })
+    expect((await api(url)).status).toBe(200)
+  })
+
   it('saves the last edits when everyone has left', async () => {
     const id = await newWorld(friend)
     const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')

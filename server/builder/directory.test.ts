@@ -132,7 +132,9 @@ describe.each(ENGINES)('the world directory on %s', (engine) => {
   afterAll(() => opened?.close())
 
   beforeEach(async () => {
-    await db.query('truncate builder_worlds, builder_world_members, builder_world_versions')
+    await db.query(
+      'truncate builder_worlds, builder_world_members, builder_world_versions, builder_world_pictures',
+    )
   })
 
   const ids = async (query: DirectoryQuery, live?: ReadonlyMap<string, number>) =>
@@ -511,7 +513,7 @@ describe.each(ENGINES)('the world directory on %s', (engine) => {
           ],
         )
       }
-      expect(await migrate(old)).toEqual([5, 6])
+      expect(await migrate(old)).toEqual([5, 6, 7])
       const oldDirectory = new WorldDirectory(old)
       const peach = before.filter((w) => w.titleZh.startsWith('桃花')).length
       expect((await oldDirectory.search({ q: 'taohua' })).total).toBe(peach)

@@ -18,6 +18,7 @@ import {
 } from './store'
 import { isBuilderWorld } from './room'
 import { thumbnailOf } from './thumbnail'
+import { inspectPicture, MAX_PICTURE_BYTES, MAX_WORLD_PICTURES, pictureUrl } from './picture'
 import type { WorldDirectory } from './directory'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
@@ -114,8 +115,12 @@ export function importedWorld(input: unknown): { scene: Scene; voxels: Uint8Arra
     throw new BuilderError('bad_input', 'the voxel grid does not inflate')
   }
   const { grid: _grid, ...voxel } = scene.voxel
+  // Uploaded pictures stay with the world they were uploaded to; files of the site travel.
+  const pois = scene.pois.map(({ picture, ...poi }) =>
+    picture?.startsWith('/assets/') ? { ...poi, picture } : poi,
+  )
   return {
-    scene: { ...scene, voxel, spaces: [], stages: [], portals: [] },
+    scene: { ...scene, voxel, pois, spaces: [], stages: [], portals: [] },
     voxels: new Uint8Array(voxels),
   }
 }
@@ -269,6 +274,47 @@ export function builderApi(deps: BuilderApiDeps) {
     json(res, 201, card(world, session.address))
   }
 
+  /** POST …/pictures: a builder uploads one (the body); GET …/pictures/<id>: it is served. */
+  const picture = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    worldId: string,
+    pictureId: string | undefined,
+  ) => {
+    const method = req.method ?? 'GET'
+    const allowed = pictureId ? 'GET' : 'POST'
+    if (method !== allowed) {
+      res.setHeader('allow', allowed)
+      throw new HttpRefusal(405, 'method_not_allowed', `that picture route takes ${allowed}`)
+    }
+    const store = storeOrFail()
+    if (!pictureId) {
+      const session = await signedIn(req)
+      const bytes = await readBytes(req, MAX_PICTURE_BYTES)
+      const info = inspectPicture(bytes, req.headers['content-type'] ?? '')
+      const id = await store.addPicture(
+        worldId,
+        session.address,
+        { ...info, bytes },
+        MAX_WORLD_PICTURES,
+      )
+      json(res, 201, { pictureId: id, url: pictureUrl(worldId, id), ...info })
+      return
+    }
+    const viewer = (await viewerOf(req))?.address ?? null
+    const found = await store.picture(worldId, pictureId, viewer)
+    if (!found) throw new HttpRefusal(404, 'not_found', 'there is no such picture')
+    res.writeHead(200, {
+      'content-type': found.type,
+      'content-length': String(found.bytes.length),
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+      // A picture never changes (a new one gets a new id); a draft's stays with its builders.
+      'cache-control': viewer ? 'private, max-age=3600' : 'public, max-age=31536000, immutable',
+    })
+    res.end(found.bytes)
+  }
+
   const route = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
     const path = url.pathname
     const method = req.method ?? 'GET'
@@ -313,6 +359,10 @@ export function builderApi(deps: BuilderApiDeps) {
       json(res, 200, { worlds: worlds.map((w) => card(w, session.address)) })
       return
     }
+    const pic = /^\/api\/builder\/worlds\/(bw-[0-9a-f]{12})\/pictures(?:\/([0-9a-f]{16}))?$/.exec(
+      path,
+    )
+    if (pic) return picture(req, res, pic[1]!, pic[2])
     const m =
       /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|export|versions|publish|builders|thumbnail\.png))?$/.exec(
         path,

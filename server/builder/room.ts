@@ -43,6 +43,7 @@ import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
 import { BuilderError, type BuilderStore } from './store'
 import { renderThumbnail } from './thumbnail'
+import { pictureUrl } from './picture'
 
 /** Builder worlds' ids: `bw-` and 12 hex digits (BuilderStore.create). */
 export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
@@ -228,7 +229,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Adds or changes a point of interest (texts cleaned like chat, inside the world). */
-  setPoi(seat: Seat, p: PoiEdit) {
+  async setPoi(seat: Seat, p: PoiEdit) {
     const scene = this.scene!
     const where = this.cellInside(p.position)
     if (!where) return this.refuse(seat, 'build.poi', 'bad_edit', 'the point is outside the world')
@@ -255,6 +256,14 @@ export class RoomBuilder implements FeaturePart {
         'bad_edit',
         `a world has at most ${MAX_WORLD_POIS} points`,
       )
+    let picture: string | undefined
+    if (p.picture) {
+      const store = this.store()
+      const world = this.host.state.world
+      if (!store || !(await store.pictureOf(world, p.picture)))
+        return this.refuse(seat, 'build.poi', 'bad_edit', 'there is no such picture in this world')
+      picture = pictureUrl(world, p.picture)
+    }
     const poi = {
       id: p.id ?? `poi-${randomBytes(4).toString('hex')}`,
       kind: p.kind,
@@ -262,6 +271,7 @@ export class RoomBuilder implements FeaturePart {
       body,
       position: where,
       radius: 6,
+      ...(picture && { picture }),
     }
     const pois = [...scene.pois]
     if (at < 0) pois.push(poi)

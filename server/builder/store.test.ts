@@ -55,7 +55,9 @@ describe.each(ENGINES)('BuilderStore on %s', (engine) => {
   afterAll(() => opened?.close())
 
   beforeEach(async () => {
-    await db.query('truncate builder_worlds, builder_world_members, builder_world_versions')
+    await db.query(
+      'truncate builder_worlds, builder_world_members, builder_world_versions, builder_world_pictures',
+    )
   })
 
   it('creates a draft that only its owner and builders see, until it is published', async () => {
@@ -88,6 +90,26 @@ describe.each(ENGINES)('BuilderStore on %s', (engine) => {
     expect(content?.version).toBe(1)
     expect(content?.scene.id).toBe(world.worldId)
     expect(Buffer.from(content!.voxels).equals(Buffer.from(baseBytes))).toBe(true)
+  })
+
+  it('keeps pictures for builders, bounded per world, shown as the world is', async () => {
+    const world = await store.create(A, META, sceneFor, baseBytes)
+    const pic = { type: 'image/png', bytes: new Uint8Array([1, 2, 3]), width: 1, height: 1 }
+    await failsWith(store.addPicture(world.worldId, B, pic, 2), 'not_found')
+    const first = await store.addPicture(world.worldId, A, pic, 2)
+    expect(first).toMatch(/^[0-9a-f]{16}$/)
+    // Two uploads at once for the last place: one is kept, the other refused.
+    const both = await Promise.allSettled([
+      store.addPicture(world.worldId, A, pic, 2),
+      store.addPicture(world.worldId, A, pic, 2),
+    ])
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    await failsWith(store.addPicture(world.worldId, A, pic, 2), 'builder_limit')
+    expect(await store.picture(world.worldId, first, B)).toBeNull()
+    expect(await store.picture(world.worldId, first, A)).toMatchObject({ type: 'image/png' })
+    await store.setPublished(world.worldId, A, true)
+    const served = await store.picture(world.worldId, first, null)
+    expect(Buffer.from(served!.bytes).equals(Buffer.from(pic.bytes))).toBe(true)
   })
 
   it('keeps every save as a version, restores an old one as a new version', async () => {

@@ -303,6 +303,61 @@ export class BuilderStore {
     return content && { world, content }
   }
 
+  /**
+   * Keeps a picture a builder uploaded (checked by picture.ts) for the world's points of
+   * interest; returns its id. At most `max` a world.
+   */
+  async addPicture(
+    worldId: string,
+    by: string,
+    picture: { type: string; bytes: Uint8Array; width: number; height: number },
+    max: number,
+  ): Promise<string> {
+    const who = address(by, 'the builder')
+    return this.db.transaction(async (tx) => {
+      const world = await this.load(tx, worldId)
+      if (!world || !this.isMember(world, who))
+        throw new BuilderError('not_found', `no world ${worldId} that you build`)
+      // The world's row, locked: two uploads at once cannot both take the last place.
+      await tx.query('select 1 from builder_worlds where world_id = $1 for update', [worldId])
+      const [{ n }] = (await tx.query<{ n: number }>(
+        'select count(*)::int as n from builder_world_pictures where world_id = $1',
+        [worldId],
+      )) as [{ n: number }]
+      if (n >= max) throw new BuilderError('builder_limit', `a world keeps at most ${max} pictures`)
+      const id = randomBytes(8).toString('hex')
+      await tx.query(
+        `insert into builder_world_pictures
+          (world_id, picture_id, type, bytes, width, height, added_by)
+          values ($1, $2, $3, $4, $5, $6, $7)`,
+        [worldId, id, picture.type, picture.bytes, picture.width, picture.height, who],
+      )
+      return id
+    })
+  }
+
+  /** A picture of the world for anyone who may see the world; null otherwise. */
+  async picture(
+    worldId: string,
+    pictureId: string,
+    viewer: string | null,
+  ): Promise<{ type: string; bytes: Uint8Array } | null> {
+    if (!(await this.world(worldId, viewer))) return null
+    return this.pictureOf(worldId, pictureId)
+  }
+
+  /** The picture itself, for the server's own use (a room checks a point's picture). */
+  async pictureOf(
+    worldId: string,
+    pictureId: string,
+  ): Promise<{ type: string; bytes: Uint8Array } | null> {
+    const rows = await this.db.query<{ type: string; bytes: Uint8Array }>(
+      'select type, bytes from builder_world_pictures where world_id = $1 and picture_id = $2',
+      [worldId, pictureId],
+    )
+    return rows[0] ?? null
+  }
+
   /** Keeps the world's thumbnail (a PNG the server drew). */
   async setThumbnail(worldId: string, png: Uint8Array): Promise<void> {
     await this.db.query(

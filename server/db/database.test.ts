@@ -127,6 +127,7 @@ describe.each(['pglite', 'postgres'] as const)('a database on %s', (engine) => {
     )
     expect(tables.map((r) => r.t)).toEqual([
       'builder_world_members',
+      'builder_world_pictures',
       'builder_world_versions',
       'builder_worlds',
       'event_bans',

@@ -41,6 +41,8 @@ export interface Migration {
  *   SQL cannot compute pinyin, so rows stored before it stay null until
  *   server/builder/directory.ts backfills them (the directory matches such a row by its titles
  *   and region meanwhile). builder_worlds_published serves the directory's listing.
+ * - builder_world_pictures (7): pictures builders uploaded for their points of interest
+ *   (server/builder/picture.ts checked them), served to whoever may see the world.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -174,6 +176,23 @@ export const migrations: readonly Migration[] = [
       // A map of the world seen from above (PNG), drawn when it is published and as it changes.
       `alter table builder_worlds add column thumbnail bytea`,
       `alter table builder_worlds add column thumbnail_at timestamptz`,
+    ],
+  },
+  {
+    id: 7,
+    name: 'builder world pictures',
+    statements: [
+      `create table builder_world_pictures (
+        world_id text not null references builder_worlds (world_id) on delete cascade,
+        picture_id text not null check (picture_id ~ '^[0-9a-f]{16}$'),
+        type text not null check (type in ('image/png', 'image/jpeg')),
+        bytes bytea not null,
+        width integer not null check (width > 0),
+        height integer not null check (height > 0),
+        added_by text not null,
+        created_at timestamptz not null default now(),
+        primary key (world_id, picture_id)
+      )`,
     ],
   },
 ]

@@ -69,6 +69,17 @@ const base = (id: string) => `/api/builder/worlds/${encodeURIComponent(id)}`
 
 /** Sends a file's bytes as the body; the answer checked like every other. */
 async function upload(path: string, body: Blob, token: string): Promise<WorldCard> {
+  return uploadAs(path, body, token, WorldCard)
+}
+
+const Picture = z.object({ pictureId: z.string(), url: z.string() })
+
+async function uploadAs<T extends z.ZodTypeAny>(
+  path: string,
+  body: Blob,
+  token: string,
+  schema: T,
+): Promise<z.infer<T>> {
   let res: Response
   try {
     res = await fetch(path, {
@@ -89,12 +100,15 @@ async function upload(path: string, body: Blob, token: string): Promise<WorldCar
       res.status,
       answer?.message ?? res.statusText,
     )
-  const card = WorldCard.safeParse(answer)
-  if (!card.success) throw new ApiError('bad_response', res.status, card.error.message)
-  return card.data
+  const parsed = schema.safeParse(answer)
+  if (!parsed.success) throw new ApiError('bad_response', res.status, parsed.error.message)
+  return parsed.data as z.infer<T>
 }
 
 export const builderApi = {
+  /** A picture for a point of interest (PNG or JPEG, ≤ 1 MiB, ≤ 2048 px a side). */
+  uploadPicture: (worldId: string, file: Blob, token: string) =>
+    uploadAs(`${base(worldId)}/pictures`, file, token, Picture),
   /** A world from an exported scene file, or a height map PNG (named by `titleZh`, `titleEn`). */
   importFile: (
     file: Blob,

@@ -36,6 +36,12 @@ addStrings({
   'builder.poi.nameEn': { 'zh-CN': '英文标题', en: 'English title' },
   'builder.poi.bodyZh': { 'zh-CN': '中文介绍', en: 'Chinese text' },
   'builder.poi.bodyEn': { 'zh-CN': '英文介绍', en: 'English text' },
+  'builder.poi.picture': {
+    'zh-CN': '图片（可选，PNG 或 JPEG，最大 1 MB）',
+    en: 'Picture (optional, PNG or JPEG, up to 1 MB)',
+  },
+  'builder.poi.tooBig': { 'zh-CN': '图片超过 1 MB。', en: 'The picture is over 1 MB.' },
+  'builder.poi.signIn': { 'zh-CN': '请先登录。', en: 'Sign in first.' },
   'builder.poi.add': { 'zh-CN': '添加景点', en: 'Add the point' },
   'builder.poi.list': { 'zh-CN': '景点', en: 'Points of interest' },
   'builder.tool.portal': { 'zh-CN': '传送门', en: 'Portal' },

@@ -69,6 +69,11 @@ export const PoiEdit = z
     title: Words(40),
     body: Words(160),
     position: Cell,
+    /** A picture the world's builders uploaded (POST …/pictures), by its id. */
+    picture: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .optional(),
   })
   .strict()
 export type PoiEdit = z.infer<typeof PoiEdit>
@@ -129,6 +134,7 @@ export interface VisitorLayer {
     body: { 'zh-CN': string; en: string }
     position: [number, number, number]
     radius: number
+    picture?: string
   }[]
   spawn: { position: [number, number, number]; heading: number }
   portals: {

@@ -33,6 +33,18 @@ export const Poi = z.object({
   position: Vec3,
   /** A card opens when a visitor comes this close (metres / voxels). */
   radius: z.number().positive().max(50).default(6),
+  /**
+   * A picture on its card: a file of the site (`/assets/…`) or one its builders uploaded
+   * (`/api/builder/worlds/<world>/pictures/<id>`).
+   */
+  picture: z
+    .string()
+    .regex(
+      /^\/(assets\/[a-z0-9][a-z0-9._/-]{0,120}|api\/builder\/worlds\/bw-[0-9a-f]{12}\/pictures\/[0-9a-f]{16})$/,
+      'a picture is /assets/… or a builder world picture',
+    )
+    .refine((p) => !p.includes('..'), 'a picture path has no ".."')
+    .optional(),
 })
 export type Poi = z.infer<typeof Poi>
 
