@@ -211,6 +211,20 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       undefined,
       WAIT,
     )
+    // A creator plot, marked out by two corners, for people to claim and exhibit on.
+    await toolbar.getByTestId('builder-tool-plot').click()
+    await builder.mouse.click(box.x + box.width * 0.12, box.y + box.height * 0.66)
+    await expect(toolbar.getByTestId('builder-status')).toContainText('opposite corner')
+    await builder.mouse.click(box.x + box.width * 0.42, box.y + box.height * 0.42)
+    const plotDialog = builder.getByTestId('builder-plot-dialog')
+    await expect(plotDialog.getByLabel('English name')).toHaveValue('Creator plot 1')
+    await plotDialog.getByLabel('English name').fill('Makers corner')
+    await plotDialog.getByTestId('builder-plot-add').click()
+    await builder.waitForFunction(
+      () => (window.__cq!.builder as BuilderHooks).plots().includes('Makers corner'),
+      undefined,
+      WAIT,
+    )
     await builder.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
       5,
@@ -338,6 +352,10 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).portals())).toEqual([
       'block-park-cloud-ridge',
     ])
+    expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).plots())).toEqual([
+      'Makers corner',
+    ])
+    await expect(visitor.getByTestId('spaces-button')).toBeVisible()
     // Its card, from the places list, shows the picture the builder uploaded.
     await visitor.getByRole('button', { name: /Scenic spot/ }).click()
     await visitor

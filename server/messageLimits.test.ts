@@ -214,6 +214,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.plot': {
+    payload: () => ({ action: 'remove', id: 'p' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.colour': {
     payload: () => ({ colour: '#12ab34' }),
     room: 'world',

@@ -233,6 +233,7 @@ export class Swarm extends BotSwarm<Bot> {
       'build.applied': () => {},
       'build.saved': () => {},
       'build.scene': () => {},
+      'build.closed': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

@@ -120,6 +120,8 @@ async function open(world: string, token: string | null, scene: Scene, sync = tr
   })
   keep('error')
   keep('authed')
+  keep('space.ok')
+  keep('build.closed')
   room.onMessage('*', () => {})
   if (token) {
     room.send('auth', { token })
@@ -372,6 +374,11 @@ describe('builders in a world room', () => {
     expect(errors(a, 'bad_edit')[1]!.message).toMatch(/outside/)
     expect(Buffer.from(encodeGrid(v.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
     expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(false)
+    // Back to draft: the visitor is told (their page closes the world), the builder is not.
+    await change(`/api/builder/worlds/${id}/publish`, owner, { published: false })
+    await until(() => v.inbox['build.closed']?.length)
+    expect(v.inbox['build.closed']![0]!.message).toMatch(/back to being a draft/)
+    expect(a.inbox['build.closed']).toBeUndefined()
   })
 
   it('keeps the visitor layer: points of interest and the spawn, for everyone, saved', async () => {
@@ -541,6 +548,46 @@ describe('builders in a world room', () => {
     // Published, anyone gets it.
     await change(`/api/builder/worlds/${id}/publish`, stranger, { published: true })
     expect((await api(url)).status).toBe(200)
+  })
+
+  it('marks out creator plots people can claim, and keeps a claimed one', async () => {
+    const id = await newWorld(friend)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
+    const a = await open(id, friend, scene)
+    const plot = (from: number[], to: number[], id?: string) => ({
+      action: 'set',
+      ...(id && { id }),
+      from,
+      to,
+      title: { 'zh-CN': '创作者地块', en: 'Makers plot' },
+    })
+    const refused = async (p: unknown, why: RegExp) => {
+      const n = errors(a, 'bad_edit').length
+      a.room.send('build.plot', p)
+      await until(() => errors(a, 'bad_edit').length > n)
+      expect(errors(a, 'bad_edit').at(-1)!.message).toMatch(why)
+    }
+    await refused(plot([10, 20, 10], [900, 20, 20]), /outside/)
+    await refused(plot([10, 20, 10], [11, 20, 30]), /4 to 48 blocks/)
+    a.room.send('build.plot', plot([10, 20, 10], [19, 21, 17]))
+    await until(() => a.inbox['build.scene']!.at(-1)!.spaces.length === 1)
+    const [made] = a.inbox['build.scene']!.at(-1)!.spaces
+    expect(made).toMatchObject({ kind: 'plot', area: [10, 10, 20, 18], floorY: 20 })
+    await refused(plot([15, 20, 15], [30, 20, 30]), /cover "Makers plot"/)
+    // The room's spaces know it at once: a claim gets past the space lookup (to the ownership
+    // check, which needs the chain this server has none of) instead of "no space".
+    a.room.send('space.claim', { space: made!.id })
+    const claim = await until(() => a.inbox.error?.find((e) => e.type === 'space.claim'))
+    expect(claim.code).toBe('chain_unavailable')
+    a.room.send('build.plot', { action: 'remove', id: made!.id })
+    await until(() => a.inbox['build.scene']!.at(-1)!.spaces.length === 0)
+    // Saved with the scene.
+    a.room.send('build.plot', plot([40, 20, 40], [47, 20, 47]))
+    await until(() => a.inbox['build.scene']!.at(-1)!.spaces.length === 1)
+    a.room.send('build.save', { note: 'plot' })
+    await until(() => a.inbox['build.saved']?.some((m) => m.note === 'plot'))
+    const stored = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
+    expect(stored.spaces.map((s) => s.area)).toEqual([[40, 40, 48, 48]])
   })
 
   it('saves the last edits when everyone has left', async () => {

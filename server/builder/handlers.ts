@@ -29,6 +29,10 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.portal', () =>
       p.action === 'set' ? part.setPortal(seat, p) : part.removePortal(seat, p.id),
     ),
+  'build.plot': (part, seat, p) =>
+    part.run(seat, 'build.plot', () =>
+      p.action === 'set' ? part.setPlot(seat, p) : part.removePlot(seat, p.id),
+    ),
   'build.colour': (part, seat, p) =>
     part.run(seat, 'build.colour', () => part.addColour(seat, p.colour)),
   'build.spawn': (part, seat, p) =>

@@ -13,6 +13,9 @@
 import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
+  MAX_WORLD_PLOTS,
+  PLOT_SIDE,
+  type PlotEdit,
   MAX_WORLD_PORTALS,
   MAX_WORLD_POIS,
   type PortalEdit,
@@ -76,6 +79,27 @@ export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
   autosaveIdleMs: 5_000,
   autosaveMaxMs: 30_000,
   rightsMs: 10_000,
+}
+
+/**
+ * Where an item of the visitor layer goes in `list`: the index of the one `id` names (a change),
+ * -1 for a new one (no id); a reason when the id names none or a new one would pass `max`.
+ */
+function placeIn(
+  list: readonly { id: string }[],
+  id: string | undefined,
+  max: number,
+  noun: string,
+): number | string {
+  const at = list.findIndex((x) => x.id === id)
+  if (id !== undefined && at < 0) return `there is no ${noun} "${id}"`
+  if (at < 0 && list.length >= max) return `a world has at most ${max} ${noun}s`
+  return at
+}
+
+/** `list` with `item` at `at` (placeIn's answer), or added at the end. */
+function withItem<T>(list: readonly T[], at: number, item: T): T[] {
+  return at < 0 ? [...list, item] : list.map((x, i) => (i === at ? item : x))
 }
 
 /** A published world's thumbnail is drawn again after a save at most this often. */
@@ -246,16 +270,8 @@ export class RoomBuilder implements FeaturePart {
         'bad_edit',
         'a point needs a title and a text in both languages',
       )
-    const at = scene.pois.findIndex((x) => x.id === p.id)
-    if (p.id !== undefined && at < 0)
-      return this.refuse(seat, 'build.poi', 'bad_edit', `there is no point "${p.id}"`)
-    if (at < 0 && scene.pois.length >= MAX_WORLD_POIS)
-      return this.refuse(
-        seat,
-        'build.poi',
-        'bad_edit',
-        `a world has at most ${MAX_WORLD_POIS} points`,
-      )
+    const at = placeIn(scene.pois, p.id, MAX_WORLD_POIS, 'point')
+    if (typeof at === 'string') return this.refuse(seat, 'build.poi', 'bad_edit', at)
     let picture: string | undefined
     if (p.picture) {
       const store = this.store()
@@ -273,9 +289,7 @@ export class RoomBuilder implements FeaturePart {
       radius: 6,
       ...(picture && { picture }),
     }
-    const pois = [...scene.pois]
-    if (at < 0) pois.push(poi)
-    else pois[at] = poi
+    const pois = withItem(scene.pois, at, poi)
     this.sceneChanged(seat, { ...scene, pois })
   }
 
@@ -317,10 +331,8 @@ export class RoomBuilder implements FeaturePart {
     if (!(await this.worldExists(p.to, seat.address)))
       return refuse(`there is no world "${p.to}" to lead to`)
     const scene = this.scene!
-    const at = scene.portals.findIndex((x) => x.id === p.id)
-    if (p.id !== undefined && at < 0) return refuse(`there is no portal "${p.id}"`)
-    if (at < 0 && scene.portals.length >= MAX_WORLD_PORTALS)
-      return refuse(`a world has at most ${MAX_WORLD_PORTALS} portals`)
+    const at = placeIn(scene.portals, p.id, MAX_WORLD_PORTALS, 'portal')
+    if (typeof at === 'string') return refuse(at)
     const portal = {
       id: p.id ?? `portal-${randomBytes(4).toString('hex')}`,
       to: p.to,
@@ -328,9 +340,7 @@ export class RoomBuilder implements FeaturePart {
       position: where,
       radius: 2,
     }
-    const portals = [...scene.portals]
-    if (at < 0) portals.push(portal)
-    else portals[at] = portal
+    const portals = withItem(scene.portals, at, portal)
     this.sceneChanged(seat, { ...scene, portals })
   }
 
@@ -347,15 +357,68 @@ export class RoomBuilder implements FeaturePart {
     return store !== null && (await store.world(id, viewer)) !== null
   }
 
+  /**
+   * Marks out (or moves and renames) a creator plot: inside the world, 4–48 cells a side, not
+   * over another space, at most MAX_WORLD_PLOTS. People claim it and exhibit there as in any
+   * world's plots; this room (and every instance, as they load the saved scene) knows it at once.
+   */
+  setPlot(seat: Seat, p: PlotEdit) {
+    const refuse = (why: string) => this.refuse(seat, 'build.plot', 'bad_edit', why)
+    const grid = this.grid!
+    if (!grid.inBounds(...p.from) || !grid.inBounds(...p.to))
+      return refuse('the plot is outside the world')
+    const [x0, x1] = [Math.min(p.from[0], p.to[0]), Math.max(p.from[0], p.to[0]) + 1]
+    const [z0, z1] = [Math.min(p.from[2], p.to[2]), Math.max(p.from[2], p.to[2]) + 1]
+    const sides = [x1 - x0, z1 - z0]
+    if (sides.some((n) => n < PLOT_SIDE.min || n > PLOT_SIDE.max))
+      return refuse(`a plot is ${PLOT_SIDE.min} to ${PLOT_SIDE.max} blocks a side`)
+    const title = { 'zh-CN': cleanText(p.title['zh-CN'], 40), en: cleanText(p.title.en, 40) }
+    if (!title['zh-CN'] || !title.en) return refuse('a plot needs a name in both languages')
+    const scene = this.scene!
+    const at = placeIn(scene.spaces, p.id, MAX_WORLD_PLOTS, 'plot')
+    if (typeof at === 'string') return refuse(at)
+    const over = scene.spaces.find(
+      ({ id, area: [a0, b0, a1, b1] }) => id !== p.id && x0 < a1 && a0 < x1 && z0 < b1 && b0 < z1,
+    )
+    if (over) return refuse(`the plot would cover "${over.title.en}"`)
+    const world = this.host.state.world
+    const plot = {
+      id: p.id ?? `${world}-p${randomBytes(3).toString('hex')}`,
+      kind: 'plot' as const,
+      title,
+      area: [x0, z0, x1, z1] as [number, number, number, number],
+      floorY: Math.min(p.from[1], p.to[1]),
+      height: 6,
+      slots: [],
+      limits: { exhibits: 16, textureMB: 64 },
+    }
+    const spaces = withItem(scene.spaces, at, plot)
+    this.sceneChanged(seat, { ...scene, spaces })
+  }
+
+  /** Takes a plot away, unless someone has claimed it (their exhibits stay where they are). */
+  removePlot(seat: Seat, id: string) {
+    const scene = this.scene!
+    if (!scene.spaces.some((s) => s.id === id))
+      return this.refuse(seat, 'build.plot', 'bad_edit', `there is no plot "${id}"`)
+    if (this.host.state.spaces.get(id)?.owner)
+      return this.refuse(
+        seat,
+        'build.plot',
+        'bad_edit',
+        'someone has claimed this plot: it stays while they hold it',
+      )
+    this.sceneChanged(seat, { ...scene, spaces: scene.spaces.filter((s) => s.id !== id) })
+  }
+
   /** Where visitors arrive (new joiners in this room too). */
   setSpawn(seat: Seat, cell: [number, number, number], heading: number) {
     const where = this.cellInside(cell)
     if (!where)
       return this.refuse(seat, 'build.spawn', 'bad_edit', 'the spawn is outside the world')
     const spawn = { position: where, heading }
+    // The room's rules follow (sceneChanged): the next visitor arrives there.
     this.sceneChanged(seat, { ...this.scene!, spawn })
-    // The room's own rules place the next visitor there.
-    Object.assign(this.host.rules.spawn, { x: where[0], y: where[1], z: where[2], heading })
   }
 
   undo(seat: Seat, redo: boolean) {
@@ -492,6 +555,15 @@ export class RoomBuilder implements FeaturePart {
     // Published now: those who could not see it get it.
     if (!was && this.published && this.grid)
       for (const seat of this.host.seats.values()) this.joined(seat)
+    // Back to draft, or a builder taken off it: those who may no longer see it are told so (their
+    // page closes it), rather than left looking at a world that no longer changes for them.
+    for (const seat of this.host.seats.values())
+      if (!this.mayView(seat))
+        this.host.reply(seat.client, 'build.closed', {
+          message: this.published
+            ? 'you no longer build this draft'
+            : 'this world went back to being a draft: only its builders see it now',
+        })
   }
 
   /** A cell's floor centre, when the cell is in the world. */
@@ -501,8 +573,8 @@ export class RoomBuilder implements FeaturePart {
   }
 
   private visitorLayer(): VisitorLayer {
-    const { pois, spawn, voxel, portals } = this.scene!
-    return { palette: voxel!.palette, pois, spawn, portals }
+    const { pois, spawn, voxel, portals, spaces } = this.scene!
+    return { palette: voxel!.palette, pois, spawn, portals, spaces }
   }
 
   /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */
@@ -513,6 +585,7 @@ export class RoomBuilder implements FeaturePart {
     this.lastEditAt = now
     this.lastEditor = seat.address
     this.sceneVersion++
+    this.host.sceneChanged(scene)
     this.tell('build.scene', this.visitorLayer())
   }
 
@@ -544,8 +617,7 @@ export class RoomBuilder implements FeaturePart {
     this.grid = new VoxelGrid(decoded.dims, materialTable(scene.voxel!.palette), decoded.data)
     this.scene = scene
     this.prefabs.clear()
-    const [x, y, z] = scene.spawn.position
-    Object.assign(this.host.rules.spawn, { x, y, z, heading: scene.spawn.heading })
+    this.host.sceneChanged(scene)
     this.version = version
     this.dirtySince = 0
     this.lastEditor = null

@@ -63,6 +63,7 @@ async function join(name: string, world = WORLD) {
     'build.applied': [],
     'build.saved': [],
     'build.scene': [],
+    'build.closed': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

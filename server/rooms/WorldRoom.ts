@@ -51,7 +51,7 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import { WorldId } from '../../src/protocol/scene'
-import { worldRules, type WorldRules } from '../worlds'
+import { rulesOf, worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
 import { errorField, log } from '../log'
 import { POSE_FRAME, PoseFrameWriter } from '../../src/protocol/poseFrame'
@@ -220,6 +220,13 @@ export class WorldRoom extends Room<WorldState> {
       seats: this.seats,
       reply: this.reply.bind(this),
       broadcast: (type, body) => broadcast(this, type, body),
+      sceneChanged: (scene) => {
+        const next = rulesOf(scene)
+        Object.assign(this.rules.spawn, next.spawn)
+        this.rules.spaces = next.spaces
+        this.rules.stages = next.stages
+        for (const part of this.parts) part.rulesChanged?.()
+      },
     }
     for (const feature of this.settings.features ?? []) {
       this.parts.push(await feature.attach(host, this.handlers))

@@ -10,6 +10,7 @@ import {
   type ClientMessageType,
   type ServerMessages,
 } from '../../src/protocol/messages'
+import type { Scene } from '../../src/protocol/scene'
 import type { WorldRules } from '../worlds'
 import type { Seat } from './seat'
 import type { WorldState } from './WorldState'
@@ -92,6 +93,11 @@ export interface RoomHost {
   reply<T extends keyof ServerMessages>(client: Client, type: T, body: ServerMessages[T]): void
   /** One registered message to everyone in the room. */
   broadcast<T extends keyof ServerMessages>(type: T, body: ServerMessages[T]): void
+  /**
+   * The world's scene changed while the room runs (a builder world's): its spawn, spaces and
+   * stages become the room's rules, and every feature part hears of it (`rulesChanged`).
+   */
+  sceneChanged(scene: Scene): void
 }
 
 /**
@@ -114,6 +120,8 @@ export interface FeaturePart {
    * again when a mute still holds as the seat (re)joins or signs in.
    */
   muted?(seat: Seat, until: number): void
+  /** The room's rules changed (RoomHost.sceneChanged): spaces or stages came or went. */
+  rulesChanged?(): void
 }
 
 /** A feature of the server's rooms, registered with the room classes at the composition point. */

@@ -30,6 +30,7 @@ type SpaceResult = Omit<ServerMessages['space.ok'], 'op' | 'space'>
 
 export class RoomSpaces implements FeaturePart {
   private loaded = false
+  private disposed = false
   private onChange: ((change: SpaceChange) => void) | null = null
 
   constructor(
@@ -39,7 +40,7 @@ export class RoomSpaces implements FeaturePart {
 
   async start() {
     const host = this.host
-    if (host.rules.spaces.size === 0) return
+    if (host.rules.spaces.size === 0 || this.onChange || this.disposed) return
     const world = host.state.world
     this.onChange = (change) => {
       if (change.world === world)
@@ -51,7 +52,22 @@ export class RoomSpaces implements FeaturePart {
     host.clock.setInterval(() => background(this.load(), '[spaces] load'), 2000)
   }
 
+  /**
+   * The world's spaces changed (a builder added or took away a plot): what is gone leaves the
+   * state, the rest is read again; a room that had none starts listening now.
+   */
+  rulesChanged() {
+    const { host } = this
+    host.state.spaces.forEach((_, id) => {
+      if (!host.rules.spaces.has(id)) host.state.spaces.delete(id)
+    })
+    if (!this.onChange) return void background(this.start(), '[spaces] start')
+    this.loaded = false
+    background(this.load(), '[spaces] load')
+  }
+
   dispose() {
+    this.disposed = true
     if (this.onChange)
       background(
         this.host.presence.unsubscribe(spacesChannel(this.host.state.world), this.onChange),

@@ -16,6 +16,7 @@ const WorldSettings = lazy(() =>
   import('./WorldSettings').then((m) => ({ default: m.WorldSettings })),
 )
 const PoiDialog = lazy(() => import('./PoiDialog').then((m) => ({ default: m.PoiDialog })))
+const PlotDialog = lazy(() => import('./PlotDialog').then((m) => ({ default: m.PlotDialog })))
 const PortalDialog = lazy(() => import('./PortalDialog').then((m) => ({ default: m.PortalDialog })))
 const BuilderSection = lazy(() =>
   import('./BuilderSection').then((m) => ({ default: m.BuilderSection })),
@@ -48,6 +49,7 @@ export function BuilderHost() {
   const settings = useBuilder((s) => s.settingsOpen)
   const poiDraft = useBuilder((s) => s.poiDraft)
   const portalDraft = useBuilder((s) => s.portalDraft)
+  const plotDraft = useBuilder((s) => s.plotDraft)
   const canEdit = useBuilder((s) => s.card?.canEdit ?? false)
 
   useEffect(() => {
@@ -68,6 +70,7 @@ export function BuilderHost() {
       {settings && <WorldSettings />}
       {building && poiDraft && <PoiDialog at={poiDraft} />}
       {building && portalDraft && <PortalDialog at={portalDraft} />}
+      {building && plotDraft && <PlotDialog plot={plotDraft} />}
     </Suspense>
   )
 }

@@ -9,6 +9,7 @@ import { ApiError } from '../net/api'
 import { useWallet } from '../wallet/store'
 import { builderApi } from './api'
 import { current } from './current'
+import { TextField } from './Field'
 import { useBuilder } from './store'
 
 /** Largest picture the server keeps (server/builder/picture.ts). */
@@ -51,27 +52,14 @@ export function PoiDialog({ at }: { at: [number, number, number] }) {
     if (!sent) useBuilder.getState().setProblem('not connected: the point was not added')
     close()
   }
-  const field = (key: keyof typeof text, label: string, max: number, area = false) => (
-    <label className="builder-field">
-      <span>{label}</span>
-      {area ? (
-        <textarea
-          required
-          maxLength={max}
-          rows={2}
-          value={text[key]}
-          onChange={(e) => setText({ ...text, [key]: e.target.value })}
-        />
-      ) : (
-        <input
-          type="text"
-          required
-          maxLength={max}
-          value={text[key]}
-          onChange={(e) => setText({ ...text, [key]: e.target.value })}
-        />
-      )}
-    </label>
+  const field = (key: keyof typeof text, label: string, max: number, lines = 1) => (
+    <TextField
+      label={label}
+      value={text[key]}
+      maxLength={max}
+      lines={lines}
+      onChange={(v) => setText({ ...text, [key]: v })}
+    />
   )
   return (
     <Dialog
@@ -100,8 +88,8 @@ export function PoiDialog({ at }: { at: [number, number, number] }) {
         </label>
         {field('titleZh', t('builder.poi.nameZh'), 40)}
         {field('titleEn', t('builder.poi.nameEn'), 40)}
-        {field('bodyZh', t('builder.poi.bodyZh'), 160, true)}
-        {field('bodyEn', t('builder.poi.bodyEn'), 160, true)}
+        {field('bodyZh', t('builder.poi.bodyZh'), 160, 2)}
+        {field('bodyEn', t('builder.poi.bodyEn'), 160, 2)}
         <label className="builder-field">
           <span>{t('builder.poi.picture')}</span>
           <input

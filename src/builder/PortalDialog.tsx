@@ -11,6 +11,7 @@ import { useWallet } from '../wallet/store'
 import { loadCatalog } from '../world/loadScene'
 import { builderApi } from './api'
 import { current } from './current'
+import { TextField } from './Field'
 import { useBuilder } from './store'
 
 interface Destination {
@@ -126,26 +127,18 @@ export function PortalDialog({ at }: { at: [number, number, number] }) {
             onChange={(e) => setLink(e.target.value)}
           />
         </label>
-        <label className="builder-field">
-          <span>{t('builder.portal.labelZh')}</span>
-          <input
-            type="text"
-            required
-            maxLength={40}
-            value={label.zh}
-            onChange={(e) => setLabel({ ...label, zh: e.target.value })}
-          />
-        </label>
-        <label className="builder-field">
-          <span>{t('builder.portal.labelEn')}</span>
-          <input
-            type="text"
-            required
-            maxLength={40}
-            value={label.en}
-            onChange={(e) => setLabel({ ...label, en: e.target.value })}
-          />
-        </label>
+        <TextField
+          label={t('builder.portal.labelZh')}
+          value={label.zh}
+          maxLength={40}
+          onChange={(zh) => setLabel({ ...label, zh })}
+        />
+        <TextField
+          label={t('builder.portal.labelEn')}
+          value={label.en}
+          maxLength={40}
+          onChange={(en) => setLabel({ ...label, en })}
+        />
         <button className="btn primary" disabled={!target} data-testid="builder-portal-add">
           {t('builder.portal.add')}
         </button>

@@ -12,6 +12,7 @@ import { useWorld } from '../state/world'
 import { useWallet } from '../wallet/store'
 import { builderApi, type WorldVersionInfo } from './api'
 import { current } from './current'
+import { RemovableList } from './Field'
 import { useBuilder } from './store'
 
 /** The address that opens the world directly (src/app/router.ts), to send to builders and visitors. */
@@ -27,6 +28,7 @@ export function WorldSettings() {
   const card = useBuilder((s) => s.card)
   const pois = useWorld((s) => s.scene?.pois ?? [])
   const portals = useWorld((s) => s.scene?.portals ?? [])
+  const plots = useWorld((s) => s.scene?.spaces ?? [])
   const token = useWallet((s) => s.session?.token)
   const [address, setAddress] = useState('')
   const [busy, setBusy] = useState(false)
@@ -156,35 +158,29 @@ export function WorldSettings() {
         {t('builder.export')}
       </button>
       <h3>{t('builder.poi.list')}</h3>
-      <ul className="builder-list" data-testid="builder-pois">
-        {pois.map((p) => (
-          <li key={p.id}>
-            <span>{pick(p.title, lang)}</span>
-            <button
-              className="btn"
-              onClick={() => current.session?.send('build.poi', { action: 'remove', id: p.id })}
-            >
-              {t('builder.remove')}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <RemovableList
+        items={pois}
+        testId="builder-pois"
+        show={(p) => pick(p.title, lang)}
+        removeLabel={t('builder.remove')}
+        onRemove={(p) => current.session?.send('build.poi', { action: 'remove', id: p.id })}
+      />
       <h3>{t('builder.portal.list')}</h3>
-      <ul className="builder-list" data-testid="builder-portals">
-        {portals.map((p) => (
-          <li key={p.id}>
-            <span>
-              {pick(p.label, lang)} → {p.to}
-            </span>
-            <button
-              className="btn"
-              onClick={() => current.session?.send('build.portal', { action: 'remove', id: p.id })}
-            >
-              {t('builder.remove')}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <RemovableList
+        items={portals}
+        testId="builder-portals"
+        show={(p) => `${pick(p.label, lang)} → ${p.to}`}
+        removeLabel={t('builder.remove')}
+        onRemove={(p) => current.session?.send('build.portal', { action: 'remove', id: p.id })}
+      />
+      <h3>{t('builder.plot.list')}</h3>
+      <RemovableList
+        items={plots}
+        testId="builder-plots"
+        show={(p) => pick(p.title, lang)}
+        removeLabel={t('builder.remove')}
+        onRemove={(p) => current.session?.send('build.plot', { action: 'remove', id: p.id })}
+      />
       <h3>{t('builder.versions')}</h3>
       <ul className="builder-list" data-testid="builder-versions">
         {(versions ?? []).map((v) => (

@@ -12,6 +12,10 @@ import { inflateRaw } from '../world/loadScene'
 import { isBuilderWorld } from './source'
 import { useBuilder } from './store'
 import { useWorld } from '../state/world'
+import { useSettings } from '../state/settings'
+import { translate } from '../i18n'
+import { useWallet } from '../wallet/store'
+import './strings'
 
 /** Waits for the world view to hold this world's live grid (it does before the room is joined). */
 function liveGrid(world: string): Promise<LiveVoxels> {
@@ -104,14 +108,16 @@ export const bind: BindSession = (host) => {
       if (JSON.stringify(live.palette) !== JSON.stringify(m.palette)) live.setPalette(m.palette)
       const w = useWorld.getState()
       if (w.scene?.id !== world || !w.scene.voxel) return
-      const now = [w.scene.voxel.palette, w.scene.pois, w.scene.portals, w.scene.spawn]
-      const next = [m.palette, m.pois, m.portals, m.spawn]
+      const { palette } = w.scene.voxel
+      const now = [palette, w.scene.pois, w.scene.portals, w.scene.spaces, w.scene.spawn]
+      const next = [m.palette, m.pois, m.portals, m.spaces, m.spawn]
       if (JSON.stringify(now) === JSON.stringify(next)) return
       w.updateScene({
         ...w.scene,
         voxel: { ...w.scene.voxel, palette: m.palette },
         pois: m.pois,
         portals: m.portals,
+        spaces: m.spaces,
         spawn: m.spawn,
       })
     })
@@ -126,6 +132,17 @@ export const bind: BindSession = (host) => {
       room.onMessage('build.applied', applied)
       room.onMessage('build.saved', (m) => useBuilder.getState().savedAs(m.version, m.at))
       room.onMessage('build.scene', scene)
+      // Unpublished, or this builder taken off it: the world closes here, saying why.
+      room.onMessage('build.closed', (m) => {
+        const lang = useSettings.getState().language
+        const signedIn = useWallet.getState().session !== null
+        useWorld.getState().failed({
+          title: translate(lang, 'builder.closed'),
+          issues: [{ field: '', message: m.message }],
+          advice: signedIn ? 'notFound' : 'signIn',
+          signIn: !signedIn,
+        })
+      })
     },
     error(e) {
       if (!e.type?.startsWith('build.')) return false

@@ -15,6 +15,7 @@ export type Tool =
   | 'prefab'
   | 'poi'
   | 'portal'
+  | 'plot'
   | 'spawn'
 export const TOOLS: readonly Tool[] = [
   'place',
@@ -27,6 +28,7 @@ export const TOOLS: readonly Tool[] = [
   'prefab',
   'poi',
   'portal',
+  'plot',
   'spawn',
 ]
 export type TerrainOp = 'raise' | 'lower' | 'flatten' | 'smooth' | 'paint'
@@ -55,6 +57,8 @@ export interface BuilderState {
   poiDraft: [number, number, number] | null
   /** Where a new portal goes, while its destination is being chosen. */
   portalDraft: [number, number, number] | null
+  /** The plot being marked out, while its name is being written. */
+  plotDraft: { from: [number, number, number]; to: [number, number, number] } | null
   /** The first corner of a box fill, once clicked. */
   corner: [number, number, number] | null
   /** The room's last change number applied here, and the last save. */
@@ -76,6 +80,7 @@ export interface BuilderState {
   setPrefab(prefab: string): void
   setPoiDraft(at: [number, number, number] | null): void
   setPortalDraft(at: [number, number, number] | null): void
+  setPlotDraft(plot: BuilderState['plotDraft']): void
   setTerrainOp(op: TerrainOp): void
   setClip(clip: BuilderState['clip']): void
   flip(): void
@@ -99,6 +104,7 @@ const START = {
   rotate: 0 as Rotation,
   poiDraft: null,
   portalDraft: null,
+  plotDraft: null,
   terrainOp: 'raise' as TerrainOp,
   clip: null,
   mirror: false,
@@ -122,6 +128,7 @@ export const useBuilder = create<BuilderState>()((set) => ({
   setPrefab: (prefab) => set({ prefab, tool: 'prefab', corner: null }),
   setPoiDraft: (poiDraft) => set({ poiDraft }),
   setPortalDraft: (portalDraft) => set({ portalDraft }),
+  setPlotDraft: (plotDraft) => set({ plotDraft, corner: null }),
   setTerrainOp: (terrainOp) => set({ terrainOp, tool: 'terrain' }),
   setClip: (clip) => set({ clip, corner: null }),
   flip: () => set((s) => ({ mirror: !s.mirror })),

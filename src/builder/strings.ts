@@ -2,6 +2,10 @@
 import { addStrings } from '../i18n'
 
 addStrings({
+  'builder.closed': {
+    'zh-CN': '这个世界不再对你开放',
+    en: 'This world is no longer open to you',
+  },
   'builder.button': { 'zh-CN': '建造', en: 'Build' },
   'builder.buttonOn': { 'zh-CN': '停止建造', en: 'Stop building' },
   'builder.toolbar': { 'zh-CN': '建造工具', en: 'Building tools' },
@@ -44,6 +48,19 @@ addStrings({
   'builder.poi.signIn': { 'zh-CN': '请先登录。', en: 'Sign in first.' },
   'builder.poi.add': { 'zh-CN': '添加景点', en: 'Add the point' },
   'builder.poi.list': { 'zh-CN': '景点', en: 'Points of interest' },
+  'builder.tool.plot': { 'zh-CN': '创作者地块', en: 'Creator plot' },
+  'builder.plotHint': {
+    'zh-CN': '点击地块的对角完成圈地',
+    en: "Click the plot's opposite corner to mark it out",
+  },
+  'builder.plot.title': { 'zh-CN': '新的创作者地块', en: 'New creator plot' },
+  'builder.plot.size': { 'zh-CN': '大小：{size} 格', en: 'Size: {size} blocks' },
+  'builder.plot.defaultZh': { 'zh-CN': '创作者地块 {n}', en: '创作者地块 {n}' },
+  'builder.plot.defaultEn': { 'zh-CN': 'Creator plot {n}', en: 'Creator plot {n}' },
+  'builder.plot.nameZh': { 'zh-CN': '中文名称', en: 'Chinese name' },
+  'builder.plot.nameEn': { 'zh-CN': '英文名称', en: 'English name' },
+  'builder.plot.add': { 'zh-CN': '圈出地块', en: 'Mark out the plot' },
+  'builder.plot.list': { 'zh-CN': '创作者地块', en: 'Creator plots' },
   'builder.tool.portal': { 'zh-CN': '传送门', en: 'Portal' },
   'builder.portal.title': { 'zh-CN': '新传送门', en: 'New portal' },
   'builder.portal.to': { 'zh-CN': '通往', en: 'Leads to' },

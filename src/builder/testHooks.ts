@@ -23,6 +23,8 @@ export interface BuilderHooks {
   gridHash: () => number | null
   /** The English titles of the shown world's points of interest. */
   pois: () => string[]
+  /** The English names of the shown world's creator spaces. */
+  plots: () => string[]
   /** The shown world's portals: where each leads. */
   portals: () => string[]
   /** The material at a cell of the page's grid. */
@@ -53,6 +55,7 @@ export const builderHooks: BuilderHooks = {
     return h >>> 0
   },
   pois: () => useWorld.getState().scene?.pois.map((p) => p.title.en) ?? [],
+  plots: () => useWorld.getState().scene?.spaces.map((s) => s.title.en) ?? [],
   portals: () => useWorld.getState().scene?.portals.map((p) => p.to) ?? [],
   cell: (x, y, z) => useLiveVoxels.getState().live?.grid.get(x, y, z) ?? null,
 }

@@ -2,6 +2,7 @@
 // redo, save, restore) and what the room sends back (edits applied in order, the whole grid on
 // joining, saves). The shapes of an edit and of a patch live here so that the server, the pages
 // and src/world/voxel (which applies them) agree; docs/protocol.md describes the flow.
+import type { Space } from './scene'
 import { z } from 'zod'
 
 /** Most cells one edit may touch: a 32 × 32 × 32 box. Bigger fills are several edits. */
@@ -47,6 +48,12 @@ export const BoxPatch = z
   .strict()
 export type BoxPatch = z.infer<typeof BoxPatch>
 
+/** A visitor layer item's id (a point, a portal, a plot) as a builder names it. */
+const ItemId = z.string().regex(/^[a-z0-9-]{1,48}$/)
+
+/** Taking a visitor layer item away, by its id. */
+const Removal = z.object({ action: z.literal('remove'), id: ItemId }).strict()
+
 /** Most points of interest a builder world holds. */
 export const MAX_WORLD_POIS = 64
 
@@ -61,10 +68,7 @@ export const PoiEdit = z
   .object({
     action: z.literal('set'),
     /** Absent: a new one (the room gives it an id). */
-    id: z
-      .string()
-      .regex(/^[a-z0-9-]{1,40}$/)
-      .optional(),
+    id: ItemId.optional(),
     kind: z.enum(['scenic', 'landmark', 'village', 'viewpoint']),
     title: Words(40),
     body: Words(160),
@@ -86,16 +90,32 @@ export const PortalEdit = z
   .object({
     action: z.literal('set'),
     /** Absent: a new one (the room gives it an id). */
-    id: z
-      .string()
-      .regex(/^[a-z0-9-]{1,40}$/)
-      .optional(),
+    id: ItemId.optional(),
     to: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a world id'),
     label: Words(40),
     position: Cell,
   })
   .strict()
 export type PortalEdit = z.infer<typeof PortalEdit>
+
+/** Most creator plots a builder world marks out, and the size of a side, cells. */
+export const MAX_WORLD_PLOTS = 8
+export const PLOT_SIDE = { min: 4, max: 48 } as const
+
+/**
+ * A creator plot as a builder marks it out: the ground between two corner cells (the cells
+ * people stand in, so its floor is the lower one's bottom), and its name.
+ */
+export const PlotEdit = z
+  .object({
+    action: z.literal('set'),
+    id: ItemId.optional(),
+    from: Cell,
+    to: Cell,
+    title: Words(40),
+  })
+  .strict()
+export type PlotEdit = z.infer<typeof PlotEdit>
 
 /** Custom colours a builder world may add to its style's palette (which holds at most 255). */
 export const MAX_CUSTOM_COLOURS = 64
@@ -137,6 +157,8 @@ export interface VisitorLayer {
     picture?: string
   }[]
   spawn: { position: [number, number, number]; heading: number }
+  /** Creator spaces: a builder world's are plots its builders marked out. */
+  spaces: Space[]
   portals: {
     id: string
     to: string
@@ -215,28 +237,20 @@ export const BuilderMessages = {
   },
   /** Add or change a point of interest (`set`), or take one away (`remove`). */
   'build.poi': {
-    schema: z.discriminatedUnion('action', [
-      PoiEdit,
-      z
-        .object({
-          action: z.literal('remove'),
-          id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-        })
-        .strict(),
-    ]),
+    schema: z.discriminatedUnion('action', [PoiEdit, Removal]),
     rate: { perSecond: 2, burst: 6 },
   },
   /** Add or change a portal to another world (`set`), or take one away (`remove`). */
   'build.portal': {
-    schema: z.discriminatedUnion('action', [
-      PortalEdit,
-      z
-        .object({
-          action: z.literal('remove'),
-          id: z.string().regex(/^[a-z0-9-]{1,40}$/),
-        })
-        .strict(),
-    ]),
+    schema: z.discriminatedUnion('action', [PortalEdit, Removal]),
+    rate: { perSecond: 2, burst: 6 },
+  },
+  /**
+   * Mark out a creator plot (`set`; a new one, or move and rename one by its id), or take one
+   * nobody has claimed away (`remove`).
+   */
+  'build.plot': {
+    schema: z.discriminatedUnion('action', [PlotEdit, Removal]),
     rate: { perSecond: 2, burst: 6 },
   },
   /** Add a custom colour to the world's palette (a solid block); an existing one is kept. */
@@ -283,6 +297,8 @@ export interface BuilderServerMessages {
   }
   /** The palette, the points of interest, the portals and the spawn: on joining, after changes. */
   'build.scene': VisitorLayer
+  /** The world is no longer there for this seat (unpublished, or its builder taken off it). */
+  'build.closed': { message: string }
   /** The world was saved as `version` (autosave or a builder's save). */
   'build.saved': { version: number; note: string; at: number }
 }
