@@ -127,6 +127,14 @@ async function runSwarm() {
       }
     }
     if (refusal) log(`${wallets.length - editors.length} invitations refused (${refusal})`)
+    // Published: the observer is a visitor (a draft's room shows its grid to its builders only).
+    const published = await api(http, `/api/builder/worlds/${world}/publish`, {
+      from: from(0),
+      token: ownerToken,
+      body: { published: true },
+    })
+    if (published.status !== 200)
+      throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`)
     const tokens = new Map<number, string>([[0, ownerToken]])
     await Promise.all(
       editors

@@ -139,6 +139,9 @@ export class RoomBuilder implements FeaturePart {
   private onNotice: ((notice: BuilderNotice) => void) | null = null
   private disposed = false
   private autosaveQueued = false
+  /** Saves being written, one after another (save()). */
+  private saving: Promise<void> = Promise.resolve()
+  private writing = 0
   private thumbnailAt = 0
   /** Counts visitor layer changes (a save made meanwhile leaves the world dirty). */
   private sceneVersion = 0
@@ -442,8 +445,9 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Saves now (a builder asked); `build.saved` goes to everyone. */
-  async saveNow(seat: Seat, note: string) {
-    await this.save(seat.address, note || 'save')
+  saveNow(seat: Seat, note: string) {
+    // Not awaited: the edits after it go on while the database writes (save()).
+    background(this.save(seat.address, note || 'save'), '[builder] save')
   }
 
   /** Makes `version` the newest again and sends everyone the grid anew. */
@@ -628,29 +632,58 @@ export class RoomBuilder implements FeaturePart {
     const now = Date.now()
     const idle = now - this.lastEditAt >= this.opts.autosaveIdleMs
     const long = now - this.dirtySince >= this.opts.autosaveMaxMs
-    if (!(idle || long) || this.autosaveQueued) return
+    if (!(idle || long) || this.autosaveQueued || this.writing > 0) return
     // One autosave waits in the queue at a time (a slow database must not pile them up).
     this.autosaveQueued = true
     this.enqueue(() => {
       this.autosaveQueued = false
-      return this.save(null, 'autosave')
+      background(this.save(null, 'autosave'), '[builder] autosave')
     })
   }
 
-  /** Stores the grid as a new version (by `by`, or the last editor); tells everyone. */
-  private async save(by: string | null, note: string) {
+  /**
+   * Stores the grid as a new version (by `by`, or the last editor); tells everyone. The world is
+   * taken as it is now, in the queue's order; the write waits only for the saves before it, not
+   * the edits after it (they go on while the database writes, and stay dirty for the next save).
+   */
+  private save(by: string | null, note: string): Promise<void> {
     const store = this.store()
     const who = by ?? this.lastEditor
-    if (!store || !who || !this.grid || !this.scene) return
-    const savedSeq = this.seq
-    const savedScene = this.sceneVersion
-    const since = this.dirtySince
+    if (!store || !who || !this.grid || !this.scene) return Promise.resolve()
+    const snapshot = {
+      scene: this.scene,
+      voxels: encodeGrid(this.grid),
+      seq: this.seq,
+      sceneVersion: this.sceneVersion,
+      since: this.dirtySince,
+    }
+    this.writing++
+    const done = this.saving
+      .then(() => this.write(store, who, note, snapshot))
+      .finally(() => this.writing--)
+    this.saving = done
+    return done
+  }
+
+  private async write(
+    store: BuilderStore,
+    who: string,
+    note: string,
+    snapshot: {
+      scene: Scene
+      voxels: Uint8Array
+      seq: number
+      sceneVersion: number
+      since: number
+    },
+  ) {
+    const { seq: savedSeq, sceneVersion: savedScene, since } = snapshot
     try {
       const { version } = await store.save(
         this.host.state.world,
         who,
-        this.scene,
-        encodeGrid(this.grid),
+        snapshot.scene,
+        snapshot.voxels,
         note,
       )
       this.version = version
@@ -660,10 +693,10 @@ export class RoomBuilder implements FeaturePart {
       if (!this.disposed) this.tell('build.saved', { version, note, at: Date.now() })
       this.announce({ kind: 'saved', version, room: this.host.roomId })
       // A published world's thumbnail follows it, redrawn at most once a minute.
-      if (this.published && Date.now() - this.thumbnailAt >= THUMBNAIL_EVERY_MS) {
+      if (this.published && this.grid && Date.now() - this.thumbnailAt >= THUMBNAIL_EVERY_MS) {
         this.thumbnailAt = Date.now()
-        const { palette } = this.scene.voxel!
-        const png = renderThumbnail(this.grid, palette, this.scene.environment.skyColor)
+        const { palette } = snapshot.scene.voxel!
+        const png = renderThumbnail(this.grid, palette, snapshot.scene.environment.skyColor)
         await store.setThumbnail(this.host.state.world, png)
       }
     } catch (err) {
