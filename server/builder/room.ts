@@ -44,7 +44,7 @@ import { worldRules } from '../worlds'
 import { errorField, log } from '../log'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
-import { BuilderError, type BuilderStore } from './store'
+import { AUTOSAVE_NOTE, BuilderError, type BuilderStore } from './store'
 import { renderThumbnail } from './thumbnail'
 import { pictureUrl } from './picture'
 
@@ -175,7 +175,7 @@ export class RoomBuilder implements FeaturePart {
         '[builder] unsubscribe',
       )
     // The last edits are saved after the room is gone (the queue holds no seats by then).
-    if (this.dirtySince) this.enqueue(() => this.save(null, 'autosave'))
+    if (this.dirtySince) this.enqueue(() => this.save(null, AUTOSAVE_NOTE))
   }
 
   joined(seat: Seat) {
@@ -637,7 +637,7 @@ export class RoomBuilder implements FeaturePart {
     this.autosaveQueued = true
     this.enqueue(() => {
       this.autosaveQueued = false
-      background(this.save(null, 'autosave'), '[builder] autosave')
+      background(this.save(null, AUTOSAVE_NOTE), '[builder] autosave')
     })
   }
 

@@ -10,7 +10,14 @@ import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
 import { applyEdit, VoxelEdit } from '../../src/world/voxel/edits'
 import { buildGrid } from '../../src/world/voxel/generate'
 import { VoxelGrid, materialTable } from '../../src/world/voxel/grid'
-import { BuilderError, BuilderStore, MAX_BUILDERS, type BuilderErrorCode } from './store'
+import {
+  AUTOSAVE_NOTE,
+  BuilderError,
+  BuilderStore,
+  KEPT_AUTOSAVES,
+  MAX_BUILDERS,
+  type BuilderErrorCode,
+} from './store'
 
 const addr = (digit: string) => getAddress(`0x${digit.repeat(40)}`)
 const [A, B, C] = ['a', 'b', 'c'].map(addr) as [string, string, string]
@@ -110,6 +117,26 @@ describe.each(ENGINES)('BuilderStore on %s', (engine) => {
     await store.setPublished(world.worldId, A, true)
     const served = await store.picture(world.worldId, first, null)
     expect(Buffer.from(served!.bytes).equals(Buffer.from(pic.bytes))).toBe(true)
+  })
+
+  it('keeps the newest autosaves and every named save', async () => {
+    const world = await store.create(A, META, sceneFor, baseBytes)
+    const scene = sceneFor(world.worldId)
+    await store.save(world.worldId, A, scene, baseBytes, 'the bridge')
+    for (let i = 0; i < KEPT_AUTOSAVES + 5; i++)
+      await store.save(world.worldId, A, scene, baseBytes, AUTOSAVE_NOTE)
+    const rows = await db.query<{ version: number; note: string }>(
+      'select version, note from builder_world_versions where world_id = $1 order by version',
+      [world.worldId],
+    )
+    const autosaves = rows.filter((r) => r.note === AUTOSAVE_NOTE).map((r) => r.version)
+    const newest = 2 + KEPT_AUTOSAVES + 5
+    expect(autosaves).toEqual(
+      Array.from({ length: KEPT_AUTOSAVES }, (_, i) => newest - KEPT_AUTOSAVES + 1 + i),
+    )
+    // The first version and the named save stay.
+    expect(rows.filter((r) => r.note !== AUTOSAVE_NOTE).map((r) => r.version)).toEqual([1, 2])
+    expect((await store.world(world.worldId, A))?.version).toBe(newest)
   })
 
   it('keeps every save as a version, restores an old one as a new version', async () => {

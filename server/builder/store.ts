@@ -158,6 +158,11 @@ function toWorld(r: WorldRow): BuilderWorld {
   }
 }
 
+/** The note of the versions the rooms save by themselves (server/builder/room.ts). */
+export const AUTOSAVE_NOTE = 'autosave'
+/** Autosaves a world keeps (the newest); versions saved by a builder are all kept. */
+export const KEPT_AUTOSAVES = 20
+
 export class BuilderStore {
   constructor(private readonly db: Database) {}
 
@@ -262,6 +267,15 @@ export class BuilderStore {
       const world = await this.lockForEdit(tx, worldId, who)
       const version = world.version + 1
       await this.commitVersion(tx, worldId, version, who, cleanText(note, NOTE_MAX_CHARS), content)
+      if (note === AUTOSAVE_NOTE)
+        // A world built on for hours autosaves every half minute: the newest autosaves stay
+        // (and every save a builder named), the older ones go.
+        await tx.query(
+          `delete from builder_world_versions where world_id = $1 and note = $2 and version <= (
+            select version from builder_world_versions where world_id = $1 and note = $2
+            order by version desc offset $3 limit 1)`,
+          [worldId, AUTOSAVE_NOTE, KEPT_AUTOSAVES],
+        )
       return { version }
     })
   }

@@ -34,8 +34,9 @@ export interface Migration {
  *   `status` is 'draft' (seen by the owner and builders only) or 'published' (in the
  *   directory); `current_version` is the newest version of its content.
  * - builder_world_members (4): addresses the owner invited to build.
- * - builder_world_versions (4): every save, immutable. `scene` is the world's scene JSON
- *   without its voxel grid; `voxels` the grid as src/world/voxel/codec.ts bytes, deflated.
+ * - builder_world_versions (4): every save, immutable (of the autosaves, the newest 20 stay).
+ *   `scene` is the world's scene JSON without its voxel grid; `voxels` the grid as
+ *   src/world/voxel/codec.ts bytes, deflated.
  * - builder_worlds.search_text (5): what the world directory matches a search against
  *   (server/builder/searchText.ts): titles, region and the pinyin of the Chinese ones, folded.
  *   SQL cannot compute pinyin, so rows stored before it stay null until
