@@ -225,6 +225,16 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       undefined,
       WAIT,
     )
+    // A stage for the village's evenings, facing the way the builder looks.
+    await toolbar.getByTestId('builder-tool-stage').click()
+    await builder.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.66)
+    await builder.mouse.click(box.x + box.width * 0.86, box.y + box.height * 0.44)
+    await builder.getByTestId('builder-stage-add').click()
+    await builder.waitForFunction(
+      () => (window.__cq!.builder as BuilderHooks).stages().includes('Stage 1'),
+      undefined,
+      WAIT,
+    )
     await builder.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
       5,
@@ -356,6 +366,9 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       'Makers corner',
     ])
     await expect(visitor.getByTestId('spaces-button')).toBeVisible()
+    expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).stages())).toEqual([
+      'Stage 1',
+    ])
     // Its card, from the places list, shows the picture the builder uploaded.
     await visitor.getByRole('button', { name: /Scenic spot/ }).click()
     await visitor

@@ -261,6 +261,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       'event',
       eventRoom({
         scenesDir: config.scenesDir,
+        worlds,
         maxClients: config.maxClients,
         interest: config.interest,
         services: () => roomServices,
@@ -359,6 +360,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const db = await dbReady
     eventStore = new EventStore(db, {
       scenesDir: config.scenesDir,
+      worlds,
       createPerHour: config.eventsPerHour,
     })
     return eventStore

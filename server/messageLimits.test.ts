@@ -219,6 +219,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.stage': {
+    payload: () => ({ action: 'remove', id: 's' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.colour': {
     payload: () => ({ colour: '#12ab34' }),
     room: 'world',

@@ -13,7 +13,7 @@ import { materialTable, VoxelGrid } from '../../src/world/voxel/grid'
 import { applyBoxPatch, checkPatch } from '../../src/world/voxel/patch'
 import { parseScene, type Scene } from '../../src/protocol/scene'
 import type { RunningServer } from '../app'
-import { leaveAll, signIn, until, wallet } from '../events/testKit'
+import { attend, createEvent, leaveAll, signIn, until, wallet } from '../events/testKit'
 import { startEventsServer, stopEventsServer } from '../events/testServer'
 import { TEST_WORLD } from '../events/testScenes'
 
@@ -597,6 +597,41 @@ describe('builders in a world room', () => {
     await until(() => a.inbox['build.saved']?.some((m) => m.note === 'plot'))
     const stored = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
     expect(stored.spaces.map((s) => s.area)).toEqual([[40, 40, 48, 48]])
+  })
+
+  it('marks out a stage that events are hosted on', async () => {
+    const id = await newWorld(friend)
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
+    const a = await open(id, friend, scene)
+    const stage = (from: number[], to: number[], facing = 0) => ({
+      action: 'set',
+      from,
+      to,
+      title: { 'zh-CN': '村晚舞台', en: 'Village stage' },
+      facing,
+    })
+    a.room.send('build.stage', stage([100, 20, 100], [102, 20, 120]))
+    await until(() => errors(a, 'bad_edit').length)
+    expect(errors(a, 'bad_edit')[0]!.message).toMatch(/4 to 32 blocks/)
+    a.room.send('build.stage', stage([100, 20, 100], [115, 20, 109]))
+    await until(() => a.inbox['build.scene']!.at(-1)!.stages.length === 1)
+    const [made] = a.inbox['build.scene']!.at(-1)!.stages
+    // Facing -z: the screen on the far (low z) side, the audience 4 blocks past the near side.
+    expect(made).toMatchObject({
+      area: [100, 100, 116, 110],
+      floorY: 20,
+      screen: { position: [108, expect.any(Number), 100.1], rotY: 0, width: 15 },
+      audience: { position: [108, expect.any(Number), 114], heading: 0 },
+    })
+    a.room.send('build.save', { note: 'stage' })
+    await until(() => a.inbox['build.saved']?.some((m) => m.note === 'stage'))
+    // An event on it: created, and its room opens for an attendee.
+    const event = await createEvent(server.url, friend, { world: id, stage: made!.id })
+    const attendee = await attend(server.url, event.id, 'Guest', friend)
+    expect(attendee.inbox['event.welcome'].length + attendee.inbox.welcome.length).toBeGreaterThan(
+      0,
+    )
+    await attendee.leave()
   })
 
   it('saves the last edits when everyone has left', async () => {

@@ -33,6 +33,10 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.plot', () =>
       p.action === 'set' ? part.setPlot(seat, p) : part.removePlot(seat, p.id),
     ),
+  'build.stage': (part, seat, p) =>
+    part.run(seat, 'build.stage', () =>
+      p.action === 'set' ? part.setStage(seat, p) : part.removeStage(seat, p.id),
+    ),
   'build.colour': (part, seat, p) =>
     part.run(seat, 'build.colour', () => part.addColour(seat, p.colour)),
   'build.spawn': (part, seat, p) =>

@@ -13,6 +13,9 @@
 import { randomBytes } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import {
+  MAX_WORLD_STAGES,
+  STAGE_SIDE,
+  type StageEdit,
   MAX_WORLD_PLOTS,
   PLOT_SIDE,
   type PlotEdit,
@@ -95,6 +98,45 @@ function placeIn(
   if (id !== undefined && at < 0) return `there is no ${noun} "${id}"`
   if (at < 0 && list.length >= max) return `a world has at most ${max} ${noun}s`
   return at
+}
+
+/**
+ * A stage's screen and audience for its floor `area` ([x0, z0, x1, z1]) and the way the
+ * audience looks (`facing`, radians, 0 looks to -z, snapped to a quarter turn): the screen at
+ * the far side, facing back, as wide as the side allows (at most 16, 16:9); the audience 4
+ * blocks in front of the near side, looking at it. The audience's height is the caller's.
+ */
+export function stageLayout(
+  [x0, z0, x1, z1]: readonly [number, number, number, number],
+  floorY: number,
+  facing: number,
+) {
+  const q = (((Math.round(facing / (Math.PI / 2)) % 4) + 4) % 4) as 0 | 1 | 2 | 3
+  const [cx, cz] = [(x0 + x1) / 2, (z0 + z1) / 2]
+  const along = q % 2 === 0 ? x1 - x0 : z1 - z0
+  const width = Math.min(16, along - 1)
+  const height = Math.round(((width * 9) / 16) * 100) / 100
+  const y = floorY + 1 + height / 2
+  // Per quarter: the screen's centre on the far side, its turn, and the audience's spot.
+  const layouts = {
+    0: { screen: [cx, y, z0 + 0.1], rotY: 0, audience: [cx, z1 + 4] },
+    1: { screen: [x0 + 0.1, y, cz], rotY: Math.PI / 2, audience: [x1 + 4, cz] },
+    2: { screen: [cx, y, z1 - 0.1], rotY: Math.PI, audience: [cx, z0 - 4] },
+    3: { screen: [x1 - 0.1, y, cz], rotY: -Math.PI / 2, audience: [x0 - 4, cz] },
+  } as const
+  const l = layouts[q]
+  return {
+    screen: {
+      position: [...l.screen] as [number, number, number],
+      rotY: l.rotY,
+      width,
+      height,
+    },
+    audience: {
+      position: [l.audience[0], floorY, l.audience[1]] as [number, number, number],
+      heading: [0, Math.PI / 2, Math.PI, -Math.PI / 2][q]!,
+    },
+  }
 }
 
 /** `list` with `item` at `at` (placeIn's answer), or added at the end. */
@@ -414,6 +456,59 @@ export class RoomBuilder implements FeaturePart {
     this.sceneChanged(seat, { ...scene, spaces: scene.spaces.filter((s) => s.id !== id) })
   }
 
+  /**
+   * Marks out (or moves and renames) a stage: a floor 4–32 cells a side inside the world, over
+   * no space or other stage, with its screen at the far side as the audience looks (`facing`,
+   * snapped to a quarter turn) and the audience's arrival spot in front, on the ground. Events
+   * are hosted on it as on any world's stages (the room's rules follow at once).
+   */
+  setStage(seat: Seat, p: StageEdit) {
+    const refuse = (why: string) => this.refuse(seat, 'build.stage', 'bad_edit', why)
+    const grid = this.grid!
+    if (!grid.inBounds(...p.from) || !grid.inBounds(...p.to))
+      return refuse('the stage is outside the world')
+    const [x0, x1] = [Math.min(p.from[0], p.to[0]), Math.max(p.from[0], p.to[0]) + 1]
+    const [z0, z1] = [Math.min(p.from[2], p.to[2]), Math.max(p.from[2], p.to[2]) + 1]
+    if ([x1 - x0, z1 - z0].some((n) => n < STAGE_SIDE.min || n > STAGE_SIDE.max))
+      return refuse(`a stage is ${STAGE_SIDE.min} to ${STAGE_SIDE.max} blocks a side`)
+    const title = { 'zh-CN': cleanText(p.title['zh-CN'], 40), en: cleanText(p.title.en, 40) }
+    if (!title['zh-CN'] || !title.en) return refuse('a stage needs a name in both languages')
+    const scene = this.scene!
+    const at = placeIn(scene.stages, p.id, MAX_WORLD_STAGES, 'stage')
+    if (typeof at === 'string') return refuse(at)
+    const over = [...scene.spaces, ...scene.stages].find(
+      ({ id, area: [a0, b0, a1, b1] }) => id !== p.id && x0 < a1 && a0 < x1 && z0 < b1 && b0 < z1,
+    )
+    if (over) return refuse(`the stage would cover "${over.title.en}"`)
+    const floorY = Math.min(p.from[1], p.to[1])
+    const layout = stageLayout([x0, z0, x1, z1], floorY, p.facing)
+    const [ax, , az] = layout.audience.position
+    const ground = grid.topSolid(Math.floor(ax), Math.floor(az))
+    if (ground < 0) return refuse('there is no ground in front of the stage for the audience')
+    const world = this.host.state.world
+    const stage = {
+      id: p.id ?? `${world}-s${randomBytes(3).toString('hex')}`,
+      title,
+      area: [x0, z0, x1, z1] as [number, number, number, number],
+      floorY,
+      screen: layout.screen,
+      audience: {
+        position: [ax, ground + 1, az] as [number, number, number],
+        heading: layout.audience.heading,
+      },
+    }
+    this.sceneChanged(seat, { ...scene, stages: withItem(scene.stages, at, stage) })
+    // Saved at once: events are created against the saved scene (server/events/store.ts).
+    background(this.save(seat.address, 'stage'), '[builder] save')
+  }
+
+  removeStage(seat: Seat, id: string) {
+    const scene = this.scene!
+    if (!scene.stages.some((s) => s.id === id))
+      return this.refuse(seat, 'build.stage', 'bad_edit', `there is no stage "${id}"`)
+    this.sceneChanged(seat, { ...scene, stages: scene.stages.filter((s) => s.id !== id) })
+  }
+
   /** Where visitors arrive (new joiners in this room too). */
   setSpawn(seat: Seat, cell: [number, number, number], heading: number) {
     const where = this.cellInside(cell)
@@ -577,8 +672,8 @@ export class RoomBuilder implements FeaturePart {
   }
 
   private visitorLayer(): VisitorLayer {
-    const { pois, spawn, voxel, portals, spaces } = this.scene!
-    return { palette: voxel!.palette, pois, spawn, portals, spaces }
+    const { pois, spawn, voxel, portals, spaces, stages } = this.scene!
+    return { palette: voxel!.palette, pois, spawn, portals, spaces, stages }
   }
 
   /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */

@@ -14,7 +14,7 @@ import {
   type EventStatus,
 } from '../../src/protocol/events'
 import type { Database, Queryable } from '../db/database'
-import { UnknownWorldError, worldRules } from '../worlds'
+import { UnknownWorldError, worldRules, type WorldRules } from '../worlds'
 
 /** Upcoming and live events one host may hold at a time. */
 export const MAX_EVENTS_PER_HOST = 20
@@ -141,6 +141,11 @@ export class EventStore {
     private readonly db: Database,
     private readonly options: {
       scenesDir: string
+      /**
+       * The rules of a world that is not a scene file (a builder world's, from its saved
+       * scene); null for the scene files'.
+       */
+      worlds?: (id: string) => Promise<WorldRules> | null
       now?: () => number
       /** Events all hosts together may create per hour (EVENTS_PER_HOUR); unset: no cap. */
       createPerHour?: number
@@ -164,7 +169,8 @@ export class EventStore {
     const d = input(EventDraft, draft, 'event')
     let stages: ReadonlyMap<string, unknown>
     try {
-      stages = (await worldRules(this.options.scenesDir, d.world)).stages
+      const rules = this.options.worlds?.(d.world) ?? worldRules(this.options.scenesDir, d.world)
+      stages = (await rules).stages
     } catch (err) {
       if (err instanceof UnknownWorldError) {
         throw new EventStoreError('unknown_world', `there is no world "${d.world}"`)

@@ -95,7 +95,7 @@ export function BuilderCursor() {
       }
       cursor.scale.set(1, 1, 1)
       // Placing tools show where the block goes; the others the block they act on.
-      const at = ['place', 'box', 'plot'].includes(s.tool) ? hit.before : hit.cell
+      const at = ['place', 'box', 'plot', 'stage'].includes(s.tool) ? hit.before : hit.cell
       cursor.position.set(at[0] + 0.5, at[1] + 0.5, at[2] + 0.5)
     }
     const onMove = (e: PointerEvent) => show(ray(e.clientX, e.clientY))
@@ -158,7 +158,8 @@ export function BuilderCursor() {
           s.setPortalDraft(action.at)
           break
         case 'plot':
-          s.setPlotDraft({ from: action.from, to: action.to })
+        case 'stage':
+          s.setPlotDraft({ kind: action.kind, from: action.from, to: action.to })
           break
         case 'terrain': {
           const session = current.session

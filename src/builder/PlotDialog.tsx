@@ -1,10 +1,13 @@
-// A new creator plot, marked out with the plot tool's two corners: its name in Chinese and in
-// English (filled in with a numbered default). Sent to the room, which checks its size and place;
-// from then on people claim it and exhibit their collectibles there as in any world's plots.
+// A new creator plot or stage, marked out with its tool's two corners: its name in Chinese and
+// in English (filled in with a numbered default). Sent to the room, which checks its size and
+// place; from then on people claim a plot and exhibit their collectibles there, and hosts hold
+// events on a stage, as in any world. A stage faces the way the builder looks: its screen stands
+// at the far side, its audience arrives in front.
 import { useState } from 'react'
 import { Dialog } from '../app/Dialog'
 import { fill } from '../app/format'
 import { useT } from '../i18n'
+import { cameraRig } from '../state/player'
 import { useWorld } from '../state/world'
 import { current } from './current'
 import { TextField } from './Field'
@@ -13,39 +16,51 @@ import { useBuilder } from './store'
 export function PlotDialog({
   plot,
 }: {
-  plot: { from: [number, number, number]; to: [number, number, number] }
+  plot: { kind: 'plot' | 'stage'; from: [number, number, number]; to: [number, number, number] }
 }) {
   const t = useT()
-  const n = useWorld((s) => (s.scene?.spaces.length ?? 0) + 1)
+  const k = `builder.${plot.kind}`
+  const n = useWorld(
+    (s) => (plot.kind === 'plot' ? s.scene?.spaces.length : s.scene?.stages.length) ?? 0,
+  )
   const [name, setName] = useState(() => ({
-    zh: fill(t('builder.plot.defaultZh'), { n }),
-    en: fill(t('builder.plot.defaultEn'), { n }),
+    zh: fill(t(`${k}.defaultZh`), { n: n + 1 }),
+    en: fill(t(`${k}.defaultEn`), { n: n + 1 }),
   }))
   const close = () => useBuilder.getState().setPlotDraft(null)
   const size = [0, 2].map((i) => Math.abs(plot.from[i]! - plot.to[i]!) + 1).join(' × ')
   return (
     <Dialog
-      title={t('builder.plot.title')}
+      title={t(`${k}.title`)}
       onClose={close}
       closeLabel={t('builder.close')}
       className="builder-settings"
-      testId="builder-plot-dialog"
+      testId={`builder-${plot.kind}-dialog`}
     >
       <form
         className="builder-poi"
         onSubmit={(e) => {
           e.preventDefault()
-          const sent = current.session?.send('build.plot', {
-            action: 'set',
-            from: plot.from,
-            to: plot.to,
-            title: { 'zh-CN': name.zh, en: name.en },
-          })
-          if (!sent) useBuilder.getState().setProblem('not connected: the plot was not marked out')
+          const title = { 'zh-CN': name.zh, en: name.en }
+          const { from, to } = plot
+          const sent =
+            plot.kind === 'plot'
+              ? current.session?.send('build.plot', { action: 'set', from, to, title })
+              : current.session?.send('build.stage', {
+                  action: 'set',
+                  from,
+                  to,
+                  title,
+                  // The audience looks the way the builder does (yaw and heading: 0 is -z).
+                  facing: Math.atan2(Math.sin(cameraRig.yaw), Math.cos(cameraRig.yaw)),
+                })
+          if (!sent)
+            useBuilder.getState().setProblem(`not connected: the ${plot.kind} was not added`)
           close()
         }}
       >
         <p className="builder-note">{fill(t('builder.plot.size'), { size })}</p>
+        {plot.kind === 'stage' && <p className="builder-note">{t('builder.stage.facing')}</p>}
         <TextField
           label={t('builder.plot.nameZh')}
           value={name.zh}
@@ -58,8 +73,8 @@ export function PlotDialog({
           maxLength={40}
           onChange={(en) => setName({ ...name, en })}
         />
-        <button className="btn primary" data-testid="builder-plot-add">
-          {t('builder.plot.add')}
+        <button className="btn primary" data-testid={`builder-${plot.kind}-add`}>
+          {t(`${k}.add`)}
         </button>
       </form>
     </Dialog>

@@ -211,7 +211,7 @@ export function Toolbar() {
       <p className="builder-status" role="status" data-testid="builder-status">
         {problem ??
           (corner
-            ? t(tool === 'plot' ? 'builder.plotHint' : 'builder.boxHint')
+            ? t(tool === 'plot' || tool === 'stage' ? 'builder.plotHint' : 'builder.boxHint')
             : dirty
               ? t('builder.unsaved')
               : saved

@@ -29,6 +29,7 @@ export function WorldSettings() {
   const pois = useWorld((s) => s.scene?.pois ?? [])
   const portals = useWorld((s) => s.scene?.portals ?? [])
   const plots = useWorld((s) => s.scene?.spaces ?? [])
+  const stages = useWorld((s) => s.scene?.stages ?? [])
   const token = useWallet((s) => s.session?.token)
   const [address, setAddress] = useState('')
   const [busy, setBusy] = useState(false)
@@ -180,6 +181,14 @@ export function WorldSettings() {
         show={(p) => pick(p.title, lang)}
         removeLabel={t('builder.remove')}
         onRemove={(p) => current.session?.send('build.plot', { action: 'remove', id: p.id })}
+      />
+      <h3>{t('builder.stage.list')}</h3>
+      <RemovableList
+        items={stages}
+        testId="builder-stages"
+        show={(p) => pick(p.title, lang)}
+        removeLabel={t('builder.remove')}
+        onRemove={(p) => current.session?.send('build.stage', { action: 'remove', id: p.id })}
       />
       <h3>{t('builder.versions')}</h3>
       <ul className="builder-list" data-testid="builder-versions">

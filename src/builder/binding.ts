@@ -109,8 +109,9 @@ export const bind: BindSession = (host) => {
       const w = useWorld.getState()
       if (w.scene?.id !== world || !w.scene.voxel) return
       const { palette } = w.scene.voxel
-      const now = [palette, w.scene.pois, w.scene.portals, w.scene.spaces, w.scene.spawn]
-      const next = [m.palette, m.pois, m.portals, m.spaces, m.spawn]
+      const { pois, portals, spaces, stages, spawn } = w.scene
+      const now = [palette, pois, portals, spaces, stages, spawn]
+      const next = [m.palette, m.pois, m.portals, m.spaces, m.stages, m.spawn]
       if (JSON.stringify(now) === JSON.stringify(next)) return
       w.updateScene({
         ...w.scene,
@@ -118,6 +119,7 @@ export const bind: BindSession = (host) => {
         pois: m.pois,
         portals: m.portals,
         spaces: m.spaces,
+        stages: m.stages,
         spawn: m.spawn,
       })
     })

@@ -16,6 +16,7 @@ export type Tool =
   | 'poi'
   | 'portal'
   | 'plot'
+  | 'stage'
   | 'spawn'
 export const TOOLS: readonly Tool[] = [
   'place',
@@ -29,6 +30,7 @@ export const TOOLS: readonly Tool[] = [
   'poi',
   'portal',
   'plot',
+  'stage',
   'spawn',
 ]
 export type TerrainOp = 'raise' | 'lower' | 'flatten' | 'smooth' | 'paint'
@@ -58,7 +60,11 @@ export interface BuilderState {
   /** Where a new portal goes, while its destination is being chosen. */
   portalDraft: [number, number, number] | null
   /** The plot being marked out, while its name is being written. */
-  plotDraft: { from: [number, number, number]; to: [number, number, number] } | null
+  plotDraft: {
+    kind: 'plot' | 'stage'
+    from: [number, number, number]
+    to: [number, number, number]
+  } | null
   /** The first corner of a box fill, once clicked. */
   corner: [number, number, number] | null
   /** The room's last change number applied here, and the last save. */

@@ -25,6 +25,8 @@ export interface BuilderHooks {
   pois: () => string[]
   /** The English names of the shown world's creator spaces. */
   plots: () => string[]
+  /** The English names of the shown world's stages. */
+  stages: () => string[]
   /** The shown world's portals: where each leads. */
   portals: () => string[]
   /** The material at a cell of the page's grid. */
@@ -56,6 +58,7 @@ export const builderHooks: BuilderHooks = {
   },
   pois: () => useWorld.getState().scene?.pois.map((p) => p.title.en) ?? [],
   plots: () => useWorld.getState().scene?.spaces.map((s) => s.title.en) ?? [],
+  stages: () => useWorld.getState().scene?.stages.map((s) => s.title.en) ?? [],
   portals: () => useWorld.getState().scene?.portals.map((p) => p.to) ?? [],
   cell: (x, y, z) => useLiveVoxels.getState().live?.grid.get(x, y, z) ?? null,
 }

@@ -1,6 +1,6 @@
 // What a click does with the builder's current tool: an edit to send, a box corner to keep, or
 // a block picked up. Pure: the cursor (BuilderCursor.tsx) calls it with the ray's hit.
-import { MAX_EDIT_CELLS, PLOT_SIDE, type VoxelEdit } from '../protocol/builder'
+import { MAX_EDIT_CELLS, PLOT_SIDE, STAGE_SIDE, type VoxelEdit } from '../protocol/builder'
 import type { VoxelGrid } from '../world/voxel/grid'
 import type { VoxelHit } from './raycast'
 import type { Prefab } from '../protocol/scene'
@@ -21,8 +21,8 @@ export type ToolAction =
       turn: Rotation
       mirror: boolean
     }
-  /** A creator plot between two corner cells (the cells people stand in). */
-  | { kind: 'plot'; from: [number, number, number]; to: [number, number, number] }
+  /** A creator plot or a stage between two corner cells (the cells people stand in). */
+  | { kind: 'plot' | 'stage'; from: [number, number, number]; to: [number, number, number] }
   /** A point of interest, a portal or the spawn, standing in the cell in front of the face. */
   | { kind: 'poi' | 'portal' | 'spawn'; at: [number, number, number] }
   | { kind: 'none'; why: string }
@@ -151,17 +151,19 @@ export function toolAction(
       const at = pieceCorner(pieceSize(piece, state.rotate), hit.before)
       return { kind: 'prefab', prefab: state.prefab, at, rotate: state.rotate }
     }
-    case 'plot': {
+    case 'plot':
+    case 'stage': {
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
       if (!state.corner) return { kind: 'corner', at: [...hit.before] }
       const [a, b] = [state.corner, hit.before]
       const sides = [0, 2].map((i) => Math.abs(a[i]! - b[i]!) + 1)
-      if (sides.some((n) => n < PLOT_SIDE.min || n > PLOT_SIDE.max))
+      const { min, max } = tool === 'plot' ? PLOT_SIDE : STAGE_SIDE
+      if (sides.some((n) => n < min || n > max))
         return {
           kind: 'none',
-          why: `a plot is ${PLOT_SIDE.min} to ${PLOT_SIDE.max} blocks a side (this one ${sides.join('×')})`,
+          why: `a ${tool} is ${min} to ${max} blocks a side (this one ${sides.join('×')})`,
         }
-      return { kind: 'plot', from: [...a], to: [...b] }
+      return { kind: tool, from: [...a], to: [...b] }
     }
     case 'box': {
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }

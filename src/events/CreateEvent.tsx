@@ -66,8 +66,13 @@ export function CreateEventDialog() {
   useEffect(() => {
     let live = true
     worldChoices().then(
-      (list) => {
+      (choices) => {
+        let list = choices
         if (!live) return
+        // The open world when it is not a scene file (a builder world), with its stages now.
+        const open = useWorld.getState().scene
+        if (open && open.stages.length > 0 && !list.some((w) => w.id === open.id))
+          list = [{ id: open.id, name: open.name, stages: open.stages }, ...list]
         setWorlds(list)
         // Start with the open world when it has a stage, else the first world that has one.
         const here = useWorld.getState().worldId

@@ -2,7 +2,7 @@
 // redo, save, restore) and what the room sends back (edits applied in order, the whole grid on
 // joining, saves). The shapes of an edit and of a patch live here so that the server, the pages
 // and src/world/voxel (which applies them) agree; docs/protocol.md describes the flow.
-import type { Space } from './scene'
+import type { Space, Stage } from './scene'
 import { z } from 'zod'
 
 /** Most cells one edit may touch: a 32 × 32 × 32 box. Bigger fills are several edits. */
@@ -117,6 +117,27 @@ export const PlotEdit = z
   .strict()
 export type PlotEdit = z.infer<typeof PlotEdit>
 
+/** Most stages a builder world holds, and the size of a side, cells. */
+export const MAX_WORLD_STAGES = 2
+export const STAGE_SIDE = { min: 4, max: 32 } as const
+
+/**
+ * A stage as a builder marks it out: the floor between two corner cells, its name, and the way
+ * the audience looks at it (radians, 0 looks to -z; snapped to a quarter turn): the screen stands
+ * at the far side, the audience arrives in front.
+ */
+export const StageEdit = z
+  .object({
+    action: z.literal('set'),
+    id: ItemId.optional(),
+    from: Cell,
+    to: Cell,
+    title: Words(40),
+    facing: z.number().finite().min(-10).max(10),
+  })
+  .strict()
+export type StageEdit = z.infer<typeof StageEdit>
+
 /** Custom colours a builder world may add to its style's palette (which holds at most 255). */
 export const MAX_CUSTOM_COLOURS = 64
 
@@ -159,6 +180,8 @@ export interface VisitorLayer {
   spawn: { position: [number, number, number]; heading: number }
   /** Creator spaces: a builder world's are plots its builders marked out. */
   spaces: Space[]
+  /** Stages for live gatherings (events are hosted on them). */
+  stages: Stage[]
   portals: {
     id: string
     to: string
@@ -251,6 +274,11 @@ export const BuilderMessages = {
    */
   'build.plot': {
     schema: z.discriminatedUnion('action', [PlotEdit, Removal]),
+    rate: { perSecond: 2, burst: 6 },
+  },
+  /** Mark out a stage (`set`; a new one, or move and rename one by its id), or take one away. */
+  'build.stage': {
+    schema: z.discriminatedUnion('action', [StageEdit, Removal]),
     rate: { perSecond: 2, burst: 6 },
   },
   /** Add a custom colour to the world's palette (a solid block); an existing one is kept. */
