@@ -235,9 +235,17 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       undefined,
       WAIT,
     )
+    // A line of blocks between two clicks (last: it may stand between the camera and the
+    // avatar, and the camera comes closer).
+    await toolbar.getByTestId('builder-tool-line').click()
+    await builder.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.6)
+    await expect(toolbar.getByTestId('builder-status')).toContainText('other end')
+    const beforeLine = await gridHash(builder)
+    await buildAt(builder, 0.6, 0.62)
+    expect(await gridHash(builder)).not.toBe(beforeLine)
     await builder.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,
-      5,
+      6,
       WAIT,
     )
     await waitForFrames(builder, 3)

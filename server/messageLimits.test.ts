@@ -224,6 +224,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'build.line': {
+    payload: () => ({ ref: 1, from: [1, 1, 1], to: [2, 2, 2], size: 1, material: 1 }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.colour': {
     payload: () => ({ colour: '#12ab34' }),
     room: 'world',

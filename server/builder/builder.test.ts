@@ -383,6 +383,19 @@ describe('builders in a world room', () => {
     expect(errors(a, 'bad_edit')[1]!.message).toMatch(/outside/)
     expect(Buffer.from(encodeGrid(v.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
     expect(Buffer.from(encodeGrid(v.grid!)).equals(start)).toBe(false)
+    // A line, three thick: a patch like the others, the same grid everywhere.
+    const before = Buffer.from(encodeGrid(v.grid!))
+    a.room.send('build.line', {
+      ref: 7,
+      from: [20, 30, 20],
+      to: [40, 36, 28],
+      size: 3,
+      material: 2,
+    })
+    await until(() => v.seq === 6)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
+    expect(Buffer.from(encodeGrid(v.grid!)).equals(before)).toBe(false)
+    expect(v.grid!.get(40, 36, 28)).toBe(2)
     // Back to draft: the visitor is told (their page closes the world), the builder is not.
     await change(`/api/builder/worlds/${id}/publish`, owner, { published: false })
     await until(() => v.inbox['build.closed']?.length)

@@ -1,7 +1,7 @@
 // The `build.*` messages: one handler each, run by the room's builder part (room.ts) in arrival
 // order, after it checked that the world is a builder world and the seat may edit it.
 import type { HandlerTable } from '../rooms/handlers'
-import { pastePatch, terrainPatch } from '../../src/world/voxel/sculpt'
+import { linePatch, pastePatch, terrainPatch } from '../../src/world/voxel/sculpt'
 import type { RoomBuilder } from './room'
 
 export const builderHandlers: HandlerTable<RoomBuilder> = {
@@ -13,6 +13,12 @@ export const builderHandlers: HandlerTable<RoomBuilder> = {
     part.run(seat, 'build.terrain', () =>
       part.patch(seat, 'build.terrain', p.ref, (grid) =>
         terrainPatch(grid, p.op, p.at, p.radius, p.material),
+      ),
+    ),
+  'build.line': (part, seat, p) =>
+    part.run(seat, 'build.line', () =>
+      part.patch(seat, 'build.line', p.ref, (grid) =>
+        linePatch(grid, p.from, p.to, p.size, p.material),
       ),
     ),
   'build.paste': (part, seat, p) =>

@@ -95,7 +95,7 @@ export function BuilderCursor() {
       }
       cursor.scale.set(1, 1, 1)
       // Placing tools show where the block goes; the others the block they act on.
-      const at = ['place', 'box', 'plot', 'stage'].includes(s.tool) ? hit.before : hit.cell
+      const at = ['place', 'box', 'line', 'plot', 'stage'].includes(s.tool) ? hit.before : hit.cell
       cursor.position.set(at[0] + 0.5, at[1] + 0.5, at[2] + 0.5)
     }
     const onMove = (e: PointerEvent) => show(ray(e.clientX, e.clientY))
@@ -157,6 +157,14 @@ export function BuilderCursor() {
         case 'portal':
           s.setPortalDraft(action.at)
           break
+        case 'line': {
+          const session = current.session
+          const { kind: _kind, ...line } = action
+          const sent = session?.send('build.line', { ref: session.nextRef(), ...line })
+          s.setProblem(sent ? null : 'not connected to the world: the line was not drawn')
+          s.setCorner(null)
+          break
+        }
         case 'plot':
         case 'stage':
           s.setPlotDraft({ kind: action.kind, from: action.from, to: action.to })

@@ -34,7 +34,7 @@ export function BuilderButton() {
       aria-pressed={building}
       onClick={() => useBuilder.getState().setBuilding(!building)}
     >
-      <span aria-hidden="true">▦</span>{' '}
+      <span aria-hidden="true">✎</span>{' '}
       <span className="label">{t(building ? 'builder.buttonOn' : 'builder.button')}</span>
     </button>
   )

@@ -211,7 +211,13 @@ export function Toolbar() {
       <p className="builder-status" role="status" data-testid="builder-status">
         {problem ??
           (corner
-            ? t(tool === 'plot' || tool === 'stage' ? 'builder.plotHint' : 'builder.boxHint')
+            ? t(
+                tool === 'plot' || tool === 'stage'
+                  ? 'builder.plotHint'
+                  : tool === 'line'
+                    ? 'builder.lineHint'
+                    : 'builder.boxHint',
+              )
             : dirty
               ? t('builder.unsaved')
               : saved

@@ -8,6 +8,7 @@ export type Tool =
   | 'place'
   | 'remove'
   | 'box'
+  | 'line'
   | 'replace'
   | 'pick'
   | 'terrain'
@@ -22,6 +23,7 @@ export const TOOLS: readonly Tool[] = [
   'place',
   'remove',
   'box',
+  'line',
   'replace',
   'pick',
   'terrain',

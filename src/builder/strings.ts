@@ -12,6 +12,8 @@ addStrings({
   'builder.tool.place': { 'zh-CN': '放置', en: 'Place' },
   'builder.tool.remove': { 'zh-CN': '移除', en: 'Remove' },
   'builder.tool.box': { 'zh-CN': '框选填充', en: 'Box fill' },
+  'builder.tool.line': { 'zh-CN': '直线', en: 'Line' },
+  'builder.lineHint': { 'zh-CN': '点击直线的另一端', en: 'Click the other end of the line' },
   'builder.tool.replace': { 'zh-CN': '替换', en: 'Replace' },
   'builder.tool.pick': { 'zh-CN': '吸管', en: 'Eyedropper' },
   'builder.tool.prefab': { 'zh-CN': '部件', en: 'Pieces' },

@@ -21,6 +21,14 @@ export type ToolAction =
       turn: Rotation
       mirror: boolean
     }
+  /** A line of blocks between two cells. */
+  | {
+      kind: 'line'
+      from: [number, number, number]
+      to: [number, number, number]
+      size: number
+      material: number
+    }
   /** A creator plot or a stage between two corner cells (the cells people stand in). */
   | { kind: 'plot' | 'stage'; from: [number, number, number]; to: [number, number, number] }
   /** A point of interest, a portal or the spawn, standing in the cell in front of the face. */
@@ -164,6 +172,21 @@ export function toolAction(
           why: `a ${tool} is ${min} to ${max} blocks a side (this one ${sides.join('×')})`,
         }
       return { kind: tool, from: [...a], to: [...b] }
+    }
+    case 'line': {
+      if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }
+      if (!state.corner) return { kind: 'corner', at: [...hit.before] }
+      const [a, b] = [state.corner, hit.before]
+      const span = [0, 1, 2].map((i) => Math.abs(a[i]! - b[i]!) + state.brush)
+      if (span[0]! * span[1]! * span[2]! > MAX_EDIT_CELLS)
+        return { kind: 'none', why: `a line's box holds at most ${MAX_EDIT_CELLS} blocks` }
+      return {
+        kind: 'line',
+        from: [...a],
+        to: [...b],
+        size: state.brush,
+        material: state.material,
+      }
     }
     case 'box': {
       if (!inside(hit.before)) return { kind: 'none', why: 'outside the world' }

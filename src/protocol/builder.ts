@@ -244,6 +244,19 @@ export const BuilderMessages = {
       .strict(),
     rate: { perSecond: 8, burst: 16 },
   },
+  /** A line of blocks from..to, `size` thick (1–5), of `material` (0 removes); its box ≤ 32³. */
+  'build.line': {
+    schema: z
+      .object({
+        ref: Ref,
+        from: Cell,
+        to: Cell,
+        size: z.number().int().min(1).max(5),
+        material: z.number().int().min(0).max(255),
+      })
+      .strict(),
+    rate: { perSecond: 4, burst: 8 },
+  },
   /** Copy the box from..to (≤ 32³, air too) to `at`, turned and mirrored along x first. */
   'build.paste': {
     schema: z

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { applyBoxPatch, checkPatch, type BoxPatch } from './patch'
-import { pastePatch, terrainPatch } from './sculpt'
+import { linePatch, pastePatch, terrainPatch } from './sculpt'
 import { emptyGrid, GRASS, STONE } from './testing'
 
 /** A 24×16×24 grid of ground 4 high, grass on stone. */
@@ -85,5 +85,31 @@ describe('paste', () => {
     apply(g, pastePatch(g, [2, 5, 2], [4, 5, 3], [10, 5, 18], 0, true))
     expect([g.get(12, 5, 19), g.get(10, 5, 19)]).toEqual([STONE, 0])
     expect(pastePatch(g, [0, 0, 0], [40, 0, 0], [1, 1, 1], 0, false)).toMatch(/outside/)
+  })
+})
+
+describe('line', () => {
+  it('draws every cell from one end to the other, as thick as the brush, and no other', () => {
+    const g = ground()
+    apply(g, linePatch(g, [2, 5, 2], [12, 10, 7], 1, STONE))
+    // Both ends, and one cell per step along the longest axis (x: 11 cells).
+    expect(g.get(2, 5, 2)).toBe(STONE)
+    expect(g.get(12, 10, 7)).toBe(STONE)
+    let above = 0
+    for (let z = 0; z < 24; z++)
+      for (let x = 0; x < 24; x++) for (let y = 5; y < 16; y++) if (g.get(x, y, z)) above++
+    expect(above).toBe(11)
+    // A line of air (remove) three thick digs through the ground.
+    apply(g, linePatch(g, [0, 4, 12], [23, 4, 12], 3, 0))
+    expect([g.get(5, 3, 11), g.get(5, 4, 12), g.get(5, 5, 13)]).toEqual([0, 0, 0])
+    expect(g.get(5, 4, 14)).toBe(GRASS)
+  })
+
+  it('refuses a line outside the world, of no block, or too big a box', () => {
+    const g = ground()
+    expect(linePatch(g, [0, 5, 0], [30, 5, 0], 1, STONE)).toMatch(/outside/)
+    expect(linePatch(g, [0, 5, 0], [3, 5, 0], 1, 99)).toMatch(/not a block/)
+    const big = emptyGrid(64, 40, 64)
+    expect(linePatch(big, [0, 0, 0], [63, 39, 63], 1, STONE)).toMatch(/at most 32768/)
   })
 })

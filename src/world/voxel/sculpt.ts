@@ -186,3 +186,35 @@ export function pastePatch(
       }
   return patchOf(grid, changes)
 }
+
+/**
+ * A line of blocks from `from` to `to` (both cells included): every cell a 3D digital line
+ * passes through, as thick as `size` (a cube of that side around each), in `material` (0
+ * removes). Its box must hold at most MAX_EDIT_CELLS cells, like every change.
+ */
+export function linePatch(
+  grid: VoxelGrid,
+  from: readonly [number, number, number],
+  to: readonly [number, number, number],
+  size: number,
+  material: number,
+): BoxPatch | string {
+  if (!grid.inBounds(...from) || !grid.inBounds(...to)) return 'the line is outside the world'
+  if (material < 0 || material >= grid.materials.ids.length)
+    return `material ${material} is not a block of the palette`
+  const steps = Math.max(...[0, 1, 2].map((i) => Math.abs(to[i]! - from[i]!)))
+  const lo = Math.floor((size - 1) / 2)
+  const changes = new Map<number, number>()
+  for (let s = 0; s <= steps; s++) {
+    const t = steps === 0 ? 0 : s / steps
+    const c = [0, 1, 2].map((i) => Math.round(from[i]! + (to[i]! - from[i]!) * t))
+    for (let dz = 0; dz < size; dz++)
+      for (let dx = 0; dx < size; dx++)
+        for (let dy = 0; dy < size; dy++) {
+          const [x, y, z] = [c[0]! - lo + dx, c[1]! - lo + dy, c[2]! - lo + dz]
+          if (grid.inBounds(x, y, z) && grid.get(x, y, z) !== material)
+            changes.set(grid.index(x, y, z), material)
+        }
+  }
+  return patchOf(grid, changes)
+}
