@@ -211,20 +211,24 @@ export class WorldRoom extends Room<WorldState> {
     this.onSignOut = (hash) => this.signedOut(hash)
     await this.presence.subscribe(SIGN_OUT_CHANNEL, this.onSignOut)
     this.handlers.add('engine', this, WorldRoom.engine)
+    const rulesNow = () => this.rules
     const host: RoomHost = {
       roomId: this.roomId,
       state: this.state,
       presence: this.presence,
       clock: this.clock,
-      rules: this.rules,
+      // The rules now: sceneChanged replaces them.
+      get rules() {
+        return rulesNow()
+      },
       seats: this.seats,
       reply: this.reply.bind(this),
       broadcast: (type, body) => broadcast(this, type, body),
       sceneChanged: (scene) => {
-        const next = rulesOf(scene)
-        Object.assign(this.rules.spawn, next.spawn)
-        this.rules.spaces = next.spaces
-        this.rules.stages = next.stages
+        // A new object, never a change to the old one: a scene file's rules are shared by every
+        // room of that world in the process (server/worlds.ts caches them).
+        const { spawn, spaces, stages } = rulesOf(scene)
+        this.rules = { ...this.rules, spawn, spaces, stages }
         for (const part of this.parts) part.rulesChanged?.()
       },
     }
