@@ -27,6 +27,15 @@ function gridHash(page: Page): Promise<number | null> {
   return page.evaluate(() => (window.__cq!.builder as BuilderHooks).gridHash())
 }
 
+/** Waits until the page's grid is the one with `hash` (another page's, or an earlier one). */
+async function sameGrid(page: Page, hash: number | null) {
+  await page.waitForFunction(
+    (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
+    hash,
+    WAIT,
+  )
+}
+
 /** Waits until the page shows a builder world, ready, online. */
 async function waitInBuilderWorld(page: Page) {
   await page.waitForFunction(
@@ -158,11 +167,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
       WAIT,
     )
     await toolbar.getByTestId('builder-redo').click()
-    await builder.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      afterBox,
-      WAIT,
-    )
+    await sameGrid(builder, afterBox)
     await builder.waitForFunction(
       () => {
         const s = (window.__cq!.builder as BuilderHooks).state()
@@ -291,11 +296,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await waitInBuilderWorld(friend)
     await expect(friendWallet).toBeHidden()
     expect(await builderState(friend)).toMatchObject({ world, status: 'draft', canEdit: true })
-    await friend.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      built.hash,
-      WAIT,
-    )
+    await sameGrid(friend, built.hash)
     // The friend builds with a finger: a tap places (the owner's grid follows at once, and the
     // owner's view changes), a long press removes.
     await friend.getByTestId('builder-button').tap()
@@ -310,11 +311,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(await gridHash(friend)).not.toBe(beforeTouch)
     await touchAt(friend, 0.5, 0.3)
     const byFriend = await gridHash(friend)
-    await builder.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      byFriend,
-      WAIT,
-    )
+    await sameGrid(builder, byFriend)
     await waitForFrames(builder, 3)
     const ownerSees = await shootCanvas(builder, testInfo, 'builder-owner-sees-friend')
     expect(imageDifference(built.png, ownerSees.png)).toBeGreaterThan(0.2)
@@ -323,11 +320,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await buildAt(builder, 0.4, 0.55, 'right')
     const byOwner = await gridHash(builder)
     expect(byOwner).not.toBe(byFriend)
-    await friend.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      byOwner,
-      WAIT,
-    )
+    await sameGrid(friend, byOwner)
     expect(await builderState(friend)).toMatchObject({ problem: null })
     // The refused draft was one 404 in the friend's console; nothing else went wrong there.
     expect(friendErrors.filter((e) => !e.includes('status of 404'))).toEqual([])
@@ -359,11 +352,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await waitInBuilderWorld(visitor)
     expect((await builderState(visitor)).world).toBe(world)
     expect(await builderState(visitor)).toMatchObject({ canEdit: false, status: 'published' })
-    await visitor.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      shared,
-      WAIT,
-    )
+    await sameGrid(visitor, shared)
     expect(await visitor.evaluate(() => (window.__cq!.builder as BuilderHooks).pois())).toContain(
       'Old pavilion',
     )
@@ -408,11 +397,7 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await buildAt(builder, 0.5, 0.5)
     await buildAt(builder, 0.5, 0.45)
     const latest = await gridHash(builder)
-    await visitor.waitForFunction(
-      (h) => (window.__cq!.builder as BuilderHooks).gridHash() === h,
-      latest,
-      WAIT,
-    )
+    await sameGrid(visitor, latest)
     expect(latest).not.toBe(shared)
     await visitor.waitForFunction(
       (n) => (window.__cq!.builder as BuilderHooks).state().meshedRev >= n,

@@ -84,6 +84,12 @@ export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
   rightsMs: 10_000,
 }
 
+/** Both languages of a builder's text, cleaned like chat; null when either comes out empty. */
+function cleanWords(t: { 'zh-CN': string; en: string }, max: number) {
+  const words = { 'zh-CN': cleanText(t['zh-CN'], max), en: cleanText(t.en, max) }
+  return words['zh-CN'] && words.en ? words : null
+}
+
 /**
  * Where an item of the visitor layer goes in `list`: the index of the one `id` names (a change),
  * -1 for a new one (no id); a reason when the id names none or a new one would pass `max`.
@@ -302,13 +308,9 @@ export class RoomBuilder implements FeaturePart {
     const scene = this.scene!
     const where = this.cellInside(p.position)
     if (!where) return this.refuse(seat, 'build.poi', 'bad_edit', 'the point is outside the world')
-    const clean = (t: { 'zh-CN': string; en: string }, max: number) => ({
-      'zh-CN': cleanText(t['zh-CN'], max),
-      en: cleanText(t.en, max),
-    })
-    const title = clean(p.title, 40)
-    const body = clean(p.body, 160)
-    if (![title, body].every((t) => t['zh-CN'] && t.en))
+    const title = cleanWords(p.title, 40)
+    const body = cleanWords(p.body, 160)
+    if (!title || !body)
       return this.refuse(
         seat,
         'build.poi',
@@ -370,8 +372,8 @@ export class RoomBuilder implements FeaturePart {
     const refuse = (why: string) => this.refuse(seat, 'build.portal', 'bad_edit', why)
     const where = this.cellInside(p.position)
     if (!where) return refuse('the portal is outside the world')
-    const label = { 'zh-CN': cleanText(p.label['zh-CN'], 40), en: cleanText(p.label.en, 40) }
-    if (!label['zh-CN'] || !label.en) return refuse('a portal needs a label in both languages')
+    const label = cleanWords(p.label, 40)
+    if (!label) return refuse('a portal needs a label in both languages')
     if (p.to === this.host.state.world) return refuse('a portal leads to another world')
     if (!(await this.worldExists(p.to, seat.address)))
       return refuse(`there is no world "${p.to}" to lead to`)
@@ -408,31 +410,17 @@ export class RoomBuilder implements FeaturePart {
    * world's plots; this room (and every instance, as they load the saved scene) knows it at once.
    */
   setPlot(seat: Seat, p: PlotEdit) {
-    const refuse = (why: string) => this.refuse(seat, 'build.plot', 'bad_edit', why)
-    const grid = this.grid!
-    if (!grid.inBounds(...p.from) || !grid.inBounds(...p.to))
-      return refuse('the plot is outside the world')
-    const [x0, x1] = [Math.min(p.from[0], p.to[0]), Math.max(p.from[0], p.to[0]) + 1]
-    const [z0, z1] = [Math.min(p.from[2], p.to[2]), Math.max(p.from[2], p.to[2]) + 1]
-    const sides = [x1 - x0, z1 - z0]
-    if (sides.some((n) => n < PLOT_SIDE.min || n > PLOT_SIDE.max))
-      return refuse(`a plot is ${PLOT_SIDE.min} to ${PLOT_SIDE.max} blocks a side`)
-    const title = { 'zh-CN': cleanText(p.title['zh-CN'], 40), en: cleanText(p.title.en, 40) }
-    if (!title['zh-CN'] || !title.en) return refuse('a plot needs a name in both languages')
     const scene = this.scene!
-    const at = placeIn(scene.spaces, p.id, MAX_WORLD_PLOTS, 'plot')
-    if (typeof at === 'string') return refuse(at)
-    const over = scene.spaces.find(
-      ({ id, area: [a0, b0, a1, b1] }) => id !== p.id && x0 < a1 && a0 < x1 && z0 < b1 && b0 < z1,
-    )
-    if (over) return refuse(`the plot would cover "${over.title.en}"`)
+    const marked = this.markOut(p, 'plot', PLOT_SIDE, scene.spaces, MAX_WORLD_PLOTS, scene.spaces)
+    if (typeof marked === 'string') return this.refuse(seat, 'build.plot', 'bad_edit', marked)
+    const { area, floorY, title, at } = marked
     const world = this.host.state.world
     const plot = {
       id: p.id ?? `${world}-p${randomBytes(3).toString('hex')}`,
       kind: 'plot' as const,
       title,
-      area: [x0, z0, x1, z1] as [number, number, number, number],
-      floorY: Math.min(p.from[1], p.to[1]),
+      area,
+      floorY,
       height: 6,
       slots: [],
       limits: { exhibits: 16, textureMB: 64 },
@@ -464,32 +452,22 @@ export class RoomBuilder implements FeaturePart {
    */
   setStage(seat: Seat, p: StageEdit) {
     const refuse = (why: string) => this.refuse(seat, 'build.stage', 'bad_edit', why)
-    const grid = this.grid!
-    if (!grid.inBounds(...p.from) || !grid.inBounds(...p.to))
-      return refuse('the stage is outside the world')
-    const [x0, x1] = [Math.min(p.from[0], p.to[0]), Math.max(p.from[0], p.to[0]) + 1]
-    const [z0, z1] = [Math.min(p.from[2], p.to[2]), Math.max(p.from[2], p.to[2]) + 1]
-    if ([x1 - x0, z1 - z0].some((n) => n < STAGE_SIDE.min || n > STAGE_SIDE.max))
-      return refuse(`a stage is ${STAGE_SIDE.min} to ${STAGE_SIDE.max} blocks a side`)
-    const title = { 'zh-CN': cleanText(p.title['zh-CN'], 40), en: cleanText(p.title.en, 40) }
-    if (!title['zh-CN'] || !title.en) return refuse('a stage needs a name in both languages')
     const scene = this.scene!
-    const at = placeIn(scene.stages, p.id, MAX_WORLD_STAGES, 'stage')
-    if (typeof at === 'string') return refuse(at)
-    const over = [...scene.spaces, ...scene.stages].find(
-      ({ id, area: [a0, b0, a1, b1] }) => id !== p.id && x0 < a1 && a0 < x1 && z0 < b1 && b0 < z1,
-    )
-    if (over) return refuse(`the stage would cover "${over.title.en}"`)
-    const floorY = Math.min(p.from[1], p.to[1])
-    const layout = stageLayout([x0, z0, x1, z1], floorY, p.facing)
+    const marked = this.markOut(p, 'stage', STAGE_SIDE, scene.stages, MAX_WORLD_STAGES, [
+      ...scene.spaces,
+      ...scene.stages,
+    ])
+    if (typeof marked === 'string') return refuse(marked)
+    const { area, floorY, title, at } = marked
+    const layout = stageLayout(area, floorY, p.facing)
     const [ax, , az] = layout.audience.position
-    const ground = grid.topSolid(Math.floor(ax), Math.floor(az))
+    const ground = this.grid!.topSolid(Math.floor(ax), Math.floor(az))
     if (ground < 0) return refuse('there is no ground in front of the stage for the audience')
     const world = this.host.state.world
     const stage = {
       id: p.id ?? `${world}-s${randomBytes(3).toString('hex')}`,
       title,
-      area: [x0, z0, x1, z1] as [number, number, number, number],
+      area,
       floorY,
       screen: layout.screen,
       audience: {
@@ -507,6 +485,39 @@ export class RoomBuilder implements FeaturePart {
     if (!scene.stages.some((s) => s.id === id))
       return this.refuse(seat, 'build.stage', 'bad_edit', `there is no stage "${id}"`)
     this.sceneChanged(seat, { ...scene, stages: scene.stages.filter((s) => s.id !== id) })
+  }
+
+  /**
+   * The floor a plot or a stage marks out between its two corner cells, in the order the checks
+   * are made: inside the world, `side` cells a side, named in both languages, its place in `list`
+   * (placeIn), over none of `others` but itself. A reason when it cannot be.
+   */
+  private markOut(
+    p: PlotEdit | StageEdit,
+    noun: 'plot' | 'stage',
+    side: { min: number; max: number },
+    list: readonly { id: string }[],
+    max: number,
+    others: readonly { id: string; title: { en: string }; area: readonly number[] }[],
+  ) {
+    const grid = this.grid!
+    if (!grid.inBounds(...p.from) || !grid.inBounds(...p.to))
+      return `the ${noun} is outside the world`
+    const [x0, x1] = [Math.min(p.from[0], p.to[0]), Math.max(p.from[0], p.to[0]) + 1]
+    const [z0, z1] = [Math.min(p.from[2], p.to[2]), Math.max(p.from[2], p.to[2]) + 1]
+    if ([x1 - x0, z1 - z0].some((n) => n < side.min || n > side.max))
+      return `a ${noun} is ${side.min} to ${side.max} blocks a side`
+    const title = cleanWords(p.title, 40)
+    if (!title) return `a ${noun} needs a name in both languages`
+    const at = placeIn(list, p.id, max, noun)
+    if (typeof at === 'string') return at
+    const over = others.find(
+      ({ id, area: [a0, b0, a1, b1] }) =>
+        id !== p.id && x0 < a1! && a0! < x1 && z0 < b1! && b0! < z1,
+    )
+    if (over) return `the ${noun} would cover "${over.title.en}"`
+    const area: [number, number, number, number] = [x0, z0, x1, z1]
+    return { area, floorY: Math.min(p.from[1], p.to[1]), title, at }
   }
 
   /** Where visitors arrive (new joiners in this room too). */

@@ -126,16 +126,9 @@ export const STAGE_SIDE = { min: 4, max: 32 } as const
  * the audience looks at it (radians, 0 looks to -z; snapped to a quarter turn): the screen stands
  * at the far side, the audience arrives in front.
  */
-export const StageEdit = z
-  .object({
-    action: z.literal('set'),
-    id: ItemId.optional(),
-    from: Cell,
-    to: Cell,
-    title: Words(40),
-    facing: z.number().finite().min(-10).max(10),
-  })
-  .strict()
+export const StageEdit = PlotEdit.extend({
+  facing: z.number().finite().min(-10).max(10),
+}).strict()
 export type StageEdit = z.infer<typeof StageEdit>
 
 /** Custom colours a builder world may add to its style's palette (which holds at most 255). */
