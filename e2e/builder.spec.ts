@@ -3,6 +3,7 @@
 // alongside from a second browser (each sees the other's edits live), publishes it; a fresh visitor in
 // another browser finds it by pinyin in the directory, walks in, and sees the builder's next
 // edit appear live (the same grid on both pages, and the view changes on screen).
+import fs from 'node:fs'
 import type { Page } from '@playwright/test'
 import { PNG } from 'pngjs'
 import { expect, test } from './test'
@@ -343,7 +344,8 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await directory.getByTestId('builder-search').fill('yfc')
     const result = directory.getByTestId('builder-results').getByRole('listitem').first()
     await expect(result).toContainText('Yunfeng Village', WAIT)
-    // Its map from above, drawn by the server when it was published.
+    // A thumbnail at once: its map from above, drawn by the server when it was published (its
+    // picture from the server's headless browser replaces it when done, checked at the end).
     await expect
       .poll(() => result.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
       .toBe(256)
@@ -411,6 +413,31 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     expect(errors.flat()).toEqual([])
     // The visitor may not build.
     expect(await visitor.getByTestId('builder-button').count()).toBe(0)
+
+    // The directory's thumbnail is now the world as a visitor sees it, rendered by the server's
+    // own headless Chromium from its page (a JPEG; the map it replaced is a PNG).
+    const thumbnail = `/api/builder/worlds/${world}/thumbnail`
+    await expect
+      .poll(async () => (await visitor.request.get(thumbnail)).headers()['content-type'], {
+        timeout: 180_000,
+      })
+      .toBe('image/jpeg')
+    fs.writeFileSync(
+      'test-results/screenshots/builder-thumbnail.jpg',
+      await (await visitor.request.get(thumbnail)).body(),
+    )
+    await visitor.goto('/')
+    await visitor.getByTestId('builder-directory').getByTestId('builder-search').fill('yfc')
+    const card = visitor
+      .getByTestId('builder-directory')
+      .getByTestId('builder-results')
+      .getByRole('listitem')
+      .first()
+    await expect
+      .poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), WAIT)
+      .toBe(256)
+    expect(await card.locator('img').getAttribute('src')).toMatch(/\?v=\d+$/)
+    await card.screenshot({ path: 'test-results/screenshots/builder-directory-card.png' })
   } finally {
     for (const page of opened) await page.context().close()
   }

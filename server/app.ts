@@ -37,6 +37,9 @@ import { builderApi } from './builder/http'
 import { WorldDirectory } from './builder/directory'
 import { worldMaker } from './builder/maker'
 import { builderChannel, isBuilderWorld, type BuilderNotice } from './builder/room'
+import { ThumbnailJobs, worldRender } from './builder/thumbnailJobs'
+import { HeadlessBrowser } from './headless/browser'
+import { chromiumProblem } from './headless/chromium'
 import type { ChainServices } from './chain'
 import { rulesOf, UnknownWorldError, worldRules, type WorldRules } from './worlds'
 import { background } from './background'
@@ -105,6 +108,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let builderStore: BuilderStore | null = null
   let directory: WorldDirectory | null = null
   let builderFailure: string | null = null
+  let thumbnails: ThumbnailJobs | null = null
   const eventServices = (): EventServices | null =>
     eventStore && { store: eventStore, sessions: chainServices?.sessions ?? null }
   const events = eventsApi({
@@ -121,6 +125,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     sessions: () => chainServices?.sessions ?? null,
     maker: worldMaker,
     directory: () => directory,
+    thumbnails: () => thumbnails,
     live: async () => {
       // Every world room on every process reports its clients through the matchmaker.
       const rooms = await matchMaker.query({ name: 'world' })
@@ -242,6 +247,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     () => voice,
     () => builderStore,
     config.scenesDir,
+    () => thumbnails,
   )
   gameServer
     .define(
@@ -371,10 +377,30 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.error({ part: 'events', reason: eventsFailure }, 'events not available')
     }
   })
+  // Builder worlds' pictures come from this process's own page, through loopback.
+  const noRender =
+    config.thumbnails === 'off'
+      ? 'THUMBNAILS=off'
+      : config.client === 'none'
+        ? 'this process serves no client (CLIENT=none)'
+        : chromiumProblem()
+  const headless = noRender ? null : new HeadlessBrowser({ origin: ownOrigin(config.host, port) })
+  if (config.client !== 'none') {
+    if (noRender) log.info({ part: 'thumbnails', reason: noRender }, 'thumbnails are maps')
+    else log.info({ part: 'thumbnails' }, 'thumbnails are rendered by headless Chromium')
+  }
+  stops.push(async () => {
+    thumbnails?.stop()
+    await headless?.stop()
+  })
   dbReady.then(
     (db) => {
       builderStore = new BuilderStore(db)
       directory = new WorldDirectory(db)
+      thumbnails = new ThumbnailJobs({
+        store: () => builderStore,
+        render: headless && worldRender(headless, `${ownOrigin(config.host, port)}/`),
+      })
     },
     (err: unknown) => (builderFailure = (err as Error).message),
   )
@@ -449,6 +475,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       return stopping
     },
   }
+}
+
+/** Where this process's own pages are reached from itself: loopback where it listens on all. */
+function ownOrigin(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '') return `http://127.0.0.1:${port}`
+  if (host === '::') return `http://[::1]:${port}`
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
 /** Seconds a refused client is asked to wait before it tries again (Retry-After). */

@@ -45,6 +45,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT must be an integer/)
     expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError)
     expect(() => loadConfig({ CLIENT: 'prod' })).toThrow(/CLIENT must be one of/)
+    expect(() => loadConfig({ THUMBNAILS: 'yes' })).toThrow(/THUMBNAILS must be auto or off/)
+    expect([loadConfig({}).thumbnails, loadConfig({ THUMBNAILS: 'off' }).thumbnails]).toEqual([
+      'auto',
+      'off',
+    ])
   })
 
   it('reads PUBLIC_ORIGIN as a list of origins, and SIWE_DOMAIN as its deprecated https form', () => {

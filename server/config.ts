@@ -32,6 +32,11 @@ export interface Config {
   databaseUrl?: string
   /** Events all hosts together may create per hour (every process shares the count). */
   eventsPerHour: number
+  /**
+   * Builder worlds' thumbnails: `auto` renders them in the server's headless Chromium where it
+   * is installed and this process serves the client; `off` keeps the maps drawn from above.
+   */
+  thumbnails: 'auto' | 'off'
   /** How long a kick keeps an address (a guest: the client address) out of the event, min. */
   kickMinutes: number
   spaces: {
@@ -104,6 +109,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n
 }
 
+function thumbnailsMode(raw: string | undefined): Config['thumbnails'] {
+  const mode = raw || 'auto'
+  if (mode !== 'auto' && mode !== 'off') {
+    throw new ConfigError(`THUMBNAILS must be auto or off, got "${raw}"`)
+  }
+  return mode
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = process.cwd()): Config {
   const port = int(env, 'PORT', 2567, 0, 65535)
   const client = (env.CLIENT ?? 'dev') as ClientMode
@@ -131,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     chain: chain(env, rootDir),
     databaseUrl: databaseUrl(env),
     eventsPerHour: int(env, 'EVENTS_PER_HOUR', 60, 1, 100_000),
+    thumbnails: thumbnailsMode(env.THUMBNAILS),
     kickMinutes: int(env, 'KICK_MINUTES', 10, 0, 10_080),
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),

@@ -15,6 +15,7 @@ import { builderHandlers } from './builder/handlers'
 import { builderFeature } from './builder/feature'
 import { builtInWorlds, ROOM_BUILDER_DEFAULTS } from './builder/room'
 import type { BuilderStore } from './builder/store'
+import type { ThumbnailSink } from './builder/thumbnailJobs'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -25,11 +26,16 @@ export function roomFeatures(
   voice: () => MediaService | null,
   builder: () => BuilderStore | null = () => null,
   scenesDir = 'scenes',
+  thumbnails: () => ThumbnailSink | null = () => null,
 ): RoomFeature[] {
   return [
     spacesFeature(spaces),
     voiceFeature(voice),
-    builderFeature(builder, { ...ROOM_BUILDER_DEFAULTS, builtInWorld: builtInWorlds(scenesDir) }),
+    builderFeature(builder, {
+      ...ROOM_BUILDER_DEFAULTS,
+      builtInWorld: builtInWorlds(scenesDir),
+      thumbnails,
+    }),
   ]
 }
 

@@ -160,7 +160,7 @@ describe('builder HTTP API', () => {
       isOwner: true,
     })
     // A draft is nobody else's business: not found, not forbidden.
-    expect((await api(`/api/builder/worlds/${id}/thumbnail.png`, owner)).status).toBe(404)
+    expect((await api(`/api/builder/worlds/${id}/thumbnail`, owner)).status).toBe(404)
     for (const token of [undefined, stranger, friend]) {
       expect((await api(`/api/builder/worlds/${id}`, token)).status).toBe(404)
       expect((await api(`/api/builder/worlds/${id}/scene`, token)).status).toBe(404)
@@ -193,7 +193,7 @@ describe('builder HTTP API', () => {
       (await post(`/api/builder/worlds/${id}/publish`, owner, { published: true })).status,
     ).toBe(200)
     // Published: a map of it from above for the directory, for anyone.
-    const thumb = await api(`/api/builder/worlds/${id}/thumbnail.png`)
+    const thumb = await api(`/api/builder/worlds/${id}/thumbnail`)
     expect(thumb.status).toBe(200)
     const png = PNG.sync.read(Buffer.from(thumb.body))
     expect([png.width, png.height]).toEqual([256, 256])

@@ -200,6 +200,7 @@ describe.each(ENGINES)('the world directory on %s', (engine) => {
               title: { 'zh-CN': '云峰村', en: 'Yunfeng Village' },
               owner: A,
               publishedAt: published.publishedAt!,
+              thumbnailAt: null,
               live: 3,
               version: 1,
             } satisfies DirectoryEntry,

@@ -57,6 +57,8 @@ export interface DirectoryEntry {
   owner: string
   /** ms since the epoch. */
   publishedAt: number
+  /** When its thumbnail was last drawn (ms since the epoch); null before the first. */
+  thumbnailAt: number | null
   /** Visitors now (0 when none). */
   live: number
   version: number
@@ -200,12 +202,13 @@ interface Row {
   title_en: string
   current_version: number
   published_at: Date
+  thumbnail_at: Date | null
   /** published_at to the microsecond, as text that sorts like the time. */
   key: string
 }
 
 const COLUMNS = `w.world_id, w.owner, w.kind, w.region, w.title_zh, w.title_en, w.current_version,
-  w.published_at,
+  w.published_at, w.thumbnail_at,
   to_char(w.published_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key`
 
 /**
@@ -388,6 +391,7 @@ function entry(r: Row, counts: ReadonlyMap<string, number>): DirectoryEntry {
     title: { 'zh-CN': r.title_zh, en: r.title_en },
     owner: r.owner,
     publishedAt: new Date(r.published_at).getTime(),
+    thumbnailAt: r.thumbnail_at && new Date(r.thumbnail_at).getTime(),
     live: counts.get(r.world_id) ?? 0,
     version: r.current_version,
   }

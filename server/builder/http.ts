@@ -17,7 +17,7 @@ import {
   type NewWorld,
 } from './store'
 import { isBuilderWorld } from './room'
-import { thumbnailOf } from './thumbnail'
+import type { ThumbnailJobs } from './thumbnailJobs'
 import { inspectPicture, MAX_PICTURE_BYTES, MAX_WORLD_PICTURES, pictureUrl } from './picture'
 import type { WorldDirectory } from './directory'
 
@@ -52,6 +52,8 @@ export interface BuilderApiDeps {
   maker: WorldMaker
   /** The directory of published worlds (null while the database is starting). */
   directory: () => WorldDirectory | null
+  /** Who draws published worlds' thumbnails (null while the database is starting). */
+  thumbnails: () => ThumbnailJobs | null
   /** Visitors now in each builder world that has any (every instance, every process). */
   live: () => Promise<ReadonlyMap<string, number>>
   /** Tells the world's rooms (every instance) that its builders or its status changed. */
@@ -364,7 +366,7 @@ export function builderApi(deps: BuilderApiDeps) {
     )
     if (pic) return picture(req, res, pic[1]!, pic[2])
     const m =
-      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|export|versions|publish|builders|thumbnail\.png))?$/.exec(
+      /^\/api\/builder\/worlds\/([^/]+)(?:\/(scene|voxels|export|versions|publish|builders|thumbnail))?$/.exec(
         path,
       )
     if (!m) throw new HttpRefusal(404, 'not_found', `no API route ${clip(path, 80)}`)
@@ -385,11 +387,9 @@ export function builderApi(deps: BuilderApiDeps) {
         if (typeof b.published !== 'boolean')
           throw new HttpRefusal(400, 'bad_input', '"published" must be true or false')
         const world = await store.setPublished(id, session.address, b.published)
-        if (b.published) {
-          // The directory shows it with a map of it from above, drawn now.
-          const current = await store.current(id)
-          if (current) await store.setThumbnail(id, thumbnailOf(current.content))
-        }
+        // The directory shows it with a map of it from above, drawn now, until its picture
+        // from the headless browser is ready.
+        if (b.published) await deps.thumbnails()?.published(id)
         deps.accessChanged(id)
         json(res, 200, card(world, session.address))
         return
@@ -410,16 +410,18 @@ export function builderApi(deps: BuilderApiDeps) {
       json(res, 200, { versions: await store.versions(id, viewer) })
       return
     }
-    if (part === 'thumbnail.png') {
-      const png = await store.thumbnail(id, viewer)
-      if (!png) throw new HttpRefusal(404, 'not_found', 'no thumbnail for that world (yet)')
+    if (part === 'thumbnail') {
+      const image = await store.thumbnail(id, viewer)
+      if (!image) throw new HttpRefusal(404, 'not_found', 'no thumbnail for that world (yet)')
       res.writeHead(200, {
-        'content-type': 'image/png',
-        'content-length': String(png.length),
-        // Drawn again as the world changes: a minute's cache is plenty.
+        // The map is a PNG, the headless browser's picture a JPEG; the server made both.
+        'content-type': image[0] === 0xff && image[1] === 0xd8 ? 'image/jpeg' : 'image/png',
+        'content-length': String(image.length),
+        'x-content-type-options': 'nosniff',
+        // Drawn again as the world changes; the directory asks with its drawing time (?v=).
         'cache-control': 'public, max-age=60',
       })
-      res.end(png)
+      res.end(image)
       return
     }
     if (part === undefined) {

@@ -48,7 +48,7 @@ import { errorField, log } from '../log'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
 import { AUTOSAVE_NOTE, BuilderError, type BuilderStore } from './store'
-import { renderThumbnail } from './thumbnail'
+import type { ThumbnailSink } from './thumbnailJobs'
 import { pictureUrl } from './picture'
 
 /** Builder worlds' ids: `bw-` and 12 hex digits (BuilderStore.create). */
@@ -68,6 +68,8 @@ export interface RoomBuilderOptions {
   autosaveMaxMs: number
   /** How long a seat's right to edit is trusted before it is asked of the database again. */
   rightsMs: number
+  /** Told when a published world is saved (its thumbnail follows it); null while starting. */
+  thumbnails: () => ThumbnailSink | null
 }
 
 /** Whether `<scenesDir>/<id>.json` is a world (read once, then cached by server/worlds.ts). */
@@ -82,6 +84,7 @@ export const ROOM_BUILDER_DEFAULTS: RoomBuilderOptions = {
   autosaveIdleMs: 5_000,
   autosaveMaxMs: 30_000,
   rightsMs: 10_000,
+  thumbnails: () => null,
 }
 
 /** Both languages of a builder's text, cleaned like chat; null when either comes out empty. */
@@ -150,9 +153,6 @@ function withItem<T>(list: readonly T[], at: number, item: T): T[] {
   return at < 0 ? [...list, item] : list.map((x, i) => (i === at ? item : x))
 }
 
-/** A published world's thumbnail is drawn again after a save at most this often. */
-const THUMBNAIL_EVERY_MS = 60_000
-
 /** One builder's undo and redo stacks: at most this many steps, and this many run numbers. */
 const UNDO_STEPS = 64
 const UNDO_RUNS = 256 * 1024
@@ -190,7 +190,6 @@ export class RoomBuilder implements FeaturePart {
   /** Saves being written, one after another (save()). */
   private saving: Promise<void> = Promise.resolve()
   private writing = 0
-  private thumbnailAt = 0
   /** Counts visitor layer changes (a save made meanwhile leaves the world dirty). */
   private sceneVersion = 0
   private readonly prefabs = new Map<string, CompiledPrefab>()
@@ -798,13 +797,8 @@ export class RoomBuilder implements FeaturePart {
       else this.dirtySince = since
       if (!this.disposed) this.tell('build.saved', { version, note, at: Date.now() })
       this.announce({ kind: 'saved', version, room: this.host.roomId })
-      // A published world's thumbnail follows it, redrawn at most once a minute.
-      if (this.published && this.grid && Date.now() - this.thumbnailAt >= THUMBNAIL_EVERY_MS) {
-        this.thumbnailAt = Date.now()
-        const { palette } = snapshot.scene.voxel!
-        const png = renderThumbnail(this.grid, palette, snapshot.scene.environment.skyColor)
-        await store.setThumbnail(this.host.state.world, png)
-      }
+      // A published world's thumbnail follows it (drawn elsewhere, at most so often).
+      if (this.published) this.opts.thumbnails()?.saved(this.host.state.world)
     } catch (err) {
       log.error(
         { roomId: this.host.roomId, world: this.host.state.world, error: errorField(err) },

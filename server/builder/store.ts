@@ -372,7 +372,7 @@ export class BuilderStore {
     return rows[0] ?? null
   }
 
-  /** Keeps the world's thumbnail (a PNG the server drew). */
+  /** Keeps the world's thumbnail (a PNG map or a JPEG picture, both the server's own). */
   async setThumbnail(worldId: string, png: Uint8Array): Promise<void> {
     await this.db.query(
       'update builder_worlds set thumbnail = $2, thumbnail_at = now() where world_id = $1',

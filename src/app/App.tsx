@@ -19,12 +19,16 @@ import { ViewBoundary } from './ViewBoundary'
 import { useWorldLoader } from './useWorldLoader'
 import { useWorldSession } from './useWorldSession'
 import { resumeSession } from '../wallet/resume'
+import { cameraRig } from '../state/player'
 import { WorldDirectory } from './WorldDirectory'
 import { WorldHud } from './WorldHud'
 import './app.css'
 
-// `?thumbnail=1` renders the world alone, for scripts/thumbnails.ts.
+// `?thumbnail=1` renders the world alone, for scripts/thumbnails.ts; `?thumbnail=aerial` from
+// high above the spawn point, for the server's pictures of builder worlds (their directory cards).
 const THUMBNAIL = new URLSearchParams(location.search).has('thumbnail')
+if (new URLSearchParams(location.search).get('thumbnail') === 'aerial')
+  Object.assign(cameraRig, { pitch: 0.62, distance: 38 })
 // `?solo=1` explores without joining the world's room (no other people, nothing sent).
 const SOLO = new URLSearchParams(location.search).has('solo')
 if (THUMBNAIL) document.documentElement.classList.add('thumbnail')

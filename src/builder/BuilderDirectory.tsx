@@ -109,10 +109,10 @@ export function BuilderDirectory() {
           <li key={w.worldId}>
             <img
               className="builder-thumb"
-              src={`/api/builder/worlds/${w.worldId}/thumbnail.png`}
+              src={`/api/builder/worlds/${w.worldId}/thumbnail?v=${w.thumbnailAt ?? 0}`}
               alt=""
-              width={56}
-              height={56}
+              width={88}
+              height={88}
               loading="lazy"
               onError={(e) => (e.currentTarget.style.visibility = 'hidden')}
             />

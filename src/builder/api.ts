@@ -40,6 +40,8 @@ export const DirectoryEntry = z.object({
   title: Title,
   owner: z.string(),
   publishedAt: z.number(),
+  /** When its thumbnail was last drawn (ms since the epoch); null before the first. */
+  thumbnailAt: z.number().nullable(),
   live: z.number(),
   version: z.number(),
 })
