@@ -9,7 +9,7 @@ import { Minimap } from './Minimap'
 import { ChatPanel, EmoteBar, NetChip, PeoplePanel, RestartNotice } from './Social'
 import { openWorld } from './router'
 import { useDialog } from './useDialog'
-import { features, topBarButtons } from './features'
+import { features, placesSections, topBarButtons } from './features'
 import { HudBar } from './HudBar'
 import { ControlsHint } from './ControlsHint'
 import { Announcer } from './Announcer'
@@ -24,6 +24,9 @@ function Places() {
   if (!open) return null
   return (
     <nav ref={ref} className="places" aria-label={t('poi.scenic')} data-testid="places">
+      {placesSections.map((Section, i) => (
+        <Section key={i} />
+      ))}
       {pois.map((p) => (
         <button
           key={p.id}

@@ -43,6 +43,8 @@ export interface Feature {
      * settings has 2).
      */
     button?: { order: number; stays?: number; Component: ComponentType }
+    /** A section of the world's places list, above its points of interest (the world's tours). */
+    places?: ComponentType
     /** Panels, hosts and cards over the world, after the engine's own (registry order). */
     panels?: ComponentType[]
     /** A section of the world directory, below the worlds. */

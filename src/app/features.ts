@@ -10,8 +10,9 @@ import { spaces } from '../spaces'
 import { events } from '../events'
 import { voice } from '../voice'
 import { builder } from '../builder'
+import { tours } from '../tours'
 
-export const features: readonly Feature[] = [wallet, spaces, events, voice, builder]
+export const features: readonly Feature[] = [wallet, spaces, events, voice, builder, tours]
 
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {
@@ -39,6 +40,9 @@ export function useSessionOptions(world: string | null): SessionOptions {
 export function useFeatureHoldsScreen(): boolean {
   return screenHooks.map((hook) => hook()).some(Boolean)
 }
+
+/** Sections of the places list, in registry order. */
+export const placesSections = features.flatMap((f) => (f.hud?.places ? [f.hud.places] : []))
 
 /** Marks after a person's name in the people list, in registry order. */
 export const personMarks = features.flatMap((f) => (f.hud?.personMark ? [f.hud.personMark] : []))

@@ -25,6 +25,18 @@ export const Vec2 = z.tuple([finite, finite])
 export type Vec3 = z.infer<typeof Vec3>
 const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is "#rrggbb"')
 
+/**
+ * A picture on a card: a file of the site (`/assets/…`) or one a builder world's builders
+ * uploaded (`/api/builder/worlds/<world>/pictures/<id>`).
+ */
+export const PicturePath = z
+  .string()
+  .regex(
+    /^\/(assets\/[a-z0-9][a-z0-9._/-]{0,120}|api\/builder\/worlds\/bw-[0-9a-f]{12}\/pictures\/[0-9a-f]{16})$/,
+    'a picture is /assets/… or a builder world picture',
+  )
+  .refine((p) => !p.includes('..'), 'a picture path has no ".."')
+
 export const Poi = z.object({
   id: z.string().min(1).max(64),
   kind: z.enum(['scenic', 'landmark', 'village', 'viewpoint']).default('landmark'),
@@ -37,14 +49,7 @@ export const Poi = z.object({
    * A picture on its card: a file of the site (`/assets/…`) or one its builders uploaded
    * (`/api/builder/worlds/<world>/pictures/<id>`).
    */
-  picture: z
-    .string()
-    .regex(
-      /^\/(assets\/[a-z0-9][a-z0-9._/-]{0,120}|api\/builder\/worlds\/bw-[0-9a-f]{12}\/pictures\/[0-9a-f]{16})$/,
-      'a picture is /assets/… or a builder world picture',
-    )
-    .refine((p) => !p.includes('..'), 'a picture path has no ".."')
-    .optional(),
+  picture: PicturePath.optional(),
 })
 export type Poi = z.infer<typeof Poi>
 
@@ -307,6 +312,83 @@ export const Stage = z.object({
 })
 export type Stage = z.infer<typeof Stage>
 
+// ---- tours: guided walks through a world, with staged scenes at their stops -------------------
+
+const ItemId = z.string().min(1).max(64)
+
+/** What an actor wears: its figure's colour (the visitors' figures, src/avatar/Avatar.tsx). */
+export const Costume = z.object({ color: Color })
+
+/** A scripted figure of a staged scene: where it stands when the scene starts. */
+export const Actor = z.object({
+  id: ItemId,
+  name: Text,
+  costume: Costume,
+  position: Vec3,
+  heading: z.number().finite().default(0),
+})
+export type Actor = z.infer<typeof Actor>
+
+/** The gestures an actor makes: the visitors' emotes. */
+export const GESTURES = ['wave', 'clap', 'cheer', 'dance'] as const
+
+/**
+ * One thing an actor does at `at` seconds into the scene: walk a path (from where it is, through
+ * each point, at `speed`), make a gesture, or say a line (shown in a bubble for `for` seconds).
+ * A cue may do several at once (say a line while walking).
+ */
+export const Cue = z
+  .object({
+    at: z.number().min(0).max(600),
+    actor: ItemId,
+    walk: z.array(Vec3).min(1).max(16).optional(),
+    speed: z.number().positive().max(6).default(1.4),
+    gesture: z.enum(GESTURES).optional(),
+    say: Text.optional(),
+    for: z.number().positive().max(30).default(4),
+  })
+  .refine((c) => c.walk || c.gesture || c.say, {
+    message: 'a cue walks, makes a gesture or says a line',
+  })
+export type Cue = z.infer<typeof Cue>
+
+/**
+ * Actors and their cues on one timeline that starts when a visitor reaches the stop; everyone at
+ * the stop sees the same moment of it (src/tours/timeline.ts). With `loop` it starts over that
+ * many seconds after it started; without, the actors stay where the last cue left them.
+ */
+export const StagedScene = z.object({
+  actors: z.array(Actor).min(1).max(8),
+  cues: z.array(Cue).max(200),
+  loop: z.number().positive().max(900).optional(),
+})
+export type StagedScene = z.infer<typeof StagedScene>
+
+/** A stop: where the visitor stands and looks, what they are told, what happens there. */
+export const TourStop = z.object({
+  id: ItemId,
+  title: Text,
+  narration: Text,
+  /** Where the visitor stands; they have arrived within `radius`. */
+  position: Vec3,
+  /** What the view turns to on arrival. */
+  look: Vec3.optional(),
+  radius: z.number().positive().max(30).default(5),
+  pictures: z.array(PicturePath).max(4).default([]),
+  /** Points of interest, portals or spaces (by id) that light up while the visitor is here. */
+  lights: z.array(ItemId).max(8).default([]),
+  scene: StagedScene.optional(),
+})
+export type TourStop = z.infer<typeof TourStop>
+
+export const Tour = z.object({
+  id: ItemId,
+  title: Text,
+  summary: Text,
+  stops: z.array(TourStop).min(2).max(32),
+})
+export type Tour = z.infer<typeof Tour>
+
 // ---- the scene file ------------------------------------------------------------------
 
 export const Scene = z
@@ -326,6 +408,7 @@ export const Scene = z
     portals: z.array(Portal).max(64).default([]),
     spaces: z.array(Space).max(128).default([]),
     stages: z.array(Stage).max(16).default([]),
+    tours: z.array(Tour).max(16).default([]),
     voxel: VoxelWorld.optional(),
     hd: HdWorld.optional(),
   })
@@ -341,6 +424,7 @@ export const Scene = z
     if (s.voxel) checkVoxelReferences(s.voxel, ctx)
     checkSpaces(s.spaces, ctx)
     checkStages(s.stages, ctx)
+    checkTours(s, ctx)
   })
 export type Scene = z.infer<typeof Scene>
 export type SceneInput = z.input<typeof Scene>
@@ -406,6 +490,41 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx) {
         path: ['stages', i, 'audience'],
         message: 'the audience arrives outside the stage area',
       })
+  })
+}
+
+function checkTours(s: Pick<Scene, 'tours' | 'pois' | 'portals' | 'spaces'>, ctx: z.RefinementCtx) {
+  const lit = new Set([...s.pois, ...s.portals, ...s.spaces].map((x) => x.id))
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['tours', ...path], message })
+  const tours = new Set<string>()
+  s.tours.forEach((tour, i) => {
+    if (tours.has(tour.id)) issue([i, 'id'], `duplicate tour "${tour.id}"`)
+    tours.add(tour.id)
+    const stops = new Set<string>()
+    tour.stops.forEach((stop, k) => {
+      const at = [i, 'stops', k]
+      if (stops.has(stop.id)) issue([...at, 'id'], `duplicate stop "${stop.id}"`)
+      stops.add(stop.id)
+      stop.lights.forEach((id, n) => {
+        if (!lit.has(id))
+          issue([...at, 'lights', n], `no point of interest, portal or space "${id}"`)
+      })
+      if (!stop.scene) return
+      const actors = new Set<string>()
+      stop.scene.actors.forEach((a, n) => {
+        if (actors.has(a.id))
+          issue([...at, 'scene', 'actors', n, 'id'], `duplicate actor "${a.id}"`)
+        actors.add(a.id)
+      })
+      stop.scene.cues.forEach((c, n) => {
+        if (!actors.has(c.actor))
+          issue([...at, 'scene', 'cues', n, 'actor'], `no actor "${c.actor}"`)
+        const loop = stop.scene!.loop
+        if (loop !== undefined && c.at >= loop)
+          issue([...at, 'scene', 'cues', n, 'at'], `a cue starts before the loop (${loop} s)`)
+      })
+    })
   })
 }
 
