@@ -1,20 +1,46 @@
 // Tours: a visitor picks the village's tour from the places list and takes it to the end,
 // reading each stop; they walk to the first stop by "Walk me there" (the beacon and the path on
 // the ground lead the way), are carried to the others, and watch the staged scene play where
-// there is one (actors in place, their lines in bubbles at the scene's times).
+// there is one (actors in place, their lines in bubbles at the scene's times). Two visitors who
+// arrive at a staged stop seconds apart see the same moment of its scene (the room says when it
+// started).
 import fs from 'node:fs'
 import type { Page } from '@playwright/test'
 import type { SceneInput } from '../src/protocol/scene'
 import type { TourHooks } from '../src/tours/testHooks'
 import { expect, test } from './test'
-import { openWorld, shootCanvas, waitForFrames } from './helpers'
+import {
+  creatorAndGuest,
+  openWorld,
+  shootCanvas,
+  waitForFrames,
+  waitOnline,
+  walkTo,
+} from './helpers'
 
 const tourState = (page: Page) => page.evaluate(() => (window.__cq!.tour as TourHooks).state())
+const sceneTime = (page: Page) => page.evaluate(() => (window.__cq!.tour as TourHooks).actors().t)
+
+const village = () =>
+  JSON.parse(fs.readFileSync('scenes/block-park-village.json', 'utf8')) as SceneInput
+
+/** Opens the village's tour on `page` and shows stop `n` (Next n times), then walks there. */
+async function walkToStop(page: Page, n: number) {
+  const stop = village().tours![0]!.stops[n]!
+  await page.getByRole('button', { name: /Scenic spot/ }).click()
+  await page.getByTestId('places').getByTestId('tour-start').first().click()
+  for (let i = 0; i < n; i++) await page.getByTestId('tour-next').click()
+  await expect(page.getByTestId('tour-stop-title')).toHaveText(stop.title.en)
+  await walkTo(page, stop.position[0], stop.position[2])
+  await page.waitForFunction(() => (window.__cq!.tour as TourHooks).state().here, undefined, {
+    timeout: 60_000,
+  })
+}
 
 test('a visitor takes the village tour to its end and reads each stop', async ({
   page,
 }, testInfo) => {
-  const scene = JSON.parse(fs.readFileSync('scenes/block-park-village.json', 'utf8')) as SceneInput
+  const scene = village()
   const tour = scene.tours![0]!
   const stops = tour.stops
   await page.setViewportSize({ width: 1100, height: 700 })
@@ -79,4 +105,36 @@ test('a visitor takes the village tour to its end and reads each stop', async ({
   await expect(panel.getByRole('heading')).toHaveText(`Tour complete: ${tour.title.en}`)
   await panel.getByTestId('tour-close').click()
   await expect(panel).toBeHidden()
+})
+
+test('two visitors at a stop see the same moment of its staged scene', async ({ browser }) => {
+  // Two visitors in the same room (English, low quality): the first arrives and the scene
+  // starts; the second arrives seconds later and sees it where it has got to, not from its start.
+  const { creator: first, guest: second, errors } = await creatorAndGuest(browser)
+  try {
+    const staged = village().tours![0]!.stops.findIndex((s) => s.scene)
+    for (const page of [first, second]) {
+      await page.goto('/?world=block-park-village')
+      await waitOnline(page)
+    }
+    await walkToStop(first, staged)
+    await first.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 0, undefined, {
+      timeout: 60_000,
+    })
+    await first.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 3, undefined, {
+      timeout: 60_000,
+    })
+    await walkToStop(second, staged)
+    // The room told the late visitor how far the scene had got: both show the same moment.
+    await expect
+      .poll(async () => Math.abs((await sceneTime(first)) - (await sceneTime(second))), {
+        timeout: 30_000,
+      })
+      .toBeLessThan(0.75)
+    expect(await sceneTime(second)).toBeGreaterThan(3)
+    expect(errors.flat()).toEqual([])
+  } finally {
+    await first.context().close()
+    await second.context().close()
+  }
 })

@@ -16,6 +16,8 @@ import { builderFeature } from './builder/feature'
 import { builtInWorlds, ROOM_BUILDER_DEFAULTS } from './builder/room'
 import type { BuilderStore } from './builder/store'
 import type { ThumbnailSink } from './builder/thumbnailJobs'
+import { tourHandlers } from './tours/handlers'
+import { toursFeature } from './tours/feature'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -36,6 +38,7 @@ export function roomFeatures(
       builtInWorld: builtInWorlds(scenesDir),
       thumbnails,
     }),
+    toursFeature(),
   ]
 }
 
@@ -47,4 +50,5 @@ export const handlerTables = {
   stage: stageHandlers,
   voice: voiceHandlers,
   builder: builderHandlers,
+  tours: tourHandlers,
 }

@@ -214,6 +214,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'tour.arrive': {
+    payload: () => ({ tour: 'no-such-tour', stop: 'a' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.plot': {
     payload: () => ({ action: 'remove', id: 'p' }),
     room: 'world',

@@ -10,6 +10,7 @@ import {
   type Scene,
   type Space,
   type Stage,
+  type Tour,
 } from '../src/protocol/scene'
 
 export interface WorldRules {
@@ -21,6 +22,8 @@ export interface WorldRules {
   spaces: ReadonlyMap<string, Space>
   /** Event stages declared in the scene, by id. */
   stages: ReadonlyMap<string, Stage>
+  /** Tours of the world, by id. */
+  tours: ReadonlyMap<string, Tour>
 }
 
 export class UnknownWorldError extends Error {}
@@ -50,6 +53,7 @@ export function rulesOf(scene: Scene): WorldRules {
     spawn: { x, y, z, heading: scene.spawn.heading },
     spaces: new Map(scene.spaces.map((s) => [s.id, s])),
     stages: new Map(scene.stages.map((s) => [s.id, s])),
+    tours: new Map(scene.tours.map((t) => [t.id, t])),
   }
 }
 

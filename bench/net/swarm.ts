@@ -234,6 +234,7 @@ export class Swarm extends BotSwarm<Bot> {
       'build.saved': () => {},
       'build.scene': () => {},
       'build.closed': () => {},
+      'tour.scene': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

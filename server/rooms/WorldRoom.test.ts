@@ -64,6 +64,7 @@ async function join(name: string, world = WORLD) {
     'build.saved': [],
     'build.scene': [],
     'build.closed': [],
+    'tour.scene': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

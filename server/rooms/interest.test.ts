@@ -67,6 +67,7 @@ describe('PoseGuard', () => {
     spawn: { x: 50, y: 10, z: 50, heading: 0 },
     spaces: new Map(),
     stages: new Map(),
+    tours: new Map(),
   }
 
   it('accepts running at the world speed and refuses teleports', () => {

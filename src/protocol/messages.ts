@@ -19,6 +19,7 @@ import {
 } from './events'
 import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
 import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
+import { TourMessages, type TourErrorCode, type TourServerMessages } from './tours'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
@@ -180,6 +181,7 @@ export const ClientMessages = {
   ...VoiceMessages,
   ...StageMessages,
   ...BuilderMessages,
+  ...TourMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -204,6 +206,7 @@ export type ErrorCode =
   | VoiceErrorCode
   | StageErrorCode
   | BuilderErrorCode
+  | TourErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {
@@ -230,7 +233,7 @@ export interface LayoutVersionInfo {
 
 /** Outbound (server → client) messages. */
 export interface ServerMessages
-  extends VoiceServerMessages, StageServerMessages, BuilderServerMessages {
+  extends VoiceServerMessages, StageServerMessages, BuilderServerMessages, TourServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
   error: { code: ErrorCode; type?: string; message: string }

@@ -21,6 +21,8 @@ export interface TourState {
   start(tour: Tour): void
   go(stop: number): void
   arrive(stop: number, at: number): void
+  /** The room says when the shown stop's scene started (page seconds). */
+  sceneFrom(at: number): void
   leave(): void
   setSpeak(on: boolean): void
   finish(): void
@@ -46,6 +48,9 @@ export const useTour = create<TourState>()((set, get) => ({
     const s = get()
     if (!s.tour || stop !== s.stop || s.here) return
     set({ here: true, sceneStart: at, reached: new Set([...s.reached, stop]) })
+  },
+  sceneFrom: (at) => {
+    if (get().here) set({ sceneStart: at })
   },
   leave: () => set({ here: false }),
   setSpeak: (speak) => set({ speak }),

@@ -1,0 +1,24 @@
+// Tour messages (client ↔ world room). A visitor who arrives at a stop with a staged scene says
+// so; the room starts the scene for everyone in it (or tells the visitor how far the running one
+// has got), so everyone at the stop sees the same moment of it (src/tours/timeline.ts).
+import { z } from 'zod'
+
+const ItemId = z.string().min(1).max(64)
+
+export const TourMessages = {
+  /** The visitor reached a stop (within its radius): answered with `tour.scene`. */
+  'tour.arrive': {
+    schema: z.object({ tour: ItemId, stop: ItemId }).strict(),
+    rate: { perSecond: 1, burst: 3 },
+  },
+} as const
+
+export interface TourServerMessages {
+  /**
+   * A stop's staged scene is playing, `elapsed` ms in (0: it starts now). Sent to everyone in
+   * the room when it starts, and to an arriving visitor when it was already playing.
+   */
+  'tour.scene': { tour: string; stop: string; elapsed: number }
+}
+
+export type TourErrorCode = 'tour_refused'
