@@ -1,9 +1,9 @@
 // Tours: a visitor picks the village's tour from the places list and takes it to the end,
 // reading each stop; they walk to the first stop by "Walk me there" (the beacon and the path on
 // the ground lead the way), are carried to the others, and watch the staged scene play where
-// there is one (actors in place, their lines in bubbles at the scene's times). Two visitors who
-// arrive at a staged stop seconds apart see the same moment of its scene (the room says when it
-// started).
+// there is one (actors in place, their lines in bubbles at the scene's times). A guide leads a
+// follower through the same tour; arriving seconds apart at a staged stop, both see the same
+// moment of its scene (the room says when it started).
 import fs from 'node:fs'
 import type { Page } from '@playwright/test'
 import type { SceneInput } from '../src/protocol/scene'
@@ -13,6 +13,7 @@ import {
   creatorAndGuest,
   openWorld,
   shootCanvas,
+  signInDevWallet,
   waitForFrames,
   waitOnline,
   walkTo,
@@ -23,19 +24,6 @@ const sceneTime = (page: Page) => page.evaluate(() => (window.__cq!.tour as Tour
 
 const village = () =>
   JSON.parse(fs.readFileSync('scenes/block-park-village.json', 'utf8')) as SceneInput
-
-/** Opens the village's tour on `page` and shows stop `n` (Next n times), then walks there. */
-async function walkToStop(page: Page, n: number) {
-  const stop = village().tours![0]!.stops[n]!
-  await page.getByRole('button', { name: /Scenic spot/ }).click()
-  await page.getByTestId('places').getByTestId('tour-start').first().click()
-  for (let i = 0; i < n; i++) await page.getByTestId('tour-next').click()
-  await expect(page.getByTestId('tour-stop-title')).toHaveText(stop.title.en)
-  await walkTo(page, stop.position[0], stop.position[2])
-  await page.waitForFunction(() => (window.__cq!.tour as TourHooks).state().here, undefined, {
-    timeout: 60_000,
-  })
-}
 
 test('a visitor takes the village tour to its end and reads each stop', async ({
   page,
@@ -107,34 +95,65 @@ test('a visitor takes the village tour to its end and reads each stop', async ({
   await expect(panel).toBeHidden()
 })
 
-test('two visitors at a stop see the same moment of its staged scene', async ({ browser }) => {
-  // Two visitors in the same room (English, low quality): the first arrives and the scene
-  // starts; the second arrives seconds later and sees it where it has got to, not from its start.
-  const { creator: first, guest: second, errors } = await creatorAndGuest(browser)
+test('a guide leads a follower to a staged stop; both see the same moment of its scene', async ({
+  browser,
+}) => {
+  // Two visitors in the same room (English, low quality). The guide signs in and leads the
+  // village tour as a group; the follower picks the group from the places list, sees each stop
+  // the guide moves to, and follows the guide there. The guide arrives first and the staged
+  // scene starts; the follower arrives seconds later and sees it where it has got to.
+  const { creator: guide, guest: follower, errors } = await creatorAndGuest(browser)
   try {
-    const staged = village().tours![0]!.stops.findIndex((s) => s.scene)
-    for (const page of [first, second]) {
+    const stops = village().tours![0]!.stops
+    const staged = stops.findIndex((s) => s.scene)
+    for (const page of [guide, follower]) {
       await page.goto('/?world=block-park-village')
       await waitOnline(page)
     }
-    await walkToStop(first, staged)
-    await first.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 0, undefined, {
+    await signInDevWallet(guide)
+    await guide.keyboard.press('Escape')
+    await guide.getByRole('button', { name: /Scenic spot/ }).click()
+    await guide.getByTestId('places').getByTestId('tour-start').first().click()
+    await guide.getByTestId('tour-lead').click()
+    await expect(guide.getByTestId('tour-leading')).toBeVisible()
+
+    await follower.getByRole('button', { name: /Scenic spot/ }).click()
+    await follower.getByTestId('places').getByTestId('tour-follow').click()
+    const panel = follower.getByTestId('tour-panel')
+    await expect(panel.getByTestId('tour-following')).toContainText('Following your guide')
+    await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[0]!.title.en)
+    await expect(panel.getByTestId('tour-next')).toHaveCount(0)
+
+    // The guide moves on: the follower's panel follows, stop by stop.
+    for (let i = 1; i <= staged; i++) {
+      await guide.getByTestId('tour-next').click()
+      await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[i]!.title.en)
+    }
+    const [x, , z] = stops[staged]!.position
+    await walkTo(guide, x, z)
+    await guide.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 3, undefined, {
       timeout: 60_000,
     })
-    await first.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 3, undefined, {
+    await panel.getByTestId('tour-walk').click()
+    await walkTo(follower, x, z)
+    await follower.waitForFunction(() => (window.__cq!.tour as TourHooks).state().here, undefined, {
       timeout: 60_000,
     })
-    await walkToStop(second, staged)
     // The room told the late visitor how far the scene had got: both show the same moment.
     await expect
-      .poll(async () => Math.abs((await sceneTime(first)) - (await sceneTime(second))), {
+      .poll(async () => Math.abs((await sceneTime(guide)) - (await sceneTime(follower))), {
         timeout: 30_000,
       })
       .toBeLessThan(0.75)
-    expect(await sceneTime(second)).toBeGreaterThan(3)
+    expect(await sceneTime(follower)).toBeGreaterThan(3)
+
+    // The guide ends the group tour: the follower is told and goes on alone.
+    await guide.getByTestId('tour-panel').getByRole('button', { name: 'End tour' }).click()
+    await expect(panel).toContainText('Your guide has ended the group tour')
+    await expect(panel.getByTestId('tour-next')).toBeVisible()
     expect(errors.flat()).toEqual([])
   } finally {
-    await first.context().close()
-    await second.context().close()
+    await guide.context().close()
+    await follower.context().close()
   }
 })

@@ -219,6 +219,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'tour.lead': {
+    payload: () => ({ tour: 'no-such-tour', stop: 0 }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   'build.plot': {
     payload: () => ({ action: 'remove', id: 'p' }),
     room: 'world',

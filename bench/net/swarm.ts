@@ -235,6 +235,7 @@ export class Swarm extends BotSwarm<Bot> {
       'build.scene': () => {},
       'build.closed': () => {},
       'tour.scene': () => {},
+      'tour.group': () => {},
     }
     listen(room, bot, this.refusals, inbox)
     room.onLeave((code) => {

@@ -65,6 +65,7 @@ async function join(name: string, world = WORLD) {
     'build.scene': [],
     'build.closed': [],
     'tour.scene': [],
+    'tour.group': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

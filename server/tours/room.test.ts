@@ -90,3 +90,56 @@ describe('tours in a room', () => {
     expect(sent[2]).toMatchObject({ to: '*', body: { elapsed: 0 } })
   })
 })
+
+describe('group tours in a room', () => {
+  const seated = (id: string, address: string | null) =>
+    ({
+      client: { sessionId: id },
+      guard: { x: 0, y: 0, z: 0 },
+      address,
+      player: { name: `Guide ${id}` },
+    }) as unknown as Seat
+
+  it('a signed-in guide leads: everyone hears each stop, joiners the groups under way, and it ends when they leave', () => {
+    const { part, sent } = room()
+    const guide = seated('g', '0xabc')
+    part.lead(guide, tour.id, 0)
+    part.lead(guide, tour.id, 2)
+    const group = { guide: 'g', name: 'Guide g', tour: tour.id }
+    expect(sent).toEqual([
+      { to: '*', type: 'tour.group', body: { ...group, stop: 0 } },
+      { to: '*', type: 'tour.group', body: { ...group, stop: 2 } },
+    ])
+    part.joined(seated('late', null))
+    expect(sent[2]).toEqual({ to: 'late', type: 'tour.group', body: { ...group, stop: 2 } })
+    part.left(guide)
+    expect(sent[3]).toEqual({
+      to: '*',
+      type: 'tour.group',
+      body: { ...group, tour: null, stop: 2 },
+    })
+    part.joined(seated('later', null))
+    expect(sent).toHaveLength(4)
+  })
+
+  it('refuses a guest, an unknown tour or stop, and a ninth group', () => {
+    const { part, sent } = room()
+    part.lead(seated('guest', null), tour.id, 0)
+    part.lead(seated('a', '0x1'), 'no-tour', 0)
+    part.lead(seated('b', '0x2'), tour.id, tour.stops.length)
+    expect(sent.map((m) => (m.body as { message: string }).message)).toEqual([
+      'sign in to lead a group tour',
+      'there is no such tour stop in this world',
+      'there is no such tour stop in this world',
+    ])
+    for (let i = 0; i < 8; i++) part.lead(seated(`g${i}`, '0x3'), tour.id, 0)
+    part.lead(seated('ninth', '0x4'), tour.id, 0)
+    expect(sent.at(-1)?.body).toMatchObject({
+      code: 'tour_refused',
+      message: '8 group tours are under way here already',
+    })
+    // A guide already leading moves on even when the room is full.
+    part.lead(seated('g0', '0x3'), tour.id, 1)
+    expect(sent.at(-1)).toMatchObject({ to: '*', body: { guide: 'g0', stop: 1 } })
+  })
+})

@@ -249,7 +249,7 @@ export class WorldSession implements SessionApi {
       if (e.type === 'auth' && !this.auth?.token()) return
       useNet.getState().showProblem(e.message)
     })
-    link.onMessage('authed', () => {})
+    link.onMessage('authed', (m) => useNet.setState({ address: m.address }))
 
     for (const b of this.bindings) b.joined?.(link)
 
@@ -281,6 +281,8 @@ export class WorldSession implements SessionApi {
     // A signed-in wallet binds this seat to its address (space editing needs it); again after
     // every sign-in and every reconnection.
     const auth = (token: string | undefined) => {
+      // Signed out: the room unbinds the seat (its sign-out notice); the HUD stops showing it.
+      if (!token) useNet.setState({ address: null })
       if (token && room.connection.isOpen) link.send('auth', { token })
     }
     auth(this.auth?.token())

@@ -11,7 +11,23 @@ export const TourMessages = {
     schema: z.object({ tour: ItemId, stop: ItemId }).strict(),
     rate: { perSecond: 1, burst: 3 },
   },
+  /**
+   * A signed-in visitor leads a group tour: the stop their group is at now (`tour` null ends
+   * it). Everyone in the room gets `tour.group`.
+   */
+  'tour.lead': {
+    schema: z.object({ tour: ItemId.nullable(), stop: z.number().int().min(0).max(31) }).strict(),
+    rate: { perSecond: 2, burst: 4 },
+  },
 } as const
+
+/** A group tour in the room: its guide (session id and name), tour and stop; tour null: over. */
+export interface TourGroup {
+  guide: string
+  name: string
+  tour: string | null
+  stop: number
+}
 
 export interface TourServerMessages {
   /**
@@ -19,6 +35,8 @@ export interface TourServerMessages {
    * the room when it starts, and to an arriving visitor when it was already playing.
    */
   'tour.scene': { tour: string; stop: string; elapsed: number }
+  /** A group tour started, moved on or ended (to everyone; to a visitor who joins, each one). */
+  'tour.group': TourGroup
 }
 
 export type TourErrorCode = 'tour_refused'

@@ -23,6 +23,8 @@ export interface NetState {
   /** Why the connection failed or what the server refused, shown to the visitor. */
   problem: string | null
   sessionId: string | null
+  /** The wallet the room bound this seat to (its `authed`); null while not signed in there. */
+  address: string | null
   /** Times the connection dropped and the seat was taken back. */
   reconnects: number
   instance: number
@@ -67,6 +69,7 @@ const initialNet = {
   status: 'offline' as NetStatus,
   problem: null,
   sessionId: null,
+  address: null,
   reconnects: 0,
   instance: 0,
   capacity: 0,

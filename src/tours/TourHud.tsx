@@ -7,6 +7,7 @@ import { fill } from '../app/format'
 import { pick, useT } from '../i18n'
 import { input, setTarget } from '../avatar/input'
 import { localMotion } from '../state/player'
+import { useNet } from '../state/net'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -21,9 +22,30 @@ export function ToursSection() {
   const t = useT()
   const lang = useSettings((s) => s.language)
   const tours = useWorld((s) => s.scene?.tours ?? [])
+  const groups = useTour((s) => s.groups)
+  const self = useNet((s) => s.sessionId)
   if (tours.length === 0) return null
+  const others = [...groups.values()].filter((g) => g.guide !== self)
   return (
     <div className="tours-section" data-testid="tours-section">
+      {others.length > 0 && <h2 className="tours-heading">{t('tour.groups')}</h2>}
+      {others.map((g) => {
+        const tour = tours.find((x) => x.id === g.tour)
+        if (!tour) return null
+        return (
+          <button
+            key={g.guide}
+            data-testid="tour-follow"
+            onClick={() => {
+              useUi.getState().closePanel('places')
+              useTour.getState().follow(g.guide, tours)
+            }}
+          >
+            <span aria-hidden="true">🚩</span>{' '}
+            {fill(t('tour.follow'), { name: g.name, title: pick(tour.title, lang) })}
+          </button>
+        )
+      })}
       <h2 className="tours-heading">{t('tour.section')}</h2>
       {tours.map((tour) => (
         <button
@@ -63,7 +85,20 @@ function useDistance(stop: TourStop | undefined): number | null {
 export function TourPanel() {
   const t = useT()
   const lang = useSettings((s) => s.language)
-  const { tour, stop, here, done, speak: reading } = useTour()
+  const {
+    tour,
+    stop,
+    here,
+    done,
+    speak: reading,
+    leading,
+    following,
+    guideGone,
+    groups,
+  } = useTour()
+  const online = useNet((s) => s.status === 'online')
+  const signedIn = useNet((s) => s.address !== null)
+  const guide = following ? groups.get(following) : undefined
   const current = tour?.stops[stop]
   const distance = useDistance(current)
   const [voiceless, setVoiceless] = useState(false)
@@ -112,6 +147,17 @@ export function TourPanel() {
           ✕
         </button>
       </header>
+      {guide && (
+        <p className="tour-group" data-testid="tour-following">
+          🚩 {fill(t('tour.following'), { name: guide.name })}
+        </p>
+      )}
+      {leading && (
+        <p className="tour-group" data-testid="tour-leading">
+          🚩 {t('tour.leading')}
+        </p>
+      )}
+      {guideGone && <p className="tour-group">{t('tour.guideGone')}</p>}
       <h2 data-testid="tour-stop-title">{pick(current.title, lang)}</h2>
       <p className="tour-where" role="status" data-testid="tour-where">
         {here ? t('tour.here') : distance !== null && fill(t('tour.away'), { d: distance })}
@@ -123,13 +169,15 @@ export function TourPanel() {
         <img key={src} className="tour-picture" src={src} alt="" />
       ))}
       <div className="tour-actions">
-        <button
-          className="btn"
-          disabled={stop === 0}
-          onClick={() => useTour.getState().go(stop - 1)}
-        >
-          ← {t('tour.previous')}
-        </button>
+        {!following && (
+          <button
+            className="btn"
+            disabled={stop === 0}
+            onClick={() => useTour.getState().go(stop - 1)}
+          >
+            ← {t('tour.previous')}
+          </button>
+        )}
         {!here && (
           <button
             className="btn"
@@ -138,17 +186,42 @@ export function TourPanel() {
               setTarget(input, current.position[0], current.position[1], current.position[2])
             }
           >
-            {t('tour.walk')}
+            {following ? t('tour.followWalk') : t('tour.walk')}
           </button>
         )}
-        <button
-          className="btn primary"
-          data-testid="tour-next"
-          onClick={() => (last ? useTour.getState().finish() : useTour.getState().go(stop + 1))}
-        >
-          {last ? t('tour.finish') : `${t('tour.next')} →`}
-        </button>
+        {following ? (
+          <button className="btn" onClick={() => useTour.getState().follow(null)}>
+            {t('tour.unfollow')}
+          </button>
+        ) : (
+          <button
+            className="btn primary"
+            data-testid="tour-next"
+            onClick={() => (last ? useTour.getState().finish() : useTour.getState().go(stop + 1))}
+          >
+            {last ? t('tour.finish') : `${t('tour.next')} →`}
+          </button>
+        )}
       </div>
+      {online && !following && (
+        <div className="tour-actions">
+          {leading ? (
+            <button className="btn" onClick={() => useTour.getState().lead(false)}>
+              {t('tour.stopLeading')}
+            </button>
+          ) : signedIn ? (
+            <button
+              className="btn"
+              data-testid="tour-lead"
+              onClick={() => useTour.getState().lead(true)}
+            >
+              🚩 {t('tour.lead')}
+            </button>
+          ) : (
+            <p className="tour-note">{t('tour.leadSignIn')}</p>
+          )}
+        </div>
+      )}
       <label className="tour-speak">
         <input
           type="checkbox"

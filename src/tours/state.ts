@@ -3,6 +3,7 @@
 // clock, performance.now() / 1000). Alone, a scene starts when the visitor arrives.
 import { create } from 'zustand'
 import type { Tour } from '../protocol/scene'
+import type { TourGroup } from '../protocol/tours'
 
 export interface TourState {
   tour: Tour | null
@@ -16,6 +17,14 @@ export interface TourState {
   sceneStart: number | null
   /** Every stop visited and the visitor said so: the panel congratulates. */
   done: boolean
+  /** Group tours under way in the room, by guide (session id). */
+  groups: ReadonlyMap<string, TourGroup>
+  /** This visitor leads their tour as a group tour (the room tells everyone each stop). */
+  leading: boolean
+  /** The guide this visitor follows (their stop is the guide's); null: on their own. */
+  following: string | null
+  /** The followed guide ended the tour (shown until the visitor moves on). */
+  guideGone: boolean
   /** Narration read aloud (the browser's speech synthesis) on arrival. */
   speak: boolean
   start(tour: Tour): void
@@ -27,6 +36,11 @@ export interface TourState {
   setSpeak(on: boolean): void
   finish(): void
   end(): void
+  setGroup(group: TourGroup): void
+  clearGroups(): void
+  lead(on: boolean): void
+  /** Follows `guide`'s group tour (the tour and stop the room last said), or stops following. */
+  follow(guide: string | null, tours?: readonly Tour[]): void
 }
 
 export const useTour = create<TourState>()((set, get) => ({
@@ -37,12 +51,26 @@ export const useTour = create<TourState>()((set, get) => ({
   sceneStart: null,
   done: false,
   speak: false,
+  groups: new Map(),
+  leading: false,
+  following: null,
+  guideGone: false,
   start: (tour) =>
-    set({ tour, stop: 0, reached: new Set(), here: false, sceneStart: null, done: false }),
+    set({
+      tour,
+      stop: 0,
+      reached: new Set(),
+      here: false,
+      sceneStart: null,
+      done: false,
+      leading: false,
+      following: null,
+      guideGone: false,
+    }),
   go: (stop) => {
     const { tour } = get()
     if (!tour || stop < 0 || stop >= tour.stops.length) return
-    set({ stop, here: false, sceneStart: null })
+    set({ stop, here: false, sceneStart: null, guideGone: false })
   },
   arrive: (stop, at) => {
     const s = get()
@@ -56,5 +84,31 @@ export const useTour = create<TourState>()((set, get) => ({
   setSpeak: (speak) => set({ speak }),
   finish: () => set({ done: true }),
   end: () =>
-    set({ tour: null, stop: 0, reached: new Set(), here: false, sceneStart: null, done: false }),
+    set({
+      tour: null,
+      stop: 0,
+      reached: new Set(),
+      here: false,
+      sceneStart: null,
+      done: false,
+      leading: false,
+      following: null,
+      guideGone: false,
+    }),
+  setGroup: (group) => {
+    const groups = new Map(get().groups)
+    if (group.tour === null) groups.delete(group.guide)
+    else groups.set(group.guide, group)
+    set({ groups })
+  },
+  clearGroups: () => set({ groups: new Map() }),
+  lead: (leading) => set({ leading, following: null }),
+  follow: (guide, tours = []) => {
+    if (guide === null) return set({ following: null })
+    const group = get().groups.get(guide)
+    const tour = group && tours.find((t) => t.id === group.tour)
+    if (!group || !tour) return
+    get().start(tour)
+    set({ following: guide, stop: Math.min(group.stop, tour.stops.length - 1) })
+  },
 }))

@@ -25,5 +25,21 @@ export const TOUR_STRINGS = {
   },
   'tour.again': { 'zh-CN': '再走一遍', en: 'Take it again' },
   'tour.close': { 'zh-CN': '关闭', en: 'Close' },
+  'tour.groups': { 'zh-CN': '正在进行的团队导览', en: 'Group tours now' },
+  'tour.follow': { 'zh-CN': '跟随 {name}：{title}', en: 'Follow {name}: {title}' },
+  'tour.following': { 'zh-CN': '正在跟随导游 {name}', en: 'Following your guide {name}' },
+  'tour.followWalk': { 'zh-CN': '跟上导游', en: 'Follow the guide' },
+  'tour.unfollow': { 'zh-CN': '自己走', en: 'Go on alone' },
+  'tour.lead': { 'zh-CN': '带领团队导览', en: 'Lead a group tour' },
+  'tour.leading': {
+    'zh-CN': '你正在带领团队：大家会跟着你走到每一站',
+    en: 'You are leading a group: everyone who follows goes to each stop with you',
+  },
+  'tour.stopLeading': { 'zh-CN': '停止带队', en: 'Stop leading' },
+  'tour.leadSignIn': {
+    'zh-CN': '用钱包登录后可以带领团队导览',
+    en: 'Sign in with your wallet to lead a group tour',
+  },
+  'tour.guideGone': { 'zh-CN': '导游结束了团队导览', en: 'Your guide has ended the group tour' },
 }
 addStrings(TOUR_STRINGS)
