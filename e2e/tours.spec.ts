@@ -1,9 +1,9 @@
 // Tours: a visitor picks the village's tour from the places list and takes it to the end,
 // reading each stop; they walk to the first stop by "Walk me there" (the beacon and the path on
 // the ground lead the way), are carried to the others, and watch the staged scene play where
-// there is one (actors in place, their lines in bubbles at the scene's times). A guide leads a
-// follower through the same tour; arriving seconds apart at a staged stop, both see the same
-// moment of its scene (the room says when it started).
+// there is one (actors in place, their lines in bubbles at the scene's times). A guide leads the
+// tour as a group and invites a friend, who appears beside them, follows, and sees the same
+// moment of the staged scene (the room says when it started).
 import fs from 'node:fs'
 import type { Page } from '@playwright/test'
 import type { SceneInput } from '../src/protocol/scene'
@@ -12,6 +12,7 @@ import { expect, test } from './test'
 import {
   creatorAndGuest,
   openWorld,
+  playerPosition,
   shootCanvas,
   signInDevWallet,
   waitForFrames,
@@ -95,65 +96,74 @@ test('a visitor takes the village tour to its end and reads each stop', async ({
   await expect(panel).toBeHidden()
 })
 
-test('a guide leads a follower to a staged stop; both see the same moment of its scene', async ({
+test('a guide invites a friend beside them, who follows the tour and sees the same staged moment', async ({
   browser,
 }) => {
-  // Two visitors in the same room (English, low quality). The guide signs in and leads the
-  // village tour as a group; the follower picks the group from the places list, sees each stop
-  // the guide moves to, and follows the guide there. The guide arrives first and the staged
-  // scene starts; the follower arrives seconds later and sees it where it has got to.
-  const { creator: guide, guest: follower, errors } = await creatorAndGuest(browser)
+  // Two visitors (English, low quality). The guide signs in, leads the village tour as a group
+  // to its staged stop and walks there; the scene starts. The guide's invite link brings the
+  // friend into the same instance, beside the guide; the friend follows the group from the
+  // places list, is at the stop at once, and sees the scene where it has got to. The guide moves
+  // on (the friend's panel follows) and ends the tour (the friend is told).
+  const { creator: guide, guest: friend, errors } = await creatorAndGuest(browser)
   try {
     const stops = village().tours![0]!.stops
     const staged = stops.findIndex((s) => s.scene)
-    for (const page of [guide, follower]) {
-      await page.goto('/?world=block-park-village')
-      await waitOnline(page)
-    }
+    await guide.goto('/?world=block-park-village')
+    await waitOnline(guide)
     await signInDevWallet(guide)
     await guide.keyboard.press('Escape')
     await guide.getByRole('button', { name: /Scenic spot/ }).click()
     await guide.getByTestId('places').getByTestId('tour-start').first().click()
     await guide.getByTestId('tour-lead').click()
     await expect(guide.getByTestId('tour-leading')).toBeVisible()
-
-    await follower.getByRole('button', { name: /Scenic spot/ }).click()
-    await follower.getByTestId('places').getByTestId('tour-follow').click()
-    const panel = follower.getByTestId('tour-panel')
-    await expect(panel.getByTestId('tour-following')).toContainText('Following your guide')
-    await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[0]!.title.en)
-    await expect(panel.getByTestId('tour-next')).toHaveCount(0)
-
-    // The guide moves on: the follower's panel follows, stop by stop.
-    for (let i = 1; i <= staged; i++) {
-      await guide.getByTestId('tour-next').click()
-      await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[i]!.title.en)
-    }
+    for (let i = 1; i <= staged; i++) await guide.getByTestId('tour-next').click()
     const [x, , z] = stops[staged]!.position
     await walkTo(guide, x, z)
     await guide.waitForFunction(() => (window.__cq!.tour as TourHooks).actors().t > 3, undefined, {
       timeout: 60_000,
     })
-    await panel.getByTestId('tour-walk').click()
-    await walkTo(follower, x, z)
-    await follower.waitForFunction(() => (window.__cq!.tour as TourHooks).state().here, undefined, {
+
+    await guide.getByTestId('net-chip').click()
+    await guide.getByTestId('invite-button').click()
+    const link = await guide.getByTestId('invite-link').inputValue()
+    expect(link).toMatch(/\?world=block-park-village&join=[\w-]+&near=[\w-]+$/)
+    await guide.keyboard.press('Escape')
+
+    await friend.goto(link)
+    await waitOnline(friend)
+    const net = (page: Page) => page.evaluate(() => window.__cq!.net.state())
+    expect((await net(friend)).instance).toBe((await net(guide)).instance)
+    const [g, f] = [await playerPosition(guide), await playerPosition(friend)]
+    expect(Math.hypot(g.x - f.x, g.z - f.z)).toBeLessThan(3)
+    // The invite is used once: the address no longer holds it.
+    expect(friend.url()).not.toContain('join=')
+
+    await friend.getByRole('button', { name: /Scenic spot/ }).click()
+    await friend.getByTestId('places').getByTestId('tour-follow').click()
+    const panel = friend.getByTestId('tour-panel')
+    await expect(panel.getByTestId('tour-following')).toContainText('Following your guide')
+    await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[staged]!.title.en)
+    await expect(panel.getByTestId('tour-next')).toHaveCount(0)
+    await friend.waitForFunction(() => (window.__cq!.tour as TourHooks).state().here, undefined, {
       timeout: 60_000,
     })
     // The room told the late visitor how far the scene had got: both show the same moment.
     await expect
-      .poll(async () => Math.abs((await sceneTime(guide)) - (await sceneTime(follower))), {
+      .poll(async () => Math.abs((await sceneTime(guide)) - (await sceneTime(friend))), {
         timeout: 30_000,
       })
       .toBeLessThan(0.75)
-    expect(await sceneTime(follower)).toBeGreaterThan(3)
+    expect(await sceneTime(friend)).toBeGreaterThan(3)
 
-    // The guide ends the group tour: the follower is told and goes on alone.
+    // The guide moves on: the friend's panel follows. Then the guide ends the group tour.
+    await guide.getByTestId('tour-next').click()
+    await expect(panel.getByTestId('tour-stop-title')).toHaveText(stops[staged + 1]!.title.en)
     await guide.getByTestId('tour-panel').getByRole('button', { name: 'End tour' }).click()
     await expect(panel).toContainText('Your guide has ended the group tour')
     await expect(panel.getByTestId('tour-next')).toBeVisible()
     expect(errors.flat()).toEqual([])
   } finally {
     await guide.context().close()
-    await follower.context().close()
+    await friend.context().close()
   }
 })

@@ -36,9 +36,12 @@ afterAll(() => server.stop())
 
 type Inbox = { [T in Exclude<keyof ServerMessages, `event.${string}`>]: ServerMessages[T][] }
 
-async function join(name: string, world = WORLD) {
+async function join(name: string, world = WORLD, invite?: { room: string; near: string }) {
   const client = new Client(server.url.replace(/^http/, 'ws'))
-  const room = await client.joinOrCreate('world', { world, name, color: '#aa3322' })
+  const options = { world, name, color: '#aa3322' }
+  const room = invite
+    ? await client.joinById(invite.room, { ...options, near: invite.near })
+    : await client.joinOrCreate('world', options)
   rooms.push(room)
   const inbox: Inbox = {
     welcome: [],
@@ -201,6 +204,27 @@ describe('world room', () => {
     expect(people[3]!.inbox.welcome[0]!.instance).toBe(1)
     expect(people[4]!.inbox.welcome[0]!.instance).toBe(2)
     expect(people[4]!.room.roomId).not.toBe(people[0]!.room.roomId)
+  })
+
+  it("seats an invited visitor in the inviter's instance, beside them", async () => {
+    const host = await join('Host')
+    const friend = await join('Friend', WORLD, {
+      room: host.room.roomId,
+      near: host.room.sessionId,
+    })
+    expect(friend.room.roomId).toBe(host.room.roomId)
+    expect(friend.inbox.welcome[0]!.at).toEqual({
+      x: spawn.x + 1.5,
+      y: spawn.y,
+      z: spawn.z,
+      heading: Math.PI / 2,
+    })
+    // Seated there: the others see them there before they have moved at all.
+    await until(() => host.book.poses.has(friend.room.sessionId))
+    expect(host.book.poses.get(friend.room.sessionId)!.x / POS_SCALE).toBeCloseTo(spawn.x + 1.5, 1)
+    // An invite naming nobody here seats the visitor at the spawn, as usual.
+    const other = await join('Other', WORLD, { room: host.room.roomId, near: 'nobody' })
+    expect(other.inbox.welcome[0]!.at).toBeUndefined()
   })
 
   it('relays chat as clean text, and keeps recent lines for later visitors', async () => {

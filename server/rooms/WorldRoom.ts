@@ -103,7 +103,12 @@ export interface WorldJoinOptions {
   world?: unknown
   name?: unknown
   color?: unknown
+  /** An invite: the session id of the visitor to appear beside (in this room). */
+  near?: unknown
 }
+
+/** How far from the one who invited them an invited visitor appears, metres. */
+const BESIDE_M = 1.5
 
 /** Where a visitor appears when joining. */
 export interface Spawn {
@@ -227,8 +232,8 @@ export class WorldRoom extends Room<WorldState> {
       sceneChanged: (scene) => {
         // A new object, never a change to the old one: a scene file's rules are shared by every
         // room of that world in the process (server/worlds.ts caches them).
-        const { spawn, spaces, stages } = rulesOf(scene)
-        this.rules = { ...this.rules, spawn, spaces, stages }
+        const { spawn, spaces, stages, tours } = rulesOf(scene)
+        this.rules = { ...this.rules, spawn, spaces, stages, tours }
         for (const part of this.parts) part.rulesChanged?.()
       },
     }
@@ -248,6 +253,19 @@ export class WorldRoom extends Room<WorldState> {
   }
 
   /** Where a joining visitor appears. */
+  /**
+   * Where an invited visitor appears: beside the visitor whose session id the invite names,
+   * facing them, when they are in this room (else null: the usual spawn).
+   */
+  private besideOf(near: unknown): Spawn | null {
+    if (typeof near !== 'string' || near.length > 64) return null
+    const host = this.seats.get(near)
+    if (!host || host.kicked) return null
+    const { min, max } = this.rules.bounds
+    const x = Math.min(max[0], Math.max(min[0], host.guard.x + BESIDE_M))
+    return { x, y: host.guard.y, z: host.guard.z, heading: Math.PI / 2 }
+  }
+
   protected spawnFor(_client: Client): Spawn {
     return this.rules.spawn
   }
@@ -299,7 +317,8 @@ export class WorldRoom extends Room<WorldState> {
     player.name = cleanName(options.name) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
     player.n = this.allocateNumber()
-    const spawn = this.spawnFor(client)
+    const beside = this.besideOf(options.near)
+    const spawn = beside ?? this.spawnFor(client)
     const pose: Pose = {
       x: quantizePos(spawn.x),
       y: quantizePos(spawn.y),
@@ -343,6 +362,7 @@ export class WorldRoom extends Room<WorldState> {
       world: this.state.world,
       instance: this.state.instance,
       capacity: this.maxClients,
+      ...(beside && { at: beside }),
       chat: this.chat.slice(-CHAT_HISTORY),
     })
     for (const part of this.parts) part.joined?.(seat)

@@ -5,6 +5,7 @@ import { current, type ChatResult } from '../net/current'
 import { CHAT_MAX_CHARS, EMOTES } from '../protocol/messages'
 import { useNet } from '../state/net'
 import { useUi } from '../state/ui'
+import { useWorld } from '../state/world'
 import { fill } from './format'
 import { useT } from '../i18n'
 import { useDialog } from './useDialog'
@@ -68,6 +69,51 @@ export function RestartNotice() {
   )
 }
 
+/**
+ * A link that brings a friend to this world, into this instance when it has room, beside this
+ * visitor; copied to the clipboard where the browser allows, and shown to copy by hand.
+ */
+function InviteLink() {
+  const t = useT()
+  const world = useWorld((s) => s.worldId)
+  const roomId = useNet((s) => s.roomId)
+  const self = useNet((s) => s.sessionId)
+  const [link, setLink] = useState<string | null>(null)
+  const [copied, setCopied] = useState(false)
+  if (!world || !roomId || !self) return null
+  const make = () => {
+    const q = new URLSearchParams({ world, join: roomId, near: self })
+    const url = `${location.origin}/?${q.toString()}`
+    setLink(url)
+    navigator.clipboard?.writeText(url).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    )
+  }
+  return (
+    <div className="invite">
+      <button className="btn" data-testid="invite-button" onClick={make}>
+        {t('net.invite')}
+      </button>
+      {link && (
+        <>
+          <input
+            className="invite-link"
+            readOnly
+            value={link}
+            aria-label={t('net.inviteLink')}
+            data-testid="invite-link"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <p role="status" className="invite-note">
+            {copied ? t('net.inviteCopied') : t('net.inviteCopy')}
+          </p>
+        </>
+      )}
+    </div>
+  )
+}
+
 export function PeoplePanel() {
   const t = useT()
   const open = useUi((s) => s.peopleOpen)
@@ -83,6 +129,7 @@ export function PeoplePanel() {
       <h3>
         {t('net.people')} · {people.length}
       </h3>
+      <InviteLink />
       <ul>
         {people.map((p) => (
           <li key={p.id}>

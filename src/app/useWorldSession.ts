@@ -13,6 +13,23 @@ function guestName(lang: string): string {
   return lang === 'en' ? `Guest ${n}` : `游客${n}`
 }
 
+/**
+ * An invite link's instance (`join`) and the visitor to appear beside (`near`), read from the
+ * address for this world once, then dropped from it (a reload joins as usual).
+ */
+function takeInvite(worldId: string): SessionOptions {
+  const q = new URLSearchParams(location.search)
+  const join = q.get('join')
+  const near = q.get('near')
+  if (!join || q.get('world') !== worldId) return {}
+  q.delete('join')
+  q.delete('near')
+  history.replaceState(history.state, '', `${location.pathname}?${q.toString()}`)
+  const id = /^[A-Za-z0-9_-]{1,32}$/
+  if (!id.test(join)) return {}
+  return { join, ...(near && id.test(near) && { near }) }
+}
+
 export function useWorldSession(enabled: boolean) {
   const worldId = useWorld((s) => s.worldId)
   const ready = useWorld((s) => s.status === 'ready')
@@ -31,7 +48,7 @@ export function useWorldSession(enabled: boolean) {
       const session = new WorldSession(
         worldId,
         { name: displayName, color: avatarColor },
-        JSON.parse(options) as SessionOptions,
+        { ...(JSON.parse(options) as SessionOptions), ...takeInvite(worldId) },
       )
       current.session = session
       leave = () => session.leave()

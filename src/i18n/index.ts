@@ -138,6 +138,16 @@ const STRINGS = {
   'settings.close': { 'zh-CN': '关闭', en: 'Close' },
   'card.close': { 'zh-CN': '关闭', en: 'Close' },
   'poi.scenic': { 'zh-CN': '景点', en: 'Scenic spot' },
+  'net.invite': { 'zh-CN': '邀请朋友来这里', en: 'Invite a friend here' },
+  'net.inviteLink': { 'zh-CN': '邀请链接', en: 'Invite link' },
+  'net.inviteCopied': {
+    'zh-CN': '链接已复制：朋友打开后会出现在你身边',
+    en: 'Link copied: your friend appears beside you when they open it',
+  },
+  'net.inviteCopy': {
+    'zh-CN': '复制这个链接发给朋友：打开后会出现在你身边',
+    en: 'Copy this link to your friend: they appear beside you when they open it',
+  },
   'poi.landmark': { 'zh-CN': '地标', en: 'Landmark' },
   'poi.village': { 'zh-CN': '村落', en: 'Village' },
   'poi.viewpoint': { 'zh-CN': '观景台', en: 'Viewpoint' },

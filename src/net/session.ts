@@ -22,7 +22,10 @@ import {
   type ServerMessages,
 } from '../protocol/messages'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
-import { localMotion } from '../state/player'
+import { cameraRig, localMotion } from '../state/player'
+import { useWorld } from '../state/world'
+import { resetMotion, standingHeight } from '../avatar/controller'
+import { clearTarget, input } from '../avatar/input'
 import { BUBBLE_MS, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 import { oncePerTask } from './tasks'
@@ -83,6 +86,7 @@ export class WorldSession implements SessionApi {
   private auth: AuthSource | undefined
   private refreshPeople = () => {}
   private refreshVisible = () => {}
+  private invite: { room: string; near: string | undefined } | null = null
 
   constructor(
     readonly world: string,
@@ -92,6 +96,8 @@ export class WorldSession implements SessionApi {
     features: readonly BindSession[] = [],
   ) {
     this.client = new Client(options.endpoint ?? location.origin)
+    // An invite link's room and the visitor to appear beside: tried on the first join only.
+    if (options.join) this.invite = { room: options.join, near: options.near }
     const now = performance.now()
     this.chatLimiter = rateLimiterFor('chat', now)
     this.emoteLimiter = rateLimiterFor('emote', now)
@@ -123,7 +129,7 @@ export class WorldSession implements SessionApi {
             ...profile,
             ...(token ? { token } : {}),
           })
-        : await this.client.joinOrCreate<WireState>('world', { world: this.world, ...profile })
+        : await this.joinWorld(profile)
       if (this.closed) {
         void room.leave()
         return
@@ -157,12 +163,33 @@ export class WorldSession implements SessionApi {
     return null
   }
 
+  /**
+   * The world's room: the invite's instance when there is one and it has room (beside the one
+   * who invited), else any instance with room.
+   */
+  private async joinWorld(profile: JoinProfile): Promise<Room<WireState>> {
+    const invite = this.invite
+    this.invite = null
+    if (invite) {
+      try {
+        return await this.client.joinById<WireState>(invite.room, {
+          world: this.world,
+          ...profile,
+          ...(invite.near && { near: invite.near }),
+        })
+      } catch {
+        // Full, gone, or another world's: any instance of this world will do.
+      }
+    }
+    return this.client.joinOrCreate<WireState>('world', { world: this.world, ...profile })
+  }
+
   private bind(room: Room<WireState>) {
     this.room = room
     const link = linkTo(room)
     this.link = link
     remotes.clear()
-    useNet.getState().online(room.sessionId)
+    useNet.getState().online(room.sessionId, room.roomId)
     const $ = getStateCallbacks(room)
     const state = $(room.state)
 
@@ -225,6 +252,14 @@ export class WorldSession implements SessionApi {
     })
     link.onMessage('welcome', (m) => {
       useNet.getState().welcomed(m)
+      // Seated beside the one who invited us: arrive there, facing them.
+      const collider = useWorld.getState().collider
+      if (m.at && collider) {
+        const { x, y, z, heading } = m.at
+        resetMotion(localMotion, x, standingHeight(collider, x, y, z), z, heading)
+        clearTarget(input)
+        cameraRig.yaw = heading
+      }
     })
     link.onMessage('chat', (line) => {
       useNet.getState().chatReceived(line)

@@ -235,7 +235,14 @@ export interface LayoutVersionInfo {
 export interface ServerMessages
   extends VoiceServerMessages, StageServerMessages, BuilderServerMessages, TourServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
-  welcome: { world: string; instance: number; capacity: number; chat: ChatLine[] }
+  welcome: {
+    world: string
+    instance: number
+    capacity: number
+    chat: ChatLine[]
+    /** Where the room seated the visitor when not at the world's spawn (beside an inviter). */
+    at?: { x: number; y: number; z: number; heading: number }
+  }
   error: { code: ErrorCode; type?: string; message: string }
   chat: ChatLine
   emote: { from: string; emote: Emote }

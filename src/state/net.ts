@@ -23,6 +23,8 @@ export interface NetState {
   /** Why the connection failed or what the server refused, shown to the visitor. */
   problem: string | null
   sessionId: string | null
+  /** The room (instance) joined, for invite links. */
+  roomId: string | null
   /** The wallet the room bound this seat to (its `authed`); null while not signed in there. */
   address: string | null
   /** Times the connection dropped and the seat was taken back. */
@@ -43,7 +45,7 @@ export interface NetState {
   /** A session starts joining; `afterDrop` keeps a restart notice until it is back online. */
   connecting: (afterDrop: boolean) => void
   /** Seated in room `sessionId` (first join, reconnection or rejoin). */
-  online: (sessionId: string) => void
+  online: (sessionId: string, roomId: string) => void
   /** The connection gave up (or the server refused or removed the visitor), and why. */
   failed: (problem: string) => void
   reconnecting: () => void
@@ -69,6 +71,7 @@ const initialNet = {
   status: 'offline' as NetStatus,
   problem: null,
   sessionId: null,
+  roomId: null,
   address: null,
   reconnects: 0,
   instance: 0,
@@ -84,8 +87,8 @@ export const useNet = create<NetState>()((set) => ({
   ...initialNet,
   connecting: (afterDrop) =>
     set((s) => ({ ...initialNet, status: 'connecting', restart: afterDrop ? s.restart : null })),
-  online: (sessionId) =>
-    set({ status: 'online', problem: null, sessionId, visible: [], restart: null }),
+  online: (sessionId, roomId) =>
+    set({ status: 'online', problem: null, sessionId, roomId, visible: [], restart: null }),
   failed: (problem) => set({ status: 'failed', problem }),
   reconnecting: () => set({ status: 'reconnecting' }),
   reconnected: () => set((s) => ({ reconnects: s.reconnects + 1 })),

@@ -99,6 +99,8 @@ export function TourPanel() {
   const online = useNet((s) => s.status === 'online')
   const signedIn = useNet((s) => s.address !== null)
   const guide = following ? groups.get(following) : undefined
+  // The places and people lists open where the panel stands: it steps aside while they are open.
+  const covered = useUi((s) => s.placesOpen || s.peopleOpen)
   const current = tour?.stops[stop]
   const distance = useDistance(current)
   const [voiceless, setVoiceless] = useState(false)
@@ -110,7 +112,7 @@ export function TourPanel() {
   }, [here, reading, current, lang])
   useEffect(() => () => stopSpeaking(), [])
 
-  if (!tour || !current) return null
+  if (!tour || !current || covered) return null
   const last = stop === tour.stops.length - 1
   const close = () => {
     stopSpeaking()
