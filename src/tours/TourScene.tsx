@@ -27,8 +27,8 @@ import { cameraRig, createMotion, localMotion, type Motion } from '../state/play
 import { useSettings } from '../state/settings'
 import { useWorld } from '../state/world'
 import { actorPoses } from './actors'
-import { useTour } from './state'
-import { compileScene, poseAt, sceneTime, type ActorTimeline } from './timeline'
+import { pageSeconds as now, useTour } from './state'
+import { compileScene, headingOf, poseAt, sceneTime, type ActorTimeline } from './timeline'
 
 const ACCENT = new Color('#e0b15a')
 /** Path dots: one every this many metres, at most this many. */
@@ -36,8 +36,6 @@ const DOT_STEP = 2
 const MAX_DOTS = 48
 /** Leaving a stop: this far beyond its radius. */
 const LEAVE_MARGIN = 3
-
-const now = () => performance.now() / 1000
 
 /** Ground height under (x, z) near `y`, or `y` where there is none. */
 function ground(collider: WorldCollider | null, x: number, y: number, z: number): number {
@@ -64,9 +62,7 @@ export function TourScene({ scene }: { scene: Scene }) {
     if (!s.here && d <= current.radius) {
       s.arrive(stop, now())
       if (current.look) {
-        const dx = current.look[0] - localMotion.x
-        const dz = current.look[2] - localMotion.z
-        cameraRig.yaw = Math.atan2(-dx, -dz)
+        cameraRig.yaw = headingOf(current.look[0] - localMotion.x, current.look[2] - localMotion.z)
       }
     } else if (s.here && d > current.radius + LEAVE_MARGIN) s.leave()
   }, FRAME.scene)

@@ -6,9 +6,7 @@
 // arrival and nobody leads. Loaded with the network code.
 import type { BindSession, RoomLink } from '../net/featureBinding'
 import { useWorld } from '../state/world'
-import { useTour, type TourState } from './state'
-
-const now = () => performance.now() / 1000
+import { pageSeconds, useTour, type TourState } from './state'
 
 export const bind: BindSession = () => {
   let unsubscribe: (() => void) | null = null
@@ -41,7 +39,7 @@ export const bind: BindSession = () => {
         const s = useTour.getState()
         const stop = s.tour?.stops[s.stop]
         if (s.tour?.id !== m.tour || stop?.id !== m.stop) return
-        s.sceneFrom(now() - m.elapsed / 1000)
+        s.sceneFrom(pageSeconds() - m.elapsed / 1000)
       })
       room.onMessage('tour.group', (group) => {
         const s = useTour.getState()

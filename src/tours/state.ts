@@ -5,6 +5,11 @@ import { create } from 'zustand'
 import type { Tour } from '../protocol/scene'
 import type { TourGroup } from '../protocol/tours'
 
+/** The store's functions (everything else is state). */
+type Actions = {
+  [K in keyof TourState]: TourState[K] extends (...args: never[]) => unknown ? K : never
+}[keyof TourState]
+
 export interface TourState {
   tour: Tour | null
   /** The stop being shown (heading for it, or standing at it). */
@@ -43,30 +48,29 @@ export interface TourState {
   follow(guide: string | null, tours?: readonly Tour[]): void
 }
 
+/** The page's clock in seconds, on which scene starts are kept (performance.now() / 1000). */
+export const pageSeconds = () => performance.now() / 1000
+
+/** `tour` at its first stop, nothing reached, nobody led or followed (null: no tour). */
+function untaken(tour: Tour | null): Omit<TourState, 'speak' | 'groups' | Actions> {
+  return {
+    tour,
+    stop: 0,
+    reached: new Set<number>(),
+    here: false,
+    sceneStart: null,
+    done: false,
+    leading: false,
+    following: null,
+    guideGone: false,
+  }
+}
+
 export const useTour = create<TourState>()((set, get) => ({
-  tour: null,
-  stop: 0,
-  reached: new Set(),
-  here: false,
-  sceneStart: null,
-  done: false,
+  ...untaken(null),
   speak: false,
   groups: new Map(),
-  leading: false,
-  following: null,
-  guideGone: false,
-  start: (tour) =>
-    set({
-      tour,
-      stop: 0,
-      reached: new Set(),
-      here: false,
-      sceneStart: null,
-      done: false,
-      leading: false,
-      following: null,
-      guideGone: false,
-    }),
+  start: (tour) => set(untaken(tour)),
   go: (stop) => {
     const { tour } = get()
     if (!tour || stop < 0 || stop >= tour.stops.length) return
@@ -83,18 +87,7 @@ export const useTour = create<TourState>()((set, get) => ({
   leave: () => set({ here: false }),
   setSpeak: (speak) => set({ speak }),
   finish: () => set({ done: true }),
-  end: () =>
-    set({
-      tour: null,
-      stop: 0,
-      reached: new Set(),
-      here: false,
-      sceneStart: null,
-      done: false,
-      leading: false,
-      following: null,
-      guideGone: false,
-    }),
+  end: () => set(untaken(null)),
   setGroup: (group) => {
     const groups = new Map(get().groups)
     if (group.tour === null) groups.delete(group.guide)

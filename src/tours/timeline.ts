@@ -51,7 +51,8 @@ export interface SceneTimeline {
   length: number
 }
 
-const headingOf = (dx: number, dz: number) => Math.atan2(-dx, -dz)
+/** The heading (radians about +y, 0 towards −z) of a move by (dx, dz). */
+export const headingOf = (dx: number, dz: number) => Math.atan2(-dx, -dz)
 
 /**
  * The scene's cues as each actor's legs, gestures and lines in time. A walk starts at its cue or
