@@ -26,6 +26,8 @@ export interface Shot {
   ready: string
   /** JPEG quality, 1–100. */
   quality?: number
+  /** This shot's time limit, ms (the browser's `timeoutMs` otherwise). */
+  timeoutMs?: number
 }
 
 export interface HeadlessOptions {
@@ -73,13 +75,15 @@ export class HeadlessBrowser {
     if (this.stopped) throw new ShotError('the headless browser has stopped')
     if (this.idle) clearTimeout(this.idle)
     const browser = await this.start()
+    const limit = shot.timeoutMs ?? this.timeoutMs
     let timer: NodeJS.Timeout | undefined
     const overrun = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ShotError(`the page was not ready in ${this.timeoutMs / 1000} s`)),
-        this.timeoutMs,
+        () => reject(new ShotError(`the page was not ready in ${limit / 1000} s`)),
+        limit,
       )
     })
+    overrun.catch(() => {}) // it may fire before the race below listens; the race reports it
     const context = await browser.newContext({
       viewport: { width: shot.width, height: shot.height },
       deviceScaleFactor: 1,
@@ -93,9 +97,9 @@ export class HeadlessBrowser {
       if (shot.init) await context.addInitScript({ content: shot.init })
       const page = await context.newPage()
       const taken = (async () => {
-        await page.goto(shot.url, { timeout: this.timeoutMs })
+        await page.goto(shot.url, { timeout: limit })
         const handle = await page.waitForFunction(shot.ready, undefined, {
-          timeout: this.timeoutMs,
+          timeout: limit,
           polling: 250,
         })
         const said = (await handle.jsonValue()) as unknown
@@ -103,7 +107,7 @@ export class HeadlessBrowser {
         return page
           .locator('canvas')
           .first()
-          .screenshot({ type: 'jpeg', quality: shot.quality ?? 85, timeout: this.timeoutMs })
+          .screenshot({ type: 'jpeg', quality: shot.quality ?? 85, timeout: limit })
       })()
       taken.catch(() => {}) // its failure is reported through the race below
       return await Promise.race([taken, overrun])
