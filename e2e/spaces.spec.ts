@@ -1,12 +1,29 @@
 // A creator claims a plot with the development wallet and exhibits a verified collectible
-// through the spaces panel; a second visitor in another browser sees the exhibit arrive.
+// through the spaces panel; a second visitor in another browser sees the exhibit arrive, then
+// walks into it once the creator has made it an immersive exhibition.
+import fs from 'node:fs'
 import { type Page } from '@playwright/test'
 import { expect, test } from './test'
-import { claimPlot, creatorAndGuest, openWorld, signInDevWallet, waitOnline } from './helpers'
+import {
+  claimPlot,
+  creatorAndGuest,
+  openWorld,
+  signInDevWallet,
+  waitOnline,
+  walkTo,
+} from './helpers'
 
 const WORLD = 'block-park-village'
 /** waitForFunction has no timeout of its own: bound every wait. */
 const WAIT = { timeout: 60_000 }
+
+/** A plot's ground, [minX, minZ, maxX, maxZ], from the world's scene file. */
+function plotArea(spaceId: string): [number, number, number, number] {
+  const scene = JSON.parse(fs.readFileSync(`scenes/${WORLD}.json`, 'utf8')) as {
+    spaces: { id: string; area: [number, number, number, number] }[]
+  }
+  return scene.spaces.find((s) => s.id === spaceId)!.area
+}
 
 async function visitor(page: Page) {
   await openWorld(page, WORLD)
@@ -66,6 +83,37 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
       spaceId,
       WAIT,
     )
+
+    // The owner turns the plot into an immersive exhibition: for the guest its frame makes way
+    // and the works flow over its wall, floor and ceiling; standing inside, the guest reads
+    // what is showing.
+    // The choice shows once the server has it (a controlled radio): click, then wait.
+    await plot.getByTestId('mode-immersive').click()
+    await expect(plot.getByTestId('mode-immersive')).toBeChecked({ timeout: 30_000 })
+    await guest.waitForFunction(
+      (id) => window.__cq!.spaces.state()[id]?.mode === 'immersive',
+      spaceId,
+      WAIT,
+    )
+    const exhibitId = view.exhibits[0]!.id
+    await expect(guest.locator(`.exhibit-label[data-exhibit="${exhibitId}"]`)).toHaveCount(0)
+    const [x0, z0, x1, z1] = plotArea(spaceId)
+    await walkTo(guest, (x0 + x1) / 2, (z0 + z1) / 2)
+    const hall = await guest.waitForFunction(
+      (id) => {
+        const h = window.__cq!.spaces.immersive().halls[id]
+        // The exhibit's picture and the four classics, all on the GPU and drawn.
+        return h && h.works.length === 5 && h.ready === 5 && h.frames > 3 ? h : null
+      },
+      spaceId,
+      WAIT,
+    )
+    const show = (await hall.jsonValue())!
+    expect(show.works[0]).not.toMatch(/^classic:/)
+    const caption = guest.locator('.immersive-caption')
+    await expect(caption).toBeVisible({ timeout: 30_000 })
+    await expect(caption).toContainText('Now showing')
+    await guest.screenshot({ path: 'test-results/screenshots/immersive-plot.png' })
     expect(errors.flat()).toEqual([])
   } finally {
     await creator.context().close()

@@ -170,6 +170,11 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  'space.mode': {
+    payload: () => ({ ...space, mode: 'immersive' }),
+    room: 'world',
+    seen: answeredWithError,
+  },
   // The test world is not a builder world: each is answered with not_builder_world.
   'build.edit': {
     payload: () => ({ ref: 1, edit: { from: [0, 0, 0], to: [0, 0, 0], material: 1 } }),

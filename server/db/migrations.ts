@@ -196,6 +196,16 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    id: 8,
+    // How a creator space shows its exhibits (src/protocol/spaces.ts SpaceMode). Not part of a
+    // layout version: restoring a layout keeps the mode the owner chose.
+    name: 'space display mode',
+    statements: [
+      `alter table spaces add column mode text not null default 'gallery'
+        check (mode in ('gallery', 'immersive'))`,
+    ],
+  },
 ]
 
 /** Key of the advisory lock migrations hold (any constant no other code uses). */

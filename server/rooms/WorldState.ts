@@ -49,6 +49,7 @@ export class SpaceState extends Schema implements Wire.SpaceState {
   @type('string') owner = ''
   @type(['string']) collaborators = new ArraySchema<string>()
   @type('uint32') version = 0
+  @type('string') mode = 'gallery'
   @type({ map: ExhibitState }) exhibits = new MapSchema<ExhibitState>()
 }
 

@@ -37,6 +37,7 @@ export const spacesHandlers: HandlerTable<RoomSpaces> = {
   'space.collaborator': edit('space.collaborator', (e, p) =>
     e.spaces.collaborator(e.world, e.scene, e.by, p.address, p.add),
   ),
+  'space.mode': edit('space.mode', (e, p) => e.spaces.mode(e.world, e.scene, e.by, p.mode)),
   // Reads only: nothing to reload.
   'space.history': (part, seat, p) =>
     background(

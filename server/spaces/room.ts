@@ -158,6 +158,7 @@ function applySpace(state: WorldState, view: SpaceView) {
   }
   space.owner = view.owner
   space.version = view.version
+  space.mode = view.mode
   const collaborators = [...view.collaborators]
   if (space.collaborators.join() !== collaborators.join()) {
     space.collaborators.clear()

@@ -302,6 +302,19 @@ describe('creator spaces', () => {
     expect(history.ok?.versions?.[1]?.by.toLowerCase()).toBe(devWallets()[2]!.address.toLowerCase())
     const stranger = await visitor('stranger', 0)
     expect(await stranger.edit('space.history', {})).toEqual({ error: 'not_editor' })
+
+    // Only the owner turns it into an immersive exhibition, and everyone in the room sees it
+    // so (that the mode outlives layout edits is the store's test). No layout version is made.
+    expect(await friend.edit('space.mode', { mode: 'immersive' })).toEqual({ error: 'not_owner' })
+    expect(await stranger.edit('space.mode', { mode: 'immersive' })).toEqual({
+      error: 'not_owner',
+    })
+    const mode = await owner.edit('space.mode', { mode: 'immersive' })
+    expect(mode.ok).toMatchObject({ op: 'mode', version: 3 })
+    await until(() => stranger.space()?.mode === 'immersive')
+    expect(stranger.space()?.version).toBe(3)
+    expect((await owner.edit('space.mode', { mode: 'gallery' })).ok).toBeDefined()
+    await until(() => stranger.space()?.mode === 'gallery')
   })
 
   it('hides an exhibit whose token changes hands, and tells the owner', async () => {

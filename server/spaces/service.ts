@@ -25,6 +25,7 @@ import {
   snapFree,
   type Placement,
   type SpaceErrorCode,
+  type SpaceMode,
   type TokenRef,
 } from '../../src/protocol/spaces'
 import { ChainUnavailableError } from '../../src/chain/types'
@@ -49,6 +50,7 @@ export interface SpaceView {
   owner: string | null
   collaborators: string[]
   version: number
+  mode: SpaceMode
   exhibits: (Exhibit & { hidden: string | null })[]
 }
 
@@ -171,7 +173,14 @@ export class SpaceService {
   async view(world: string, spaceId: string): Promise<SpaceView> {
     const space = await this.store.space(spaceId)
     if (!space || space.world !== world) {
-      return { spaceId, owner: null, collaborators: [], version: 0, exhibits: [] }
+      return {
+        spaceId,
+        owner: null,
+        collaborators: [],
+        version: 0,
+        mode: 'gallery',
+        exhibits: [],
+      }
     }
     const [layout, hidden] = await Promise.all([
       this.store.layout(spaceId),
@@ -184,6 +193,7 @@ export class SpaceService {
       owner: space.owner,
       collaborators: space.collaborators,
       version: layout.version,
+      mode: space.mode,
       exhibits: layout.exhibits.map((e) => ({ ...e, hidden: why.get(e.id) ?? null })),
     }
   }
@@ -246,6 +256,17 @@ export class SpaceService {
       const space = add
         ? await this.store.addCollaborator(scene.id, by, address)
         : await this.store.removeCollaborator(scene.id, by, address)
+      this.opts.publish({ world, space: scene.id })
+      return { version: space.version }
+    } catch (err) {
+      refusalFrom(err)
+    }
+  }
+
+  /** The owner shows the space as a gallery or an immersive exhibition. */
+  async mode(world: string, scene: SceneSpace, by: string, mode: SpaceMode) {
+    try {
+      const space = await this.store.setMode(scene.id, world, by, mode)
       this.opts.publish({ world, space: scene.id })
       return { version: space.version }
     } catch (err) {

@@ -90,6 +90,7 @@ describe.each(['pglite', 'postgres'] as const)('SpaceStore on %s', (engine) => {
         assigned: false,
         collaborators: [],
         version: 0,
+        mode: 'gallery',
       })
       expect(Math.abs(space.claimedAt - Date.now())).toBeLessThan(60_000)
       expect(await store.space('plot-1')).toEqual(space)
@@ -258,6 +259,42 @@ describe.each(['pglite', 'postgres'] as const)('SpaceStore on %s', (engine) => {
       await small.addCollaborator('plot-1', A, B)
       await small.addCollaborator('plot-1', A, C)
       await failsWith(small.addCollaborator('plot-1', A, D), 'too_many_collaborators')
+    })
+  })
+
+  describe('display mode', () => {
+    it('starts as a gallery; only the owner switches it, and it outlives layout edits', async () => {
+      const claimed = await store.claim('plot-1', WORLD, A, { limitPerAddress: 1 })
+      expect(claimed.mode).toBe('gallery')
+      await store.addCollaborator('plot-1', A, B)
+      await failsWith(store.setMode('plot-1', WORLD, B, 'immersive'), 'not_owner')
+      await failsWith(store.setMode('plot-1', WORLD, D, 'immersive'), 'not_owner')
+      await failsWith(store.setMode('plot-1', 'cangqiong', A, 'immersive'), 'world_mismatch')
+      await failsWith(store.setMode('plot-9', WORLD, A, 'immersive'), 'no_space')
+      await failsWith(store.setMode('plot-1', WORLD, A, 'dazzle' as 'immersive'), 'bad_input')
+      expect((await store.setMode('plot-1', WORLD, A.toLowerCase(), 'immersive')).mode).toBe(
+        'immersive',
+      )
+      // Read back on another connection; a layout commit keeps it; no layout version was made.
+      expect(await store2.space('plot-1')).toMatchObject({ mode: 'immersive', version: 0 })
+      await store.commitLayout('plot-1', B, [exhibit({ addedBy: B })], {
+        baseVersion: 0,
+        note: 'place',
+      })
+      expect(await store.space('plot-1')).toMatchObject({ mode: 'immersive', version: 1 })
+      expect((await store.setMode('plot-1', WORLD, A, 'gallery')).mode).toBe('gallery')
+      // Released and claimed again: a new space starts as a gallery.
+      await store.setMode('plot-1', WORLD, A, 'immersive')
+      await store.release('plot-1', A)
+      expect((await store.claim('plot-1', WORLD, C, { limitPerAddress: 1 })).mode).toBe('gallery')
+    })
+
+    it('refuses a mode the database holds that this server does not know', async () => {
+      await store.claim('plot-1', WORLD, A, { limitPerAddress: 1 })
+      // The column's check keeps unknown modes out of the table itself.
+      await expect(
+        db.query(`update spaces set mode = 'dazzle' where space_id = 'plot-1'`),
+      ).rejects.toThrow()
     })
   })
 

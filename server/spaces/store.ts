@@ -6,6 +6,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { z } from 'zod'
 import { Space as SceneSpace, SpaceSlot, WorldId } from '../../src/protocol/scene'
+import { SpaceMode } from '../../src/protocol/spaces'
 import type { Database, Queryable, SqlParam } from '../db/database'
 
 /** The most exhibits any layout may hold (a scene may set a lower limit per space). */
@@ -110,6 +111,8 @@ export interface Space {
   collaborators: string[]
   /** The current layout version; 0 before the first commit. */
   version: number
+  /** How it shows its exhibits; the owner's choice, kept apart from the layout versions. */
+  mode: SpaceMode
 }
 
 /** A space a lapsed claim gave back. */
@@ -170,11 +173,12 @@ const SpaceRow = z.object({
   assigned: z.boolean(),
   claimed_at: z.date(),
   current_version: z.number().int().min(0),
+  mode: SpaceMode,
   collaborators: z.array(z.string()),
 })
 
 const SPACE_SELECT = `
-  select s.space_id, s.world, s.owner, s.assigned, s.claimed_at, s.current_version,
+  select s.space_id, s.world, s.owner, s.assigned, s.claimed_at, s.current_version, s.mode,
     coalesce((select array_agg(c.address order by c.added_at, c.address)
               from space_collaborators c where c.space_id = s.space_id), '{}'::text[]) as collaborators
   from spaces s`
@@ -189,6 +193,7 @@ function toSpace(row: unknown): Space {
     claimedAt: r.claimed_at.getTime(),
     collaborators: r.collaborators,
     version: r.current_version,
+    mode: r.mode,
   }
 }
 
@@ -384,6 +389,26 @@ export class SpaceStore {
         who,
       ])
       return (await this.spaceIn(tx, id))!
+    })
+  }
+
+  /** The owner shows the space as a gallery or an immersive exhibition. */
+  async setMode(spaceId: string, world: string, address: string, mode: SpaceMode): Promise<Space> {
+    const id = input(SpaceId, spaceId, 'spaceId')
+    const w = input(WorldId, world, 'world')
+    const by = input(Address, address, 'address')
+    const m = input(SpaceMode, mode, 'mode')
+    return this.db.transaction(async (tx) => {
+      const space = await this.lockSpace(tx, id)
+      if (space.world !== w) {
+        throw new SpaceError('world_mismatch', `space ${id} is in world ${space.world}, not ${w}`)
+      }
+      if (space.owner !== by) {
+        throw new SpaceError('not_owner', `only the owner chooses how space ${id} shows`)
+      }
+      if (space.mode === m) return space
+      await tx.query('update spaces set mode = $2 where space_id = $1', [id, m])
+      return { ...space, mode: m }
     })
   }
 

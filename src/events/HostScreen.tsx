@@ -6,7 +6,7 @@ import { useT } from '../i18n'
 import { current } from './current'
 import { MediaUrl, screenPosition, type ScreenMedia } from '../protocol/events'
 import { useEvent } from './store'
-import { serverNow } from './clock'
+import { serverNow } from '../net/clock'
 import { MEDIA_PRESETS, mediaLabel } from './media'
 import { StatusLine, useAction } from './hostAction'
 

@@ -10,7 +10,7 @@ import {
 } from '../protocol/events'
 import { useEvent } from './store'
 import { useWorld } from '../state/world'
-import { clock, serverNow } from './clock'
+import { clock, serverNow } from '../net/clock'
 import { reactionsProbe } from './Reactions'
 import { activeVideo, screenProbe } from './videoDriver'
 import { registerStageHooks } from './live/hooks'

@@ -4,7 +4,7 @@
 import { screenPosition } from '../protocol/events'
 import { useEvent } from './store'
 import { useEventLink } from './linkStore'
-import { serverNow } from './clock'
+import { serverNow } from '../net/clock'
 
 export interface EventsHooks {
   state: () => {

@@ -79,7 +79,7 @@ export type ScreenMedia = z.infer<typeof ScreenMedia>
 /**
  * What every screen shows. A playing video is at `position + (serverNow - at) / 1000` seconds;
  * a paused one at `position`. Clients turn their own clock into server time with an offset
- * estimated from pings (src/events/clock.ts), so late joiners land on the same frame.
+ * estimated from pings (src/net/clock.ts), so late joiners land on the same frame.
  */
 export const ScreenState = z.object({
   media: ScreenMedia.nullable(),

@@ -17,7 +17,7 @@ import {
   type RaisedHand,
   type ReactionCounts,
 } from './events'
-import { Placement, SpaceId, TokenRef, type SpaceErrorCode } from './spaces'
+import { Placement, SpaceId, SpaceMode, TokenRef, type SpaceErrorCode } from './spaces'
 import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
 import { TourMessages, type TourErrorCode, type TourServerMessages } from './tours'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
@@ -119,6 +119,14 @@ export const ClientMessages = {
       address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
       add: z.boolean(),
     }),
+    rate: SPACE_RATE,
+  },
+  /**
+   * The owner shows the space as a gallery (frames on the walls) or as an immersive exhibition
+   * (its works flow over the walls, floor and ceiling).
+   */
+  'space.mode': {
+    schema: z.object({ space: SpaceId, mode: SpaceMode }),
     rate: SPACE_RATE,
   },
   // ---- live gatherings (event rooms only; docs/protocol.md) -----------------------------

@@ -169,12 +169,19 @@ export const ExhibitView = z.object({
 })
 export type ExhibitView = z.infer<typeof ExhibitView>
 
+/** How a space shows its exhibits: framed on its walls, or flowing over every surface. */
+export const SPACE_MODES = ['gallery', 'immersive'] as const
+export const SpaceMode = z.enum(SPACE_MODES)
+export type SpaceMode = z.infer<typeof SpaceMode>
+
 export const SpaceView = z.object({
   /** The wallet address that holds the space, or null while it is free to claim. */
   owner: z.string().min(1).max(128).nullable(),
   collaborators: z.array(z.string().min(1).max(128)).max(32),
   /** Bumped by the server on every committed change of the space. */
   version: z.number().int().nonnegative(),
+  /** Set by the owner (`space.mode`); a space starts as a gallery. */
+  mode: SpaceMode.default('gallery'),
   exhibits: z.array(ExhibitView).max(64),
 })
 export type SpaceView = z.infer<typeof SpaceView>

@@ -57,6 +57,8 @@ export interface SpaceState {
   owner: string
   collaborators: StateList<string>
   version: number
+  /** A SpaceMode: 'gallery' or 'immersive'. */
+  mode: string
   exhibits: StateMap<ExhibitState>
 }
 
@@ -172,6 +174,7 @@ export function readSpace(space: SpaceState): SpaceView {
     owner: space.owner || null,
     collaborators: space.collaborators.toArray(),
     version: space.version,
+    mode: space.mode === 'immersive' ? 'immersive' : 'gallery',
     exhibits,
   }
 }

@@ -40,6 +40,8 @@ import { watchListings } from './listings'
 import { modelExhibits, modelLabelAnchor, useModels } from './modelState'
 import { isVeiled, resolveSpace, type ResolvedExhibit } from './resolve'
 import { maxTextureSide, useExhibitTexture } from './textures'
+import { useImmersiveCaption } from './immersive/state'
+import type { LocalText } from '../chain/types'
 import './strings'
 import './exhibit.css'
 
@@ -55,6 +57,8 @@ const PICTURE_RANGE = { voxel: 50, hd: 60 } as const
 const CLICK_SLOP = 6
 /** 3D models on pedestals: a lazy chunk of their own (GLTFLoader), fetched where one is shown. */
 const Models = lazy(() => import('./Models'))
+/** Immersive halls: shaders and the classics painted in code, fetched where a hall is one. */
+const ImmersiveHall = lazy(() => import('./immersive/ImmersiveHall'))
 
 interface PlacedExhibit {
   spaceId: string
@@ -66,7 +70,10 @@ interface PlacedExhibit {
 interface SpaceModel {
   layout: SpaceLayout
   view: SpaceView | null
+  /** Framed or standing exhibits (an immersive hall's wall frames make way for its show). */
   exhibits: PlacedExhibit[]
+  /** Every exhibit visitors see, when the space is an immersive exhibition; else null. */
+  show: ResolvedExhibit[] | null
 }
 
 // ---- placeholders ---------------------------------------------------------------------
@@ -308,6 +315,28 @@ function labelSpecs(
   return out
 }
 
+/** What an immersive hall is showing, for whoever stands in it (read out politely). */
+function ShowCaption() {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const caption = useImmersiveCaption((s) => s.caption)
+  const text = (v: string | LocalText | null) => (v === null || typeof v === 'string' ? v : v[lang])
+  return (
+    <div className="immersive-caption" role="status" aria-live="polite" hidden={!caption}>
+      {caption && (
+        <>
+          <span className="kicker">{t('immersive.showing')}</span>
+          <strong>{text(caption.work.title) || t('exhibit.untitled')}</strong>
+          {caption.work.by && <span>{text(caption.work.by)}</span>}
+          <em>
+            {caption.work.kind === 'classic' ? t('immersive.classic') : t('immersive.collectible')}
+          </em>
+        </>
+      )}
+    </div>
+  )
+}
+
 // ---- the component ------------------------------------------------------------------------
 
 export function Spaces({ scene }: { scene: Scene }) {
@@ -336,20 +365,23 @@ export function Spaces({ scene }: { scene: Scene }) {
     () =>
       layouts.map((layout) => {
         const view = views[layout.space.id] ?? null
-        if (!view) return { layout, view, exhibits: [] }
+        if (!view) return { layout, view, exhibits: [], show: null }
         const resolved = resolveSpace(view, (a) => listings[ownerKey(a)])
         const maxSide = maxTextureSide(
           layout.space.limits.textureMB,
           resolved.length,
           style === 'voxel' ? 512 : 1024,
         )
+        const shown = resolved.slice(0, layout.space.limits.exhibits)
+        const immersive = view.mode === 'immersive'
         const exhibits: PlacedExhibit[] = []
-        for (const r of resolved.slice(0, layout.space.limits.exhibits)) {
+        for (const r of shown) {
           if (r.view.id === arranging) continue
           const spot = frameSpot(layout, r.view.placement)
-          if (spot) exhibits.push({ spaceId: layout.space.id, r, spot, maxSide })
+          if (spot && !(immersive && spot.mount === 'wall'))
+            exhibits.push({ spaceId: layout.space.id, r, spot, maxSide })
         }
-        return { layout, view, exhibits }
+        return { layout, view, exhibits, show: immersive ? shown : null }
       }),
     [layouts, views, listings, style, arranging],
   )
@@ -458,6 +490,14 @@ export function Spaces({ scene }: { scene: Scene }) {
           <Models exhibits={withModels} style={style} />
         </Suspense>
       )}
+      {models.map(
+        (m) =>
+          m.show && (
+            <Suspense key={`immersive:${m.layout.space.id}`} fallback={null}>
+              <ImmersiveHall layout={m.layout} exhibits={m.show} style={style} />
+            </Suspense>
+          ),
+      )}
       <Html
         fullscreen
         // The overlay covers the canvas wherever the group is; labels are placed in useFrame.
@@ -473,6 +513,7 @@ export function Spaces({ scene }: { scene: Scene }) {
         {models.flatMap((m) =>
           m.exhibits.map((ex) => <ExhibitLabel key={`${ex.spaceId}:${ex.r.view.id}`} ex={ex} />),
         )}
+        <ShowCaption />
       </Html>
       <FreeEditorHost layouts={layouts} style={style} />
     </group>

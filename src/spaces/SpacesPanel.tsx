@@ -16,11 +16,31 @@ import { useWallet } from '../wallet/store'
 import { useWorld } from '../state/world'
 import { ChooseCollectible } from './ChooseCollectible'
 import { SpaceCollaborators, SpaceHistory } from './SpaceAdmin'
+import { SPACE_MODES, type SpaceMode } from '../protocol/spaces'
 
 addStrings({
   'spaces.title': { 'zh-CN': '创作者空间', en: 'Creator spaces' },
   'spaces.none': { 'zh-CN': '这个世界没有创作者空间', en: 'This world has no creator spaces' },
   'spaces.free': { 'zh-CN': '空地 · 可认领', en: 'Free: claim it' },
+  'spaces.mode': { 'zh-CN': '展览方式', en: 'How it shows' },
+  'spaces.mode.gallery': { 'zh-CN': '画廊：展品挂在墙上', en: 'Gallery: exhibits in frames' },
+  'spaces.mode.immersive': {
+    'zh-CN': '沉浸式展览：作品流过墙面、地面和天花板',
+    en: 'Immersive: works flow over walls, floor and ceiling',
+  },
+  'spaces.mode.gallery.about': {
+    'zh-CN': '访客在墙上和展台上看到你的展品。',
+    en: 'Visitors see your exhibits on the walls and stands.',
+  },
+  'spaces.mode.immersive.about': {
+    'zh-CN': '你已验证的藏品图片轮流铺满整个空间；不足两件时，加入苍穹用代码重绘的公有领域名作。',
+    en: 'Your verified collectibles fill the whole space in turn; with fewer than two, public-domain masterpieces redrawn in code join them.',
+  },
+  'spaces.mode.galleryNow': { 'zh-CN': '展览方式：画廊', en: 'Shown as a gallery' },
+  'spaces.mode.immersiveNow': {
+    'zh-CN': '展览方式：沉浸式展览',
+    en: 'Shown as an immersive exhibition',
+  },
   'spaces.yours': { 'zh-CN': '你的空间', en: 'Your space' },
   'spaces.collab': { 'zh-CN': '你可以协作编辑', en: 'You collaborate here' },
   'spaces.ownedBy': { 'zh-CN': '主人', en: 'Owned by' },
@@ -159,6 +179,49 @@ export function SpacesPanel() {
   )
 }
 
+/**
+ * How the space shows its exhibits: framed on its walls, or as an immersive exhibition whose
+ * works flow over its walls, floor and ceiling. The owner chooses; collaborators see which.
+ */
+function ShowMode({
+  space,
+  view,
+  isOwner,
+  onChange,
+}: {
+  space: Space
+  view: SpaceView
+  isOwner: boolean
+  onChange: (mode: SpaceMode) => void
+}) {
+  const t = useT()
+  if (!isOwner)
+    return (
+      <p className="muted small" data-testid="mode">
+        {t(view.mode === 'immersive' ? 'spaces.mode.immersiveNow' : 'spaces.mode.galleryNow')}
+      </p>
+    )
+  return (
+    <fieldset className="space-mode" data-testid="mode">
+      <legend>{t('spaces.mode')}</legend>
+      {SPACE_MODES.map((mode) => (
+        <label key={mode}>
+          <input
+            type="radio"
+            name={`mode-${space.id}`}
+            value={mode}
+            checked={view.mode === mode}
+            data-testid={`mode-${mode}`}
+            onChange={() => onChange(mode)}
+          />{' '}
+          {t(`spaces.mode.${mode}`)}
+        </label>
+      ))}
+      <small className="muted">{t(`spaces.mode.${view.mode}.about`)}</small>
+    </fieldset>
+  )
+}
+
 function SpaceSection({
   space,
   view,
@@ -221,6 +284,16 @@ function SpaceSection({
             value={exhibits.length}
             aria-label={t('spaces.budget')}
           />
+          {view && (
+            <ShowMode
+              space={space}
+              view={view}
+              isOwner={same(owner, address)}
+              onChange={(mode) =>
+                void run(() => edit?.editSpace('space.mode', { space: space.id, mode }))
+              }
+            />
+          )}
           <ul className="space-slots">
             {space.slots.map((slot) => {
               const there = exhibits.find(

@@ -11,6 +11,7 @@ function space(version: number, owner: string | null = OWNER): SpaceView {
     owner,
     collaborators: [],
     version,
+    mode: 'gallery',
     exhibits: [
       {
         id: 'e1',

@@ -107,6 +107,7 @@ describe('resolveSpace', () => {
     owner: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
     collaborators: [],
     version: 3,
+    mode: 'gallery',
     exhibits: [view(), view({ id: 'e2', hidden: { reason: 'not_owner' } }), view({ id: 'e3' })],
     ...over,
   })

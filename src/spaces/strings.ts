@@ -12,6 +12,12 @@ const EXHIBIT_STRINGS = {
   'exhibit.checking': { 'zh-CN': '正在核验…', en: 'Checking…' },
   'exhibit.unchecked': { 'zh-CN': '暂时无法核验', en: 'Cannot be checked now' },
   'exhibit.untitled': { 'zh-CN': '未命名', en: 'Untitled' },
+  'immersive.showing': { 'zh-CN': '正在展出', en: 'Now showing' },
+  'immersive.classic': {
+    'zh-CN': '公有领域名作，由苍穹用代码重绘',
+    en: 'A public-domain masterpiece, redrawn in code by Cangqiong',
+  },
+  'immersive.collectible': { 'zh-CN': '✓ 已验证的数字藏品', en: '✓ A verified collectible' },
   'exhibit.card': { 'zh-CN': '展品', en: 'Exhibit' },
   'exhibit.close': { 'zh-CN': '关闭', en: 'Close' },
   'exhibit.space': { 'zh-CN': '展出于 {space}', en: 'On show in {space}' },

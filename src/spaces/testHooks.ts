@@ -5,6 +5,7 @@ import { ownerKey, useListings } from './listingsStore'
 import { SpaceView, useSpaces, type ExhibitView, type OpenExhibit } from './store'
 import { modelsSnapshot } from './modelState'
 import { resolveSpace, type ExhibitStatus } from './resolve'
+import { immersiveState, useImmersiveCaption, type HallSnapshot } from './immersive/state'
 
 /** The store's views by space id, each exhibit with what visitors see of it. */
 export type SpacesSnapshot = Record<
@@ -25,6 +26,14 @@ export interface SpacesHooks {
   inject: (spaceId: string, view: unknown) => void
   /** 3D models on pedestals: how many are drawn, and which ("<space>:<exhibit>"), or failed. */
   models: () => { count: number; shown: string[]; failed: string[] }
+  /**
+   * Immersive halls drawn now, by space id: the programme's works, the moment, how many
+   * pictures are on the GPU, frames drawn; and the caption the visitor reads (its work key).
+   */
+  immersive: () => {
+    halls: Record<string, Omit<HallSnapshot, 'list'>>
+    caption: { spaceId: string; work: string } | null
+  }
 }
 
 export const spacesHooks: SpacesHooks = {
@@ -55,5 +64,11 @@ export const spacesHooks: SpacesHooks = {
   models: () => {
     const { shown, failed } = modelsSnapshot()
     return { count: shown.size, shown: [...shown], failed: [...failed] }
+  },
+  immersive: () => {
+    const halls: Record<string, Omit<HallSnapshot, 'list'>> = {}
+    for (const [id, { list: _list, ...rest }] of immersiveState) halls[id] = { ...rest }
+    const c = useImmersiveCaption.getState().caption
+    return { halls, caption: c && { spaceId: c.spaceId, work: c.work.key } }
   },
 }

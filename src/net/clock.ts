@@ -1,6 +1,8 @@
 // The server's clock as seen from this browser: an offset estimated from ping/pong round trips
 // (NTP-style), so every attendee turns the screen's server timestamps into the same video
-// position. Pure TypeScript, no React; runs in the browser and in tests.
+// position. Pure TypeScript, no React; runs in the browser and in tests. Event rooms ping and
+// feed it (src/events/binding.ts); immersive halls (src/spaces/immersive) read it too, so in an
+// event they keep the server's time and elsewhere the local clock, which suits their slow show.
 //
 // How the session (src/net/session.ts) must use it:
 //   1. On joining a room (world or event), call `clock.reset()` when the server may differ
