@@ -3,6 +3,7 @@
 // attendee in instance 2 on the other, who sees the host's screen, announcements (in order, no
 // gaps), the host in the cast and the attendance of both instances, and is kicked from there.
 // Wallet sign-in is shared too: a nonce, a session or a sign-out on one process holds on the other.
+import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ScreenState } from '../src/protocol/events'
@@ -70,6 +71,36 @@ describe('an event over two processes sharing Redis', () => {
     )
     expect(await b.closed).toBe(CLOSE_CODES.kicked)
     await until(() => host.room.state.event.attendance === 3) // host, A, Late
+  })
+
+  it('takes a guide’s group tour to followers in an instance on the other process', async () => {
+    const [one, two] = urls as [string, string]
+    const token = await signIn(one, 1)
+    const event = await createEvent(one, token, { capacity: 2 })
+    const guide = await attend(one, event.id, 'Guide', token)
+    await attend(two, event.id, 'Beside the guide')
+    const follower = await attend(two, event.id, 'Follower')
+    expect(follower.room.roomId).not.toBe(guide.room.roomId)
+    expect(hostOf(follower.room)).not.toBe(hostOf(guide.room))
+    const [tour] = JSON.parse(fs.readFileSync('scenes/block-park-village.json', 'utf8')).tours
+    guide.room.send('tour.lead', { tour: tour.id, stop: 0 })
+    guide.room.send('tour.lead', { tour: tour.id, stop: 1 })
+    const stops = () => follower.inbox['tour.group'].map((g) => [g.name, g.tour, g.stop])
+    await until(() => stops().length === 2)
+    expect(stops()).toEqual([
+      ['Guide', tour.id, 0],
+      ['Guide', tour.id, 1],
+    ])
+    // Attendees in a third instance, opened after the tour began, hear of it on joining.
+    await attend(one, event.id, 'Filling the second')
+    const late = await attend(one, event.id, 'Late')
+    expect(late.inbox['event.welcome'][0]).toMatchObject({ instance: 3 })
+    await until(() => late.inbox['tour.group'].length === 1)
+    expect(late.inbox['tour.group'][0]).toMatchObject({ name: 'Guide', tour: tour.id, stop: 1 })
+    // The guide leaves: the group ends in every instance.
+    await guide.leave()
+    await until(() => follower.inbox['tour.group'].at(-1)?.tour === null)
+    await until(() => late.inbox['tour.group'].at(-1)?.tour === null)
   })
 
   it('shares sign-in: nonce, session and sign-out hold on both processes', async () => {

@@ -119,6 +119,7 @@ const TYPES = [
   'stage.watch',
   'stage.token',
   'stage.ended',
+  'tour.group',
 ] as const
 
 export interface Attendee {

@@ -219,6 +219,7 @@ export class WorldRoom extends Room<WorldState> {
     const rulesNow = () => this.rules
     const host: RoomHost = {
       roomId: this.roomId,
+      family: this.instancesKey(world),
       state: this.state,
       presence: this.presence,
       clock: this.clock,

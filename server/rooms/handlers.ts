@@ -85,6 +85,11 @@ export function coverage(tables: Record<string, object>): {
 /** What a feature gets from the room it plugs into. */
 export interface RoomHost {
   readonly roomId: string
+  /**
+   * The presence key that names the rooms this one is an instance of: a world's instances, or
+   * an event's (`cq:instances:…`). A feature that spans instances keys its channel on it.
+   */
+  readonly family: string
   readonly state: WorldState
   readonly presence: Presence
   readonly clock: Clock

@@ -10,7 +10,7 @@ export function toursFeature(): RoomFeature {
     attach(host: RoomHost, handlers: Handlers) {
       const part = new RoomTours(host)
       handlers.add('tours', part, tourHandlers)
-      return Promise.resolve(part)
+      return part.start().then(() => part)
     },
   }
 }

@@ -3,13 +3,14 @@
 // a small stand-in (the rules of the scene file, and the messages it would send); the e2e
 // (e2e/tours.spec.ts) runs it in the real room with two browsers.
 import fs from 'node:fs'
+import { LocalPresence } from '@colyseus/core'
 import { describe, expect, it } from 'vitest'
 import type { ServerMessages } from '../../src/protocol/messages'
 import { parseScene } from '../../src/protocol/scene'
 import type { RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
 import { rulesOf } from '../worlds'
-import { RoomTours } from './room'
+import { REFRESH_MS, RoomTours, STALE_MS } from './room'
 
 const scene = parseScene(fs.readFileSync('scenes/block-park-village.json', 'utf8'), 'village')
 const tour = scene.tours[0]!
@@ -18,24 +19,41 @@ const plain = tour.stops.find((s) => !s.scene)!
 
 type Sent = { to: string; type: keyof ServerMessages; body: unknown }
 
-function room(world = scene) {
+/** The shared clock of the rooms a test makes (ms). */
+const time = { now: 1_000_000 }
+
+/**
+ * A room's tours part, in a family of rooms sharing `presence` (Colyseus' own in-process
+ * presence: what one process runs on; Redis carries the same calls between processes).
+ */
+async function room(world = scene, presence = new LocalPresence(), roomId = 'r1') {
   const sent: Sent[] = []
-  let clock = 1_000_000
+  const ticks: (() => void)[] = []
   const host = {
+    roomId,
+    family: 'cq:instances:event:test',
+    presence,
+    clock: { setInterval: (f: () => void) => ticks.push(f) },
     rules: rulesOf(world),
     reply: (client: { sessionId: string }, type: keyof ServerMessages, body: unknown) =>
       sent.push({ to: client.sessionId, type, body }),
     broadcast: (type: keyof ServerMessages, body: unknown) => sent.push({ to: '*', type, body }),
   }
-  const part = new RoomTours(host as unknown as RoomHost, () => clock)
+  const part = new RoomTours(host as unknown as RoomHost, () => time.now)
+  await part.start()
   const seat = (id: string, [x, y, z]: readonly number[]) =>
     ({ client: { sessionId: id }, guard: { x, y, z } }) as unknown as Seat
-  return { part, sent, seat, pass: (ms: number) => (clock += ms) }
+  /** The room's periodic sync, as its clock would run it; resolves when presence answered. */
+  const tick = async () => {
+    for (const f of ticks) f()
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  return { part, sent, seat, presence, tick, pass: (ms: number) => (time.now += ms) }
 }
 
 describe('tours in a room', () => {
-  it('starts a staged scene for everyone when a visitor arrives, and tells latecomers how far it is', () => {
-    const { part, sent, seat, pass } = room()
+  it('starts a staged scene for everyone when a visitor arrives, and tells latecomers how far it is', async () => {
+    const { part, sent, seat, pass } = await room()
     const a = seat('a', staged.position)
     part.arrive(a, tour.id, staged.id)
     expect(sent).toEqual([
@@ -54,8 +72,8 @@ describe('tours in a room', () => {
     expect(sent[2]).toMatchObject({ to: 'c', body: { elapsed: 127_250 } })
   })
 
-  it('refuses a visitor who is not at the stop, a stop without a scene, and unknown ones', () => {
-    const { part, sent, seat } = room()
+  it('refuses a visitor who is not at the stop, a stop without a scene, and unknown ones', async () => {
+    const { part, sent, seat } = await room()
     const far = seat('far', [staged.position[0] + 40, 0, staged.position[2]])
     part.arrive(far, tour.id, staged.id)
     part.arrive(seat('p', plain.position), tour.id, plain.id)
@@ -70,8 +88,8 @@ describe('tours in a room', () => {
     expect(sent.every((m) => (m.body as { code: string }).code === 'tour_refused')).toBe(true)
   })
 
-  it('starts a scene that plays once again after it has ended', () => {
-    const { part, sent, seat, pass } = room()
+  it('starts a scene that plays once again after it has ended', async () => {
+    const { part, sent, seat, pass } = await room()
     const once = { ...staged.scene!, loop: undefined }
     const rules = rulesOf({
       ...scene,
@@ -100,8 +118,8 @@ describe('group tours in a room', () => {
       player: { name: `Guide ${id}` },
     }) as unknown as Seat
 
-  it('a signed-in guide leads: everyone hears each stop, joiners the groups under way, and it ends when they leave', () => {
-    const { part, sent } = room()
+  it('a signed-in guide leads: everyone hears each stop, joiners the groups under way, and it ends when they leave', async () => {
+    const { part, sent } = await room()
     const guide = seated('g', '0xabc')
     part.lead(guide, tour.id, 0)
     part.lead(guide, tour.id, 2)
@@ -122,8 +140,8 @@ describe('group tours in a room', () => {
     expect(sent).toHaveLength(4)
   })
 
-  it('refuses a guest, an unknown tour or stop, and a ninth group', () => {
-    const { part, sent } = room()
+  it('refuses a guest, an unknown tour or stop, and a ninth group', async () => {
+    const { part, sent } = await room()
     part.lead(seated('guest', null), tour.id, 0)
     part.lead(seated('a', '0x1'), 'no-tour', 0)
     part.lead(seated('b', '0x2'), tour.id, tour.stops.length)
@@ -141,5 +159,54 @@ describe('group tours in a room', () => {
     // A guide already leading moves on even when the room is full.
     part.lead(seated('g0', '0x3'), tour.id, 1)
     expect(sent.at(-1)).toMatchObject({ to: '*', body: { guide: 'g0', stop: 1 } })
+  })
+
+  it('spans the instances of an event: followers anywhere hear each stop, later instances too', async () => {
+    const presence = new LocalPresence()
+    const a = await room(scene, presence, 'ra')
+    const b = await room(scene, presence, 'rb')
+    const guide = seated('g', '0xabc')
+    a.part.lead(guide, tour.id, 1)
+    const group = { guide: 'g', name: 'Guide g', tour: tour.id, stop: 1 }
+    expect(b.sent).toEqual([{ to: '*', type: 'tour.group', body: group }])
+    // An instance opened later takes in the group under way, and tells its joiners.
+    await new Promise((r) => setTimeout(r, 20))
+    const c = await room(scene, presence, 'rc')
+    expect(c.sent).toEqual([{ to: '*', type: 'tour.group', body: group }])
+    c.part.joined(seated('late', null))
+    expect(c.sent[1]).toEqual({ to: 'late', type: 'tour.group', body: group })
+    // The guide moves on, then leaves: every instance hears both; presence keeps nothing.
+    a.part.lead(guide, tour.id, 2)
+    a.part.left(guide)
+    for (const r of [b, c])
+      expect(r.sent.slice(-2).map((m) => m.body)).toEqual([
+        { ...group, stop: 2 },
+        { ...group, stop: 2, tour: null },
+      ])
+    await new Promise((r) => setTimeout(r, 20))
+    expect(await presence.hgetall('cq:tours:cq:instances:event:test:groups')).toEqual({})
+    // Only the guide's own room ends a group: another room's seat of that id ends nothing.
+    a.part.lead(guide, tour.id, 0)
+    b.part.left(seated('g', null))
+    expect(c.sent.at(-1)?.body).toEqual({ ...group, stop: 0 })
+  })
+
+  it('drops a group whose instance stopped confirming it (its process died)', async () => {
+    const presence = new LocalPresence()
+    const a = await room(scene, presence, 'ra')
+    const b = await room(scene, presence, 'rb')
+    a.part.lead(seated('g', '0xabc'), tour.id, 0)
+    // While the guide's instance confirms it, the group holds however long it runs.
+    for (let t = 0; t < 3; t++) {
+      a.pass(REFRESH_MS)
+      await a.tick()
+      await b.tick()
+    }
+    expect(b.sent).toHaveLength(1)
+    // The guide's instance is gone without a word: after STALE_MS the others end the group.
+    b.pass(STALE_MS + 1)
+    await b.tick()
+    expect(b.sent.at(-1)?.body).toMatchObject({ guide: 'g', tour: null })
+    expect(await presence.hgetall('cq:tours:cq:instances:event:test:groups')).toEqual({})
   })
 })
