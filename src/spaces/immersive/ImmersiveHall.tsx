@@ -141,7 +141,8 @@ export default function ImmersiveHall({
   )
   useEffect(() => () => material.dispose(), [material])
 
-  // Verified pictures, in the space's exhibit order (the same on every visitor's page).
+  // Verified pictures, in the space's exhibit order (the same on every visitor's page); a picture
+  // two exhibits show (one ERC-1155 token placed twice) is one work.
   const pictures = useMemo(() => {
     const out: { url: string; r: ResolvedExhibit }[] = []
     const seen = new Set<string>()
@@ -165,7 +166,8 @@ export default function ImmersiveHall({
     const mine: ShowWork[] = pictures
       .filter((p) => loaded[p.url] !== null)
       .map((p) => ({
-        key: p.url,
+        key: `exhibit:${p.r.view.id}`,
+        url: p.url,
         kind: 'collectible',
         title: p.r.item?.name || p.r.view.title,
         by: p.r.item?.issuer ?? p.r.view.issuer,
@@ -201,7 +203,7 @@ export default function ImmersiveHall({
       const t = classicTextures.get(c.id)
       return { texture: t ?? PAPER, aspect: c.width / c.height }
     }
-    return loaded[w.key] ?? { texture: PAPER, aspect: 1 }
+    return (w.url && loaded[w.url]) || { texture: PAPER, aspect: 1 }
   }
 
   const worksRef = useRef(works)

@@ -5,8 +5,10 @@ import type { LocalText } from '../../chain/types'
 
 /** One work of a hall's programme. */
 export interface ShowWork {
-  /** The picture's URL, or `classic:<id>`. */
+  /** `exhibit:<id>` (the first exhibit showing that picture), or `classic:<id>`. */
   key: string
+  /** A collectible's picture. */
+  url?: string
   kind: 'collectible' | 'classic'
   title: string | LocalText
   /** The issuer of a collectible; "after …" for a classic. */
