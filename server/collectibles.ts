@@ -12,7 +12,7 @@
 // It is one file because the listing, its cache and the transfer watcher that invalidates it share
 // the cache's keys and lifetimes.
 import { getAddress, isAddress } from 'ethers'
-import { EvmAdapter, type TransferLog } from '../src/chain/evm'
+import { EvmAdapter, evmCapabilities, type TransferLog } from '../src/chain/evm'
 import { instrumentRpc } from './metrics'
 import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
 import { Lru } from '../src/chain/lru'
@@ -106,6 +106,7 @@ export class CollectibleService {
           chainId: chain.chainId,
           rpcUrls: chain.rpcUrls,
           multicall3: chain.multicall3,
+          ...evmCapabilities(chain),
         }))
     const trustedOrigins = opts.ipfsGateways.flatMap((g) => {
       try {
@@ -280,7 +281,10 @@ export class CollectibleService {
     try {
       const contract = getAddress(token.contract)
       const block = await adapter.blockNumber()
-      const kind = (await adapter.detect([contract], block)).get(contract)
+      const declared = rule?.standard ?? token.standard
+      const kind = (
+        await adapter.detect([contract], block, declared && new Map([[contract, declared]]))
+      ).get(contract)
       const standard = kind?.standard ?? token.standard ?? rule?.standard ?? 'erc721'
       const query = { chainId: token.chainId, contract, tokenId: token.tokenId, standard }
       const [[balance], [uri]] = await Promise.all([
@@ -335,7 +339,11 @@ export class CollectibleService {
       ])
       const holdings = [...listed, ...unlisted]
       // ERC-165 answers are cached by the adapter: this costs no request for what was listed.
-      const kinds = await adapter.detect([...new Set(holdings.map((h) => h.contract))], block)
+      const kinds = await adapter.detect(
+        [...new Set(holdings.map((h) => h.contract))],
+        block,
+        new Map(holdings.map((h) => [h.contract, h.standard])),
+      )
       const uris = await adapter.tokenUris(holdings, block)
       const metadata = await mapLimited(holdings, this.opts.metadataConcurrency ?? 16, (h, i) =>
         this.metadataFor(h, uris[i] ?? null, chain.local ?? false),

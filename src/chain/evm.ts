@@ -31,6 +31,7 @@ import {
   type Standard,
 } from './types'
 import { Lru } from './lru'
+import type { ChainCapabilities } from './registry'
 
 /** Tokens read per contract and wallet, at most (a contract may claim any balance). */
 export const MAX_TOKENS_PER_CONTRACT = 200
@@ -86,10 +87,27 @@ export interface EvmAdapterOptions {
   headers?: Record<string, string>
   /** false: one HTTP request per JSON-RPC call (the bench's naive baseline). */
   batch?: boolean
+  /** JSON-RPC calls per HTTP request when batching (default 50; the registry's batchSize). */
+  batchSize?: number
+  /** false: the chain answers eth_call only at "latest" (default true: at the listing's block). */
+  pastBlocks?: boolean
+  /**
+   * false: the issuers predate ERC-165. Allowlisted contracts are taken as the standard the
+   * registry declares and read from Transfer logs; discovered ones as their logs show.
+   */
+  erc165?: boolean
   /** Tokens read per contract and wallet (default 200). */
   maxTokensPerContract?: number
   /** Contracts `discover` returns per wallet (default 50). */
   maxContracts?: number
+}
+
+/** The adapter options a registry chain's capabilities set (docs/trust-registry.md). */
+export function evmCapabilities(chain: {
+  capabilities: ChainCapabilities
+}): Pick<EvmAdapterOptions, 'batchSize' | 'multicallChunk' | 'logRange' | 'pastBlocks' | 'erc165'> {
+  const { batchSize, multicallChunk, logRange, pastBlocks, erc165 } = chain.capabilities
+  return { batchSize, multicallChunk, logRange, pastBlocks, erc165 }
 }
 
 export interface ContractKind {
@@ -130,11 +148,11 @@ class CountingProvider extends JsonRpcProvider {
     request: FetchRequest,
     network: Network,
     readonly counters: RpcCounters,
-    batch: boolean,
+    batchSize: number,
   ) {
     super(request, network, {
       staticNetwork: network,
-      batchMaxCount: batch ? 50 : 1,
+      batchMaxCount: batchSize,
       batchStallTime: 5,
     })
   }
@@ -160,6 +178,8 @@ export class EvmAdapter implements ChainAdapter {
   private readonly kinds = new Lru<string, ContractKind>(10_000)
   private readonly maxTokens: number
   private readonly maxContracts: number
+  private readonly pastBlocks: boolean
+  private readonly erc165: boolean
 
   constructor(opts: EvmAdapterOptions) {
     if (opts.rpcUrls.length === 0) throw new Error(`chain ${opts.chainId}: no RPC URL`)
@@ -169,12 +189,15 @@ export class EvmAdapter implements ChainAdapter {
     this.multicall3 = opts.multicall3 ? getAddress(opts.multicall3) : null
     this.maxTokens = opts.maxTokensPerContract ?? MAX_TOKENS_PER_CONTRACT
     this.maxContracts = opts.maxContracts ?? MAX_CONTRACTS_PER_WALLET
+    this.pastBlocks = opts.pastBlocks ?? true
+    this.erc165 = opts.erc165 ?? true
+    const batchSize = opts.batch === false ? 1 : (opts.batchSize ?? 50)
     const network = Network.from(opts.chainId)
     this.providers = opts.rpcUrls.map((url) => {
       const req = new FetchRequest(url)
       req.timeout = opts.timeoutMs ?? 10_000
       for (const [k, v] of Object.entries(opts.headers ?? {})) req.setHeader(k, v)
-      return new CountingProvider(req, network, this.counters, opts.batch ?? true)
+      return new CountingProvider(req, network, this.counters, batchSize)
     })
   }
 
@@ -206,7 +229,7 @@ export class EvmAdapter implements ChainAdapter {
   /** Many read-only calls at `block`, in as few requests as possible. Failed calls: ok false. */
   async callMany(calls: readonly Call[], block: number): Promise<CallResult[]> {
     if (calls.length === 0) return []
-    const tag = hex(block)
+    const tag = this.pastBlocks ? hex(block) : 'latest'
     if (!this.multicall3) {
       return Promise.all(
         calls.map((c) =>
@@ -272,8 +295,24 @@ export class EvmAdapter implements ChainAdapter {
     }
   }
 
-  /** ERC-165 kinds of these contracts at `block` (cached: a contract's code does not change). */
-  async detect(contracts: readonly string[], block: number): Promise<Map<string, ContractKind>> {
+  /**
+   * ERC-165 kinds of these contracts at `block` (cached: a contract's code does not change). On a
+   * chain whose issuers predate ERC-165 (`erc165: false`) nothing is asked: a contract is what
+   * `declared` says (the registry, or its Transfer events), never enumerable.
+   */
+  async detect(
+    contracts: readonly string[],
+    block: number,
+    declared?: ReadonlyMap<string, Standard>,
+  ): Promise<Map<string, ContractKind>> {
+    if (!this.erc165) {
+      return new Map(
+        contracts.map((c) => [
+          getAddress(c),
+          { standard: declared?.get(getAddress(c)) ?? null, enumerable: false },
+        ]),
+      )
+    }
     const todo = [...new Set(contracts.map((c) => getAddress(c)))].filter((c) => !this.kinds.has(c))
     const ids = [INTERFACE_IDS.erc721, INTERFACE_IDS.erc721Enumerable, INTERFACE_IDS.erc1155]
     const calls = todo.flatMap((target) =>
@@ -336,7 +375,8 @@ export class EvmAdapter implements ChainAdapter {
     const logs = await this.transfers({ fromBlock, toBlock: block, to: owner })
     // Anyone can send a wallet tokens of new contracts: only the first few are looked at.
     const seen = [...new Set(logs.map((l) => l.contract))].slice(0, this.maxContracts)
-    const kinds = await this.detect(seen, block)
+    // Without ERC-165 a contract is what its Transfer events say it is.
+    const kinds = await this.detect(seen, block, new Map(logs.map((l) => [l.contract, l.standard])))
     return seen.flatMap((address) => {
       const standard = kinds.get(address)?.standard
       return standard ? [{ address, standard, fromBlock }] : []
@@ -352,6 +392,7 @@ export class EvmAdapter implements ChainAdapter {
     const kinds = await this.detect(
       contracts.map((c) => c.address),
       block,
+      new Map(contracts.map((c) => [getAddress(c.address), c.standard])),
     )
     const enumerable: string[] = []
     const scanned: ContractRef[] = []

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  DEFAULT_CAPABILITIES,
   TrustRegistryError,
   formatJsonPath,
   parseTrustRegistry,
@@ -83,6 +84,29 @@ describe('parseTrustRegistry', () => {
     expect(reg.issuer(31337, BADGES)?.standard).toBe('erc1155')
     expect(reg.issuer(1, PIXELS)).toBeUndefined()
     expect(reg.issuer(31337, '0x0000000000000000000000000000000000000001')).toBeUndefined()
+  })
+
+  it('fills in what a chain can do, and names a bad capability by its path', () => {
+    const reg = parseTrustRegistry(sample(), 'r.json')
+    expect(reg.chains[0]!.capabilities).toEqual(DEFAULT_CAPABILITIES)
+    const limited = sample()
+    Object.assign(limited.chains[0]!, { capabilities: { logRange: 1000, erc165: false } })
+    expect(parseTrustRegistry(limited, 'r.json').chains[0]!.capabilities).toEqual({
+      ...DEFAULT_CAPABILITIES,
+      logRange: 1000,
+      erc165: false,
+    })
+    for (const [bad, where] of [
+      [{ batchSize: 0 }, 'chains[0].capabilities.batchSize'],
+      [{ logRange: 2.5 }, 'chains[0].capabilities.logRange'],
+      [{ pastBlock: false }, 'chains[0].capabilities'],
+    ] as const) {
+      const wrong = sample()
+      Object.assign(wrong.chains[0]!, { capabilities: bad })
+      expect(() => parseTrustRegistry(wrong, 'r.json')).toThrow(`r.json: ${where}`)
+    }
+    // Servers' own business: browsers never see them.
+    expect(JSON.stringify(reg.toPublicJSON())).not.toContain('capabilities')
   })
 
   it('names the file and the JSON path in errors', () => {

@@ -34,6 +34,38 @@ export interface TrustedIssuer {
   }
 }
 
+/**
+ * What a chain's JSON-RPC can do. EVM-compatible consortium chains differ (no Multicall3, capped
+ * eth_getLogs ranges, no eth_call at past blocks, issuers older than ERC-165); each field has a
+ * default that suits anvil and most public chains, and turning one off takes the fallback.
+ */
+export interface ChainCapabilities {
+  /** JSON-RPC calls per HTTP request (1: no batches). Default 50. */
+  batchSize: number
+  /** Calls per Multicall3 aggregate3, when the chain has `multicall3`. Default 400. */
+  multicallChunk: number
+  /** Most blocks one eth_getLogs may span. Default 5000. */
+  logRange: number
+  /**
+   * eth_call at a named past block (every read of a listing at one block). false: reads at
+   * "latest", the listing names the block it started at. Default true.
+   */
+  pastBlocks: boolean
+  /**
+   * The issuers answer ERC-165 supportsInterface. false: the registry's `standard` is taken as
+   * declared and tokens are found from Transfer logs (no tokenOfOwnerByIndex). Default true.
+   */
+  erc165: boolean
+}
+
+export const DEFAULT_CAPABILITIES: Readonly<ChainCapabilities> = {
+  batchSize: 50,
+  multicallChunk: 400,
+  logRange: 5_000,
+  pastBlocks: true,
+  erc165: true,
+}
+
 export interface TrustedChain {
   chainId: number
   kind: ChainKind
@@ -43,6 +75,7 @@ export interface TrustedChain {
   rpcUrls: readonly string[]
   /** Multicall3 address (checksummed), when the chain has one. */
   multicall3?: string
+  capabilities: ChainCapabilities
   /**
    * When set, the server also scans Transfer logs from this block for contracts that are not
    * allowlisted, and lists their tokens as unverified (issuer_not_allowlisted).
@@ -159,6 +192,15 @@ const EvmChain = z.strictObject({
   name: Text,
   rpcUrls: z.array(RpcUrl).min(1, 'at least one RPC URL'),
   multicall3: Address.optional(),
+  capabilities: z
+    .strictObject({
+      batchSize: z.number().int().min(1).max(1000).optional(),
+      multicallChunk: z.number().int().min(1).max(5000).optional(),
+      logRange: z.number().int().min(1).max(100_000_000).optional(),
+      pastBlocks: z.boolean().optional(),
+      erc165: z.boolean().optional(),
+    })
+    .optional(),
   discoverFromBlock: BlockNumber.optional(),
   issuers: z.array(Issuer),
 })
@@ -275,6 +317,7 @@ export function parseTrustRegistry(
       substituteEnv(url, options.env, `chains[${i}].rpcUrls[${k}]`, problems),
     ),
     ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
+    capabilities: { ...DEFAULT_CAPABILITIES, ...c.capabilities },
     ...(c.discoverFromBlock !== undefined && { discoverFromBlock: c.discoverFromBlock }),
     issuers: c.issuers.map((s) => ({
       chainId: c.chainId,
@@ -348,7 +391,7 @@ export class TrustRegistry {
   /** The registry without RPC URLs (they may carry API keys): safe to send to browsers. */
   toPublicJSON(): {
     version: number
-    chains: (Omit<TrustedChain, 'rpcUrls' | 'issuers' | 'discoverFromBlock'> & {
+    chains: (Omit<TrustedChain, 'rpcUrls' | 'issuers' | 'discoverFromBlock' | 'capabilities'> & {
       issuers: Omit<TrustedIssuer, 'metadata' | 'fromBlock'>[]
     })[]
   } {
