@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { matchMaker } from '@colyseus/core'
 import { Client, type Room } from 'colyseus.js'
 import { Contract, JsonRpcProvider, NonceManager, Wallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,6 +18,8 @@ import { testConfig } from '../testConfig'
 import { captureLogs } from '../log'
 import { devWallets, mined } from '../devchain'
 import type { WorldState } from '../rooms/WorldState'
+import { spacesChannel } from './room'
+import type { SpaceChange } from './service'
 import { signIn as signInAt } from '../events/testKit'
 
 const WORLD = 'block-park-village'
@@ -309,8 +312,19 @@ describe('creator spaces', () => {
     expect(await stranger.edit('space.mode', { mode: 'immersive' })).toEqual({
       error: 'not_owner',
     })
+    // A free space has no owner to choose (the spare plot is free again by now).
+    expect(await owner.edit('space.mode', { space: 'spare-plot', mode: 'immersive' })).toEqual({
+      error: 'unknown_space',
+    })
+    // Published, not only reloaded here: the world's other instances show it too.
+    const published: SpaceChange[] = []
+    const onChange = (c: SpaceChange) => published.push(c)
+    await matchMaker.presence.subscribe(spacesChannel(WORLD), onChange)
     const mode = await owner.edit('space.mode', { mode: 'immersive' })
     expect(mode.ok).toMatchObject({ op: 'mode', version: 3 })
+    await until(() => published.length > 0)
+    await matchMaker.presence.unsubscribe(spacesChannel(WORLD), onChange)
+    expect(published).toEqual([{ world: WORLD, space: SPACE }])
     await until(() => stranger.space()?.mode === 'immersive')
     expect(stranger.space()?.version).toBe(3)
     expect((await owner.edit('space.mode', { mode: 'gallery' })).ok).toBeDefined()
