@@ -23,6 +23,8 @@ const LOG_RANGE = 3
 
 /** What the stand-in refused, by rule: a fallback that was needed and not taken shows here. */
 const refused = { batch: 0, logRange: 0, pastBlock: 0, erc165: 0 }
+/** While set, the gateway answers every request with 503, as a chain that is down. */
+const outage = { on: false }
 
 interface RpcRequest {
   id: unknown
@@ -50,6 +52,7 @@ function limitedGateway(upstream: string): Promise<{ url: string; close: () => v
         res.writeHead(status, { 'content-type': 'application/json' })
         res.end(JSON.stringify(json))
       }
+      if (outage.on) return reply(503, refuse(null, 'service unavailable'))
       if (Array.isArray(body)) {
         if (body.length > 1) {
           refused.batch++
@@ -172,6 +175,41 @@ describe('two chains, one listing', () => {
       expect(secondItems.some((i) => i.standard === 'erc721')).toBe(true)
       expect(refused).toEqual({ batch: 0, logRange: 0, pastBlock: 0, erc165: 0 })
     } finally {
+      s.stop()
+    }
+  })
+
+  it('marks only the chain that is down: its pieces show unverified, the other chain’s verify', async () => {
+    const s = service(OFF)
+    const visitor = devAccounts().visitor
+    try {
+      const before = await s.list(visitor)
+      const held = before.items.filter((i) => i.chainId === SECOND_CHAIN)
+      outage.on = true
+      s.invalidate(visitor)
+      const during = await s.list(visitor)
+      expect(during.chains.map((c) => [c.chainId, Boolean(c.unavailable)])).toEqual([
+        [first.chainId, false],
+        [SECOND_CHAIN, true],
+      ])
+      expect(during.chains[1]!.unavailable).toMatch(/unreachable/)
+      const onFirst = (r: typeof during) =>
+        r.items.filter((i) => i.chainId === first.chainId && i.verified).length
+      expect(onFirst(during)).toBe(onFirst(before))
+      // What the second chain held last time, shown but not counted as verified.
+      const shown = during.items.filter((i) => i.chainId === SECOND_CHAIN)
+      expect(shown.map((i) => i.tokenId)).toEqual(held.map((i) => i.tokenId))
+      expect(shown.every((i) => !i.verified && i.reasons.join() === 'chain_unavailable')).toBe(true)
+      // Back up: the next listing verifies it again.
+      outage.on = false
+      s.invalidate(visitor)
+      const after = await s.list(visitor)
+      expect(after.chains.every((c) => !c.unavailable)).toBe(true)
+      expect(after.items.filter((i) => i.chainId === SECOND_CHAIN && i.verified).length).toBe(
+        held.filter((i) => i.verified).length,
+      )
+    } finally {
+      outage.on = false
       s.stop()
     }
   })

@@ -33,6 +33,8 @@ import { errorField, log as processLog, type Logger } from './log'
 
 /** Largest listing, bytes of JSON: items past it are left out (`truncated`). */
 export const MAX_LISTING_BYTES = 4 * 1024 * 1024
+/** A listing with a chain that could not be read is kept this short a time, ms. */
+export const PARTIAL_LISTING_MS = 15_000
 /** Wallet listings and metadata documents kept, at most (least recently used go first). */
 export const LISTING_CACHE_MAX = 10_000
 export const METADATA_CACHE_MAX = 5_000
@@ -42,8 +44,17 @@ export interface CollectiblesResponse {
   items: Collectible[]
   /** True when items were left out to keep the listing under MAX_LISTING_BYTES. */
   truncated: boolean
-  /** Per trusted chain: the block every item of that chain was checked at. */
-  chains: { chainId: number; name: LocalText; local: boolean; block: number }[]
+  /**
+   * Per trusted chain: the block every item of that chain was checked at, or (0 and) why the
+   * chain could not be read now. A chain that is down takes only its own items with it.
+   */
+  chains: {
+    chainId: number
+    name: LocalText
+    local: boolean
+    block: number
+    unavailable?: string
+  }[]
   /** The block of the first chain (convenience for single-chain set-ups). */
   block: number
 }
@@ -83,6 +94,8 @@ interface ChainReader {
 export class CollectibleService {
   private readonly readers: ChainReader[]
   private readonly cache = new Lru<string, Cached>(LISTING_CACHE_MAX)
+  /** Per wallet, each chain's items as last read: shown, unverified, while that chain is down. */
+  private readonly lastRead = new Lru<string, Map<number, Collectible[]>>(LISTING_CACHE_MAX)
   private readonly metadata = new Lru<string, { at: number; value: Promise<MetadataOutcome> }>(
     METADATA_CACHE_MAX,
   )
@@ -218,16 +231,50 @@ export class CollectibleService {
     const hit = this.cache.get(owner)
     if (hit && now - hit.at < this.ttlMs) return hit.value
     const value = this.read(owner)
-    this.cache.set(owner, { at: now, value })
-    // A failure is not cached: the next request tries again.
-    value.catch(() => {
-      if (this.cache.get(owner)?.value === value) this.cache.delete(owner)
-    })
+    const entry = { at: now, value }
+    this.cache.set(owner, entry)
+    value.then(
+      // A chain was down: ask it again soon rather than after the whole TTL.
+      (r) => {
+        if (r.chains.some((c) => c.unavailable)) entry.at = now - this.ttlMs + PARTIAL_LISTING_MS
+      },
+      // A failure is not cached: the next request tries again.
+      () => {
+        if (this.cache.get(owner)?.value === value) this.cache.delete(owner)
+      },
+    )
     return value
   }
 
+  /**
+   * Every chain read side by side. A chain that cannot be read is marked unavailable in the
+   * answer, its items from the last listing shown unverified (`chain_unavailable`); only when
+   * no chain can be read is the whole listing an error (an empty list would say "owns nothing").
+   */
   private async read(owner: string): Promise<CollectiblesResponse> {
-    const perChain = await Promise.all(this.readers.map((r) => this.readChain(r, owner)))
+    const settled = await Promise.allSettled(this.readers.map((r) => this.readChain(r, owner)))
+    if (settled.every((s) => s.status === 'rejected')) throw settled[0]!.reason
+    const last = this.lastRead.get(owner) ?? new Map<number, Collectible[]>()
+    const now = new Map<number, Collectible[]>()
+    const perChain = settled.map((s, i) => {
+      const reader = this.readers[i]!
+      const chainId = reader.chain.chainId
+      if (s.status === 'fulfilled') {
+        now.set(chainId, s.value.items)
+        return { ...s.value, unavailable: undefined }
+      }
+      const reason = s.reason as Error
+      this.log.warn({ chainId, error: errorField(reason) }, 'chain unavailable for a listing')
+      const before = last.get(chainId) ?? []
+      now.set(chainId, before)
+      const items = before.map((c): Collectible => ({
+        ...c,
+        verified: false,
+        reasons: ['chain_unavailable'],
+      }))
+      return { reader, block: 0, items, unavailable: reason.message.slice(0, 300) }
+    })
+    this.lastRead.set(owner, now)
     // Verified items come first in each chain's list, so they are the last to be cut.
     const items: Collectible[] = []
     let bytes = 0
@@ -244,13 +291,14 @@ export class CollectibleService {
       address: owner,
       items,
       truncated,
-      chains: perChain.map(({ reader, block }) => ({
+      chains: perChain.map(({ reader, block, unavailable }) => ({
         chainId: reader.chain.chainId,
         name: reader.chain.name,
         local: reader.chain.local ?? false,
         block,
+        ...(unavailable && { unavailable }),
       })),
-      block: perChain[0]?.block ?? 0,
+      block: perChain.find((c) => !c.unavailable)?.block ?? 0,
     }
   }
 

@@ -36,6 +36,8 @@ export type UnverifiedReason =
   | 'metadata_invalid'
   | 'metadata_hash_mismatch'
   | 'metadata_outside_base'
+  /** Its chain could not be read just now: shown from the last listing, not verified. */
+  | 'chain_unavailable'
 
 /** Metadata after resolution and sanitising: plain text and a safe image URL, never HTML. */
 export interface TokenMetadata {

@@ -60,9 +60,22 @@ function ChainBadges({ chains }: { chains: readonly ChainInfo[] }) {
     <div className="wallet-chains">
       <span className="muted">{t('wallet.chains')}</span>
       {chains.map((c) => (
-        <span key={c.chainId} className="badge chain" title={`chain id ${c.chainId}`}>
+        <span
+          key={c.chainId}
+          className={`badge chain${c.unavailable ? ' down' : ''}`}
+          title={
+            c.unavailable ? `chain id ${c.chainId}: ${c.unavailable}` : `chain id ${c.chainId}`
+          }
+          data-chain={c.chainId}
+        >
           {c.name[lang]}
           {c.local && <span className="badge local">{t('wallet.local')}</span>}
+          {c.unavailable && (
+            <span className="chain-down">
+              <span aria-hidden="true">⚠ </span>
+              {t('wallet.chain.unavailable')}
+            </span>
+          )}
         </span>
       ))}
     </div>
@@ -378,9 +391,13 @@ function ItemDetail({
   )
 }
 
-function allChains(config: ChainConfig | null, extra: readonly ChainInfo[]): ChainInfo[] {
-  const out = [...(config?.chains ?? [])]
-  for (const c of extra) if (!out.some((o) => o.chainId === c.chainId)) out.push(c)
+/** The server's chains, each with what the latest listing says of it (down: `unavailable`). */
+function allChains(config: ChainConfig | null, listed: readonly ChainInfo[]): ChainInfo[] {
+  const out = (config?.chains ?? []).map((c) => {
+    const seen = listed.find((l) => l.chainId === c.chainId)
+    return seen?.unavailable ? { ...c, unavailable: seen.unavailable } : c
+  })
+  for (const c of listed) if (!out.some((o) => o.chainId === c.chainId)) out.push(c)
   return out
 }
 

@@ -11,6 +11,8 @@ const ChainInfo = z.object({
   chainId: z.number().int().nonnegative(),
   name: LocalText,
   local: z.boolean(),
+  /** In a listing: why this chain could not be read now (its items show unverified). */
+  unavailable: z.string().max(400).optional(),
 })
 export type ChainInfo = z.infer<typeof ChainInfo>
 
@@ -50,6 +52,7 @@ const REASONS: readonly UnverifiedReason[] = [
   'metadata_invalid',
   'metadata_hash_mismatch',
   'metadata_outside_base',
+  'chain_unavailable',
 ]
 const isReason = (r: string): r is UnverifiedReason => (REASONS as readonly string[]).includes(r)
 

@@ -150,6 +150,14 @@ const WALLET_STRINGS = {
     'zh-CN': '元数据不在发行方登记的位置，可能被替换过。',
     en: 'Its metadata is hosted outside the location the issuer registered, so it may have been replaced.',
   },
+  'wallet.reason.chain_unavailable': {
+    'zh-CN': '它所在的链暂时无法读取：这是上次核验时的记录，现在不能作为已验证藏品。',
+    en: 'Its chain cannot be read just now: this is what the last check found, and it does not count as verified until the chain is back.',
+  },
+  'wallet.chain.unavailable': {
+    'zh-CN': '暂时无法读取，这条链上的藏品未经核验',
+    en: 'cannot be read now: its collectibles are unchecked',
+  },
   'wallet.reason.none': {
     'zh-CN': '服务器没有确认这件藏品。',
     en: 'The server did not confirm this collectible.',
