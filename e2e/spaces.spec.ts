@@ -105,7 +105,14 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
       spaceId,
       WAIT,
     )
-    await expect(guest.locator('.exhibit-label')).toHaveCount(0)
+    // This plot's frames and labels make way (other plots keep theirs).
+    const ids = await guest.evaluate(
+      (id) => window.__cq!.spaces.state()[id]!.exhibits.map((e) => e.id),
+      spaceId,
+    )
+    expect(ids).toHaveLength(2)
+    for (const id of ids)
+      await expect(guest.locator(`.exhibit-label[data-exhibit="${id}"]`)).toHaveCount(0)
     const [x0, z0, x1, z1] = plotArea(spaceId)
     await walkTo(guest, (x0 + x1) / 2, (z0 + z1) / 2)
     const hall = await guest.waitForFunction(
