@@ -56,15 +56,20 @@ describe('tours in a room', () => {
     const { part, sent, seat, pass } = await room()
     const a = seat('a', staged.position)
     part.arrive(a, tour.id, staged.id)
+    const startedAt = time.now
     expect(sent).toEqual([
-      { to: '*', type: 'tour.scene', body: { tour: tour.id, stop: staged.id, elapsed: 0 } },
+      {
+        to: '*',
+        type: 'tour.scene',
+        body: { tour: tour.id, stop: staged.id, elapsed: 0, startedAt },
+      },
     ])
     pass(7_250)
     part.arrive(seat('b', [staged.position[0] + 2, 0, staged.position[2]]), tour.id, staged.id)
     expect(sent[1]).toEqual({
       to: 'b',
       type: 'tour.scene',
-      body: { tour: tour.id, stop: staged.id, elapsed: 7_250 },
+      body: { tour: tour.id, stop: staged.id, elapsed: 7_250, startedAt },
     })
     // A looping scene plays on; a later visitor still joins it where it is.
     pass(120_000)

@@ -167,11 +167,12 @@ export class RoomTours implements FeaturePart {
         tour: tourId,
         stop: stopId,
         elapsed: now - running.startedAt,
+        startedAt: running.startedAt,
       })
       return
     }
     this.playing.set(key, { startedAt: now, timeline: compileScene(stop.scene) })
-    this.host.broadcast('tour.scene', { tour: tourId, stop: stopId, elapsed: 0 })
+    this.host.broadcast('tour.scene', { tour: tourId, stop: stopId, elapsed: 0, startedAt: now })
   }
 
   /**

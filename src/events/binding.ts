@@ -1,7 +1,7 @@
 // Events on a world session. Attending an event joins the event's room instead of the world's (a
 // world room plus the event): the `event.*` messages and the state's `event` part go into the
 // event store (./store.ts), the cast standing in other instances becomes remote avatars and
-// people, and pings keep the clock that the synced screen reads (./clock.ts). A moderator's
+// people, and the synced screen reads the server's clock (src/net/clock.ts). A moderator's
 // removal, a ban or the event's end closes the session for good. Loaded with the network code.
 import {
   RateLimiter,
@@ -21,7 +21,6 @@ import { useNet, type Person } from '../state/net'
 import { useWorld } from '../state/world'
 import { resetMotion, standingHeight } from '../avatar/controller'
 import { clearTarget, input } from '../avatar/input'
-import { clock, localNow } from '../net/clock'
 import { useEvent } from './store'
 import { castToShow, eventScalars, parseAnnouncement, parseScreen, removalFor } from './wire'
 import { bindStage } from './live/session'
@@ -46,16 +45,11 @@ export const bind: BindSession = (host, options) => {
     code: 'timeout',
     message: 'the server did not answer in time',
   })
-  let pingTimer: ReturnType<typeof setTimeout> | null = null
   /** Cast members of other instances drawn here, as people (name tags). */
   let castPeople: Person[] = []
 
   const failActions = (message: string) =>
     actions.settleAll({ ok: false, code: 'offline', message })
-  const stopPings = () => {
-    if (pingTimer) clearTimeout(pingTimer)
-    pingTimer = null
-  }
 
   const api: EventsSessionApi = {
     event,
@@ -188,15 +182,7 @@ export const bind: BindSession = (host, options) => {
     }
     room.onStateChange(refreshEvent)
 
-    // The clock behind the synced screen: a burst of pings on joining, then one every 5 s.
-    clock.reset()
-    stopPings()
-    const tick = () => {
-      if (!room.isOpen()) return
-      room.send('ping', { t: localNow() })
-      pingTimer = setTimeout(tick, clock.nextPingDelay())
-    }
-    tick()
+    // The synced screen reads the server's clock, which the session keeps (src/net/clock.ts).
     stage?.joined(room)
   }
 
@@ -206,9 +192,6 @@ export const bind: BindSession = (host, options) => {
       if (event) useEvent.getState().leaveEvent()
     },
     joined(room) {
-      room.onMessage('pong', (m) => {
-        clock.observe(m.t, localNow(), m.server)
-      })
       if (event) attend(room)
     },
     error(e) {
@@ -229,12 +212,10 @@ export const bind: BindSession = (host, options) => {
     },
     people: () => castPeople,
     roomLeft() {
-      stopPings()
       stage?.roomLeft()
     },
     leave() {
       if (current.session === api) current.session = null
-      stopPings()
       stage?.leave()
       failActions('left')
       castPeople = []

@@ -29,6 +29,7 @@ import { clearTarget, input } from '../avatar/input'
 import { BUBBLE_MS, useNet, type Person } from '../state/net'
 import { RemoteAvatar, remotes } from './remotes'
 import { oncePerTask } from './tasks'
+import { clock, localNow } from './clock'
 import type {
   AuthSource,
   BindSession,
@@ -77,6 +78,7 @@ export class WorldSession implements SessionApi {
   private room: Room<WireState> | null = null
   private link: RoomLink | null = null
   private poseTimer: ReturnType<typeof setInterval> | null = null
+  private pingTimer: ReturnType<typeof setTimeout> | null = null
   private unsubscribeAuth: (() => void) | null = null
   private closed = false
   private readonly chatLimiter: RateLimiter
@@ -286,10 +288,23 @@ export class WorldSession implements SessionApi {
     })
     link.onMessage('authed', (m) => useNet.setState({ address: m.address }))
 
+    // The server's clock (src/net/clock.ts), for what every visitor must see at the same moment:
+    // synced screens, staged scenes, immersive halls. A burst of pings on joining, then one
+    // every 5 s; a new connection may be another server, so the estimate starts over.
+    clock.reset()
+    link.onMessage('pong', (m) => clock.observe(m.t, localNow(), m.server))
+    if (this.pingTimer) clearTimeout(this.pingTimer)
+    const ping = () => {
+      if (!room.connection.isOpen) return
+      room.send('ping', { t: localNow() })
+      this.pingTimer = setTimeout(ping, clock.nextPingDelay())
+    }
+    ping()
+
     for (const b of this.bindings) b.joined?.(link)
 
     room.onLeave((code) => {
-      this.stopPoses()
+      this.stopTimers()
       for (const b of this.bindings) b.roomLeft?.()
       if (this.closed) return
       if (serverLeaving) {
@@ -369,9 +384,11 @@ export class WorldSession implements SessionApi {
     room.send('pose', { x: m.x, y: m.y, z: m.z, h: m.heading, a: m.anim })
   }
 
-  private stopPoses() {
+  private stopTimers() {
     if (this.poseTimer) clearInterval(this.poseTimer)
     this.poseTimer = null
+    if (this.pingTimer) clearTimeout(this.pingTimer)
+    this.pingTimer = null
   }
 
   /** Sends a chat line; false when it is empty or the visitor is typing faster than allowed. */
@@ -400,7 +417,7 @@ export class WorldSession implements SessionApi {
 
   async leave() {
     this.closed = true
-    this.stopPoses()
+    this.stopTimers()
     this.unsubscribeAuth?.()
     this.unsubscribeAuth = null
     for (const b of this.bindings) b.leave?.()

@@ -34,7 +34,13 @@ export interface TourServerMessages {
    * A stop's staged scene is playing, `elapsed` ms in (0: it starts now). Sent to everyone in
    * the room when it starts, and to an arriving visitor when it was already playing.
    */
-  'tour.scene': { tour: string; stop: string; elapsed: number }
+  'tour.scene': {
+    tour: string
+    stop: string
+    elapsed: number
+    /** When it started, ms since the epoch on the server's clock (src/net/clock.ts). */
+    startedAt: number
+  }
   /** A group tour started, moved on or ended (to everyone; to a visitor who joins, each one). */
   'tour.group': TourGroup
 }

@@ -263,6 +263,7 @@ function ActorFigure({
     tag.current?.position.set(motion.x, motion.y + 2.25, motion.z)
     if (tag.current) tag.current.visible = camera.position.distanceTo(tag.current.position) < 45
     actorPoses.t = t
+    actorPoses.at = Date.now()
     actorPoses.actors[index] = { id: actor.actor.id, x: motion.x, z: motion.z, line }
   }, FRAME.scene)
   return (

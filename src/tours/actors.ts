@@ -9,8 +9,10 @@ export interface ActorSeen {
 
 export const actorPoses = {
   t: 0,
+  /** When that frame was drawn, ms since the epoch: pages on one machine compare moments by it. */
+  at: 0,
   actors: [] as ActorSeen[],
   read() {
-    return { t: this.t, actors: this.actors.map((a) => ({ ...a })) }
+    return { t: this.t, at: this.at, actors: this.actors.map((a) => ({ ...a })) }
   },
 }

@@ -6,6 +6,7 @@
 // arrival and nobody leads. Loaded with the network code.
 import type { BindSession, RoomLink } from '../net/featureBinding'
 import { useWorld } from '../state/world'
+import { clock, serverNow } from '../net/clock'
 import { pageSeconds, useTour, type TourState } from './state'
 
 export const bind: BindSession = () => {
@@ -39,7 +40,10 @@ export const bind: BindSession = () => {
         const s = useTour.getState()
         const stop = s.tour?.stops[s.stop]
         if (s.tour?.id !== m.tour || stop?.id !== m.stop) return
-        s.sceneFrom(pageSeconds() - m.elapsed / 1000)
+        // With the server's clock a late message still lands on the scene's moment; without it
+        // (the first pongs not in yet), how far the server said it had got when it sent this.
+        const elapsed = clock.synced ? serverNow() - m.startedAt : m.elapsed
+        s.sceneFrom(pageSeconds() - elapsed / 1000)
       })
       room.onMessage('tour.group', (group) => {
         const s = useTour.getState()

@@ -4,8 +4,15 @@ import { actorPoses } from './actors'
 
 export interface TourHooks {
   state(): { tour: string | null; stop: number; here: boolean; reached: number[]; done: boolean }
-  /** The staged scene's actors now: scene time, and each actor's place and line. */
-  actors(): { t: number; actors: { id: string; x: number; z: number; line: string | null }[] }
+  /**
+   * The staged scene's actors as last drawn: scene time, when that frame was drawn (ms since
+   * the epoch), and each actor's place and line.
+   */
+  actors(): {
+    t: number
+    at: number
+    actors: { id: string; x: number; z: number; line: string | null }[]
+  }
 }
 
 if (typeof window !== 'undefined') {
