@@ -254,7 +254,9 @@ export class CollectibleService {
   private async read(owner: string): Promise<CollectiblesResponse> {
     const settled = await Promise.allSettled(this.readers.map((r) => this.readChain(r, owner)))
     if (settled.every((s) => s.status === 'rejected')) throw settled[0]!.reason
-    const last = this.lastRead.get(owner) ?? new Map<number, Collectible[]>()
+    // With one chain there is nothing to keep: its failure fails the whole listing (above).
+    const keep = this.readers.length > 1
+    const last = (keep && this.lastRead.get(owner)) || new Map<number, Collectible[]>()
     const now = new Map<number, Collectible[]>()
     const perChain = settled.map((s, i) => {
       const reader = this.readers[i]!
@@ -274,7 +276,7 @@ export class CollectibleService {
       }))
       return { reader, block: 0, items, unavailable: reason.message.slice(0, 300) }
     })
-    this.lastRead.set(owner, now)
+    if (keep) this.lastRead.set(owner, now)
     // Verified items come first in each chain's list, so they are the last to be cut.
     const items: Collectible[] = []
     let bytes = 0

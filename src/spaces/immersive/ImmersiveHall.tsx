@@ -178,6 +178,7 @@ export default function ImmersiveHall({
       ...CLASSICS.map((c): ShowWork => ({
         key: `classic:${c.id}`,
         kind: 'classic',
+        classic: c,
         title: c.title,
         by: c.after,
       })),
@@ -198,11 +199,8 @@ export default function ImmersiveHall({
   }, [classics, painted])
 
   const textureOf = (w: ShowWork): Loaded => {
-    if (w.kind === 'classic') {
-      const c = CLASSICS.find((k) => `classic:${k.id}` === w.key)!
-      const t = classicTextures.get(c.id)
-      return { texture: t ?? PAPER, aspect: c.width / c.height }
-    }
+    const c = w.classic
+    if (c) return { texture: classicTextures.get(c.id) ?? PAPER, aspect: c.width / c.height }
     return (w.url && loaded[w.url]) || { texture: PAPER, aspect: 1 }
   }
 

@@ -2,6 +2,7 @@
 // the HUD reads) and each hall's programme as drawn (for the test hooks). Main thread only.
 import { create } from 'zustand'
 import type { LocalText } from '../../chain/types'
+import type { ClassicWork } from './works'
 
 /** One work of a hall's programme. */
 export interface ShowWork {
@@ -9,6 +10,8 @@ export interface ShowWork {
   key: string
   /** A collectible's picture. */
   url?: string
+  /** A classic's painting. */
+  classic?: ClassicWork
   kind: 'collectible' | 'classic'
   title: string | LocalText
   /** The issuer of a collectible; "after …" for a classic. */
