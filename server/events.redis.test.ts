@@ -3,11 +3,18 @@
 // attendee in instance 2 on the other, who sees the host's screen, announcements (in order, no
 // gaps), the host in the cast and the attendance of both instances, and is kicked from there.
 // Wallet sign-in is shared too: a nonce, a session or a sign-out on one process holds on the other.
+// Builders of one world in instances on both processes edit it together through its writer.
 import fs from 'node:fs'
+import { inflateRawSync } from 'node:zlib'
+import { Client, type Room } from 'colyseus.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSiweMessage } from '../src/chain/siwe'
 import type { ScreenState } from '../src/protocol/events'
-import { CLOSE_CODES } from '../src/protocol/messages'
+import { CLOSE_CODES, type ServerMessages } from '../src/protocol/messages'
+import { parseScene } from '../src/protocol/scene'
+import { decodeGrid } from '../src/world/voxel/codec'
+import { applyEdit } from '../src/world/voxel/edits'
+import { materialTable, VoxelGrid } from '../src/world/voxel/grid'
 import { attend, attendees, createEvent, refusal, signIn, until, wallet } from './events/testKit'
 import { hostOf, startTestCluster, type TestCluster } from './testCluster'
 
@@ -15,7 +22,8 @@ let cluster: TestCluster | undefined
 let urls: string[] = []
 
 beforeAll(async () => {
-  cluster = await startTestCluster('events-redis')
+  // One visitor a world room: a builder world's second visitor opens a second instance.
+  cluster = await startTestCluster('events-redis', { MAX_CLIENTS: '1' })
   urls = cluster.urls
 }, 240_000)
 
@@ -172,6 +180,85 @@ describe('an event over two processes sharing Redis', () => {
     })
     expect(create).toMatchObject({ status: 401, body: { error: 'no_session' } })
     expect(await refusal(two, event.id, token)).toMatch(/^bad_token/)
+  })
+
+  it('takes a builder world’s edits from builders on both processes in one order', async () => {
+    const [one, two] = urls as [string, string]
+    const [owner, friend] = [await signIn(one, 4), await signIn(two, 5)]
+    const call = (server: string, route: string, token: string, body?: unknown) =>
+      fetch(new URL(route, server), {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, string> }))
+    const made = await call(one, '/api/builder/worlds', owner, {
+      template: 'village',
+      region: '浙江',
+      title: { 'zh-CN': '两地村', en: 'Two Places' },
+    })
+    expect(made.status, JSON.stringify(made.body)).toBe(201)
+    const world = made.body.worldId!
+    const added = await call(one, `/api/builder/worlds/${world}/builders`, owner, {
+      address: wallet(5).address,
+      add: true,
+    })
+    expect(added.status).toBe(200)
+    const scene = parseScene(
+      (await call(two, `/api/builder/worlds/${world}/scene`, owner)).body,
+      'scene',
+    )
+    const table = materialTable(scene.voxel!.palette)
+
+    /** A builder's page: the grid as synced plus the changes, in order, as the browser keeps it. */
+    const page = async (server: string, token: string) => {
+      const room: Room = await new Client(server.replace(/^http/, 'ws')).joinOrCreate('world', {
+        world,
+        name: 'B',
+      })
+      const p = {
+        room,
+        grid: null as VoxelGrid | null,
+        seq: -1,
+        mine: [] as number[],
+        errors: [] as string[],
+      }
+      room.onMessage('build.sync', (m: ServerMessages['build.sync']) => {
+        const d = decodeGrid(inflateRawSync(m.grid))
+        p.grid = new VoxelGrid(d.dims, table, d.data)
+        p.seq = m.seq
+      })
+      room.onMessage('build.applied', (m: ServerMessages['build.applied']) => {
+        if (m.by === room.sessionId && m.ref !== undefined) p.mine.push(m.ref)
+        if (!m.edit || !p.grid) return
+        expect(m.seq).toBe(p.seq + 1)
+        p.seq = m.seq
+        applyEdit(p.grid, m.edit)
+      })
+      room.onMessage('error', (e: ServerMessages['error']) => p.errors.push(e.message))
+      room.onMessage('*', () => {})
+      room.send('auth', { token })
+      await until(() => p.grid, `the grid (${p.errors.join('; ')})`)
+      return p
+    }
+    const a = await page(one, owner)
+    const b = await page(one, friend)
+    expect(b.room.roomId).not.toBe(a.room.roomId)
+    expect(hostOf(b.room)).not.toBe(hostOf(a.room))
+
+    for (let i = 0; i < 10; i++) {
+      a.room.send('build.edit', {
+        ref: i,
+        edit: { from: [10 + i, 30, 10], to: [12 + i, 31, 12], material: 1 + (i % 3) },
+      })
+      b.room.send('build.edit', {
+        ref: 100 + i,
+        edit: { from: [11 + i, 30, 11], to: [11 + i, 32, 11], material: i % 2 },
+      })
+    }
+    await until(() => a.mine.length === 10 && b.mine.length === 10, `acks (${b.errors.join('; ')})`)
+    await until(() => a.seq === b.seq && a.seq >= 20)
+    expect(Buffer.from(b.grid!.data).equals(Buffer.from(a.grid!.data))).toBe(true)
+    await Promise.all([a.room.leave(), b.room.leave()])
   })
 })
 

@@ -3,6 +3,7 @@
 // together in its room: edits in one order for everyone, rights checked, per-builder undo,
 // saves and restore, and the last edits saved when the room closes.
 import { inflateRawSync } from 'node:zlib'
+import { matchMaker } from '@colyseus/core'
 import { Client, type Room } from 'colyseus.js'
 import { PNG } from 'pngjs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -92,9 +93,20 @@ interface Page {
 }
 
 /** A page in the world's room; `sync`: wait for the grid (a draft sends it to builders only). */
-async function open(world: string, token: string | null, scene: Scene, sync = true): Promise<Page> {
+async function open(
+  world: string,
+  token: string | null,
+  scene: Scene,
+  sync = true,
+  instance: 'any' | 'new' = 'any',
+): Promise<Page> {
   const client = new Client(server.url.replace(/^http/, 'ws'))
-  const room = await client.joinOrCreate('world', { world, name: 'B' })
+  const options = { world, name: 'B' }
+  // (A client may not create a room: the server makes the second instance, as a full first
+  // one would have it do.)
+  const room = await (instance === 'new'
+    ? client.joinById((await matchMaker.createRoom('world', { world })).roomId, options)
+    : client.joinOrCreate('world', options))
   rooms.push(room)
   const page: Page = { room, grid: null, seq: -1, inbox: {} }
   let table = materialTable(scene.voxel!.palette)
@@ -669,6 +681,84 @@ describe('builders in a world room', () => {
     )
     expect(stored.data[(5 * stored.dims[0] + 5) * stored.dims[1] + top]).toBe(1)
   }, 30_000)
+
+  it('takes edits from builders in two instances in one order, and hands over when one closes', async () => {
+    // (The friend's world: the owner's wallet has made its five a minute.)
+    const id = await newWorld(friend)
+    await change(`/api/builder/worlds/${id}/builders`, friend, {
+      address: wallet(0).address,
+      add: true,
+    })
+    const scene = parseScene((await api(`/api/builder/worlds/${id}/scene`, friend)).body, 'scene')
+    const a = await open(id, friend, scene)
+    // B and a stranger each in another instance of the same world (a full first one, say).
+    const b = await open(id, owner, scene, true, 'new')
+    const c = await open(id, stranger, scene, false, 'new')
+    expect(b.room.roomId).not.toBe(a.room.roomId)
+    const top = scene.voxel!.size[1] - 2
+    const instance = (p: Page) => (p.room.state as { instance: number }).instance
+    await until(() => instance(b) === 2)
+
+    // Both build over each other: one order, the same grid in both instances, each hears back.
+    for (let i = 0; i < 20; i++) {
+      const x = 10 + (i % 5)
+      a.room.send('build.edit', {
+        ref: 100 + i,
+        edit: { from: [x, top - 2, 10], to: [x + 2, top, 12], material: 1 + (i % 3) },
+      })
+      b.room.send('build.edit', {
+        ref: 200 + i,
+        edit: { from: [x + 1, top - 1, 11], to: [x + 1, top, 11], material: i % 2 },
+      })
+    }
+    const acked = (p: Page, ref: number) =>
+      (p.inbox['build.applied'] ?? []).some((m) => m.by === p.room.sessionId && m.ref === ref)
+    await until(
+      () => acked(a, 119) && acked(b, 219),
+      `both acknowledged (${JSON.stringify(b.inbox.error)})`,
+    )
+    await until(() => b.seq === a.seq)
+    expect(Buffer.from(encodeGrid(b.grid!)).equals(Buffer.from(encodeGrid(a.grid!)))).toBe(true)
+
+    // The first instance keeps B's undo steps; the stranger is refused from the second.
+    const cell: [number, number, number] = [30, top, 30]
+    b.room.send('build.edit', { ref: 300, edit: { from: cell, to: cell, material: 2 } })
+    await until(() => a.grid!.get(...cell) === 2)
+    b.room.send('build.undo', {})
+    await until(() => a.grid!.get(...cell) !== 2 && b.grid!.get(...cell) !== 2)
+    c.room.send('build.edit', { ref: 1, edit: { from: cell, to: cell, material: 1 } })
+    await until(() => errors(c, 'not_builder').length)
+    // The visitor layer crosses too (B adds a point; A sees it).
+    b.room.send('build.poi', {
+      action: 'set',
+      kind: 'landmark',
+      title: { 'zh-CN': '古桥', en: 'Old bridge' },
+      body: { 'zh-CN': '一座石桥。', en: 'A stone bridge.' },
+      position: [20, top, 20],
+    })
+    await until(() =>
+      a.inbox['build.scene']?.some((l) => l.pois.some((x) => x.title.en === 'Old bridge')),
+    )
+
+    // A leaves: its instance saves and closes; B's instance takes the edits and B goes on.
+    await a.room.leave()
+    const before = b.seq
+    const later: [number, number, number] = [31, top, 31]
+    // (Edits sent while the first instance is closing are refused: "try again".)
+    const end = Date.now() + 25_000
+    for (let ref = 400; b.seq === before; ref++) {
+      expect(Date.now(), 'an edit taken by the second instance').toBeLessThan(end)
+      b.room.send('build.edit', { ref, edit: { from: later, to: later, material: 3 } })
+      await new Promise((r) => setTimeout(r, 300))
+    }
+    expect(b.grid!.get(...later)).toBe(3)
+    b.room.send('build.save', { note: 'after the handover' })
+    await until(() => b.inbox['build.saved']?.some((m) => m.note === 'after the handover'))
+    const stored = decodeGrid(
+      inflateRawSync((await api(`/api/builder/worlds/${id}/voxels`, owner)).body),
+    )
+    expect(Buffer.from(stored.data).equals(b.grid!.data)).toBe(true)
+  }, 60_000)
 
   it('a world that is not a builder world refuses build messages', async () => {
     const client = new Client(server.url.replace(/^http/, 'ws'))

@@ -1,56 +1,52 @@
-// The `build.*` messages: one handler each, run by the room's builder part (room.ts) in arrival
-// order, after it checked that the world is a builder world and the seat may edit it.
+// The `build.*` messages. Each is handed to the room's builder part (room.ts), which runs it in
+// arrival order after checking that the world is a builder world and the seat may edit it, in
+// the instance that takes the world's edits: another instance of the world forwards it there.
+// `builderOps` is what each message does once it runs.
 import type { HandlerTable } from '../rooms/handlers'
+import type { ClientMessage } from '../../src/protocol/messages'
 import { linePatch, pastePatch, terrainPatch } from '../../src/world/voxel/sculpt'
-import type { RoomBuilder } from './room'
+import type { BuildMessageType, Builder, RoomBuilder } from './room'
 
-export const builderHandlers: HandlerTable<RoomBuilder> = {
-  'build.edit': (part, seat, p) =>
-    part.run(seat, 'build.edit', () => part.edit(seat, p.ref, p.edit)),
-  'build.prefab': (part, seat, p) =>
-    part.run(seat, 'build.prefab', () => part.prefab(seat, p.ref, p.prefab, p.at, p.rotate)),
-  'build.terrain': (part, seat, p) =>
-    part.run(seat, 'build.terrain', () =>
-      part.patch(seat, 'build.terrain', p.ref, (grid) =>
-        terrainPatch(grid, p.op, p.at, p.radius, p.material),
-      ),
+type Op<T extends BuildMessageType> = (
+  part: RoomBuilder,
+  who: Builder,
+  p: ClientMessage<T>,
+) => Promise<void> | void
+
+export const builderOps: { readonly [T in BuildMessageType]: Op<T> } = {
+  'build.edit': (part, who, p) => part.edit(who, p.ref, p.edit),
+  'build.prefab': (part, who, p) => part.prefab(who, p.ref, p.prefab, p.at, p.rotate),
+  'build.terrain': (part, who, p) =>
+    part.patch(who, 'build.terrain', p.ref, (grid) =>
+      terrainPatch(grid, p.op, p.at, p.radius, p.material),
     ),
-  'build.line': (part, seat, p) =>
-    part.run(seat, 'build.line', () =>
-      part.patch(seat, 'build.line', p.ref, (grid) =>
-        linePatch(grid, p.from, p.to, p.size, p.material),
-      ),
+  'build.line': (part, who, p) =>
+    part.patch(who, 'build.line', p.ref, (grid) =>
+      linePatch(grid, p.from, p.to, p.size, p.material),
     ),
-  'build.paste': (part, seat, p) =>
-    part.run(seat, 'build.paste', () =>
-      part.patch(seat, 'build.paste', p.ref, (grid) =>
-        pastePatch(grid, p.from, p.to, p.at, p.turn, p.mirror),
-      ),
+  'build.paste': (part, who, p) =>
+    part.patch(who, 'build.paste', p.ref, (grid) =>
+      pastePatch(grid, p.from, p.to, p.at, p.turn, p.mirror),
     ),
-  'build.poi': (part, seat, p) =>
-    part.run(seat, 'build.poi', () =>
-      p.action === 'set' ? part.setPoi(seat, p) : part.removePoi(seat, p.id),
-    ),
-  'build.portal': (part, seat, p) =>
-    part.run(seat, 'build.portal', () =>
-      p.action === 'set' ? part.setPortal(seat, p) : part.removePortal(seat, p.id),
-    ),
-  'build.plot': (part, seat, p) =>
-    part.run(seat, 'build.plot', () =>
-      p.action === 'set' ? part.setPlot(seat, p) : part.removePlot(seat, p.id),
-    ),
-  'build.stage': (part, seat, p) =>
-    part.run(seat, 'build.stage', () =>
-      p.action === 'set' ? part.setStage(seat, p) : part.removeStage(seat, p.id),
-    ),
-  'build.colour': (part, seat, p) =>
-    part.run(seat, 'build.colour', () => part.addColour(seat, p.colour)),
-  'build.spawn': (part, seat, p) =>
-    part.run(seat, 'build.spawn', () => part.setSpawn(seat, p.position, p.heading)),
-  'build.undo': (part, seat) => part.run(seat, 'build.undo', () => part.undo(seat, false)),
-  'build.redo': (part, seat) => part.run(seat, 'build.redo', () => part.undo(seat, true)),
-  'build.save': (part, seat, p) =>
-    part.run(seat, 'build.save', () => part.saveNow(seat, p.note ?? '')),
-  'build.restore': (part, seat, p) =>
-    part.run(seat, 'build.restore', () => part.restore(seat, p.version)),
+  'build.poi': (part, who, p) =>
+    p.action === 'set' ? part.setPoi(who, p) : part.removePoi(who, p.id),
+  'build.portal': (part, who, p) =>
+    p.action === 'set' ? part.setPortal(who, p) : part.removePortal(who, p.id),
+  'build.plot': (part, who, p) =>
+    p.action === 'set' ? part.setPlot(who, p) : part.removePlot(who, p.id),
+  'build.stage': (part, who, p) =>
+    p.action === 'set' ? part.setStage(who, p) : part.removeStage(who, p.id),
+  'build.colour': (part, who, p) => part.addColour(who, p.colour),
+  'build.spawn': (part, who, p) => part.setSpawn(who, p.position, p.heading),
+  'build.undo': (part, who) => part.undo(who, false),
+  'build.redo': (part, who) => part.undo(who, true),
+  'build.save': (part, who, p) => part.saveNow(who, p.note ?? ''),
+  'build.restore': (part, who, p) => part.restore(who, p.version),
 }
+
+export const builderHandlers: HandlerTable<RoomBuilder> = Object.fromEntries(
+  (Object.keys(builderOps) as BuildMessageType[]).map((type) => [
+    type,
+    (part: RoomBuilder, seat: Builder, p: unknown) => part.run(seat, type, p),
+  ]),
+)

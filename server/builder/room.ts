@@ -4,14 +4,18 @@
 // a sequence number; everyone's page applies the same changes in the same order. Undo and redo
 // are per builder, as patches that put back only what that builder's edit changed. The grid is
 // saved as a new version after edits settle (autosave), when a builder saves, before a restore,
-// and when the room closes. Other instances of the world hear of each save on a presence
-// channel and, when they hold no edits of their own, take the saved grid.
+// and when the room closes. When the world has several instances (more visitors than a room
+// holds, possibly on several processes), one of them, the writer, takes every edit: the others
+// forward their builders' messages to it over presence and mirror what it tells everyone, so
+// every page in every instance applies the same changes in the same order. The writer holds
+// its role on a lease; when its room closes (after saving) or its process dies, another
+// instance takes over from what it mirrored.
 //
 // A draft is its owner's and builders' only: in a draft's room the grid, its changes and the
 // visitor layer go only to seats signed in as one of them (anyone may join the room by id, as
 // any room; what they get there is avatars and chat).
 import { randomBytes } from 'node:crypto'
-import { deflateRawSync } from 'node:zlib'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import {
   MAX_WORLD_STAGES,
   STAGE_SIDE,
@@ -32,7 +36,7 @@ import {
 import { cleanText, type ClientMessageType, type ServerMessages } from '../../src/protocol/messages'
 import type { Scene } from '../../src/protocol/scene'
 import { decodeGrid, encodeGrid } from '../../src/world/voxel/codec'
-import { checkEdit } from '../../src/world/voxel/edits'
+import { applyEdit, checkEdit } from '../../src/world/voxel/edits'
 import { materialTable, VoxelGrid } from '../../src/world/voxel/grid'
 import {
   applyBoxPatch,
@@ -50,6 +54,7 @@ import type { Seat } from '../rooms/seat'
 import { AUTOSAVE_NOTE, BuilderError, type BuilderStore } from './store'
 import type { ThumbnailSink } from './thumbnailJobs'
 import { pictureUrl } from './picture'
+import { builderOps } from './handlers'
 
 /** Builder worlds' ids: `bw-` and 12 hex digits (BuilderStore.create). */
 export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
@@ -57,8 +62,53 @@ export const isBuilderWorld = (id: string) => /^bw-[0-9a-f]{12}$/.test(id)
 /** Presence channel on which every instance of a builder world hears of saves and members. */
 export const builderChannel = (world: string) => `cq:builder:${world}`
 
-/** A save; or the owner changed the builders, or published or withdrew the world. */
-export type BuilderNotice = { kind: 'saved'; version: number; room: string } | { kind: 'members' }
+/** How long the instance that takes a world's edits holds the role without renewing it (s). */
+const WRITER_TTL_S = 15
+/** How often it renews, and how often the others check that it is still there (ms). */
+const LEASE_MS = 5_000
+
+/** A builder whose page is in another instance of the world: its messages come over presence. */
+export interface RemoteBuilder {
+  /** The room (instance) the builder's page is in. */
+  remote: string
+  client: { sessionId: string }
+  address: string | null
+}
+
+/** Who sent a builder message: a seat in this room, or one in another instance. */
+export type Builder = Seat | RemoteBuilder
+
+const isRemote = (who: Builder): who is RemoteBuilder => 'remote' in who
+
+/** The builder messages an instance mirrors to its own pages, as the writer sends them. */
+type Told = 'build.applied' | 'build.sync' | 'build.scene' | 'build.saved'
+/** What the writer answers one builder in another instance. */
+type Answer = 'error' | 'build.applied' | 'build.scene'
+
+/**
+ * What the instances of one builder world say to each other. One instance, the writer, takes
+ * the world's edits: the others forward their builders' messages to it (`op`), pass its answers
+ * on (`reply`) and mirror what it tells everyone (`told`, the grid as base64 in `build.sync`).
+ * `saved`: a version was stored; `members`: the owner changed the builders or published.
+ */
+export type BuilderNotice =
+  | { kind: 'saved'; version: number; room: string }
+  | { kind: 'members' }
+  | { kind: 'writer'; room: string }
+  | { kind: 'writer-gone'; room: string }
+  | {
+      kind: 'op'
+      to: string
+      from: string
+      session: string
+      address: string | null
+      type: BuildMessageType
+      payload: unknown
+    }
+  | { kind: 'told'; room: string; type: Told; body: unknown }
+  | { kind: 'reply'; to: string; session: string; type: Answer; body: unknown }
+  | { kind: 'left'; to: string; session: string }
+  | { kind: 'resync'; to: string }
 
 export interface RoomBuilderOptions {
   /** Whether a built-in world (a scene file) of this id exists: a portal may lead there. */
@@ -193,6 +243,14 @@ export class RoomBuilder implements FeaturePart {
   /** Counts visitor layer changes (a save made meanwhile leaves the world dirty). */
   private sceneVersion = 0
   private readonly prefabs = new Map<string, CompiledPrefab>()
+  /** Whether this instance takes the world's edits (the writer) or mirrors the writer's. */
+  private role: 'writer' | 'replica' | null = null
+  /** The writer's room id, when known. */
+  private writerRoom: string | null = null
+  /** A mirrored change was missed: the grid waits for the writer's `build.sync`. */
+  private stale = false
+  /** Lease checks in a row that found no writer although one had claimed the world. */
+  private orphaned = 0
 
   constructor(
     private readonly host: RoomHost,
@@ -211,7 +269,9 @@ export class RoomBuilder implements FeaturePart {
     await this.load()
     this.onNotice = (notice) => this.heard(notice)
     await this.host.presence.subscribe(builderChannel(world), this.onNotice)
+    await this.elect()
     this.host.clock.setInterval(() => this.autosave(), 1000)
+    this.host.clock.setInterval(() => this.enqueue(() => this.lease()), LEASE_MS)
   }
 
   dispose() {
@@ -221,8 +281,11 @@ export class RoomBuilder implements FeaturePart {
         this.host.presence.unsubscribe(builderChannel(this.host.state.world), this.onNotice),
         '[builder] unsubscribe',
       )
-    // The last edits are saved after the room is gone (the queue holds no seats by then).
+    if (this.role !== 'writer') return
+    // The last edits are saved after the room is gone (the queue holds no seats by then), and
+    // only then may another instance take the edits: it goes on from what it mirrored.
     if (this.dirtySince) this.enqueue(() => this.save(null, AUTOSAVE_NOTE))
+    this.enqueue(() => this.release())
   }
 
   joined(seat: Seat) {
@@ -239,19 +302,39 @@ export class RoomBuilder implements FeaturePart {
 
   left(seat: Seat) {
     this.histories.delete(seat.client.sessionId)
+    // The writer keeps this builder's undo steps: they go with the page.
+    if (this.role === 'replica' && this.writerRoom && seat.address)
+      this.announce({ kind: 'left', to: this.writerRoom, session: seat.client.sessionId })
   }
 
-  /** Runs a `build.*` message after those before it. */
-  run(seat: Seat, type: BuildMessageType, op: () => Promise<void> | void) {
+  /**
+   * Runs a `build.*` message after those before it, in the instance that takes the world's
+   * edits: here, or forwarded to it (its answers come back over presence).
+   */
+  run<T extends BuildMessageType>(who: Builder, type: T, payload: unknown) {
+    if (!this.grid)
+      return this.refuse(who, type, 'not_builder_world', 'this is not a builder world')
+    if (this.role === 'replica') {
+      if (!this.writerRoom)
+        return this.refuse(who, type, 'save_failed', 'the world is changing hands: try again')
+      return this.announce({
+        kind: 'op',
+        to: this.writerRoom,
+        from: this.host.roomId,
+        session: who.client.sessionId,
+        address: who.address,
+        type,
+        payload,
+      })
+    }
     this.enqueue(async () => {
-      if (!this.grid)
-        return this.refuse(seat, type, 'not_builder_world', 'this is not a builder world')
-      if (!(await this.mayEdit(seat, type))) return
-      await op()
+      if (!(await this.mayEdit(who, type))) return
+      const op = builderOps[type] as (p: RoomBuilder, w: Builder, m: unknown) => unknown
+      await op(this, who, payload)
     })
   }
 
-  edit(seat: Seat, ref: number, edit: VoxelEdit) {
+  edit(seat: Builder, ref: number, edit: VoxelEdit) {
     const grid = this.grid!
     const why = checkEdit(grid, edit)
     if (why) return this.refuse(seat, 'build.edit', 'bad_edit', why)
@@ -259,7 +342,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Places a prefab of the world's library: sent to everyone as the patch it makes. */
-  prefab(seat: Seat, ref: number, name: string, at: [number, number, number], rotate: Rotation) {
+  prefab(seat: Builder, ref: number, name: string, at: [number, number, number], rotate: Rotation) {
     const compiled = this.compiled(name)
     if (!compiled)
       return this.refuse(seat, 'build.prefab', 'bad_edit', `this world has no piece "${name}"`)
@@ -271,7 +354,7 @@ export class RoomBuilder implements FeaturePart {
    * sent to everyone as the patch it makes; `make` says why not with a string.
    */
   patch(
-    seat: Seat,
+    seat: Builder,
     type: BuildMessageType,
     ref: number,
     make: (grid: VoxelGrid) => BoxPatch | string,
@@ -286,7 +369,7 @@ export class RoomBuilder implements FeaturePart {
 
   /** A builder's change, applied: everyone gets it with the next number (nobody, if a no-op). */
   private commit(
-    seat: Seat,
+    seat: Builder,
     ref: number,
     result: PatchResult,
     change: { edit: VoxelEdit } | { patch: BoxPatch },
@@ -294,7 +377,7 @@ export class RoomBuilder implements FeaturePart {
     const by = seat.client.sessionId
     if (result.changed === 0) {
       // Nothing changed: the sender still hears back, nobody else needs to.
-      this.host.reply(seat.client, 'build.applied', { seq: this.seq, by, ref })
+      this.answer(seat, 'build.applied', { seq: this.seq, by, ref })
       return
     }
     this.remember(seat, result)
@@ -303,7 +386,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Adds or changes a point of interest (texts cleaned like chat, inside the world). */
-  async setPoi(seat: Seat, p: PoiEdit) {
+  async setPoi(seat: Builder, p: PoiEdit) {
     const scene = this.scene!
     const where = this.cellInside(p.position)
     if (!where) return this.refuse(seat, 'build.poi', 'bad_edit', 'the point is outside the world')
@@ -339,7 +422,7 @@ export class RoomBuilder implements FeaturePart {
     this.sceneChanged(seat, { ...scene, pois })
   }
 
-  removePoi(seat: Seat, id: string) {
+  removePoi(seat: Builder, id: string) {
     const scene = this.scene!
     if (!scene.pois.some((x) => x.id === id))
       return this.refuse(seat, 'build.poi', 'bad_edit', `there is no point "${id}"`)
@@ -350,14 +433,13 @@ export class RoomBuilder implements FeaturePart {
    * Adds a custom colour to the palette, after the style's materials and the colours before it
    * (ids never move, so the grid and every page's copy stay valid). One already there is kept.
    */
-  addColour(seat: Seat, colour: string) {
+  addColour(seat: Builder, colour: string) {
     const scene = this.scene!
     const voxel = scene.voxel!
     const grown = withColour(voxel.palette, colour)
     if (typeof grown === 'string') return this.refuse(seat, 'build.colour', 'bad_edit', grown)
     // Already there: the sender hears the layer again (its page picks the colour from it).
-    if (grown === voxel.palette)
-      return this.host.reply(seat.client, 'build.scene', this.visitorLayer())
+    if (grown === voxel.palette) return this.answer(seat, 'build.scene', this.visitorLayer())
     const palette = [...grown]
     this.grid!.setMaterials(materialTable(palette))
     this.sceneChanged(seat, { ...scene, voxel: { ...voxel, palette } })
@@ -367,7 +449,7 @@ export class RoomBuilder implements FeaturePart {
    * Adds or changes a portal: inside the world, to a world that exists (a built-in one, a
    * published builder world, or a draft the sender builds), never to this one.
    */
-  async setPortal(seat: Seat, p: PortalEdit) {
+  async setPortal(seat: Builder, p: PortalEdit) {
     const refuse = (why: string) => this.refuse(seat, 'build.portal', 'bad_edit', why)
     const where = this.cellInside(p.position)
     if (!where) return refuse('the portal is outside the world')
@@ -390,7 +472,7 @@ export class RoomBuilder implements FeaturePart {
     this.sceneChanged(seat, { ...scene, portals })
   }
 
-  removePortal(seat: Seat, id: string) {
+  removePortal(seat: Builder, id: string) {
     const scene = this.scene!
     if (!scene.portals.some((x) => x.id === id))
       return this.refuse(seat, 'build.portal', 'bad_edit', `there is no portal "${id}"`)
@@ -408,7 +490,7 @@ export class RoomBuilder implements FeaturePart {
    * over another space, at most MAX_WORLD_PLOTS. People claim it and exhibit there as in any
    * world's plots; this room (and every instance, as they load the saved scene) knows it at once.
    */
-  setPlot(seat: Seat, p: PlotEdit) {
+  setPlot(seat: Builder, p: PlotEdit) {
     const scene = this.scene!
     const marked = this.markOut(p, 'plot', PLOT_SIDE, scene.spaces, MAX_WORLD_PLOTS, scene.spaces)
     if (typeof marked === 'string') return this.refuse(seat, 'build.plot', 'bad_edit', marked)
@@ -429,7 +511,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Takes a plot away, unless someone has claimed it (their exhibits stay where they are). */
-  removePlot(seat: Seat, id: string) {
+  removePlot(seat: Builder, id: string) {
     const scene = this.scene!
     if (!scene.spaces.some((s) => s.id === id))
       return this.refuse(seat, 'build.plot', 'bad_edit', `there is no plot "${id}"`)
@@ -449,7 +531,7 @@ export class RoomBuilder implements FeaturePart {
    * snapped to a quarter turn) and the audience's arrival spot in front, on the ground. Events
    * are hosted on it as on any world's stages (the room's rules follow at once).
    */
-  setStage(seat: Seat, p: StageEdit) {
+  setStage(seat: Builder, p: StageEdit) {
     const refuse = (why: string) => this.refuse(seat, 'build.stage', 'bad_edit', why)
     const scene = this.scene!
     const marked = this.markOut(p, 'stage', STAGE_SIDE, scene.stages, MAX_WORLD_STAGES, [
@@ -479,7 +561,7 @@ export class RoomBuilder implements FeaturePart {
     background(this.save(seat.address, 'stage'), '[builder] save')
   }
 
-  removeStage(seat: Seat, id: string) {
+  removeStage(seat: Builder, id: string) {
     const scene = this.scene!
     if (!scene.stages.some((s) => s.id === id))
       return this.refuse(seat, 'build.stage', 'bad_edit', `there is no stage "${id}"`)
@@ -520,7 +602,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Where visitors arrive (new joiners in this room too). */
-  setSpawn(seat: Seat, cell: [number, number, number], heading: number) {
+  setSpawn(seat: Builder, cell: [number, number, number], heading: number) {
     const where = this.cellInside(cell)
     if (!where)
       return this.refuse(seat, 'build.spawn', 'bad_edit', 'the spawn is outside the world')
@@ -529,7 +611,7 @@ export class RoomBuilder implements FeaturePart {
     this.sceneChanged(seat, { ...this.scene!, spawn })
   }
 
-  undo(seat: Seat, redo: boolean) {
+  undo(seat: Builder, redo: boolean) {
     const type = redo ? 'build.redo' : 'build.undo'
     const history = this.histories.get(seat.client.sessionId)
     const patch = (redo ? history?.redo : history?.undo)?.pop()
@@ -550,13 +632,13 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** Saves now (a builder asked); `build.saved` goes to everyone. */
-  saveNow(seat: Seat, note: string) {
+  saveNow(seat: Builder, note: string) {
     // Not awaited: the edits after it go on while the database writes (save()).
     background(this.save(seat.address, note || 'save'), '[builder] save')
   }
 
   /** Makes `version` the newest again and sends everyone the grid anew. */
-  async restore(seat: Seat, version: number) {
+  async restore(seat: Builder, version: number) {
     const store = this.store()
     if (!store) return this.refuse(seat, 'build.restore', 'save_failed', 'storage is starting')
     if (this.dirtySince) await this.save(seat.address, 'before restore')
@@ -564,8 +646,8 @@ export class RoomBuilder implements FeaturePart {
       const { version: now } = await store.restore(this.host.state.world, seat.address!, version)
       await this.load()
       this.histories.clear()
-      this.tell('build.sync', this.sync())
       this.tell('build.scene', this.visitorLayer())
+      this.tell('build.sync', this.sync())
       this.announce({ kind: 'saved', version: now, room: this.host.roomId })
     } catch (err) {
       if (err instanceof BuilderError)
@@ -582,12 +664,18 @@ export class RoomBuilder implements FeaturePart {
     })
   }
 
-  private refuse(seat: Seat, type: BuildMessageType, code: BuilderErrorCode, message: string) {
-    this.host.reply(seat.client, 'error', { code, type, message })
+  private refuse(seat: Builder, type: BuildMessageType, code: BuilderErrorCode, message: string) {
+    this.answer(seat, 'error', { code, type, message })
+  }
+
+  /** A reply to one builder: on this room's seat, or over presence to the instance they are in. */
+  private answer<T extends Answer>(who: Builder, type: T, body: ServerMessages[T]) {
+    if (!isRemote(who)) return this.host.reply(who.client, type, body)
+    this.announce({ kind: 'reply', to: who.remote, session: who.client.sessionId, type, body })
   }
 
   /** Whether the seat may edit: signed in as the owner or a builder (asked again now and then). */
-  private async mayEdit(seat: Seat, type: BuildMessageType): Promise<boolean> {
+  private async mayEdit(seat: Builder, type: BuildMessageType): Promise<boolean> {
     const address = seat.address
     if (!address) {
       this.refuse(seat, type, 'not_builder', 'sign in with the wallet of a builder of this world')
@@ -623,7 +711,7 @@ export class RoomBuilder implements FeaturePart {
     return c
   }
 
-  private remember(seat: Seat, result: PatchResult) {
+  private remember(seat: Builder, result: PatchResult) {
     const id = seat.client.sessionId
     let history = this.histories.get(id)
     if (!history) {
@@ -645,13 +733,28 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** A builder message to everyone who may see the world (everyone, once it is published). */
-  private tell<T extends 'build.applied' | 'build.sync' | 'build.scene' | 'build.saved'>(
-    type: T,
-    body: ServerMessages[T],
-  ) {
+  private tell<T extends Told>(type: T, body: ServerMessages[T]) {
+    this.tellHere(type, body)
+    if (this.role === 'writer') this.mirrorTo(type, body)
+  }
+
+  /** What `tell` sends this room's pages. */
+  private tellHere<T extends Told>(type: T, body: ServerMessages[T]) {
     if (this.published) return this.host.broadcast(type, body)
     for (const seat of this.host.seats.values())
       if (this.mayView(seat)) this.host.reply(seat.client, type, body)
+  }
+
+  /** The other instances' copy of what the writer tells (presence carries JSON: no bytes). */
+  private mirrorTo<T extends Told>(type: T, body: ServerMessages[T]) {
+    const sent =
+      type === 'build.sync'
+        ? {
+            ...body,
+            grid: Buffer.from((body as ServerMessages['build.sync']).grid).toString('base64'),
+          }
+        : body
+    this.announce({ kind: 'told', room: this.host.roomId, type, body: sent })
   }
 
   /** Reads who owns and builds the world and whether it is published (on start, on notice). */
@@ -687,7 +790,7 @@ export class RoomBuilder implements FeaturePart {
   }
 
   /** The scene's visitor layer changed: everyone gets it, and it is saved with the grid. */
-  private sceneChanged(seat: Seat, scene: Scene) {
+  private sceneChanged(seat: Builder, scene: Scene) {
     this.scene = scene
     const now = Date.now()
     if (!this.dirtySince) this.dirtySince = now
@@ -698,7 +801,7 @@ export class RoomBuilder implements FeaturePart {
     this.tell('build.scene', this.visitorLayer())
   }
 
-  private changed(seat: Seat) {
+  private changed(seat: Builder) {
     this.seq++
     const now = Date.now()
     if (!this.dirtySince) this.dirtySince = now
@@ -814,23 +917,247 @@ export class RoomBuilder implements FeaturePart {
     )
   }
 
-  /** Another instance saved, or the owner changed the builders. */
+  /** What another instance of the world said (builderChannel). */
   private heard(notice: BuilderNotice) {
-    if (notice.kind === 'members') {
-      this.rights.clear()
-      const store = this.store()
-      if (store) this.enqueue(() => this.readAccess(store))
-      return
+    if (this.disposed) return
+    const here = this.host.roomId
+    switch (notice.kind) {
+      case 'members': {
+        this.rights.clear()
+        const store = this.store()
+        if (store) this.enqueue(() => this.readAccess(store))
+        return
+      }
+      case 'writer':
+        if (notice.room !== here) this.enqueue(() => this.heardWriter(notice.room))
+        return
+      case 'writer-gone':
+        if (notice.room !== here && this.role === 'replica') this.enqueue(() => this.elect())
+        return
+      case 'op':
+        if (notice.to !== here) return
+        if (this.role !== 'writer') {
+          const who = { remote: notice.from, client: { sessionId: notice.session }, address: null }
+          return this.refuse(
+            who,
+            notice.type,
+            'save_failed',
+            'the world is changing hands: try again',
+          )
+        }
+        return this.run(
+          { remote: notice.from, client: { sessionId: notice.session }, address: notice.address },
+          notice.type,
+          notice.payload,
+        )
+      case 'reply': {
+        if (notice.to !== here) return
+        const seat = this.host.seats.get(notice.session)
+        if (seat) this.host.reply(seat.client, notice.type, notice.body as never)
+        return
+      }
+      case 'left':
+        if (notice.to === here) this.histories.delete(notice.session)
+        return
+      case 'resync':
+        if (notice.to === here && this.role === 'writer')
+          this.enqueue(() => this.mirrorTo('build.sync', this.sync()))
+        return
+      case 'told':
+        if (notice.room !== here) this.enqueue(() => this.mirror(notice.type, notice.body))
+        return
+      case 'saved':
+        return this.savedElsewhere(notice)
     }
+  }
+
+  /**
+   * Another instance stored a version. Only a second writer does that (two claimed the world at
+   * once, for a moment): with edits of our own unsaved, ours become the next version when we
+   * save; without, we take the stored grid.
+   */
+  private savedElsewhere(notice: { version: number; room: string }) {
+    if (this.role === 'replica') this.version = Math.max(this.version, notice.version)
+    if (this.role !== 'writer') return
     if (notice.room === this.host.roomId || notice.version <= this.version) return
-    // With edits of our own unsaved, ours become the next version when we save.
     if (this.dirtySince) return
     this.enqueue(async () => {
       if (this.dirtySince || this.disposed) return
       await this.load()
       this.histories.clear()
-      this.tell('build.sync', this.sync())
       this.tell('build.scene', this.visitorLayer())
+      this.tell('build.sync', this.sync())
     })
+  }
+
+  // ---- which instance takes the edits --------------------------------------------------------
+
+  private keys() {
+    const world = this.host.state.world
+    return { lock: `cq:builder:${world}:lock`, writer: `cq:builder:${world}:writer` }
+  }
+
+  /**
+   * Claims the world's edits when no instance holds them (the first to count the lock up to 1),
+   * else follows the one that does. The lock and the writer's name expire unless renewed, so a
+   * process that died gives the world up after WRITER_TTL_S.
+   */
+  private async elect() {
+    if (this.disposed || this.role === 'writer') return
+    const presence = this.host.presence
+    const keys = this.keys()
+    const won = (await presence.incr(keys.lock)) === 1
+    if (!won) {
+      const writer = (await presence.get(keys.writer)) as string | null | undefined
+      if (writer) this.follow(writer)
+      else this.role = 'replica'
+      return
+    }
+    await presence.expire(keys.lock, WRITER_TTL_S)
+    await presence.setex(keys.writer, this.host.roomId, WRITER_TTL_S)
+    const was = this.role
+    this.role = 'writer'
+    this.writerRoom = this.host.roomId
+    this.orphaned = 0
+    if (was === 'replica') {
+      log.info(
+        { roomId: this.host.roomId, world: this.host.state.world },
+        'builder edits taken over',
+      )
+      // Nothing mirrored is lost; pages that missed a change get the grid again.
+      if (this.stale) {
+        this.stale = false
+        this.tellHere('build.sync', this.sync())
+      }
+    }
+    this.announce({ kind: 'writer', room: this.host.roomId })
+  }
+
+  /** Another instance takes the edits now (a second writer, for a moment, gives way). */
+  private async heardWriter(room: string) {
+    if (this.disposed) return
+    if (this.role !== 'writer') return this.follow(room)
+    const now = (await this.host.presence.get(this.keys().writer)) as string | null | undefined
+    if (now && now !== this.host.roomId) await this.stepDown(now)
+  }
+
+  /**
+   * Mirrors `room` from now on. A new writer's grid may hold edits the database does not have
+   * yet (it saves when edits settle), so the grid is asked for whole first.
+   */
+  private follow(room: string) {
+    const fresh = this.role !== 'replica' || this.writerRoom !== room
+    this.role = 'replica'
+    this.writerRoom = room
+    this.orphaned = 0
+    if (fresh || this.stale) {
+      this.stale = true
+      this.announce({ kind: 'resync', to: room })
+    }
+  }
+
+  /** Renews the writer's hold, or checks that a writer is still there. */
+  private async lease() {
+    if (this.disposed) return
+    const presence = this.host.presence
+    const keys = this.keys()
+    const writer = (await presence.get(keys.writer)) as string | null | undefined
+    if (this.role === 'writer') {
+      if (writer && writer !== this.host.roomId) return this.stepDown(writer)
+      await presence.setex(keys.writer, this.host.roomId, WRITER_TTL_S)
+      await presence.expire(keys.lock, WRITER_TTL_S)
+      return
+    }
+    if (writer) return this.follow(writer)
+    this.writerRoom = null
+    // A lock without a writer past its time: the claimer died between the two writes.
+    if (++this.orphaned >= Math.ceil((WRITER_TTL_S * 1000) / LEASE_MS)) {
+      await presence.del(keys.lock)
+      this.orphaned = 0
+    }
+    await this.elect()
+  }
+
+  /** Two writers: this one saves its own edits, then mirrors the other, from its stored grid. */
+  private async stepDown(writer: string) {
+    log.warn({ roomId: this.host.roomId, writer }, 'two builder writers: giving way')
+    if (this.dirtySince) await this.save(null, AUTOSAVE_NOTE)
+    this.histories.clear()
+    this.stale = true
+    this.follow(writer)
+  }
+
+  /** Gives the edits up (the room closes): the next instance to ask takes them. */
+  private async release() {
+    const presence = this.host.presence
+    const keys = this.keys()
+    if ((await presence.get(keys.writer)) === this.host.roomId) {
+      await presence.del(keys.writer)
+      await presence.del(keys.lock)
+    }
+    this.role = null
+    this.announce({ kind: 'writer-gone', room: this.host.roomId })
+  }
+
+  /** Applies what the writer told everyone to this instance's grid, and tells its pages. */
+  private mirror(type: Told, body: unknown) {
+    if (this.role !== 'replica' || this.disposed || !this.grid) return
+    switch (type) {
+      case 'build.applied': {
+        const m = body as ServerMessages['build.applied']
+        if (this.stale) return
+        if (m.seq !== this.seq + 1) {
+          // A change went missing on the way: ask for the whole grid rather than drift.
+          this.stale = true
+          if (this.writerRoom) this.announce({ kind: 'resync', to: this.writerRoom })
+          return
+        }
+        if (m.edit) applyEdit(this.grid, m.edit)
+        else if (m.patch) applyBoxPatch(this.grid, m.patch)
+        this.seq = m.seq
+        return this.tellHere(type, m)
+      }
+      case 'build.scene': {
+        const layer = body as VisitorLayer
+        const scene = this.scene!
+        if (layer.palette.length !== scene.voxel!.palette.length) {
+          this.grid.setMaterials(materialTable(layer.palette))
+          this.prefabs.clear()
+        }
+        const { palette, pois, spawn, portals, spaces, stages } = layer
+        this.scene = {
+          ...scene,
+          pois,
+          spawn,
+          portals,
+          spaces,
+          stages,
+          voxel: { ...scene.voxel!, palette },
+        }
+        this.host.sceneChanged(this.scene)
+        return this.tellHere(type, layer)
+      }
+      case 'build.saved': {
+        const m = body as ServerMessages['build.saved']
+        this.version = m.version
+        return this.tellHere(type, m)
+      }
+      case 'build.sync': {
+        const m = body as { version: number; seq: number; grid: string }
+        const bytes = new Uint8Array(Buffer.from(m.grid, 'base64'))
+        const decoded = decodeGrid(inflateRawSync(bytes), this.scene!.voxel!.palette.length + 1)
+        this.grid = new VoxelGrid(
+          decoded.dims,
+          materialTable(this.scene!.voxel!.palette),
+          decoded.data,
+        )
+        this.version = m.version
+        this.seq = m.seq
+        this.syncBytes = bytes
+        this.syncSeq = m.seq
+        this.stale = false
+        return this.tellHere(type, { version: m.version, seq: m.seq, grid: bytes })
+      }
+    }
   }
 }
