@@ -9,7 +9,9 @@ import { PNG } from 'pngjs'
 import { expect, test } from './test'
 import type { BuilderHooks } from '../src/builder/testHooks'
 import {
+  holdUntilMoved,
   newSettingsPage,
+  playerPosition,
   shootCanvas,
   waitForFrames,
   waitOnline,
@@ -384,6 +386,17 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     await visitor.keyboard.press('Escape')
     await waitForFrames(visitor, 3)
 
+    // The visitor steps away from the spawn: a change to the world's palette (below) must not
+    // send them back there.
+    await holdUntilMoved(
+      visitor,
+      () => visitor.keyboard.down('w'),
+      () => visitor.keyboard.up('w'),
+      1.5,
+    )
+    await visitor.waitForFunction(() => window.__cq!.player.speed < 0.05, null, WAIT)
+    const stood = await playerPosition(visitor)
+
     // The builder builds again: the visitor's grid follows at once, and its view changes.
     // In a colour of the builder's own: added to the world's palette, picked at once.
     await toolbar.getByTestId('builder-tool-place').click()
@@ -410,6 +423,8 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     const live = await shootCanvas(visitor, testInfo, 'builder-visitor-live')
     expect(imageDifference(seen.png, live.png)).toBeGreaterThan(0.2)
     expect(await builderState(visitor)).toMatchObject({ problem: null })
+    const after = await playerPosition(visitor)
+    expect(Math.hypot(after.x - stood.x, after.z - stood.z)).toBeLessThan(0.5)
     expect(errors.flat()).toEqual([])
     // The visitor may not build.
     expect(await visitor.getByTestId('builder-button').count()).toBe(0)

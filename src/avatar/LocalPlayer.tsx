@@ -104,14 +104,18 @@ function placeCamera(camera: Camera, cam: CameraState, c: WorldCollider, dt: num
 
 /** The local visitor: mount inside the Canvas once the world is ready. */
 export function LocalPlayer() {
-  const scene = useWorld((s) => s.scene)
-  const collider = useWorld((s) => s.collider)
+  // Keyed on the world and on having a collider, not on their objects: a builder's change to
+  // the scene (a point of interest) or to its floors (a plot) must not send everyone to the spawn.
+  const world = useWorld((s) => s.scene?.id ?? null)
+  const standing = useWorld((s) => s.collider !== null)
+  const style = useWorld((s) => s.scene?.style ?? null)
   const color = useSettings((s) => s.avatarColor)
   const figure = useRef<Group>(null)
   const cam = useRef<CameraState>({ fx: 0, fy: 0, fz: 0, dist: cameraRig.distance, snap: true })
 
-  // Spawn: on mount and whenever the world (or its collider) changes.
+  // Spawn: on mount and whenever another world (or the same one again) is ready.
   useLayoutEffect(() => {
+    const { scene, collider } = useWorld.getState()
     if (!scene || !collider) return
     const [x, y, z] = scene.spawn.position
     const heading = scene.spawn.heading
@@ -120,7 +124,7 @@ export function LocalPlayer() {
     input.jumpBuffer = input.lookX = input.lookY = input.zoom = 0
     cameraRig.yaw = localMotion.heading // start behind the avatar
     cam.current.snap = true
-  }, [scene, collider])
+  }, [world, standing])
 
   // FRAME.controller: motion is settled before the avatar, markers and network read it this frame.
   useFrame((state, delta) => {
@@ -156,11 +160,11 @@ export function LocalPlayer() {
       figure.current.visible = !cameraRig.firstPerson && cam.current.dist > HIDE_BELOW
   }, FRAME.controller)
 
-  if (!scene) return null
+  if (!world || !style) return null
   return (
     <>
       <group ref={figure}>
-        <Avatar style={scene.style} color={color} motion={localMotion} />
+        <Avatar style={style} color={color} motion={localMotion} />
       </group>
       <KeyboardInput />
       <PointerInput />

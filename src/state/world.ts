@@ -55,6 +55,8 @@ export interface WorldState {
   failed: (error: WorldError) => void
   /** A view that goes away takes its collider with it (unless another took over meanwhile). */
   dropCollider: (collider: WorldCollider) => void
+  /** The world's parts changed (a builder's plot or stage): `next` stands where `was` stood. */
+  replaceCollider: (was: WorldCollider, next: WorldCollider) => void
   /** Opens point of interest `id`'s card. */
   openCard: (id: string, via: CardVia) => void
   closeCard: () => void
@@ -87,6 +89,7 @@ export const useWorld = create<WorldState>()((set) => ({
   ready: (collider) => set({ collider, status: 'ready' }),
   failed: (error) => set({ status: 'error', error }),
   dropCollider: (collider) => set((s) => (s.collider === collider ? { collider: null } : s)),
+  replaceCollider: (was, next) => set((s) => (s.collider === was ? { collider: next } : s)),
   openCard: (openPoi, cardVia) => set({ openPoi, cardVia }),
   closeCard: () => set({ openPoi: null, cardVia: null }),
 }))

@@ -166,6 +166,7 @@ export function VoxelWorldView({
     let rev = 0
     let disposed = false
     let collider: WorldCollider | null = null
+    let stopFollowing = () => {}
     const fail = (message: string) => {
       live = false
       worker.terminate()
@@ -251,6 +252,18 @@ export function VoxelWorldView({
               if (disposed) return
               collider = sceneLayers(loaded, scene, 'voxel').collider(new VoxelCollider(grid))
               useWorld.getState().ready(collider)
+              // A builder marks out, moves or takes away a plot or a stage while people walk:
+              // their floors follow (the voxels are the same grid, changed in place).
+              stopFollowing = useWorld.subscribe((now, before) => {
+                const next = now.scene
+                if (disposed || !collider || !next || next === before.scene) return
+                if (next.id !== scene.id) return
+                const was = before.scene
+                if (was && next.spaces === was.spaces && next.stages === was.stages) return
+                const rebuilt = sceneLayers(loaded, next, 'voxel').collider(new VoxelCollider(grid))
+                useWorld.getState().replaceCollider(collider, rebuilt)
+                collider = rebuilt
+              })
             },
             (err: unknown) => !disposed && fail(err instanceof Error ? err.message : String(err)),
           )
@@ -276,6 +289,7 @@ export function VoxelWorldView({
     return () => {
       live = false
       disposed = true
+      stopFollowing()
       worker.terminate()
       for (const mesh of meshes.values()) {
         root.remove(mesh)
