@@ -14,6 +14,7 @@
 import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, evmCapabilities, type TransferLog } from '../src/chain/evm'
 import { instrumentRpc } from './metrics'
+import { AvataAdapter } from './avata/adapter'
 import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
 import { Lru } from '../src/chain/lru'
 import type { TrustRegistry, TrustedChain } from '../src/chain/registry'
@@ -69,7 +70,7 @@ export interface CollectibleServiceOptions {
   metadataConcurrency?: number
   log?: Logger
   /** How to read a chain (default: the batched EVM adapter; the bench swaps in a naive one). */
-  makeAdapter?: (chain: TrustedChain) => EvmAdapter
+  makeAdapter?: (chain: TrustedChain) => ReadAdapter
   /** Largest listing in bytes of JSON (default MAX_LISTING_BYTES). */
   maxListingBytes?: number
   /** How metadata is fetched for a chain (default: pinnedFetch, private hosts only if local). */
@@ -83,9 +84,23 @@ interface Cached {
   value: Promise<CollectiblesResponse>
 }
 
+/** What the service reads a chain through: the EVM adapter, or a REST platform's (AVATA). */
+export type ReadAdapter = Pick<
+  EvmAdapter,
+  | 'blockNumber'
+  | 'listHoldings'
+  | 'balances'
+  | 'tokenUris'
+  | 'detect'
+  | 'transfers'
+  | 'discover'
+  | 'counters'
+  | 'destroy'
+>
+
 interface ChainReader {
   chain: TrustedChain
-  adapter: EvmAdapter
+  adapter: ReadAdapter
   watchedTo: number
   /** Lowest block a listing was read at since the watcher's last poll (Infinity: none). */
   readFloor: number
@@ -114,13 +129,15 @@ export class CollectibleService {
     this.log = opts.log ?? processLog
     const makeAdapter =
       opts.makeAdapter ??
-      ((chain: TrustedChain) =>
-        new EvmAdapter({
-          chainId: chain.chainId,
-          rpcUrls: chain.rpcUrls,
-          multicall3: chain.multicall3,
-          ...evmCapabilities(chain),
-        }))
+      ((chain: TrustedChain): ReadAdapter =>
+        chain.rest
+          ? new AvataAdapter({ chainId: chain.chainId, ...chain.rest })
+          : new EvmAdapter({
+              chainId: chain.chainId,
+              rpcUrls: chain.rpcUrls,
+              multicall3: chain.multicall3,
+              ...evmCapabilities(chain),
+            }))
     const trustedOrigins = opts.ipfsGateways.flatMap((g) => {
       try {
         return [new URL(g).origin]
@@ -134,7 +151,11 @@ export class CollectibleService {
     this.fetchers = { local: makeFetch(true), public: makeFetch(false) }
     this.readers = registry.chains.map((chain) => ({
       chain,
-      adapter: instrumentRpc(makeAdapter(chain), chain.chainId),
+      // (RPC metrics count JSON-RPC calls: a REST platform's requests are not those.)
+      adapter:
+        chain.kind === 'evm'
+          ? instrumentRpc(makeAdapter(chain), chain.chainId)
+          : makeAdapter(chain),
       watchedTo: -1,
       readFloor: Infinity,
     }))

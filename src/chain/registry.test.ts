@@ -192,19 +192,23 @@ describe('parseTrustRegistry', () => {
     }
   })
 
-  it('explains that only "evm" chains are supported', () => {
+  it('names what a "rest" chain lacks, and refuses unknown kinds', () => {
     const r = {
       version: 1,
       chains: [
         { chainId: 1223, kind: 'rest', api: 'avata', baseUrl: 'https://apis.avata.bianjie.ai' },
       ],
     }
-    expect(errorOf(() => parseTrustRegistry(r, 'r.json')).message).toMatch(
-      /^r\.json: chains\[0\]\.kind: kind "rest" .* not supported yet: only "evm" chains/,
+    const err = errorOf(() => parseTrustRegistry(r, 'r.json')) as TrustRegistryError
+    expect(err.problems).toEqual(
+      expect.arrayContaining([
+        'r.json: chains[0].api: api is "avata-v3" (the only REST platform with an adapter)',
+        'r.json: chains[0].name: Invalid input: expected object, received undefined',
+      ]),
     )
     const unknown = { version: 1, chains: [{ ...sample().chains[0], kind: 'cosmos' }] }
     expect(errorOf(() => parseTrustRegistry(unknown, 'r.json')).message).toBe(
-      'r.json: chains[0].kind: unknown chain kind "cosmos": only "evm" is supported',
+      'r.json: chains[0].kind: unknown chain kind "cosmos": "evm" or "rest"',
     )
   })
 

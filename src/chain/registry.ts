@@ -10,8 +10,11 @@ import type { LocalText, Standard } from './types'
 
 export const TRUST_REGISTRY_VERSION = 1
 
-/** Chain kinds the server has adapters for. "rest" (AVATA, ChainMaker gateways…) is planned. */
-export const CHAIN_KINDS = ['evm'] as const
+/**
+ * Chain kinds the server has adapters for: "evm" (Ethereum JSON-RPC) and "rest" (a platform's
+ * signed HTTP API; AVATA's v3 API for 文昌链 is the one there is an adapter for).
+ */
+export const CHAIN_KINDS = ['evm', 'rest'] as const
 export type ChainKind = (typeof CHAIN_KINDS)[number]
 
 export interface TrustedIssuer {
@@ -66,9 +69,22 @@ export const DEFAULT_CAPABILITIES: Readonly<ChainCapabilities> = {
   erc165: true,
 }
 
+/** How the server reaches a "rest" chain's platform (never sent to a browser). */
+export interface RestPlatform {
+  /** Which API: "avata-v3" (BSN open platform AVATA, native NFT module). */
+  api: 'avata-v3'
+  baseUrl: string
+  apiKey: string
+  apiSecret: string
+  /** bech32 prefix of the chain's native addresses (文昌链: "iaa"). */
+  addressPrefix: string
+}
+
 export interface TrustedChain {
   chainId: number
   kind: ChainKind
+  /** For kind "rest": its platform's API (rpcUrls is empty then). */
+  rest?: RestPlatform
   /** A development chain (anvil): the UI labels collectibles from it. */
   local: boolean
   name: LocalText
@@ -181,12 +197,14 @@ const Issuer = z.strictObject({
     .optional(),
 })
 
+const ChainId = z
+  .number('a chain id is a positive integer')
+  .int('a chain id is a positive integer')
+  .positive('a chain id is a positive integer')
+  .max(Number.MAX_SAFE_INTEGER, 'chain id too large')
+
 const EvmChain = z.strictObject({
-  chainId: z
-    .number('a chain id is a positive integer')
-    .int('a chain id is a positive integer')
-    .positive('a chain id is a positive integer')
-    .max(Number.MAX_SAFE_INTEGER, 'chain id too large'),
+  chainId: ChainId,
   kind: z.literal('evm'),
   local: z.boolean().optional(),
   name: Text,
@@ -205,20 +223,45 @@ const EvmChain = z.strictObject({
   issuers: z.array(Issuer),
 })
 
+/** A secret, or a `${NAME}` placeholder for one (a secret belongs in the environment). */
+const Secret = z.string().min(1, 'must not be empty').max(500)
+
+/** A class of a platform's native NFTs (unique tokens; the class id stands for a contract). */
+const RestIssuer = z.strictObject({
+  classId: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'a class id is 3-64 letters, digits, - or _'),
+  name: Text,
+  issuer: Text,
+  platform: Text,
+  metadata: z.strictObject({ base: Base.optional() }).optional(),
+})
+
+const RestChain = z.strictObject({
+  chainId: ChainId,
+  kind: z.literal('rest'),
+  api: z.literal('avata-v3', 'api is "avata-v3" (the only REST platform with an adapter)'),
+  local: z.boolean().optional(),
+  name: Text,
+  baseUrl: RpcUrl,
+  apiKey: Secret,
+  apiSecret: Secret,
+  addressPrefix: z
+    .string()
+    .regex(/^[a-z]{1,16}$/, 'a bech32 prefix is 1-16 lowercase letters')
+    .optional(),
+  issuers: z.array(RestIssuer),
+})
+
 const Chain = z
   .looseObject({ kind: z.unknown() })
   .superRefine((c, ctx) => {
-    if (c.kind === 'evm') return
+    if (c.kind === 'evm' || c.kind === 'rest') return
     ctx.addIssue({
       code: 'custom',
       path: ['kind'],
-      message:
-        c.kind === 'rest'
-          ? 'kind "rest" (consortium REST APIs such as AVATA) is not supported yet: only "evm" chains, read through Ethereum JSON-RPC'
-          : `unknown chain kind ${JSON.stringify(c.kind) ?? 'undefined'}: only "evm" is supported`,
+      message: `unknown chain kind ${JSON.stringify(c.kind) ?? 'undefined'}: "evm" or "rest"`,
     })
   })
-  .pipe(EvmChain)
+  .pipe(z.discriminatedUnion('kind', [EvmChain, RestChain]))
 
 const Registry = z.strictObject({
   version: z.literal(TRUST_REGISTRY_VERSION, `version must be ${TRUST_REGISTRY_VERSION}`),
@@ -238,12 +281,14 @@ function duplicates(reg: z.infer<typeof Registry>): string[] {
     } else chainAt.set(chain.chainId, i)
     const issuerAt = new Map<string, number>()
     chain.issuers.forEach((issuer, j) => {
-      const firstIssuer = issuerAt.get(issuer.contract)
+      const [field, id] =
+        'classId' in issuer ? ['classId', issuer.classId] : ['contract', issuer.contract]
+      const firstIssuer = issuerAt.get(id)
       if (firstIssuer !== undefined) {
         problems.push(
-          `chains[${i}].issuers[${j}].contract: duplicate contract ${issuer.contract} (also issuers[${firstIssuer}])`,
+          `chains[${i}].issuers[${j}].${field}: duplicate ${field} ${id} (also issuers[${firstIssuer}])`,
         )
-      } else issuerAt.set(issuer.contract, j)
+      } else issuerAt.set(id, j)
     })
   })
   return problems
@@ -308,30 +353,82 @@ export function parseTrustRegistry(
     throw registryError(source, problems)
   }
   const problems = duplicates(result.data)
-  const chains: TrustedChain[] = result.data.chains.map((c, i) => ({
+  const chains: TrustedChain[] = result.data.chains.map((c, i) => {
+    if (c.kind === 'rest') return restChain(c, i, options.env, problems)
+    return {
+      chainId: c.chainId,
+      kind: c.kind,
+      local: c.local ?? false,
+      name: c.name,
+      rpcUrls: c.rpcUrls.map((url, k) =>
+        substituteEnv(url, options.env, `chains[${i}].rpcUrls[${k}]`, problems),
+      ),
+      ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
+      capabilities: { ...DEFAULT_CAPABILITIES, ...c.capabilities },
+      ...(c.discoverFromBlock !== undefined && { discoverFromBlock: c.discoverFromBlock }),
+      issuers: c.issuers.map((s) => ({
+        chainId: c.chainId,
+        contract: s.contract,
+        standard: s.standard,
+        name: s.name,
+        issuer: s.issuer,
+        platform: s.platform,
+        ...(s.fromBlock !== undefined && { fromBlock: s.fromBlock }),
+        ...(s.metadata !== undefined && { metadata: s.metadata }),
+      })),
+    }
+  })
+  if (problems.length) throw registryError(source, problems)
+  return new TrustRegistry(chains, source)
+}
+
+function restChain(
+  c: z.infer<typeof RestChain>,
+  i: number,
+  env: ParseTrustRegistryOptions['env'],
+  problems: string[],
+): TrustedChain {
+  // A key or secret written into the file itself would be committed with it: placeholders only.
+  const secret = (value: string, field: string) => {
+    const where = `chains[${i}].${field}`
+    if (!/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)) {
+      problems.push(`${where}: write \${NAME} and put the value in the environment`)
+      return ''
+    }
+    const name = value.slice(2, -1)
+    const got = env?.[name]
+    if (got === undefined || got === '') {
+      problems.push(
+        `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
+      )
+      return ''
+    }
+    return got
+  }
+  return {
     chainId: c.chainId,
-    kind: c.kind,
+    kind: 'rest',
     local: c.local ?? false,
     name: c.name,
-    rpcUrls: c.rpcUrls.map((url, k) =>
-      substituteEnv(url, options.env, `chains[${i}].rpcUrls[${k}]`, problems),
-    ),
-    ...(c.multicall3 !== undefined && { multicall3: c.multicall3 }),
-    capabilities: { ...DEFAULT_CAPABILITIES, ...c.capabilities },
-    ...(c.discoverFromBlock !== undefined && { discoverFromBlock: c.discoverFromBlock }),
+    rpcUrls: [],
+    rest: {
+      api: c.api,
+      baseUrl: substituteEnv(c.baseUrl, env, `chains[${i}].baseUrl`, problems),
+      apiKey: secret(c.apiKey, 'apiKey'),
+      apiSecret: secret(c.apiSecret, 'apiSecret'),
+      addressPrefix: c.addressPrefix ?? 'iaa',
+    },
+    capabilities: { ...DEFAULT_CAPABILITIES },
     issuers: c.issuers.map((s) => ({
       chainId: c.chainId,
-      contract: s.contract,
-      standard: s.standard,
+      contract: s.classId,
+      standard: 'erc721' as const,
       name: s.name,
       issuer: s.issuer,
       platform: s.platform,
-      ...(s.fromBlock !== undefined && { fromBlock: s.fromBlock }),
       ...(s.metadata !== undefined && { metadata: s.metadata }),
     })),
-  }))
-  if (problems.length) throw registryError(source, problems)
-  return new TrustRegistry(chains, source)
+  }
 }
 
 function registryError(source: string, problems: string[]): TrustRegistryError {
