@@ -58,7 +58,15 @@ test('the development wallet signs in and shows verified and unverified collecti
     await expect(detail.getByTestId('proof')).toBeVisible()
     await expect(detail).toContainText('31337')
     await expect(detail).toContainText(/block/i)
+    // Its issuer's rules for giving it on, and its history: issued to this wallet at a block.
+    await expect(detail.getByTestId('giving')).toContainText(/given as a gift|does not allow/)
+    await expect(detail.getByTestId('history')).toContainText(
+      /Issued to 0x7099…79c8 · block \d+ · /i,
+      WAIT,
+    )
     await page.screenshot({ path: 'test-results/screenshots/wallet-verified.png' })
+    await detail.getByTestId('history').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'test-results/screenshots/wallet-history.png' })
     await page.keyboard.press('Escape')
 
     // A whole listing says nothing of truncation; a listing the server cut (over 4 MiB of JSON,

@@ -21,6 +21,7 @@ import {
 } from './auth'
 import type { SiweNonceStore } from '../src/chain/siwe'
 import { BadAddressError, CollectibleService } from './collectibles'
+import { Circulation } from './circulation'
 import type { ChainConfig } from './config'
 import { ipfsGateway } from './ipfsGateway'
 import { clip, errorField, log as processLog, logFor, type Logger } from './log'
@@ -40,6 +41,7 @@ export interface ChainPart {
 export interface ChainServices {
   registry: TrustRegistry
   collectibles: CollectibleService
+  circulation: Circulation
   sessions: Sessions
   devWallet: boolean
 }
@@ -123,13 +125,19 @@ export function startChain(
     })
     collectibles.start()
     stops.push(() => collectibles.stop())
+    const circulation = new Circulation(registry, collectibles)
+    // A transfer the watcher saw is the next line of that token's history.
+    collectibles.onTransfer((t) => {
+      for (const tokenId of t.tokenIds)
+        circulation.forget({ chainId: t.chainId, contract: t.contract, tokenId })
+    })
     const sessions = new Sessions({
       ...(opts.auth && { nonces: opts.auth.nonces, sessions: opts.auth.sessions }),
       ...(opts.onSignOut && { onSignOut: opts.onSignOut }),
       log,
     })
     if (opts.storage) await opts.storage().catch(() => {})
-    services = { registry, collectibles, sessions, devWallet }
+    services = { registry, collectibles, circulation, sessions, devWallet }
     return services
   })()
   ready.catch((err: unknown) => {
@@ -298,6 +306,33 @@ export function startChain(
       if (!only('POST')) return
       await s.sessions.signOut(req.headers.authorization)
       opts.json(res, 200, { ok: true })
+      return
+    }
+    const history = /^\/api\/collectibles\/(\d{1,16})\/([^/]{1,128})\/(\d{1,78})\/history$/.exec(
+      path,
+    )
+    if (history) {
+      if (!only('GET')) return
+      if (!listLimit.take(client)) return slowDown(res)
+      const contract = decodePathPart(history[2]!)
+      if (contract === null) {
+        opts.json(res, 400, { error: 'bad_request', message: 'malformed percent-encoding in path' })
+        return
+      }
+      const token = { chainId: Number(history[1]), contract, tokenId: history[3]! }
+      if (!s.registry.issuer(token.chainId, token.contract)) {
+        opts.json(res, 404, {
+          error: 'not_allowlisted',
+          message: 'histories are kept for collectibles of trusted issuers',
+        })
+        return
+      }
+      try {
+        opts.json(res, 200, { ...token, transfers: await s.circulation.history(token) })
+      } catch (err) {
+        if (!(err instanceof ChainUnavailableError)) throw err
+        opts.json(res, 503, { error: 'chain_unavailable', message: err.message, retryAfterS: 5 })
+      }
       return
     }
     const address = /^\/api\/collectibles\/([^/]+)$/.exec(path)?.[1]

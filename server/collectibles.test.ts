@@ -186,6 +186,22 @@ describe('collectibles API on the local chain', () => {
     expect(of(visitor.items, deployment.pixels).some((p) => p.tokenId === String(tokenId))).toBe(
       false,
     )
+    // The token's history through the API: issued to the visitor, then to the friend.
+    const history = await api(`/api/collectibles/31337/${deployment.pixels}/${tokenId}/history`)
+    expect(history.status).toBe(200)
+    const moves = history.body.transfers as { from: string; to: string; block: number }[]
+    expect(moves.map((m) => m.to)).toEqual([
+      accounts.visitor.toLowerCase(),
+      accounts.friend.toLowerCase(),
+    ])
+    expect(moves[1]!.block).toBeGreaterThan(before.block)
+    expect((await api(`/api/collectibles/31337/${deployment.copycat}/1/history`)).status).toBe(404)
+    // The listing carries the issuer's rules for giving it on.
+    expect(moved.circulation).toEqual({
+      transferable: true,
+      minHoldingDays: 0,
+      recipients: 'signed-in',
+    })
   })
 
   it("drops both sides' listings on ERC-1155 TransferSingle and TransferBatch", async () => {

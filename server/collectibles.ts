@@ -161,6 +161,12 @@ export class CollectibleService {
     }))
   }
 
+  /** The JSON-RPC adapter of an EVM chain of the registry (circulation reads through it). */
+  evmAdapter(chainId: number): EvmAdapter | null {
+    const reader = this.readers.find((r) => r.chain.chainId === chainId)
+    return reader?.adapter instanceof EvmAdapter ? reader.adapter : null
+  }
+
   /** RPC traffic so far over every chain (the bench reads it). */
   rpcCounters() {
     return this.readers.reduce(

@@ -352,6 +352,11 @@ export interface RegistryIssuerJson {
   platform: LocalText
   fromBlock: number
   metadata: { sha256?: Record<string, string>; base?: string }
+  circulation?: {
+    transferable: boolean
+    minHoldingDays?: number
+    recipients?: 'signed-in' | 'same-platform'
+  }
 }
 
 export interface RegistryJson {
@@ -403,6 +408,8 @@ export function devTrustRegistry(
             platform: PLATFORM,
             fromBlock: deployment.blocks.pixels,
             metadata: { sha256: pins(pixelTokens()) },
+            // Pixels may be given to anyone signed in, at once.
+            circulation: { transferable: true, recipients: 'signed-in' },
           },
           {
             contract: deployment.landmarks,
@@ -412,6 +419,8 @@ export function devTrustRegistry(
             platform: PLATFORM,
             fromBlock: deployment.blocks.landmarks,
             metadata: { sha256: pins(allLandmarkTokens()) },
+            // The archive's landmarks stay with whoever they were issued to.
+            circulation: { transferable: false },
           },
           {
             contract: deployment.souvenirs,
@@ -421,6 +430,8 @@ export function devTrustRegistry(
             platform: PLATFORM,
             fromBlock: deployment.blocks.souvenirs,
             metadata: { base: souvenirs.base, sha256: souvenirs.sha256 },
+            // Souvenirs go on after a week in their first holder's hands, to fellow holders.
+            circulation: { transferable: true, minHoldingDays: 7, recipients: 'same-platform' },
           },
         ],
       },

@@ -48,6 +48,9 @@ export const INTERFACE_IDS = {
 } as const
 
 const erc165 = new Interface(['function supportsInterface(bytes4) view returns (bool)'])
+/** ERC-5192 (minimal soulbound NFTs): a locked token cannot be transferred. */
+const erc5192 = new Interface(['function locked(uint256) view returns (bool)'])
+const ERC5192_ID = '0xb45a3c0e'
 const erc721 = new Interface([
   'event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)',
   'function balanceOf(address) view returns (uint256)',
@@ -328,6 +331,34 @@ export class EvmAdapter implements ChainAdapter {
       this.kinds.set(c, { standard, enumerable: standard === 'erc721' && yes(1) })
     })
     return new Map(contracts.map((c) => [getAddress(c), this.kinds.get(getAddress(c))!]))
+  }
+
+  /** When block `block` was made, ms since the epoch. */
+  async blockTime(block: number): Promise<number> {
+    const b = await this.send<{ timestamp?: string } | null>('eth_getBlockByNumber', [
+      hex(block),
+      false,
+    ])
+    if (!b?.timestamp) throw new ChainUnavailableError(this.chainId, `no block ${block}`)
+    return Number(BigInt(b.timestamp)) * 1000
+  }
+
+  /**
+   * Whether the contract itself forbids moving the token: ERC-5192 `locked(tokenId)`, asked
+   * only of contracts that declare ERC-5192 through ERC-165 (false for the others).
+   */
+  async lockedOnChain(contract: string, tokenId: string, block: number): Promise<boolean> {
+    if (!this.erc165) return false
+    const [declares, locked] = await this.callMany(
+      [
+        { target: contract, data: erc165.encodeFunctionData('supportsInterface', [ERC5192_ID]) },
+        { target: contract, data: erc5192.encodeFunctionData('locked', [BigInt(tokenId)]) },
+      ],
+      block,
+    )
+    const yes = (r: CallResult | undefined) =>
+      !!r && r.ok && r.data.length >= 66 && BigInt(r.data.slice(0, 66)) === 1n
+    return yes(declares) && yes(locked)
   }
 
   /**

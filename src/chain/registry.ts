@@ -6,7 +6,7 @@
 // Isomorphic: zod and ethers only.
 import { getAddress } from 'ethers'
 import { z } from 'zod'
-import type { LocalText, Standard } from './types'
+import type { Circulation, LocalText, Standard } from './types'
 
 export const TRUST_REGISTRY_VERSION = 1
 
@@ -35,6 +35,17 @@ export interface TrustedIssuer {
     /** Every token's metadata URI must start with this (ends with "/"). */
     base?: string
   }
+  /** How its collectibles may be given on (docs/trust-registry.md, "circulation"). */
+  circulation: CirculationRules
+}
+
+/** An issuer's rules for giving its collectibles on (src/chain/types.ts). */
+export type CirculationRules = Circulation
+
+export const DEFAULT_CIRCULATION: Readonly<CirculationRules> = {
+  transferable: false,
+  minHoldingDays: 0,
+  recipients: 'signed-in',
 }
 
 /**
@@ -182,6 +193,19 @@ const BlockNumber = z
   .int('a block number is a non-negative integer')
   .min(0, 'a block number is a non-negative integer')
 
+const Circulation = z.strictObject({
+  transferable: z.boolean('transferable is true or false'),
+  minHoldingDays: z.number().min(0, 'at least 0 days').max(3650, 'at most 3650 days').optional(),
+  recipients: z
+    .enum(['signed-in', 'same-platform'], 'recipients is "signed-in" or "same-platform"')
+    .optional(),
+})
+
+const circulation = (c: z.infer<typeof Circulation> | undefined): CirculationRules => ({
+  ...DEFAULT_CIRCULATION,
+  ...c,
+})
+
 const Issuer = z.strictObject({
   contract: Address,
   standard: z.enum(['erc721', 'erc1155'], 'standard is "erc721" or "erc1155"'),
@@ -195,6 +219,7 @@ const Issuer = z.strictObject({
       base: Base.optional(),
     })
     .optional(),
+  circulation: Circulation.optional(),
 })
 
 const ChainId = z
@@ -375,6 +400,7 @@ export function parseTrustRegistry(
         platform: s.platform,
         ...(s.fromBlock !== undefined && { fromBlock: s.fromBlock }),
         ...(s.metadata !== undefined && { metadata: s.metadata }),
+        circulation: circulation(s.circulation),
       })),
     }
   })
@@ -427,6 +453,9 @@ function restChain(
       issuer: s.issuer,
       platform: s.platform,
       ...(s.metadata !== undefined && { metadata: s.metadata }),
+      // A platform's own transfer (custodial, through its API) is not one a visitor's wallet
+      // signs: these are shown here, not given.
+      circulation: { ...DEFAULT_CIRCULATION },
     })),
   }
 }
@@ -507,6 +536,7 @@ export class TrustRegistry {
           name: s.name,
           issuer: s.issuer,
           platform: s.platform,
+          circulation: s.circulation,
         })),
       })),
     }

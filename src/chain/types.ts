@@ -53,6 +53,23 @@ export interface TokenMetadata {
   sha256: string
 }
 
+/**
+ * An issuer's rules for giving its collectibles to someone else in the world (the registry's
+ * `circulation`). Gifts only: the product never carries a price with a transfer. Checked by the
+ * server before a wallet is asked to sign, and shown to both sides.
+ */
+export interface Circulation {
+  /** Whether its collectibles may be given at all. Default false: the issuer must say so. */
+  transferable: boolean
+  /** Days the giver must have held one (since it reached their wallet). Default 0. */
+  minHoldingDays: number
+  /**
+   * Who may receive one: "signed-in" (a visitor signed in with their wallet), or
+   * "same-platform" (one who also holds a verified collectible from the same platform).
+   */
+  recipients: 'signed-in' | 'same-platform'
+}
+
 /** A collectible as the API returns it (GET /api/collectibles/:address, docs/api.md). */
 export interface Collectible extends TokenRef {
   standard: Standard
@@ -71,6 +88,8 @@ export interface Collectible extends TokenRef {
   /** Present for allowlisted contracts: who issued it, on which platform. */
   issuer: LocalText | null
   platform: LocalText | null
+  /** How its issuer lets it be given on (docs/trust-registry.md); null: it cannot be. */
+  circulation: Circulation | null
   /** The metadata hash the server computed, and whether the registry pinned it. */
   metadataSha256: string | null
   metadataPinned: boolean

@@ -4,7 +4,14 @@
 // lies under the issuer's metadata base when one is set). Anything else comes back with
 // `verified: false` and every reason that applies, so the UI can say why.
 import { uriUnderBase } from './metadata'
-import type { Collectible, Holding, LocalText, Standard, UnverifiedReason } from './types'
+import type {
+  Circulation,
+  Collectible,
+  Holding,
+  LocalText,
+  Standard,
+  UnverifiedReason,
+} from './types'
 
 /** What the registry says about a contract (structurally, an issuer entry of the registry). */
 export interface IssuerRule {
@@ -12,6 +19,8 @@ export interface IssuerRule {
   issuer: LocalText
   platform: LocalText
   metadata?: { sha256?: Readonly<Record<string, string>>; base?: string }
+  /** The issuer's circulation rules (absent: cannot be given). */
+  circulation?: Circulation
 }
 
 export type MetadataOutcome =
@@ -82,6 +91,7 @@ export function verifyHolding(input: VerifyInput): Collectible {
     checkedAt: input.checkedAt,
     issuer: rule?.issuer ?? null,
     platform: rule?.platform ?? null,
+    circulation: rule?.circulation ?? null,
     metadataSha256: metadata.ok ? metadata.sha256 : null,
     metadataPinned: pinned !== undefined,
   }

@@ -23,6 +23,7 @@ function item(over: Partial<Collectible> = {}): Collectible {
     checkedAt: 1_795_430_400_000,
     issuer: { 'zh-CN': '区块乐园工作室', en: 'Block Park Studio' },
     platform: { 'zh-CN': '苍穹', en: 'Cangqiong' },
+    circulation: null,
     metadataSha256: 'ab'.repeat(32),
     metadataPinned: true,
     ...over,

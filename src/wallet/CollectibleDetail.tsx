@@ -3,6 +3,7 @@
 // metadata hash). Shared by the wallet panel and the exhibit card. Metadata is untrusted: text
 // nodes only, images through a plain <img> from http(s) or data:image/ URLs.
 import { useEffect, useRef, useState } from 'react'
+import { api, type TransferRecord } from './api'
 import type { Collectible, LocalText } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
@@ -220,6 +221,82 @@ export function CollectibleDetail({
           )}
         </dd>
       </dl>
+      <Giving item={item} />
+      {item.issuer && /^0x[0-9a-fA-F]{40}$/.test(item.contract) && <History item={item} />}
     </>
+  )
+}
+
+/** The issuer's rules for giving it on, in words. */
+function Giving({ item }: { item: Collectible }) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const rules = item.circulation
+  return (
+    <section className="nft-giving" data-testid="giving">
+      <h4>{t('wallet.giving')}</h4>
+      {!rules?.transferable ? (
+        <p>{t('wallet.giving.no')}</p>
+      ) : (
+        <ul>
+          <li>{t('wallet.giving.yes')}</li>
+          {rules.minHoldingDays > 0 && (
+            <li>{fill(t('wallet.giving.hold'), { n: rules.minHoldingDays })}</li>
+          )}
+          <li>
+            {rules.recipients === 'same-platform'
+              ? fill(t('wallet.giving.samePlatform'), { platform: item.platform?.[lang] ?? '—' })
+              : t('wallet.giving.signedIn')}
+          </li>
+        </ul>
+      )}
+    </section>
+  )
+}
+
+const ZERO = '0x0000000000000000000000000000000000000000'
+
+/** The transfers the server saw of this token, oldest first (read when the card opens). */
+function History({ item }: { item: Collectible }) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const [state, setState] = useState<TransferRecord[] | 'loading' | 'failed'>('loading')
+  const { chainId, contract, tokenId } = item
+  useEffect(() => {
+    let live = true
+    setState('loading')
+    api.history({ chainId, contract, tokenId }).then(
+      (h) => live && setState(h.transfers),
+      () => live && setState('failed'),
+    )
+    return () => {
+      live = false
+    }
+  }, [chainId, contract, tokenId])
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })
+  return (
+    <section className="nft-history" data-testid="history" aria-live="polite">
+      <h4>{t('wallet.history')}</h4>
+      {state === 'loading' ? (
+        <p className="muted">{t('wallet.history.loading')}</p>
+      ) : state === 'failed' ? (
+        <p className="muted">{t('wallet.history.failed')}</p>
+      ) : state.length === 0 ? (
+        <p className="muted">{t('wallet.history.none')}</p>
+      ) : (
+        <ol>
+          {state.map((r, i) => (
+            <li key={`${r.block}-${i}`}>
+              {fill(t(r.from === ZERO ? 'wallet.history.minted' : 'wallet.history.moved'), {
+                from: shortAddress(r.from),
+                to: shortAddress(r.to),
+                block: r.block,
+                time: when.format(r.at),
+              })}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   )
 }

@@ -76,6 +76,15 @@ const CollectibleSchema = z
     checkedAt: z.number(),
     issuer: LocalText.nullable(),
     platform: LocalText.nullable(),
+    // Older servers do not send it: then it cannot be given.
+    circulation: z
+      .object({
+        transferable: z.boolean(),
+        minHoldingDays: z.number().min(0),
+        recipients: z.enum(['signed-in', 'same-platform']),
+      })
+      .nullable()
+      .catch(null),
     metadataSha256: z.string().nullable(),
     metadataPinned: z.boolean(),
   })
@@ -102,6 +111,15 @@ const Collectibles = z.object({
 })
 export type Collectibles = z.infer<typeof Collectibles>
 
+const TransferRecord = z.object({
+  from: z.string(),
+  to: z.string(),
+  block: z.number().int().nonnegative(),
+  at: z.number(),
+})
+export type TransferRecord = z.infer<typeof TransferRecord>
+const History = z.object({ transfers: z.array(TransferRecord).max(200) })
+
 /** Only images a plain <img> may load: http(s) and data:image/ URLs (the server resolves ipfs). */
 export function safeImageUrl(url: string | null): string | null {
   if (!url) return null
@@ -122,6 +140,12 @@ export const api = {
   session: (token: string) => apiRequest(Session, '/api/auth/session', { token }),
   logout: (token: string) =>
     apiRequest(z.unknown(), '/api/auth/logout', { method: 'POST', body: {}, token }),
+  /** The transfers the server saw of one allowlisted token, oldest first. */
+  history: (t: { chainId: number; contract: string; tokenId: string }) =>
+    apiRequest(
+      History,
+      `/api/collectibles/${t.chainId}/${encodeURIComponent(t.contract)}/${t.tokenId}/history`,
+    ),
   collectibles: (address: string, token?: string) =>
     apiRequest(Collectibles, `/api/collectibles/${encodeURIComponent(address)}`, {
       token,
