@@ -248,6 +248,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     () => builderStore,
     config.scenesDir,
     () => thumbnails,
+    () =>
+      chainServices && {
+        circulation: chainServices.circulation,
+        watch: (listener) => chainServices!.collectibles.onTransfer(listener),
+      },
   )
   gameServer
     .define(

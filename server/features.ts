@@ -18,6 +18,9 @@ import type { BuilderStore } from './builder/store'
 import type { ThumbnailSink } from './builder/thumbnailJobs'
 import { tourHandlers } from './tours/handlers'
 import { toursFeature } from './tours/feature'
+import { giftHandlers } from './gifts/handlers'
+import { giftsFeature } from './gifts/feature'
+import type { GiftServices } from './gifts/room'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -29,6 +32,7 @@ export function roomFeatures(
   builder: () => BuilderStore | null = () => null,
   scenesDir = 'scenes',
   thumbnails: () => ThumbnailSink | null = () => null,
+  gifts: () => GiftServices | null = () => null,
 ): RoomFeature[] {
   return [
     spacesFeature(spaces),
@@ -39,6 +43,7 @@ export function roomFeatures(
       thumbnails,
     }),
     toursFeature(),
+    giftsFeature(gifts),
   ]
 }
 
@@ -51,4 +56,5 @@ export const handlerTables = {
   voice: voiceHandlers,
   builder: builderHandlers,
   tours: tourHandlers,
+  gifts: giftHandlers,
 }

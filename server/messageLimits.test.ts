@@ -229,6 +229,18 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: answeredWithError,
   },
+  // Not signed in: each offer is answered "refused" (no wallet to give from).
+  'gift.offer': {
+    payload: () => ({ to: 'nobody', chainId: 31337, contract: ADDRESS, tokenId: '1' }),
+    room: 'world',
+    seen: (inbox) => (inbox['gift.update'] ?? []).length,
+  },
+  // An answer to an offer that does not exist changes nothing anyone sees.
+  'gift.answer': {
+    payload: () => ({ id: 'g0123456789ab', accept: true }),
+    room: 'world',
+    seen: null,
+  },
   'build.plot': {
     payload: () => ({ action: 'remove', id: 'p' }),
     room: 'world',
@@ -296,6 +308,7 @@ const SERVER_TYPES = [
   'event.ok',
   'event.reactions',
   'voice.ticket',
+  'gift.update',
 ] as const
 
 async function worldSeat(name: string): Promise<Sender> {

@@ -218,6 +218,8 @@ export class Swarm extends BotSwarm<Bot> {
       emote: () => {},
       pong: () => {},
       authed: () => {},
+      'gift.offered': () => {},
+      'gift.update': () => {},
       'space.ok': () => {},
       'space.hidden': () => {},
       'server.shutdown': () => {},

@@ -69,6 +69,8 @@ async function join(name: string, world = WORLD, invite?: { room: string; near: 
     'build.closed': [],
     'tour.scene': [],
     'tour.group': [],
+    'gift.offered': [],
+    'gift.update': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

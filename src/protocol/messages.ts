@@ -20,6 +20,7 @@ import {
 import { Placement, SpaceId, SpaceMode, TokenRef, type SpaceErrorCode } from './spaces'
 import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
 import { TourMessages, type TourErrorCode, type TourServerMessages } from './tours'
+import { GiftMessages, type GiftServerMessages } from './gifts'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
@@ -190,6 +191,7 @@ export const ClientMessages = {
   ...StageMessages,
   ...BuilderMessages,
   ...TourMessages,
+  ...GiftMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -241,7 +243,12 @@ export interface LayoutVersionInfo {
 
 /** Outbound (server → client) messages. */
 export interface ServerMessages
-  extends VoiceServerMessages, StageServerMessages, BuilderServerMessages, TourServerMessages {
+  extends
+    VoiceServerMessages,
+    StageServerMessages,
+    BuilderServerMessages,
+    TourServerMessages,
+    GiftServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: {
     world: string

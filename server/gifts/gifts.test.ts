@@ -1,0 +1,138 @@
+// Giving a collectible to someone nearby, on a whole server with the embedded anvil and the
+// development registry's rules: a landmark is refused with its issuer's reason; a pixel is
+// offered, accepted, signed by the giver's own wallet, and both hear it done when the watcher sees
+// it on the chain; the recipient's listing then verifies it; an offer turned down says so.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Client, type Room } from 'colyseus.js'
+import { Contract, JsonRpcProvider, NonceManager } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ServerMessages } from '../../src/protocol/messages'
+import { startServer, type RunningServer } from '../app'
+import type { ChainServices } from '../chain'
+import { mined } from '../devchain'
+import { signIn, until, wallet } from '../events/testKit'
+import { testConfig } from '../testConfig'
+
+let tmp: string
+let server: RunningServer
+let services: ChainServices
+const rooms: Room[] = []
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-gifts-'))
+  server = await startServer(
+    testConfig({ PORT: '0', CLIENT: 'none', DATA_DIR: tmp, ANVIL_PORT: '0', CHAIN_POLL_MS: '200' }),
+  )
+  services = await server.chain
+}, 300_000)
+
+afterAll(async () => {
+  await Promise.all(rooms.map((r) => r.leave().catch(() => {})))
+  await server?.stop()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+interface Seat {
+  room: Room
+  offered: ServerMessages['gift.offered'][]
+  updates: ServerMessages['gift.update'][]
+}
+
+/** A signed-in visitor in the village, at its spawn (everyone arrives within a few steps). */
+async function seat(account: number): Promise<Seat> {
+  const room = await new Client(server.url.replace(/^http/, 'ws')).joinOrCreate('world', {
+    world: 'block-park-village',
+    name: `V${account}`,
+  })
+  rooms.push(room)
+  const s: Seat = { room, offered: [], updates: [] }
+  let authed = false
+  room.onMessage('authed', () => (authed = true))
+  room.onMessage('gift.offered', (m: ServerMessages['gift.offered']) => s.offered.push(m))
+  room.onMessage('gift.update', (m: ServerMessages['gift.update']) => s.updates.push(m))
+  room.onMessage('*', () => {})
+  room.send('auth', { token: await signIn(server.url, account) })
+  await until(() => authed, 'authed')
+  return s
+}
+
+const last = (s: Seat) => s.updates.at(-1)
+
+describe('giving a collectible to someone nearby', () => {
+  it('refuses what the issuer forbids, and carries a pixel from offer to the chain', async () => {
+    const { pixels, landmarks } = JSON.parse(
+      fs.readFileSync(path.join(tmp, 'chain/deployment.json'), 'utf8'),
+    ) as { pixels: string; landmarks: string }
+    const [giver, recipient] = [await seat(1), await seat(2)]
+    const to = recipient.room.sessionId
+    const visitor = wallet(1).address
+    const friend = wallet(2).address
+
+    // The City Archive's landmarks cannot be given: refused, with the rules and why.
+    giver.room.send('gift.offer', { to, chainId: 31337, contract: landmarks, tokenId: '1' })
+    await until(() => last(giver)?.state === 'refused', 'the landmark refused')
+    expect(last(giver)).toMatchObject({
+      rules: { transferable: false },
+      refusal: { code: 'not_transferable', message: /City Archive does not allow/ },
+    })
+    expect(recipient.offered).toEqual([])
+
+    // A pixel: offered under its rules; the recipient sees who offers what.
+    const token = { chainId: 31337, contract: pixels, tokenId: '3' }
+    giver.room.send('gift.offer', { to, ...token })
+    const offer = await until(() => recipient.offered[0], 'the offer')
+    expect(offer).toMatchObject({
+      from: { session: giver.room.sessionId, name: 'V1' },
+      token,
+      rules: { transferable: true, recipients: 'signed-in' },
+    })
+    expect(last(giver)).toMatchObject({ id: offer.id, state: 'pending' })
+    expect(last(giver)?.to).toBeUndefined()
+    // A second offer while one waits is refused.
+    giver.room.send('gift.offer', { to, ...token, tokenId: '4' })
+    await until(() => last(giver)?.refusal?.code === 'busy', 'busy')
+
+    // Accepted: only now does the giver learn where to send it.
+    recipient.room.send('gift.answer', { id: offer.id, accept: true })
+    const accepted = await until(() => giver.updates.find((u) => u.state === 'accepted'))
+    expect(accepted.to).toBe(friend)
+    await until(() => recipient.updates.some((u) => u.state === 'accepted' && !u.to))
+
+    // The giver's own wallet signs the transfer; the watcher's sighting ends it for both.
+    const provider = new JsonRpcProvider(services.registry.chains[0]!.rpcUrls[0])
+    try {
+      const signer = new NonceManager(wallet(1).connect(provider))
+      const c = new Contract(
+        pixels,
+        ['function safeTransferFrom(address from, address to, uint256 tokenId)'],
+        signer,
+      )
+      await mined(await c.getFunction('safeTransferFrom')(visitor, accepted.to, 3n))
+    } finally {
+      provider.destroy()
+    }
+    const done = await until(
+      () => recipient.updates.find((u) => u.state === 'done'),
+      'done',
+      20_000,
+    )
+    expect(done.block).toBeGreaterThan(0)
+    await until(() => giver.updates.some((u) => u.state === 'done'))
+    const theirs = await services.collectibles.list(friend)
+    expect(theirs.items.find((i) => i.contract === pixels && i.tokenId === '3')?.verified).toBe(
+      true,
+    )
+
+    // Turned down: the giver hears so.
+    giver.room.send('gift.offer', { to, ...token, tokenId: '4' })
+    const second = await until(
+      () => recipient.offered[1],
+      `the second offer (${JSON.stringify(last(giver))})`,
+      20_000,
+    )
+    recipient.room.send('gift.answer', { id: second.id, accept: false })
+    await until(() => giver.updates.some((u) => u.id === second.id && u.state === 'declined'))
+  }, 120_000)
+})

@@ -1,0 +1,214 @@
+// Giving a collectible to someone nearby, in one room. The giver offers (signed in, the
+// recipient within a few steps); the server checks the issuer's circulation rules against the
+// chain (server/circulation.ts); the recipient accepts or declines; on acceptance the rules are
+// checked again with the recipient's signed-in address, which only then goes to the giver, whose
+// own wallet signs the transfer (the server holds no keys). The transfer watcher's sighting of
+// that very transfer ends the offer for both. Gifts only: nothing here carries a price.
+import { randomBytes } from 'node:crypto'
+import type { TransferLog } from '../../src/chain/evm'
+import type { GiftRefusal, GiftServerMessages, GiftToken } from '../../src/protocol/gifts'
+import { background } from '../background'
+import type { Circulation, GiftDecision } from '../circulation'
+import type { FeaturePart, RoomHost } from '../rooms/handlers'
+import type { Seat } from '../rooms/seat'
+
+/** How close the recipient must stand, metres. */
+export const GIFT_NEAR_M = 12
+/** An offer waits this long for an answer, then this long for the giver's wallet. */
+export const OFFER_WAIT_MS = 60_000
+export const SIGN_WAIT_MS = 5 * 60_000
+/** Offers waiting for one recipient at once. */
+const WAITING_PER_RECIPIENT = 3
+
+/** What the room reads the chain through: the rules, and the transfers the watcher sees. */
+export interface GiftServices {
+  circulation: Circulation
+  /** Calls `listener` for every transfer of an allowlisted token; returns the unsubscribe. */
+  watch(listener: (t: TransferLog & { chainId: number }) => void): () => void
+}
+
+interface Offer {
+  id: string
+  giver: string
+  giverAddress: string
+  recipient: string
+  token: GiftToken
+  rules: GiftDecision['rules']
+  state: 'pending' | 'accepted'
+  /** The recipient's address, once they accepted. */
+  to?: string
+  expires: number
+}
+
+type Update = GiftServerMessages['gift.update']
+
+export class RoomGifts implements FeaturePart {
+  private readonly offers = new Map<string, Offer>()
+  private unwatch: (() => void) | null = null
+  private watched: GiftServices | null = null
+
+  constructor(
+    private readonly host: RoomHost,
+    private readonly services: () => GiftServices | null,
+  ) {}
+
+  start() {
+    this.host.clock.setInterval(() => this.sweep(), 5_000)
+  }
+
+  dispose() {
+    this.unwatch?.()
+    this.offers.clear()
+  }
+
+  left(seat: Seat) {
+    const id = seat.client.sessionId
+    for (const offer of this.offers.values())
+      if (offer.giver === id || offer.recipient === id) this.end(offer, 'expired')
+  }
+
+  offer(seat: Seat, p: GiftToken & { to: string }) {
+    const token = { chainId: p.chainId, contract: p.contract, tokenId: p.tokenId }
+    const refuse = (code: GiftRefusal, message: string, rules: Update['rules'] = null) =>
+      this.tell(seat.client.sessionId, {
+        id: '',
+        token,
+        state: 'refused',
+        rules,
+        refusal: { code, message },
+      })
+    if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
+    const to = this.host.seats.get(p.to)
+    if (to === seat) return refuse('self', 'a collectible is given to someone else')
+    if (!to || to.kicked || !this.near(seat, to))
+      return refuse('recipient_not_near', 'the recipient must stand near you in this place')
+    const mine = seat.client.sessionId
+    const active = [...this.offers.values()]
+    if (active.some((o) => o.giver === mine))
+      return refuse('busy', 'you have an offer waiting already')
+    if (active.filter((o) => o.recipient === p.to).length >= WAITING_PER_RECIPIENT)
+      return refuse('busy', 'they have offers waiting already')
+    const services = this.services()
+    if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
+    this.watch(services)
+    const giverAddress = seat.address
+    background(
+      services.circulation
+        .check({ ...token, giver: giverAddress, recipient: to.address })
+        .then((decision) => {
+          const giver = this.host.seats.get(mine)
+          const recipient = this.host.seats.get(p.to)
+          if (!giver || !recipient) return
+          if (!decision.allowed)
+            return refuse(decision.refusal!.code, decision.refusal!.message, decision.rules)
+          const offer: Offer = {
+            id: `g${randomBytes(6).toString('hex')}`,
+            giver: mine,
+            giverAddress,
+            recipient: p.to,
+            token,
+            rules: decision.rules,
+            state: 'pending',
+            expires: Date.now() + OFFER_WAIT_MS,
+          }
+          this.offers.set(offer.id, offer)
+          this.tell(mine, this.update(offer, 'pending'))
+          this.host.reply(recipient.client, 'gift.offered', {
+            id: offer.id,
+            from: { session: mine, name: giver.player.name },
+            token,
+            rules: decision.rules,
+          })
+        })
+        .catch((err: unknown) => {
+          refuse('chain_unavailable', 'the chain could not be read: try again')
+          throw err
+        }),
+      '[gifts] offer',
+    )
+  }
+
+  answer(seat: Seat, p: { id: string; accept: boolean }) {
+    const offer = this.offers.get(p.id)
+    if (!offer || offer.recipient !== seat.client.sessionId || offer.state !== 'pending') return
+    if (!p.accept) return this.end(offer, 'declined')
+    const services = this.services()
+    if (!services) return this.end(offer, 'refused', 'chain_unavailable', 'the chain is starting')
+    // Checked again: the recipient's address only now, and the giver may have moved it since.
+    background(
+      services.circulation
+        .check({ ...offer.token, giver: offer.giverAddress, recipient: seat.address })
+        .then((decision) => {
+          if (this.offers.get(offer.id) !== offer) return
+          if (!decision.allowed)
+            return this.end(offer, 'refused', decision.refusal!.code, decision.refusal!.message)
+          offer.state = 'accepted'
+          offer.to = seat.address!
+          offer.expires = Date.now() + SIGN_WAIT_MS
+          this.tell(offer.giver, { ...this.update(offer, 'accepted'), to: offer.to })
+          this.tell(offer.recipient, this.update(offer, 'accepted'))
+        })
+        .catch((err: unknown) => {
+          if (this.offers.get(offer.id) === offer)
+            this.end(offer, 'refused', 'chain_unavailable', 'the chain could not be read')
+          throw err
+        }),
+      '[gifts] answer',
+    )
+  }
+
+  /** The watcher saw a transfer: an accepted offer it completes ends, for both. */
+  private seen(t: TransferLog & { chainId: number }) {
+    for (const offer of this.offers.values()) {
+      if (offer.state !== 'accepted' || offer.token.chainId !== t.chainId) continue
+      if (offer.token.contract.toLowerCase() !== t.contract.toLowerCase()) continue
+      if (!t.tokenIds.includes(offer.token.tokenId)) continue
+      if (t.from.toLowerCase() !== offer.giverAddress.toLowerCase()) continue
+      if (t.to.toLowerCase() !== offer.to!.toLowerCase()) continue
+      this.offers.delete(offer.id)
+      const done = { ...this.update(offer, 'done'), block: t.block }
+      this.tell(offer.giver, done)
+      this.tell(offer.recipient, done)
+    }
+  }
+
+  private watch(services: GiftServices) {
+    if (this.watched === services) return
+    this.unwatch?.()
+    this.watched = services
+    this.unwatch = services.watch((t) => this.seen(t))
+  }
+
+  private sweep() {
+    const now = Date.now()
+    for (const offer of this.offers.values()) if (now > offer.expires) this.end(offer, 'expired')
+  }
+
+  private end(
+    offer: Offer,
+    state: 'declined' | 'refused' | 'expired',
+    code?: GiftRefusal,
+    message?: string,
+  ) {
+    this.offers.delete(offer.id)
+    const update: Update = {
+      ...this.update(offer, state),
+      ...(code && { refusal: { code, message: message ?? '' } }),
+    }
+    this.tell(offer.giver, update)
+    this.tell(offer.recipient, update)
+  }
+
+  private update(offer: Offer, state: Update['state']): Update {
+    return { id: offer.id, token: offer.token, state, rules: offer.rules }
+  }
+
+  private tell(session: string, update: Update) {
+    const seat = this.host.seats.get(session)
+    if (seat) this.host.reply(seat.client, 'gift.update', update)
+  }
+
+  private near(a: Seat, b: Seat) {
+    return Math.hypot(a.guard.x - b.guard.x, a.guard.z - b.guard.z) <= GIFT_NEAR_M
+  }
+}

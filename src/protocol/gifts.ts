@@ -1,0 +1,86 @@
+// Giving a collectible to someone nearby (issue 18): the giver offers, the recipient accepts,
+// the server checks the issuer's circulation rules (server/circulation.ts) with the recipient's
+// signed-in address, and the giver's own wallet signs the transfer. Gifts only: no price field
+// exists anywhere in these messages.
+import { z } from 'zod'
+
+const Session = z.string().min(1).max(64)
+const GiftId = z.string().regex(/^g[0-9a-f]{8,16}$/)
+
+export const GiftMessages = {
+  /** Offer one of your collectibles to the visitor with this session id (nearby, signed in). */
+  'gift.offer': {
+    schema: z
+      .object({
+        to: Session,
+        chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+        contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+        tokenId: z.string().regex(/^\d{1,78}$/),
+      })
+      .strict(),
+    // Each offer reads the chain (holding, rules): a person's pace, not a script's.
+    rate: { perSecond: 1, burst: 4 },
+  },
+  /** The recipient's answer to an offer. */
+  'gift.answer': {
+    schema: z.object({ id: GiftId, accept: z.boolean() }).strict(),
+    rate: { perSecond: 1, burst: 5 },
+  },
+} as const
+
+export const GIFT_REFUSALS = [
+  'not_allowlisted',
+  'not_transferable',
+  'self',
+  'recipient_not_signed_in',
+  'recipient_other_platform',
+  'not_owner',
+  'locked_on_chain',
+  'held_too_briefly',
+  'chain_unavailable',
+  /** Not signed in, so no wallet to give from. */
+  'giver_not_signed_in',
+  /** The recipient is not in this room, or too far away. */
+  'recipient_not_near',
+  /** One offer at a time per giver; a few waiting per recipient. */
+  'busy',
+] as const
+export type GiftRefusal = (typeof GIFT_REFUSALS)[number]
+
+export interface GiftToken {
+  chainId: number
+  contract: string
+  tokenId: string
+}
+
+export interface GiftRules {
+  transferable: boolean
+  minHoldingDays: number
+  recipients: 'signed-in' | 'same-platform'
+}
+
+export interface GiftServerMessages {
+  /** To the recipient: someone nearby offers a collectible, under these rules. */
+  'gift.offered': {
+    id: string
+    from: { session: string; name: string }
+    token: GiftToken
+    rules: GiftRules | null
+  }
+  /**
+   * To the giver (and to the recipient from `accepted` on): where an offer stands. `accepted`
+   * tells the giver the recipient's address, for the wallet to sign the transfer to; `done`
+   * comes when the server's watcher sees the transfer on the chain.
+   */
+  'gift.update': {
+    id: string
+    token: GiftToken
+    state: 'pending' | 'accepted' | 'declined' | 'refused' | 'expired' | 'done'
+    rules: GiftRules | null
+    /** With `accepted`, to the giver only. */
+    to?: string
+    refusal?: { code: GiftRefusal; message: string; until?: number }
+    /** With `done`: the block of the transfer. */
+    block?: number
+  }
+}
