@@ -61,6 +61,20 @@ export function groupMembers(pgid: number): number[] {
     .map((p) => p.pid)
 }
 
+/** Live processes whose command line (arguments joined by spaces) contains every part. */
+export function processesWith(...parts: string[]): number[] {
+  return allProcs()
+    .filter((p) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' ')
+        return parts.every((part) => cmd.includes(part)) && isAlive(p.pid)
+      } catch {
+        return false
+      }
+    })
+    .map((p) => p.pid)
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()

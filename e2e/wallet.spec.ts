@@ -1,8 +1,11 @@
 // A visitor connects the built-in development wallet, signs in with Ethereum and sees the demo
-// collectibles the embedded local chain minted to it: verified badges on the allowlisted
-// collections, the copycat marked unverified with its reason, and the proof behind a badge.
+// collectibles the two embedded local chains minted to it, grouped by chain: verified badges on
+// the allowlisted collections, the copycat marked unverified with its reason, the proof behind a
+// badge; when the second chain stops answering only its own items lose their badge.
+import path from 'node:path'
 import { expect, test } from './test'
 import { newSettingsPage, openWorld, waitSignedIn, watchErrors } from './helpers'
+import { processesWith } from './procs'
 
 /** waitForFunction has no timeout of its own: bound every wait. */
 const WAIT = { timeout: 60_000 }
@@ -29,22 +32,40 @@ test('the development wallet signs in and shows verified and unverified collecti
     await panel.getByTestId('sign-in').click()
     await waitSignedIn(page, WAIT.timeout)
     const state = await page.evaluate(() => window.__cq!.wallet.state())
-    // 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified; 2 copycats, not.
+    // First chain: 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified, and
+    // 2 copycats, not; second chain (5555): 3 village seals, verified.
     expect(state).toMatchObject({
-      items: 16,
-      verified: 14,
+      items: 19,
+      verified: 17,
       address: expect.stringMatching(/^0x70997970/i),
     })
 
     const cards = panel.getByTestId('collectible')
-    await expect(cards).toHaveCount(16)
-    await expect(
-      cards.filter({ hasText: 'Verified' }).filter({ hasNotText: 'Unverified' }),
-    ).toHaveCount(14)
+    await expect(cards).toHaveCount(19)
+    const verifiedCards = (scope = panel) =>
+      scope
+        .getByTestId('collectible')
+        .filter({ hasText: 'Verified' })
+        .filter({ hasNotText: 'Unverified' })
+    await expect(verifiedCards()).toHaveCount(17)
     const copies = cards.filter({ hasText: 'Unverified' })
     await expect(copies).toHaveCount(2)
+    // One panel, each chain's items under its name, each card naming its platform.
+    const groups = panel.getByTestId('chain-group')
+    await expect(groups).toHaveCount(2)
+    const second = panel.locator('[data-testid="chain-group"][data-chain="5555"]')
+    await expect(second.getByRole('heading')).toContainText('Local consortium chain')
+    await expect(second.getByTestId('collectible')).toHaveCount(3)
+    await expect(second.getByTestId('collectible-platform')).toHaveText(
+      Array(3).fill('Village Heritage Platform'),
+    )
+    await expect(
+      panel.locator('[data-chain="31337"]').getByTestId('collectible-platform').first(),
+    ).toHaveText('Cangqiong')
     await page.screenshot({ path: testInfo.outputPath('wallet-grid.png') })
     await page.screenshot({ path: 'test-results/screenshots/wallet-grid.png' })
+    await second.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: 'test-results/screenshots/wallet-two-chains.png' })
 
     // The copycat's detail says why it is not verified.
     await copies.first().click()
@@ -79,7 +100,7 @@ test('the development wallet signs in and shows verified and unverified collecti
     })
     await panel.getByRole('button', { name: /Check again/ }).click()
     await expect(panel.getByTestId('collectibles-truncated')).toContainText(/left out/)
-    await expect(cards).toHaveCount(16)
+    await expect(cards).toHaveCount(19)
     // The refreshed cards are new elements: their (lazy) images load again before the picture.
     await expect
       .poll(() =>
@@ -91,8 +112,40 @@ test('the development wallet signs in and shows verified and unverified collecti
       .toBeGreaterThan(0)
     await page.screenshot({ path: 'test-results/screenshots/wallet-truncated.png' })
 
-    // A reload keeps the tab's sign-in: the page resumes it as it starts, its panel closed.
     await page.unroute('**/api/collectibles/**')
+
+    // The second chain stops answering (its anvil paused): its seals lose their badge and say
+    // why, the first chain's items stay verified; when it answers again, so do the seals.
+    const dataDir = path.resolve(process.env.E2E_DATA_DIR!)
+    const partner = processesWith('anvil', path.join(dataDir, 'chain', 'partner'))
+    expect(partner).toHaveLength(1)
+    const checkAgain = panel.getByRole('button', { name: /Check again/ })
+    const count = panel.getByTestId('collectibles-count')
+    /** "Check again" until `then` holds: the server reads again at most every 5 s per wallet. */
+    const checkUntil = (then: () => Promise<void>) =>
+      expect(async () => {
+        await checkAgain.click()
+        // Ready again (a read of the paused chain ends at its 10 s timeout), then look.
+        await expect(count).toBeVisible({ timeout: 20_000 })
+        await then()
+      }).toPass({ ...WAIT, intervals: [1_000] })
+    process.kill(partner[0]!, 'SIGSTOP')
+    try {
+      await checkUntil(() =>
+        expect(second.getByRole('heading')).toContainText(/cannot be read now/, { timeout: 500 }),
+      )
+      await expect(verifiedCards(second)).toHaveCount(0)
+      await expect(second.getByTestId('collectible')).toHaveCount(3)
+      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(14)
+      await second.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: 'test-results/screenshots/wallet-chain-down.png' })
+    } finally {
+      process.kill(partner[0]!, 'SIGCONT')
+    }
+    await checkUntil(() => expect(verifiedCards(second)).toHaveCount(3, { timeout: 500 }))
+    await expect(verifiedCards()).toHaveCount(17)
+
+    // A reload keeps the tab's sign-in: the page resumes it as it starts, its panel closed.
     await page.reload()
     await page.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
     await expect(page.getByTestId('wallet-panel')).toHaveCount(0)

@@ -46,7 +46,11 @@ const ports = Array.from({ length: count }, (_, i) => config.port + 2 * i)
 // and serves its demo content (the first process's gateway is the one metadata names).
 let devChain: DevChain | null = null
 if (config.chain.mode === 'embedded') {
-  devChain = await startDevChain({ dataDir: config.dataDir, port: config.chain.anvilPort })
+  devChain = await startDevChain({
+    dataDir: config.dataDir,
+    port: config.chain.anvilPort,
+    partner: config.chain.devChains === 2,
+  })
   console.log(`[cluster] local chain at ${devChain.rpcUrl}`)
   env.TRUST_REGISTRY = devChain.registryPath
   env.IPFS_DIR = devChain.ipfsDir

@@ -103,11 +103,18 @@ export function startChain(
     if (config.mode === 'embedded') {
       const { startDevChain } = await import('./devchain/index')
       const started = Date.now()
-      const chain = await startDevChain({ dataDir: opts.dataDir, port: config.anvilPort })
+      const chain = await startDevChain({
+        dataDir: opts.dataDir,
+        port: config.anvilPort,
+        partner: config.devChains === 2,
+      })
       stops.push(() => chain.stop())
       // The port, not the URL: npm start's output holds one URL, the one to open.
       const anvilPort = Number(new URL(chain.rpcUrl).port)
-      log.info({ anvilPort, ms: Date.now() - started }, 'local anvil ready')
+      log.info(
+        { anvilPort, chains: chain.partner ? 2 : 1, ms: Date.now() - started },
+        'local anvil ready',
+      )
       registry = await readRegistry(chain.registryPath)
       devWallet = true
       ipfsHandler = ipfsGateway(chain.ipfsDir)
@@ -188,7 +195,7 @@ export function startChain(
       unavailable(res)
       return true
     }
-    void route(services, req, res, path).catch((err: unknown) => {
+    void route(services, req, res, url).catch((err: unknown) => {
       if (res.headersSent) return
       if (err instanceof AuthUnavailableError) return authUnavailable(res)
       const at = { method: clip(req.method, 16), path: clip(path, 120) }
@@ -202,8 +209,9 @@ export function startChain(
     s: ChainServices,
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    path: string,
+    url: URL,
   ) => {
+    const path = url.pathname
     const method = req.method ?? 'GET'
     const only = (m: string) => {
       if (method === m) return true
@@ -345,7 +353,9 @@ export function startChain(
         return
       }
       try {
-        opts.json(res, 200, await s.collectibles.list(decoded))
+        // ?fresh=1: a person asked to check again; the service bounds how often that reads.
+        const fresh = url.searchParams.get('fresh') === '1'
+        opts.json(res, 200, await s.collectibles.list(decoded, fresh ? { maxAgeMs: 0 } : {}))
       } catch (err) {
         if (err instanceof BadAddressError) {
           opts.json(res, 400, { error: 'bad_address', message: err.message })

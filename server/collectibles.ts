@@ -36,6 +36,8 @@ import { errorField, log as processLog, type Logger } from './log'
 export const MAX_LISTING_BYTES = 4 * 1024 * 1024
 /** A listing with a chain that could not be read is kept this short a time, ms. */
 export const PARTIAL_LISTING_MS = 15_000
+/** The youngest cached listing a "Check again" (`?fresh=1`) reads again, ms. */
+export const FRESH_LISTING_MS = 5_000
 /** Wallet listings and metadata documents kept, at most (least recently used go first). */
 export const LISTING_CACHE_MAX = 10_000
 export const METADATA_CACHE_MAX = 5_000
@@ -64,6 +66,8 @@ export interface CollectibleServiceOptions {
   ipfsGateways: string[]
   /** Listings older than this are read again even without a transfer, ms. */
   ttlMs?: number
+  /** The youngest listing a fresh read (`maxAgeMs`) replaces, ms (default FRESH_LISTING_MS). */
+  freshMs?: number
   /** How often the watcher polls each chain for transfers, ms (0: no watcher). */
   pollMs?: number
   /** Metadata fetched at most this many at a time. */
@@ -82,6 +86,8 @@ export class BadAddressError extends Error {}
 interface Cached {
   at: number
   value: Promise<CollectiblesResponse>
+  /** The read has not finished: later callers share it. */
+  reading: boolean
 }
 
 /** What the service reads a chain through: the EVM adapter, or a REST platform's (AVATA). */
@@ -250,23 +256,32 @@ export class CollectibleService {
   }
 
   /** What `address` holds on every trusted chain, verified; cached until a transfer touches it. */
-  async list(address: string): Promise<CollectiblesResponse> {
+  /**
+   * The wallet's listing, from the cache while it is younger than the TTL, or than `maxAgeMs`
+   * when the caller asks for a fresher one (a person's "Check again": at most one read per
+   * FRESH_LISTING_MS per address, however many ask). A read in progress is shared.
+   */
+  async list(address: string, opts: { maxAgeMs?: number } = {}): Promise<CollectiblesResponse> {
     if (!isAddress(address))
       throw new BadAddressError(`"${String(address).slice(0, 60)}" is not an EVM address`)
     const owner = getAddress(address)
     const now = Date.now()
     const hit = this.cache.get(owner)
-    if (hit && now - hit.at < this.ttlMs) return hit.value
+    const floor = this.opts.freshMs ?? FRESH_LISTING_MS
+    const maxAge = Math.min(this.ttlMs, Math.max(opts.maxAgeMs ?? Infinity, floor))
+    if (hit && (hit.reading || now - hit.at < maxAge)) return hit.value
     const value = this.read(owner)
-    const entry = { at: now, value }
+    const entry = { at: now, value, reading: true }
     this.cache.set(owner, entry)
     value.then(
       // A chain was down: ask it again soon rather than after the whole TTL.
       (r) => {
+        entry.reading = false
         if (r.chains.some((c) => c.unavailable)) entry.at = now - this.ttlMs + PARTIAL_LISTING_MS
       },
       // A failure is not cached: the next request tries again.
       () => {
+        entry.reading = false
         if (this.cache.get(owner)?.value === value) this.cache.delete(owner)
       },
     )

@@ -81,6 +81,11 @@ export interface ChainConfig {
   registryPath?: string
   /** The embedded anvil's port (0: any free port). */
   anvilPort: number
+  /**
+   * DEV_CHAINS: how many local chains the embedded mode starts: 2 (default) adds the partner
+   * chain (chain id 5555, server/devchain/partner.ts) beside the first; 1 runs the first alone.
+   */
+  devChains: 1 | 2
   /** Gateways for ipfs:// metadata, each ending in /ipfs/; null: this server's own gateway
    * for the embedded chain's demo content, public gateways otherwise. */
   ipfsGateways: string[] | null
@@ -310,6 +315,7 @@ function chain(env: NodeJS.ProcessEnv, rootDir: string): ChainConfig {
     mode,
     registryPath: registry ? path.resolve(rootDir, registry) : undefined,
     anvilPort: int(env, 'ANVIL_PORT', 8545, 0, 65535),
+    devChains: int(env, 'DEV_CHAINS', 2, 1, 2) as 1 | 2,
     ipfsGateways,
     pollMs: int(env, 'CHAIN_POLL_MS', 1000, 100, 600_000),
     publicOrigins,

@@ -460,3 +460,94 @@ export const LANTERN_PASS: PixelArt = {
     '..pppppppppppp..',
   ],
 }
+
+// ---- Village Seals (the second local chain): red seal stamps on rice paper ------------------
+
+export const SEAL_PEACH: PixelArt = {
+  background: PAPER,
+  rows: [
+    '................',
+    '.rrrrrrrrrrrrrr.',
+    '.r............r.',
+    '.r.rrrr..rrrr.r.',
+    '.r.r..r..r..r.r.',
+    '.r.rrrr..rrrr.r.',
+    '.r...r....r...r.',
+    '.r.rrrrr.rrrr.r.',
+    '.r............r.',
+    '.r.rrrr..r..r.r.',
+    '.r.r.....rrrr.r.',
+    '.r.rrrr..r..r.r.',
+    '.r.r.....r..r.r.',
+    '.r............r.',
+    '.rrrrrrrrrrrrrr.',
+    '................',
+  ],
+}
+
+export const SEAL_BRIDGE: PixelArt = {
+  background: PAPER,
+  rows: [
+    '................',
+    '...rrrrrrrrrr...',
+    '..rr........rr..',
+    '.rr..rrrrrr..rr.',
+    '.r..r......r..r.',
+    '.r.r..rrrr..r.r.',
+    '.r.r.r....r.r.r.',
+    '.r...r....r...r.',
+    '.r.rrrrrrrrrr.r.',
+    '.r............r.',
+    '.r.r.r.r.r.r..r.',
+    '.r............r.',
+    '.rr..rrrrrr..rr.',
+    '..rr........rr..',
+    '...rrrrrrrrrr...',
+    '................',
+  ],
+}
+
+export const SEAL_MOUNTAIN: PixelArt = {
+  background: PAPER,
+  rows: [
+    '................',
+    '.RRRRRRRRRRRRRR.',
+    '.RRRRRRRRRRRRRR.',
+    '.RRRRRRccRRRRRR.',
+    '.RRRRRRccRRRRRR.',
+    '.RRccRRccRRccRR.',
+    '.RRccRRccRRccRR.',
+    '.RRccccccccccRR.',
+    '.RRRRRRRRRRRRRR.',
+    '.RRccccRRccccRR.',
+    '.RRcRRcRRcRRcRR.',
+    '.RRccccRRccccRR.',
+    '.RRRRRRRRRRRRRR.',
+    '.RRRRRRRRRRRRRR.',
+    '.RRRRRRRRRRRRRR.',
+    '................',
+  ],
+}
+
+export const SEAL_TEA: PixelArt = {
+  background: PAPER,
+  palette: { t: '#5d8a3c' },
+  rows: [
+    '................',
+    '....rrrrrrrr....',
+    '..rr........rr..',
+    '.r....t..t....r.',
+    '.r...tt..tt...r.',
+    'r...ttt..ttt...r',
+    'r.....tttt.....r',
+    'r......tt......r',
+    'r..rrrrrrrrrr..r',
+    'r..r........r..r',
+    'r..r........r..r',
+    '.r..r......r..r.',
+    '.r...rrrrrr...r.',
+    '..rr........rr..',
+    '....rrrrrrrr....',
+    '................',
+  ],
+}

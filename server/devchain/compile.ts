@@ -17,6 +17,7 @@ export const CONTRACT_NAMES = [
   'CangqiongLandmarks',
   'ScenicSouvenirs',
   'Copycat',
+  'VillageSeals',
 ] as const
 export type ContractName = (typeof CONTRACT_NAMES)[number]
 
@@ -68,7 +69,7 @@ function readSources(): Record<string, string> {
 
 /**
  * The cache key. OpenZeppelin's sources enter through its package version (a published version
- * never changes), so computing the key reads five small files and two package.json files.
+ * never changes), so computing the key reads the contract files and two package.json files.
  */
 export function artifactsHash(sources: Record<string, string> = readSources()): string {
   const h = createHash('sha256')
@@ -117,7 +118,7 @@ interface Solc {
   compile(input: string, callbacks: { import: typeof findImport }): string
 }
 
-/** Compiles the five contracts. Throws with solc's messages when a source does not compile. */
+/** Compiles the contracts. Throws with solc's messages when a source does not compile. */
 export async function compileContracts(
   sources: Record<string, string> = readSources(),
 ): Promise<Artifacts> {

@@ -207,6 +207,54 @@ export const SOUVENIRS: readonly Item[] = [
   ),
 ]
 
+/**
+ * Village Seals, on the second local chain (partner.ts): the seal stamps a village committee
+ * issues to visitors of its villages, on a platform of their own. Token ids 1… in this order.
+ */
+const SEAL_SERIES = ['乡村印章', 'Village Seals'] as const
+export const SEALS: readonly Item[] = [
+  item(
+    'peach-village-seal',
+    ['桃花村·村印', 'Peach Blossom Village Seal'],
+    [
+      '桃花村村委会为到访者盖下的朱红村印。',
+      'The vermilion seal the Peach Blossom Village committee stamps for its visitors.',
+    ],
+    SEAL_SERIES,
+    art.SEAL_PEACH,
+  ),
+  item(
+    'stone-bridge-seal',
+    ['石桥印', 'Stone Bridge Seal'],
+    [
+      '走过村口石拱桥的人，才能得到这枚圆角印章。',
+      'Only those who cross the stone arch bridge at the village entrance receive this seal.',
+    ],
+    SEAL_SERIES,
+    art.SEAL_BRIDGE,
+  ),
+  item(
+    'cloud-ridge-seal',
+    ['云岭·白文印', 'Cloud Ridge Seal'],
+    [
+      '白文刻出的三座山峰，是登上云岭的凭证。',
+      'Three peaks cut in white relief: proof of the climb to Cloud Ridge.',
+    ],
+    SEAL_SERIES,
+    art.SEAL_MOUNTAIN,
+  ),
+  item(
+    'tea-garden-seal',
+    ['茶园印', 'Tea Garden Seal'],
+    [
+      '春茶开采时，茶园为采茶的访客盖的新芽印。',
+      'The new-leaf seal the tea garden stamps for visitors who pick with them in spring.',
+    ],
+    SEAL_SERIES,
+    art.SEAL_TEA,
+  ),
+]
+
 export function sha256Hex(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
@@ -252,6 +300,7 @@ function onChainToken(it: Item): DataToken {
 
 export const pixelTokens = (): DataToken[] => PIXELS.map(onChainToken)
 export const landmarkTokens = (): DataToken[] => LANDMARKS.map(onChainToken)
+export const sealTokens = (): DataToken[] => SEALS.map(onChainToken)
 
 /** Which Block Park Pixels the copycat imitates (0-based indexes into PIXELS). */
 export const COPIED_PIXELS = [0, 2] as const

@@ -7,7 +7,8 @@
 //   anvil-state.json           the chain (anvil --state), dumped on stop and every few seconds
 //   artifacts-<hash>.json      compiled ABIs and bytecode (compile.ts)
 //   deployment.json            contract addresses and deployment blocks (seed.ts)
-//   trust-registry.json        the registry of the local chain, rewritten on every start
+//   trust-registry.json        the registry of the local chains, rewritten on every start
+//   partner/                   the second local chain, when started (partner.ts)
 //   ipfs/<cid>/<file>          souvenir images and metadata, and the 3D models (models.ts),
 //                              served at /ipfs/<cid>/<file>
 import fs from 'node:fs'
@@ -15,6 +16,7 @@ import path from 'node:path'
 import { DEV_CHAIN_ID, startAnvil } from './anvil'
 import { souvenirContent, writeSouvenirFiles } from './content'
 import { writeModelFiles } from './models'
+import { partnerRegistryChain, startPartnerChain, type PartnerChain } from './partner'
 import {
   devAccounts,
   devTrustRegistry,
@@ -27,6 +29,12 @@ import {
 export { DEV_CHAIN_ID, DEV_MNEMONIC, anvilBinary, AnvilNotFoundError } from './anvil'
 export { devchainAbis, type ContractName } from './compile'
 export { mined, minedReceipt } from './receipt'
+export {
+  PARTNER_CAPABILITIES,
+  PARTNER_CHAIN_ID,
+  PARTNER_SEED_PLAN,
+  type PartnerChain,
+} from './partner'
 export { SEED_PLAN, devAccounts, devWallets, type DevAccounts, type Deployment } from './seed'
 
 export interface DevChainOptions {
@@ -36,6 +44,11 @@ export interface DevChainOptions {
   port?: number
   /** Progress and anvil's warnings, one line each; default: discarded. */
   onLog?: (line: string) => void
+  /**
+   * Also start the second local chain (partner.ts, chain id 5555) and list it in the registry.
+   * `npm start` does (DEV_CHAINS=2, its default); most tests need one chain and leave it off.
+   */
+  partner?: boolean
 }
 
 export interface DevChain {
@@ -52,6 +65,8 @@ export interface DevChain {
   /** Root of the local IPFS content: `<ipfsDir>/<cid>/<path>` is `ipfs://<cid>/<path>`. */
   ipfsDir: string
   accounts: DevAccounts
+  /** The second local chain, when `partner` was asked for. */
+  partner: PartnerChain | null
   /** What this start did and how long it took. */
   startup: {
     /** True when the contracts were deployed and minted now (first start, or state lost). */
@@ -68,7 +83,7 @@ export interface DevChain {
     seedMs: number
     totalMs: number
   }
-  /** Stops anvil; the chain state is dumped to disk first. */
+  /** Stops anvil (both, with the partner); the chain state is dumped to disk first. */
   stop(): Promise<void>
 }
 
@@ -89,14 +104,19 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     onLog: (line) => log(`[anvil] ${line}`),
   })
   const t1 = performance.now()
+  let partner: PartnerChain | null = null
   try {
     const seeded = await seedDevChain({ rpcUrl: anvil.rpcUrl, chainDir, onLog: log })
+    // After the first seed: it compiles the contracts (once) that the partner deploys too.
+    if (options.partner) partner = await startPartnerChain({ chainDir, onLog: log })
     const ipfsDir = path.join(chainDir, 'ipfs')
     const souvenirs = souvenirContent()
     writeSouvenirFiles(ipfsDir, souvenirs)
     writeModelFiles(ipfsDir)
     const registryPath = path.join(chainDir, 'trust-registry.json')
-    writeTrustRegistry(registryPath, devTrustRegistry(seeded.deployment, anvil.rpcUrl, souvenirs))
+    const registry = devTrustRegistry(seeded.deployment, anvil.rpcUrl, souvenirs)
+    if (partner) registry.chains.push(partnerRegistryChain(partner.deployment, partner.rpcUrl))
+    writeTrustRegistry(registryPath, registry)
     const t2 = performance.now()
     const d = seeded.deployment
     return {
@@ -114,6 +134,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
       registryPath,
       ipfsDir,
       accounts: devAccounts(),
+      partner,
       startup: {
         deployed: seeded.deployed,
         reason: seeded.reason,
@@ -124,10 +145,12 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
         seedMs: Math.round(t2 - t1),
         totalMs: Math.round(t2 - t0),
       },
-      stop: () => anvil.stop(),
+      stop: async () => {
+        await Promise.all([anvil.stop(), partner?.stop()])
+      },
     }
   } catch (err) {
-    await anvil.stop()
+    await Promise.all([anvil.stop(), partner?.stop()])
     throw err
   }
 }

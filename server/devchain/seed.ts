@@ -121,7 +121,7 @@ function readDeployment(file: string): Deployment | null {
   }
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
+export function writeJsonAtomic(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const tmp = `${file}.${process.pid}.tmp`
   fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`)
@@ -359,18 +359,21 @@ export interface RegistryIssuerJson {
   }
 }
 
+export interface RegistryChainJson {
+  chainId: number
+  kind: 'evm'
+  local: boolean
+  name: LocalText
+  rpcUrls: string[]
+  multicall3?: string
+  capabilities?: { batchSize?: number; logRange?: number; pastBlocks?: boolean; erc165?: boolean }
+  discoverFromBlock?: number
+  issuers: RegistryIssuerJson[]
+}
+
 export interface RegistryJson {
   version: 1
-  chains: {
-    chainId: number
-    kind: 'evm'
-    local: boolean
-    name: LocalText
-    rpcUrls: string[]
-    multicall3: string
-    discoverFromBlock: number
-    issuers: RegistryIssuerJson[]
-  }[]
+  chains: RegistryChainJson[]
 }
 
 const PLATFORM: LocalText = { 'zh-CN': '苍穹', en: 'Cangqiong' }

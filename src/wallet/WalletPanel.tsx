@@ -269,6 +269,7 @@ function AccountSection({
 
 function ItemCard({ item, onOpen }: { item: Collectible; onOpen: () => void }) {
   const t = useT()
+  const lang = useSettings((s) => s.language)
   const name = item.name || t('wallet.untitled')
   return (
     <li>
@@ -281,6 +282,11 @@ function ItemCard({ item, onOpen }: { item: Collectible; onOpen: () => void }) {
       >
         <ItemImage src={item.image} alt={name} />
         <span className="nft-name">{name}</span>
+        {item.platform && (
+          <span className="nft-platform" data-testid="collectible-platform">
+            {item.platform[lang]}
+          </span>
+        )}
         <span className="nft-meta">
           <VerifiedBadge verified={item.verified} />
           {item.standard === 'erc1155' && <span className="nft-balance">×{item.balance}</span>}
@@ -291,7 +297,81 @@ function ItemCard({ item, onOpen }: { item: Collectible; onOpen: () => void }) {
   )
 }
 
-function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
+/** Verified first; the server's order otherwise. */
+const verifiedFirst = (items: readonly Collectible[]) =>
+  [...items].sort((a, b) => Number(b.verified) - Number(a.verified))
+
+/**
+ * The items of each chain under that chain's name (and, when it is down, saying so), in the
+ * order the server lists its chains; one chain's items need no heading.
+ */
+function ItemGroups({
+  items,
+  chains,
+  onOpen,
+}: {
+  items: readonly Collectible[]
+  chains: readonly ChainInfo[]
+  onOpen: (key: string) => void
+}) {
+  const t = useT()
+  const lang = useSettings((s) => s.language)
+  const grid = (list: readonly Collectible[]) => (
+    <ul className="nft-grid">
+      {verifiedFirst(list).map((item) => (
+        <ItemCard key={itemKey(item)} item={item} onOpen={() => onOpen(itemKey(item))} />
+      ))}
+    </ul>
+  )
+  const held = chains.filter((c) => items.some((i) => i.chainId === c.chainId))
+  if (held.length <= 1 && items.every((i) => held.some((c) => c.chainId === i.chainId)))
+    return grid(items)
+  const other = items.filter((i) => !chains.some((c) => c.chainId === i.chainId))
+  return (
+    <>
+      {held.map((c) => {
+        const list = items.filter((i) => i.chainId === c.chainId)
+        return (
+          <section
+            key={c.chainId}
+            className="nft-chain-group"
+            data-testid="chain-group"
+            data-chain={c.chainId}
+            aria-label={c.name[lang]}
+          >
+            <h4 className="nft-chain-head">
+              {c.name[lang]}
+              <small className="muted">
+                {' '}
+                ·{' '}
+                {fill(t('wallet.count'), {
+                  n: list.length,
+                  v: list.filter((i) => i.verified).length,
+                })}
+              </small>
+              {c.unavailable && (
+                <span className="chain-down">
+                  <span aria-hidden="true">⚠ </span>
+                  {t('wallet.chain.unavailable')}
+                </span>
+              )}
+            </h4>
+            {grid(list)}
+          </section>
+        )
+      })}
+      {other.length > 0 && grid(other)}
+    </>
+  )
+}
+
+function CollectiblesSection({
+  chains,
+  onOpen,
+}: {
+  chains: readonly ChainInfo[]
+  onOpen: (key: string) => void
+}) {
   const t = useT()
   const state = useWallet((s) => s.collectibles)
   return (
@@ -313,7 +393,7 @@ function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
         )}
         <span className="hud-spacer" />
         {state.status === 'ready' && (
-          <button className="btn small" onClick={() => void loadCollectibles()}>
+          <button className="btn small" onClick={() => void loadCollectibles(0, true)}>
             ↻ {t('wallet.refresh')}
           </button>
         )}
@@ -337,7 +417,7 @@ function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
       {state.status === 'error' && (
         <div className="wallet-error" role="alert" data-testid="collectibles-error">
           <p>{errorText(t, state.error)}</p>
-          <button className="btn primary" onClick={() => void loadCollectibles()}>
+          <button className="btn primary" onClick={() => void loadCollectibles(0, true)}>
             {t('wallet.retry')}
           </button>
         </div>
@@ -353,14 +433,7 @@ function CollectiblesSection({ onOpen }: { onOpen: (key: string) => void }) {
         </p>
       )}
       {state.status === 'ready' && state.items.length > 0 && (
-        <ul className="nft-grid">
-          {/* Verified first; the server's order otherwise. */}
-          {[...state.items]
-            .sort((a, b) => Number(b.verified) - Number(a.verified))
-            .map((item) => (
-              <ItemCard key={itemKey(item)} item={item} onOpen={() => onOpen(itemKey(item))} />
-            ))}
-        </ul>
+        <ItemGroups items={state.items} chains={chains} onOpen={onOpen} />
       )}
     </section>
   )
@@ -497,7 +570,7 @@ export function WalletPanel() {
           ) : (
             <ConnectSection config={config} wallets={wallets} />
           )}
-          {session && <CollectiblesSection onOpen={setDetail} />}
+          {session && <CollectiblesSection chains={chains} onOpen={setDetail} />}
         </>
       )}
     </Dialog>

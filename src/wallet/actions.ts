@@ -302,13 +302,14 @@ export function signOut() {
 
 // --- collectibles ---
 
-export async function loadCollectibles(attempt = 0) {
+/** Lists the signed-in wallet's collectibles; `fresh`: a person asked to check again. */
+export async function loadCollectibles(attempt = 0, fresh = false) {
   const session = useWallet.getState().session
   if (!session) return
   const seq = ++loadSeq
   walletStore().setCollectibles({ status: 'loading' })
   try {
-    const r = await api.collectibles(session.address, session.token)
+    const r = await api.collectibles(session.address, session.token, fresh)
     if (seq !== loadSeq) return
     if (r.address.toLowerCase() !== session.address.toLowerCase())
       throw new ApiError('bad_response', 200, `collectibles of ${r.address}`)

@@ -146,9 +146,14 @@ export const api = {
       History,
       `/api/collectibles/${t.chainId}/${encodeURIComponent(t.contract)}/${t.tokenId}/history`,
     ),
-  collectibles: (address: string, token?: string) =>
-    apiRequest(Collectibles, `/api/collectibles/${encodeURIComponent(address)}`, {
-      token,
-      timeoutMs: 60_000,
-    }),
+  /** `fresh`: read the chains again unless the server read them in the last few seconds. */
+  collectibles: (address: string, token?: string, fresh = false) =>
+    apiRequest(
+      Collectibles,
+      `/api/collectibles/${encodeURIComponent(address)}${fresh ? '?fresh=1' : ''}`,
+      {
+        token,
+        timeoutMs: 60_000,
+      },
+    ),
 }
