@@ -252,6 +252,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       chainServices && {
         circulation: chainServices.circulation,
         watch: (listener) => chainServices!.collectibles.onTransfer(listener),
+        relay: chainServices.giftRelay,
       },
   )
   gameServer

@@ -21,6 +21,7 @@ import {
 } from './auth'
 import type { SiweNonceStore } from '../src/chain/siwe'
 import { BadAddressError, CollectibleService } from './collectibles'
+import { GiftRelay } from './gifts/relay'
 import { Circulation } from './circulation'
 import type { ChainConfig } from './config'
 import { ipfsGateway } from './ipfsGateway'
@@ -41,6 +42,8 @@ export interface ChainPart {
 export interface ChainServices {
   registry: TrustRegistry
   collectibles: CollectibleService
+  /** Prepares and relays the development wallet's gift transfers (local chains only). */
+  giftRelay: GiftRelay
   circulation: Circulation
   sessions: Sessions
   devWallet: boolean
@@ -144,7 +147,8 @@ export function startChain(
       log,
     })
     if (opts.storage) await opts.storage().catch(() => {})
-    services = { registry, collectibles, circulation, sessions, devWallet }
+    const giftRelay = new GiftRelay(registry, (chainId) => collectibles.evmAdapter(chainId))
+    services = { registry, collectibles, circulation, giftRelay, sessions, devWallet }
     return services
   })()
   ready.catch((err: unknown) => {

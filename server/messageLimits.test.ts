@@ -241,6 +241,22 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: null,
   },
+  // Nor do these, for an offer that does not exist.
+  'gift.cancel': {
+    payload: () => ({ id: 'g0123456789ab' }),
+    room: 'world',
+    seen: null,
+  },
+  'gift.prepare': {
+    payload: () => ({ id: 'g0123456789ab' }),
+    room: 'world',
+    seen: null,
+  },
+  'gift.send': {
+    payload: () => ({ id: 'g0123456789ab', raw: '0x02' }),
+    room: 'world',
+    seen: null,
+  },
   'build.plot': {
     payload: () => ({ action: 'remove', id: 'p' }),
     room: 'world',
@@ -309,6 +325,7 @@ const SERVER_TYPES = [
   'event.reactions',
   'voice.ticket',
   'gift.update',
+  'gift.transaction',
 ] as const
 
 async function worldSeat(name: string): Promise<Sender> {

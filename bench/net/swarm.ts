@@ -220,6 +220,7 @@ export class Swarm extends BotSwarm<Bot> {
       authed: () => {},
       'gift.offered': () => {},
       'gift.update': () => {},
+      'gift.transaction': () => {},
       'space.ok': () => {},
       'space.hidden': () => {},
       'server.shutdown': () => {},

@@ -1,7 +1,9 @@
 // Giving a collectible to someone nearby, on a whole server with the embedded anvil and the
 // development registry's rules: a landmark is refused with its issuer's reason; a pixel is
 // offered, accepted, signed by the giver's own wallet, and both hear it done when the watcher sees
-// it on the chain; the recipient's listing then verifies it; an offer turned down says so.
+// it on the chain; the recipient's listing then verifies it; an offer turned down says so. The
+// development wallet's way: the server prepares the exact transfer, the page signs it, and the
+// server relays that and nothing else (another signer, other fields, garbage are refused).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -14,6 +16,8 @@ import type { ChainServices } from '../chain'
 import { mined } from '../devchain'
 import { signIn, until, wallet } from '../events/testKit'
 import { testConfig } from '../testConfig'
+import { parseTrustRegistry } from '../../src/chain/registry'
+import { GiftRelay } from './relay'
 
 let tmp: string
 let server: RunningServer
@@ -38,6 +42,7 @@ interface Seat {
   room: Room
   offered: ServerMessages['gift.offered'][]
   updates: ServerMessages['gift.update'][]
+  transactions: ServerMessages['gift.transaction'][]
 }
 
 /** A signed-in visitor in the village, at its spawn (everyone arrives within a few steps). */
@@ -47,11 +52,14 @@ async function seat(account: number): Promise<Seat> {
     name: `V${account}`,
   })
   rooms.push(room)
-  const s: Seat = { room, offered: [], updates: [] }
+  const s: Seat = { room, offered: [], updates: [], transactions: [] }
   let authed = false
   room.onMessage('authed', () => (authed = true))
   room.onMessage('gift.offered', (m: ServerMessages['gift.offered']) => s.offered.push(m))
   room.onMessage('gift.update', (m: ServerMessages['gift.update']) => s.updates.push(m))
+  room.onMessage('gift.transaction', (m: ServerMessages['gift.transaction']) =>
+    s.transactions.push(m),
+  )
   room.onMessage('*', () => {})
   room.send('auth', { token: await signIn(server.url, account) })
   await until(() => authed, 'authed')
@@ -135,4 +143,98 @@ describe('giving a collectible to someone nearby', () => {
     recipient.room.send('gift.answer', { id: second.id, accept: false })
     await until(() => giver.updates.some((u) => u.id === second.id && u.state === 'declined'))
   }, 120_000)
+
+  it('relays the transfer it prepared for the development wallet, signed by the giver, only', async () => {
+    const { pixels } = JSON.parse(
+      fs.readFileSync(path.join(tmp, 'chain/deployment.json'), 'utf8'),
+    ) as { pixels: string }
+    const [giver, recipient] = [await seat(1), await seat(2)]
+    const to = recipient.room.sessionId
+    const token = { chainId: 31337, contract: pixels, tokenId: '5' }
+
+    // Taken back before an answer: both hear so, and the giver may offer again.
+    giver.room.send('gift.offer', { to, ...token })
+    const first = await until(() => recipient.offered.at(-1), 'the offer')
+    giver.room.send('gift.cancel', { id: first.id })
+    await until(() => recipient.updates.some((u) => u.id === first.id && u.state === 'cancelled'))
+
+    giver.room.send('gift.offer', { to, ...token })
+    const offer = await until(() => recipient.offered.find((o) => o.id !== first.id), 'again')
+    // Asking before the recipient accepted prepares nothing.
+    giver.room.send('gift.prepare', { id: offer.id })
+    recipient.room.send('gift.answer', { id: offer.id, accept: true })
+    await until(() => giver.updates.some((u) => u.id === offer.id && u.state === 'accepted'))
+    expect(giver.transactions).toEqual([])
+    // The recipient cannot ask for the giver's transfer.
+    recipient.room.send('gift.prepare', { id: offer.id })
+    giver.room.send('gift.prepare', { id: offer.id })
+    const { tx } = await until(() => giver.transactions.find((t) => t.tx), 'the transaction')
+    expect(recipient.transactions).toEqual([])
+    expect(tx).toMatchObject({ chainId: 31337, to: pixels, nonce: expect.any(Number) })
+    expect(tx!.data.startsWith('0x42842e0e')).toBe(true) // safeTransferFrom(address,address,uint256)
+
+    const fields = {
+      type: 0,
+      chainId: tx!.chainId,
+      to: tx!.to,
+      data: tx!.data,
+      nonce: tx!.nonce,
+      gasLimit: BigInt(tx!.gasLimit),
+      gasPrice: BigInt(tx!.gasPrice),
+    }
+    // The relay hands the chain that transfer and nothing else: another signer, another
+    // recipient, other fees, or not a transaction at all are refused (called directly here:
+    // the room lets a giver send three a second).
+    for (const raw of [
+      await wallet(3).signTransaction(fields),
+      await wallet(1).signTransaction({ ...fields, to: wallet(3).address }),
+      await wallet(1).signTransaction({ ...fields, data: tx!.data.replace(/.{8}$/, '00000000') }),
+      await wallet(1).signTransaction({ ...fields, gasPrice: fields.gasPrice * 10n }),
+      '0x02f8',
+    ]) {
+      await expect(services.giftRelay.send(raw, tx!, wallet(1).address)).rejects.toMatchObject({
+        code: 'bad_transaction',
+      })
+    }
+    // Through the room, likewise.
+    giver.room.send('gift.send', { id: offer.id, raw: await wallet(3).signTransaction(fields) })
+    const refused = await until(() => giver.transactions.find((t) => t.refusal), 'a refusal')
+    expect(refused.refusal).toMatchObject({ code: 'bad_transaction', message: /not the transfer/ })
+    expect(giver.updates.some((u) => u.id === offer.id && u.state === 'sent')).toBe(false)
+
+    // The prepared transfer, signed by the giver: relayed, then seen on the chain by both.
+    giver.room.send('gift.send', { id: offer.id, raw: await wallet(1).signTransaction(fields) })
+    const sent = await until(() =>
+      recipient.updates.find((u) => u.id === offer.id && u.state === 'sent'),
+    )
+    expect(sent.txHash).toMatch(/^0x[0-9a-f]{64}$/)
+    await until(
+      () => giver.updates.find((u) => u.id === offer.id && u.state === 'done'),
+      'done',
+      20_000,
+    )
+    const theirs = await services.collectibles.list(wallet(2).address)
+    expect(theirs.items.find((i) => i.contract === pixels && i.tokenId === '5')?.verified).toBe(
+      true,
+    )
+  }, 120_000)
+
+  it('prepares transfers only on a chain the registry marks local', async () => {
+    const file = path.join(tmp, 'chain/trust-registry.json')
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      chains: { local?: boolean; issuers: { contract: string }[] }[]
+    }
+    for (const c of json.chains) c.local = false
+    const relay = new GiftRelay(parseTrustRegistry(json, file), (id) =>
+      services.collectibles.evmAdapter(id),
+    )
+    const contract = json.chains[0]!.issuers[0]!.contract
+    await expect(
+      relay.prepare(
+        { chainId: 31337, contract, tokenId: '6' },
+        wallet(1).address,
+        wallet(2).address,
+      ),
+    ).rejects.toMatchObject({ code: 'not_local' })
+  })
 })

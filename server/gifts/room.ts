@@ -6,11 +6,17 @@
 // that very transfer ends the offer for both. Gifts only: nothing here carries a price.
 import { randomBytes } from 'node:crypto'
 import type { TransferLog } from '../../src/chain/evm'
-import type { GiftRefusal, GiftServerMessages, GiftToken } from '../../src/protocol/gifts'
+import type {
+  GiftRefusal,
+  GiftServerMessages,
+  GiftToken,
+  PreparedTransfer,
+} from '../../src/protocol/gifts'
 import { background } from '../background'
 import type { Circulation, GiftDecision } from '../circulation'
 import type { FeaturePart, RoomHost } from '../rooms/handlers'
 import type { Seat } from '../rooms/seat'
+import { RelayRefusal, type GiftRelay } from './relay'
 
 /** How close the recipient must stand, metres. */
 export const GIFT_NEAR_M = 12
@@ -25,6 +31,8 @@ export interface GiftServices {
   circulation: Circulation
   /** Calls `listener` for every transfer of an allowlisted token; returns the unsubscribe. */
   watch(listener: (t: TransferLog & { chainId: number }) => void): () => void
+  /** Prepares and relays the development wallet's transfers on local chains. */
+  relay: GiftRelay
 }
 
 interface Offer {
@@ -34,9 +42,13 @@ interface Offer {
   recipient: string
   token: GiftToken
   rules: GiftDecision['rules']
-  state: 'pending' | 'accepted'
+  state: 'pending' | 'accepted' | 'sent'
   /** The recipient's address, once they accepted. */
   to?: string
+  /** The transfer prepared for the giver's development wallet, once asked for. */
+  prepared?: PreparedTransfer
+  /** A relay in progress: one at a time. */
+  relaying?: boolean
   expires: number
 }
 
@@ -157,10 +169,83 @@ export class RoomGifts implements FeaturePart {
     )
   }
 
+  /** The giver takes back an offer not sent yet. */
+  cancel(seat: Seat, p: { id: string }) {
+    const offer = this.offers.get(p.id)
+    if (!offer || offer.giver !== seat.client.sessionId || offer.state === 'sent') return
+    this.end(offer, 'cancelled')
+  }
+
+  /** The giver's development wallet asks for the transfer to sign. */
+  prepare(seat: Seat, p: { id: string }) {
+    const offer = this.giversAccepted(seat, p.id)
+    if (!offer) return
+    const services = this.services()
+    if (!services)
+      return this.transactionRefused(offer, 'chain_unavailable', 'the chain is starting')
+    background(
+      services.relay
+        .prepare(offer.token, offer.giverAddress, offer.to!)
+        .then((tx) => {
+          if (this.offers.get(offer.id) !== offer) return
+          offer.prepared = tx
+          this.host.reply(seat.client, 'gift.transaction', { id: offer.id, tx })
+        })
+        .catch((err: unknown) => this.relayFailed(offer, err)),
+      '[gifts] prepare',
+    )
+  }
+
+  /** The giver's signature over the prepared transfer: handed to the chain if it is that. */
+  send(seat: Seat, p: { id: string; raw: string }) {
+    const offer = this.giversAccepted(seat, p.id)
+    if (!offer?.prepared || offer.relaying) return
+    const services = this.services()
+    if (!services)
+      return this.transactionRefused(offer, 'chain_unavailable', 'the chain is starting')
+    offer.relaying = true
+    background(
+      services.relay
+        .send(p.raw, offer.prepared, offer.giverAddress)
+        .then((txHash) => {
+          offer.relaying = false
+          if (this.offers.get(offer.id) !== offer) return
+          offer.state = 'sent'
+          const sent = { ...this.update(offer, 'sent'), txHash }
+          this.tell(offer.giver, sent)
+          this.tell(offer.recipient, sent)
+        })
+        .catch((err: unknown) => {
+          offer.relaying = false
+          this.relayFailed(offer, err)
+        }),
+      '[gifts] send',
+    )
+  }
+
+  private giversAccepted(seat: Seat, id: string): Offer | null {
+    const offer = this.offers.get(id)
+    return offer && offer.giver === seat.client.sessionId && offer.state === 'accepted'
+      ? offer
+      : null
+  }
+
+  private relayFailed(offer: Offer, err: unknown) {
+    if (err instanceof RelayRefusal) return this.transactionRefused(offer, err.code, err.message)
+    this.transactionRefused(offer, 'chain_unavailable', 'the chain could not be read: try again')
+    throw err
+  }
+
+  private transactionRefused(offer: Offer, code: GiftRefusal, message: string) {
+    const seat = this.host.seats.get(offer.giver)
+    if (seat)
+      this.host.reply(seat.client, 'gift.transaction', { id: offer.id, refusal: { code, message } })
+  }
+
   /** The watcher saw a transfer: an accepted offer it completes ends, for both. */
   private seen(t: TransferLog & { chainId: number }) {
     for (const offer of this.offers.values()) {
-      if (offer.state !== 'accepted' || offer.token.chainId !== t.chainId) continue
+      if (offer.state === 'pending' || offer.token.chainId !== t.chainId) continue
       if (offer.token.contract.toLowerCase() !== t.contract.toLowerCase()) continue
       if (!t.tokenIds.includes(offer.token.tokenId)) continue
       if (t.from.toLowerCase() !== offer.giverAddress.toLowerCase()) continue
@@ -186,7 +271,7 @@ export class RoomGifts implements FeaturePart {
 
   private end(
     offer: Offer,
-    state: 'declined' | 'refused' | 'expired',
+    state: 'declined' | 'cancelled' | 'refused' | 'expired',
     code?: GiftRefusal,
     message?: string,
   ) {

@@ -71,6 +71,7 @@ async function join(name: string, world = WORLD, invite?: { room: string; near: 
     'tour.group': [],
     'gift.offered': [],
     'gift.update': [],
+    'gift.transaction': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

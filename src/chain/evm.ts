@@ -229,6 +229,27 @@ export class EvmAdapter implements ChainAdapter {
     return Number(await this.send<string>('eth_blockNumber', []))
   }
 
+  // What relaying a development wallet's transfer needs (server/gifts/relay.ts, local chains).
+
+  /** The next nonce of `address`, counting the transactions the node holds pending. */
+  async pendingNonce(address: string): Promise<number> {
+    return Number(await this.send<string>('eth_getTransactionCount', [address, 'pending']))
+  }
+
+  async gasPrice(): Promise<bigint> {
+    return BigInt(await this.send<string>('eth_gasPrice', []))
+  }
+
+  /** Gas for a call from `from`; throws with the node's reason when it would revert. */
+  async estimateGas(tx: { from: string; to: string; data: string }): Promise<bigint> {
+    return BigInt(await this.send<string>('eth_estimateGas', [tx]))
+  }
+
+  /** Hands a signed transaction to the node; its hash. */
+  async sendRawTransaction(raw: string): Promise<string> {
+    return this.send<string>('eth_sendRawTransaction', [raw])
+  }
+
   /** Many read-only calls at `block`, in as few requests as possible. Failed calls: ok false. */
   async callMany(calls: readonly Call[], block: number): Promise<CallResult[]> {
     if (calls.length === 0) return []

@@ -26,6 +26,24 @@ export const GiftMessages = {
     schema: z.object({ id: GiftId, accept: z.boolean() }).strict(),
     rate: { perSecond: 1, burst: 5 },
   },
+  /** The giver takes an offer back (before the transfer is sent). */
+  'gift.cancel': {
+    schema: z.object({ id: GiftId }).strict(),
+    rate: { perSecond: 1, burst: 5 },
+  },
+  /**
+   * The giver's development wallet asks for the exact transfer to sign (accepted offers, local
+   * chains only: a wallet of its own sends the transaction itself). Each reads the chain.
+   */
+  'gift.prepare': {
+    schema: z.object({ id: GiftId }).strict(),
+    rate: { perSecond: 1, burst: 3 },
+  },
+  /** The giver's signature over that transfer, for the server to hand to the local chain. */
+  'gift.send': {
+    schema: z.object({ id: GiftId, raw: z.string().regex(/^0x[0-9a-fA-F]{2,2048}$/) }).strict(),
+    rate: { perSecond: 1, burst: 3 },
+  },
 } as const
 
 export const GIFT_REFUSALS = [
@@ -44,6 +62,10 @@ export const GIFT_REFUSALS = [
   'recipient_not_near',
   /** One offer at a time per giver; a few waiting per recipient. */
   'busy',
+  /** The server relays only to a local development chain. */
+  'not_local',
+  /** A signed transfer that is not the one prepared, or one the chain refused. */
+  'bad_transaction',
 ] as const
 export type GiftRefusal = (typeof GIFT_REFUSALS)[number]
 
@@ -57,6 +79,17 @@ export interface GiftRules {
   transferable: boolean
   minHoldingDays: number
   recipients: 'signed-in' | 'same-platform'
+}
+
+/** A transfer as the development wallet signs it (legacy type 0, EIP-155). */
+export interface PreparedTransfer {
+  chainId: number
+  to: string
+  data: string
+  nonce: number
+  /** Decimal strings: JSON has no bigints. */
+  gasLimit: string
+  gasPrice: string
 }
 
 export interface GiftServerMessages {
@@ -75,12 +108,21 @@ export interface GiftServerMessages {
   'gift.update': {
     id: string
     token: GiftToken
-    state: 'pending' | 'accepted' | 'declined' | 'refused' | 'expired' | 'done'
+    state:
+      'pending' | 'accepted' | 'sent' | 'declined' | 'cancelled' | 'refused' | 'expired' | 'done'
     rules: GiftRules | null
     /** With `accepted`, to the giver only. */
     to?: string
     refusal?: { code: GiftRefusal; message: string; until?: number }
+    /** With `sent` (the server relayed it): the transaction's hash. */
+    txHash?: string
     /** With `done`: the block of the transfer. */
     block?: number
+  }
+  /** To the giver: the transfer to sign (`gift.prepare`), or why it cannot be prepared or sent. */
+  'gift.transaction': {
+    id: string
+    tx?: PreparedTransfer
+    refusal?: { code: GiftRefusal; message: string }
   }
 }
