@@ -16,6 +16,7 @@ import { SpaceError, SpaceStore } from './spaces/store'
 import { SpaceService, type SpaceChange } from './spaces/service'
 import { spacesChannel } from './spaces/room'
 import { roomFeatures } from './features'
+import { giftItem } from './gifts/room'
 import { MediaService } from './media/service'
 import { StageMedia } from './media/stage'
 import { StageMounts } from './events/mounts'
@@ -253,6 +254,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
         circulation: chainServices.circulation,
         watch: (listener) => chainServices!.collectibles.onTransfer(listener),
         relay: chainServices.giftRelay,
+        describe: async (owner, token) =>
+          giftItem(
+            await chainServices!.collectibles.verify(owner, token),
+            chainServices!.registry.issuer(token.chainId, token.contract)?.name ?? null,
+          ),
       },
   )
   gameServer

@@ -95,6 +95,13 @@ describe('giving a collectible to someone nearby', () => {
       from: { session: giver.room.sessionId, name: 'V1' },
       token,
       rules: { transferable: true, recipients: 'signed-in' },
+      // What it is, as verified on the chain for the giver.
+      item: {
+        name: expect.stringContaining(' '),
+        image: expect.stringMatching(/^data:image\/svg\+xml;base64,/),
+        collection: { en: 'Block Park Pixels' },
+        platform: { en: 'Cangqiong' },
+      },
     })
     expect(last(giver)).toMatchObject({ id: offer.id, state: 'pending' })
     expect(last(giver)?.to).toBeUndefined()

@@ -6,7 +6,9 @@
 // that very transfer ends the offer for both. Gifts only: nothing here carries a price.
 import { randomBytes } from 'node:crypto'
 import type { TransferLog } from '../../src/chain/evm'
+import type { Collectible, LocalText } from '../../src/chain/types'
 import type {
+  GiftItem,
   GiftRefusal,
   GiftServerMessages,
   GiftToken,
@@ -23,6 +25,16 @@ export const GIFT_NEAR_M = 12
 /** An offer waits this long for an answer, then this long for the giver's wallet. */
 export const OFFER_WAIT_MS = 60_000
 export const SIGN_WAIT_MS = 5 * 60_000
+/** The largest picture (a data: URI's length) an offer carries; larger ones go without. */
+export const GIFT_IMAGE_MAX = 64 * 1024
+
+/** What the recipient is shown of a gift: only what was verified for the giver. */
+export function giftItem(c: Collectible, collection: LocalText | null): GiftItem | null {
+  if (!c.verified) return null
+  const image = c.image && c.image.length <= GIFT_IMAGE_MAX ? c.image : null
+  return { name: c.name, image, collection, platform: c.platform }
+}
+
 /** Offers waiting for one recipient at once. */
 const WAITING_PER_RECIPIENT = 3
 
@@ -33,6 +45,8 @@ export interface GiftServices {
   watch(listener: (t: TransferLog & { chainId: number }) => void): () => void
   /** Prepares and relays the development wallet's transfers on local chains. */
   relay: GiftRelay
+  /** The token's name, picture and collection as verified for `owner`; null if unknown. */
+  describe(owner: string, token: GiftToken): Promise<GiftItem | null>
 }
 
 interface Offer {
@@ -107,12 +121,13 @@ export class RoomGifts implements FeaturePart {
     background(
       services.circulation
         .check({ ...token, giver: giverAddress, recipient: to.address })
-        .then((decision) => {
+        .then(async (decision) => {
+          if (!decision.allowed)
+            return refuse(decision.refusal!.code, decision.refusal!.message, decision.rules)
+          const item = await services.describe(giverAddress, token).catch(() => null)
           const giver = this.host.seats.get(mine)
           const recipient = this.host.seats.get(p.to)
           if (!giver || !recipient) return
-          if (!decision.allowed)
-            return refuse(decision.refusal!.code, decision.refusal!.message, decision.rules)
           const offer: Offer = {
             id: `g${randomBytes(6).toString('hex')}`,
             giver: mine,
@@ -130,6 +145,7 @@ export class RoomGifts implements FeaturePart {
             from: { session: mine, name: giver.player.name },
             token,
             rules: decision.rules,
+            item,
           })
         })
         .catch((err: unknown) => {

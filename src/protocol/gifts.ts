@@ -92,6 +92,15 @@ export interface PreparedTransfer {
   gasPrice: string
 }
 
+/** A gift's name and picture from its verified metadata; its collection from the registry. */
+export interface GiftItem {
+  name: string
+  /** A data: or http(s) picture URL; null when there is none or it is too large to send. */
+  image: string | null
+  collection: { 'zh-CN': string; en: string } | null
+  platform: { 'zh-CN': string; en: string } | null
+}
+
 export interface GiftServerMessages {
   /** To the recipient: someone nearby offers a collectible, under these rules. */
   'gift.offered': {
@@ -99,6 +108,8 @@ export interface GiftServerMessages {
     from: { session: string; name: string }
     token: GiftToken
     rules: GiftRules | null
+    /** What it is, as the server verified it on the chain (never the giver's say-so). */
+    item: GiftItem | null
   }
   /**
    * To the giver (and to the recipient from `accepted` on): where an offer stands. `accepted`
