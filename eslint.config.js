@@ -61,7 +61,12 @@ const SHARED = ['protocol', 'chain', 'i18n']
  * depends on no feature, so the features stay a tree that loads in one order. A new feature
  * depends on none until a line here says why.
  */
-export const FEATURE_DEPENDS = { spaces: ['wallet'], events: ['wallet'], builder: ['wallet'] }
+export const FEATURE_DEPENDS = {
+  spaces: ['wallet'],
+  events: ['wallet'],
+  builder: ['wallet'],
+  gifts: ['wallet'],
+}
 
 /**
  * What a feature may use of the app shell: the contract, dialogs, text formats, links, and the

@@ -1,13 +1,18 @@
 // A creator claims a plot with the development wallet and exhibits a verified collectible
 // through the spaces panel; a second visitor in another browser sees the exhibit arrive, then
-// walks into it once the creator has made it an immersive exhibition.
+// walks into it once the creator has made it an immersive exhibition. Then the creator gives the
+// exhibited pixel to the visitor standing beside them: it arrives verified in the visitor's
+// wallet and leaves the creator's plot; a souvenir held too briefly and a landmark its issuer
+// keeps cannot be given, and each says why.
 import fs from 'node:fs'
 import { type Page } from '@playwright/test'
+import { getAddress } from 'ethers'
 import { expect, test } from './test'
 import {
   claimPlot,
   creatorAndGuest,
   openWorld,
+  playerPosition,
   signInDevWallet,
   waitOnline,
   walkTo,
@@ -39,15 +44,20 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     await visitor(creator)
     await visitor(guest)
 
-    // Sign in with the development wallet; its collectibles load.
-    await signInDevWallet(creator)
+    // Sign in with the development wallet's second account (the first one's collectibles are
+    // counted by later specs, and this one gives one away); its collectibles load.
+    await signInDevWallet(creator, 2)
     await creator.keyboard.press('Escape')
 
-    // Claim a free plot and exhibit the first verified collectible in its first slot.
-    const { panel, plot, spaceId } = await claimPlot(creator)
+    // Claim a free plot and exhibit a pixel (one its issuer lets be given) in its first slot.
+    // The plot beside the spawn (the others are other specs', and a walk from the spawn to the
+    // far ones meets walls).
+    const { panel, plot, spaceId } = await claimPlot(creator, 'village-plot-3')
     const slot = plot.locator('li[data-testid^="slot-"]').first()
     const choose = slot.getByTestId('choose')
-    const first = await choose.locator('option').nth(1).getAttribute('value')
+    const first = await choose
+      .locator('option', { hasText: 'Stone Arch Bridge' })
+      .getAttribute('value')
     await choose.selectOption(first!)
     await slot.getByTestId('place').click()
     await expect(panel.getByTestId('spaces-status')).toContainText('Saved (version 1)', {
@@ -66,7 +76,7 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
       WAIT,
     )
     const view = (await seen.jsonValue())!
-    expect(view.owner?.toLowerCase()).toBe('0x70997970c51812dc3a010c7d01b50e0d17dc79c8')
+    expect(view.owner?.toLowerCase()).toBe('0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc')
     expect(view.exhibits[0]!.hidden).toBeNull()
 
     // Undo is a restore of the previous version: the exhibit goes for everyone.
@@ -86,7 +96,10 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
 
     // A second, different collectible in the next slot: enough for a show of the creator's own.
     const next = plot.locator('li[data-testid^="slot-"]').nth(1)
-    const second = await next.getByTestId('choose').locator('option').nth(2).getAttribute('value')
+    const second = await next
+      .getByTestId('choose')
+      .locator('option', { hasText: 'Farmhouse' })
+      .getAttribute('value')
     expect(second).not.toBe(first)
     await next.getByTestId('choose').selectOption(second!)
     await next.getByTestId('place').click()
@@ -131,6 +144,89 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     await expect(caption).toContainText('Now showing')
     await expect(caption).toContainText('A verified collectible')
     await guest.screenshot({ path: 'test-results/screenshots/immersive-plot.png' })
+
+    // The guest signs in (the third account, which holds nothing) and walks up to the creator.
+    await signInDevWallet(guest, 3)
+    await guest.keyboard.press('Escape')
+    const here = await playerPosition(creator)
+    await walkTo(guest, here.x + 1.5, here.z)
+    const guestSession = await guest.evaluate(() => window.__cq!.net.state().sessionId)
+
+    // The creator closes the spaces panel, opens the exhibited pixel in the wallet and gives
+    // it to the guest.
+    await creator.keyboard.press('Escape')
+    await expect(panel).toBeHidden()
+    const [chainId, contract, tokenId] = first!.split(':') as [string, string, string]
+    const cardKey = `${chainId}:${getAddress(contract)}:${tokenId}`
+    const wallet = creator.getByTestId('wallet-panel')
+    const detail = wallet.getByTestId('collectible-detail')
+    const openCard = async (card: string) => {
+      await creator.getByRole('button', { name: 'Wallet' }).first().click()
+      await wallet.getByTestId('collectible').filter({ hasText: card }).click()
+    }
+    const giveTo = async (card: string) => {
+      await openCard(card)
+      await detail.getByTestId('give').click()
+      await detail.locator(`[data-session="${guestSession}"]`).click()
+      await expect(wallet).toBeHidden()
+    }
+    await giveTo('Stone Arch Bridge')
+    const out = creator.getByTestId('gift-out')
+    await expect(out).toHaveAttribute('data-state', 'pending', WAIT)
+    // The guest is shown what it is, as the server verified it, and its issuer's rules.
+    const offer = guest.getByTestId('gift-in')
+    await expect(offer).toHaveAttribute('data-state', 'pending', WAIT)
+    await expect(offer.getByTestId('gift-name')).toContainText('Stone Arch Bridge')
+    await expect(offer).toContainText('Block Park Pixels · Cangqiong')
+    await expect(offer.getByTestId('gift-rules')).toContainText('signed in with a wallet')
+    await guest.screenshot({ path: 'test-results/screenshots/gift-offered.png' })
+    await offer.getByRole('button', { name: 'Accept' }).click()
+    // The creator's own wallet signs the transfer; the chain's watcher ends it for both.
+    await expect(out).toHaveAttribute('data-state', 'accepted', WAIT)
+    await out.getByRole('button', { name: 'Sign and give' }).click()
+    await expect(out).toHaveAttribute('data-state', 'done', WAIT)
+    await expect(out).toContainText('is now')
+    await expect(offer).toHaveAttribute('data-state', 'done', WAIT)
+    await guest.screenshot({ path: 'test-results/screenshots/gift-received.png' })
+    // It arrives verified in the guest's wallet, and leaves the creator's.
+    await guest.waitForFunction(
+      () => {
+        const w = window.__cq!.wallet.state()
+        return w.status === 'ready' && w.items === 1 && w.verified === 1
+      },
+      undefined,
+      WAIT,
+    )
+    await offer.getByRole('button', { name: 'Open wallet' }).click()
+    const guestCard = guest.getByTestId('wallet-panel').locator(`[data-key="${cardKey}"]`)
+    await expect(guestCard).toContainText('Verified')
+    await guest.keyboard.press('Escape')
+    // The exhibit is hidden from the creator's plot, for both of them.
+    for (const page of [guest, creator]) {
+      await page.waitForFunction(
+        ([id, key]) => {
+          const exhibits = window.__cq!.spaces.state()[id!]?.exhibits ?? []
+          const token = (e: { chainId: number; contract: string; tokenId: string }) =>
+            `${e.chainId}:${e.contract.toLowerCase()}:${e.tokenId}`
+          return exhibits.some((e) => token(e) === key && e.hidden !== null)
+        },
+        [spaceId, first!] as const,
+        WAIT,
+      )
+    }
+    await out.getByRole('button', { name: 'Close' }).click()
+
+    // A souvenir cannot be given before its holder has kept it a week: the server says so, and
+    // from when. A landmark cannot be given at all: its card says so and offers no giving.
+    await giveTo('Peach Village Ticket')
+    await expect(out).toHaveAttribute('data-state', 'refused', WAIT)
+    await expect(out).toContainText('you have not held it long enough (it may be given from')
+    await creator.screenshot({ path: 'test-results/screenshots/gift-refused.png' })
+    await out.getByRole('button', { name: 'Close' }).click()
+    await openCard('Moon Gate')
+    await expect(detail.getByTestId('give')).toBeDisabled()
+    await expect(detail).toContainText('Its issuer does not allow it to be given.')
+    await creator.keyboard.press('Escape')
     expect(errors.flat()).toEqual([])
   } finally {
     await creator.context().close()

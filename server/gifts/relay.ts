@@ -5,9 +5,10 @@
 // nothing else: its signer must be the giver, every field must be the prepared one. Only for a
 // chain the registry marks local: on any other chain a visitor's own wallet sends the transfer,
 // and the server never touches it. A wallet of one's own never comes here at all.
-import { Interface, Transaction, getAddress } from 'ethers'
+import { Transaction, getAddress } from 'ethers'
 import type { EvmAdapter } from '../../src/chain/evm'
 import type { TrustRegistry } from '../../src/chain/registry'
+import { transferData } from '../../src/chain/transfer'
 import type { GiftRefusal, GiftToken, PreparedTransfer } from '../../src/protocol/gifts'
 
 export class RelayRefusal extends Error {
@@ -18,29 +19,6 @@ export class RelayRefusal extends Error {
     super(message)
     this.name = 'RelayRefusal'
   }
-}
-
-const TRANSFERS = new Interface([
-  'function safeTransferFrom(address from, address to, uint256 tokenId)',
-  'function safeTransferFrom(address from, address to, uint256 id, uint256 value, bytes data)',
-])
-
-/** The call data that moves one token (one unit of an ERC-1155 id) from `from` to `to`. */
-export function transferData(
-  standard: 'erc721' | 'erc1155',
-  from: string,
-  to: string,
-  tokenId: string,
-): string {
-  return standard === 'erc721'
-    ? TRANSFERS.encodeFunctionData('safeTransferFrom(address,address,uint256)', [from, to, tokenId])
-    : TRANSFERS.encodeFunctionData('safeTransferFrom(address,address,uint256,uint256,bytes)', [
-        from,
-        to,
-        tokenId,
-        1,
-        '0x',
-      ])
 }
 
 const clip = (text: string) => text.replace(/\s+/g, ' ').slice(0, 200)

@@ -95,13 +95,18 @@ export class RoomGifts implements FeaturePart {
 
   offer(seat: Seat, p: GiftToken & { to: string }) {
     const token = { chainId: p.chainId, contract: p.contract, tokenId: p.tokenId }
-    const refuse = (code: GiftRefusal, message: string, rules: Update['rules'] = null) =>
+    const refuse = (
+      code: GiftRefusal,
+      message: string,
+      rules: Update['rules'] = null,
+      until?: number,
+    ) =>
       this.tell(seat.client.sessionId, {
         id: '',
         token,
         state: 'refused',
         rules,
-        refusal: { code, message },
+        refusal: { code, message, ...(until !== undefined && { until }) },
       })
     if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
     const to = this.host.seats.get(p.to)
@@ -122,8 +127,10 @@ export class RoomGifts implements FeaturePart {
       services.circulation
         .check({ ...token, giver: giverAddress, recipient: to.address })
         .then(async (decision) => {
-          if (!decision.allowed)
-            return refuse(decision.refusal!.code, decision.refusal!.message, decision.rules)
+          if (!decision.allowed) {
+            const r = decision.refusal!
+            return refuse(r.code, r.message, decision.rules, r.until)
+          }
           const item = await services.describe(giverAddress, token).catch(() => null)
           const giver = this.host.seats.get(mine)
           const recipient = this.host.seats.get(p.to)

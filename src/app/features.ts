@@ -11,8 +11,9 @@ import { events } from '../events'
 import { voice } from '../voice'
 import { builder } from '../builder'
 import { tours } from '../tours'
+import { gifts } from '../gifts'
 
-export const features: readonly Feature[] = [wallet, spaces, events, voice, builder, tours]
+export const features: readonly Feature[] = [wallet, spaces, events, voice, builder, tours, gifts]
 
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {

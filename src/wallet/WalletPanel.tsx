@@ -4,6 +4,7 @@
 //
 // It is one file because its sections (connect, account, collectibles, detail) are the steps of one
 // panel, switched by one wallet status.
+import { collectibleActions } from './slots'
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
@@ -459,6 +460,9 @@ function ItemDetail({
       <button ref={back} className="btn small" onClick={onBack}>
         ← {t('wallet.back')}
       </button>
+      {collectibleActions().map((Action, i) => (
+        <Action key={i} item={item} closePanel={() => useWallet.getState().closeWallet()} />
+      ))}
       <CollectibleDetail item={item} chains={chains} />
     </div>
   )

@@ -7,6 +7,7 @@ import { api } from './api'
 import type * as Signers from './signers'
 import type { Signer } from './signers'
 import type { InjectedWallet } from './wallets'
+import type { PreparedTransfer } from '../protocol/gifts'
 
 import { SESSION_KEY as STORAGE_KEY } from './resume'
 
@@ -241,6 +242,28 @@ export function disconnect() {
   stopWatching = null
   signer = null
   walletStore().disconnected()
+}
+
+/**
+ * Gives a collectible with the connected wallet (the gifts feature): the development wallet signs
+ * the transfer the server prepared (`prepare` asks for it), a wallet of one's own sends the call.
+ */
+export async function giveWithWallet(opts: {
+  token: { chainId: number; contract: string; tokenId: string; standard: 'erc721' | 'erc1155' }
+  to: string
+  prepare: () => Promise<PreparedTransfer>
+}): Promise<{ signed: string } | { sent: string }> {
+  const connection = walletStore().connection
+  if (!connection) throw new ApiError('not_connected', 0, 'connect your wallet first')
+  const s = await currentSigner(connection)
+  const { transferData } = await import('../chain/transfer')
+  const call = {
+    chainId: opts.token.chainId,
+    to: opts.token.contract,
+    data: transferData(opts.token.standard, s.address, opts.to, opts.token.tokenId),
+  }
+  const prepared = connection.kind === 'dev' ? await opts.prepare() : undefined
+  return s.transfer({ call, ...(prepared && { prepared }) })
 }
 
 /** The signer for the connected wallet, found again after a reload restored the session. */

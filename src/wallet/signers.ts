@@ -1,15 +1,25 @@
 // Keys and signatures, loaded on demand because it carries ethers: the development wallet's HD
-// accounts, injected wallets through ethers' BrowserProvider (personal_sign), and the EIP-4361
-// message the visitor signs.
+// accounts, injected wallets through ethers' BrowserProvider (personal_sign, and a gift's
+// transfer), and the EIP-4361 message the visitor signs.
 import { BrowserProvider, HDNodeWallet, getAddress } from 'ethers'
 import { buildSiweMessage } from '../chain/siwe'
 import type { ChainConfig, Nonce } from './api'
+import type { PreparedTransfer } from '../protocol/gifts'
 import { DEV_MNEMONIC, devPath, type Eip1193Provider } from './wallets'
 
 export interface Signer {
   /** EIP-55 checksummed. */
   address: string
   signMessage(message: string): Promise<string>
+  /**
+   * Gives a collectible. The development wallet signs the transfer the server prepared and
+   * returns the signed transaction for the server to relay (`signed`); a wallet of one's own
+   * sends the call itself (it may prompt) and returns the transaction's hash (`sent`).
+   */
+  transfer(t: {
+    prepared?: PreparedTransfer
+    call: { chainId: number; to: string; data: string }
+  }): Promise<{ signed: string } | { sent: string }>
 }
 
 const devWallets = new Map<number, HDNodeWallet>()
@@ -22,7 +32,24 @@ export function devSigner(account: number): Signer {
     devWallets.set(account, wallet)
   }
   const w = wallet
-  return { address: w.address, signMessage: (message) => w.signMessage(message) }
+  return {
+    address: w.address,
+    signMessage: (message) => w.signMessage(message),
+    transfer: async ({ prepared: p }) => {
+      if (!p) throw new Error('the development wallet signs only a transfer the server prepared')
+      const signed = await w.signTransaction({
+        type: 0,
+        chainId: p.chainId,
+        to: p.to,
+        data: p.data,
+        nonce: p.nonce,
+        gasLimit: BigInt(p.gasLimit),
+        gasPrice: BigInt(p.gasPrice),
+        value: 0n,
+      })
+      return { signed }
+    },
+  }
 }
 
 /** Asks an injected wallet for its account (it may prompt) and signs through personal_sign. */
@@ -35,6 +62,19 @@ export async function injectedSigner(provider: Eip1193Provider): Promise<Signer>
   return {
     address,
     signMessage: async (message) => (await browser.getSigner(address)).signMessage(message),
+    transfer: async ({ call }) => {
+      // The wallet sends on the chain it is on: ask it to switch first (it may prompt).
+      const chain = Number((await browser.getNetwork()).chainId)
+      if (chain !== call.chainId) {
+        await provider.request({
+          method: 'wallet_switchEthereumChain',
+          params: [{ chainId: `0x${call.chainId.toString(16)}` }],
+        })
+      }
+      const signer = await new BrowserProvider(provider).getSigner(address)
+      const tx = await signer.sendTransaction({ to: call.to, data: call.data, value: 0n })
+      return { sent: tx.hash }
+    },
   }
 }
 
