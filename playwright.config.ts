@@ -48,6 +48,8 @@ export default defineConfig({
       ANVIL_PORT: '0',
       // Several tests claim a plot with the same development wallet in one run.
       SPACE_LIMIT: '4',
+      // The wallet spec pauses the second chain: a request to it gives up after 3 s, not 10.
+      CHAIN_RPC_TIMEOUT_MS: '3000',
     },
   },
 })

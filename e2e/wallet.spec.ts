@@ -67,28 +67,58 @@ test('the development wallet signs in and shows verified and unverified collecti
     await second.scrollIntoViewIfNeeded()
     await page.screenshot({ path: 'test-results/screenshots/wallet-two-chains.png' })
 
-    // The copycat's detail says why it is not verified.
-    await copies.first().click()
-    const detail = panel.getByTestId('collectible-detail')
-    await expect(detail.getByTestId('proof')).toContainText(/not on the trusted issuer list/i)
-    await page.screenshot({ path: 'test-results/screenshots/wallet-unverified.png' })
-    await page.keyboard.press('Escape')
+    // The second chain stops answering (its anvil paused) while the cards are read: its seals
+    // lose their badge and say why, the first chain's items stay verified; when it answers
+    // again, so do the seals.
+    const dataDir = path.resolve(process.env.E2E_DATA_DIR!)
+    const partner = processesWith('anvil', path.join(dataDir, 'chain', 'partner'))
+    expect(partner).toHaveLength(1)
+    const checkAgain = panel.getByRole('button', { name: /Check again/ })
+    const count = panel.getByTestId('collectibles-count')
+    /** "Check again" until `then` holds: the server reads again at most every 5 s per wallet. */
+    const checkUntil = (then: () => Promise<void>) =>
+      expect(async () => {
+        await checkAgain.click()
+        // Ready again (a read of the paused chain ends at its 3 s timeout here), then look.
+        await expect(count).toBeVisible({ timeout: 20_000 })
+        await then()
+      }).toPass({ ...WAIT, intervals: [1_000] })
+    process.kill(partner[0]!, 'SIGSTOP')
+    try {
+      // The copycat's detail says why it is not verified.
+      await copies.first().click()
+      const detail = panel.getByTestId('collectible-detail')
+      await expect(detail.getByTestId('proof')).toContainText(/not on the trusted issuer list/i)
+      await page.screenshot({ path: 'test-results/screenshots/wallet-unverified.png' })
+      await page.keyboard.press('Escape')
 
-    // A verified item's proof names the chain and the block of the owner check.
-    await cards.filter({ hasNotText: 'Unverified' }).first().click()
-    await expect(detail.getByTestId('proof')).toBeVisible()
-    await expect(detail).toContainText('31337')
-    await expect(detail).toContainText(/block/i)
-    // Its issuer's rules for giving it on, and its history: issued to this wallet at a block.
-    await expect(detail.getByTestId('giving')).toContainText(/given as a gift|does not allow/)
-    await expect(detail.getByTestId('history')).toContainText(
-      /Issued to 0x7099…79c8 · block \d+ · /i,
-      WAIT,
-    )
-    await page.screenshot({ path: 'test-results/screenshots/wallet-verified.png' })
-    await detail.getByTestId('history').scrollIntoViewIfNeeded()
-    await page.screenshot({ path: 'test-results/screenshots/wallet-history.png' })
-    await page.keyboard.press('Escape')
+      // A verified item's proof names the chain and the block of the owner check.
+      await cards.filter({ hasNotText: 'Unverified' }).first().click()
+      await expect(detail.getByTestId('proof')).toBeVisible()
+      await expect(detail).toContainText('31337')
+      await expect(detail).toContainText(/block/i)
+      // Its issuer's rules for giving it on, and its history: issued to this wallet at a block.
+      await expect(detail.getByTestId('giving')).toContainText(/given as a gift|does not allow/)
+      await expect(detail.getByTestId('history')).toContainText(
+        /Issued to 0x7099…79c8 · block \d+ · /i,
+        WAIT,
+      )
+      await page.screenshot({ path: 'test-results/screenshots/wallet-verified.png' })
+      await detail.getByTestId('history').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: 'test-results/screenshots/wallet-history.png' })
+      await page.keyboard.press('Escape')
+
+      await checkUntil(() =>
+        expect(second.getByRole('heading')).toContainText(/cannot be read now/, { timeout: 500 }),
+      )
+      await expect(verifiedCards(second)).toHaveCount(0)
+      await expect(second.getByTestId('collectible')).toHaveCount(3)
+      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(14)
+      await second.scrollIntoViewIfNeeded()
+      await page.screenshot({ path: 'test-results/screenshots/wallet-chain-down.png' })
+    } finally {
+      process.kill(partner[0]!, 'SIGCONT')
+    }
 
     // A whole listing says nothing of truncation; a listing the server cut (over 4 MiB of JSON,
     // which the demo wallet cannot reach: the server's own answer with its flag set) says so.
@@ -113,35 +143,6 @@ test('the development wallet signs in and shows verified and unverified collecti
     await page.screenshot({ path: 'test-results/screenshots/wallet-truncated.png' })
 
     await page.unroute('**/api/collectibles/**')
-
-    // The second chain stops answering (its anvil paused): its seals lose their badge and say
-    // why, the first chain's items stay verified; when it answers again, so do the seals.
-    const dataDir = path.resolve(process.env.E2E_DATA_DIR!)
-    const partner = processesWith('anvil', path.join(dataDir, 'chain', 'partner'))
-    expect(partner).toHaveLength(1)
-    const checkAgain = panel.getByRole('button', { name: /Check again/ })
-    const count = panel.getByTestId('collectibles-count')
-    /** "Check again" until `then` holds: the server reads again at most every 5 s per wallet. */
-    const checkUntil = (then: () => Promise<void>) =>
-      expect(async () => {
-        await checkAgain.click()
-        // Ready again (a read of the paused chain ends at its 10 s timeout), then look.
-        await expect(count).toBeVisible({ timeout: 20_000 })
-        await then()
-      }).toPass({ ...WAIT, intervals: [1_000] })
-    process.kill(partner[0]!, 'SIGSTOP')
-    try {
-      await checkUntil(() =>
-        expect(second.getByRole('heading')).toContainText(/cannot be read now/, { timeout: 500 }),
-      )
-      await expect(verifiedCards(second)).toHaveCount(0)
-      await expect(second.getByTestId('collectible')).toHaveCount(3)
-      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(14)
-      await second.scrollIntoViewIfNeeded()
-      await page.screenshot({ path: 'test-results/screenshots/wallet-chain-down.png' })
-    } finally {
-      process.kill(partner[0]!, 'SIGCONT')
-    }
     await checkUntil(() => expect(verifiedCards(second)).toHaveCount(3, { timeout: 500 }))
     await expect(verifiedCards()).toHaveCount(17)
 

@@ -131,6 +131,7 @@ export function startChain(
     const collectibles = new CollectibleService(registry, {
       ipfsGateways: gateways,
       pollMs: config.pollMs,
+      rpcTimeoutMs: config.rpcTimeoutMs,
       log,
     })
     collectibles.start()

@@ -66,6 +66,8 @@ export interface CollectibleServiceOptions {
   ipfsGateways: string[]
   /** Listings older than this are read again even without a transfer, ms. */
   ttlMs?: number
+  /** How long one JSON-RPC request may take before its chain counts as down, ms (10 000). */
+  rpcTimeoutMs?: number
   /** The youngest listing a fresh read (`maxAgeMs`) replaces, ms (default FRESH_LISTING_MS). */
   freshMs?: number
   /** How often the watcher polls each chain for transfers, ms (0: no watcher). */
@@ -143,6 +145,7 @@ export class CollectibleService {
               rpcUrls: chain.rpcUrls,
               multicall3: chain.multicall3,
               ...evmCapabilities(chain),
+              ...(opts.rpcTimeoutMs !== undefined && { timeoutMs: opts.rpcTimeoutMs }),
             }))
     const trustedOrigins = opts.ipfsGateways.flatMap((g) => {
       try {

@@ -91,6 +91,8 @@ export interface ChainConfig {
   ipfsGateways: string[] | null
   /** How often the transfer watcher polls each chain, ms. */
   pollMs: number
+  /** CHAIN_RPC_TIMEOUT_MS: how long one JSON-RPC request may take before the chain is down. */
+  rpcTimeoutMs: number
   /** Serve `/ipfs/<cid>/<path>` from this folder (the embedded chain's demo content). */
   ipfsDir?: string
   /**
@@ -318,6 +320,7 @@ function chain(env: NodeJS.ProcessEnv, rootDir: string): ChainConfig {
     devChains: int(env, 'DEV_CHAINS', 2, 1, 2) as 1 | 2,
     ipfsGateways,
     pollMs: int(env, 'CHAIN_POLL_MS', 1000, 100, 600_000),
+    rpcTimeoutMs: int(env, 'CHAIN_RPC_TIMEOUT_MS', 10_000, 500, 120_000),
     publicOrigins,
     siweDomain,
     ipfsDir: env.IPFS_DIR ? path.resolve(rootDir, env.IPFS_DIR) : undefined,
