@@ -7,6 +7,7 @@
 import { getAddress } from 'ethers'
 import type { CirculationRules, TrustRegistry, TrustedIssuer } from '../src/chain/registry'
 import { ChainUnavailableError, type TokenRef } from '../src/chain/types'
+import type { EvmAdapter } from '../src/chain/evm'
 import type { CollectibleService } from './collectibles'
 
 export type GiftRefusalCode =
@@ -89,7 +90,7 @@ export class Circulation {
         return no('locked_on_chain', 'its contract locks it to its holder (ERC-5192)')
       let heldSince: number | undefined
       if (rules.minHoldingDays > 0) {
-        const received = await this.receivedAt(issuer, req, block)
+        const received = await this.receivedAt(adapter, issuer, req, block)
         const now = await adapter.blockTime(block)
         heldSince = received ?? now
         const until = heldSince + rules.minHoldingDays * DAY_MS
@@ -135,6 +136,8 @@ export class Circulation {
         fromBlock: issuer.fromBlock ?? 0,
         toBlock: block,
         contracts: [issuer.contract],
+        // An ERC-721 token's own events only: a long-lived collection's others stay unread.
+        ...(issuer.standard === 'erc721' && { erc721Token: token.tokenId }),
       })
       const mine = logs.filter((l) => l.tokenIds.includes(token.tokenId)).slice(-HISTORY_MAX)
       const times = new Map<number, number>()
@@ -155,13 +158,18 @@ export class Circulation {
   }
 
   /** When the giver last received the token (its block's time), or null if no log shows it. */
-  private async receivedAt(issuer: TrustedIssuer, req: GiftRequest, block: number) {
-    const adapter = this.collectibles.evmAdapter(req.chainId)!
+  private async receivedAt(
+    adapter: EvmAdapter,
+    issuer: TrustedIssuer,
+    req: GiftRequest,
+    block: number,
+  ) {
     const logs = await adapter.transfers({
       fromBlock: issuer.fromBlock ?? 0,
       toBlock: block,
       to: req.giver,
       contracts: [issuer.contract],
+      ...(issuer.standard === 'erc721' && { erc721Token: req.tokenId }),
     })
     const last = logs.filter((l) => l.tokenIds.includes(req.tokenId)).at(-1)
     return last ? adapter.blockTime(last.block) : null

@@ -21,7 +21,15 @@
 // with `npx tsx scripts/bench-abi.ts`.
 //
 // It is one file because the adapter and its hand-written ABI coding are used only together.
-import { FetchRequest, Interface, JsonRpcProvider, Network, getAddress, zeroPadValue } from 'ethers'
+import {
+  FetchRequest,
+  Interface,
+  JsonRpcProvider,
+  Network,
+  getAddress,
+  toBeHex,
+  zeroPadValue,
+} from 'ethers'
 import {
   ChainUnavailableError,
   type ChainAdapter,
@@ -385,7 +393,8 @@ export class EvmAdapter implements ChainAdapter {
   /**
    * Token transfers in [fromBlock, toBlock], in ranges of at most `logRange` blocks: to or from
    * `owner` when given, limited to `contracts` when given. ERC-20 Transfer events (3 topics)
-   * are left out.
+   * are left out. With `erc721Token` only that ERC-721 token's transfers are asked for (its id
+   * is an indexed topic; an ERC-1155 id is not, so those contracts' events are not asked).
    */
   async transfers(opts: {
     fromBlock: number
@@ -393,11 +402,14 @@ export class EvmAdapter implements ChainAdapter {
     to?: string
     from?: string
     contracts?: readonly string[]
+    erc721Token?: string
   }): Promise<TransferLog[]> {
     const { fromBlock, toBlock } = opts
     if (toBlock < fromBlock) return []
     const to = opts.to ? addressTopic(opts.to) : null
     const from = opts.from ? addressTopic(opts.from) : null
+    const token =
+      opts.erc721Token !== undefined ? zeroPadValue(toBeHex(BigInt(opts.erc721Token)), 32) : null
     const address = opts.contracts?.map((c) => getAddress(c))
     if (address && address.length === 0) return []
     const queries: Promise<RawLog[]>[] = []
@@ -405,6 +417,14 @@ export class EvmAdapter implements ChainAdapter {
       const end = Math.min(toBlock, start + this.logRange - 1)
       const base = { fromBlock: hex(start), toBlock: hex(end), ...(address ? { address } : {}) }
       // ERC-721 Transfer: from and to are topics 1 and 2; ERC-1155: topics 2 and 3.
+      if (token) {
+        queries.push(
+          this.send<RawLog[]>('eth_getLogs', [
+            { ...base, topics: [TOPICS.transfer, from, to, token] },
+          ]),
+        )
+        continue
+      }
       queries.push(
         this.send<RawLog[]>('eth_getLogs', [{ ...base, topics: [TOPICS.transfer, from, to] }]),
         this.send<RawLog[]>('eth_getLogs', [

@@ -336,6 +336,21 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
   return out || '(root)'
 }
 
+/** The environment's value for a `${NAME}` placeholder, or null (with the problem noted). */
+function envValue(
+  name: string,
+  env: ParseTrustRegistryOptions['env'],
+  where: string,
+  problems: string[],
+): string | null {
+  const value = env?.[name]
+  if (value !== undefined && value !== '') return value
+  problems.push(
+    `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
+  )
+  return null
+}
+
 function substituteEnv(
   url: string,
   env: ParseTrustRegistryOptions['env'],
@@ -344,11 +359,8 @@ function substituteEnv(
 ): string {
   let missing = false
   const out = url.replace(PLACEHOLDER, (_, name: string) => {
-    const value = env?.[name]
-    if (value === undefined || value === '') {
-      problems.push(
-        `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
-      )
+    const value = envValue(name, env, where, problems)
+    if (value === null) {
       missing = true
       return ''
     }
@@ -421,15 +433,7 @@ function restChain(
       problems.push(`${where}: write \${NAME} and put the value in the environment`)
       return ''
     }
-    const name = value.slice(2, -1)
-    const got = env?.[name]
-    if (got === undefined || got === '') {
-      problems.push(
-        `${where}: uses \${${name}} but ${env ? `${name} is not set` : 'no environment was given'}`,
-      )
-      return ''
-    }
-    return got
+    return envValue(value.slice(2, -1), env, where, problems) ?? ''
   }
   return {
     chainId: c.chainId,
