@@ -35,8 +35,16 @@ export function devSigner(account: number): Signer {
   return {
     address: w.address,
     signMessage: (message) => w.signMessage(message),
-    transfer: async ({ prepared: p }) => {
+    transfer: async ({ prepared: p, call }) => {
       if (!p) throw new Error('the development wallet signs only a transfer the server prepared')
+      // The server fills in nonce and gas; what moves, and to whom, is this page's own call.
+      if (
+        p.chainId !== call.chainId ||
+        p.to.toLowerCase() !== call.to.toLowerCase() ||
+        p.data.toLowerCase() !== call.data.toLowerCase()
+      ) {
+        throw new Error('the server prepared another transfer than this gift: not signed')
+      }
       const signed = await w.signTransaction({
         type: 0,
         chainId: p.chainId,
