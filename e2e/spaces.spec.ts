@@ -41,8 +41,10 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
   test.setTimeout(240_000)
   const { creator, guest, errors } = await creatorAndGuest(browser)
   try {
-    await visitor(creator)
-    await visitor(guest)
+    // Both enter at once: one after the other, the first page drew the world on the CPU all
+    // the while the second loaded it (two village pages: 39-41 s one after the other, 24-27 s
+    // together, measured back to back on a busy 2-core machine).
+    await Promise.all([visitor(creator), visitor(guest)])
 
     // Sign in with the development wallet's second account (the first one's collectibles are
     // counted by later specs, and this one gives one away); its collectibles load.

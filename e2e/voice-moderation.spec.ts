@@ -112,13 +112,16 @@ test('a moderator’s mute is silence at B until lifted, and a kick ends A’s v
   })
   try {
     // Both follow the event's link and land in the audience, side by side; B then signs in
-    // and, as the event's host, gets the host controls.
-    for (const p of [a.page, b.page]) {
-      await p.goto(`/?event=${event.id}`)
-      await waitForWorld(p, WORLD, 300_000)
-      await waitInEvent(p, event.id, WAIT.timeout)
-      await waitOnline(p)
-    }
+    // and, as the event's host, gets the host controls. They follow it at once: one after the
+    // other, the first page drew the world on the CPU all the while the second loaded it.
+    await Promise.all(
+      [a.page, b.page].map(async (p) => {
+        await p.goto(`/?event=${event.id}`)
+        await waitForWorld(p, WORLD, 300_000)
+        await waitInEvent(p, event.id, WAIT.timeout)
+        await waitOnline(p)
+      }),
+    )
     await signInDevWallet(b.page, HOST_WALLET)
     await b.page.keyboard.press('Escape')
     await expect

@@ -174,8 +174,9 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
     throw err
   })
   try {
-    await openWorld(a.page, WORLD)
-    await openWorld(b.page, WORLD)
+    // Both open the world at once: one after the other, the first page drew the world on the
+    // CPU all the while the second loaded it.
+    await Promise.all([openWorld(a.page, WORLD), openWorld(b.page, WORLD)])
     for (const p of [a.page, b.page]) {
       await waitOnline(p)
       await p.waitForFunction(() => window.__cq!.net.state().people === 2, undefined, WAIT)

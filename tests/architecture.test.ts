@@ -1,5 +1,7 @@
 // The lint rules that guard the architecture must actually fire: lint small snippets as if they
-// lived at the given paths and check which rules report.
+// lived at the given paths and check which rules report. The server's logging rule is here too:
+// its files are linted type-aware, and one ESLint in one process builds the TypeScript program
+// once for both (in a file of its own it built it again: 18 s of CPU in the unit run).
 import { ESLint } from 'eslint'
 import { describe, expect, it } from 'vitest'
 import { FEATURE_DEPENDS } from '../eslint.config.js'
@@ -186,5 +188,41 @@ describe('architecture lint', () => {
     const imports = engine.map((m) => `import '${m}'\n`).join('')
     expect(await rulesFor('server/rooms/x.test.ts', imports)).toEqual([])
     expect(await rulesFor('server/x.test.ts', `import './spaces/room'\n`)).toEqual([])
+  })
+})
+
+// The server logs only through server/log.ts: lint refuses a bare console call in server code
+// (it would bypass levels, JSON lines and the request and room ids), and lets tests use one.
+describe('server logging lint', () => {
+  // Linted as existing server files: their type-aware rules need the file in the TypeScript
+  // project. The first lint of a server file builds the program: minutes on a busy machine.
+  const BUILD_MS = 600_000
+
+  it(
+    'refuses console in server code, rooms and the entry point included',
+    async () => {
+      const code = [
+        "import { log } from './log'",
+        "log.info({ n: 1 }, 'fine')",
+        "console.log('x')",
+        "console.error('x')",
+        "console.warn('x')",
+        '',
+      ].join('\n')
+      expect(await rulesFor('server/background.ts', code)).toEqual([
+        'no-console',
+        'no-console',
+        'no-console',
+      ])
+      expect(await rulesFor('server/rooms/WorldRoom.ts', "console.error('x')\n")).toEqual([
+        'no-console',
+      ])
+      expect(await rulesFor('server/main.ts', "console.error('x')\n")).toEqual(['no-console'])
+    },
+    BUILD_MS,
+  )
+
+  it('lets server tests use console', async () => {
+    expect(await rulesFor('server/background.test.ts', "console.log('x')\n")).toEqual([])
   })
 })
