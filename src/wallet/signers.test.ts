@@ -31,3 +31,32 @@ describe('siweMessage', () => {
     expect(parseSiweMessage(siweMessage(siwe, address, older)).expirationTime).toBe(nonce.expiresAt)
   })
 })
+
+describe('the development wallet giving a collectible', () => {
+  const call = {
+    chainId: 31337,
+    to: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    data: '0x42842e0e' + '00'.repeat(96),
+  }
+  const prepared = { ...call, nonce: 7, gasLimit: '90000', gasPrice: '1000000000' }
+
+  it('signs the transfer the server prepared for this very call, as its own account', async () => {
+    const { Transaction } = await import('ethers')
+    const { devSigner } = await import('./signers')
+    const s = devSigner(1)
+    const result = await s.transfer({ call, prepared })
+    expect('signed' in result).toBe(true)
+    const tx = Transaction.from((result as { signed: string }).signed)
+    expect(tx.from).toBe(s.address)
+    expect([tx.to, tx.data, tx.nonce, tx.chainId]).toEqual([call.to, call.data, 7, 31337n])
+  })
+
+  it('refuses a prepared transfer of something else, or none at all', async () => {
+    const { devSigner } = await import('./signers')
+    const s = devSigner(1)
+    const other = { ...prepared, data: call.data.replace(/00$/, '01') }
+    await expect(s.transfer({ call, prepared: other })).rejects.toThrow(/another transfer/)
+    await expect(s.transfer({ call, prepared: { ...prepared, to: s.address } })).rejects.toThrow()
+    await expect(s.transfer({ call })).rejects.toThrow(/prepared/)
+  })
+})
