@@ -50,6 +50,9 @@ export default defineConfig({
       SPACE_LIMIT: '4',
       // The wallet spec pauses the second chain: a request to it gives up after 3 s, not 10.
       CHAIN_RPC_TIMEOUT_MS: '3000',
+      // Publishing draws a builder world once (the builder spec checks it); a redraw 10 minutes
+      // after a later save would take the CPU from whichever spec runs then.
+      THUMBNAIL_EVERY_S: '86400',
     },
   },
 })

@@ -412,6 +412,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       thumbnails = new ThumbnailJobs({
         store: () => builderStore,
         render: headless && worldRender(headless, `${ownOrigin(config.host, port)}/`),
+        renderEveryMs: config.thumbnailEveryMs,
       })
     },
     (err: unknown) => (builderFailure = (err as Error).message),

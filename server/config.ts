@@ -37,6 +37,8 @@ export interface Config {
    * is installed and this process serves the client; `off` keeps the maps drawn from above.
    */
   thumbnails: 'auto' | 'off'
+  /** THUMBNAIL_EVERY_S: a published world that builders keep saving is redrawn at most this often. */
+  thumbnailEveryMs: number
   /** How long a kick keeps an address (a guest: the client address) out of the event, min. */
   kickMinutes: number
   spaces: {
@@ -152,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     databaseUrl: databaseUrl(env),
     eventsPerHour: int(env, 'EVENTS_PER_HOUR', 60, 1, 100_000),
     thumbnails: thumbnailsMode(env.THUMBNAILS),
+    thumbnailEveryMs: int(env, 'THUMBNAIL_EVERY_S', 600, 10, 604_800) * 1000,
     kickMinutes: int(env, 'KICK_MINUTES', 10, 0, 10_080),
     spaces: {
       limitPerAddress: int(env, 'SPACE_LIMIT', 1, 0, 1000),
