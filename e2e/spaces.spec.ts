@@ -46,10 +46,12 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     // together, measured back to back on a busy 2-core machine).
     await Promise.all([visitor(creator), visitor(guest)])
 
-    // Sign in with the development wallet's second account (the first one's collectibles are
-    // counted by later specs, and this one gives one away); its collectibles load.
-    await signInDevWallet(creator, 2)
+    // Both sign in with the development wallet, side by side: the creator with its second
+    // account (the first one's collectibles are counted by later specs, and this one gives one
+    // away), the guest with the third, which holds nothing yet.
+    await Promise.all([signInDevWallet(creator, 2), signInDevWallet(guest, 3)])
     await creator.keyboard.press('Escape')
+    await guest.keyboard.press('Escape')
 
     // Claim a free plot and exhibit a pixel (one its issuer lets be given) in its first slot.
     // The plot beside the spawn (the others are other specs', and a walk from the spawn to the
@@ -147,9 +149,7 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     await expect(caption).toContainText('A verified collectible')
     await guest.screenshot({ path: 'test-results/screenshots/immersive-plot.png' })
 
-    // The guest signs in (the third account, which holds nothing) and walks up to the creator.
-    await signInDevWallet(guest, 3)
-    await guest.keyboard.press('Escape')
+    // The guest walks up to the creator.
     const here = await playerPosition(creator)
     await walkTo(guest, here.x + 1.5, here.z)
     const guestSession = await guest.evaluate(() => window.__cq!.net.state().sessionId)

@@ -70,6 +70,8 @@ type Update = GiftServerMessages['gift.update']
 
 export class RoomGifts implements FeaturePart {
   private readonly offers = new Map<string, Offer>()
+  /** Givers whose offer is being checked on the chain. */
+  private readonly checking = new Set<string>()
   private unwatch: (() => void) | null = null
   private watched: GiftServices | null = null
 
@@ -115,7 +117,7 @@ export class RoomGifts implements FeaturePart {
       return refuse('recipient_not_near', 'the recipient must stand near you in this place')
     const mine = seat.client.sessionId
     const active = [...this.offers.values()]
-    if (active.some((o) => o.giver === mine))
+    if (active.some((o) => o.giver === mine) || this.checking.has(mine))
       return refuse('busy', 'you have an offer waiting already')
     if (active.filter((o) => o.recipient === p.to).length >= WAITING_PER_RECIPIENT)
       return refuse('busy', 'they have offers waiting already')
@@ -123,6 +125,8 @@ export class RoomGifts implements FeaturePart {
     if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
     this.watch(services)
     const giverAddress = seat.address
+    // Until the chain has answered, the giver's next offer is refused as busy too.
+    this.checking.add(mine)
     background(
       services.circulation
         .check({ ...token, giver: giverAddress, recipient: to.address })
@@ -158,7 +162,8 @@ export class RoomGifts implements FeaturePart {
         .catch((err: unknown) => {
           refuse('chain_unavailable', 'the chain could not be read: try again')
           throw err
-        }),
+        })
+        .finally(() => this.checking.delete(mine)),
       '[gifts] offer',
     )
   }
