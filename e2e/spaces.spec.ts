@@ -228,7 +228,26 @@ test('a creator claims a plot and exhibits a collectible that another visitor se
     await openCard('Moon Gate')
     await expect(detail.getByTestId('give')).toBeDisabled()
     await expect(detail).toContainText('Its issuer does not allow it to be given.')
-    await creator.keyboard.press('Escape')
+
+    // Or to a wallet address (the guest's, signed in here): nobody to ask, it goes once signed.
+    await detail.getByRole('button', { name: /Back to the collectibles/ }).click()
+    await wallet.getByTestId('collectible').filter({ hasText: 'Farmhouse' }).click()
+    await detail.getByTestId('give').click()
+    const guestAddress = await guest.evaluate(() => window.__cq!.wallet.state().address)
+    await detail.getByTestId('give-address').fill(guestAddress!)
+    await creator.screenshot({ path: 'test-results/screenshots/gift-picker.png' })
+    await detail.getByRole('button', { name: 'Give', exact: true }).click()
+    await expect(wallet).toBeHidden()
+    await expect(out).toHaveAttribute('data-state', 'accepted', WAIT)
+    await expect(out).toContainText('may receive it')
+    await out.getByRole('button', { name: 'Sign and give' }).click()
+    await expect(out).toHaveAttribute('data-state', 'done', WAIT)
+    await guest.getByRole('button', { name: 'Wallet' }).first().click()
+    await guest
+      .getByTestId('wallet-panel')
+      .getByRole('button', { name: /Check again/ })
+      .click()
+    await guest.waitForFunction(() => window.__cq!.wallet.state().verified === 2, undefined, WAIT)
     expect(errors.flat()).toEqual([])
   } finally {
     await creator.context().close()

@@ -254,6 +254,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         circulation: chainServices.circulation,
         watch: (listener) => chainServices!.collectibles.onTransfer(listener),
         relay: chainServices.giftRelay,
+        signedIn: (address) => chainServices!.sessions.signedIn(address),
         describe: async (owner, token) =>
           giftItem(
             await chainServices!.collectibles.verify(owner, token),

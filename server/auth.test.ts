@@ -113,12 +113,20 @@ function contract(open: (rememberMs: number) => Stores | Promise<Stores>) {
     const token = 'tok_' + 'x'.repeat(40)
     const session = { address: Wallet.createRandom().address, expiresAt: Date.now() + 60_000 }
     expect(await sessions.get(token)).toBeNull()
+    expect(await sessions.signedIn(session.address)).toBe(false)
     await sessions.put(token, session)
     expect(await sessions.get(token)).toEqual(session)
     expect(await sessions.get(token + 'y')).toBeNull()
+    // Known by address too (in any letter case), while a session of it lasts.
+    expect(await sessions.signedIn(session.address.toLowerCase())).toBe(true)
+    const second = 'tok_' + 'z'.repeat(40)
+    await sessions.put(second, session)
     await sessions.delete(token)
     await sessions.delete(token) // twice is fine
     expect(await sessions.get(token)).toBeNull()
+    expect(await sessions.signedIn(session.address)).toBe(true)
+    await sessions.delete(second)
+    expect(await sessions.signedIn(session.address)).toBe(false)
   })
 
   it('signs in on one "process" and is known, then signed out, on the other', async () => {

@@ -34,6 +34,8 @@ export interface SessionStore {
   /** The session stored under the token (possibly expired: Sessions checks), or null. */
   get(token: string): Promise<Session | null>
   delete(token: string): Promise<void>
+  /** Whether `address` has a session that has not ended (a gift to an address asks). */
+  signedIn(address: string): Promise<boolean>
 }
 
 /** The nonce or session store cannot be reached right now (e.g. Redis is down). */
@@ -122,6 +124,14 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve()
   }
 
+  signedIn(address: string): Promise<boolean> {
+    const now = this.now()
+    const a = address.toLowerCase()
+    for (const s of this.byToken.values())
+      if (s.expiresAt > now && s.address.toLowerCase() === a) return Promise.resolve(true)
+    return Promise.resolve(false)
+  }
+
   private sweep() {
     if (this.byToken.size < this.maxSessions) return
     const now = this.now()
@@ -196,6 +206,11 @@ export class Sessions {
   }
 
   /** Ends the header's session and has the rooms unbind the seats that used it. */
+  /** Whether `address` is signed in here (a session that has not ended). */
+  signedIn(address: string): Promise<boolean> {
+    return this.store.signedIn(address)
+  }
+
   async signOut(header: string | undefined): Promise<void> {
     const token = BEARER.exec(header ?? '')?.[1]
     if (!token) return

@@ -80,6 +80,8 @@ export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): P
   }
   const nonceKey = (nonce: string) => `${prefix}nonce:${nonce}`
   const sessionKey = (token: string) => `${prefix}session:${tokenHash(token)}`
+  // Per address, its sessions' token hashes scored by their end: "is this wallet signed in?"
+  const addressKey = (address: string) => `${prefix}address:${address.toLowerCase()}`
 
   const nonces: SiweNonceStore = {
     async add(nonce, expiresAt, at) {
@@ -107,14 +109,34 @@ export async function openRedisAuth(url: string, opts: RedisAuthOptions = {}): P
       const ttlMs = Math.ceil(session.expiresAt - now())
       if (ttlMs <= 0) return
       const value = JSON.stringify({ address: session.address, expiresAt: session.expiresAt })
-      await run('open session', () => redis.set(sessionKey(token), value, 'PX', ttlMs))
+      const key = addressKey(session.address)
+      await run('open session', () =>
+        redis
+          .multi()
+          .set(sessionKey(token), value, 'PX', ttlMs)
+          .zremrangebyscore(key, '-inf', now())
+          .zadd(key, session.expiresAt, tokenHash(token))
+          // Sessions are all as long: the newest ends last.
+          .pexpireat(key, session.expiresAt)
+          .exec(),
+      )
     },
     async get(token) {
       const raw = await run('read session', () => redis.get(sessionKey(token)))
       return raw === null ? null : parseSession(raw)
     },
     async delete(token) {
-      await run('end session', () => redis.del(sessionKey(token)))
+      const raw = await run('read session', () => redis.get(sessionKey(token)))
+      const session = raw === null ? null : parseSession(raw)
+      await run('end session', () => {
+        const m = redis.multi().del(sessionKey(token))
+        if (session) m.zrem(addressKey(session.address), tokenHash(token))
+        return m.exec()
+      })
+    },
+    async signedIn(address) {
+      const n = await run('read sessions', () => redis.zcount(addressKey(address), now(), '+inf'))
+      return n > 0
     },
   }
 

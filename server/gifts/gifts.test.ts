@@ -11,6 +11,7 @@ import { Client, type Room } from 'colyseus.js'
 import { Contract, JsonRpcProvider, NonceManager } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerMessages } from '../../src/protocol/messages'
+import type { PreparedTransfer } from '../../src/protocol/gifts'
 import { startServer, type RunningServer } from '../app'
 import type { ChainServices } from '../chain'
 import { mined } from '../devchain'
@@ -67,6 +68,17 @@ async function seat(account: number): Promise<Seat> {
 }
 
 const last = (s: Seat) => s.updates.at(-1)
+
+/** A prepared transfer as the fields a wallet signs (legacy type 0). */
+const legacy = (tx: PreparedTransfer) => ({
+  type: 0,
+  chainId: tx.chainId,
+  to: tx.to,
+  data: tx.data,
+  nonce: tx.nonce,
+  gasLimit: BigInt(tx.gasLimit),
+  gasPrice: BigInt(tx.gasPrice),
+})
 
 describe('giving a collectible to someone nearby', () => {
   it('refuses what the issuer forbids, and carries a pixel from offer to the chain', async () => {
@@ -180,15 +192,7 @@ describe('giving a collectible to someone nearby', () => {
     expect(tx).toMatchObject({ chainId: 31337, to: pixels, nonce: expect.any(Number) })
     expect(tx!.data.startsWith('0x42842e0e')).toBe(true) // safeTransferFrom(address,address,uint256)
 
-    const fields = {
-      type: 0,
-      chainId: tx!.chainId,
-      to: tx!.to,
-      data: tx!.data,
-      nonce: tx!.nonce,
-      gasLimit: BigInt(tx!.gasLimit),
-      gasPrice: BigInt(tx!.gasPrice),
-    }
+    const fields = legacy(tx!)
     // The relay hands the chain that transfer and nothing else: another signer, another
     // recipient, other fees, or not a transaction at all are refused (called directly here:
     // the room lets a giver send three a second).
@@ -225,6 +229,37 @@ describe('giving a collectible to someone nearby', () => {
       true,
     )
   }, 120_000)
+
+  it('gives to a wallet address signed in here, without asking anyone; not to one that is not', async () => {
+    const { pixels } = JSON.parse(
+      fs.readFileSync(path.join(tmp, 'chain/deployment.json'), 'utf8'),
+    ) as { pixels: string }
+    const giver = await seat(1)
+    const token = { chainId: 31337, contract: pixels, tokenId: '6' }
+    const stranger = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' // anvil #4: never signed in
+    giver.room.send('gift.offer', { address: stranger, ...token })
+    await until(() => last(giver)?.state === 'refused', 'refused')
+    expect(last(giver)?.refusal?.code).toBe('recipient_not_signed_in')
+    // Once that wallet has signed in here, it may be given to: accepted at once, nobody to ask.
+    await signIn(server.url, 3)
+    const to = wallet(3).address
+    giver.room.send('gift.offer', { address: to, ...token })
+    const accepted = await until(() => giver.updates.find((u) => u.state === 'accepted'))
+    expect(accepted.to).toBe(to)
+    giver.room.send('gift.prepare', { id: accepted.id })
+    const { tx } = await until(() => giver.transactions.find((t) => t.tx), 'the transaction')
+    const raw = await wallet(1).signTransaction(legacy(tx!))
+    giver.room.send('gift.send', { id: accepted.id, raw })
+    await until(
+      () => giver.updates.find((u) => u.id === accepted.id && u.state === 'done'),
+      'done',
+      20_000,
+    )
+    const theirs = await services.collectibles.list(to)
+    expect(theirs.items.find((i) => i.contract === pixels && i.tokenId === '6')?.verified).toBe(
+      true,
+    )
+  }, 60_000)
 
   it('prepares transfers only on a chain the registry marks local', async () => {
     const file = path.join(tmp, 'chain/trust-registry.json')

@@ -5,6 +5,7 @@
 // own wallet signs the transfer (the server holds no keys). The transfer watcher's sighting of
 // that very transfer ends the offer for both. Gifts only: nothing here carries a price.
 import { randomBytes } from 'node:crypto'
+import { getAddress } from 'ethers'
 import type { TransferLog } from '../../src/chain/evm'
 import type { Collectible, LocalText } from '../../src/chain/types'
 import type {
@@ -47,6 +48,8 @@ export interface GiftServices {
   relay: GiftRelay
   /** The token's name, picture and collection as verified for `owner`; null if unknown. */
   describe(owner: string, token: GiftToken): Promise<GiftItem | null>
+  /** Whether a wallet address is signed in here (a session that has not ended). */
+  signedIn(address: string): Promise<boolean>
 }
 
 interface Offer {
@@ -95,31 +98,20 @@ export class RoomGifts implements FeaturePart {
       if (offer.giver === id || offer.recipient === id) this.end(offer, 'expired')
   }
 
-  offer(seat: Seat, p: GiftToken & { to: string }) {
+  offer(seat: Seat, p: GiftToken & { to?: string; address?: string }) {
+    if (p.address !== undefined) return this.offerToAddress(seat, p, p.address)
     const token = { chainId: p.chainId, contract: p.contract, tokenId: p.tokenId }
-    const refuse = (
-      code: GiftRefusal,
-      message: string,
-      rules: Update['rules'] = null,
-      until?: number,
-    ) =>
-      this.tell(seat.client.sessionId, {
-        id: '',
-        token,
-        state: 'refused',
-        rules,
-        refusal: { code, message, ...(until !== undefined && { until }) },
-      })
+    const refuse = (code: GiftRefusal, message: string, rules?: Update['rules'], until?: number) =>
+      this.refused(seat.client.sessionId, token, { code, message, until }, rules)
     if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
-    const to = this.host.seats.get(p.to)
+    const to = this.host.seats.get(p.to ?? '')
     if (to === seat) return refuse('self', 'a collectible is given to someone else')
     if (!to || to.kicked || !this.near(seat, to))
       return refuse('recipient_not_near', 'the recipient must stand near you in this place')
     const mine = seat.client.sessionId
     const active = [...this.offers.values()]
-    if (active.some((o) => o.giver === mine) || this.checking.has(mine))
-      return refuse('busy', 'you have an offer waiting already')
-    if (active.filter((o) => o.recipient === p.to).length >= WAITING_PER_RECIPIENT)
+    if (this.busy(mine)) return refuse('busy', 'you have an offer waiting already')
+    if (active.filter((o) => o.recipient === to.client.sessionId).length >= WAITING_PER_RECIPIENT)
       return refuse('busy', 'they have offers waiting already')
     const services = this.services()
     if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
@@ -137,13 +129,13 @@ export class RoomGifts implements FeaturePart {
           }
           const item = await services.describe(giverAddress, token).catch(() => null)
           const giver = this.host.seats.get(mine)
-          const recipient = this.host.seats.get(p.to)
+          const recipient = this.host.seats.get(to.client.sessionId)
           if (!giver || !recipient) return
           const offer: Offer = {
             id: `g${randomBytes(6).toString('hex')}`,
             giver: mine,
             giverAddress,
-            recipient: p.to,
+            recipient: to.client.sessionId,
             token,
             rules: decision.rules,
             state: 'pending',
@@ -165,6 +157,58 @@ export class RoomGifts implements FeaturePart {
         })
         .finally(() => this.checking.delete(mine)),
       '[gifts] offer',
+    )
+  }
+
+  /**
+   * A gift to a wallet address: no one here to ask, so the rules are checked with that address
+   * (signed in here, as the rules ask of every recipient) and the giver signs at once.
+   */
+  private offerToAddress(seat: Seat, token: GiftToken, address: string) {
+    token = { chainId: token.chainId, contract: token.contract, tokenId: token.tokenId }
+    const mine = seat.client.sessionId
+    const refuse = (code: GiftRefusal, message: string, rules?: Update['rules'], until?: number) =>
+      this.refused(mine, token, { code, message, until }, rules)
+    if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
+    if (this.busy(mine)) return refuse('busy', 'you have an offer waiting already')
+    const services = this.services()
+    if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
+    this.watch(services)
+    const giverAddress = seat.address
+    this.checking.add(mine)
+    background(
+      (async () => {
+        const signedIn = await services.signedIn(address)
+        const decision = await services.circulation.check({
+          ...token,
+          giver: giverAddress,
+          recipient: signedIn ? address : null,
+        })
+        if (!this.host.seats.get(mine)) return
+        if (!decision.allowed) {
+          const r = decision.refusal!
+          return refuse(r.code, r.message, decision.rules, r.until)
+        }
+        const offer: Offer = {
+          id: `g${randomBytes(6).toString('hex')}`,
+          giver: mine,
+          giverAddress,
+          recipient: '',
+          token,
+          rules: decision.rules,
+          state: 'accepted',
+          to: getAddress(address),
+          expires: Date.now() + SIGN_WAIT_MS,
+        }
+        this.offers.set(offer.id, offer)
+        this.tell(mine, { ...this.update(offer, 'accepted'), to: offer.to })
+      })()
+        .catch((err: unknown) => {
+          refuse('chain_unavailable', 'the chain could not be read: try again')
+          throw err
+        })
+        .finally(() => this.checking.delete(mine)),
+      '[gifts] offer to an address',
     )
   }
 
@@ -249,6 +293,28 @@ export class RoomGifts implements FeaturePart {
         }),
       '[gifts] send',
     )
+  }
+
+  /** One offer at a time per giver, counting one still being checked on the chain. */
+  private busy(giver: string): boolean {
+    if (this.checking.has(giver)) return true
+    for (const o of this.offers.values()) if (o.giver === giver) return true
+    return false
+  }
+
+  /** An offer refused before it began: to the giver only. */
+  private refused(
+    giver: string,
+    token: GiftToken,
+    r: { code: GiftRefusal; message: string; until?: number | undefined },
+    rules: Update['rules'] = null,
+  ) {
+    const refusal = {
+      code: r.code,
+      message: r.message,
+      ...(r.until !== undefined && { until: r.until }),
+    }
+    this.tell(giver, { id: '', token, state: 'refused', rules, refusal })
   }
 
   private giversAccepted(seat: Seat, id: string): Offer | null {

@@ -3,7 +3,7 @@
 // "Give…" control in the wallet's card of an item (GiveAction: the people near enough).
 import { useEffect, useState } from 'react'
 import type { GiftRules } from '../protocol/gifts'
-import { fill } from '../app/format'
+import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
 import { useNet } from '../state/net'
 import { useSettings } from '../state/settings'
@@ -65,7 +65,16 @@ function OutgoingCard({ out }: { out: Outgoing }) {
   const canTakeBack = ['pending', 'accepted', 'failed'].includes(out.state)
   return (
     <section className={`gift-card out ${out.state}`} data-testid="gift-out" data-state={out.state}>
-      <p role="status">{fill(t(`gift.out.${out.state}`), v)}</p>
+      <p role="status">
+        {fill(
+          t(
+            out.state === 'accepted' && out.to.address
+              ? 'gift.out.toAddress'
+              : `gift.out.${out.state}`,
+          ),
+          v,
+        )}
+      </p>
       <div className="gift-actions">
         {(out.state === 'accepted' || out.state === 'failed') && (
           <button className="btn primary" onClick={() => void signAndGive()}>
@@ -223,7 +232,7 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
     return (
       <div className="gift-give">
         <button className="btn" disabled aria-describedby="gift-give-no" data-testid="give">
-          🎁 {t('gift.give')}
+          {t('gift.give')}
         </button>
         <span id="gift-give-no" className="muted small">
           {t('gift.give.no')}
@@ -231,7 +240,7 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
       </div>
     )
   }
-  const give = (p: Near) => {
+  const give = (to: { session?: string; address?: string; name: string }) => {
     const ok = useGifts.getState().offer({
       token: {
         chainId: item.chainId,
@@ -241,7 +250,7 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
       },
       name: item.name,
       image: item.image,
-      to: { session: p.id, name: p.name },
+      to,
     })
     if (ok) closePanel()
   }
@@ -253,7 +262,7 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
         onClick={() => setOpen(!open)}
         data-testid="give"
       >
-        🎁 {t('gift.give')}
+        {t('gift.give')}
       </button>
       {open && (
         <div className="gift-picker" data-testid="give-picker">
@@ -261,24 +270,63 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
             <p className="muted small">{t('gift.give.offline')}</p>
           ) : busy ? (
             <p className="muted small">{t('gift.give.busy')}</p>
-          ) : near.length === 0 ? (
-            <p className="muted small">{fill(t('gift.give.nobody'), { m: GIFT_NEAR_M })}</p>
           ) : (
             <>
-              <p className="small">{t('gift.give.to')}</p>
+              {near.length === 0 ? (
+                <p className="muted small">{fill(t('gift.give.nobody'), { m: GIFT_NEAR_M })}</p>
+              ) : (
+                <p className="small">{t('gift.give.to')}</p>
+              )}
               <ul>
                 {near.map((p) => (
                   <li key={p.id}>
-                    <button className="btn" data-session={p.id} onClick={() => give(p)}>
+                    <button
+                      className="btn"
+                      data-session={p.id}
+                      onClick={() => give({ session: p.id, name: p.name })}
+                    >
                       {fill(t('gift.give.person'), { name: p.name, d: Math.round(p.d) })}
                     </button>
                   </li>
                 ))}
               </ul>
+              <ToAddress onGive={(address) => give({ address, name: shortAddress(address) })} />
             </>
           )}
         </div>
       )}
     </div>
+  )
+}
+
+/** Or to a wallet address (signed in here): no one to ask, so it goes once the wallet signs. */
+function ToAddress({ onGive }: { onGive: (address: string) => void }) {
+  const t = useT()
+  const [value, setValue] = useState('')
+  const ok = /^0x[0-9a-fA-F]{40}$/.test(value.trim())
+  return (
+    <form
+      className="gift-address"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (ok) onGive(value.trim())
+      }}
+    >
+      <label>
+        {t('gift.give.address')}
+        <input
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          placeholder="0x…"
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="give-address"
+        />
+      </label>
+      <button className="btn" type="submit" disabled={!ok}>
+        {t('gift.give.toAddress')}
+      </button>
+      <small className="muted">{t('gift.give.addressHint')}</small>
+    </form>
   )
 }

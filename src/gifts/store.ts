@@ -26,7 +26,8 @@ export interface Outgoing {
   token: GiftToken & { standard: 'erc721' | 'erc1155' }
   name: string
   image: string | null
-  to: { session: string; name: string }
+  /** A visitor near (their session) or a wallet address; `name` is what the cards call them. */
+  to: { session?: string; address?: string; name: string }
   state: Update['state'] | 'offering' | 'signing' | 'failed'
   rules: GiftRules | null
   /** The recipient's address, once they accepted. */
@@ -90,7 +91,7 @@ export const useGifts = create<GiftsState>()((set, get) => ({
     if (!send || (outgoing && !FINISHED.has(outgoing.state) && outgoing.state !== 'failed'))
       return false
     send('gift.offer', {
-      to: o.to.session,
+      ...(o.to.address !== undefined ? { address: o.to.address } : { to: o.to.session ?? '' }),
       chainId: o.token.chainId,
       contract: o.token.contract,
       tokenId: o.token.tokenId,

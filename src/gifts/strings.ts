@@ -14,6 +14,12 @@ export const GIFT_STRINGS = {
     'zh-CN': '附近没有人。走到对方身边（{m} 米以内）再转赠。',
     en: 'Nobody is near you. Walk up to the person (within {m} m) to give it.',
   },
+  'gift.give.address': { 'zh-CN': '或送到钱包地址', en: 'Or to a wallet address' },
+  'gift.give.toAddress': { 'zh-CN': '转赠', en: 'Give' },
+  'gift.give.addressHint': {
+    'zh-CN': '对方须已在这里用该钱包登录；不经对方确认，你签名后即转出。',
+    en: 'That wallet must be signed in here; it goes as soon as you sign, without asking them.',
+  },
   'gift.give.offline': {
     'zh-CN': '只有在与他人同在的世界里才能转赠。',
     en: 'Gifts are given in a shared world: you are not connected to one now.',
@@ -30,6 +36,10 @@ export const GIFT_STRINGS = {
   'gift.out.accepted': {
     'zh-CN': '{to} 接受了。用你的钱包签名转出「{name}」。',
     en: '{to} accepted. Sign the transfer of “{name}” with your wallet.',
+  },
+  'gift.out.toAddress': {
+    'zh-CN': '可以转给 {to}。用你的钱包签名转出「{name}」。',
+    en: '{to} may receive it. Sign the transfer of “{name}” with your wallet.',
   },
   'gift.out.signing': { 'zh-CN': '正在签名并发送…', en: 'Signing and sending…' },
   'gift.out.failed': { 'zh-CN': '没有发出：{error}', en: 'Not sent: {error}' },

@@ -8,16 +8,26 @@ const Session = z.string().min(1).max(64)
 const GiftId = z.string().regex(/^g[0-9a-f]{8,16}$/)
 
 export const GiftMessages = {
-  /** Offer one of your collectibles to the visitor with this session id (nearby, signed in). */
+  /**
+   * Offer one of your collectibles to the visitor with this session id (nearby, signed in),
+   * or give it to a wallet address (signed in here; no one to ask, so it is accepted at once).
+   */
   'gift.offer': {
     schema: z
       .object({
-        to: Session,
+        to: Session.optional(),
+        address: z
+          .string()
+          .regex(/^0x[0-9a-fA-F]{40}$/)
+          .optional(),
         chainId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
         contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
         tokenId: z.string().regex(/^\d{1,78}$/),
       })
-      .strict(),
+      .strict()
+      .refine((o) => (o.to === undefined) !== (o.address === undefined), {
+        message: 'a gift goes to one visitor (to) or one address (address)',
+      }),
     // Each offer reads the chain (holding, rules): a person's pace, not a script's.
     rate: { perSecond: 1, burst: 4 },
   },
