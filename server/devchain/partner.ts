@@ -24,7 +24,7 @@ import { startAnvil, type AnvilNode } from './anvil'
 import { artifactsHash, loadArtifacts } from './compile'
 import { sealTokens, sha256Hex } from './content'
 import { minedReceipt } from './receipt'
-import { devWallets, writeJsonAtomic, type LocalText, type RegistryChainJson } from './seed'
+import { devWallets, pins, writeJsonAtomic, type LocalText, type RegistryChainJson } from './seed'
 
 export const PARTNER_CHAIN_ID = 5555
 
@@ -189,9 +189,7 @@ export function partnerRegistryChain(d: PartnerDeployment, rpcUrl: string): Regi
         issuer: { 'zh-CN': '桃花村村委会', en: 'Peach Blossom Village Committee' },
         platform: PLATFORM,
         fromBlock: d.block,
-        metadata: {
-          sha256: Object.fromEntries(sealTokens().map((t, i) => [String(i + 1), t.sha256])),
-        },
+        metadata: { sha256: pins(sealTokens()) },
         // Seals go to anyone signed in, at once.
         circulation: { transferable: true, recipients: 'signed-in' },
       },

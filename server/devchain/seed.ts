@@ -378,7 +378,8 @@ export interface RegistryJson {
 
 const PLATFORM: LocalText = { 'zh-CN': '苍穹', en: 'Cangqiong' }
 
-function pins(tokens: { sha256: string }[]): Record<string, string> {
+/** The registry's metadata pins of a collection's tokens, by token id (1…). */
+export function pins(tokens: { sha256: string }[]): Record<string, string> {
   return Object.fromEntries(tokens.map((t, i) => [String(i + 1), t.sha256]))
 }
 

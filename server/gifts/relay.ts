@@ -10,6 +10,7 @@ import type { EvmAdapter } from '../../src/chain/evm'
 import type { TrustRegistry } from '../../src/chain/registry'
 import { transferData } from '../../src/chain/transfer'
 import type { GiftRefusal, GiftToken, PreparedTransfer } from '../../src/protocol/gifts'
+import { clip } from '../log'
 
 export class RelayRefusal extends Error {
   constructor(
@@ -20,8 +21,6 @@ export class RelayRefusal extends Error {
     this.name = 'RelayRefusal'
   }
 }
-
-const clip = (text: string) => text.replace(/\s+/g, ' ').slice(0, 200)
 
 export class GiftRelay {
   constructor(
@@ -48,7 +47,7 @@ export class GiftRelay {
     } catch (err) {
       throw new RelayRefusal(
         'bad_transaction',
-        `the chain would refuse this transfer: ${clip(err instanceof Error ? err.message : String(err))}`,
+        `the chain would refuse this transfer: ${clip(err)}`,
       )
     }
     const [nonce, gasPrice] = await Promise.all([adapter.pendingNonce(from), adapter.gasPrice()])
@@ -94,10 +93,7 @@ export class GiftRelay {
     try {
       return await adapter.sendRawTransaction(tx.serialized)
     } catch (err) {
-      throw new RelayRefusal(
-        'bad_transaction',
-        `the chain refused the transfer: ${clip(err instanceof Error ? err.message : String(err))}`,
-      )
+      throw new RelayRefusal('bad_transaction', `the chain refused the transfer: ${clip(err)}`)
     }
   }
 }

@@ -71,6 +71,13 @@ interface Offer {
 
 type Update = GiftServerMessages['gift.update']
 
+/** Refuses an offer before it began, to the giver. */
+type Refuse = (code: GiftRefusal, message: string, rules?: Update['rules'], until?: number) => void
+
+/** The giver hears why the rules refuse it (and from when, for a holding time). */
+const refuseFor = (refuse: Refuse, d: GiftDecision) =>
+  refuse(d.refusal!.code, d.refusal!.message, d.rules, d.refusal!.until)
+
 export class RoomGifts implements FeaturePart {
   private readonly offers = new Map<string, Offer>()
   /** Givers whose offer is being checked on the chain. */
@@ -101,7 +108,7 @@ export class RoomGifts implements FeaturePart {
   offer(seat: Seat, p: GiftToken & { to?: string; address?: string }) {
     if (p.address !== undefined) return this.offerToAddress(seat, p, p.address)
     const token = { chainId: p.chainId, contract: p.contract, tokenId: p.tokenId }
-    const refuse = (code: GiftRefusal, message: string, rules?: Update['rules'], until?: number) =>
+    const refuse: Refuse = (code, message, rules, until) =>
       this.refused(seat.client.sessionId, token, { code, message, until }, rules)
     if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
     const to = this.host.seats.get(p.to ?? '')
@@ -113,51 +120,38 @@ export class RoomGifts implements FeaturePart {
     if (this.busy(mine)) return refuse('busy', 'you have an offer waiting already')
     if (active.filter((o) => o.recipient === to.client.sessionId).length >= WAITING_PER_RECIPIENT)
       return refuse('busy', 'they have offers waiting already')
-    const services = this.services()
-    if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
-    this.watch(services)
     const giverAddress = seat.address
-    // Until the chain has answered, the giver's next offer is refused as busy too.
-    this.checking.add(mine)
-    background(
-      services.circulation
-        .check({ ...token, giver: giverAddress, recipient: to.address })
-        .then(async (decision) => {
-          if (!decision.allowed) {
-            const r = decision.refusal!
-            return refuse(r.code, r.message, decision.rules, r.until)
-          }
-          const item = await services.describe(giverAddress, token).catch(() => null)
-          const giver = this.host.seats.get(mine)
-          const recipient = this.host.seats.get(to.client.sessionId)
-          if (!giver || !recipient) return
-          const offer: Offer = {
-            id: `g${randomBytes(6).toString('hex')}`,
-            giver: mine,
-            giverAddress,
-            recipient: to.client.sessionId,
-            token,
-            rules: decision.rules,
-            state: 'pending',
-            expires: Date.now() + OFFER_WAIT_MS,
-          }
-          this.offers.set(offer.id, offer)
-          this.tell(mine, this.update(offer, 'pending'))
-          this.host.reply(recipient.client, 'gift.offered', {
-            id: offer.id,
-            from: { session: mine, name: giver.player.name },
-            token,
-            rules: decision.rules,
-            item,
-          })
-        })
-        .catch((err: unknown) => {
-          refuse('chain_unavailable', 'the chain could not be read: try again')
-          throw err
-        })
-        .finally(() => this.checking.delete(mine)),
-      '[gifts] offer',
-    )
+    this.onChain(mine, refuse, '[gifts] offer', async (services) => {
+      const decision = await services.circulation.check({
+        ...token,
+        giver: giverAddress,
+        recipient: to.address,
+      })
+      if (!decision.allowed) return refuseFor(refuse, decision)
+      const item = await services.describe(giverAddress, token).catch(() => null)
+      const giver = this.host.seats.get(mine)
+      const recipient = this.host.seats.get(to.client.sessionId)
+      if (!giver || !recipient) return
+      const offer: Offer = {
+        id: `g${randomBytes(6).toString('hex')}`,
+        giver: mine,
+        giverAddress,
+        recipient: to.client.sessionId,
+        token,
+        rules: decision.rules,
+        state: 'pending',
+        expires: Date.now() + OFFER_WAIT_MS,
+      }
+      this.offers.set(offer.id, offer)
+      this.tell(mine, this.update(offer, 'pending'))
+      this.host.reply(recipient.client, 'gift.offered', {
+        id: offer.id,
+        from: { session: mine, name: giver.player.name },
+        token,
+        rules: decision.rules,
+        item,
+      })
+    })
   }
 
   /**
@@ -167,48 +161,58 @@ export class RoomGifts implements FeaturePart {
   private offerToAddress(seat: Seat, token: GiftToken, address: string) {
     token = { chainId: token.chainId, contract: token.contract, tokenId: token.tokenId }
     const mine = seat.client.sessionId
-    const refuse = (code: GiftRefusal, message: string, rules?: Update['rules'], until?: number) =>
+    const refuse: Refuse = (code, message, rules, until) =>
       this.refused(mine, token, { code, message, until }, rules)
     if (!seat.address) return refuse('giver_not_signed_in', 'sign in with your wallet to give')
     if (this.busy(mine)) return refuse('busy', 'you have an offer waiting already')
+    const giverAddress = seat.address
+    this.onChain(mine, refuse, '[gifts] offer to an address', async (services) => {
+      const signedIn = await services.signedIn(address)
+      const decision = await services.circulation.check({
+        ...token,
+        giver: giverAddress,
+        recipient: signedIn ? address : null,
+      })
+      if (!this.host.seats.get(mine)) return
+      if (!decision.allowed) return refuseFor(refuse, decision)
+      const offer: Offer = {
+        id: `g${randomBytes(6).toString('hex')}`,
+        giver: mine,
+        giverAddress,
+        recipient: '',
+        token,
+        rules: decision.rules,
+        state: 'accepted',
+        to: getAddress(address),
+        expires: Date.now() + SIGN_WAIT_MS,
+      }
+      this.offers.set(offer.id, offer)
+      this.tell(mine, { ...this.update(offer, 'accepted'), to: offer.to })
+    })
+  }
+
+  /**
+   * An offer's reads of the chain, away from the room's turn. Until they end, the giver's next
+   * offer is refused as busy too; a chain that cannot be read refuses this one.
+   */
+  private onChain(
+    giver: string,
+    refuse: Refuse,
+    tag: string,
+    work: (services: GiftServices) => Promise<void>,
+  ) {
     const services = this.services()
     if (!services) return refuse('chain_unavailable', 'the chain is starting: try again')
     this.watch(services)
-    const giverAddress = seat.address
-    this.checking.add(mine)
+    this.checking.add(giver)
     background(
-      (async () => {
-        const signedIn = await services.signedIn(address)
-        const decision = await services.circulation.check({
-          ...token,
-          giver: giverAddress,
-          recipient: signedIn ? address : null,
-        })
-        if (!this.host.seats.get(mine)) return
-        if (!decision.allowed) {
-          const r = decision.refusal!
-          return refuse(r.code, r.message, decision.rules, r.until)
-        }
-        const offer: Offer = {
-          id: `g${randomBytes(6).toString('hex')}`,
-          giver: mine,
-          giverAddress,
-          recipient: '',
-          token,
-          rules: decision.rules,
-          state: 'accepted',
-          to: getAddress(address),
-          expires: Date.now() + SIGN_WAIT_MS,
-        }
-        this.offers.set(offer.id, offer)
-        this.tell(mine, { ...this.update(offer, 'accepted'), to: offer.to })
-      })()
+      work(services)
         .catch((err: unknown) => {
           refuse('chain_unavailable', 'the chain could not be read: try again')
           throw err
         })
-        .finally(() => this.checking.delete(mine)),
-      '[gifts] offer to an address',
+        .finally(() => this.checking.delete(giver)),
+      tag,
     )
   }
 
