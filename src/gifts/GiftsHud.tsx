@@ -2,7 +2,6 @@
 // to them with what the server verified and the issuer's rules (accept or decline), and the
 // "Give…" control in the wallet's card of an item (GiveAction: the people near enough).
 import { useEffect, useState } from 'react'
-import type { GiftRules } from '../protocol/gifts'
 import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
 import { useNet } from '../state/net'
@@ -10,6 +9,7 @@ import { useSettings } from '../state/settings'
 import { localMotion } from '../state/player'
 import { remotes } from '../net/remotes'
 import type { CollectibleActionProps } from '../wallet/slots'
+import { CirculationRules } from '../wallet/CirculationRules'
 import { useWallet } from '../wallet/store'
 import { signAndGive } from './sign'
 import { FINISHED, useGifts, type Incoming, type Outgoing, type Refusal } from './store'
@@ -30,24 +30,6 @@ function reasonText(t: T, lang: string, r: Refusal | undefined): string {
   if (!r.until) return reason
   const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(r.until)
   return fill(t('gift.reason.until'), { reason, date })
-}
-
-function Rules({ rules, platform }: { rules: GiftRules | null; platform: string | null }) {
-  const t = useT()
-  if (!rules?.transferable) return <p>{t('gift.give.no')}</p>
-  return (
-    <ul className="gift-rules" data-testid="gift-rules">
-      <li>{t('gift.rule.yes')}</li>
-      {rules.minHoldingDays > 0 && (
-        <li>{fill(t('gift.rule.hold'), { n: rules.minHoldingDays })}</li>
-      )}
-      <li>
-        {rules.recipients === 'same-platform'
-          ? fill(t('gift.rule.samePlatform'), { platform: platform ?? '—' })
-          : t('gift.rule.signedIn')}
-      </li>
-    </ul>
-  )
 }
 
 function OutgoingCard({ out }: { out: Outgoing }) {
@@ -136,7 +118,9 @@ function IncomingCard({ offer }: { offer: Incoming }) {
       {offer.state === 'pending' && (
         <>
           <h4>{t('gift.in.rules')}</h4>
-          <Rules rules={offer.rules} platform={item?.platform?.[lang] ?? null} />
+          <div className="gift-rules" data-testid="gift-rules">
+            <CirculationRules rules={offer.rules} platform={item?.platform?.[lang] ?? null} />
+          </div>
           <div className="gift-actions">
             <button className="btn primary" onClick={() => gifts.answer(offer.id, true)}>
               {t('gift.accept')}
@@ -235,7 +219,7 @@ export function GiveAction({ item, closePanel }: CollectibleActionProps) {
           {t('gift.give')}
         </button>
         <span id="gift-give-no" className="muted small">
-          {t('gift.give.no')}
+          {t('wallet.giving.no')}
         </span>
       </div>
     )

@@ -4,10 +4,6 @@ import type { Language } from '../state/settings'
 
 export const GIFT_STRINGS = {
   'gift.give': { 'zh-CN': '转赠…', en: 'Give…' },
-  'gift.give.no': {
-    'zh-CN': '发行方不允许转赠这件藏品。',
-    en: 'Its issuer does not allow it to be given.',
-  },
   'gift.give.to': { 'zh-CN': '送给附近的人', en: 'Give it to someone near you' },
   'gift.give.person': { 'zh-CN': '送给 {name}（{d} 米）', en: 'Give to {name} ({d} m)' },
   'gift.give.nobody': {
@@ -80,22 +76,6 @@ export const GIFT_STRINGS = {
   'gift.in.refused': { 'zh-CN': '不能接受：{reason}', en: 'It cannot be given: {reason}' },
   'gift.in.expired': { 'zh-CN': '这份礼物已失效。', en: 'The offer ran out.' },
   'gift.openWallet': { 'zh-CN': '打开钱包', en: 'Open wallet' },
-  'gift.rule.yes': {
-    'zh-CN': '可作为礼物转赠，不可出售。',
-    en: 'It may be given as a gift; it is never sold here.',
-  },
-  'gift.rule.hold': {
-    'zh-CN': '持有满 {n} 天后才能转赠。',
-    en: 'Held for {n} days before it is given.',
-  },
-  'gift.rule.signedIn': {
-    'zh-CN': '受赠人须已用钱包登录。',
-    en: 'The recipient is signed in with a wallet.',
-  },
-  'gift.rule.samePlatform': {
-    'zh-CN': '受赠人须持有「{platform}」的已验证藏品。',
-    en: 'The recipient holds a verified collectible of {platform}.',
-  },
   'gift.reason.not_allowlisted': {
     'zh-CN': '它不在可信发行方名单上',
     en: 'it is not from a trusted issuer',

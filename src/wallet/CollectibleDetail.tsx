@@ -9,6 +9,7 @@ import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
 import { useSettings } from '../state/settings'
 import './strings'
+import { CirculationRules } from './CirculationRules'
 
 /** A chain as the API names it (GET /api/chain, /api/collectibles). */
 export interface ChainName {
@@ -231,25 +232,10 @@ export function CollectibleDetail({
 function Giving({ item }: { item: Collectible }) {
   const t = useT()
   const lang = useSettings((s) => s.language)
-  const rules = item.circulation
   return (
     <section className="nft-giving" data-testid="giving">
       <h4>{t('wallet.giving')}</h4>
-      {!rules?.transferable ? (
-        <p>{t('wallet.giving.no')}</p>
-      ) : (
-        <ul>
-          <li>{t('wallet.giving.yes')}</li>
-          {rules.minHoldingDays > 0 && (
-            <li>{fill(t('wallet.giving.hold'), { n: rules.minHoldingDays })}</li>
-          )}
-          <li>
-            {rules.recipients === 'same-platform'
-              ? fill(t('wallet.giving.samePlatform'), { platform: item.platform?.[lang] ?? '—' })
-              : t('wallet.giving.signedIn')}
-          </li>
-        </ul>
-      )}
+      <CirculationRules rules={item.circulation} platform={item.platform?.[lang] ?? null} />
     </section>
   )
 }

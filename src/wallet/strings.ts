@@ -96,26 +96,6 @@ const WALLET_STRINGS = {
   },
   'wallet.detail.metadata': { 'zh-CN': '元数据哈希', en: 'Metadata hash' },
   'wallet.giving': { 'zh-CN': '转赠规则', en: 'Giving' },
-  'wallet.giving.no': {
-    'zh-CN': '发行方不允许转赠这件藏品。',
-    en: 'Its issuer does not allow it to be given.',
-  },
-  'wallet.giving.yes': {
-    'zh-CN': '可作为礼物转赠，不可出售。',
-    en: 'It may be given as a gift; it is never sold here.',
-  },
-  'wallet.giving.hold': {
-    'zh-CN': '持有满 {n} 天后才能转赠。',
-    en: 'Its holder must have held it for {n} days first.',
-  },
-  'wallet.giving.signedIn': {
-    'zh-CN': '受赠人须已用钱包登录。',
-    en: 'The recipient must be signed in with a wallet.',
-  },
-  'wallet.giving.samePlatform': {
-    'zh-CN': '受赠人须持有「{platform}」的已验证藏品。',
-    en: 'The recipient must hold a verified collectible of {platform}.',
-  },
   'wallet.history': { 'zh-CN': '流转记录', en: 'History' },
   'wallet.history.loading': { 'zh-CN': '正在读取流转记录…', en: 'Reading its history…' },
   'wallet.history.failed': {
