@@ -4,7 +4,6 @@
 //
 // It is one file because its sections (connect, account, collectibles, detail) are the steps of one
 // panel, switched by one wallet status.
-import { collectibleActions } from './slots'
 import { useEffect, useRef, useState } from 'react'
 import type { Collectible } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
@@ -12,6 +11,7 @@ import { useT } from '../i18n'
 import { Dialog } from '../app/Dialog'
 import { useSettings } from '../state/settings'
 import { useWallet, type WalletConnection, type WalletError } from './store'
+import { collectibleActions } from './slots'
 import {
   connectDev,
   connectInjected,
