@@ -1,9 +1,18 @@
-// Two visitors in one world, each in their own browser context: they see each other's avatar
-// move (with a name tag), each other's chat (log and bubble) and gestures, the same instance
-// and occupancy, and a dropped connection comes back to the same seat.
+// Two visitors in one world, each in their own browser context: one dresses her avatar in the
+// editor (hanfu, a bun with a hairpin) and the other sees that look on her figure; they see each
+// other's avatar move (with a name tag), each other's chat (log and bubble) and gestures, the
+// same instance and occupancy, and a dropped connection comes back to the same seat in the same
+// look.
 import { type Browser, type Page } from '@playwright/test'
 import { expect, test } from './test'
-import { holdUntilMoved, newSettingsPage, openWorld, shootCanvas, watchErrors } from './helpers'
+import {
+  holdUntilMoved,
+  imageDifference,
+  newSettingsPage,
+  openWorld,
+  shootCanvas,
+  watchErrors,
+} from './helpers'
 
 const WORLD = 'block-park-village'
 
@@ -11,7 +20,8 @@ async function visitor(browser: Browser, name: string, color: string) {
   const page = await newSettingsPage(
     browser,
     { width: 960, height: 600 },
-    { displayName: name, avatarColor: color, quality: 'low' },
+    // Reduced motion: the editor's preview stands still, so a change in it is the clothes'.
+    { displayName: name, avatarColor: color, quality: 'low', reducedMotion: true },
   )
   return { page, errors: watchErrors(page), close: () => page.context().close() }
 }
@@ -58,6 +68,7 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     )
     await expect(bob.page.locator('.avatar-tag .name', { hasText: 'Alice 小红' })).toBeVisible()
     const start = (await remoteOf(bob.page, a.sessionId!))!
+    expect(start.look, 'no look chosen yet: everyday clothes in her colour').toBeNull()
 
     // Alice walks; Bob sees her avatar arrive where she is.
     await holdUntilMoved(
@@ -89,6 +100,38 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     await expect(bob.page.locator('.avatar-tag .bubble', { hasText: 'Hello 你好!' })).toBeVisible()
     await expect(alice.page.getByTestId('chat-input')).toHaveValue('')
 
+    // Alice dresses her avatar: the preview shows each choice, Save shows it to Bob.
+    await alice.page.getByTestId('avatar-button').click()
+    const editor = alice.page.getByTestId('avatar-editor')
+    await expect(editor).toBeVisible()
+    const preview = editor.getByTestId('avatar-preview').locator('canvas')
+    await expect(preview).toBeVisible()
+    const before = await preview.screenshot()
+    await editor.getByTestId('avatar-outfit').selectOption('hanfu')
+    await editor.getByTestId('avatar-hair').selectOption('bun')
+    await editor.getByTestId('avatar-accessory').selectOption('hairpin')
+    await editor.getByTestId('avatar-top').getByRole('radio', { name: '#2e8b57' }).click()
+    await editor.getByTestId('avatar-bottom').getByRole('radio', { name: '#f3a712' }).click()
+    // The preview redraws with the new clothes (compared as pixels, not waited on a clock).
+    await expect
+      .poll(async () => imageDifference(before, await preview.screenshot()), WAIT)
+      .toBeGreaterThan(3)
+    await alice.page.screenshot({ path: 'test-results/screenshots/avatar-editor.png' })
+    await editor.getByTestId('avatar-save').click()
+    await expect(editor).toBeHidden()
+    await bob.page.waitForFunction(
+      (id) => window.__cq!.net.remotes().find((r) => r.id === id)?.look?.outfit === 'hanfu',
+      a.sessionId,
+      WAIT,
+    )
+    expect((await remoteOf(bob.page, a.sessionId!))!.look).toMatchObject({
+      outfit: 'hanfu',
+      hair: 'bun',
+      accessory: 'hairpin',
+      top: '#2e8b57',
+      bottom: '#f3a712',
+    })
+
     // Alice waves: Bob's copy of her avatar plays it.
     await alice.page.getByTestId('emote-wave').click()
     await bob.page.waitForFunction(
@@ -117,6 +160,7 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     )
     expect((await net(alice.page)).sessionId).toBe(a.sessionId)
     expect((await net(bob.page)).people).toBe(2)
+    expect((await remoteOf(bob.page, a.sessionId!))!.look?.outfit).toBe('hanfu')
 
     expect(alice.errors).toEqual([])
     expect(bob.errors).toEqual([])

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream'
 import { Server, matchMaker, type ServerOptions } from '@colyseus/core'
 import { WebSocketTransport } from '@colyseus/ws-transport'
 import { startChain, type ChainPart } from './chain'
+import { LookStore } from './avatars/looks'
 import { openDatabaseRetrying, type Database } from './db/database'
 import { migrate } from './db/migrations'
 import { SpaceError, SpaceStore } from './spaces/store'
@@ -107,6 +108,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let eventStore: EventStore | null = null
   let eventsFailure: string | null = null
   let builderStore: BuilderStore | null = null
+  let lookStore: LookStore | null = null
   let directory: WorldDirectory | null = null
   let builderFailure: string | null = null
   let thumbnails: ThumbnailJobs | null = null
@@ -261,6 +263,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
             chainServices!.registry.issuer(token.chainId, token.contract)?.name ?? null,
           ),
       },
+    () => lookStore,
   )
   gameServer
     .define(
@@ -409,6 +412,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   dbReady.then(
     (db) => {
       builderStore = new BuilderStore(db)
+      lookStore = new LookStore(db)
       directory = new WorldDirectory(db)
       thumbnails = new ThumbnailJobs({
         store: () => builderStore,

@@ -21,6 +21,7 @@ import { toursFeature } from './tours/feature'
 import { giftHandlers } from './gifts/handlers'
 import { giftsFeature } from './gifts/feature'
 import type { GiftServices } from './gifts/room'
+import { avatarHandlers, avatarsFeature, type LookStore } from './avatars/looks'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -33,6 +34,7 @@ export function roomFeatures(
   scenesDir = 'scenes',
   thumbnails: () => ThumbnailSink | null = () => null,
   gifts: () => GiftServices | null = () => null,
+  looks: () => LookStore | null = () => null,
 ): RoomFeature[] {
   return [
     spacesFeature(spaces),
@@ -44,6 +46,7 @@ export function roomFeatures(
     }),
     toursFeature(),
     giftsFeature(gifts),
+    avatarsFeature(looks),
   ]
 }
 
@@ -57,4 +60,5 @@ export const handlerTables = {
   builder: builderHandlers,
   tours: tourHandlers,
   gifts: giftHandlers,
+  avatars: avatarHandlers,
 }

@@ -4,6 +4,7 @@
 // WebSocket; the excess is refused with `rate_limited` and dropped (only the accepted messages
 // take effect), while the sender and another visitor keep being served. Also the limit across
 // all types. World types run in a world room, event types in an event room (as the host).
+import { defaultLook } from '../src/protocol/avatar'
 import path from 'node:path'
 import { Client, type Room } from 'colyseus.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -257,6 +258,8 @@ const ROWS: Record<ClientMessageType, Row> = {
     room: 'world',
     seen: null,
   },
+  // Seen by everyone through the room's state, not in a message.
+  'avatar.look': { payload: () => ({ look: defaultLook('#aa3322') }), room: 'world', seen: null },
   'build.plot': {
     payload: () => ({ action: 'remove', id: 'p' }),
     room: 'world',

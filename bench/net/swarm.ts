@@ -221,6 +221,7 @@ export class Swarm extends BotSwarm<Bot> {
       'gift.offered': () => {},
       'gift.update': () => {},
       'gift.transaction': () => {},
+      'avatar.saved': () => {},
       'space.ok': () => {},
       'space.hidden': () => {},
       'server.shutdown': () => {},

@@ -44,6 +44,8 @@ export interface Migration {
  *   and region meanwhile). builder_worlds_published serves the directory's listing.
  * - builder_world_pictures (7): pictures builders uploaded for their points of interest
  *   (server/builder/picture.ts checked them), served to whoever may see the world.
+ * - avatar_looks (9): a signed-in visitor's avatar look, canonical JSON (src/protocol/avatar.ts
+ *   encodeLook), keyed by EIP-55 address.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -204,6 +206,18 @@ export const migrations: readonly Migration[] = [
     statements: [
       `alter table spaces add column mode text not null default 'gallery'
         check (mode in ('gallery', 'immersive'))`,
+    ],
+  },
+  {
+    id: 9,
+    // A signed-in visitor's avatar look (src/protocol/avatar.ts), the same on every device.
+    name: 'avatar looks',
+    statements: [
+      `create table avatar_looks (
+        address text primary key check (address ~ '^0x[0-9a-fA-F]{40}$'),
+        look text not null check (length(look) <= 320),
+        updated_at timestamptz not null default now()
+      )`,
     ],
   },
 ]

@@ -72,6 +72,7 @@ async function join(name: string, world = WORLD, invite?: { room: string; near: 
     'gift.offered': [],
     'gift.update': [],
     'gift.transaction': [],
+    'avatar.saved': [],
   }
   for (const type of Object.keys(inbox) as (keyof Inbox)[]) {
     room.onMessage(type, (m) => (inbox[type] as unknown[]).push(m))

@@ -51,6 +51,7 @@ import {
   type ServerMessages,
 } from '../../src/protocol/messages'
 import { WorldId } from '../../src/protocol/scene'
+import { AvatarLook, encodeLook } from '../../src/protocol/avatar'
 import { rulesOf, worldRules, type WorldRules } from '../worlds'
 import { background } from '../background'
 import { errorField, log } from '../log'
@@ -103,6 +104,8 @@ export interface WorldJoinOptions {
   world?: unknown
   name?: unknown
   color?: unknown
+  /** The avatar look the visitor arrives in (src/protocol/avatar.ts); anything else is ignored. */
+  look?: unknown
   /** An invite: the session id of the visitor to appear beside (in this room). */
   near?: unknown
 }
@@ -317,6 +320,8 @@ export class WorldRoom extends Room<WorldState> {
     // A name that passes for the host, staff or the system becomes a neutral one.
     player.name = cleanName(options.name) || `Visitor ${client.sessionId.slice(0, 4)}`
     player.color = packColor(typeof options.color === 'string' ? options.color : '')
+    const look = AvatarLook.safeParse(options.look)
+    player.look = look.success ? encodeLook(look.data) : ''
     player.n = this.allocateNumber()
     const beside = this.besideOf(options.near)
     const spawn = beside ?? this.spawnFor(client)

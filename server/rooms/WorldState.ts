@@ -21,6 +21,8 @@ export class Player extends Schema implements Wire.PlayerState {
   @type('uint32') color = 0
   /** The avatar's number in pose frames (unique in the instance while the player is in it). */
   @type('uint16') n = 0
+  /** What the figure wears: encodeLook JSON, '' for the colour alone. */
+  @type('string') look = ''
 }
 
 /** A placed collectible as every visitor sees it (details and proof come from the API). */

@@ -1,6 +1,7 @@
 // The in-world HUD: world name, back to the directory, the places list (keyboard access to
 // every info card), settings, a controls hint and the minimap, and the registered features'
 // buttons and panels (spaces, events, the wallet: src/app/features.ts).
+import { lazy, Suspense } from 'react'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -56,6 +57,33 @@ function PlacesButton() {
   )
 }
 
+const AvatarEditor = lazy(() => import('./AvatarEditor'))
+
+function AvatarButton() {
+  const t = useT()
+  return (
+    <button
+      className="btn"
+      aria-haspopup="dialog"
+      data-testid="avatar-button"
+      onClick={() => useUi.getState().openPanel('avatar', 'more')}
+    >
+      <span aria-hidden="true">☺</span> <span className="label">{t('avatar.button')}</span>
+    </button>
+  )
+}
+
+/** The editor's chunk (its preview has a renderer of its own) loads when it is first opened. */
+function AvatarPanel() {
+  const open = useUi((s) => s.avatarOpen)
+  if (!open) return null
+  return (
+    <Suspense fallback={null}>
+      <AvatarEditor />
+    </Suspense>
+  )
+}
+
 function SettingsButton() {
   const t = useT()
   return (
@@ -97,12 +125,14 @@ export function WorldHud() {
             stays: stays ?? 1,
             node: <Component />,
           })),
+          { key: 'avatar', stays: 1, node: <AvatarButton /> },
           { key: 'settings', stays: 2, node: <SettingsButton /> },
         ]}
       />
       <RestartNotice />
       <Places />
       <PeoplePanel />
+      <AvatarPanel />
       <ChatPanel />
       <EmoteBar />
       <ControlsHint />

@@ -6,6 +6,7 @@ import { useWorld } from '../state/world'
 import { current } from '../net/current'
 import { remotes } from '../net/remotes'
 import { useNet } from '../state/net'
+import type { AvatarLook } from '../protocol/avatar'
 import { walletSummary, type WalletSummary } from '../wallet/store'
 import { spacesHooks, type SpacesHooks } from '../spaces/testHooks'
 
@@ -46,7 +47,15 @@ export interface TestHooks {
       people: number
       reconnects: number
     }
-    remotes: () => { id: string; x: number; z: number; anim: string; emote: string | null }[]
+    remotes: () => {
+      id: string
+      x: number
+      z: number
+      anim: string
+      emote: string | null
+      /** What their figure wears, as this page received it. */
+      look: AvatarLook | null
+    }[]
     drop: () => void
   }
   wallet: { state: () => WalletSummary }
@@ -87,14 +96,17 @@ if (typeof window !== 'undefined') {
           reconnects: n.reconnects,
         }
       },
-      remotes: () =>
-        [...remotes.values()].map((r) => ({
+      remotes: () => {
+        const people = useNet.getState().people
+        return [...remotes.values()].map((r) => ({
           id: r.id,
           x: r.motion.x,
           z: r.motion.z,
           anim: r.motion.anim,
           emote: r.motion.emote,
-        })),
+          look: people.find((p) => p.id === r.id)?.look ?? null,
+        }))
+      },
       drop: () => current.session?.dropConnection(),
     },
     wallet: { state: walletSummary },

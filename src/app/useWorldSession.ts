@@ -44,10 +44,10 @@ export function useWorldSession(enabled: boolean) {
       const settings = useSettings.getState()
       // A guest name once, kept in settings where the visitor can change it.
       if (!settings.displayName.trim()) settings.set({ displayName: guestName(settings.language) })
-      const { displayName, avatarColor } = useSettings.getState()
+      const { displayName, avatarColor, avatarLook } = useSettings.getState()
       const session = new WorldSession(
         worldId,
-        { name: displayName, color: avatarColor },
+        { name: displayName, color: avatarColor, look: avatarLook },
         { ...(JSON.parse(options) as SessionOptions), ...takeInvite(worldId) },
       )
       current.session = session

@@ -110,6 +110,7 @@ export function LocalPlayer() {
   const standing = useWorld((s) => s.collider !== null)
   const style = useWorld((s) => s.scene?.style ?? null)
   const color = useSettings((s) => s.avatarColor)
+  const look = useSettings((s) => s.avatarLook)
   const figure = useRef<Group>(null)
   const cam = useRef<CameraState>({ fx: 0, fy: 0, fz: 0, dist: cameraRig.distance, snap: true })
 
@@ -164,7 +165,7 @@ export function LocalPlayer() {
   return (
     <>
       <group ref={figure}>
-        <Avatar style={style} color={color} motion={localMotion} />
+        <Avatar style={style} look={look} color={color} motion={localMotion} always />
       </group>
       <KeyboardInput />
       <PointerInput />

@@ -58,7 +58,12 @@ function RemoteFigure({
 }) {
   return (
     <>
-      <Avatar style={style} color={person?.color ?? '#8a8f98'} motion={motion} />
+      <Avatar
+        style={style}
+        look={person?.look}
+        color={person?.color ?? '#8a8f98'}
+        motion={motion}
+      />
       <Tag id={id} motion={motion} name={person?.name ?? '…'} />
     </>
   )

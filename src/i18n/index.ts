@@ -134,6 +134,7 @@ const STRINGS = {
   'settings.invertLook': { 'zh-CN': '反转视角上下', en: 'Invert look' },
   'settings.reducedMotion': { 'zh-CN': '减少动态效果', en: 'Reduce motion' },
   'settings.avatarColor': { 'zh-CN': '角色颜色', en: 'Avatar colour' },
+  'avatar.button': { 'zh-CN': '形象', en: 'Avatar' },
   'settings.name': { 'zh-CN': '昵称', en: 'Display name' },
   'settings.close': { 'zh-CN': '关闭', en: 'Close' },
   'card.close': { 'zh-CN': '关闭', en: 'Close' },

@@ -2,12 +2,15 @@
 // which loads lazily once a world is ready. Features keep their own session calls beside them
 // (src/spaces/current.ts, src/events/current.ts).
 import type { Emote } from '../protocol/messages'
+import type { AvatarLook } from '../protocol/avatar'
 
 export type ChatResult = 'sent' | 'empty' | 'slow' | 'offline'
 
 export interface SessionApi {
   sendChat(text: string): ChatResult
   sendEmote(emote: Emote): boolean
+  /** Everyone here sees the new look; a signed-in visitor's is kept for their address. */
+  sendLook(look: AvatarLook): boolean
   /** For tests: drop the connection as a network failure would. */
   dropConnection(): void
   leave(): Promise<void>

@@ -7,6 +7,8 @@
 // Features bind to it (src/net/binding.ts): the app hands their session parts in, and each one
 // handles its own messages and state (creator spaces, events), adds people, or picks the room to
 // join (attending an event joins the event's room). This engine knows none of them.
+import { useSettings } from '../state/settings'
+import { parseLook, type AvatarLook } from '../protocol/avatar'
 import { Client, ErrorCode, getStateCallbacks, type Room } from 'colyseus.js'
 import {
   CHAT_MAX_CHARS,
@@ -45,6 +47,8 @@ import type { ChatResult, SessionApi } from './current'
 export interface JoinProfile {
   name: string
   color: string
+  /** What the figure wears; absent: everyday clothes in `color`. */
+  look?: AvatarLook | null
 }
 
 const CONSENTED = 4000
@@ -122,7 +126,8 @@ export class WorldSession implements SessionApi {
       for (const b of this.bindings) b.starting?.()
     }
     try {
-      const profile = { name: this.profile.name, color: this.profile.color }
+      const { name, color, look } = this.profile
+      const profile = { name, color, ...(look && { look }) }
       const choice = this.bindings.find((b) => b.room)?.room
       const token = choice?.signed ? this.auth?.token() : undefined
       const room = choice
@@ -201,7 +206,7 @@ export class WorldSession implements SessionApi {
       if (this.room !== room) return
       const people: Person[] = []
       room.state.players.forEach((p, id) => {
-        people.push({ id, name: p.name, color: unpackColor(p.color) })
+        people.push({ id, name: p.name, color: unpackColor(p.color), look: parseLook(p.look) })
       })
       for (const b of this.bindings) if (b.people) people.push(...b.people())
       people.sort((a, b) =>
@@ -287,6 +292,11 @@ export class WorldSession implements SessionApi {
       useNet.getState().showProblem(e.message)
     })
     link.onMessage('authed', (m) => useNet.setState({ address: m.address }))
+    // The look kept for the address signed in with: this device wears it from now on.
+    link.onMessage('avatar.saved', (m) => {
+      this.profile = { ...this.profile, look: m.look }
+      useSettings.getState().set({ avatarLook: m.look })
+    })
 
     // The server's clock (src/net/clock.ts), for what every visitor must see at the same moment:
     // synced screens, staged scenes, immersive halls. A burst of pings on joining, then one
@@ -407,6 +417,14 @@ export class WorldSession implements SessionApi {
     localMotion.emote = emote
     localMotion.emoteAt = performance.now()
     this.room.send('emote', { emote } satisfies ClientMessage<'emote'>)
+    return true
+  }
+
+  sendLook(look: AvatarLook): boolean {
+    // A rejoin arrives in it too.
+    this.profile = { ...this.profile, look }
+    if (!this.room?.connection.isOpen) return false
+    this.room.send('avatar.look', { look } satisfies ClientMessage<'avatar.look'>)
     return true
   }
 

@@ -21,6 +21,7 @@ import { Placement, SpaceId, SpaceMode, TokenRef, type SpaceErrorCode } from './
 import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
 import { TourMessages, type TourErrorCode, type TourServerMessages } from './tours'
 import { GiftMessages, type GiftServerMessages } from './gifts'
+import { AvatarMessages, type AvatarServerMessages } from './avatar'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
@@ -192,6 +193,7 @@ export const ClientMessages = {
   ...BuilderMessages,
   ...TourMessages,
   ...GiftMessages,
+  ...AvatarMessages,
 } as const
 
 export type ClientMessageType = keyof typeof ClientMessages
@@ -248,7 +250,8 @@ export interface ServerMessages
     StageServerMessages,
     BuilderServerMessages,
     TourServerMessages,
-    GiftServerMessages {
+    GiftServerMessages,
+    AvatarServerMessages {
   /** Sent once after joining: which instance of the world this is, and recent chat. */
   welcome: {
     world: string

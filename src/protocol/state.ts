@@ -29,6 +29,8 @@ export interface PlayerState {
   color: number
   /** The avatar's number in pose frames (unique in the instance while the player is in it). */
   n: number
+  /** What the figure wears: encodeLook JSON (src/protocol/avatar.ts), '' for the colour alone. */
+  look: string
 }
 
 /** A placed collectible as every visitor sees it (details and proof come from the API). */

@@ -3,6 +3,7 @@
 // src/net/remotes.ts and is never React state.
 import { create } from 'zustand'
 import type { ChatLine } from '../protocol/messages'
+import type { AvatarLook } from '../protocol/avatar'
 
 export type NetStatus = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'failed'
 
@@ -10,6 +11,8 @@ export interface Person {
   id: string
   name: string
   color: string
+  /** What the figure wears (null: everyday clothes in `color`). */
+  look?: AvatarLook | null
   /** The signed-in wallet, where the room shares it (event rooms). */
   address?: string
 }

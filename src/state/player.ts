@@ -17,6 +17,8 @@ export interface Motion {
   /** A gesture playing on top of idle, and when it started (performance.now(), ms). */
   emote: EmoteName | null
   emoteAt: number
+  /** How loud this person's voice is now, 0–1 (set by whoever plays voice; the mouth follows). */
+  voice: number
 }
 
 export function createMotion(x = 0, y = 0, z = 0, heading = 0): Motion {
@@ -31,6 +33,7 @@ export function createMotion(x = 0, y = 0, z = 0, heading = 0): Motion {
     grounded: true,
     emote: null,
     emoteAt: 0,
+    voice: 0,
   }
 }
 

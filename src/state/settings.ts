@@ -2,6 +2,7 @@
 // and useSettings.getState() inside frame loops.
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
+import { AvatarLook } from '../protocol/avatar'
 
 export type Quality = 'auto' | 'low' | 'medium' | 'high'
 export type Language = 'zh-CN' | 'en'
@@ -12,6 +13,8 @@ export interface SettingsState {
   invertLook: boolean
   reducedMotion: boolean
   avatarColor: string
+  /** What the figure wears (the avatar editor); null until the visitor opens it. */
+  avatarLook: AvatarLook | null
   displayName: string
   /** The controls hint was dismissed or learned (walked far enough); settings can show it again. */
   hintDone: boolean
@@ -42,6 +45,7 @@ export const useSettings = create<SettingsState>()(
       reducedMotion: prefersReducedMotion(),
       // A colour of one's own from the first visit, so a crowd is not all one colour.
       avatarColor: AVATAR_COLORS[Math.floor(Math.random() * AVATAR_COLORS.length)]!,
+      avatarLook: null,
       displayName: '',
       hintDone: false,
       set: (patch) => set(patch),
@@ -50,8 +54,10 @@ export const useSettings = create<SettingsState>()(
       name: 'cangqiong.settings',
       version: 1,
       partialize: ({ set: _set, ...rest }) => rest,
-      // Store the first visit's defaults (the random colour) at once, so they stay.
-      onRehydrateStorage: () => (state) => state?.set({}),
+      // Store the first visit's defaults (the random colour) at once, so they stay. A look this
+      // version cannot read (edited by hand, or from a newer one) is dropped, not drawn.
+      onRehydrateStorage: () => (state) =>
+        state?.set(AvatarLook.safeParse(state.avatarLook).success ? {} : { avatarLook: null }),
     },
   ),
 )

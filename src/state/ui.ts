@@ -4,10 +4,11 @@
 import { create } from 'zustand'
 
 /**
- * The HUD's panels: settings, the places and people lists, the creator spaces editor, the events
+ * The HUD's panels: settings, the avatar editor, the places and people lists, the creator spaces editor, the events
  * list, the create-event form, and the top bar's "More" menu.
  */
-export type Panel = 'settings' | 'places' | 'people' | 'spaces' | 'events' | 'createEvent' | 'more'
+export type Panel =
+  'settings' | 'avatar' | 'places' | 'people' | 'spaces' | 'events' | 'createEvent' | 'more'
 
 type Open = Record<`${Panel}Open`, boolean>
 
@@ -30,6 +31,7 @@ function patch(open: Panel | null, close: Panel[]): Partial<Open> {
 
 export const useUi = create<UiState>()((set) => ({
   settingsOpen: false,
+  avatarOpen: false,
   placesOpen: false,
   peopleOpen: false,
   spacesOpen: false,
