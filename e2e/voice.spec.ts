@@ -210,6 +210,12 @@ test('B hears A from where A stands: louder near, gone beyond the radius and whe
       `B, ${d3.toFixed(1)} m from A, hears A's ${A_HZ} Hz above rms ${HEARD_RMS}`,
     )
     note('near', d3, near)
+    // A's figure, as B sees it, speaks: its mouth moves with the level of A's voice.
+    await b.page.waitForFunction(
+      (id) => (window.__cq!.net.remotes().find((r) => r.id === id)?.voice ?? 0) > 0.05,
+      aId,
+      { timeout: 30_000 },
+    )
     // What B plays in all is A: B does not hear its own 660 Hz.
     const mix = await b.page.evaluate(() => (window.__cq!.voice as VoiceHooks).mix())
     expect(

@@ -1,4 +1,5 @@
 // The registry of bench sections: name → function returning the JSON to write.
+import { avatars } from './avatars'
 import { boot } from './boot'
 import { builder } from './builder'
 import { chain } from './chain'
@@ -8,6 +9,7 @@ import { voice } from './voice'
 import { worlds } from './worlds'
 
 export const sections: Record<string, () => Promise<unknown>> = {
+  avatars,
   boot,
   builder,
   chain,

@@ -55,6 +55,8 @@ export interface TestHooks {
       emote: string | null
       /** What their figure wears, as this page received it. */
       look: AvatarLook | null
+      /** How far their figure's mouth is open with their voice, 0–1. */
+      voice: number
     }[]
     drop: () => void
   }
@@ -105,6 +107,7 @@ if (typeof window !== 'undefined') {
           anim: r.motion.anim,
           emote: r.motion.emote,
           look: people.find((p) => p.id === r.id)?.look ?? null,
+          voice: r.motion.voice,
         }))
       },
       drop: () => current.session?.dropConnection(),

@@ -1,6 +1,7 @@
 // Voice in the scene (lazy chunk): each frame the audio listener goes to the visitor's head and
 // faces along the camera, and every voice's panner to its avatar (FRAME.voice, after the camera
-// is placed and the remotes moved); a ring shines above whoever is speaking (FRAME.scene).
+// is placed and the remotes moved), and each avatar's mouth follows its voice's level; a ring
+// shines above whoever is speaking (FRAME.scene).
 // Reads avatar positions from the engine; the engine knows nothing of voice.
 import { useEffect, useMemo, useRef } from 'react'
 import { useFrame } from '@react-three/fiber'
@@ -19,6 +20,7 @@ const RING_HEIGHT = 2.0
 const RINGS = VOICE.cap + 1
 
 const forward = new Vector3()
+const levels = new Map<string, number>()
 const up = new Vector3()
 
 export function Speakers() {
@@ -49,6 +51,16 @@ export function Speakers() {
     camera.getWorldDirection(forward)
     up.set(0, 1, 0).applyQuaternion(camera.quaternion)
     engine.frame(forward.x, forward.y, forward.z, up.x, up.y, up.z)
+  }, FRAME.voice)
+
+  // Mouths move with each voice's level (Motion.voice; the figures read it).
+  useFrame(() => {
+    const engine = voiceLive.engine
+    if (engine) engine.levels(levels)
+    else levels.clear()
+    const self = useNet.getState().sessionId
+    localMotion.voice = (self && levels.get(self)) || 0
+    for (const [id, r] of remotes) r.motion.voice = levels.get(id) ?? 0
   }, FRAME.voice)
 
   useFrame(({ clock }) => {

@@ -206,6 +206,17 @@ export class VoiceMixer {
     return ids.sort()
   }
 
+  /**
+   * How loud each voice is now, 0–1 (the microphone's under `self` when it sends), for mouths
+   * that move with it.
+   */
+  levels(self: string, micOpen: boolean, into: Map<string, number>): void {
+    into.clear()
+    const scale = (rms: number) => Math.min(1, Math.max(0, (rms - SPEAKING_RMS) * 8))
+    for (const v of this.list) into.set(v.id, scale(v.level.rms()))
+    if (micOpen && this.micMeter) into.set(self, scale(this.micMeter.rms()))
+  }
+
   heard(id: string): Measure | null {
     const v = this.list.find((x) => x.id === id)
     return v ? v.heard.measure() : null

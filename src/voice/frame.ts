@@ -19,6 +19,8 @@ export interface VoiceEngine {
   heard(sessionId: string): Measure | null
   /** The master output. */
   mix(): Measure
+  /** How loud each voice is now, 0–1, by session id (the visitor's own while the mic sends). */
+  levels(into: Map<string, number>): void
 }
 
 export const voiceLive: { engine: VoiceEngine | null } = { engine: null }

@@ -221,6 +221,10 @@ export class VoiceMedia implements VoiceEngine {
     return this.mixer.mix()
   }
 
+  levels(into: Map<string, number>) {
+    this.mixer.levels(this.self, micOpen(useVoice.getState(), Date.now()), into)
+  }
+
   // ---- the publisher handle -------------------------------------------------------------
 
   private onPublisherEvent(ev: HandleEvent) {

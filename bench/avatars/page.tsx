@@ -1,0 +1,135 @@
+// The avatars bench's page (built by bench/sections/avatars.ts, never part of the app): a crowd
+// of remote figures walking, waving and standing in view, drawn either as today's skinned
+// figures (src/avatar/Avatar.tsx) or as the old capsule figures (the baseline), one kind at a
+// time. Frames are driven by the bench (`window.bench.frames`), each ended with a 1-pixel read
+// so the GPU's work (SwiftShader's, on the CPU here) is inside the time.
+import { createRoot } from 'react-dom/client'
+import { useState } from 'react'
+import { Canvas, useThree } from '@react-three/fiber'
+import type { WebGLRenderer } from 'three'
+import { Avatar } from '../../src/avatar/Avatar'
+import { budget } from '../../src/avatar/humanoid/animator'
+import { createMotion, type Motion } from '../../src/state/player'
+import { defaultLook, OUTFITS, HAIR_STYLES, type AvatarLook } from '../../src/protocol/avatar'
+import { CapsuleFigure } from './CapsuleFigure'
+
+type Kind = 'skinned' | 'capsules'
+const COLOURS = ['#c0392b', '#2e8b57', '#669bbc', '#f3a712', '#8e44ad', '#29335c']
+
+interface Person {
+  motion: Motion
+  look: AvatarLook
+  color: string
+}
+
+function crowd(n: number): Person[] {
+  return Array.from({ length: n }, (_, i) => {
+    // A 10 × 10 grid in front of the camera, 2.2 m apart.
+    const motion = createMotion(((i % 10) - 4.5) * 2.2, 0, -6 - Math.floor(i / 10) * 2.2, i)
+    // A third walk, a third wave, a third stand.
+    if (i % 3 === 0) {
+      motion.anim = 'walk'
+      motion.speed = 3 + (i % 4)
+    } else if (i % 3 === 1) {
+      motion.emote = 'wave'
+    }
+    const color = COLOURS[i % COLOURS.length]!
+    const look = {
+      ...defaultLook(color),
+      outfit: OUTFITS[i % OUTFITS.length]!,
+      hair: HAIR_STYLES[i % HAIR_STYLES.length]!,
+    }
+    return { motion, look, color }
+  })
+}
+
+let renderer: WebGLRenderer | null = null
+let advance: ((t: number) => void) | null = null
+
+function Grab() {
+  const state = useThree()
+  renderer = state.gl
+  advance = (t) => state.advance(t)
+  return null
+}
+
+function Scene({ kind, people }: { kind: Kind; people: Person[] }) {
+  return (
+    <>
+      <hemisphereLight args={['#f4efe6', '#5b5246', 1.2]} />
+      <directionalLight position={[5, 10, 4]} intensity={2} castShadow />
+      <mesh rotation-x={-Math.PI / 2} receiveShadow>
+        <planeGeometry args={[80, 80]} />
+        <meshStandardMaterial color="#7d9a6a" />
+      </mesh>
+      {people.map((p, i) =>
+        kind === 'skinned' ? (
+          <Avatar key={i} style="hd" look={p.look} color={p.color} motion={p.motion} />
+        ) : (
+          <CapsuleFigure key={i} style="hd" color={p.color} motion={p.motion} />
+        ),
+      )}
+    </>
+  )
+}
+
+let show: (kind: Kind, n: number) => void = () => {}
+let shown: Person[] = []
+
+function App() {
+  const [state, setState] = useState<{ kind: Kind; people: Person[] }>({
+    kind: 'skinned',
+    people: [],
+  })
+  show = (kind, n) => {
+    shown = crowd(n)
+    setState({ kind, people: shown })
+  }
+  return (
+    <Canvas
+      frameloop="never"
+      shadows
+      dpr={1}
+      camera={{ position: [0, 7, 9], fov: 55 }}
+      onCreated={({ camera }) => camera.lookAt(0, 0, -14)}
+    >
+      <Grab />
+      <Scene kind={state.kind} people={state.people} />
+    </Canvas>
+  )
+}
+
+const pixel = new Uint8Array(4)
+let clock = 0
+
+declare global {
+  interface Window {
+    bench: {
+      show: (kind: Kind, n: number) => void
+      /** Draws `n` frames of 1/60 s; returns each frame's milliseconds and the last draw calls. */
+      frames: (n: number) => { ms: number[]; drawCalls: number; skinnedUpdated: number }
+    }
+  }
+}
+
+window.bench = {
+  show: (kind, n) => show(kind, n),
+  frames: (n) => {
+    const ms: number[] = []
+    let updated = 0
+    // Gestures last a few seconds: the wavers start again with every batch.
+    for (const p of shown) if (p.motion.emote) p.motion.emoteAt = performance.now()
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now()
+      clock += 1000 / 60
+      advance!(clock)
+      const gl = renderer!.getContext()
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
+      ms.push(performance.now() - t0)
+      updated = Math.max(updated, budget.skinnedUpdated)
+    }
+    return { ms, drawCalls: renderer!.info.render.calls, skinnedUpdated: updated }
+  },
+}
+
+createRoot(document.getElementById('root')!).render(<App />)
