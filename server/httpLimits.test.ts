@@ -79,6 +79,14 @@ const ROWS: Row[] = [
     request: { method: 'GET', path: '/api/builder/worlds/not-a-world' },
   },
   {
+    name: 'the avatar routes (GET /api/avatars/vrm/:id)',
+    burst: () => stated(apiDoc, /The avatar routes (\d+) at once, then 20 a second/)[0],
+    retryAfterS: 5,
+    codeField: 'error',
+    // 400 bad_id within the limit: no database read.
+    request: { method: 'GET', path: '/api/avatars/vrm/not-an-id' },
+  },
+  {
     name: 'matchmaking (POST /matchmake/…)',
     burst: () => stated(protocolDoc, /\| matchmaking requests +\| 10 a second, (\d+) at once/)[0],
     retryAfterS: 1,

@@ -206,6 +206,25 @@ export const migrations: readonly Migration[] = [
         check (mode in ('gallery', 'immersive'))`,
     ],
   },
+  {
+    id: 9,
+    // Avatar files visitors uploaded (server/avatars): each file once, by its SHA-256, and who
+    // uploaded which (the per-wallet quota counts these).
+    name: 'avatar files',
+    statements: [
+      `create table avatar_files (
+        id text primary key check (id ~ '^[0-9a-f]{64}$'),
+        bytes bytea not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table avatar_uploads (
+        address text not null,
+        id text not null references avatar_files (id) on delete cascade,
+        created_at timestamptz not null default now(),
+        primary key (address, id)
+      )`,
+    ],
+  },
 ]
 
 /** Key of the advisory lock migrations hold (any constant no other code uses). */
