@@ -10,6 +10,7 @@ import { signIn } from '../events/testKit'
 import { startEventsServer, stopEventsServer } from '../events/testServer'
 import { VRM_MAX_BYTES, VRM_MAX_IMAGE_SIDE } from '../../src/avatar/vrmCheck'
 import { vrmFixture } from '../../src/avatar/vrmFixture'
+import { loadVrm, uploadVrm } from '../../src/avatar/vrm'
 import { MAX_AVATARS_PER_ADDRESS } from './store'
 
 let tmp: string
@@ -162,5 +163,27 @@ describe('avatar files over HTTP', () => {
       expect(((await res.json()) as Record<string, unknown>).error).toBe('bad_id')
     }
     expect((await fetch(new URL('/api/avatars/vrm', server.url))).status).toBe(405)
+  })
+
+  it('the client helpers: uploadVrm, then loadVrm from the server', async () => {
+    const bytes = vrmFixture({ version: '0.x', name: 'client' })
+    const origin = server.url.replace(/\/$/, '')
+    expect(await uploadVrm(new Blob([new Uint8Array(bytes)]), tokens[3]!, origin)).toEqual({
+      id: sha(bytes),
+    })
+    expect(await uploadVrm(new Blob([new Uint8Array(bytes)]), 'no-session', origin)).toMatchObject({
+      code: 'no_session',
+    })
+    expect(await uploadVrm(new Blob(['not a vrm']), tokens[3]!, origin)).toMatchObject({
+      code: 'bad_vrm',
+      error: /binary glTF/,
+    })
+    const loaded = await loadVrm(`/api/avatars/vrm/${sha(bytes)}`, { base: server.url })
+    expect(loaded.version).toBe('0.x')
+    expect(loaded.bones.hips).toBeTruthy()
+    loaded.dispose()
+    await expect(
+      loadVrm(`/api/avatars/vrm/${'0'.repeat(64)}`, { base: server.url }),
+    ).rejects.toThrow(/HTTP 404/)
   })
 })

@@ -130,7 +130,7 @@ const BONES: Bone[] = [
         name: up('Foot'),
         parent: up('LowerLeg'),
         at: [0.09 * s, 0.08, 0],
-        to: [0.09 * s, 0, 0.16],
+        to: [0.09 * s, 0.04, 0.16],
         half: [0.05, 0.04, 0],
         color: SHOE,
       },
