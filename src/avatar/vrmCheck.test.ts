@@ -167,6 +167,22 @@ describe('checkVrm', () => {
         }),
       ),
     ).toMatch(/sparse accessor runs past/)
+    expect(
+      reason(
+        edit(good, (j) => {
+          accessors(j).push({
+            componentType: 5126,
+            count: 10,
+            type: 'VEC3',
+            sparse: {
+              count: 1,
+              indices: { bufferView: 0, componentType: 5126 },
+              values: { bufferView: 0 },
+            },
+          })
+        }),
+      ),
+    ).toMatch(/malformed sparse/)
   })
 
   it('counts triangles per drawing node and refuses past the budget', () => {

@@ -176,11 +176,12 @@ function accessorsProblem(json: Json): string | null {
       if (!isObject(sparse) || !isCount(sparse.count) || sparse.count > a.count) {
         return 'malformed sparse accessor'
       }
+      // Sparse indices are unsigned integers (5121, 5123, 5125).
+      const indexType = isObject(sparse.indices) ? sparse.indices.componentType : undefined
+      const indexBytes =
+        indexType === 5121 ? 1 : indexType === 5123 ? 2 : indexType === 5125 ? 4 : 0
       const parts: [unknown, number][] = [
-        [
-          sparse.indices,
-          COMPONENT_BYTES[(sparse.indices as Json | undefined)?.componentType as number] ?? 0,
-        ],
+        [sparse.indices, indexBytes],
         [sparse.values, size],
       ]
       for (const [part, bytes] of parts) {
