@@ -36,6 +36,8 @@ import { eventsApi } from './events/http'
 import { EventStore } from './events/store'
 import { BuilderStore } from './builder/store'
 import { builderApi } from './builder/http'
+import { avatarsApi } from './avatars/http'
+import { AvatarStore } from './avatars/store'
 import { WorldDirectory } from './builder/directory'
 import { worldMaker } from './builder/maker'
 import { builderChannel, isBuilderWorld, type BuilderNotice } from './builder/room'
@@ -112,6 +114,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let directory: WorldDirectory | null = null
   let builderFailure: string | null = null
   let thumbnails: ThumbnailJobs | null = null
+  let avatarStore: AvatarStore | null = null
   const eventServices = (): EventServices | null =>
     eventStore && { store: eventStore, sessions: chainServices?.sessions ?? null }
   const events = eventsApi({
@@ -145,6 +148,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       background(matchMaker.presence.publish(builderChannel(worldId), notice), '[builder] publish')
     },
   })
+  const avatars = avatarsApi({
+    json,
+    store: () => avatarStore,
+    // The database's failure, which the builder's part records.
+    failure: () => builderFailure,
+    sessions: () => chainServices?.sessions ?? null,
+  })
   /** A builder world's rules come from its stored scene; other worlds' from their files. */
   const worlds = (id: string): Promise<WorldRules> | null => {
     if (!isBuilderWorld(id)) return null
@@ -172,6 +182,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     if (chain?.handle(req, res, url)) return
     if (events(req, res, url)) return
     if (builder(req, res, url)) return
+    if (avatars(req, res, url)) return
     json(res, 404, { error: 'not_found', message: `no API route ${url.pathname}` })
   }
 
@@ -413,6 +424,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (db) => {
       builderStore = new BuilderStore(db)
       lookStore = new LookStore(db)
+      avatarStore = new AvatarStore(db)
       directory = new WorldDirectory(db)
       thumbnails = new ThumbnailJobs({
         store: () => builderStore,

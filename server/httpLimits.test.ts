@@ -79,6 +79,14 @@ const ROWS: Row[] = [
     request: { method: 'GET', path: '/api/builder/worlds/not-a-world' },
   },
   {
+    name: 'the avatar routes (GET /api/avatars/vrm/:id)',
+    burst: () => stated(apiDoc, /The avatar routes (\d+) at once, then 20 a second/)[0],
+    retryAfterS: 5,
+    codeField: 'error',
+    // 400 bad_id within the limit: no database read.
+    request: { method: 'GET', path: '/api/avatars/vrm/not-an-id' },
+  },
+  {
     name: 'matchmaking (POST /matchmake/…)',
     burst: () => stated(protocolDoc, /\| matchmaking requests +\| 10 a second, (\d+) at once/)[0],
     retryAfterS: 1,
@@ -222,6 +230,28 @@ describe('per-client HTTP limits', () => {
     // Another host from the same address is served; the first host is held from any address.
     expect((await burstFrom(create(tokens[2]!), '203.0.113.200', 1))[0]!.status).toBe(400)
     expect((await burstFrom(create(tokens[1]!), '198.51.100.200', 1))[0]!.status).toBe(429)
+  }, 60_000)
+  it('POST /api/avatars/vrm: 429 past the stated burst per wallet and per address (Retry-After 60)', async () => {
+    const burst = stated(
+      apiDoc,
+      /avatar uploads (\d+) at once per wallet and per client address, then one a minute \(`retryAfterS` 60\)/,
+    )[0]
+    // A refused file (400 bad_vrm) still counts: the limit is taken before the body is read.
+    const upload = (token: string): Req => ({
+      method: 'POST',
+      path: '/api/avatars/vrm',
+      headers: { authorization: `Bearer ${token}` },
+      body: 'not a vrm',
+    })
+    const answers = await withClockHeld(() =>
+      burstFrom(upload(tokens[1]!), '203.0.113.220', burst + 5),
+    )
+    expectRefusals(answers, burst, 60, 'error')
+    expect(answers.filter((a) => a.status !== 429).every((a) => a.status === 400)).toBe(true)
+    // The wallet is held from any address, and the address for any wallet; others are served.
+    expect((await burstFrom(upload(tokens[1]!), '198.51.100.220', 1))[0]!.status).toBe(429)
+    expect((await burstFrom(upload(tokens[2]!), '203.0.113.220', 1))[0]!.status).toBe(429)
+    expect((await burstFrom(upload(tokens[2]!), '198.51.100.220', 1))[0]!.status).toBe(400)
   }, 60_000)
   it('matchmaking: 429 too_many_seats past the stated seats per address (Retry-After 5); another address is served', async () => {
     const [seatsPerAddress, retryAfterS] = stated(

@@ -44,7 +44,9 @@ export interface Migration {
  *   and region meanwhile). builder_worlds_published serves the directory's listing.
  * - builder_world_pictures (7): pictures builders uploaded for their points of interest
  *   (server/builder/picture.ts checked them), served to whoever may see the world.
- * - avatar_looks (9): a signed-in visitor's avatar look, canonical JSON (src/protocol/avatar.ts
+ * - avatar_files, avatar_uploads (9): validated avatar files (server/avatars/http.ts), once by
+ *   their SHA-256, and which wallet uploaded which (the per-wallet quota).
+ * - avatar_looks (10): a signed-in visitor's avatar look, canonical JSON (src/protocol/avatar.ts
  *   encodeLook), keyed by EIP-55 address.
  */
 export const migrations: readonly Migration[] = [
@@ -210,6 +212,25 @@ export const migrations: readonly Migration[] = [
   },
   {
     id: 9,
+    // Avatar files visitors uploaded (server/avatars): each file once, by its SHA-256, and who
+    // uploaded which (the per-wallet quota counts these).
+    name: 'avatar files',
+    statements: [
+      `create table avatar_files (
+        id text primary key check (id ~ '^[0-9a-f]{64}$'),
+        bytes bytea not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table avatar_uploads (
+        address text not null,
+        id text not null references avatar_files (id) on delete cascade,
+        created_at timestamptz not null default now(),
+        primary key (address, id)
+      )`,
+    ],
+  },
+  {
+    id: 10,
     // A signed-in visitor's avatar look (src/protocol/avatar.ts), the same on every device.
     name: 'avatar looks',
     statements: [
