@@ -5,6 +5,8 @@ import { persist } from 'zustand/middleware'
 
 export type Quality = 'auto' | 'low' | 'medium' | 'high'
 export type Language = 'zh-CN' | 'en'
+/** How the right thumbstick turns the view in VR: in 30° steps, or smoothly. */
+export type VrTurn = 'snap' | 'smooth'
 
 export interface SettingsState {
   quality: Quality
@@ -13,6 +15,9 @@ export interface SettingsState {
   reducedMotion: boolean
   avatarColor: string
   displayName: string
+  /** VR comfort: snap or smooth turning, and a vignette that narrows the view while moving. */
+  vrTurn: VrTurn
+  vrVignette: boolean
   /** The controls hint was dismissed or learned (walked far enough); settings can show it again. */
   hintDone: boolean
   /**
@@ -43,6 +48,9 @@ export const useSettings = create<SettingsState>()(
       // A colour of one's own from the first visit, so a crowd is not all one colour.
       avatarColor: AVATAR_COLORS[Math.floor(Math.random() * AVATAR_COLORS.length)]!,
       displayName: '',
+      // Snap turns and the vignette are the comfortable defaults for most people new to VR.
+      vrTurn: 'snap',
+      vrVignette: true,
       hintDone: false,
       set: (patch) => set(patch),
     }),
