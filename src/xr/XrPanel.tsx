@@ -19,6 +19,11 @@ const PX = 1600
 /** The panel turns to face the head once the head has looked this far away from it (radians). */
 const FOLLOW_BEYOND = 0.6
 const FOLLOW_RATE = 4
+/**
+ * Drawn after the world and over it (no depth test): standing against a wall must not bury the
+ * panel in it. Below the vignette (src/xr/XrSession.tsx, 1000), which darkens the edges over all.
+ */
+const PANEL_ORDER = 900
 
 interface Line {
   text: string
@@ -90,6 +95,7 @@ function PanelButton({
   return (
     <mesh
       ref={mesh}
+      renderOrder={PANEL_ORDER + 1}
       position={position}
       // Pressed on release over the button after a press on it, however long the trigger was
       // held (a click needs both within 300 ms, which a slow frame rate or a firm press misses).
@@ -109,7 +115,7 @@ function PanelButton({
       }}
     >
       <planeGeometry args={[0.17, 0.055]} />
-      <meshBasicMaterial map={texture} transparent toneMapped={false} />
+      <meshBasicMaterial map={texture} transparent toneMapped={false} depthTest={false} />
     </mesh>
   )
 }
@@ -148,9 +154,9 @@ export function XrPanel({ leave }: { leave: () => void }) {
     <group ref={pivot}>
       {/* Below the eyes, half a metre ahead, tilted up to them. */}
       <group position={[0, 1.25, -0.5]} rotation={[-0.45, 0, 0]}>
-        <mesh>
+        <mesh renderOrder={PANEL_ORDER}>
           <planeGeometry args={[0.44, 0.2]} />
-          <meshBasicMaterial map={card} transparent toneMapped={false} />
+          <meshBasicMaterial map={card} transparent toneMapped={false} depthTest={false} />
         </mesh>
         <PanelButton
           label={t('xr.leave')}
