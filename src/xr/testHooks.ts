@@ -1,6 +1,5 @@
 // `window.__cq.xr` (see src/app/frameStats.ts for the rest of `__cq`): where VR stands and what
 // its loop did, for end-to-end tests and developers. First bundle, with the top bar's button.
-import { Vector3 } from 'three'
 import { useXr, xrLive, xrObjects } from './store'
 
 export interface XrHooks {
@@ -29,7 +28,8 @@ export const xrHooks: XrHooks = {
   leaveButton: () => {
     const { origin, leave } = xrObjects
     if (!origin || !leave) return null
-    const p = origin.worldToLocal(leave.getWorldPosition(new Vector3()))
+    // A copy of a Vector3 the page already has, so this first-bundle module imports nothing of three.
+    const p = origin.worldToLocal(leave.getWorldPosition(leave.position.clone()))
     return [p.x, p.y, p.z]
   },
 }
