@@ -66,6 +66,8 @@ export const FEATURE_DEPENDS = {
   events: ['wallet'],
   builder: ['wallet'],
   gifts: ['wallet'],
+  // The panel in VR has the voice mute toggle (the DOM's voice panel cannot be seen in a headset).
+  xr: ['voice'],
 }
 
 /**

@@ -1,11 +1,27 @@
 // Vite builds the browser client; Vitest runs unit and server tests with the same config.
 import os from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
 import { scenesPlugin } from './scripts/vite-plugin-scenes'
 
+/**
+ * @pmndrs/xr imports its headset emulator (iwer, its dev UI and about 6 MB of synthetic rooms)
+ * on demand. The client never asks for it (src/xr/XrSession.tsx: `emulate: false`; the e2e
+ * tests bring their own), so the build gets a stub instead of shipping those chunks.
+ */
+const noXrEmulator = {
+  name: 'no-xr-emulator',
+  enforce: 'pre' as const,
+  resolveId(source: string, importer: string | undefined) {
+    if (source === './emulate.js' && importer?.includes('@pmndrs/xr'))
+      return fileURLToPath(new URL('./src/xr/noEmulator.ts', import.meta.url))
+    return null
+  },
+}
+
 export default defineConfig({
-  plugins: [react(), scenesPlugin()],
+  plugins: [react(), scenesPlugin(), noXrEmulator],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -1,5 +1,12 @@
-// Settings that persist: quality, language, invert look, reduced motion, avatar colour, name.
-import { AVATAR_COLORS, useSettings, type Language, type Quality } from '../state/settings'
+// Settings that persist: quality, language, invert look, reduced motion, avatar colour, name, and
+// VR comfort (snap or smooth turning, the vignette while moving).
+import {
+  AVATAR_COLORS,
+  useSettings,
+  type Language,
+  type Quality,
+  type VrTurn,
+} from '../state/settings'
 import { useUi } from '../state/ui'
 import { useT } from '../i18n'
 import { Dialog } from './Dialog'
@@ -55,6 +62,29 @@ export function SettingsPanel() {
           onChange={(e) => s.set({ reducedMotion: e.target.checked })}
         />
       </label>
+      <fieldset className="settings-group">
+        <legend>{t('settings.vr')}</legend>
+        <label className="field">
+          {t('settings.vrTurn')}
+          <select
+            value={s.vrTurn}
+            onChange={(e) => s.set({ vrTurn: e.target.value as VrTurn })}
+            data-testid="vr-turn"
+          >
+            <option value="snap">{t('settings.vrTurn.snap')}</option>
+            <option value="smooth">{t('settings.vrTurn.smooth')}</option>
+          </select>
+        </label>
+        <label className="field">
+          {t('settings.vrVignette')}
+          <input
+            type="checkbox"
+            checked={s.vrVignette}
+            onChange={(e) => s.set({ vrVignette: e.target.checked })}
+            data-testid="vr-vignette"
+          />
+        </label>
+      </fieldset>
       <label className="field">
         {t('settings.name')}
         <input

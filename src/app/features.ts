@@ -12,8 +12,18 @@ import { voice } from '../voice'
 import { builder } from '../builder'
 import { tours } from '../tours'
 import { gifts } from '../gifts'
+import { xr } from '../xr'
 
-export const features: readonly Feature[] = [wallet, spaces, events, voice, builder, tours, gifts]
+export const features: readonly Feature[] = [
+  wallet,
+  spaces,
+  events,
+  voice,
+  builder,
+  tours,
+  gifts,
+  xr,
+]
 
 /** What the world engine draws and collides with on the features' behalf. */
 export const worldExtensions: WorldExtensions = {

@@ -151,14 +151,18 @@ export function LocalPlayer() {
     }
 
     stepMotion(localMotion, input, c, s.movement, cameraRig.yaw, dt)
-    if (cameraRig.firstPerson) {
+    // In VR the headset places the camera (the VR origin follows these feet) and cameraRig.yaw
+    // is where the head faces: first person, whatever the orbit says.
+    const headset = state.gl.xr.isPresenting
+    if (cameraRig.firstPerson || headset) {
       // The body faces where the visitor looks (others see it; the camera hides it).
       localMotion.heading = cameraRig.yaw
     }
-    placeCamera(state.camera, cam.current, c, dt)
-    // Hidden in first person, and when terrain has pushed the camera into the avatar's head.
+    if (headset) cam.current.snap = true
+    else placeCamera(state.camera, cam.current, c, dt)
+    // Hidden in first person and in VR, and when terrain has pushed the camera into the head.
     if (figure.current)
-      figure.current.visible = !cameraRig.firstPerson && cam.current.dist > HIDE_BELOW
+      figure.current.visible = !headset && !cameraRig.firstPerson && cam.current.dist > HIDE_BELOW
   }, FRAME.controller)
 
   if (!world || !style) return null

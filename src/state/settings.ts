@@ -6,6 +6,8 @@ import { AvatarLook } from '../protocol/avatar'
 
 export type Quality = 'auto' | 'low' | 'medium' | 'high'
 export type Language = 'zh-CN' | 'en'
+/** How the right thumbstick turns the view in VR: in 30° steps, or smoothly. */
+export type VrTurn = 'snap' | 'smooth'
 
 export interface SettingsState {
   quality: Quality
@@ -16,6 +18,9 @@ export interface SettingsState {
   /** What the figure wears (the avatar editor); null until the visitor opens it. */
   avatarLook: AvatarLook | null
   displayName: string
+  /** VR comfort: snap or smooth turning, and a vignette that narrows the view while moving. */
+  vrTurn: VrTurn
+  vrVignette: boolean
   /** The controls hint was dismissed or learned (walked far enough); settings can show it again. */
   hintDone: boolean
   /**
@@ -47,6 +52,9 @@ export const useSettings = create<SettingsState>()(
       avatarColor: AVATAR_COLORS[Math.floor(Math.random() * AVATAR_COLORS.length)]!,
       avatarLook: null,
       displayName: '',
+      // Snap turns and the vignette are the comfortable defaults for most people new to VR.
+      vrTurn: 'snap',
+      vrVignette: true,
       hintDone: false,
       set: (patch) => set(patch),
     }),

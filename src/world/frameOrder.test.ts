@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { FRAME } from './frameOrder'
 
 describe('frame order', () => {
-  it('runs probe, remotes, controller, voice, scene, render in that order', () => {
+  it('runs probe, remotes, VR input, controller, VR view, voice, scene, render in that order', () => {
     const rows = Object.entries(FRAME).sort((a, b) => a[1] - b[1])
     expect(rows.map(([name]) => name)).toEqual([
       'probe',
       'remotes',
+      'xrInput',
       'controller',
+      'xrView',
       'voice',
       'scene',
       'render',

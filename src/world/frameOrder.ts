@@ -14,11 +14,22 @@ export const FRAME = {
    */
   remotes: -10,
   /**
+   * VR input (xr/XrSession.tsx, only while in VR): the thumbsticks into the visitor's input,
+   * the head's facing into the camera rig's yaw, snap or smooth turns and teleports, so the
+   * controller row steps this frame's VR input like any other.
+   */
+  xrInput: -2,
+  /**
    * The local controller and camera (avatar/LocalPlayer.tsx): input resolved, motion stepped
    * against the collider, camera placed, so that everything after reads this frame's motion
    * and view (the network sender reads the same motion on its own timer).
    */
   controller: -1,
+  /**
+   * The VR origin (xr/XrSession.tsx, only while in VR) to the feet the controller has just
+   * moved, and the comfort vignette to this frame's speed and turning; before anything draws.
+   */
+  xrView: -0.75,
   /**
    * Voice (voice/Speakers.tsx): the audio listener to the visitor's head, facing along the
    * camera, and each voice's panner to its avatar; after the camera is placed and the remotes

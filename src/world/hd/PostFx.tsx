@@ -65,7 +65,10 @@ export default function PostFx({ mode }: PostFxProps) {
   // A positive priority hands rendering to the composer while this is mounted (and to the plain
   // renderer for the moment the composer is being built).
   useFrame((_, delta) => {
-    if (composer) composer.render(delta)
+    // A headset draws each eye into its own layer: the composer's screen-sized targets do not
+    // apply there, so VR renders plainly, with the renderer's own ACES tone mapping (HdAtmosphere).
+    if (gl.xr.isPresenting) gl.render(scene, camera)
+    else if (composer) composer.render(delta)
     else gl.render(scene, camera)
   }, FRAME.render)
   return null

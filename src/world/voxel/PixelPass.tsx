@@ -90,6 +90,12 @@ export function PixelPass({ levels = 16, outline = 0.45 }: PixelPassProps) {
   // A positive priority takes rendering over from R3F.
   useFrame((state) => {
     const { gl: renderer, scene, camera, viewport } = state
+    // A headset draws each eye into its own layer: pixelating a screen-sized target does not
+    // apply there (and low resolution up close is uncomfortable), so VR renders plainly.
+    if (renderer.xr.isPresenting) {
+      renderer.render(scene, camera)
+      return
+    }
     const u = pass.material.uniforms
     const pixel = PIXEL_SIZE[effectiveQuality()] * viewport.dpr
     renderer.getDrawingBufferSize(bufferSize)
