@@ -11,8 +11,10 @@ import {
   newSettingsPage,
   openWorld,
   shootCanvas,
+  signInDevWallet,
   watchErrors,
 } from './helpers'
+import { writeVrmFixture } from './lib/vrm'
 
 const WORLD = 'block-park-village'
 
@@ -142,6 +144,24 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     const shot = await shootCanvas(bob.page, testInfo, 'multiplayer-bob-sees-alice')
     expect(shot.stats.litFraction).toBeGreaterThan(0.5)
     await bob.page.screenshot({ path: 'test-results/screenshots/multiplayer-bob-page.png' })
+
+    // Alice signs in and wears an avatar file of her own: checked, uploaded, worn in the preview,
+    // and Bob's page loads the same file from the server for her figure.
+    await signInDevWallet(alice.page, 3)
+    await alice.page.keyboard.press('Escape')
+    await alice.page.getByTestId('avatar-button').click()
+    await expect(editor).toBeVisible()
+    await editor.getByTestId('avatar-vrm').setInputFiles(writeVrmFixture({ name: 'Alice VRM' }))
+    await expect(editor.getByTestId('avatar-vrm-worn')).toBeVisible(WAIT)
+    await alice.page.waitForFunction(() => window.__cq!.avatars().vrmWorn >= 1, null, WAIT)
+    await editor.getByTestId('avatar-save').click()
+    await bob.page.waitForFunction(
+      (id) => !!window.__cq!.net.remotes().find((r) => r.id === id)?.look?.vrm,
+      a.sessionId,
+      WAIT,
+    )
+    await bob.page.waitForFunction(() => window.__cq!.avatars().vrmWorn === 1, null, WAIT)
+    await shootCanvas(bob.page, testInfo, 'multiplayer-bob-sees-alice-vrm')
 
     // The people list names both.
     await bob.page.getByTestId('net-chip').click()

@@ -23,6 +23,8 @@ import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
 import { current } from '../net/current'
+import { uploadVrm } from '../avatar/vrmUpload'
+import { useWallet } from '../wallet/store'
 import { useT } from '../i18n'
 import { Dialog } from './Dialog'
 
@@ -128,6 +130,61 @@ function Preview({
 
 function Section({ children }: { children: ReactNode }) {
   return <div className="avatar-section">{children}</div>
+}
+
+/**
+ * Your own avatar file (VRM): checked here, uploaded as the signed-in visitor, checked again and
+ * kept by the server, then worn by its id (never a link elsewhere).
+ */
+function OwnFile({ look, set }: { look: AvatarLook; set: (p: Partial<AvatarLook>) => void }) {
+  const t = useT()
+  const token = useWallet((s) => s.session?.token)
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({
+    busy: false,
+    error: null,
+  })
+  const pick = async (file: File | undefined) => {
+    if (!file || !token) return
+    setState({ busy: true, error: null })
+    const r = await uploadVrm(file, token)
+    if ('id' in r) {
+      set({ vrm: r.id })
+      setState({ busy: false, error: null })
+    } else {
+      setState({ busy: false, error: r.error })
+    }
+  }
+  return (
+    <Section>
+      <label className="field">
+        {t('avatar.vrm')}
+        <input
+          type="file"
+          accept=".vrm,model/gltf-binary"
+          disabled={!token || state.busy}
+          data-testid="avatar-vrm"
+          onChange={(e) => void pick(e.target.files?.[0])}
+        />
+      </label>
+      {look.vrm && (
+        <div className="field">
+          <span data-testid="avatar-vrm-worn">{t('avatar.vrm.worn')}</span>
+          <button className="btn" onClick={() => set({ vrm: undefined })}>
+            {t('avatar.vrm.remove')}
+          </button>
+        </div>
+      )}
+      <p className="hint" role="status" data-testid="avatar-vrm-status">
+        {!token
+          ? t('avatar.vrm.signIn')
+          : state.busy
+            ? t('avatar.vrm.uploading')
+            : state.error
+              ? `${t('avatar.vrm.refused')} ${state.error}`
+              : ''}
+      </p>
+    </Section>
+  )
 }
 
 export default function AvatarEditor() {
@@ -247,6 +304,7 @@ export default function AvatarEditor() {
               onPick={(accessory) => set({ accessory })}
             />
           </Section>
+          <OwnFile look={look} set={set} />
           <p className="hint">{signedIn ? t('avatar.kept') : t('avatar.local')}</p>
         </div>
       </div>

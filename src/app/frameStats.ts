@@ -1,6 +1,7 @@
 // Frame counters written in the render loop (never through React state) and exposed on
 // `window.__cq` so end-to-end tests and benchmarks can read what the renderer and world did.
 import { input } from '../avatar/input'
+import { figureStats } from '../avatar/Avatar'
 import { cameraRig, localMotion } from '../state/player'
 import { useWorld } from '../state/world'
 import { current } from '../net/current'
@@ -60,6 +61,8 @@ export interface TestHooks {
     }[]
     drop: () => void
   }
+  /** Figures: how many visitors' own avatar files this page wears now (theirs and others'). */
+  avatars: () => { vrmWorn: number }
   wallet: { state: () => WalletSummary }
   /** Creator spaces: what visitors see, and a way to put a layout in without a server. */
   spaces: SpacesHooks
@@ -112,6 +115,7 @@ if (typeof window !== 'undefined') {
       },
       drop: () => current.session?.dropConnection(),
     },
+    avatars: () => ({ vrmWorn: figureStats.vrmWorn }),
     wallet: { state: walletSummary },
     spaces: spacesHooks,
   }

@@ -1,9 +1,20 @@
 // A visitor's figure, for the local player, remote ones and a tour's actors: a skinned humanoid
 // built from their look (an HD stylised figure in Cangqiong, a block figure in Block Park), one
 // mesh and one draw call, animated by a mixer from its Motion every frame (humanoid/).
-import { useEffect, useMemo } from 'react'
-import { useFrame } from '@react-three/fiber'
-import { Group, Matrix4, MeshStandardMaterial, SkinnedMesh, Sphere, Vector3 } from 'three'
+import { useEffect, useMemo, useState } from 'react'
+import { useFrame, type RootState } from '@react-three/fiber'
+import {
+  Group,
+  Matrix4,
+  MeshStandardMaterial,
+  SkinnedMesh,
+  Sphere,
+  Vector3,
+  type Object3D,
+} from 'three'
+import type { VRMHumanBoneName } from '@pixiv/three-vrm'
+import type { LoadedVrm } from './vrm'
+import { retarget } from './humanoid/clips'
 import { FRAME } from '../world/frameOrder'
 import { defaultLook, type AvatarLook } from '../protocol/avatar'
 import type { Motion } from '../state/player'
@@ -41,7 +52,10 @@ const BOUNDS = new Sphere(new Vector3(0, 0.9, 0), 1.4)
 const toCamera = new Vector3()
 let nextSlot = 0
 
-export function Avatar({ style, look, color, motion, always = false }: AvatarProps) {
+/** Avatar files worn in this page now (tests read it through window.__cq.avatars). */
+export const figureStats = { vrmWorn: 0 }
+
+function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps) {
   const wear = look ?? defaultLook(color.toLowerCase())
   // A new figure only when what it wears changes, not on every render.
   const key = JSON.stringify(wear)
@@ -75,14 +89,96 @@ export function Avatar({ style, look, color, motion, always = false }: AvatarPro
 
   useFrame((state, dt) => {
     const { root, animator, jaw, slot } = figure
-    root.position.set(motion.x, motion.y, motion.z)
-    root.rotation.y = motion.heading
-    const distance = toCamera.copy(root.position).distanceTo(state.camera.position)
-    const go = always || budget.take(state.gl.info.render.frame, distance, slot)
-    animator.update(motion, dt, performance.now(), go)
-    // The mouth opens with the voice's level.
-    jaw.scale.y = 1 + Math.min(1, motion.voice) * 2.5
+    if (drive(state, dt, root, animator, motion, slot, always)) {
+      // The mouth opens with the voice's level.
+      jaw.scale.y = 1 + Math.min(1, motion.voice) * 2.5
+    }
   }, FRAME.scene)
 
   return <primitive object={figure.root} />
+}
+
+/** Places a figure and advances its animation when the budget allows; true when it did. */
+function drive(
+  state: RootState,
+  dt: number,
+  root: Object3D,
+  animator: Animator,
+  motion: Motion,
+  slot: number,
+  always: boolean,
+): boolean {
+  root.position.set(motion.x, motion.y, motion.z)
+  root.rotation.y = motion.heading
+  const distance = toCamera.copy(root.position).distanceTo(state.camera.position)
+  const go = always || budget.take(state.gl.info.render.frame, distance, slot)
+  animator.update(motion, dt, performance.now(), go)
+  return go
+}
+
+/**
+ * A visitor's own avatar file: the built figure stands in while it loads (or when it cannot be
+ * loaded), then the VRM takes its place, driven by the same clips on its normalized bones.
+ */
+function VrmFigure(props: AvatarProps & { vrm: string }) {
+  const [loaded, setLoaded] = useState<{
+    root: Group
+    vrm: LoadedVrm
+    animator: Animator
+    slot: number
+  } | null>(null)
+  const { vrm: id } = props
+  useEffect(() => {
+    let gone = false
+    let made: { root: Group; vrm: LoadedVrm; animator: Animator } | null = null
+    import('./vrm')
+      .then(({ loadVrm, vrmUrl }) => loadVrm(vrmUrl(id)))
+      .then((vrm) => {
+        if (gone) return vrm.dispose()
+        const root = new Group()
+        const model = new Group()
+        model.rotation.y = Math.PI // faces +z, like the built figures
+        model.add(vrm.scene)
+        root.add(model)
+        const names = vrm.bones
+        const animator = new Animator(vrm.scene, (clip) =>
+          retarget(clip, (bone) => names[bone as VRMHumanBoneName]?.name ?? null),
+        )
+        made = { root, vrm, animator }
+        figureStats.vrmWorn++
+        setLoaded({ ...made, slot: nextSlot++ })
+      })
+      .catch((err: unknown) => {
+        // The built figure stays; the reason is for whoever looks at the console.
+        console.warn(`avatar file ${id.slice(0, 8)}… not worn: ${(err as Error).message}`)
+      })
+    return () => {
+      gone = true
+      if (made) {
+        figureStats.vrmWorn--
+        made.animator.dispose()
+        made.root.removeFromParent()
+        made.vrm.dispose()
+      }
+    }
+  }, [id])
+
+  useFrame((state, dt) => {
+    if (!loaded) return
+    const { root, vrm, animator, slot } = loaded
+    if (drive(state, dt, root, animator, props.motion, slot, props.always ?? false)) {
+      vrm.vrm.expressionManager?.setValue('aa', Math.min(1, props.motion.voice))
+      vrm.vrm.update(dt)
+    }
+  }, FRAME.scene)
+
+  if (!loaded)
+    return <BuiltFigure {...props} look={props.look && { ...props.look, vrm: undefined }} />
+  return <primitive object={loaded.root} />
+}
+
+/** One visitor's figure. Place it anywhere in the scene: it follows `motion`. */
+export function Avatar(props: AvatarProps) {
+  const vrm = props.look?.vrm
+  return vrm ? <VrmFigure key={vrm} {...props} vrm={vrm} /> : <BuiltFigure {...props} />
 }
