@@ -12,6 +12,8 @@ import { budget } from '../../src/avatar/humanoid/animator'
 import { createMotion, type Motion } from '../../src/state/player'
 import { defaultLook, OUTFITS, HAIR_STYLES, type AvatarLook } from '../../src/protocol/avatar'
 import { CapsuleFigure } from './CapsuleFigure'
+import { parseVrm } from '../../src/avatar/vrm'
+import { vrmFixture } from '../../src/avatar/vrmFixture'
 
 type Kind = 'skinned' | 'capsules'
 const COLOURS = ['#c0392b', '#2e8b57', '#669bbc', '#f3a712', '#8e44ad', '#29335c']
@@ -108,12 +110,25 @@ declare global {
       show: (kind: Kind, n: number) => void
       /** Draws `n` frames of 1/60 s; returns each frame's milliseconds and the last draw calls. */
       frames: (n: number) => { ms: number[]; drawCalls: number; skinnedUpdated: number }
+      /** Milliseconds to check and parse the code-made VRM (median of `n`). */
+      vrmLoad: (n: number) => Promise<number>
     }
   }
 }
 
 window.bench = {
   show: (kind, n) => show(kind, n),
+  vrmLoad: async (n) => {
+    const bytes = vrmFixture()
+    const ms: number[] = []
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now()
+      const vrm = await parseVrm(bytes)
+      ms.push(performance.now() - t0)
+      vrm.dispose()
+    }
+    return ms.sort((a, b) => a - b)[Math.floor(n / 2)]!
+  },
   frames: (n) => {
     const ms: number[] = []
     let updated = 0
