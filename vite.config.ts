@@ -1,7 +1,7 @@
 // Vite builds the browser client; Vitest runs unit and server tests with the same config.
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 import react from '@vitejs/plugin-react'
 import { scenesPlugin } from './scripts/vite-plugin-scenes'
 
@@ -42,7 +42,6 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   test: {
-    include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     // A ceiling, not an expectation: a beforeAll starts real parts (PGlite's WASM, a server with
@@ -54,5 +53,28 @@ export default defineConfig({
     // child processes, not the CPU (the whole run took 470 s one at a time, 274–290 s two at a
     // time, 238 s three at a time, idle).
     maxWorkers: Math.max(3, os.availableParallelism() - 1),
+    projects: [
+      {
+        // Plain unit tests start nothing and share one module graph per worker: re-importing
+        // three, React and the protocol for each of 70 files cost more CPU than their tests
+        // (95 CPU-s isolated, 44 shared, on two cores that the server tests also want).
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'tests/session.test.ts'],
+          isolate: false,
+        },
+      },
+      {
+        // Tests that start servers, child processes and databases keep a fresh module graph
+        // each: module-level state (logs, limits, stores) must not carry from file to file.
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['server/**/*.test.ts', 'tests/session.test.ts'],
+        },
+      },
+    ],
   },
 })

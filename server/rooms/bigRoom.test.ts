@@ -59,8 +59,9 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
     $(late.state as WorldState).players.onAdd((p, id) => seen.addPlayer(id, p.n))
     late.onMessage(POSE_FRAME, (bytes: Uint8Array) => seen.apply(bytes))
     rooms.push(late)
-    const end = Date.now() + 10_000
-    while ((late.state.players?.size ?? 0) < 121 && Date.now() < end) {
+    // Waits on the state, not a clock: on a busy machine the 121 joins take as long as they
+    // take (the test's own limit ends a run where they never arrive).
+    while ((late.state.players?.size ?? 0) < 121) {
       await new Promise((r) => setTimeout(r, 50))
     }
     expect(late.state.players.size).toBe(121)
@@ -68,7 +69,7 @@ it('sends a room of 120 long-named visitors intact to a late joiner', async () =
     late.state.players.forEach((p: { name: string }) => names.add(p.name))
     for (let i = 0; i < 120; i++) expect(names.has(name(i))).toBe(true)
     // The late joiner receives the 32 nearest avatars' poses (all are at the spawn).
-    while (seen.poses.size < 32 && Date.now() < end) {
+    while (seen.poses.size < 32) {
       await new Promise((r) => setTimeout(r, 50))
     }
     expect(seen.poses.size).toBe(32)
