@@ -105,8 +105,8 @@ describe('world session', { timeout: 120_000 }, () => {
     expect(net).toMatchObject({ problem: null, instance: 1, capacity: 100, reconnects: 0 })
     await until('both in the people list', () => useNet.getState().people.length === 2)
     expect(useNet.getState().people).toEqual([
-      { id: me(), name: 'Ana', color: '#aa3322' },
-      { id: bo.room.sessionId, name: 'Bo', color: '#2255cc' },
+      { id: me(), name: 'Ana', color: '#aa3322', look: null },
+      { id: bo.room.sessionId, name: 'Bo', color: '#2255cc', look: null },
     ])
     // The other visitor sees the session's seat with its profile.
     await until('Ana at Bo', () => bo.room.state.players.get(me()))

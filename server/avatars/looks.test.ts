@@ -76,7 +76,9 @@ it('shows a look to everyone, keeps it for the address and wears it on another d
   const a = await visit('Ada', hanfu)
   const b = await visit('Bo')
   await until(() => lookOf(b, a) === encodeLook(hanfu), "Ada's look, as Bo sees it")
-  expect(lookOf(a, b)).toBe('') // no look: the colour alone
+  // No look: the colour alone.
+  await until(() => lookOf(a, b) !== undefined, 'Bo, as Ada sees him')
+  expect(lookOf(a, b)).toBe('')
 
   // A change from the editor reaches the others.
   a.room.send('avatar.look', { look: tangzhuang })
