@@ -199,3 +199,58 @@ export function tagClient(req: http.IncomingMessage, trust: TrustProxy): string 
 export function clientKey(req: http.IncomingMessage): string {
   return limitKey(clients.get(req) ?? clientAddress(req, null))
 }
+
+/** Reads at most `cap` bytes of body: 'too_large' as soon as it is over (the rest is never
+ * read), 'gone' if the client went away first. */
+export function readCapped(
+  req: http.IncomingMessage,
+  cap: number,
+): Promise<Buffer | 'too_large' | 'gone'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= cap) return void chunks.push(chunk)
+      done()
+      req.pause()
+      resolve('too_large')
+    }
+    const onEnd = () => {
+      done()
+      resolve(Buffer.concat(chunks))
+    }
+    const onError = () => {
+      done()
+      resolve('gone')
+    }
+    const onClose = onError
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
+  })
+}
+
+/** A refusal an HTTP API answers with its status, code, message and Retry-After. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterS?: number,
+  ) {
+    super(message)
+  }
+}
+
+/** `store`, or a 503 saying whether storage is still starting or failed (`failure`). */
+export function storeOrRefuse<T>(store: T | null, failure: string | null): T {
+  if (store) return store
+  throw new HttpRefusal(
+    503,
+    failure ? 'storage_unavailable' : 'storage_starting',
+    failure ?? 'the database is starting',
+    failure ? 10 : 2,
+  )
+}

@@ -5,7 +5,7 @@ import type http from 'node:http'
 import { ErrorCode, getBearerToken, matchMaker } from '@colyseus/core'
 import type { VerifyClientCallbackAsync } from 'ws'
 import { MAX_MESSAGE_BYTES } from '../src/protocol/messages'
-import { PerClientLimit, limitKey, tagClient, type TrustProxy } from './httpKit'
+import { PerClientLimit, limitKey, readCapped, tagClient, type TrustProxy } from './httpKit'
 import { errorField, logFor } from './log'
 
 /** Largest matchmaking request body: join options are a world, a name, a colour and a token. */
@@ -105,35 +105,6 @@ function answer(
     ...(close && { connection: 'close' }),
   })
   res.end(JSON.stringify(body))
-}
-
-/** Reads at most `cap` bytes of body: 'too_large' as soon as it is over (the rest is never
- * read), 'gone' if the client went away first. */
-function readBody(req: http.IncomingMessage, cap: number): Promise<Buffer | 'too_large' | 'gone'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= cap) return void chunks.push(chunk)
-      done()
-      req.pause()
-      resolve('too_large')
-    }
-    const onEnd = () => {
-      done()
-      resolve(Buffer.concat(chunks))
-    }
-    const onError = () => {
-      done()
-      resolve('gone')
-    }
-    const onClose = onError
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
-  })
 }
 
 /**
@@ -272,7 +243,7 @@ export class ClientGuard {
     this.seats.begin(key)
     let seat: string | null = null
     try {
-      const body = await readBody(req, MAX_MATCHMAKE_BODY)
+      const body = await readCapped(req, MAX_MATCHMAKE_BODY)
       if (body === 'gone') return
       if (body === 'too_large') {
         answer(res, 413, cors, tooLarge, true)

@@ -6,7 +6,14 @@
 import type http from 'node:http'
 import { checkVrm, isVrmId, VRM_MAX_BYTES } from '../../src/avatar/vrmCheck'
 import { background } from '../background'
-import { PerClientLimit, answerUnavailable, clientKey } from '../httpKit'
+import {
+  HttpRefusal,
+  PerClientLimit,
+  answerUnavailable,
+  clientKey,
+  readCapped,
+  storeOrRefuse,
+} from '../httpKit'
 import type { Sessions } from '../auth'
 import { clip, errorField, logFor } from '../log'
 import { AvatarLimitError, type AvatarStore } from './store'
@@ -33,48 +40,6 @@ export const AVATAR_LIMITS = {
   uploads: { perSecond: 1 / 60, burst: 10 },
 }
 
-class HttpRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterS?: number,
-  ) {
-    super(message)
-  }
-}
-
-/** Reads at most `cap` bytes of body: 'too_large' as soon as it is over (the rest is left
- * unread and the connection closes after the answer), 'gone' if the client went away. */
-function readCapped(
-  req: http.IncomingMessage,
-  cap: number,
-): Promise<Buffer | 'too_large' | 'gone'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const done = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onGone)
-    }
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= cap) return void chunks.push(chunk)
-      done()
-      req.pause()
-      resolve('too_large')
-    }
-    const onEnd = () => {
-      done()
-      resolve(Buffer.concat(chunks))
-    }
-    const onGone = () => {
-      done()
-      resolve('gone')
-    }
-    req.on('data', onData).on('end', onEnd).on('error', onGone).on('close', onGone)
-  })
-}
-
 /** Whether a request still has body bytes the server did not read. */
 const bodyComing = (req: http.IncomingMessage) =>
   !req.complete &&
@@ -93,17 +58,7 @@ export function avatarsApi(deps: AvatarsApiDeps) {
   )
   const { json } = deps
 
-  const storeOrFail = (): AvatarStore => {
-    const store = deps.store()
-    if (store) return store
-    const failure = deps.failure()
-    throw new HttpRefusal(
-      503,
-      failure ? 'storage_unavailable' : 'storage_starting',
-      failure ?? 'the database is starting',
-      failure ? 10 : 2,
-    )
-  }
+  const storeOrFail = (): AvatarStore => storeOrRefuse(deps.store(), deps.failure())
 
   const upload = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const sessions = deps.sessions()

@@ -5,7 +5,14 @@
 // signed-in wallet; every body is size-capped and checked.
 import type http from 'node:http'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
-import { PerClientLimit, answerUnavailable, clientKey, readJson } from '../httpKit'
+import {
+  HttpRefusal,
+  PerClientLimit,
+  answerUnavailable,
+  clientKey,
+  readJson,
+  storeOrRefuse,
+} from '../httpKit'
 import type { Session, Sessions } from '../auth'
 import { clip, errorField, logFor } from '../log'
 import { parseScene, SceneError, type Scene } from '../../src/protocol/scene'
@@ -81,17 +88,6 @@ const STATUS: Record<BuilderError['code'], number> = {
   builder_limit: 409,
 }
 
-class HttpRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterS?: number,
-  ) {
-    super(message)
-  }
-}
-
 /**
  * A world from an exported scene file: its scene (checked; its spaces, stages and portals left
  * out, as a fresh world has none) and its grid (`voxel.grid`, inflated with a cap).
@@ -163,17 +159,7 @@ export function builderApi(deps: BuilderApiDeps) {
   const writeLimit = new PerClientLimit(LIMITS.write.perSecond, LIMITS.write.burst)
   const { json } = deps
 
-  const storeOrFail = (): BuilderStore => {
-    const store = deps.store()
-    if (store) return store
-    const failure = deps.failure()
-    throw new HttpRefusal(
-      503,
-      failure ? 'storage_unavailable' : 'storage_starting',
-      failure ?? 'the database is starting',
-      failure ? 10 : 2,
-    )
-  }
+  const storeOrFail = (): BuilderStore => storeOrRefuse(deps.store(), deps.failure())
 
   /** The signed-in wallet, or null; a token that is not a live session is refused. */
   const viewerOf = async (req: http.IncomingMessage): Promise<Session | null> => {
