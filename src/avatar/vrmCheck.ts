@@ -8,6 +8,7 @@
 // unless it is self-contained (no URI at all: every buffer and image lives in the GLB's BIN
 // chunk), needs no extension beyond what GLTFLoader + VRMLoaderPlugin handle without decoders,
 // and maps the humanoid bones the animations drive to nodes that exist.
+import { VrmId } from '../protocol/avatar'
 import {
   countTriangles,
   externalProblem,
@@ -73,8 +74,7 @@ const VRM_EXTENSIONS: ReadonlySet<string> = new Set([
 ])
 
 /** The id of a stored avatar file: its SHA-256, 64 lowercase hex digits. */
-export const isVrmId = (s: unknown): s is string =>
-  typeof s === 'string' && /^[0-9a-f]{64}$/.test(s)
+export const isVrmId = (s: unknown): s is string => VrmId.safeParse(s).success
 
 export type VrmVersion = '1.0' | '0.x'
 

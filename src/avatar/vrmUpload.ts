@@ -3,11 +3,12 @@
 // run it in Node with an origin). The file is checked here first, so a refusal needs no trip.
 import { z } from 'zod'
 import { checkVrm, VRM_MAX_BYTES } from './vrmCheck'
+import { VrmId } from '../protocol/avatar'
 
 /** Where the server keeps an uploaded avatar file (the only place avatars are loaded from). */
 export const vrmUrl = (id: string) => `/api/avatars/vrm/${id}`
 
-const Accepted = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) })
+const Accepted = z.object({ id: VrmId })
 const Refused = z.object({
   error: z.string(),
   message: z.string().optional(),
