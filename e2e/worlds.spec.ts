@@ -47,6 +47,9 @@ test('every world renders, and each looks different', async ({ page }, testInfo)
     expect(stats.distinctColors, `${id} has no detail`).toBeGreaterThan(12)
     const drawCalls = await page.evaluate(() => window.__cq!.frameStats.drawCalls)
     expect(drawCalls, `${id} draw calls`).toBeLessThanOrEqual(150)
+    // The visitor's own figure stands on a contact shadow.
+    const { shadows } = await page.evaluate(() => window.__cq!.avatars())
+    expect(shadows, `${id} contact shadows`).toBeGreaterThanOrEqual(1)
     shots[id] = png
   }
   for (let i = 0; i < WORLDS.length; i++) {

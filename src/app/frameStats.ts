@@ -62,7 +62,7 @@ export interface TestHooks {
     drop: () => void
   }
   /** Figures: how many visitors' own avatar files this page wears now (theirs and others'). */
-  avatars: () => { vrmWorn: number }
+  avatars: () => { vrmWorn: number; shadows: number }
   wallet: { state: () => WalletSummary }
   /** Creator spaces: what visitors see, and a way to put a layout in without a server. */
   spaces: SpacesHooks
@@ -115,7 +115,7 @@ if (typeof window !== 'undefined') {
       },
       drop: () => current.session?.dropConnection(),
     },
-    avatars: () => ({ vrmWorn: figureStats.vrmWorn }),
+    avatars: () => ({ vrmWorn: figureStats.vrmWorn, shadows: figureStats.shadows }),
     wallet: { state: walletSummary },
     spaces: spacesHooks,
   }

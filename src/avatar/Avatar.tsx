@@ -21,6 +21,7 @@ import type { Motion } from '../state/player'
 import { figureFor, releaseFigure } from './humanoid/figures'
 import { makeSkeleton } from './humanoid/skeleton'
 import { Animator, budget } from './humanoid/animator'
+import { useContactShadow } from './ContactShadows'
 
 export interface AvatarProps {
   style: 'voxel' | 'hd'
@@ -32,6 +33,8 @@ export interface AvatarProps {
   motion: Motion
   /** Animate every frame whatever the budget (the visitor's own figure, the editor's preview). */
   always?: boolean
+  /** Cast a contact shadow on the world's ground (not in the editor's preview). */
+  shadow?: boolean
 }
 
 const materials: Partial<Record<'voxel' | 'hd', MeshStandardMaterial>> = {}
@@ -52,8 +55,11 @@ const BOUNDS = new Sphere(new Vector3(0, 0.9, 0), 1.4)
 const toCamera = new Vector3()
 let nextSlot = 0
 
-/** Avatar files worn in this page now (tests read it through window.__cq.avatars). */
-export const figureStats = { vrmWorn: 0 }
+/**
+ * Avatar files worn in this page now, and contact shadows drawn in the last frame
+ * (ContactShadows.tsx); tests read them through window.__cq.avatars.
+ */
+export const figureStats = { vrmWorn: 0, shadows: 0 }
 
 function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps) {
   const wear = look ?? defaultLook(color.toLowerCase())
@@ -179,6 +185,7 @@ function VrmFigure(props: AvatarProps & { vrm: string }) {
 
 /** One visitor's figure. Place it anywhere in the scene: it follows `motion`. */
 export function Avatar(props: AvatarProps) {
+  useContactShadow(props.motion, props.shadow ?? true)
   const vrm = props.look?.vrm
   return vrm ? <VrmFigure key={vrm} {...props} vrm={vrm} /> : <BuiltFigure {...props} />
 }

@@ -6,6 +6,7 @@ import { lazy, Suspense } from 'react'
 import { useWorld } from '../state/world'
 import { LocalPlayer } from '../avatar/LocalPlayer'
 import { RemoteAvatars } from '../avatar/RemoteAvatars'
+import { ContactShadows } from '../avatar/ContactShadows'
 import { AdaptiveQuality } from './hd/AdaptiveQuality'
 import { Markers } from './Markers'
 import type { WorldExtensions } from './extensions'
@@ -30,6 +31,7 @@ export function WorldScene({ extensions }: { extensions: WorldExtensions }) {
       <Markers key={`markers-${scene.id}`} scene={scene} travel={extensions.travel} />
       {ready && <LocalPlayer key={`player-${scene.id}`} />}
       {ready && <RemoteAvatars key={`remotes-${scene.id}`} style={scene.style} />}
+      {ready && <ContactShadows key={`shadows-${scene.id}`} />}
       <AdaptiveQuality />
       {ready &&
         extensions.parts.map(

@@ -9,6 +9,7 @@ import {
   HalfFloatType,
   PCFShadowMap,
   PerspectiveCamera,
+  PMREMGenerator,
   Scene,
   WebGLCubeRenderTarget,
 } from 'three'
@@ -25,6 +26,16 @@ import { lightRig, sunDirection } from './lighting'
  */
 export const SKY_INTENSITY = 0.5
 
+/**
+ * With image-based light the sky's cube map lights physically based materials too (soft
+ * directional sky light, reflections in lacquer and tiles); the hemisphere light, which does the
+ * same job flatly, keeps this share of its strength for the Lambert-shaded vegetation.
+ */
+export const IBL_INTENSITY = 0.3
+/** Side of each face of the sky cube the image-based light is prefiltered from. */
+const IBL_RESOLUTION = 64
+export const HEMISPHERE_WITH_IBL = 0.35
+
 export interface HdAtmosphereProps {
   hd: HdWorld
   env: Environment
@@ -32,9 +43,17 @@ export interface HdAtmosphereProps {
   shadowMapSize: number
   /** Side of each face of the baked sky cube. */
   skyResolution: number
+  /** Light physically based materials from the baked sky (off at low quality: nothing to light). */
+  imageLight: boolean
 }
 
-export function HdAtmosphere({ hd, env, shadowMapSize, skyResolution }: HdAtmosphereProps) {
+export function HdAtmosphere({
+  hd,
+  env,
+  shadowMapSize,
+  skyResolution,
+  imageLight,
+}: HdAtmosphereProps) {
   const gl = useThree((s) => s.gl)
   const camera = useThree((s) => s.camera)
   const scene = useThree((s) => s.scene)
@@ -72,16 +91,42 @@ export function HdAtmosphere({ hd, env, shadowMapSize, skyResolution }: HdAtmosp
     const skyScene = new Scene()
     skyScene.add(sky)
     new CubeCamera(1, 100000, target).update(gl, skyScene)
-    skyScene.remove(sky)
-    const previous = { background: scene.background, intensity: scene.backgroundIntensity }
+    const previous = {
+      background: scene.background,
+      intensity: scene.backgroundIntensity,
+      environment: scene.environment,
+      environmentIntensity: scene.environmentIntensity,
+    }
     scene.background = target.texture
     scene.backgroundIntensity = SKY_INTENSITY
+    // The same sky without its sun disc (the sun is the directional light, with shadows),
+    // prefiltered once for image-based light: a small cube is enough for diffuse light and
+    // the blurred reflections of lacquer and tiles.
+    let lightMap: ReturnType<PMREMGenerator['fromCubemap']> | null = null
+    if (imageLight) {
+      const lightTarget = new WebGLCubeRenderTarget(IBL_RESOLUTION, { type: HalfFloatType })
+      const disc = sky.material.uniforms.showSunDisc!
+      const shown = disc.value as number
+      disc.value = 0
+      new CubeCamera(1, 100000, lightTarget).update(gl, skyScene)
+      disc.value = shown
+      const pmrem = new PMREMGenerator(gl)
+      lightMap = pmrem.fromCubemap(lightTarget.texture)
+      pmrem.dispose()
+      lightTarget.dispose()
+      scene.environment = lightMap.texture
+      scene.environmentIntensity = IBL_INTENSITY
+    }
+    skyScene.remove(sky)
     return () => {
       scene.background = previous.background
       scene.backgroundIntensity = previous.intensity
+      scene.environment = previous.environment
+      scene.environmentIntensity = previous.environmentIntensity
+      lightMap?.dispose()
       target.dispose()
     }
-  }, [gl, scene, sky, skyResolution])
+  }, [gl, scene, sky, skyResolution, imageLight])
 
   // Renderer and camera settings for this world, put back as they were on unmount.
   useLayoutEffect(() => {
@@ -134,7 +179,13 @@ export function HdAtmosphere({ hd, env, shadowMapSize, skyResolution }: HdAtmosp
   return (
     <>
       <fog attach="fog" args={[env.fog.color, env.fog.near, env.fog.far]} />
-      <hemisphereLight args={[rig.skyColor, rig.groundColor, rig.skyIntensity]} />
+      <hemisphereLight
+        args={[
+          rig.skyColor,
+          rig.groundColor,
+          rig.skyIntensity * (imageLight ? HEMISPHERE_WITH_IBL : 1),
+        ]}
+      />
       <directionalLight
         ref={light}
         position={[sun.x * distance, sun.y * distance, sun.z * distance]}

@@ -137,6 +137,7 @@ function HdWorldContent({
         env={env}
         shadowMapSize={preset.shadowMapSize}
         skyResolution={preset.skyResolution}
+        imageLight={!preset.bakedLighting}
       />
       {world && <primitive object={world.root} />}
       {world && <ReportReady world={world} />}

@@ -31,16 +31,19 @@ import { bakeLighting, lightRig, sunDirection } from './lighting'
 import { createLandmarkGeometries } from './landmarkMeshes'
 import type { LandmarkLayout } from './landmarks'
 import { layoutLandmarks } from './landmarks'
-import { smoothstep } from './noise'
+import { hashSeed, smoothstep } from './noise'
 import type { HdPreset } from './quality'
 import { createHeightField } from './terrain'
 import type { HeightField } from './terrain'
 import { createTerrainGeometry, createWaterGeometry } from './terrainMesh'
 import {
+  createLacquerTextures,
   createMistTexture,
   createRoofTileNormals,
+  createStoneTextures,
   createTerrainTextures,
   createWaterNormals,
+  type SurfaceTextures,
 } from './textures'
 import type { TreeInstance, TreeKind, VegetationLayout } from './vegetation'
 import { GRASS_STRIDE, placeVegetation, TREE_KINDS } from './vegetation'
@@ -140,7 +143,7 @@ export async function buildHdWorld(
   const water = buildWater(hd, env, ground.field, owner)
 
   await step(0.4, 'loading.vegetation')
-  const landmarks = buildLandmarks(ground.layouts, owner)
+  const landmarks = buildLandmarks(ground.layouts, hd.terrain.seed, owner)
   const vegetation = placeVegetation(hd, ground.field, ground.layouts, layers.clearAreas)
   const trees = buildTrees(vegetation, ground.R, preset, owner)
   const grass = buildGrass(vegetation, owner)
@@ -319,13 +322,39 @@ function buildWater(hd: HdWorld, env: Environment, field: HeightField, { own }: 
   return { water, mirror }
 }
 
+/** Owns each texture of a set (see Owner) and returns the set. */
+function ownAll(set: SurfaceTextures, own: Owner['own']): SurfaceTextures {
+  own(set.map)
+  own(set.normalMap)
+  own(set.roughnessMap)
+  return set
+}
+
 /** Pavilions, bridges and paths: one mesh per material, with cheaper Lambert twins for low. */
-function buildLandmarks(layouts: LandmarkLayout[], { own }: Owner) {
+function buildLandmarks(layouts: LandmarkLayout[], seed: number, { own }: Owner) {
   const lg = createLandmarkGeometries(layouts)
   const roofNormals = own(createRoofTileNormals())
+  // Surface detail for medium and high, lit by the sky (image-based light, HdAtmosphere).
+  const stoneTex = ownAll(createStoneTextures(hashSeed(seed, 21)), own)
+  const lacquerTex = ownAll(createLacquerTextures(hashSeed(seed, 22)), own)
   const full = {
-    lacquer: own(new MeshStandardMaterial({ vertexColors: true, roughness: 0.5, metalness: 0.05 })),
-    stone: own(new MeshStandardMaterial({ vertexColors: true, roughness: 0.9 })),
+    lacquer: own(
+      new MeshStandardMaterial({
+        vertexColors: true,
+        ...lacquerTex,
+        normalScale: new Vector2(0.5, 0.5),
+        roughness: 1,
+        metalness: 0.05,
+      }),
+    ),
+    stone: own(
+      new MeshStandardMaterial({
+        vertexColors: true,
+        ...stoneTex,
+        normalScale: new Vector2(0.9, 0.9),
+        roughness: 1,
+      }),
+    ),
     roof: own(
       new MeshStandardMaterial({
         vertexColors: true,

@@ -22,6 +22,8 @@ const UP = new Vector3(0, 1, 0)
 const ONE = new Vector3(1, 1, 1)
 /** One roof-tile texture repeat covers this many metres. */
 const TILE_REPEAT = 1.2
+/** Metres one repeat of the stone and lacquer textures covers (textures.ts). */
+export const SURFACE_REPEAT: Record<'stone' | 'lacquer', number> = { stone: 2.4, lacquer: 1.6 }
 
 export function createLandmarkGeometries(layouts: readonly LandmarkLayout[]): LandmarkGeometries {
   const lists: Record<LandmarkMaterial, BufferGeometry[]> = { lacquer: [], stone: [], roof: [] }
@@ -33,6 +35,7 @@ export function createLandmarkGeometries(layouts: readonly LandmarkLayout[]): La
     for (const part of l.parts) {
       const g = partGeometry(part)
       g.applyMatrix4(m)
+      if (part.mat !== 'roof') projectUvs(g, SURFACE_REPEAT[part.mat])
       lists[part.mat].push(g)
     }
   }
@@ -45,6 +48,37 @@ export function createLandmarkGeometries(layouts: readonly LandmarkLayout[]): La
     return merged
   }
   return { lacquer: merge(lists.lacquer), stone: merge(lists.stone), roof: merge(lists.roof) }
+}
+
+/**
+ * World-space texture coordinates for a placed, non-indexed part: each triangle takes the plane
+ * its face is most nearly parallel to (walls: across and up; floors: x and z), so stone courses
+ * and wood grain keep one size on every landmark however big its parts are, and run level.
+ */
+export function projectUvs(g: BufferGeometry, repeat: number): void {
+  const pos = g.getAttribute('position')
+  const uv = new Float32Array(pos.count * 2)
+  const a = new Vector3()
+  const b = new Vector3()
+  const c = new Vector3()
+  for (let t = 0; t + 2 < pos.count; t += 3) {
+    a.fromBufferAttribute(pos, t)
+    b.fromBufferAttribute(pos, t + 1).sub(a)
+    c.fromBufferAttribute(pos, t + 2).sub(a)
+    const n = b.cross(c)
+    const ax = Math.abs(n.x)
+    const ay = Math.abs(n.y)
+    const az = Math.abs(n.z)
+    for (let k = t; k < t + 3; k++) {
+      const x = pos.getX(k)
+      const y = pos.getY(k)
+      const z = pos.getZ(k)
+      const [u, v] = ay >= ax && ay >= az ? [x, z] : ax >= az ? [z, y] : [x, y]
+      uv[k * 2] = u / repeat
+      uv[k * 2 + 1] = v / repeat
+    }
+  }
+  g.setAttribute('uv', new Float32BufferAttribute(uv, 2))
 }
 
 /** One part as a non-indexed geometry with position, normal, uv and colour. */

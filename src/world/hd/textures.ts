@@ -146,3 +146,107 @@ export function createMistTexture(seed: number): DataTexture {
     }
   return texture(data, size, false)
 }
+
+/** Albedo (a near-white multiplier of the vertex colours), normals and roughness of a surface. */
+export interface SurfaceTextures {
+  map: DataTexture
+  normalMap: DataTexture
+  /** Roughness in the green channel, as three reads it (times the material's roughness). */
+  roughnessMap: DataTexture
+}
+
+function surfaceTextures(
+  size: number,
+  albedo: Float32Array,
+  heights: Float32Array,
+  roughness: Float32Array,
+  normalStrength: number,
+): SurfaceTextures {
+  const colour = new Uint8Array(size * size * 4)
+  const rough = new Uint8Array(size * size * 4)
+  for (let i = 0; i < size * size; i++) {
+    const a = Math.round(255 * Math.min(1, Math.max(0, albedo[i]!)))
+    colour[i * 4] = colour[i * 4 + 1] = colour[i * 4 + 2] = a
+    colour[i * 4 + 3] = 255
+    rough[i * 4 + 1] = Math.round(255 * Math.min(1, Math.max(0, roughness[i]!)))
+    rough[i * 4 + 3] = 255
+  }
+  return {
+    map: texture(colour, size, true),
+    normalMap: texture(normalsFrom(heights, size, normalStrength), size, false),
+    roughnessMap: texture(rough, size, false),
+  }
+}
+
+/** Bricks of dressed stone across one texture repeat: rows, and bricks per row. */
+const STONE_ROWS = 8
+const STONE_PER_ROW = 4
+
+/**
+ * Dressed stone laid in courses, every other course offset by half a block: each block a shade
+ * of its own with weathering noise, bevelled edges and mortar joints (darker, rougher, recessed).
+ */
+export function createStoneTextures(seed: number): SurfaceTextures {
+  // 128 texels over the 2.4 m repeat: a joint is a texel or two wide, as mortar is.
+  const size = 128
+  const grain = tileableFbm(hashSeed(seed, 5), size, 8, 3)
+  const blotch = tileableFbm(hashSeed(seed, 6), size, 4, 3)
+  const albedo = new Float32Array(size * size)
+  const heights = new Float32Array(size * size)
+  const roughness = new Float32Array(size * size)
+  const rowH = size / STONE_ROWS
+  const blockW = size / STONE_PER_ROW
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const row = Math.floor(y / rowH)
+      const shifted = (x + (row % 2) * blockW * 0.5) % size
+      const col = Math.floor(shifted / blockW)
+      // Distance to the block's nearest edge, in texels.
+      const edge = Math.min(
+        y - row * rowH,
+        (row + 1) * rowH - y,
+        shifted - col * blockW,
+        (col + 1) * blockW - shifted,
+      )
+      const bevel = Math.min(1, edge / 2)
+      const shade = hashUnit(seed, row, col)
+      const n = grain(x, y)
+      const b = blotch(x, y)
+      const i = y * size + x
+      const mortar = edge < 0.9
+      albedo[i] = mortar ? 0.62 : 0.8 + shade * 0.16 + n * 0.05 + b * 0.05
+      heights[i] = bevel * (1 + n * 0.15)
+      roughness[i] = mortar ? 1 : 0.78 + n * 0.12 - shade * 0.08
+    }
+  return surfaceTextures(size, albedo, heights, roughness, 2.2)
+}
+
+/**
+ * Lacquered wood: grain running along the texture's v (up a post), seen through the lacquer as
+ * slight shade; the lacquer glossy where it is whole and duller where it has worn.
+ */
+export function createLacquerTextures(seed: number): SurfaceTextures {
+  const size = 128
+  const warp = tileableFbm(hashSeed(seed, 7), size, 4, 3)
+  const wear = tileableFbm(hashSeed(seed, 8), size, 8, 4)
+  const albedo = new Float32Array(size * size)
+  const heights = new Float32Array(size * size)
+  const roughness = new Float32Array(size * size)
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      // Integer frequencies keep the grain tileable.
+      const u = x / size + warp(x, y) * 0.08
+      const ring = 0.5 + 0.5 * Math.sin(u * Math.PI * 2 * 12)
+      const worn = Math.max(0, wear(x, y) * 1.6 - 0.3)
+      const i = y * size + x
+      albedo[i] = 0.9 + ring * 0.08 - worn * 0.06
+      heights[i] = ring * 0.4
+      roughness[i] = 0.55 + worn * 0.35 + ring * 0.05
+    }
+  return surfaceTextures(size, albedo, heights, roughness, 0.8)
+}
+
+/** A stable number in [0, 1) for a block of a seeded pattern. */
+function hashUnit(seed: number, a: number, b: number): number {
+  return (hashSeed(hashSeed(seed, a * 7919 + 13), b * 104729 + 7) >>> 0) / 4294967296
+}
