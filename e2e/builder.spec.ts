@@ -263,38 +263,35 @@ test('a builder makes a village, builds, publishes; a visitor finds it and sees 
     }
     expect(imageDifference(before.png, built.png)).toBeGreaterThan(0.5)
 
-    // A friend on a phone tells the owner their wallet address (the development wallet's
-    // account 2, as its panel shows it); the owner invites it and sends the world's link.
+    // A friend on a phone opens the world's link, which the owner sends, signed out: the draft
+    // asks for a sign-in. Their wallet panel shows their address (the development wallet's account
+    // 2); they tell the owner, who invites it; signed in, the draft opens. (The friend's page loads
+    // once, at the link: the start page is not on the friend's way.)
+    await toolbar.getByTestId('builder-settings').click()
+    const dialog = builder.getByTestId('builder-settings-dialog')
+    const link = (await dialog.getByTestId('builder-link').textContent())!
     const friend = await newSettingsPage(browser, { width: 390, height: 844 }, settings, {
       hasTouch: true,
       isMobile: true,
     })
     opened.push(friend)
     const friendErrors = watchErrors(friend)
-    await friend.goto('/')
-    await friend.getByTestId('builder-section').getByTestId('builder-sign-in').click()
+    await friend.goto(link)
+    const refused = friend.getByTestId('error-panel')
+    await expect(refused.getByTestId('error-advice')).toContainText('sign in', WAIT)
+    await refused.getByTestId('error-sign-in').click()
     const friendWallet = friend.getByTestId('wallet-panel')
     await friendWallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
     await friendWallet.getByTestId('connect-dev').click()
     const friendAddress = (await friendWallet.getByTestId('wallet-address').getAttribute('title'))!
 
-    await toolbar.getByTestId('builder-settings').click()
-    const dialog = builder.getByTestId('builder-settings-dialog')
     await dialog.getByTestId('builder-invite-address').fill(friendAddress)
     await dialog.getByTestId('builder-invite').click()
     await expect(
       dialog.getByRole('listitem').filter({ hasText: friendAddress.slice(0, 6) }),
     ).toHaveCount(1, WAIT)
-    const link = (await dialog.getByTestId('builder-link').textContent())!
     await builder.keyboard.press('Escape')
 
-    // The friend opens the link signed out: the draft asks for a sign-in, and opens after it.
-    await friend.goto(link)
-    const refused = friend.getByTestId('error-panel')
-    await expect(refused.getByTestId('error-advice')).toContainText('sign in', WAIT)
-    await refused.getByTestId('error-sign-in').click()
-    await friendWallet.getByTestId('dev-account').selectOption('2', { timeout: 60_000 })
-    await friendWallet.getByTestId('connect-dev').click()
     await friendWallet.getByTestId('sign-in').click()
     await waitInBuilderWorld(friend)
     await expect(friendWallet).toBeHidden()

@@ -36,6 +36,8 @@ function startServer(port: number, dataDir: string): Server {
       PORT: String(port),
       DATA_DIR: dataDir,
       ANVIL_PORT: '0',
+      // Nobody speaks here: no embedded Janus to start twice and to stop twice.
+      VOICE: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -5,6 +5,7 @@ import { parseTrustProxy, type TrustProxy } from './httpKit'
 import type { ClientLimits } from './limits'
 import { LOG_LEVELS, type LogLevel } from './log'
 import type { MediaConfig } from './media/service'
+import { RECONNECT_SECONDS } from '../src/protocol/messages'
 
 export type ClientMode = 'dev' | 'dist' | 'none'
 
@@ -21,6 +22,8 @@ export interface Config {
   scenesDir: string
   /** Seats per world instance; a full instance overflows into a new one. */
   maxClients: number
+  /** How long a dropped connection keeps its seat and avatar, seconds (the client is told). */
+  reconnectS: number
   /** Interest management: each visitor receives the `max` nearest avatars within `radius` m. */
   interest: { radius: number; max: number } | null
   /** Redis shared by several server processes (RedisPresence + RedisDriver); unset: one process. */
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     rootDir,
     scenesDir: path.resolve(rootDir, env.SCENES_DIR || 'scenes'),
     maxClients: int(env, 'MAX_CLIENTS', 100, 1, 2000),
+    reconnectS: int(env, 'RECONNECT_SECONDS', RECONNECT_SECONDS, 1, 3600),
     interest: interest(env),
     redisUrl,
     publicAddress: publicAddress(env, host, port, redisUrl),

@@ -16,7 +16,7 @@ import { decodeGrid } from '../src/world/voxel/codec'
 import { applyEdit } from '../src/world/voxel/edits'
 import { materialTable, VoxelGrid } from '../src/world/voxel/grid'
 import { attend, attendees, createEvent, refusal, signIn, until, wallet } from './events/testKit'
-import { hostOf, startTestCluster, type TestCluster } from './testCluster'
+import { hostOf, settleWithin, startTestCluster, type TestCluster } from './testCluster'
 
 let cluster: TestCluster | undefined
 let urls: string[] = []
@@ -27,9 +27,16 @@ beforeAll(async () => {
   urls = cluster.urls
 }, 240_000)
 
+// The processes stop whatever the leaves do (a leave to a process that died must not keep them).
 afterAll(async () => {
-  await Promise.all(attendees.splice(0).map((a) => a.leave()))
-  await cluster?.stop()
+  try {
+    await settleWithin(
+      5_000,
+      attendees.splice(0).map((a) => a.leave()),
+    )
+  } finally {
+    await cluster?.stop()
+  }
 }, 30_000)
 
 describe('an event over two processes sharing Redis', () => {

@@ -21,7 +21,7 @@ import {
   wallet,
   type Attendee,
 } from './events/testKit'
-import { hostOf, startTestCluster, type TestCluster } from './testCluster'
+import { hostOf, settleWithin, startTestCluster, type TestCluster } from './testCluster'
 
 const peers: (StagePublisher | StageWatcher)[] = []
 let cluster: TestCluster | undefined
@@ -33,10 +33,20 @@ beforeAll(async () => {
   urls = cluster.urls
 }, 240_000)
 
+// The processes stop whatever the peers and leaves do.
 afterAll(async () => {
-  await Promise.all(peers.splice(0).map((p) => p.close()))
-  await Promise.all(attendees.splice(0).map((a) => a.leave()))
-  await cluster?.stop()
+  try {
+    await settleWithin(
+      5_000,
+      peers.splice(0).map((p) => p.close()),
+    )
+    await settleWithin(
+      5_000,
+      attendees.splice(0).map((a) => a.leave()),
+    )
+  } finally {
+    await cluster?.stop()
+  }
 }, 30_000)
 
 /** Sends a stage message; resolves with the newest reply of type `t`, or throws the error code. */

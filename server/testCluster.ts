@@ -2,6 +2,13 @@
 // and room listings), a throwaway PostgreSQL (the events) and server processes (`tsx
 // server/main.ts`) that share both, each on a free loopback port with its own data folder.
 // Used by the tests that prove what crosses processes (events.redis, stage.redis).
+//
+// None of them may outlive the test run, whatever happens to it (a failed or filtered test, a
+// start that timed out, a killed worker): each child is the leader of a process group of its
+// own, stopped through its group (a server's Janus and anvil with it); redis-server dies with
+// this process (setpriv --pdeathsig), PostgreSQL likewise (server/db/testPostgres.ts); a server
+// watches its stdin, which only this process holds open, and stops its group when it ends
+// (server/testChildGuard.ts); and whatever is still running when this process exits is killed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -19,11 +26,46 @@ interface Proc {
   exited: Promise<void>
 }
 
+/** Process groups (by leader pid) of every child started here and not yet seen to exit. */
+const live = new Set<number>()
+
+/** Signals a whole process group; false when it is gone already. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal)
+    return true
+  } catch {
+    return false
+  }
+}
+
+// The last resort: this process is exiting (normally, or through process.exit) with children
+// still running. Only synchronous work runs here, and kill is.
+process.on('exit', () => {
+  for (const pgid of live) signalGroup(pgid, 'SIGKILL')
+})
+
+/** `redis-server` and the like with the parent-death signal set where setpriv is installed. */
+const withDeathSignal = (cmd: string, args: string[]): [string, string[]] =>
+  spawnSync('setpriv', ['--version']).error
+    ? [cmd, args]
+    : ['setpriv', ['--pdeathsig', 'SIGKILL', '--', cmd, ...args]]
+
 export interface TestCluster {
   /** Each server process's address, in start order. */
   urls: string[]
   /** Stops the servers first (they clean their entries out of Redis), then the rest. */
   stop(): Promise<void>
+}
+
+/** Waits for `work` to settle, at most `ms` (cleanup that must not hang the cluster's stop). */
+export async function settleWithin(ms: number, work: Promise<unknown>[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([
+    Promise.allSettled(work),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ])
+  clearTimeout(timer)
 }
 
 /** The process a room's WebSocket went to (`host:port`). */
@@ -64,12 +106,29 @@ export async function startTestCluster(
   const start = (cmd: string, args: string[], extra: NodeJS.ProcessEnv = {}): Proc => {
     const child = spawn(cmd, args, {
       env: { ...process.env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin: a pipe only this process holds; a server stops when it ends (testChildGuard).
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     })
+    const pgid = child.pid
+    if (pgid !== undefined) live.add(pgid)
     const proc: Proc = {
       child,
       output: '',
-      exited: new Promise((resolve) => child.on('exit', () => resolve())),
+      exited: new Promise((resolve) =>
+        child.on('exit', () => {
+          // Whatever the leader left behind in its group goes with it.
+          if (pgid !== undefined) {
+            signalGroup(pgid, 'SIGKILL')
+            live.delete(pgid)
+          }
+          resolve()
+        }),
+      ),
+    }
+    // Its stdin stays open until this process ends; it must not keep this process alive.
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      ;(stream as unknown as { unref?: () => void } | null)?.unref?.()
     }
     child.stdout!.on('data', (d: Buffer) => (proc.output += d.toString()))
     child.stderr!.on('data', (d: Buffer) => (proc.output += d.toString()))
@@ -79,7 +138,8 @@ export async function startTestCluster(
 
   const serverProcess = async (serverEnv: NodeJS.ProcessEnv): Promise<string> => {
     const port = await freePort()
-    const proc = start(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const guard = ['--import', './server/testChildGuard.ts']
+    const proc = start(process.execPath, ['--import', 'tsx', ...guard, 'server/main.ts'], {
       PORT: String(port),
       HOST: '127.0.0.1',
       CLIENT: 'none',
@@ -104,8 +164,8 @@ export async function startTestCluster(
       await Promise.all(
         group.map(async ({ child, exited }) => {
           if (child.exitCode !== null || child.signalCode !== null) return
-          child.kill('SIGTERM')
-          const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+          signalGroup(child.pid!, 'SIGTERM')
+          const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 10_000)
           await exited
           clearTimeout(timer)
         }),
@@ -120,10 +180,12 @@ export async function startTestCluster(
     writeSignInRegistry(path.join(tmp, 'registry.json'))
     const redisPort = await freePort()
     const redisUrl = `redis://127.0.0.1:${redisPort}`
-    const redis = start('redis-server', [
-      ...['--port', String(redisPort), '--bind', '127.0.0.1'],
-      ...['--save', '', '--appendonly', 'no', '--dir', tmp],
-    ])
+    const redis = start(
+      ...withDeathSignal('redis-server', [
+        ...['--port', String(redisPort), '--bind', '127.0.0.1'],
+        ...['--save', '', '--appendonly', 'no', '--dir', tmp],
+      ]),
+    )
     const [pg] = await Promise.all([
       startTestPostgres(),
       waitFor(`redis-server:\n${redis.output}`, () =>

@@ -22,6 +22,7 @@ beforeAll(async () => {
       CLIENT: 'none',
       CHAIN: 'off',
       MAX_CLIENTS: '4',
+      RECONNECT_SECONDS: '33',
       AOI_RADIUS: '30',
       AOI_MAX: '2',
     }),
@@ -140,7 +141,13 @@ const pose = (dx = 0, dz = 0, a = 'walk') => ({
 describe('world room', () => {
   it('welcomes a visitor with its instance and puts it at the spawn', async () => {
     const a = await join('小明 \u202e')
-    expect(a.inbox.welcome[0]).toMatchObject({ world: WORLD, instance: 1, capacity: 4 })
+    // The room says how long it keeps a dropped seat (the setting): the client tries that long.
+    expect(a.inbox.welcome[0]).toMatchObject({
+      world: WORLD,
+      instance: 1,
+      capacity: 4,
+      reconnectS: 33,
+    })
     const me = a.room.state.players.get(a.room.sessionId)
     expect(me.name).toBe('小明')
     expect(me.color).toBe(0xaa3322)

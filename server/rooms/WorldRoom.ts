@@ -88,6 +88,8 @@ export interface WorldRoomSettings {
    */
   worlds?: (id: string) => Promise<WorldRules> | null
   maxClients: number
+  /** How long a dropped connection keeps its seat and avatar, seconds (RECONNECT_SECONDS). */
+  reconnectS: number
   /** null: everyone receives every avatar (no interest management). */
   interest: InterestOptions | null
   /** Wallet sessions, once the chain and the database are up. */
@@ -158,6 +160,7 @@ export class WorldRoom extends Room<WorldState> {
   protected settings: WorldRoomSettings = {
     scenesDir: 'scenes',
     maxClients: 100,
+    reconnectS: RECONNECT_SECONDS,
     interest: { radius: 40, max: 32 },
   }
   protected rules!: WorldRules
@@ -368,6 +371,7 @@ export class WorldRoom extends Room<WorldState> {
       world: this.state.world,
       instance: this.state.instance,
       capacity: this.maxClients,
+      reconnectS: this.settings.reconnectS,
       ...(beside && { at: beside }),
       chat: this.chat.slice(-CHAT_HISTORY),
     })
@@ -380,7 +384,7 @@ export class WorldRoom extends Room<WorldState> {
     if (!consented && !seat.kicked) {
       // The avatar stays where it was while the visitor may come back to the same seat.
       try {
-        const back = await this.allowReconnection(client, RECONNECT_SECONDS)
+        const back = await this.allowReconnection(client, this.settings.reconnectS)
         seat.client = back
         // The client starts over: everything it sees comes again in full.
         seat.left = []

@@ -18,7 +18,12 @@ const crashes: unknown[] = []
 const onCrash = (err: unknown) => crashes.push(err)
 
 /** Throws from a message handler (chat) and from a room timer (once), with long messages. */
-class FaultyRoom extends worldRoom({ scenesDir: 'scenes', maxClients: 10, interest: null }) {
+class FaultyRoom extends worldRoom({
+  scenesDir: 'scenes',
+  maxClients: 10,
+  reconnectS: 20,
+  interest: null,
+}) {
   override async onCreate(options: { world?: unknown }) {
     await super.onCreate(options)
     this.clock.setTimeout(() => {

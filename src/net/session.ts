@@ -93,6 +93,8 @@ export class WorldSession implements SessionApi {
   private refreshPeople = () => {}
   private refreshVisible = () => {}
   private invite: { room: string; near: string | undefined } | null = null
+  /** How long the room keeps this seat after a drop, seconds (its welcome says; a finite number). */
+  private reconnectS = RECONNECT_SECONDS
 
   constructor(
     readonly world: string,
@@ -259,6 +261,8 @@ export class WorldSession implements SessionApi {
     })
     link.onMessage('welcome', (m) => {
       useNet.getState().welcomed(m)
+      if (Number.isFinite(m?.reconnectS) && m.reconnectS > 0)
+        this.reconnectS = Math.min(m.reconnectS, 3600)
       // Seated beside the one who invited us: arrive there, facing them.
       const collider = useWorld.getState().collider
       if (m.at && collider) {
@@ -363,7 +367,7 @@ export class WorldSession implements SessionApi {
   /** Tries to take the same seat back for as long as the server keeps it. */
   private async reconnect(token: string) {
     useNet.getState().reconnecting()
-    const deadline = performance.now() + RECONNECT_SECONDS * 1000
+    const deadline = performance.now() + this.reconnectS * 1000
     let wait = 500
     while (!this.closed && performance.now() < deadline) {
       try {

@@ -258,6 +258,8 @@ export interface ServerMessages
     instance: number
     capacity: number
     chat: ChatLine[]
+    /** How long this room keeps the seat after a dropped connection, seconds. */
+    reconnectS: number
     /** Where the room seated the visitor when not at the world's spawn (beside an inviter). */
     at?: { x: number; y: number; z: number; heading: number }
   }
@@ -318,7 +320,10 @@ export const CLOSE_CODES = {
   ended: 4410,
 } as const
 
-/** How long a dropped connection keeps its seat and avatar, seconds. */
+/**
+ * How long a dropped connection keeps its seat and avatar, seconds: the server's default
+ * (RECONNECT_SECONDS in its environment); each room says its own in `welcome`.
+ */
 export const RECONNECT_SECONDS = 20
 
 // ---- compact state encoding ------------------------------------------------------------
