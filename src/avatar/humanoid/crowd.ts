@@ -69,6 +69,12 @@ interface Rig {
 
 const rigs = new Map<number, Rig>()
 
+/**
+ * `enabled` off: every figure is drawn near and animated on its own (the bench's before). The
+ * distances can be lowered to look at far figures from close by (the bench's pictures).
+ */
+export const crowdSettings = { enabled: true, farIn: FAR_IN, farOut: FAR_OUT }
+
 /** How many crowd rigs exist now (the bench reads it). */
 export function sharedRigCount(): number {
   return rigs.size
@@ -164,11 +170,12 @@ export class FigureLod {
    */
   step(frame: number, distance: number, m: Motion, dt: number, now: number): boolean {
     budget.begin(frame)
-    if (!this.far && distance > FAR_IN) {
+    if (!crowdSettings.enabled) distance = 0
+    if (!this.far && distance > crowdSettings.farIn) {
       this.far = true
       this.farGeometry ??= figureFor(this.style, this.look, 'far').geometry
       this.mesh.geometry = this.farGeometry
-    } else if (this.far && distance < FAR_OUT) {
+    } else if (this.far && distance < crowdSettings.farOut) {
       this.far = false
       this.mesh.geometry = this.nearGeometry
     }
