@@ -69,6 +69,9 @@ function Grab() {
   return null
 }
 
+/** The figures' style: the bench measures 'hd'; its pictures show both. */
+let style: 'hd' | 'voxel' = 'hd'
+
 function Scene({ kind, people }: { kind: Kind; people: Person[] }) {
   return (
     <>
@@ -80,9 +83,9 @@ function Scene({ kind, people }: { kind: Kind; people: Person[] }) {
       </mesh>
       {people.map((p, i) =>
         kind !== 'capsules' ? (
-          <Avatar key={i} style="hd" look={p.look} color={p.color} motion={p.motion} />
+          <Avatar key={i} style={style} look={p.look} color={p.color} motion={p.motion} />
         ) : (
-          <CapsuleFigure key={i} style="hd" color={p.color} motion={p.motion} />
+          <CapsuleFigure key={i} style={style} color={p.color} motion={p.motion} />
         ),
       )}
     </>
@@ -140,6 +143,8 @@ declare global {
       }
       /** Draws figures as far ones from `metres` on (the pictures' close look at them). */
       farFrom: (metres: number) => void
+      /** The style of the figures shown next. */
+      style: (s: 'hd' | 'voxel') => void
       /** Milliseconds to check and parse the code-made VRM (median of `n`). */
       vrmLoad: (n: number) => Promise<number>
     }
@@ -148,6 +153,9 @@ declare global {
 
 window.bench = {
   show: (kind, n) => show(kind, n),
+  style: (s) => {
+    style = s
+  },
   farFrom: (metres) => {
     crowdSettings.farIn = metres
     crowdSettings.farOut = Math.max(0, metres - 4)

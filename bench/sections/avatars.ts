@@ -101,21 +101,27 @@ export async function avatars() {
     const skinned = last.skinned!
     const full = last.full!
     // Pictures to look at (bench/results/avatars-*.png): the crowd as measured, the same without
-    // far detail or rigs, and every figure drawn far (simplified, on crowd rigs) from close by.
-    for (const [kind, farFrom, name] of [
-      ['skinned', 28, 'skinned'],
-      ['full', 28, 'full'],
-      ['skinned', 0, 'all-far'],
+    // far detail or rigs, and every figure drawn far (simplified, on crowd rigs) from close by,
+    // as HD figures and as block figures.
+    for (const [style, kind, farFrom, name] of [
+      ['hd', 'skinned', 28, 'skinned'],
+      ['hd', 'full', 28, 'full'],
+      ['hd', 'skinned', 0, 'all-far'],
+      ['voxel', 'full', 28, 'voxel-full'],
+      ['voxel', 'skinned', 0, 'voxel-all-far'],
     ] as const) {
-      await page.evaluate(([k, n, f]) => (window.bench.farFrom(f), window.bench.show(k, n)), [
-        kind,
-        AVATARS,
-        farFrom,
-      ] as const)
+      await page.evaluate(
+        ([s, k, n, f]) => {
+          window.bench.style(s)
+          window.bench.farFrom(f)
+          window.bench.show(k, n)
+        },
+        [style, kind, AVATARS, farFrom] as const,
+      )
       await page.evaluate((n) => window.bench.frames(n), WARM_FRAMES + 20)
       await page.screenshot({ path: path.resolve(`bench/results/avatars-${name}.png`) })
     }
-    await page.evaluate(() => window.bench.farFrom(28))
+    await page.evaluate(() => (window.bench.style('hd'), window.bench.farFrom(28)))
     const vrmLoadMs = await page.evaluate(() => window.bench.vrmLoad(5))
     if (errors.length) throw new Error(`the bench page failed: ${errors.join('; ')}`)
     const frameMsMedian = median(times.skinned)
