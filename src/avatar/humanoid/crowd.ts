@@ -257,6 +257,8 @@ export class FigureLod {
       this.rig = null
     }
     this.animator.pullTowards(this.own.bones, this.own.bones, 0)
+    this.far = false
+    this.mesh.geometry = this.nearGeometry
     if (this.farGeometry) releaseFigure(this.farGeometry)
     this.farGeometry = null
   }
