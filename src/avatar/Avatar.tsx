@@ -1,6 +1,7 @@
 // A visitor's figure, for the local player, remote ones and a tour's actors: a skinned humanoid
 // built from their look (an HD stylised figure in Cangqiong, a block figure in Block Park), one
-// mesh and one draw call, animated by a mixer from its Motion every frame (humanoid/).
+// mesh and one draw call, animated by a mixer from its Motion every frame (humanoid/). A far
+// built figure is drawn simplified and, standing or walking, from a shared crowd rig (crowd.ts).
 import { useEffect, useMemo, useState } from 'react'
 import { useFrame, type RootState } from '@react-three/fiber'
 import {
@@ -22,6 +23,7 @@ import { figureFor, releaseFigure } from './humanoid/figures'
 import { makeSkeleton } from './humanoid/skeleton'
 import { Animator, budget } from './humanoid/animator'
 import { useContactShadow } from './ContactShadows'
+import { FigureLod } from './humanoid/crowd'
 
 export interface AvatarProps {
   style: 'voxel' | 'hd'
@@ -66,7 +68,8 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
   // A new figure only when what it wears changes, not on every render.
   const key = JSON.stringify(wear)
   const figure = useMemo(() => {
-    const { geometry, layout } = figureFor(style, JSON.parse(key) as AvatarLook)
+    const worn = JSON.parse(key) as AvatarLook
+    const { geometry, layout } = figureFor(style, worn)
     const { skeleton, root: hips } = makeSkeleton(layout)
     const mesh = new SkinnedMesh(geometry, materialFor(style))
     mesh.name = 'avatar-body'
@@ -82,12 +85,14 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
     model.add(mesh)
     root.add(model)
     const animator = new Animator(mesh)
-    return { root, mesh, geometry, animator, jaw, slot: nextSlot++ }
+    const lod = new FigureLod(mesh, hips, skeleton, animator, style, worn, geometry)
+    return { root, mesh, skeleton, geometry, animator, lod, jaw, slot: nextSlot++ }
   }, [style, key])
   useEffect(
     () => () => {
+      figure.lod.dispose()
       figure.animator.dispose()
-      figure.mesh.skeleton.dispose()
+      figure.skeleton.dispose()
       releaseFigure(figure.geometry)
     },
     [figure],
@@ -95,7 +100,7 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
 
   useFrame((state, dt) => {
     const { root, animator, jaw, slot } = figure
-    if (drive(state, dt, root, animator, motion, slot, always)) {
+    if (drive(state, dt, root, animator, motion, slot, always, figure.lod)) {
       // The mouth opens with the voice's level.
       jaw.scale.y = 1 + Math.min(1, motion.voice) * 2.5
     }
@@ -104,7 +109,10 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
   return <primitive object={figure.root} />
 }
 
-/** Places a figure and advances its animation when the budget allows; true when it did. */
+/**
+ * Places a figure and advances its animation when the budget allows; true when it did. A built
+ * figure's `lod` picks its detail and, far away, may draw it from a shared rig instead.
+ */
 function drive(
   state: RootState,
   dt: number,
@@ -113,11 +121,15 @@ function drive(
   motion: Motion,
   slot: number,
   always: boolean,
+  lod: FigureLod | null = null,
 ): boolean {
   root.position.set(motion.x, motion.y, motion.z)
   root.rotation.y = motion.heading
   const distance = toCamera.copy(root.position).distanceTo(state.camera.position)
-  const go = always || budget.take(state.gl.info.render.frame, distance, slot)
+  const frame = state.gl.info.render.frame
+  // A figure animated always (the visitor's own) is drawn in full, as if it were near.
+  if (lod?.step(frame, always ? 0 : distance, motion, dt, performance.now())) return false
+  const go = always || budget.take(frame, distance, slot)
   animator.update(motion, dt, performance.now(), go)
   return go
 }

@@ -4,7 +4,7 @@
 // shared by every figure wearing it.
 import type { BufferGeometry } from 'three'
 import { SKIN_TONES, type AvatarLook } from '../../protocol/avatar'
-import { FigureBuilder } from './mesh'
+import { FigureBuilder, type Detail } from './mesh'
 import { layoutFor, type BoneName, type Layout, type Vec3 } from './skeleton'
 
 const SHOES = '#2a2a2e'
@@ -29,12 +29,12 @@ const LEGS = [
   { s: -1, upper: 'rightUpperLeg', lower: 'rightLowerLeg', foot: 'rightFoot' },
 ] as const
 
-function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
+function hdFigure(look: AvatarLook, L: Layout, detail: Detail): BufferGeometry {
   const J = L.joints
   const k = L.scale
   const w = L.width
   const skin = SKIN_TONES[look.skin]!
-  const f = new FigureBuilder()
+  const f = new FigureBuilder(detail)
   const o = look.outfit
   const sleeve = look.top
   const forearm = o === 'casual' || o === 'qipao' ? skin : look.top
@@ -45,9 +45,16 @@ function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
   // Head and face.
   f.sphere('head', skin, H, { at: headC, scale: [0.92, 1.05, 0.98] }, 18)
   for (const s of [1, -1])
-    f.sphere('head', EYES, 0.014 * k, { at: add(headC, s * 0.042 * k, 0.01 * k, 0.104 * k) }, 6)
+    f.sphere(
+      'head',
+      EYES,
+      0.014 * k,
+      { at: add(headC, s * 0.042 * k, 0.01 * k, 0.104 * k), small: true },
+      6,
+    )
   f.box('jaw', MOUTH, [0.045 * k, 0.012 * k, 0.012 * k], {
     at: add(headC, 0, -0.05 * k, 0.099 * k),
+    small: true,
   })
   f.cylinder('neck', skin, 0.045 * k, 0.05 * k, 0.1 * k, { at: add(J.neck, 0, 0.03 * k, 0) }, 10)
 
@@ -132,10 +139,12 @@ function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
     f.box('chest', look.bottom, [0.03 * k, 0.2 * k, 0.01 * k], {
       at: add(J.chest, 0.02 * k, 0.08 * k, front),
       rotate: [0, 0, -0.55],
+      small: true,
     })
     f.box('chest', look.bottom, [0.03 * k, 0.14 * k, 0.01 * k], {
       at: add(J.chest, -0.035 * k, 0.12 * k, front),
       rotate: [0, 0, 0.55],
+      small: true,
     })
   } else if (o === 'tangzhuang') {
     // A standing collar, frog buttons down the front and a jacket hem over the hips.
@@ -145,7 +154,7 @@ function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
         i < 2 ? 'chest' : 'spine',
         look.bottom,
         0.012 * k,
-        { at: add(J.spine, 0, (0.2 - i * 0.07) * k, front) },
+        { at: add(J.spine, 0, (0.2 - i * 0.07) * k, front), small: true },
         5,
       )
     f.cylinder('hips', look.top, 0.13 * w * k, 0.14 * w * k, 0.1 * k, {
@@ -177,6 +186,7 @@ function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
     f.box('chest', look.bottom, [0.012 * k, 0.16 * k, 0.01 * k], {
       at: add(J.chest, 0.05 * k, 0.1 * k, front * 0.98),
       rotate: [0, 0, -0.9],
+      small: true,
     })
   }
 
@@ -215,9 +225,11 @@ function hdFigure(look: AvatarLook, L: Layout): BufferGeometry {
     for (const s of [1, -1])
       f.torus('head', EYES, 0.03 * k, 0.005 * k, {
         at: add(headC, s * 0.043 * k, 0.01 * k, 0.112 * k),
+        small: true,
       })
     f.box('head', EYES, [0.026 * k, 0.006 * k, 0.006 * k], {
       at: add(headC, 0, 0.012 * k, 0.116 * k),
+      small: true,
     })
   } else if (look.accessory === 'hairpin') {
     // A hairpin (簪) through the hair with a red bead.
@@ -247,14 +259,14 @@ const FACE = [
   '........',
 ]
 
-function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
+function voxelFigure(look: AvatarLook, L: Layout, detail: Detail): BufferGeometry {
   const J = L.joints
   const k = L.scale
   const w = L.width
   const skin = SKIN_TONES[look.skin]!
   const hair = look.hairColor
   const o = look.outfit
-  const f = new FigureBuilder()
+  const f = new FigureBuilder(detail)
   const trousers = o === 'tangzhuang' ? DARK_TROUSERS : o === 'qipao' ? skin : look.bottom
   const forearm = o === 'casual' || o === 'qipao' ? skin : look.top
 
@@ -269,7 +281,12 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
       if (ch === '.') continue
       const at = add(headC, (c - 3.5) * px, (3.5 - r) * px, hs / 2 + 0.004 * k)
       const bone: BoneName = ch === 'M' ? 'jaw' : 'head'
-      f.box(bone, ch === 'E' ? EYES : ch === 'W' ? WHITE : MOUTH, [px, px, 0.008 * k], { at })
+      // A far figure keeps only the eyes.
+      const small = ch !== 'E'
+      f.box(bone, ch === 'E' ? EYES : ch === 'W' ? WHITE : MOUTH, [px, px, 0.008 * k], {
+        at,
+        small,
+      })
     }
   })
 
@@ -286,6 +303,7 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
     for (const s of [1, -1])
       f.box('head', hair, [0.03 * k, 0.16 * k, hs * 0.6], {
         at: add(headC, s * (hs / 2 + 0.005 * k), 0.13 * k, -0.08 * k),
+        small: true,
       })
   }
   if (look.hair === 'long') {
@@ -353,6 +371,7 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
     for (let i = 0; i < 4; i++)
       f.box('chest', look.bottom, [0.05 * k, 0.05 * k, 0.01 * k], {
         at: [(0.1 - i * 0.05) * k, trunkTop - (0.04 + i * 0.05) * k, front],
+        small: true,
       })
   } else if (o === 'tangzhuang') {
     f.box('chest', look.bottom, [0.2 * k, 0.05 * k, depth + 0.01 * k], {
@@ -362,6 +381,7 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
       const y = trunkTop - (0.1 + i * 0.12) * k
       f.box(y > waist ? 'chest' : 'spine', look.bottom, [0.09 * k, 0.03 * k, 0.01 * k], {
         at: [0, y, front],
+        small: true,
       })
     }
   } else if (o === 'qipao') {
@@ -373,6 +393,7 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
     })
     f.box('chest', look.bottom, [0.04 * k, 0.2 * k, 0.01 * k], {
       at: [0.08 * k, trunkTop - 0.14 * k, front],
+      small: true,
     })
   }
 
@@ -383,10 +404,12 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
   } else if (look.accessory === 'glasses') {
     f.box('head', EYES, [hs * 0.9, 0.02 * k, 0.01 * k], {
       at: add(headC, 0, 0.68 * px, hs / 2 + 0.012 * k),
+      small: true,
     })
     for (const s of [1, -1])
       f.box('head', EYES, [px * 2.4, px * 1.5, 0.006 * k], {
         at: add(headC, s * 2 * px, 0.05 * px, hs / 2 + 0.01 * k),
+        small: true,
       })
   } else if (look.accessory === 'hairpin') {
     f.box('head', GOLD, [0.36 * k, 0.025 * k, 0.025 * k], {
@@ -401,29 +424,35 @@ function voxelFigure(look: AvatarLook, L: Layout): BufferGeometry {
 }
 
 const cache = new Map<string, { geometry: BufferGeometry; layout: Layout }>()
-/** Distinct looks kept; an old one is dropped (and disposed) when no figure is using it. */
+/** Distinct looks kept (near and far figures each); an unused old one is dropped and disposed. */
 const CACHE_MAX = 64
 const users = new Map<BufferGeometry, number>()
 
-function keyOf(style: 'voxel' | 'hd', look: AvatarLook): string {
+function keyOf(style: 'voxel' | 'hd', look: AvatarLook, detail: Detail): string {
   const { vrm: _vrm, ...rest } = look
-  return `${style}:${JSON.stringify(rest)}`
+  return `${style}:${detail}:${JSON.stringify(rest)}`
 }
 
-/** The shared geometry and layout for a look; release() it when the figure goes. */
+/**
+ * The shared geometry and layout for a look at a detail (the far one: fewer segments, no small
+ * parts, same bones and layout); release() it when the figure goes.
+ */
 export function figureFor(
   style: 'voxel' | 'hd',
   look: AvatarLook,
+  detail: Detail = 'near',
 ): { geometry: BufferGeometry; layout: Layout } {
-  const key = keyOf(style, look)
+  const key = keyOf(style, look, detail)
   let hit = cache.get(key)
   if (!hit) {
     const layout = layoutFor(style, look)
-    hit = { layout, geometry: style === 'hd' ? hdFigure(look, layout) : voxelFigure(look, layout) }
+    const geometry =
+      style === 'hd' ? hdFigure(look, layout, detail) : voxelFigure(look, layout, detail)
+    hit = { layout, geometry }
     cache.set(key, hit)
-    if (cache.size > CACHE_MAX) {
+    if (cache.size > CACHE_MAX * 2) {
       for (const [k, v] of cache) {
-        if (cache.size <= CACHE_MAX) break
+        if (cache.size <= CACHE_MAX * 2) break
         if (!users.get(v.geometry)) {
           cache.delete(k)
           v.geometry.dispose()

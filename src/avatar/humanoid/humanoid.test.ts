@@ -2,7 +2,7 @@
 // to the humanoid skeleton; the clips move only humanoid bones; states fade into each other over
 // frames instead of snapping; a crowd stays within the per-frame budget of skeleton updates.
 import { describe, expect, it } from 'vitest'
-import type { Bone } from 'three'
+import type { Bone, BufferGeometry } from 'three'
 import { Quaternion, SkinnedMesh } from 'three'
 import {
   ACCESSORIES,
@@ -60,6 +60,47 @@ describe('figures', () => {
         mesh.bind(skeleton)
         expect(mesh.skeleton.bones.map((b) => b.name)).toEqual([...BONES])
         releaseFigure(geometry)
+      }
+    })
+  }
+
+  // A far voxel figure keeps one 12-triangle box per bone and its outfit's blocks (about 0.77
+  // of the near one at worst, which is 300–400 triangles): its face, trims and buttons go.
+  for (const [style, share] of [
+    ['hd', 0.3],
+    ['voxel', 0.8],
+  ] as const) {
+    it(`builds a far ${style} figure with under ${share * 100} % of the triangles, same bones and bounds`, () => {
+      for (const look of looks) {
+        const near = figureFor(style, look)
+        const far = figureFor(style, look, 'far')
+        expect(far.geometry).not.toBe(near.geometry)
+        expect(far.layout).toEqual(near.layout)
+        // Cached like the near one.
+        expect(figureFor(style, { ...look }, 'far').geometry).toBe(far.geometry)
+        releaseFigure(far.geometry)
+        const ratio = far.geometry.index!.count / near.geometry.index!.count
+        expect(ratio).toBeLessThan(share)
+        // Every bone that carries part of the near body carries part of the far one.
+        const bones = (g: BufferGeometry) => {
+          const set = new Set<number>()
+          const si = g.attributes.skinIndex!
+          for (let i = 0; i < si.count; i++) set.add(si.getX(i))
+          return [...set].sort((x, y) => x - y)
+        }
+        const nearBones = bones(near.geometry)
+        expect(bones(far.geometry)).toEqual(nearBones.filter((b) => b !== BONES.indexOf('jaw')))
+        // The same box within 2 cm (round parts with fewer segments shrink a little).
+        near.geometry.computeBoundingBox()
+        far.geometry.computeBoundingBox()
+        const a = near.geometry.boundingBox!
+        const f = far.geometry.boundingBox!
+        for (const axis of ['x', 'y', 'z'] as const) {
+          expect(Math.abs(a.min[axis] - f.min[axis]), `${axis} min`).toBeLessThan(0.02)
+          expect(Math.abs(a.max[axis] - f.max[axis]), `${axis} max`).toBeLessThan(0.02)
+        }
+        releaseFigure(near.geometry)
+        releaseFigure(far.geometry)
       }
     })
   }

@@ -1,6 +1,11 @@
 // One figure's body as a single skinned geometry: every part (a head, a sleeve, a hat) is a
 // primitive placed in the T-pose and bound rigidly to one bone, coloured per vertex, so a whole
 // figure is one mesh, one material and one draw call however it is dressed.
+//
+// A far figure (Avatar.tsx swaps to it beyond about 28 m) is built by the same calls at the 'far'
+// detail: every round primitive gets about a third of its segments and the parts marked `small`
+// (eyes, mouth, buttons, trims, glasses) are left out, so it keeps the figure's colours and
+// silhouette with a fraction of the triangles and the same bones.
 import {
   BoxGeometry,
   BufferAttribute,
@@ -32,7 +37,15 @@ export interface PartOptions {
   rotate?: Vec3
   /** Scale applied to the primitive first. */
   scale?: Vec3
+  /** A detail too small to see from far away: a far figure leaves it out. */
+  small?: boolean
 }
+
+/** How much of a figure is built: all of it, or the far figure's simplified body. */
+export type Detail = 'near' | 'far'
+
+/** Share of a round primitive's segments a far figure keeps. */
+const FAR_SEGMENTS = 0.38
 
 /** Collects parts and writes one indexed geometry with color, skinIndex and skinWeight. */
 export class FigureBuilder {
@@ -42,8 +55,22 @@ export class FigureBuilder {
   private bones: number[] = []
   private indices: number[] = []
 
+  constructor(readonly detail: Detail = 'near') {}
+
+  /**
+   * `n` segments, or the far figure's share of them (at least `least`), a multiple of 4 where it
+   * can be so that vertices stay on ±x and ±z and the far figure's bounds are the near one's.
+   */
+  private seg(n: number, least: number): number {
+    return this.detail === 'far' ? Math.max(least, 4 * Math.round((n * FAR_SEGMENTS) / 4)) : n
+  }
+
   /** Adds `g` (disposed here) bound to `bone`, coloured `hex`. */
   add(g: BufferGeometry, bone: BoneName, hex: string, o: PartOptions): this {
+    if (o.small && this.detail === 'far') {
+      g.dispose()
+      return this
+    }
     const [rx, ry, rz] = o.rotate ?? [0, 0, 0]
     const [sx, sy, sz] = o.scale ?? [1, 1, 1]
     m4.compose(
@@ -80,7 +107,12 @@ export class FigureBuilder {
 
   /** A capsule of `radius` whose straight part is `length`, along y unless rotated. */
   capsule(bone: BoneName, hex: string, radius: number, length: number, o: PartOptions): this {
-    return this.add(new CapsuleGeometry(radius, length, 3, 10), bone, hex, o)
+    return this.add(
+      new CapsuleGeometry(radius, length, this.detail === 'far' ? 1 : 3, this.seg(10, 6)),
+      bone,
+      hex,
+      o,
+    )
   }
 
   cylinder(
@@ -92,25 +124,39 @@ export class FigureBuilder {
     o: PartOptions,
     segments = 14,
   ): this {
-    return this.add(new CylinderGeometry(top, bottom, height, segments, 1, false), bone, hex, o)
+    return this.add(
+      new CylinderGeometry(top, bottom, height, this.seg(segments, 6), 1, false),
+      bone,
+      hex,
+      o,
+    )
   }
 
   cone(bone: BoneName, hex: string, radius: number, height: number, o: PartOptions): this {
-    return this.add(new ConeGeometry(radius, height, 16, 1, true), bone, hex, o)
+    return this.add(new ConeGeometry(radius, height, this.seg(16, 6), 1, true), bone, hex, o)
   }
 
   sphere(bone: BoneName, hex: string, radius: number, o: PartOptions, detail = 14): this {
-    return this.add(new SphereGeometry(radius, detail, Math.ceil(detail * 0.7)), bone, hex, o)
+    const around = this.seg(detail, 6)
+    return this.add(new SphereGeometry(radius, around, Math.ceil(around * 0.7)), bone, hex, o)
   }
 
   /** The top part of a sphere, `fraction` of its height (a hair cap, a hat's crown). */
   cap(bone: BoneName, hex: string, radius: number, fraction: number, o: PartOptions): this {
-    const g = new SphereGeometry(radius, 16, 9, 0, Math.PI * 2, 0, Math.PI * fraction)
+    const g = new SphereGeometry(
+      radius,
+      this.seg(16, 6),
+      this.seg(9, 3),
+      0,
+      Math.PI * 2,
+      0,
+      Math.PI * fraction,
+    )
     return this.add(g, bone, hex, o)
   }
 
   torus(bone: BoneName, hex: string, radius: number, tube: number, o: PartOptions): this {
-    return this.add(new TorusGeometry(radius, tube, 6, 14), bone, hex, o)
+    return this.add(new TorusGeometry(radius, tube, this.seg(6, 3), this.seg(14, 6)), bone, hex, o)
   }
 
   build(): BufferGeometry {
