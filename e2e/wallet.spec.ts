@@ -32,22 +32,22 @@ test('the development wallet signs in and shows verified and unverified collecti
     await panel.getByTestId('sign-in').click()
     await waitSignedIn(page, WAIT.timeout)
     const state = await page.evaluate(() => window.__cq!.wallet.state())
-    // First chain: 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified, and
-    // 2 copycats, not; second chain (5555): 3 village seals, verified.
+    // First chain: 6 pixels + 5 landmarks (one with a 3D model, one a wearable avatar) + 4
+    // souvenir ids, verified, and 2 copycats, not; second chain (5555): 3 village seals, verified.
     expect(state).toMatchObject({
-      items: 19,
-      verified: 17,
+      items: 20,
+      verified: 18,
       address: expect.stringMatching(/^0x70997970/i),
     })
 
     const cards = panel.getByTestId('collectible')
-    await expect(cards).toHaveCount(19)
+    await expect(cards).toHaveCount(20)
     const verifiedCards = (scope = panel) =>
       scope
         .getByTestId('collectible')
         .filter({ hasText: 'Verified' })
         .filter({ hasNotText: 'Unverified' })
-    await expect(verifiedCards()).toHaveCount(17)
+    await expect(verifiedCards()).toHaveCount(18)
     const copies = cards.filter({ hasText: 'Unverified' })
     await expect(copies).toHaveCount(2)
     // One panel, each chain's items under its name, each card naming its platform.
@@ -113,7 +113,7 @@ test('the development wallet signs in and shows verified and unverified collecti
       )
       await expect(verifiedCards(second)).toHaveCount(0)
       await expect(second.getByTestId('collectible')).toHaveCount(3)
-      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(14)
+      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(15)
       await second.scrollIntoViewIfNeeded()
       await page.screenshot({ path: 'test-results/screenshots/wallet-chain-down.png' })
     } finally {
@@ -130,7 +130,7 @@ test('the development wallet signs in and shows verified and unverified collecti
     })
     await panel.getByRole('button', { name: /Check again/ }).click()
     await expect(panel.getByTestId('collectibles-truncated')).toContainText(/left out/)
-    await expect(cards).toHaveCount(19)
+    await expect(cards).toHaveCount(20)
     // The refreshed cards are new elements: their (lazy) images load again before the picture.
     await expect
       .poll(() =>
@@ -144,7 +144,7 @@ test('the development wallet signs in and shows verified and unverified collecti
 
     await page.unroute('**/api/collectibles/**')
     await checkUntil(() => expect(verifiedCards(second)).toHaveCount(3, { timeout: 500 }))
-    await expect(verifiedCards()).toHaveCount(17)
+    await expect(verifiedCards()).toHaveCount(18)
 
     // A reload keeps the tab's sign-in: the page resumes it as it starts, its panel closed.
     await page.reload()

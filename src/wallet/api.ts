@@ -68,6 +68,8 @@ const CollectibleSchema = z
     image: z.string().nullable(),
     // Older servers do not send it.
     model: z.string().nullable().optional(),
+    // Older servers do not send it: then nothing is wearable.
+    avatar: z.boolean().catch(false),
     verified: z.boolean(),
     // A reason this client does not know yet must not break the list: it is dropped here, and
     // an unverified item without a known reason still shows as unverified.
@@ -98,6 +100,8 @@ const CollectibleSchema = z
       verified,
       image: safeImageUrl(c.image),
       model: safeModelUrl(c.model ?? null),
+      // Wearable only with a model the loader may fetch (the server fetches it, not the page).
+      avatar: c.avatar && safeModelUrl(c.model ?? null) !== null,
     }
   })
 
