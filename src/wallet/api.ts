@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Collectible, UnverifiedReason } from '../chain/types'
 import { apiRequest } from '../net/api'
+import { VrmId } from '../protocol/avatar'
 
 const LocalText = z.object({ 'zh-CN': z.string(), en: z.string() })
 
@@ -115,6 +116,10 @@ const Collectibles = z.object({
 })
 export type Collectibles = z.infer<typeof Collectibles>
 
+/** A collectible worn as one's avatar: the stored file's id (POST /api/avatars/collectible). */
+const Worn = z.object({ id: VrmId, name: z.string().catch('') })
+export type Worn = z.infer<typeof Worn>
+
 const TransferRecord = z.object({
   from: z.string(),
   to: z.string(),
@@ -150,6 +155,14 @@ export const api = {
       History,
       `/api/collectibles/${t.chainId}/${encodeURIComponent(t.contract)}/${t.tokenId}/history`,
     ),
+  /** Wears a verified collectible whose model is a VRM: the server checks and stores it. */
+  wear: (token: string, t: { chainId: number; contract: string; tokenId: string }) =>
+    apiRequest(Worn, '/api/avatars/collectible', {
+      method: 'POST',
+      token,
+      body: { chainId: t.chainId, contract: t.contract, tokenId: t.tokenId },
+      timeoutMs: 60_000,
+    }),
   /** `fresh`: read the chains again unless the server read them in the last few seconds. */
   collectibles: (address: string, token?: string, fresh = false) =>
     apiRequest(
