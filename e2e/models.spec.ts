@@ -64,13 +64,14 @@ test('a 3D model stands on a pedestal instead of its picture, and its card says 
     await openWorld(creator, WORLD)
     await waitOnline(creator)
 
-    // The dev wallet's collectibles: exactly one carries a 3D badge.
+    // The dev wallet's collectibles: two carry a 3D badge, the pagoda and the wearable avatar.
     const wallet = await signInDevWallet(creator)
-    const modelCards = wallet
+    const withModel = wallet
       .getByTestId('collectible')
       .filter({ has: creator.getByTestId('has-model') })
+    await expect(withModel).toHaveCount(2)
+    const modelCards = withModel.filter({ hasText: 'Lantern Pagoda' })
     await expect(modelCards).toHaveCount(1)
-    await expect(modelCards).toContainText('Lantern Pagoda')
     await modelCards.click()
     await expect(wallet.getByTestId('model-info')).toContainText('glTF')
     await creator.keyboard.press('Escape')

@@ -4,7 +4,7 @@
 // badge; when the second chain stops answering only its own items lose their badge.
 import path from 'node:path'
 import { expect, test } from './test'
-import { newSettingsPage, openWorld, waitSignedIn, watchErrors } from './helpers'
+import { newSettingsPage, openWorld, signInDevWallet, waitSignedIn, watchErrors } from './helpers'
 import { processesWith } from './procs'
 
 /** waitForFunction has no timeout of its own: bound every wait. */
@@ -32,22 +32,22 @@ test('the development wallet signs in and shows verified and unverified collecti
     await panel.getByTestId('sign-in').click()
     await waitSignedIn(page, WAIT.timeout)
     const state = await page.evaluate(() => window.__cq!.wallet.state())
-    // First chain: 6 pixels + 4 landmarks (one with a 3D model) + 4 souvenir ids, verified, and
-    // 2 copycats, not; second chain (5555): 3 village seals, verified.
+    // First chain: 6 pixels + 5 landmarks (one with a 3D model, one a wearable avatar) + 4
+    // souvenir ids, verified, and 2 copycats, not; second chain (5555): 3 village seals, verified.
     expect(state).toMatchObject({
-      items: 19,
-      verified: 17,
+      items: 20,
+      verified: 18,
       address: expect.stringMatching(/^0x70997970/i),
     })
 
     const cards = panel.getByTestId('collectible')
-    await expect(cards).toHaveCount(19)
+    await expect(cards).toHaveCount(20)
     const verifiedCards = (scope = panel) =>
       scope
         .getByTestId('collectible')
         .filter({ hasText: 'Verified' })
         .filter({ hasNotText: 'Unverified' })
-    await expect(verifiedCards()).toHaveCount(17)
+    await expect(verifiedCards()).toHaveCount(18)
     const copies = cards.filter({ hasText: 'Unverified' })
     await expect(copies).toHaveCount(2)
     // One panel, each chain's items under its name, each card naming its platform.
@@ -113,7 +113,7 @@ test('the development wallet signs in and shows verified and unverified collecti
       )
       await expect(verifiedCards(second)).toHaveCount(0)
       await expect(second.getByTestId('collectible')).toHaveCount(3)
-      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(14)
+      await expect(verifiedCards(panel.locator('[data-chain="31337"]'))).toHaveCount(15)
       await second.scrollIntoViewIfNeeded()
       await page.screenshot({ path: 'test-results/screenshots/wallet-chain-down.png' })
     } finally {
@@ -130,7 +130,7 @@ test('the development wallet signs in and shows verified and unverified collecti
     })
     await panel.getByRole('button', { name: /Check again/ }).click()
     await expect(panel.getByTestId('collectibles-truncated')).toContainText(/left out/)
-    await expect(cards).toHaveCount(19)
+    await expect(cards).toHaveCount(20)
     // The refreshed cards are new elements: their (lazy) images load again before the picture.
     await expect
       .poll(() =>
@@ -144,12 +144,46 @@ test('the development wallet signs in and shows verified and unverified collecti
 
     await page.unroute('**/api/collectibles/**')
     await checkUntil(() => expect(verifiedCards(second)).toHaveCount(3, { timeout: 500 }))
-    await expect(verifiedCards()).toHaveCount(17)
+    await expect(verifiedCards()).toHaveCount(18)
 
     // A reload keeps the tab's sign-in: the page resumes it as it starts, its panel closed.
     await page.reload()
     await page.waitForFunction(() => window.__cq!.wallet.state().signedIn, undefined, WAIT)
     await expect(page.getByTestId('wallet-panel')).toHaveCount(0)
+    expect(errors).toEqual([])
+  } finally {
+    await page.context().close()
+  }
+})
+
+test('the holder wears a collectible whose model is a VRM avatar', async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(180_000)
+  const page = await newSettingsPage(
+    browser,
+    { width: 960, height: 600 },
+    { language: 'en', quality: 'low' },
+  )
+  const errors = watchErrors(page)
+  try {
+    await openWorld(page, 'block-park-village', 5, { solo: true })
+    const panel = await signInDevWallet(page)
+    await panel.getByTestId('collectible').filter({ hasText: 'Lantern Keeper' }).click()
+    const detail = panel.getByTestId('collectible-detail')
+    const status = detail.getByTestId('wear-status')
+    await detail.getByTestId('wear-avatar').click()
+    // The server checks the chain, reads and checks the file; the look in force then wears it.
+    await expect(status).toContainText('You are wearing it as your avatar', WAIT)
+    await expect(detail.getByTestId('wear-avatar')).toHaveCount(0)
+    await page.waitForFunction(() => window.__cq!.avatars().vrmWorn === 1, undefined, WAIT)
+    await detail.getByTestId('wear').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: testInfo.outputPath('wallet-wear.png') })
+    await page.screenshot({ path: 'test-results/screenshots/wallet-wear.png' })
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Escape')
+    await expect(page.getByTestId('wallet-panel')).toHaveCount(0)
+    await page.screenshot({ path: 'test-results/screenshots/wallet-wear-worn.png' })
     expect(errors).toEqual([])
   } finally {
     await page.context().close()

@@ -38,6 +38,7 @@ import { BuilderStore } from './builder/store'
 import { builderApi } from './builder/http'
 import { avatarsApi } from './avatars/http'
 import { AvatarStore } from './avatars/store'
+import { CollectibleAvatars, GRANT_ENDED_CHANNEL } from './avatars/wear'
 import { WorldDirectory } from './builder/directory'
 import { worldMaker } from './builder/maker'
 import { builderChannel, isBuilderWorld, type BuilderNotice } from './builder/room'
@@ -115,6 +116,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let builderFailure: string | null = null
   let thumbnails: ThumbnailJobs | null = null
   let avatarStore: AvatarStore | null = null
+  let collectibleAvatars: CollectibleAvatars | null = null
   const eventServices = (): EventServices | null =>
     eventStore && { store: eventStore, sessions: chainServices?.sessions ?? null }
   const events = eventsApi({
@@ -154,6 +156,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // The database's failure, which the builder's part records.
     failure: () => builderFailure,
     sessions: () => chainServices?.sessions ?? null,
+    wear: () => collectibleAvatars,
   })
   /** A builder world's rules come from its stored scene; other worlds' from their files. */
   const worlds = (id: string): Promise<WorldRules> | null => {
@@ -275,6 +278,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
           ),
       },
     () => lookStore,
+    () => avatarStore,
   )
   gameServer
     .define(
@@ -436,6 +440,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
     (err: unknown) => (builderFailure = (err as Error).message),
   )
+  // Wearing collectibles needs both the chain (ownership, the model) and the database.
+  const wearReady = (async () => {
+    const services = await chain.ready
+    const db = await dbReady
+    const wearing = new CollectibleAvatars({
+      store: avatarStore ?? new AvatarStore(db),
+      looks: lookStore ?? new LookStore(db),
+      collectibles: services.collectibles,
+      publish: (ended) => matchMaker.presence.publish(GRANT_ENDED_CHANNEL, ended),
+    })
+    stops.unshift(wearing.watch())
+    collectibleAvatars = wearing
+  })()
+  // The chain or the database is off or failed: their own parts say so; wearing answers 503.
+  wearReady.catch(() => {})
   const spacesReady = (async () => {
     const services = await chain.ready
     const db = await dbReady

@@ -127,10 +127,21 @@ describe('collectibles API on the local chain', () => {
     expect(image.headers.get('content-type')).toBe('image/svg+xml')
     expect(image.headers.get('content-security-policy')).toContain("default-src 'none'")
 
-    // One landmark comes with a 3D model: a GLB served by the same local gateway; the others
-    // have none.
+    // Two landmarks come with a 3D model, served by the same local gateway: a GLB, and a VRM
+    // avatar its owner may wear (`avatar`); the others have none.
     const withModel = r.items.filter((i) => i.model !== null)
-    expect(withModel.map((i) => [i.contract, i.tokenId])).toEqual([[deployment.landmarks, '5']])
+    expect(withModel.map((i) => [i.contract, i.tokenId, i.avatar])).toEqual([
+      [deployment.landmarks, '5', false],
+      [deployment.landmarks, '6', true],
+    ])
+    expect(r.items.filter((i) => i.avatar)).toHaveLength(1)
+    expect(withModel[1]!.model).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/ipfs\/bafy[a-z2-7]+\/lantern-keeper\.vrm$/,
+    )
+    expect(withModel[1]).toMatchObject({ verified: true, metadataPinned: true })
+    expect((await fetch(withModel[1]!.model!)).headers.get('content-type')).toBe(
+      'model/gltf-binary',
+    )
     expect(withModel[0]).toMatchObject({ verified: true, metadataPinned: true })
     expect(withModel[0]!.model).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/ipfs\/bafy[a-z2-7]+\/lantern-pagoda\.glb$/,

@@ -15,7 +15,13 @@ import { getAddress, isAddress } from 'ethers'
 import { EvmAdapter, evmCapabilities, type TransferLog } from '../src/chain/evm'
 import { instrumentRpc } from './metrics'
 import { AvataAdapter } from './avata/adapter'
-import { fetchMetadata, sanitizeMetadata, substituteId } from '../src/chain/metadata'
+import {
+  fetchFile,
+  fetchMetadata,
+  sanitizeMetadata,
+  substituteId,
+  type FetchFileResult,
+} from '../src/chain/metadata'
 import { Lru } from '../src/chain/lru'
 import type { TrustRegistry, TrustedChain } from '../src/chain/registry'
 import {
@@ -408,6 +414,25 @@ export class CollectibleService {
         err,
       )
     }
+  }
+
+  /**
+   * Reads a file a token's metadata names (a wearable avatar's model) through the fetchers and
+   * gateways its metadata is read with: loopback and private hosts only for a local chain, every
+   * redirect checked, at most `maxBytes`, `timeoutMs` per attempt. Never throws.
+   */
+  readFile(
+    chainId: number,
+    url: string,
+    opts: { maxBytes: number; timeoutMs?: number; accept?: string },
+  ): Promise<FetchFileResult> {
+    const local = this.readers.find((r) => r.chain.chainId === chainId)?.chain.local ?? false
+    return fetchFile(url, {
+      ...opts,
+      ipfsGateways: this.opts.ipfsGateways,
+      local,
+      fetch: local ? this.fetchers.local : this.fetchers.public,
+    })
   }
 
   private async readChain(reader: ChainReader, owner: string) {

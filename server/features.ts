@@ -22,6 +22,7 @@ import { giftHandlers } from './gifts/handlers'
 import { giftsFeature } from './gifts/feature'
 import type { GiftServices } from './gifts/room'
 import { avatarHandlers, avatarsFeature, type LookStore } from './avatars/looks'
+import type { AvatarStore } from './avatars/store'
 
 /**
  * What world and event rooms host besides the engine. The event room is the events feature's
@@ -35,6 +36,7 @@ export function roomFeatures(
   thumbnails: () => ThumbnailSink | null = () => null,
   gifts: () => GiftServices | null = () => null,
   looks: () => LookStore | null = () => null,
+  avatarFiles: () => AvatarStore | null = () => null,
 ): RoomFeature[] {
   return [
     spacesFeature(spaces),
@@ -46,7 +48,7 @@ export function roomFeatures(
     }),
     toursFeature(),
     giftsFeature(gifts),
-    avatarsFeature(looks),
+    avatarsFeature(looks, avatarFiles),
   ]
 }
 

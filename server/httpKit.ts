@@ -239,6 +239,8 @@ export class HttpRefusal extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterS?: number,
+    /** More fields of the answer (a refused collectible's `reasons`). */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message)
   }

@@ -18,6 +18,8 @@ export const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.glb': 'model/gltf-binary',
   '.gltf': 'model/gltf+json',
+  // A VRM avatar is a GLB.
+  '.vrm': 'model/gltf-binary',
   '.wasm': 'application/wasm',
   '.mp4': 'video/mp4',
   '.webm': 'video/webm',

@@ -3,6 +3,8 @@
 // by that id, from this server only (the client never loads an avatar from an address a
 // visitor names). The size is checked from Content-Length before the body is read, and the
 // body is cut one byte past the cap; uploads are limited per wallet and per client address.
+// A signed-in holder of a verified collectible whose model is a VRM wears it through
+// POST /api/avatars/collectible (server/avatars/wear.ts), limited as uploads are.
 import type http from 'node:http'
 import { checkVrm, isVrmId, VRM_MAX_BYTES } from '../../src/avatar/vrmCheck'
 import { background } from '../background'
@@ -12,11 +14,13 @@ import {
   answerUnavailable,
   clientKey,
   readCapped,
+  readJson,
   storeOrRefuse,
 } from '../httpKit'
 import type { Sessions } from '../auth'
 import { clip, errorField, logFor } from '../log'
 import { AvatarLimitError, type AvatarStore } from './store'
+import type { CollectibleAvatars } from './wear'
 
 type Json = (res: http.ServerResponse, status: number, body: unknown) => void
 
@@ -27,6 +31,8 @@ export interface AvatarsApiDeps {
   failure: () => string | null
   /** null while the chain part (which holds the sessions) is starting or off. */
   sessions: () => Sessions | null
+  /** Wearing collectibles: null until both the chain and the database are up. */
+  wear?: () => CollectibleAvatars | null
 }
 
 /** Where a stored avatar file is served. */
@@ -56,11 +62,19 @@ export function avatarsApi(deps: AvatarsApiDeps) {
     AVATAR_LIMITS.uploads.perSecond,
     AVATAR_LIMITS.uploads.burst,
   )
+  const walletWears = new PerClientLimit(
+    AVATAR_LIMITS.uploads.perSecond,
+    AVATAR_LIMITS.uploads.burst,
+  )
+  const addressWears = new PerClientLimit(
+    AVATAR_LIMITS.uploads.perSecond,
+    AVATAR_LIMITS.uploads.burst,
+  )
   const { json } = deps
 
   const storeOrFail = (): AvatarStore => storeOrRefuse(deps.store(), deps.failure())
 
-  const upload = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const signedIn = async (req: http.IncomingMessage) => {
     const sessions = deps.sessions()
     if (!sessions) throw new HttpRefusal(503, 'chain_starting', 'sign-in is not available yet', 2)
     const session = await sessions.fromHeader(req.headers.authorization)
@@ -71,6 +85,24 @@ export function avatarsApi(deps: AvatarsApiDeps) {
         'sign in with a wallet first (Authorization: Bearer <token>)',
       )
     }
+    return session
+  }
+
+  const wear = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const session = await signedIn(req)
+    storeOrFail()
+    const wearing = deps.wear?.()
+    if (!wearing) throw new HttpRefusal(503, 'chain_starting', 'the chain is starting', 2)
+    if (!walletWears.take(session.address) || !addressWears.take(clientKey(req))) {
+      throw new HttpRefusal(429, 'rate_limited', 'too many collectibles worn: one a minute', 60)
+    }
+    const body = await readJson(req)
+    if (!body.ok) throw new HttpRefusal(body.status, 'bad_request', body.message)
+    json(res, 200, await wearing.wear(session.address, body.value))
+  }
+
+  const upload = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const session = await signedIn(req)
     const declared = Number(req.headers['content-length'])
     if (Number.isFinite(declared) && declared > VRM_MAX_BYTES) {
       throw new HttpRefusal(413, 'too_large', `the file is over ${VRM_MAX_BYTES} bytes`)
@@ -136,6 +168,13 @@ export function avatarsApi(deps: AvatarsApiDeps) {
       }
       return upload(req, res)
     }
+    if (path === '/api/avatars/collectible') {
+      if (method !== 'POST') {
+        res.setHeader('allow', 'POST')
+        throw new HttpRefusal(405, 'method_not_allowed', `${path} takes POST`)
+      }
+      return wear(req, res)
+    }
     const m = /^\/api\/avatars\/vrm\/([^/]*)$/.exec(path)
     if (!m) throw new HttpRefusal(404, 'not_found', `no API route ${clip(path, 80)}`)
     if (method !== 'GET' && method !== 'HEAD') {
@@ -156,6 +195,7 @@ export function avatarsApi(deps: AvatarsApiDeps) {
         error: err.code,
         message: err.message,
         ...(err.retryAfterS && { retryAfterS: err.retryAfterS }),
+        ...err.details,
       })
       return
     }

@@ -126,7 +126,9 @@ describe.each(['pglite', 'postgres'] as const)('a database on %s', (engine) => {
        where table_schema = 'public' order by table_name`,
     )
     expect(tables.map((r) => r.t)).toEqual([
+      'avatar_collectibles',
       'avatar_files',
+      'avatar_grants',
       'avatar_looks',
       'avatar_uploads',
       'builder_world_members',

@@ -48,6 +48,10 @@ export interface Migration {
  *   their SHA-256, and which wallet uploaded which (the per-wallet quota).
  * - avatar_looks (10): a signed-in visitor's avatar look, canonical JSON (src/protocol/avatar.ts
  *   encodeLook), keyed by EIP-55 address.
+ * - avatar_collectibles (11): avatar files that came from a collectible's VRM model (which token
+ *   named them); such a file is worn only under a grant. Not uploads: no quota counts them.
+ * - avatar_grants (11): who may wear a collectible's file now: the EIP-55 address that proved it
+ *   held the token (POST /api/avatars/collectible), until the watcher sees it move away.
  */
 export const migrations: readonly Migration[] = [
   {
@@ -239,6 +243,32 @@ export const migrations: readonly Migration[] = [
         look text not null check (length(look) <= 320),
         updated_at timestamptz not null default now()
       )`,
+    ],
+  },
+  {
+    id: 11,
+    // Avatars worn from a collectible (server/avatars/wear.ts): the files, and the grants that
+    // let the token's verified holder, and only them, wear it.
+    name: 'collectible avatars',
+    statements: [
+      `create table avatar_collectibles (
+        id text not null references avatar_files (id) on delete cascade,
+        chain_id integer not null,
+        contract text not null,
+        token_id text not null,
+        created_at timestamptz not null default now(),
+        primary key (id, chain_id, contract, token_id)
+      )`,
+      `create table avatar_grants (
+        chain_id integer not null,
+        contract text not null,
+        token_id text not null,
+        address text not null check (address ~ '^0x[0-9a-fA-F]{40}$'),
+        id text not null references avatar_files (id) on delete cascade,
+        granted_at timestamptz not null default now(),
+        primary key (chain_id, contract, token_id, address)
+      )`,
+      `create index avatar_grants_address on avatar_grants (address, id)`,
     ],
   },
 ]

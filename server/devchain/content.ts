@@ -29,6 +29,8 @@ export interface TokenMetadataJson {
   image: string
   /** A 3D model (glTF binary), for the items that have one. */
   animation_url?: string
+  /** Metaplex-style file list: the avatar declares its .vrm as model/gltf-binary there too. */
+  properties?: { files: { uri: string; type: string }[] }
   attributes: { trait_type: string; value: string }[]
 }
 

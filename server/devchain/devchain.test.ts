@@ -1,8 +1,9 @@
 // The embedded chain with real parts: anvil from npm, contracts compiled by solc-js, in a temp
 // data folder. Checks what the verification service will rely on: who owns what after the
 // seed, Multicall3, the registry's pinned hashes against the bytes the tokens really point to,
-// harmless SVGs, the 3D model on the local IPFS folder, that stop/start keeps the chain (and
-// transfers) without seeding twice, and that a chain seeded before the model existed gets it.
+// harmless SVGs, the 3D model and the wearable VRM avatar on the local IPFS folder, that
+// stop/start keeps the chain (and transfers) without seeding twice, and that a chain seeded
+// before the model and the avatar existed gets them.
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -10,6 +11,7 @@ import path from 'node:path'
 import { Contract, HDNodeWallet, Interface, JsonRpcProvider, id, type BigNumberish } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { anvilBinary, AnvilNotFoundError, startAnvil } from './anvil'
+import { checkVrm } from '../../src/avatar/vrmCheck'
 import { erc1155IdHex } from './content'
 import { DEV_MNEMONIC, SEED_PLAN, devWallets, mined, startDevChain, type DevChain } from './index'
 import { seedDevChain } from './seed'
@@ -145,7 +147,7 @@ async function holdings(c: DevChain) {
 
 const SEEDED = {
   pixels: [6n, 2n],
-  landmarks: [4n, 1n],
+  landmarks: [5n, 1n],
   copycat: [2n, 0n],
   souvenirs: [1n, 2n, 5n, 1n, 1n],
 }
@@ -187,6 +189,7 @@ describe('devchain', () => {
     expect(await k.pixels.tokenOfOwnerByIndex(c.accounts.visitor, 0)).toBe(1n)
     expect(await k.landmarks.ownerOf(4)).toBe(c.accounts.friend)
     expect(await k.landmarks.ownerOf(5)).toBe(c.accounts.visitor)
+    expect(await k.landmarks.ownerOf(6)).toBe(c.accounts.visitor)
     expect(c.deployment.fromBlock).toBeGreaterThanOrEqual(0)
   })
 
@@ -238,7 +241,7 @@ describe('devchain', () => {
 
     for (const [address, contract, count] of [
       [c.deployment.pixels, k.pixels, 8],
-      [c.deployment.landmarks, k.landmarks, 5],
+      [c.deployment.landmarks, k.landmarks, 6],
     ] as const) {
       const issuer = byContract.get(address)!
       expect(issuer.standard).toBe('erc721')
@@ -283,13 +286,44 @@ describe('devchain', () => {
     expect(glb.readUInt32LE(8)).toBe(glb.length)
   })
 
+  it('gives the visitor a landmark that is a wearable VRM avatar, dressed apart', async () => {
+    const c = chain as DevChain
+    const meta = JSON.parse(
+      dataUriBytes(await contracts(c).landmarks.tokenURI(6), 'application/json').toString(),
+    ) as {
+      name: string
+      animation_url: string
+      properties: { files: { uri: string; type: string }[] }
+    }
+    expect(meta.name).toMatch(/Lantern Keeper/)
+    expect(meta.animation_url).toMatch(/^ipfs:\/\/bafy[a-z2-7]+\/lantern-keeper\.vrm$/)
+    expect(meta.properties.files).toEqual([{ uri: meta.animation_url, type: 'model/gltf-binary' }])
+    const vrm = fs.readFileSync(path.join(c.ipfsDir, meta.animation_url.slice('ipfs://'.length)))
+    const check = checkVrm(new Uint8Array(vrm))
+    expect(check).toMatchObject({ ok: true, version: '1.0', name: meta.name })
+    // Its own folder: the pagoda's folder (and so its pinned metadata) is as it was.
+    const pagoda = JSON.parse(
+      dataUriBytes(await contracts(c).landmarks.tokenURI(5), 'application/json').toString(),
+    ) as { animation_url: string }
+    expect(pagoda.animation_url.split('/')[2]).not.toBe(meta.animation_url.split('/')[2])
+    // Dressed in lantern red, not the test avatar's blue shirt (vertex colours in the BIN).
+    const bin = vrm.subarray(20 + vrm.readUInt32LE(12) + 8)
+    const floats = new Float32Array(
+      bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length - (bin.length % 4)),
+    )
+    const has = (rgb: number[]) =>
+      floats.some((_, i) => rgb.every((v, j) => Math.abs(floats[i + j]! - v) < 1e-6))
+    expect(has([0.78, 0.19, 0.17, 1])).toBe(true)
+    expect(has([0.16, 0.42, 0.75, 1])).toBe(false)
+  })
+
   it('draws SVGs with no scripts, event handlers or links', async () => {
     const c = chain as DevChain
     const k = contracts(c)
     const svgs: string[] = []
     for (const [contract, count] of [
       [k.pixels, 8],
-      [k.landmarks, 5],
+      [k.landmarks, 6],
       [k.copycat, 2],
     ] as const) {
       for (let id = 1; id <= count; id++) {
@@ -304,7 +338,7 @@ describe('devchain', () => {
         if (f.endsWith('.svg')) svgs.push(fs.readFileSync(path.join(c.ipfsDir, dir, f), 'utf8'))
       }
     }
-    expect(svgs).toHaveLength(19)
+    expect(svgs).toHaveLength(20)
     for (const svg of svgs) {
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
       expect(svg).not.toMatch(/<script/i)
@@ -341,13 +375,13 @@ describe('devchain', () => {
       fromBlock: after.deployment.fromBlock,
       toBlock: 'latest',
     })
-    expect(logs).toHaveLength(5)
+    expect(logs).toHaveLength(6)
   })
 
   it('adds the later tokens to a chain seeded before them, once, keeping the rest', async () => {
     const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cq-devchain-old-'))
     try {
-      // A chain as the first release of the seed left it: no landmark #5.
+      // A chain as the first release of the seed left it: no landmark #5 or #6.
       const chainDir = path.join(oldDir, 'chain')
       fs.mkdirSync(chainDir, { recursive: true })
       const anvil = await startAnvil({
@@ -368,7 +402,7 @@ describe('devchain', () => {
       await anvil.stop()
       const recorded = fs.readFileSync(path.join(chainDir, 'deployment.json'), 'utf8')
 
-      for (const expected of [['landmarks #5'], []]) {
+      for (const expected of [['landmarks #5', 'landmarks #6'], []]) {
         const c = await startDevChain({ dataDir: oldDir })
         pids.push(c.pid)
         try {
@@ -378,10 +412,11 @@ describe('devchain', () => {
           const landmarks = new Contract(c.deployment.landmarks, ERC721, p)
           expect(c.deployment.landmarks).toBe(old.deployment.landmarks)
           expect(await landmarks.getFunction('ownerOf')(5)).toBe(c.accounts.visitor)
+          expect(await landmarks.getFunction('ownerOf')(6)).toBe(c.accounts.visitor)
           for (let i = 1; i <= 4; i++) {
             expect(await landmarks.getFunction('tokenURI')(i)).toBe(oldUris[i - 1])
           }
-          await expect(landmarks.getFunction('ownerOf')(6)).rejects.toThrow()
+          await expect(landmarks.getFunction('ownerOf')(7)).rejects.toThrow()
           p.destroy()
         } finally {
           await c.stop()

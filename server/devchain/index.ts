@@ -9,13 +9,13 @@
 //   deployment.json            contract addresses and deployment blocks (seed.ts)
 //   trust-registry.json        the registry of the local chains, rewritten on every start
 //   partner/                   the second local chain, when started (partner.ts)
-//   ipfs/<cid>/<file>          souvenir images and metadata, and the 3D models (models.ts),
+//   ipfs/<cid>/<file>          souvenir images and metadata, the 3D models and the avatar (models.ts),
 //                              served at /ipfs/<cid>/<file>
 import fs from 'node:fs'
 import path from 'node:path'
 import { DEV_CHAIN_ID, startAnvil } from './anvil'
 import { souvenirContent, writeSouvenirFiles } from './content'
-import { writeModelFiles } from './models'
+import { avatarContent, writeModelFiles } from './models'
 import { partnerRegistryChain, startPartnerChain, type PartnerChain } from './partner'
 import {
   devAccounts,
@@ -113,6 +113,7 @@ export async function startDevChain(options: DevChainOptions): Promise<DevChain>
     const souvenirs = souvenirContent()
     writeSouvenirFiles(ipfsDir, souvenirs)
     writeModelFiles(ipfsDir)
+    writeModelFiles(ipfsDir, avatarContent())
     const registryPath = path.join(chainDir, 'trust-registry.json')
     const registry = devTrustRegistry(seeded.deployment, anvil.rpcUrl, souvenirs)
     if (partner) registry.chains.push(partnerRegistryChain(partner.deployment, partner.rpcUrl))

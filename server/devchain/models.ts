@@ -4,10 +4,16 @@
 // a folder for the local IPFS gateway (`ipfs://<cid>/lantern-pagoda.glb`, like the souvenirs'
 // files); the metadata names it in `animation_url`.
 //
+// Beside it, the "Lantern Keeper": a wearable avatar, a VRM 1.0 file made by src/avatar/vrmFixture.ts
+// and dressed in lantern red and gold, in a folder of its own (`ipfs://<cid>/lantern-keeper.vrm`,
+// so the pagoda's folder and metadata stay as they were); its metadata names the .vrm in
+// `animation_url` and declares it in `properties.files` as model/gltf-binary (docs/api.md).
+//
 // These are Cangqiong Landmarks added after the first seed (ids 5…). They are kept out of
 // contentHash() so an existing chain is topped up with them (seed.ts), not redeployed.
 import fs from 'node:fs'
 import path from 'node:path'
+import { vrmFixture } from '../../src/avatar/vrmFixture'
 import { GRID, checkArt, renderSvg, type PixelArt } from './art'
 import { dataToken, demoDirCid, type DataToken, type TokenMetadataJson } from './content'
 import { boxesToMesh, encodeGlb, type Box, type Vec3 } from './glb'
@@ -159,6 +165,60 @@ export interface ModelContent {
   files: Map<string, Uint8Array>
 }
 
+/** Cangqiong Landmarks that are wearable avatars: token ids after LANDMARK_MODELS'. */
+export interface AvatarItem {
+  slug: string
+  name: string
+  description: string
+  series: string
+  /** Its picture, a front view of the figure. */
+  art: PixelArt
+  /** The figure's colours (linear RGB), see vrmFixture's `palette`. */
+  palette: NonNullable<Parameters<typeof vrmFixture>[0]>['palette']
+}
+
+/** The Lantern Keeper, T-posed as its VRM stands, in lantern red with gold shoes. */
+export const LANTERN_KEEPER_ART: PixelArt = {
+  background: SKY,
+  palette: { h: '#2b211c', f: '#eec2a4', t: '#8e1f1a' },
+  rows: [
+    '................',
+    '................',
+    '......hhhh......',
+    '......ffff......',
+    '......ffff......',
+    '.......ff.......',
+    '.ffrrrrrrrrrrff.',
+    '......rrrr......',
+    '......ryyr......',
+    '......rrrr......',
+    '......tttt......',
+    '......t..t......',
+    '......t..t......',
+    '......t..t......',
+    '.....yy..yy.....',
+    'gggggggggggggggg',
+  ],
+}
+
+export const LANDMARK_AVATARS: readonly AvatarItem[] = [
+  {
+    slug: 'lantern-keeper',
+    name: '守灯人（可穿戴形象） Lantern Keeper (wearable avatar)',
+    description:
+      '灯笼宝塔的守灯人，一身灯笼红。持有者可以把它穿作自己的形象。\n' +
+      "The keeper of the pagoda's lanterns, dressed in lantern red: its holder can wear it as their avatar.",
+    series: '苍穹城 Cangqiong City',
+    art: LANTERN_KEEPER_ART,
+    palette: {
+      shirt: [0.78, 0.19, 0.17],
+      trousers: [0.56, 0.12, 0.1],
+      shoe: [0.95, 0.76, 0.31],
+      skin: [0.93, 0.76, 0.64],
+    },
+  },
+]
+
 async function makeModelContent(): Promise<ModelContent> {
   const files = new Map<string, Uint8Array>()
   for (const it of LANDMARK_MODELS) {
@@ -167,17 +227,58 @@ async function makeModelContent(): Promise<ModelContent> {
   return { cid: demoDirCid(files), files }
 }
 
+function makeAvatarContent(): ModelContent {
+  const files = new Map<string, Uint8Array>()
+  for (const it of LANDMARK_AVATARS) {
+    files.set(`${it.slug}.vrm`, vrmFixture({ name: it.name, palette: it.palette }))
+  }
+  return { cid: demoDirCid(files), files }
+}
+
 // Made once, when this module loads: the writer is asynchronous, its callers (the seed's token
 // lists, the trust registry) are not.
 const content = await makeModelContent()
+const avatars = makeAvatarContent()
 
 /** The .glb files of LANDMARK_MODELS (the same bytes every run). */
 export function modelContent(): ModelContent {
   return content
 }
 
-/** The tokens' URIs: on-chain JSON (like the other landmarks) naming the model on IPFS. */
+/** The .vrm files of LANDMARK_AVATARS (the same bytes every run), in a folder of their own. */
+export function avatarContent(): ModelContent {
+  return avatars
+}
+
+/**
+ * The tokens' URIs: on-chain JSON (like the other landmarks) naming the model on IPFS; the
+ * models first, then the avatars.
+ */
 export function landmarkModelTokens(): DataToken[] {
+  return [...landmarkBoxModelTokens(), ...landmarkAvatarTokens()]
+}
+
+function landmarkAvatarTokens(): DataToken[] {
+  const { cid } = avatarContent()
+  return LANDMARK_AVATARS.map((it) => {
+    const svg = renderSvg(it.art)
+    const vrm = `ipfs://${cid}/${it.slug}.vrm`
+    const meta: TokenMetadataJson = {
+      name: it.name,
+      description: it.description,
+      image: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`,
+      animation_url: vrm,
+      properties: { files: [{ uri: vrm, type: 'model/gltf-binary' }] },
+      attributes: [
+        { trait_type: '系列 Series', value: it.series },
+        { trait_type: '格式 Format', value: 'VRM 1.0 (GLB)' },
+      ],
+    }
+    return dataToken(meta, svg)
+  })
+}
+
+function landmarkBoxModelTokens(): DataToken[] {
   const { cid } = modelContent()
   return LANDMARK_MODELS.map((it) => {
     const svg = renderSvg(frontView(it.boxes))

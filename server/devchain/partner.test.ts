@@ -79,7 +79,7 @@ describe('the partner chain', () => {
       )
       const first = both.items.filter((c) => c.chainId === 31337)
       const v = SEED_PLAN.visitor
-      // 6 pixels, 4 landmarks, 4 souvenir ids, 2 copycats.
+      // 6 pixels, 5 landmarks, 4 souvenir ids, 2 copycats.
       expect(first).toHaveLength(v.pixels.length + v.landmarks.length + v.souvenirs.ids.length + 2)
       const friend = await s.list(accounts.friend)
       expect(friend.items.filter((c) => c.chainId === PARTNER_CHAIN_ID)).toHaveLength(1)

@@ -75,12 +75,13 @@ export interface Deployment {
 
 /**
  * Who gets what. Token ids are assigned in mint order, starting at 1. Landmarks past
- * LANDMARKS.length (#5, the Lantern Pagoda with its 3D model) are top-ups: see topUpDevChain.
+ * LANDMARKS.length (#5, the Lantern Pagoda with its 3D model; #6, the Lantern Keeper, a wearable
+ * VRM avatar) are top-ups: see topUpDevChain.
  */
 export const SEED_PLAN = {
   visitor: {
     pixels: [1, 2, 3, 4, 5, 6],
-    landmarks: [1, 2, 3, 5],
+    landmarks: [1, 2, 3, 5, 6],
     souvenirs: { ids: [1, 2, 3, 4], amounts: [1, 2, 5, 1] },
     copycat: [1, 2],
   },

@@ -22,7 +22,7 @@ import { useNet } from '../state/net'
 import { useSettings } from '../state/settings'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
-import { current } from '../net/current'
+import { wearLook } from '../net/current'
 import { uploadVrm } from '../avatar/vrmUpload'
 import { useWallet } from '../wallet/store'
 import { useT } from '../i18n'
@@ -198,8 +198,7 @@ export default function AvatarEditor() {
   const close = () => useUi.getState().closePanel('avatar')
   const set = (patch: Partial<AvatarLook>) => setLook((l) => ({ ...l, ...patch }))
   const save = () => {
-    useSettings.getState().set({ avatarLook: look })
-    current.session?.sendLook(look)
+    wearLook(look)
     close()
   }
   return (

@@ -12,9 +12,13 @@ export interface VrmFixtureOptions {
   /** Images put in the BIN chunk as they are (a test's PNG or JPEG, or hostile bytes), each
    * used as one material's base colour texture. Without any, the mesh is in vertex colours. */
   images?: { mimeType: string; bytes: Uint8Array }[]
+  /** Vertex colours (linear RGB, 0…1) in place of the default skin, shirt, trousers and shoes:
+   * the demo collectible avatar is dressed apart from the test one. */
+  palette?: Partial<Record<FixturePart, Vec3>>
 }
 
-type Vec3 = [number, number, number]
+export type Vec3 = [number, number, number]
+export type FixturePart = 'skin' | 'shirt' | 'trousers' | 'shoe'
 
 interface Bone {
   name: string
@@ -31,6 +35,18 @@ const SKIN: Vec3 = [0.93, 0.76, 0.64]
 const SHIRT: Vec3 = [0.16, 0.42, 0.75]
 const TROUSERS: Vec3 = [0.2, 0.22, 0.3]
 const SHOE: Vec3 = [0.1, 0.1, 0.1]
+const DEFAULT_PALETTE: Record<FixturePart, Vec3> = {
+  skin: SKIN,
+  shirt: SHIRT,
+  trousers: TROUSERS,
+  shoe: SHOE,
+}
+const PART_OF = new Map<Vec3, FixturePart>([
+  [SKIN, 'skin'],
+  [SHIRT, 'shirt'],
+  [TROUSERS, 'trousers'],
+  [SHOE, 'shoe'],
+])
 
 // Left is the avatar's own left: +X when it faces +Z (VRM 1.0).
 const BONES: Bone[] = [
@@ -233,6 +249,7 @@ export function vrmFixture(options: VrmFixtureOptions = {}): Uint8Array {
   // VRM 0.x avatars face −Z: the whole model turned half a turn about Y.
   const turn = (v: Vec3): Vec3 => (version === '0.x' ? [-v[0], v[1], -v[2]] : v)
   const index = new Map(BONES.map((b, i) => [b.name, i]))
+  const palette = { ...DEFAULT_PALETTE, ...options.palette }
 
   const positions: number[] = []
   const colors: number[] = []
@@ -245,7 +262,7 @@ export function vrmFixture(options: VrmFixtureOptions = {}): Uint8Array {
     const base = positions.length / 3
     for (const c of corners) {
       positions.push(...turn(c))
-      colors.push(...bone.color, 1)
+      colors.push(...palette[PART_OF.get(bone.color)!], 1)
       joints.push(j, 0, 0, 0)
       weights.push(1, 0, 0, 0)
       uvs.push(c[0] + 0.5, 1 - c[1] / 2)

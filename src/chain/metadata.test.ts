@@ -390,9 +390,11 @@ describe('sanitizeMetadata', () => {
       description: '',
       image: null,
       model: null,
+      avatar: false,
     })
-    expect(clean(null)).toEqual({ name: '', description: '', image: null, model: null })
-    expect(clean(['x'])).toEqual({ name: '', description: '', image: null, model: null })
+    const empty = { name: '', description: '', image: null, model: null, avatar: false }
+    expect(clean(null)).toEqual(empty)
+    expect(clean(['x'])).toEqual(empty)
   })
 
   it('accepts https, loopback http and ipfs images', () => {
@@ -527,6 +529,40 @@ describe('sanitizeMetadata: 3D models', () => {
     expect(
       clean({ properties: { files: [{ uri: 'javascript:alert(1)', type: 'model/gltf-binary' }] } }),
     ).toBeNull()
+  })
+
+  it('marks a .vrm model as a wearable avatar, by animation_url or a declared file', () => {
+    const wear = (doc: unknown) => sanitizeMetadata(doc, GATEWAYS)
+    expect(wear({ animation_url: `ipfs://${CID}/keeper.vrm` })).toMatchObject({
+      model: `https://ipfs.io/ipfs/${CID}/keeper.vrm`,
+      avatar: true,
+    })
+    expect(
+      wear({
+        animation_url: 'https://a.example/clip.mp4',
+        properties: { files: [{ uri: 'https://a.example/Keeper.VRM', type: 'model/gltf-binary' }] },
+      }),
+    ).toMatchObject({ model: 'https://a.example/Keeper.VRM', avatar: true })
+    // A GLB is a model, not an avatar; neither is a VRM hidden in a query or a fragment, nor a
+    // data: URL (it is worn only from a URL the server fetches and checks).
+    for (const animation_url of [
+      'https://a.example/m.glb',
+      'https://a.example/m.glb?as=.vrm',
+      'https://a.example/m.glb#x.vrm',
+    ]) {
+      expect(wear({ animation_url }).avatar, animation_url).toBe(false)
+    }
+    const bin = glb({ asset: { version: '2.0' }, extensionsUsed: ['VRMC_vrm'] })
+    expect(
+      wear({ animation_url: `data:model/gltf-binary;base64,${bin.toString('base64')}` }),
+    ).toMatchObject({ model: expect.stringMatching(/^data:model/), avatar: false })
+    // Unsafe URLs stay refused whatever their extension.
+    for (const animation_url of ['javascript:alert(1)//.vrm', 'https://10.0.0.1/a.vrm']) {
+      expect(sanitizeMetadata({ animation_url }, PUBLIC)).toMatchObject({
+        model: null,
+        avatar: false,
+      })
+    }
   })
 
   it('refuses scripts, other schemes and addresses, and media that is not a model', () => {

@@ -47,8 +47,10 @@ export interface TokenMetadata {
   description: string
   /** http(s), ipfs (resolved through a gateway) or data:image/ URL; null if none is safe. */
   image: string | null
-  /** A glTF 2.0 model (.glb/.gltf): http(s), gateway or data:model/gltf… URL; null if none. */
+  /** A glTF 2.0 model (.glb/.gltf/.vrm): http(s), gateway or data:model/gltf… URL; null if none. */
   model: string | null
+  /** The model is a VRM avatar by its URL (path ending in .vrm). */
+  avatar: boolean
   /** sha256 of the raw metadata bytes, lowercase hex. */
   sha256: string
 }
@@ -79,6 +81,11 @@ export interface Collectible extends TokenRef {
   image: string | null
   /** A glTF 2.0 model to show on a pedestal (http(s), gateway or data:model/gltf… URL), or null. */
   model: string | null
+  /**
+   * The model is a VRM avatar (its URL's path ends in .vrm): when verified, its owner may wear
+   * it (POST /api/avatars/collectible, docs/api.md).
+   */
+  avatar: boolean
   verified: boolean
   reasons: UnverifiedReason[]
   /** The block at which ownership was read. */

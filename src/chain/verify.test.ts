@@ -24,6 +24,7 @@ const meta: MetadataOutcome = {
   description: 'A gate',
   image: null,
   model: null,
+  avatar: false,
 }
 const input = (over: Partial<VerifyInput> = {}): VerifyInput => ({
   holding,

@@ -32,6 +32,7 @@ export type MetadataOutcome =
       description: string
       image: string | null
       model: string | null
+      avatar: boolean
     }
   | {
       ok: false
@@ -85,6 +86,7 @@ export function verifyHolding(input: VerifyInput): Collectible {
     description: metadata.ok ? metadata.description : '',
     image: metadata.ok ? metadata.image : null,
     model: metadata.ok ? metadata.model : null,
+    avatar: metadata.ok ? metadata.avatar : false,
     verified: reasons.length === 0,
     reasons,
     checkedAtBlock: input.block,

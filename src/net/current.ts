@@ -3,6 +3,7 @@
 // (src/spaces/current.ts, src/events/current.ts).
 import type { Emote } from '../protocol/messages'
 import type { AvatarLook } from '../protocol/avatar'
+import { useSettings } from '../state/settings'
 
 export type ChatResult = 'sent' | 'empty' | 'slow' | 'offline'
 
@@ -17,3 +18,13 @@ export interface SessionApi {
 }
 
 export const current: { session: SessionApi | null } = { session: null }
+
+/**
+ * Puts on a look: kept in this browser, shown to everyone in the room, and kept for the
+ * visitor's address when signed in. The avatar editor saves through here, and so does wearing a
+ * collectible (src/wallet).
+ */
+export function wearLook(look: AvatarLook): void {
+  useSettings.getState().set({ avatarLook: look })
+  current.session?.sendLook(look)
+}

@@ -101,7 +101,18 @@ export const AvatarMessages = {
   },
 } as const
 
+/**
+ * `avatar_not_yours`: the look's VRM file came from a collectible and this visitor does not
+ * hold a grant for it now (not signed in, another wallet, or the token moved away): the look is
+ * worn without it (the built figure), and `avatar.saved` says which look is in force.
+ */
+export type AvatarErrorCode = 'avatar_not_yours'
+
 export interface AvatarServerMessages {
-  /** The look kept for the address this visitor signed in with (sent after sign-in). */
+  /**
+   * The look in force for this visitor, as the server keeps it: after sign-in, the look kept
+   * for that address; and whenever the server took a collectible's VRM off the look
+   * (`avatar_not_yours`). The page puts it on and keeps it.
+   */
   'avatar.saved': { look: AvatarLook }
 }

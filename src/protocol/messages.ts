@@ -21,7 +21,7 @@ import { Placement, SpaceId, SpaceMode, TokenRef, type SpaceErrorCode } from './
 import { BuilderMessages, type BuilderErrorCode, type BuilderServerMessages } from './builder'
 import { TourMessages, type TourErrorCode, type TourServerMessages } from './tours'
 import { GiftMessages, type GiftServerMessages } from './gifts'
-import { AvatarMessages, type AvatarServerMessages } from './avatar'
+import { AvatarMessages, type AvatarErrorCode, type AvatarServerMessages } from './avatar'
 import { StageMessages, type StageErrorCode, type StageServerMessages } from './stage'
 import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './voice'
 
@@ -219,6 +219,7 @@ export type ErrorCode =
   | StageErrorCode
   | BuilderErrorCode
   | TourErrorCode
+  | AvatarErrorCode
 
 /** A chat line as the server relays it (and keeps the last few for people who join later). */
 export interface ChatLine {

@@ -17,6 +17,7 @@ function item(over: Partial<Collectible> = {}): Collectible {
     description: 'A gate',
     image: 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
     model: null,
+    avatar: false,
     verified: true,
     reasons: [],
     checkedAtBlock: 14,

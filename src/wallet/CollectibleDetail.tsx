@@ -1,15 +1,19 @@
 // A collectible's detail as the server verified it: picture, name, description, the verified
 // badge and the proof (chain, issuer, platform, contract, token, owner check at a block and time,
 // metadata hash). Shared by the wallet panel and the exhibit card. Metadata is untrusted: text
-// nodes only, images through a plain <img> from http(s) or data:image/ URLs.
+// nodes only, images through a plain <img> from http(s) or data:image/ URLs. In the wallet panel,
+// a verified collectible whose model is a VRM avatar can be worn (the server checks and keeps it).
 import { useEffect, useRef, useState } from 'react'
 import { api, type TransferRecord } from './api'
 import type { Collectible, LocalText } from '../chain/types'
 import { fill, shortAddress } from '../app/format'
 import { useT } from '../i18n'
+import { wearLook } from '../net/current'
+import { defaultLook } from '../protocol/avatar'
 import { useSettings } from '../state/settings'
 import './strings'
 import { CirculationRules } from './CirculationRules'
+import { useWallet } from './store'
 
 /** A chain as the API names it (GET /api/chain, /api/collectibles). */
 export interface ChainName {
@@ -132,9 +136,12 @@ export function ModelBadge() {
 export function CollectibleDetail({
   item,
   chains,
+  mine = false,
 }: {
   item: Collectible
   chains: readonly ChainName[]
+  /** The signed-in wallet's own item (the wallet panel): offers what its holder may do. */
+  mine?: boolean
 }) {
   const t = useT()
   const lang = useSettings((s) => s.language)
@@ -222,9 +229,71 @@ export function CollectibleDetail({
           )}
         </dd>
       </dl>
+      {mine && item.verified && item.avatar && <WearAvatar item={item} />}
       <Giving item={item} />
       {item.issuer && /^0x[0-9a-fA-F]{40}$/.test(item.contract) && <History item={item} />}
     </>
+  )
+}
+
+/** The avatar file each collectible worn in this tab became (its id is the file's hash). */
+const wornFiles = new Map<string, string>()
+
+/**
+ * "Wear as avatar": the server checks on the chain that this wallet holds it, reads and checks
+ * its VRM and keeps it; the look in force then wears that file, as the avatar editor saves.
+ */
+function WearAvatar({ item }: { item: Collectible }) {
+  const t = useT()
+  const token = useWallet((s) => s.session?.token)
+  const wearing = useSettings((s) => s.avatarLook?.vrm)
+  const [state, setState] = useState<{ busy: boolean; error: string | null }>({
+    busy: false,
+    error: null,
+  })
+  const key = `${item.chainId}/${item.contract}/${item.tokenId}`
+  const file = wornFiles.get(key)
+  const worn = file !== undefined && wearing === file
+  const wear = async () => {
+    if (!token || state.busy) return
+    setState({ busy: true, error: null })
+    try {
+      const { id } = await api.wear(token, item)
+      wornFiles.set(key, id)
+      const { avatarLook, avatarColor } = useSettings.getState()
+      wearLook({ ...(avatarLook ?? defaultLook(avatarColor)), vrm: id })
+      setState({ busy: false, error: null })
+    } catch (e) {
+      setState({ busy: false, error: e instanceof Error ? e.message : String(e) })
+    }
+  }
+  return (
+    <section className="nft-wear" data-testid="wear">
+      <h4>{t('wallet.wear')}</h4>
+      <p className="muted">{t('wallet.wear.hint')}</p>
+      {!worn && (
+        <button
+          className="btn primary"
+          disabled={!token || state.busy}
+          aria-busy={state.busy}
+          onClick={() => void wear()}
+          data-testid="wear-avatar"
+        >
+          {t('wallet.wear.button')}
+        </button>
+      )}
+      <p className={worn ? 'ok-text' : 'hint'} role="status" data-testid="wear-status">
+        {worn
+          ? t('wallet.wear.worn')
+          : !token
+            ? t('wallet.wear.signIn')
+            : state.busy
+              ? t('wallet.wear.busy')
+              : state.error
+                ? `${t('wallet.wear.failed')} ${state.error}`
+                : ''}
+      </p>
+    </section>
   )
 }
 

@@ -463,7 +463,7 @@ function ItemDetail({
       {collectibleActions().map((Action, i) => (
         <Action key={i} item={item} closePanel={() => useWallet.getState().closeWallet()} />
       ))}
-      <CollectibleDetail item={item} chains={chains} />
+      <CollectibleDetail item={item} chains={chains} mine />
     </div>
   )
 }

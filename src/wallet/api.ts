@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import type { Collectible, UnverifiedReason } from '../chain/types'
 import { apiRequest } from '../net/api'
+import { VrmId } from '../protocol/avatar'
 
 const LocalText = z.object({ 'zh-CN': z.string(), en: z.string() })
 
@@ -68,6 +69,8 @@ const CollectibleSchema = z
     image: z.string().nullable(),
     // Older servers do not send it.
     model: z.string().nullable().optional(),
+    // Older servers do not send it: then nothing is wearable.
+    avatar: z.boolean().catch(false),
     verified: z.boolean(),
     // A reason this client does not know yet must not break the list: it is dropped here, and
     // an unverified item without a known reason still shows as unverified.
@@ -98,6 +101,8 @@ const CollectibleSchema = z
       verified,
       image: safeImageUrl(c.image),
       model: safeModelUrl(c.model ?? null),
+      // Wearable only with a model the loader may fetch (the server fetches it, not the page).
+      avatar: c.avatar && safeModelUrl(c.model ?? null) !== null,
     }
   })
 
@@ -110,6 +115,10 @@ const Collectibles = z.object({
   truncated: z.boolean().catch(false),
 })
 export type Collectibles = z.infer<typeof Collectibles>
+
+/** A collectible worn as one's avatar: the stored file's id (POST /api/avatars/collectible). */
+const Worn = z.object({ id: VrmId, name: z.string().catch('') })
+export type Worn = z.infer<typeof Worn>
 
 const TransferRecord = z.object({
   from: z.string(),
@@ -146,6 +155,14 @@ export const api = {
       History,
       `/api/collectibles/${t.chainId}/${encodeURIComponent(t.contract)}/${t.tokenId}/history`,
     ),
+  /** Wears a verified collectible whose model is a VRM: the server checks and stores it. */
+  wear: (token: string, t: { chainId: number; contract: string; tokenId: string }) =>
+    apiRequest(Worn, '/api/avatars/collectible', {
+      method: 'POST',
+      token,
+      body: { chainId: t.chainId, contract: t.contract, tokenId: t.tokenId },
+      timeoutMs: 60_000,
+    }),
   /** `fresh`: read the chains again unless the server read them in the last few seconds. */
   collectibles: (address: string, token?: string, fresh = false) =>
     apiRequest(

@@ -137,6 +137,22 @@ const WALLET_STRINGS = {
     'zh-CN': 'glTF 模型，展出在展台上时会立体显示并缓缓转动；墙上展位显示图片',
     en: 'glTF model: stands and slowly turns on a pedestal; wall slots show the picture',
   },
+  'wallet.wear': { 'zh-CN': '形象', en: 'Avatar' },
+  'wallet.wear.hint': {
+    'zh-CN': '这件藏品带有 VRM 形象：只有它的持有者可以穿上，转让后就会脱下。',
+    en: 'This collectible comes with a VRM avatar: only its holder can wear it, and it comes off when the collectible leaves the wallet.',
+  },
+  'wallet.wear.button': { 'zh-CN': '穿作我的形象', en: 'Wear as avatar' },
+  'wallet.wear.busy': {
+    'zh-CN': '正在链上核对持有并读取形象…',
+    en: 'Checking on the chain that you hold it, and reading the avatar…',
+  },
+  'wallet.wear.worn': {
+    'zh-CN': '你正穿着它作为自己的形象，大家都能看到。',
+    en: 'You are wearing it as your avatar: everyone here sees it.',
+  },
+  'wallet.wear.failed': { 'zh-CN': '无法穿上：', en: 'Could not wear it:' },
+  'wallet.wear.signIn': { 'zh-CN': '签名登录后才能穿上它。', en: 'Sign in to wear it.' },
   'wallet.reason.chain_not_trusted': {
     'zh-CN': '这条链不在可信链名单上，它的数据无法作为依据。',
     en: 'This chain is not on the trusted chain list, so its data proves nothing here.',

@@ -60,6 +60,7 @@ async function fetchBounded(
   timeoutMs: number,
   maxRedirects: number,
   local: boolean,
+  accept: string,
 ): Promise<Attempt> {
   const controller = new AbortController()
   let timedOut = false
@@ -74,7 +75,7 @@ async function fetchBounded(
         signal: controller.signal,
         redirect: 'manual',
         credentials: 'omit',
-        headers: { accept: 'application/json' },
+        headers: { accept },
       })
       if (res.type === 'opaqueredirect') {
         // Browsers hide redirect targets from script, so they cannot be checked: refuse.
@@ -117,6 +118,66 @@ async function fetchBounded(
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The first URL that answers 2xx (see fetchMetadata for which failures move on). */
+async function fetchUrls(
+  urls: readonly string[],
+  opts: FetchMetadataOptions & { maxBytes: number; timeoutMs: number; accept?: string },
+): Promise<Attempt> {
+  const failures: string[] = []
+  let attempt: Attempt = { kind: 'unavailable', detail: 'no URL to read' }
+  for (const url of urls) {
+    attempt = await fetchBounded(
+      url,
+      opts.fetch ?? globalThis.fetch.bind(globalThis),
+      opts.maxBytes,
+      opts.timeoutMs,
+      opts.maxRedirects ?? METADATA_MAX_REDIRECTS,
+      opts.local ?? false,
+      opts.accept ?? 'application/json',
+    )
+    if (attempt.kind !== 'unavailable') return attempt
+    failures.push(attempt.detail)
+  }
+  if (failures.length) attempt = { kind: 'unavailable', detail: failures.join('; ') }
+  return attempt
+}
+
+export interface FetchFileOptions extends FetchMetadataOptions {
+  maxBytes: number
+  /** The Accept header (default: any type). */
+  accept?: string
+}
+
+export type FetchFileResult =
+  | { ok: true; bytes: Uint8Array; url: string }
+  /** `unavailable`: try again later; `invalid`: refused URI, redirect or address, too large. */
+  | { ok: false; reason: 'unavailable' | 'invalid'; detail: string }
+
+/**
+ * Reads a file a token's metadata names (a 3D model, an avatar) by the metadata's rules: an
+ * http(s) or ipfs URI only (no data:), gateways in turn, every redirect re-checked, the body
+ * cut off past `maxBytes`, `timeoutMs` per attempt. Never throws.
+ */
+export async function fetchFile(uri: string, opts: FetchFileOptions): Promise<FetchFileResult> {
+  let resolved: Resolved
+  try {
+    resolved = resolve(uri, opts)
+  } catch (err) {
+    return { ok: false, reason: 'unavailable', detail: (err as Error).message }
+  }
+  if (resolved.kind !== 'fetch') {
+    const why = resolved.kind === 'refused' ? resolved.detail : 'a data: URI is not fetched'
+    return { ok: false, reason: 'invalid', detail: `URI refused: ${why}` }
+  }
+  const attempt = await fetchUrls(resolved.urls, {
+    ...opts,
+    timeoutMs: opts.timeoutMs ?? METADATA_TIMEOUT_MS,
+    accept: opts.accept ?? '*/*',
+  })
+  if (attempt.kind === 'bytes') return { ok: true, bytes: attempt.bytes, url: attempt.url }
+  return { ok: false, reason: attempt.kind, detail: attempt.detail }
 }
 
 /** Decodes a data: URI holding a metadata document (see fetchMetadata for the rules). */
@@ -181,21 +242,7 @@ export async function fetchMetadata(
   } else if (resolved.kind === 'data') {
     attempt = decodeDataMetadata(resolved.uri, maxBytes)
   } else {
-    const failures: string[] = []
-    attempt = { kind: 'unavailable', detail: '' }
-    for (const url of resolved.urls) {
-      attempt = await fetchBounded(
-        url,
-        fetchFn,
-        maxBytes,
-        timeoutMs,
-        opts.maxRedirects ?? METADATA_MAX_REDIRECTS,
-        opts.local ?? false,
-      )
-      if (attempt.kind !== 'unavailable') break
-      failures.push(attempt.detail)
-    }
-    if (attempt.kind === 'unavailable') attempt.detail = failures.join('; ')
+    attempt = await fetchUrls(resolved.urls, { ...opts, maxBytes, timeoutMs, fetch: fetchFn })
   }
   if (attempt.kind === 'unavailable') {
     return { ok: false, reason: 'metadata_unavailable', detail: attempt.detail }

@@ -22,7 +22,10 @@ export {
   METADATA_MAX_BYTES,
   METADATA_MAX_REDIRECTS,
   METADATA_TIMEOUT_MS,
+  fetchFile,
   fetchMetadata,
+  type FetchFileOptions,
+  type FetchFileResult,
   type FetchMetadataOptions,
   type FetchMetadataResult,
   type MetadataFailure,
@@ -34,6 +37,7 @@ export {
   MODEL_TYPES,
   NAME_MAX_CHARS,
   cleanMultilineText,
+  isAvatarModelUrl,
   sanitizeMetadata,
   type SanitizedMetadata,
 } from './sanitize'

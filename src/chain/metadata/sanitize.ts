@@ -22,6 +22,9 @@ export interface SanitizedMetadata {
   image: string | null
   /** A glTF 2.0 model: an http(s) or gateway URL, or a data:model/gltf… URL; null if none. */
   model: string | null
+  /** The model is a VRM avatar (an http(s) or gateway URL whose path ends in .vrm): its
+   * verified owner may wear it (POST /api/avatars/collectible checks the file itself). */
+  avatar: boolean
 }
 
 // ---- sanitising -------------------------------------------------------------------------
@@ -112,7 +115,9 @@ function svgMarkupToDataUrl(markup: string): string | null {
 
 // ---- 3D models ----------------------------------------------------------------------------
 
-const MODEL_EXTENSION = /\.(glb|gltf)$/i
+// A VRM avatar is a GLB with the VRM extension: `.vrm` is a model too.
+const MODEL_EXTENSION = /\.(glb|gltf|vrm)$/i
+const VRM_EXTENSION = /\.vrm$/i
 /** Entries of `properties.files` looked at, at most. */
 const MAX_FILE_ENTRIES = 16
 
@@ -202,6 +207,19 @@ function sanitizeModel(doc: Record<string, unknown>, opts: GatewayOptions): stri
 }
 
 /**
+ * Whether a sanitised model URL names a VRM avatar: fetched (not a data: URL) and its path ends
+ * in `.vrm`. Only a hint for the listing: wearing one checks the file (src/avatar/vrmCheck.ts).
+ */
+export function isAvatarModelUrl(model: string | null): boolean {
+  if (model === null || model.startsWith('data:')) return false
+  try {
+    return VRM_EXTENSION.test(new URL(model).pathname)
+  } catch {
+    return false
+  }
+}
+
+/**
  * Plain text, one safe image and at most one safe 3D model from an untrusted metadata object.
  *
  * - name (≤ 120) and description (≤ 2000, line breaks kept): strings only, control, zero-width
@@ -214,6 +232,8 @@ function sanitizeModel(doc: Record<string, unknown>, opts: GatewayOptions): stri
  *   (javascript:, data:text/html, file:, blob:, private IP literals…) is dropped.
  * - model: a glTF 2.0 model from `animation_url` or `properties.files` (see sanitizeModel),
  *   or null. Other media in `animation_url` (video, audio, HTML) is not taken.
+ * - avatar: true when that model is a VRM avatar by its URL (path ending in `.vrm`, from
+ *   `animation_url` or a `properties.files` entry of type model/gltf-binary).
  *
  * SVG may contain <script>, but the client only shows images through <img> or a WebGL
  * texture, and neither runs script in an SVG. There is nothing to strip because it is never
@@ -228,10 +248,12 @@ export function sanitizeMetadata(json: unknown, opts: GatewayOptions): Sanitized
   }
   const svg = doc.image_data
   if (image === null && typeof svg === 'string') image = svgMarkupToDataUrl(svg.trim())
+  const model = sanitizeModel(doc, opts)
   return {
     name: cleanText(doc.name, NAME_MAX_CHARS),
     description: cleanMultilineText(doc.description, DESCRIPTION_MAX_CHARS),
     image,
-    model: sanitizeModel(doc, opts),
+    model,
+    avatar: isAvatarModelUrl(model),
   }
 }
