@@ -207,8 +207,11 @@ it('is worn by its holder only, and taken off when the token moves', async () =>
   await until(() => cy.errors.length === 1, "Cy's refusal")
   expect(cy.errors[0]).toMatchObject({ code: 'avatar_not_yours', type: 'avatar.look' })
   expect(cy.saved.at(-1)?.look).toEqual(hanfu)
-  await until(() => vrmOf(bo, cy) === '', 'Cy in the built figure')
-  expect(parseLook(bo.room.state.players.get(cy.room.sessionId)!.look)).toEqual(hanfu)
+  // Cy arrived without a look ('' too): wait for the refused look's remainder to reach Bo.
+  const cyAsBoSees = () => bo.room.state.players.get(cy.room.sessionId)?.look ?? ''
+  await until(() => parseLook(cyAsBoSees())?.outfit === 'hanfu', 'Cy in hanfu, as Bo sees him')
+  expect(vrmOf(bo, cy)).toBe('')
+  expect(parseLook(cyAsBoSees())).toEqual(hanfu)
   // Nobody signed in arrives in it: the built figure, and (after a wait for a sign-in) why.
   const dee = await visit('Dee', { ...hanfu, vrm: KEEPER_ID })
   await until(() => vrmOf(bo, dee) !== undefined, 'Dee, as Bo sees her')
