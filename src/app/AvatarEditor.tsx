@@ -125,7 +125,7 @@ function Preview({
   useFrame((_, dt) => {
     if (!useSettings.getState().reducedMotion) motion.heading += dt * 0.35
   })
-  return <Avatar style={style} look={look} color={look.top} motion={motion} always />
+  return <Avatar style={style} look={look} color={look.top} motion={motion} always ground={false} />
 }
 
 function Section({ children }: { children: ReactNode }) {

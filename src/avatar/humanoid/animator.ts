@@ -30,6 +30,8 @@ export class Animator {
   private emoteAt = -1
   /** Time this figure has not been advanced by yet (skipped frames), seconds. */
   private owed = 0
+  /** Seconds the last advancing update moved the pose by (what the feet's fit eases with). */
+  lastStep = 0
 
   /**
    * `root` holds the bones; `clipFor` maps the shared clips onto them (a VRM's are renamed).
@@ -86,6 +88,7 @@ export class Animator {
     if (!advance) return false
     const step = Math.min(this.owed, 0.25)
     this.owed = 0
+    this.lastStep = step
 
     // A new gesture starts from its beginning; a new jump too.
     if (m.emote && m.emoteAt !== this.emoteAt) {
