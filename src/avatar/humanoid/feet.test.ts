@@ -7,6 +7,7 @@ import { Euler, Group, Quaternion, Vector3, type Bone, type Object3D } from 'thr
 import { defaultLook } from '../../protocol/avatar'
 import { createMotion, type Motion } from '../../state/player'
 import type { WorldCollider } from '../../world/collision'
+import { Animator } from './animator'
 import { Feet, MAX_DROP, solveLeg, type FeetBones, type Leg } from './feet'
 import { layoutFor, makeSkeleton } from './skeleton'
 
@@ -178,6 +179,35 @@ describe('Feet', () => {
         for (let j = 0; j < 2; j++) expect(now[i]![j]).toBeCloseTo(legs[i]![j]!, 5)
     })
   }
+
+  it('stays put under a real mixer, which writes a bone only when its value changes', () => {
+    // A standing figure's legs come out of the mixer the same every frame, so it leaves them
+    // as the fit bent them: the fit must start from the animated pose, not from its own result.
+    const f = figure('hd')
+    const animator = new Animator(f.hips.parent!)
+    const feet = new Feet(f.root, f.bones)
+    const ankle = world(f.bones.left.foot).y
+    const m = standing(0.3)
+    const c = collider((x) => (x < 0.05 ? 0.3 : 0))
+    f.root.position.y = m.y
+    for (let i = 0; i < 240; i++) {
+      animator.update(m, 1 / 60, i * 16)
+      f.root.updateMatrixWorld(true)
+      feet.update(m, c, animator.lastStep, animator.weightOf('sit'), true)
+    }
+    f.root.updateMatrixWorld(true)
+    expect(Math.abs(world(f.bones.left.foot).y - (0.3 + ankle))).toBeLessThan(0.004)
+    expect(Math.abs(world(f.bones.right.foot).y - ankle)).toBeLessThan(0.004)
+    // Out of range: the legs go back to the animation's pose, the hips to theirs.
+    for (let i = 0; i < 3; i++) {
+      animator.update(m, 1 / 60, 4000 + i * 16)
+      feet.update(m, c, animator.lastStep, 0, false)
+    }
+    f.root.updateMatrixWorld(true)
+    expect(world(f.bones.left.foot).y).toBeCloseTo(0.3 + ankle, 3)
+    expect(world(f.bones.right.foot).y).toBeCloseTo(0.3 + ankle, 3)
+    animator.dispose()
+  })
 
   it('leaves a foot over a drop deeper than it reaches on the ledge', () => {
     const f = figure('hd')

@@ -154,6 +154,11 @@ export class Feet {
   readonly ankle: number
   private readonly feet: [FootState, FootState] = [newFoot(), newFoot()]
   private active = false
+  /** The legs' bones (upper, lower, foot; left then right). */
+  private readonly chain: Object3D[]
+  /** Their rotations as the mixer left them, and as the fit left them, last frame. */
+  private readonly animated: Quaternion[]
+  private readonly written: Quaternion[]
 
   /**
    * `root` is the figure's placed node (its origin at the feet); `bones` must be in the rest
@@ -165,6 +170,10 @@ export class Feet {
     options: FeetOptions = {},
   ) {
     this.restHips = bones.hips.position.clone()
+    const { left: l, right: r } = bones
+    this.chain = [l.upper, l.lower, l.foot, r.upper, r.lower, r.foot]
+    this.animated = this.chain.map((b) => b.quaternion.clone())
+    this.written = this.chain.map(() => new Quaternion(NaN, NaN, NaN, NaN))
     root.updateMatrixWorld(true)
     const base = root.getWorldPosition(new Vector3())
     const hipsY = bones.hips.getWorldPosition(new Vector3()).y - base.y
@@ -183,6 +192,15 @@ export class Feet {
     const { hips, left, right } = this.bones
     const ik = near && collider !== null
     if (!ik && !this.active && sit <= 0) return
+    // The mixer writes a bone only when its value changes: a leg it left alone still wears last
+    // frame's fit, and gets back the pose the mixer gave it then.
+    const chain = this.chain
+    for (let i = 0; i < chain.length; i++) {
+      const q = chain[i]!.quaternion
+      if (q.equals(this.written[i]!)) q.copy(this.animated[i]!)
+      this.animated[i]!.copy(q)
+      this.written[i]!.set(NaN, NaN, NaN, NaN)
+    }
     // The mixer never moves the hips' position: it is set whole every frame.
     hips.position.copy(this.restHips)
     hips.parent!.updateWorldMatrix(true, false)
@@ -209,6 +227,7 @@ export class Feet {
     if (!ik || this.weight <= 0) {
       hips.updateMatrixWorld(true)
       this.hipsShift = shift
+      this.active = sit > 0
       return
     }
     this.active = true
@@ -271,6 +290,7 @@ export class Feet {
       leg.foot.quaternion.copy(_q.invert().multiply(_fq))
       leg.foot.updateMatrixWorld(true)
     }
+    for (let i = 0; i < chain.length; i++) this.written[i]!.copy(chain[i]!.quaternion)
   }
 
   /** Moves the hips `dy` metres along the world's up (from where they are now). */
