@@ -1,6 +1,6 @@
 // Two visitors in one world, each in their own browser context: one dresses her avatar in the
 // editor (hanfu, a bun with a hairpin) and the other sees that look on her figure; they see each
-// other's avatar move (with a name tag), each other's chat (log and bubble) and gestures, the
+// other's avatar move (with a name tag), each other's chat (log and bubble), gestures and sitting, the
 // same instance and occupancy, and a dropped connection comes back to the same seat in the same
 // look.
 import { type Browser, type Page } from '@playwright/test'
@@ -12,6 +12,7 @@ import {
   openWorld,
   shootCanvas,
   signInDevWallet,
+  waitForFrames,
   watchErrors,
 } from './helpers'
 import { writeVrmFixture } from './lib/vrm'
@@ -145,6 +146,24 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
     expect(shot.stats.litFraction).toBeGreaterThan(0.5)
     await bob.page.screenshot({ path: 'test-results/screenshots/multiplayer-bob-page.png' })
 
+    // Alice sits down, and stays seated (her avatar file below is worn sitting too): Bob's copy
+    // sits, carried by her poses.
+    await alice.page.getByTestId('emote-sit').click()
+    await bob.page.waitForFunction(
+      (id) => {
+        const r = window.__cq!.net.remotes().find((o) => o.id === id)
+        return r?.emote === 'sit' && r.anim === 'idle'
+      },
+      a.sessionId,
+      WAIT,
+    )
+    // Bob looks down over his own figure's head to see her.
+    await bob.page.evaluate(() => {
+      window.__cq!.cameraRig.pitch = 0.75
+    })
+    await waitForFrames(bob.page, 10)
+    await shootCanvas(bob.page, testInfo, 'multiplayer-bob-sees-alice-sit')
+
     // Alice signs in and wears an avatar file of her own: checked, uploaded, worn in the preview,
     // and Bob's page loads the same file from the server for her figure.
     await signInDevWallet(alice.page, 3)
@@ -161,6 +180,8 @@ test('two visitors see each other move, talk and wave', async ({ browser }, test
       WAIT,
     )
     await bob.page.waitForFunction(() => window.__cq!.avatars().vrmWorn === 1, null, WAIT)
+    // Still sitting: a sit lasts until she moves, not a few seconds like the other gestures.
+    expect((await remoteOf(bob.page, a.sessionId!))!.emote).toBe('sit')
     await shootCanvas(bob.page, testInfo, 'multiplayer-bob-sees-alice-vrm')
 
     // The people list names both.

@@ -3,7 +3,7 @@
 import { Client, getStateCallbacks, type Room } from 'colyseus.js'
 import { matchMaker } from '@colyseus/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { CLOSE_CODES, POS_SCALE, type ServerMessages } from '../../src/protocol/messages'
+import { CLOSE_CODES, POS_SCALE, animIndex, type ServerMessages } from '../../src/protocol/messages'
 import { POSE_FRAME, PoseBook, decodePoseFrame } from '../../src/protocol/poseFrame'
 import { startServer, type RunningServer } from '../app'
 import { testConfig } from '../testConfig'
@@ -259,6 +259,21 @@ describe('world room', () => {
     a.room.send('emote', { emote: 'wave' })
     await until(() => b.inbox.emote.length === 1)
     expect(b.inbox.emote[0]).toEqual({ from: a.room.sessionId, emote: 'wave' })
+  })
+
+  it('relays a sitting pose, which a visitor arriving later receives too', async () => {
+    const a = await join('A')
+    const b = await join('B')
+    await until(() => b.book.poses.has(a.room.sessionId))
+    a.room.send('pose', pose(0.5, 0, 'sit'))
+    const sit = animIndex('sit')
+    await until(() => b.book.poses.get(a.room.sessionId)?.a === sit)
+    const c = await join('C')
+    await until(() => c.book.poses.get(a.room.sessionId)?.a === sit)
+    // Not a gesture message: only the pose carries it.
+    a.room.send('emote', { emote: 'sit' })
+    await until(() => a.inbox.error.some((e) => e.code === 'bad_shape'))
+    expect(b.inbox.emote).toEqual([])
   })
 
   it('corrects impossible poses instead of copying them', async () => {

@@ -125,7 +125,17 @@ function Preview({
   useFrame((_, dt) => {
     if (!useSettings.getState().reducedMotion) motion.heading += dt * 0.35
   })
-  return <Avatar style={style} look={look} color={look.top} motion={motion} always shadow={false} />
+  return (
+    <Avatar
+      style={style}
+      look={look}
+      color={look.top}
+      motion={motion}
+      always
+      shadow={false}
+      ground={false}
+    />
+  )
 }
 
 function Section({ children }: { children: ReactNode }) {

@@ -2,7 +2,8 @@
 // and the emote bar. Everything here reads the net store; motion never passes through it.
 import { useEffect, useRef, useState } from 'react'
 import { current, type ChatResult } from '../net/current'
-import { CHAT_MAX_CHARS, EMOTES } from '../protocol/messages'
+import { CHAT_MAX_CHARS } from '../protocol/messages'
+import { EMOTE_MENU } from '../avatar/emotes'
 import { useNet } from '../state/net'
 import { useUi } from '../state/ui'
 import { useWorld } from '../state/world'
@@ -229,7 +230,7 @@ export function EmoteBar() {
   const t = useT()
   return (
     <section className="emotes" aria-label={t('net.emotes')}>
-      {EMOTES.map((e) => (
+      {EMOTE_MENU.map((e) => (
         <button
           key={e}
           className="btn"

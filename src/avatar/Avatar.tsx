@@ -1,7 +1,8 @@
 // A visitor's figure, for the local player, remote ones and a tour's actors: a skinned humanoid
 // built from their look (an HD stylised figure in Cangqiong, a block figure in Block Park), one
-// mesh and one draw call, animated by a mixer from its Motion every frame (humanoid/). A far
-// built figure is drawn simplified and, standing or walking, from a shared crowd rig (crowd.ts).
+// mesh and one draw call, animated by a mixer from its Motion every frame (humanoid/), its feet
+// then fitted to the ground near the camera (humanoid/feet.ts). A far built figure is drawn
+// simplified and, standing or walking, from a shared crowd rig (crowd.ts).
 import { useEffect, useMemo, useState } from 'react'
 import { useFrame, type RootState } from '@react-three/fiber'
 import {
@@ -20,10 +21,12 @@ import { FRAME } from '../world/frameOrder'
 import { defaultLook, type AvatarLook } from '../protocol/avatar'
 import type { Motion } from '../state/player'
 import { figureFor, releaseFigure } from './humanoid/figures'
-import { makeSkeleton } from './humanoid/skeleton'
+import { makeSkeleton, type BoneName } from './humanoid/skeleton'
 import { Animator, budget } from './humanoid/animator'
 import { useContactShadow } from './ContactShadows'
 import { FigureLod } from './humanoid/crowd'
+import { Feet, type FeetBones } from './humanoid/feet'
+import { useWorld } from '../state/world'
 
 export interface AvatarProps {
   style: 'voxel' | 'hd'
@@ -37,7 +40,12 @@ export interface AvatarProps {
   always?: boolean
   /** Cast a contact shadow on the world's ground (not in the editor's preview). */
   shadow?: boolean
+  /** Fit the feet to the world's ground (false: a preview that is not standing in the world). */
+  ground?: boolean
 }
+
+/** Figures nearer the camera than this (m) have their feet fitted to the ground. */
+const FEET_RANGE = 20
 
 const materials: Partial<Record<'voxel' | 'hd', MeshStandardMaterial>> = {}
 
@@ -63,7 +71,7 @@ let nextSlot = 0
  */
 export const figureStats = { vrmWorn: 0, shadows: 0 }
 
-function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps) {
+function BuiltFigure({ style, look, color, motion, always = false, ground = true }: AvatarProps) {
   const wear = look ?? defaultLook(color.toLowerCase())
   // A new figure only when what it wears changes, not on every render.
   const key = JSON.stringify(wear)
@@ -86,7 +94,12 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
     root.add(model)
     const animator = new Animator(mesh)
     const lod = new FigureLod(mesh, hips, skeleton, animator, style, worn, geometry)
-    return { root, mesh, skeleton, geometry, animator, lod, jaw, slot: nextSlot++ }
+    const bone = (name: BoneName) => skeleton.getBoneByName(name)!
+    // The thigh's half thickness below its bone: how high the hips sit.
+    const thigh =
+      style === 'hd' ? (0.066 * layout.width + 0.01) * layout.scale : 0.125 * layout.scale
+    const feet = new Feet(root, legBones(bone), { thigh })
+    return { root, mesh, skeleton, geometry, animator, lod, feet, jaw, slot: nextSlot++ }
   }, [style, key])
   useEffect(
     () => () => {
@@ -99,8 +112,8 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
   )
 
   useFrame((state, dt) => {
-    const { root, animator, jaw, slot } = figure
-    if (drive(state, dt, root, animator, motion, slot, always, figure.lod)) {
+    const { root, animator, feet, jaw, slot } = figure
+    if (drive(state, dt, root, animator, feet, motion, slot, always, ground, figure.lod)) {
       // The mouth opens with the voice's level.
       jaw.scale.y = 1 + Math.min(1, motion.voice) * 2.5
     }
@@ -109,18 +122,40 @@ function BuiltFigure({ style, look, color, motion, always = false }: AvatarProps
   return <primitive object={figure.root} />
 }
 
+const LEG_BONES: BoneName[] = [
+  'hips',
+  'leftUpperLeg',
+  'leftLowerLeg',
+  'leftFoot',
+  'rightUpperLeg',
+  'rightLowerLeg',
+  'rightFoot',
+]
+
+/** The hips and legs by their humanoid names, for the feet's fit. */
+function legBones(bone: (name: BoneName) => Object3D): FeetBones {
+  return {
+    hips: bone('hips'),
+    left: { upper: bone('leftUpperLeg'), lower: bone('leftLowerLeg'), foot: bone('leftFoot') },
+    right: { upper: bone('rightUpperLeg'), lower: bone('rightLowerLeg'), foot: bone('rightFoot') },
+  }
+}
+
 /**
- * Places a figure and advances its animation when the budget allows; true when it did. A built
- * figure's `lod` picks its detail and, far away, may draw it from a shared rig instead.
+ * Places a figure and advances its animation when the budget allows, then fits its feet to the
+ * ground (near the camera) and seats it when it sits; true when it moved. A built figure's `lod`
+ * picks its detail and, far away, may draw it from a shared rig instead (its bones unmoved).
  */
 function drive(
   state: RootState,
   dt: number,
   root: Object3D,
   animator: Animator,
+  feet: Feet | null,
   motion: Motion,
   slot: number,
   always: boolean,
+  ground: boolean,
   lod: FigureLod | null = null,
 ): boolean {
   root.position.set(motion.x, motion.y, motion.z)
@@ -131,6 +166,11 @@ function drive(
   if (lod?.step(frame, always ? 0 : distance, motion, dt, performance.now())) return false
   const go = always || budget.take(frame, distance, slot)
   animator.update(motion, dt, performance.now(), go)
+  if (go && feet) {
+    const collider = ground ? useWorld.getState().collider : null
+    const near = distance <= FEET_RANGE
+    feet.update(motion, collider, animator.lastStep, animator.weightOf('sit'), near)
+  }
   return go
 }
 
@@ -143,6 +183,7 @@ function VrmFigure(props: AvatarProps & { vrm: string }) {
     root: Group
     vrm: LoadedVrm
     animator: Animator
+    feet: Feet | null
     slot: number
   } | null>(null)
   const { vrm: id } = props
@@ -162,9 +203,16 @@ function VrmFigure(props: AvatarProps & { vrm: string }) {
         const animator = new Animator(vrm.scene, (clip) =>
           retarget(clip, (bone) => names[bone as VRMHumanBoneName]?.name ?? null),
         )
+        // The normalized bones rest with identity rotations, as the built skeleton's do.
+        const feet = LEG_BONES.every((n) => names[n])
+          ? new Feet(
+              root,
+              legBones((n) => names[n]!),
+            )
+          : null
         made = { root, vrm, animator }
         figureStats.vrmWorn++
-        setLoaded({ ...made, slot: nextSlot++ })
+        setLoaded({ ...made, feet, slot: nextSlot++ })
       })
       .catch((err: unknown) => {
         // The built figure stays; the reason is for whoever looks at the console.
@@ -183,9 +231,10 @@ function VrmFigure(props: AvatarProps & { vrm: string }) {
 
   useFrame((state, dt) => {
     if (!loaded) return
-    const { root, vrm, animator, slot } = loaded
-    if (drive(state, dt, root, animator, props.motion, slot, props.always ?? false)) {
-      vrm.vrm.expressionManager?.setValue('aa', Math.min(1, props.motion.voice))
+    const { root, vrm, animator, feet, slot } = loaded
+    const { motion, always = false, ground = true } = props
+    if (drive(state, dt, root, animator, feet, motion, slot, always, ground)) {
+      vrm.vrm.expressionManager?.setValue('aa', Math.min(1, motion.voice))
       vrm.vrm.update(dt)
     }
   }, FRAME.scene)

@@ -184,6 +184,24 @@ describe('stepMotion on flat ground', () => {
     expect(m.anim).toBe('fall')
   })
 
+  it('keeps a sit while the visitor stands still and ends it when they move or jump', () => {
+    const world = fakeWorld()
+    const m = fresh()
+    const input = controls()
+    m.emote = 'sit'
+    run(m, input, world, 2)
+    expect(m.emote).toBe('sit')
+    input.moveY = 1
+    run(m, input, world, 0.5)
+    expect(m.emote).toBeNull()
+    input.moveY = 0
+    run(m, input, world, 2)
+    m.emote = 'sit'
+    input.jumpBuffer = 0.15
+    run(m, input, world, 0.1)
+    expect(m.emote).toBeNull()
+  })
+
   it('falls off a ledge and lands on the ground below', () => {
     const world = fakeWorld({ boxes: [{ min: [-5, 0, -5], max: [5, 3, 5] }] })
     const m = fresh(0, 3, 0)

@@ -6,6 +6,7 @@
 import type { Movement } from '../protocol/scene'
 import type { AnimState, Motion } from '../state/player'
 import type { WorldCollider } from '../world/collision'
+import { endEmoteOnMove } from './emotes'
 
 export const PLAYER_RADIUS = 0.35
 export const PLAYER_HEIGHT = 1.7
@@ -172,6 +173,8 @@ export function stepMotion(
   const n = Math.ceil(total / MAX_SUBSTEP)
   const h = total / n
   for (let i = 0; i < n; i++) substep(m, s, input, collider, movement, camYaw, h)
+  // Moving, jumping or falling ends a gesture (a sit included).
+  endEmoteOnMove(m)
 }
 
 function substep(

@@ -124,6 +124,7 @@ const STRINGS = {
   'net.emote.clap': { 'zh-CN': '鼓掌', en: 'Clap' },
   'net.emote.cheer': { 'zh-CN': '欢呼', en: 'Cheer' },
   'net.emote.dance': { 'zh-CN': '跳舞', en: 'Dance' },
+  'net.emote.sit': { 'zh-CN': '坐下', en: 'Sit' },
   'settings.title': { 'zh-CN': '设置', en: 'Settings' },
   'settings.quality': { 'zh-CN': '画质', en: 'Quality' },
   'settings.quality.auto': { 'zh-CN': '自动', en: 'Auto' },

@@ -1,7 +1,7 @@
 // The open world session, as the UI calls it. Kept apart from session.ts (and colyseus.js),
 // which loads lazily once a world is ready. Features keep their own session calls beside them
 // (src/spaces/current.ts, src/events/current.ts).
-import type { Emote } from '../protocol/messages'
+import type { EmoteName } from '../state/player'
 import type { AvatarLook } from '../protocol/avatar'
 import { useSettings } from '../state/settings'
 
@@ -9,7 +9,8 @@ export type ChatResult = 'sent' | 'empty' | 'slow' | 'offline'
 
 export interface SessionApi {
   sendChat(text: string): ChatResult
-  sendEmote(emote: Emote): boolean
+  /** A gesture; 'sit' lasts until the visitor moves. False when refused (too fast, offline). */
+  sendEmote(emote: EmoteName): boolean
   /** Everyone here sees the new look; a signed-in visitor's is kept for their address. */
   sendLook(look: AvatarLook): boolean
   /** For tests: drop the connection as a network failure would. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { POS_SCALE, quantizeHeading } from '../protocol/messages'
+import { ANIMS, POS_SCALE, quantizeHeading } from '../protocol/messages'
 import { INTERP_DELAY_MS, RemoteAvatar } from './remotes'
 
 const q = (x: number, z: number, a = 1, h = 0) => ({
@@ -50,5 +50,22 @@ describe('RemoteAvatar', () => {
     r.push(0, q(2, 0))
     r.sample(1 + INTERP_DELAY_MS)
     expect(r.motion.x).toBeCloseTo(1)
+  })
+
+  it('sits while its poses say so, and gets up with the first pose that does not', () => {
+    const r = new RemoteAvatar('a')
+    const sit = ANIMS.indexOf('sit')
+    r.push(0, q(1, 1, 0))
+    r.push(100, q(1, 1, sit))
+    r.push(200, q(1, 1, sit))
+    r.sample(140 + INTERP_DELAY_MS)
+    expect([r.motion.anim, r.motion.emote]).toEqual(['idle', 'sit'])
+    // A late arrival's first pose is a sitting one: it sits too.
+    const late = new RemoteAvatar('a')
+    late.push(0, q(1, 1, sit))
+    expect([late.motion.anim, late.motion.emote]).toEqual(['idle', 'sit'])
+    r.push(300, q(2, 1, 1))
+    r.sample(290 + INTERP_DELAY_MS)
+    expect([r.motion.anim, r.motion.emote]).toEqual(['walk', null])
   })
 })

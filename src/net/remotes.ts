@@ -2,6 +2,7 @@
 // and is drawn INTERP_DELAY_MS in the past, interpolating between the two poses around that
 // moment: the delay is longer than two send intervals, so a late or bunched packet never
 // leaves an avatar without a next pose. Mutated every frame, never through React state.
+import type { ANIMS } from '../protocol/messages'
 import { POSE_HZ, animAt, dequantizeHeading, dequantizePos } from '../protocol/messages'
 import { createMotion, type Motion } from '../state/player'
 
@@ -15,7 +16,7 @@ interface Snapshot {
   y: number
   z: number
   h: number
-  a: Motion['anim']
+  a: (typeof ANIMS)[number]
 }
 
 export class RemoteAvatar {
@@ -52,9 +53,24 @@ export class RemoteAvatar {
     m.y = s.y
     m.z = s.z
     m.heading = s.h
-    m.anim = s.a
     m.speed = speed
-    m.grounded = s.a !== 'jump' && s.a !== 'fall'
+    this.setAnim(s.a)
+  }
+
+  /** A sitting pose is an idle figure with the sit gesture; any other pose ends the sit. */
+  private setAnim(a: Snapshot['a']) {
+    const m = this.motion
+    if (a === 'sit') {
+      m.anim = 'idle'
+      if (m.emote !== 'sit') {
+        m.emote = 'sit'
+        m.emoteAt = performance.now()
+      }
+    } else {
+      m.anim = a
+      if (m.emote === 'sit') m.emote = null
+    }
+    m.grounded = m.anim !== 'jump' && m.anim !== 'fall'
   }
 
   /** Writes the interpolated pose for local time `now` into `motion`. */
@@ -85,8 +101,7 @@ export class RemoteAvatar {
     if (dh > Math.PI) dh -= Math.PI * 2
     else if (dh < -Math.PI) dh += Math.PI * 2
     m.heading = a.h + dh * k
-    m.anim = k < 0.5 ? a.a : b.a
-    m.grounded = m.anim !== 'jump' && m.anim !== 'fall'
+    this.setAnim(k < 0.5 ? a.a : b.a)
     m.speed = Math.hypot(b.x - a.x, b.z - a.z) / ((b.t - a.t) / 1000)
   }
 }

@@ -19,12 +19,11 @@ import {
   rateLimiterFor,
   type ClientMessage,
   type ClientMessageType,
-  type Emote,
   type RateLimiter,
   type ServerMessages,
 } from '../protocol/messages'
 import { POSE_FRAME, PoseBook } from '../protocol/poseFrame'
-import { cameraRig, localMotion } from '../state/player'
+import { cameraRig, localMotion, type EmoteName } from '../state/player'
 import { useWorld } from '../state/world'
 import { resetMotion, standingHeight } from '../avatar/controller'
 import { clearTarget, input } from '../avatar/input'
@@ -395,7 +394,9 @@ export class WorldSession implements SessionApi {
     const room = this.room
     if (!room?.connection.isOpen) return
     const m = localMotion
-    room.send('pose', { x: m.x, y: m.y, z: m.z, h: m.heading, a: m.anim })
+    // Sitting travels in the pose, so whoever sees this avatar later sees it sitting.
+    const a = m.emote === 'sit' && m.anim === 'idle' ? 'sit' : m.anim
+    room.send('pose', { x: m.x, y: m.y, z: m.z, h: m.heading, a })
   }
 
   private stopTimers() {
@@ -415,7 +416,15 @@ export class WorldSession implements SessionApi {
     return 'sent'
   }
 
-  sendEmote(emote: Emote): boolean {
+  sendEmote(emote: EmoteName): boolean {
+    if (emote === 'sit') {
+      // Sitting lasts until the visitor moves, so it travels in the poses (sendPose), which
+      // others and late arrivals see in step with the avatar's movement: no message of its own.
+      if (localMotion.anim !== 'idle') return false
+      localMotion.emote = 'sit'
+      localMotion.emoteAt = performance.now()
+      return true
+    }
     if (!this.room?.connection.isOpen || !this.emoteLimiter.take(performance.now())) return false
     // Play it at once; the server's echo only restarts it.
     localMotion.emote = emote

@@ -50,6 +50,9 @@ describe('parseClientMessage', () => {
     expect(codeOf('pose', { x: Infinity, y: 2, z: 3, h: 0, a: 'idle' })).toBe('bad_shape')
     expect(codeOf('pose', null)).toBe('bad_shape')
     expect(codeOf('emote', { emote: 'moonwalk' })).toBe('bad_shape')
+    // Sitting is a pose's state, not a gesture message.
+    expect(codeOf('pose', { x: 1, y: 2, z: 3, h: 0, a: 'sit' })).toBe('ok')
+    expect(codeOf('emote', { emote: 'sit' })).toBe('bad_shape')
     expect(codeOf('chat', { text: '   ' })).toBe('bad_shape')
     expect(codeOf('chat', { text: 'x'.repeat(CHAT_MAX_CHARS + 1) })).toBe('bad_shape')
   })

@@ -27,7 +27,12 @@ import { VoiceMessages, type VoiceErrorCode, type VoiceServerMessages } from './
 
 const finite = z.number().finite()
 
-export const ANIMS = ['idle', 'walk', 'run', 'jump', 'fall'] as const
+/**
+ * A pose's animation state. 'sit' is a visitor sitting until they move: a state, not a one-off
+ * gesture, so it travels in the poses (whoever sees the avatar later sees it sitting).
+ */
+export const ANIMS = ['idle', 'walk', 'run', 'jump', 'fall', 'sit'] as const
+/** Gestures sent as `emote` messages: each plays for a while. */
 export const EMOTES = ['wave', 'clap', 'cheer', 'dance'] as const
 export type Emote = (typeof EMOTES)[number]
 

@@ -1,7 +1,10 @@
 // The local visitor's per-frame motion. A plain object mutated in useFrame (never React state):
 // the controller writes it, the camera, minimap, network sender and info cards read it.
+import type { Emote } from '../protocol/messages'
+
 export type AnimState = 'idle' | 'walk' | 'run' | 'jump' | 'fall'
-export type EmoteName = 'wave' | 'clap' | 'cheer' | 'dance'
+/** The emote messages' gestures, and sitting (which travels in the pose: see ANIMS). */
+export type EmoteName = Emote | 'sit'
 
 export interface Motion {
   x: number

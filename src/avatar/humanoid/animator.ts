@@ -45,6 +45,8 @@ export class Animator {
   private readonly pull: Pull = { own: [], to: [], amount: 0 }
   /** How far the last advance pulled the bones towards `pullTowards`'s pose, 0–1. */
   pulled = 0
+  /** Seconds the last advancing update moved the pose by (what the feet's fit eases with). */
+  lastStep = 0
 
   /**
    * `root` holds the bones; `clipFor` maps the shared clips onto them (a VRM's are renamed).
@@ -111,6 +113,7 @@ export class Animator {
     if (!advance) return false
     const step = Math.min(this.owed, 0.25)
     this.owed = 0
+    this.lastStep = step
 
     const at = this.at
     // A new gesture starts from its beginning; a new jump too.

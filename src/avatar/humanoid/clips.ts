@@ -18,7 +18,11 @@ export type ClipName = 'idle' | 'walk' | 'run' | 'jump' | 'fall' | 'turn' | 'sit
 
 /** Arms down at the sides (a relaxed stance, not the T-pose). */
 const DOWN = 1.28
+// The feet are in every clip (flat, at rest) so the mixer sets them every frame: the feet's fit
+// to the ground (feet.ts) turns them after the mixer and must start from the clip's pose.
 const BASE: Pose = {
+  leftFoot: [0, 0, 0],
+  rightFoot: [0, 0, 0],
   leftUpperArm: [0, 0, -DOWN],
   rightUpperArm: [0, 0, DOWN],
   leftLowerArm: [0, -0.12, 0],
@@ -168,19 +172,24 @@ function build(): Record<ClipName, AnimationClip> {
       { leftUpperLeg: [-0.25, 0, 0], leftLowerLeg: [0.5, 0, 0], rightUpperLeg: [0.05, 0, 0] },
       { leftUpperLeg: [0.05, 0, 0], rightUpperLeg: [-0.25, 0, 0], rightLowerLeg: [0.5, 0, 0] },
     ]),
+    // Sitting on the ground: knees up, feet in front, hands on the knees (feet.ts lowers the
+    // hips onto the ground and plants the feet, as it knows the figure's proportions).
     sit: clip(
       'sit',
       [0, 1],
       [0, 1].map(() => ({
-        leftUpperLeg: [-1.5, 0, 0.05],
-        rightUpperLeg: [-1.5, 0, -0.05],
-        leftLowerLeg: [1.5, 0, 0],
-        rightLowerLeg: [1.5, 0, 0],
-        leftUpperArm: [-0.6, 0, -1.2],
-        rightUpperArm: [-0.6, 0, 1.2],
-        leftLowerArm: [0, -0.6, 0],
-        rightLowerArm: [0, 0.6, 0],
-        spine: [-0.05, 0, 0],
+        leftUpperLeg: [-2.1, 0, -0.12],
+        rightUpperLeg: [-2.1, 0, 0.12],
+        leftLowerLeg: [1.1, 0, 0],
+        rightLowerLeg: [1.1, 0, 0],
+        leftFoot: [0, 0, 0],
+        rightFoot: [0, 0, 0],
+        leftUpperArm: [-0.75, -0.25, -1.0],
+        rightUpperArm: [-0.75, 0.25, 1.0],
+        leftLowerArm: [0, -0.9, 0],
+        rightLowerArm: [0, 0.9, 0],
+        spine: [0.12, 0, 0],
+        head: [0.05, 0, 0],
       })),
     ),
     // The right arm up, the forearm waving side to side.
