@@ -1,7 +1,7 @@
 // Frame counters written in the render loop (never through React state) and exposed on
 // `window.__cq` so end-to-end tests and benchmarks can read what the renderer and world did.
 import { input } from '../avatar/input'
-import { figureStats } from '../avatar/Avatar'
+import { figureStats } from '../avatar/figureStats'
 import { cameraRig, localMotion } from '../state/player'
 import { useWorld } from '../state/world'
 import { current } from '../net/current'

@@ -24,6 +24,7 @@ import { figureFor, releaseFigure } from './humanoid/figures'
 import { makeSkeleton, type BoneName } from './humanoid/skeleton'
 import { Animator, budget } from './humanoid/animator'
 import { useContactShadow } from './ContactShadows'
+import { figureStats } from './figureStats'
 import { FigureLod } from './humanoid/crowd'
 import { Feet, type FeetBones } from './humanoid/feet'
 import { useWorld } from '../state/world'
@@ -64,12 +65,6 @@ function materialFor(style: 'voxel' | 'hd'): MeshStandardMaterial {
 const BOUNDS = new Sphere(new Vector3(0, 0.9, 0), 1.4)
 const toCamera = new Vector3()
 let nextSlot = 0
-
-/**
- * Avatar files worn in this page now, and contact shadows drawn in the last frame
- * (ContactShadows.tsx); tests read them through window.__cq.avatars.
- */
-export const figureStats = { vrmWorn: 0, shadows: 0 }
 
 function BuiltFigure({ style, look, color, motion, always = false, ground = true }: AvatarProps) {
   const wear = look ?? defaultLook(color.toLowerCase())

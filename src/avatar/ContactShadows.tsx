@@ -19,7 +19,7 @@ import { FRAME } from '../world/frameOrder'
 import { useWorld } from '../state/world'
 import type { Motion } from '../state/player'
 import type { WorldCollider } from '../world/collision'
-import { figureStats } from './Avatar'
+import { figureStats } from './figureStats'
 
 /** Figures drawn with a shadow at most; more would all be far away in a crowd. */
 export const MAX_SHADOWS = 128
